@@ -1,0 +1,41 @@
+//! Types shared by every scrm crate: vendors, answers, questions, lenses and findings.
+//!
+//! This crate does no I/O and carries no heavy dependency, so the ingestion, catalog, policy,
+//! scoring and reporting crates (and future adapters such as CAIQ importers or a fill-in page)
+//! can all agree on one vocabulary without pulling each other in.
+
+mod answer;
+mod finding;
+mod ids;
+mod lens;
+mod lookup;
+mod question;
+mod vendor;
+
+pub use answer::{Answer, AnswerKind, AnswerValue, ParseAnswerError};
+pub use finding::{Code, Finding, Severity};
+pub use ids::{QuestionId, VendorId};
+pub use lens::{Lens, MaturityLevel, Status, Tier};
+pub use lookup::{QuestionLookup, Resolution};
+pub use question::{AnswerSpec, GovernanceTag, Lang, Localized, Question, References};
+pub use vendor::{
+    AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,
+    SupplierProfileDoc, Vendor, VendorProfile,
+};
+
+/// Trims a raw cell and folds the case-insensitive, width-insensitive forms that spreadsheets
+/// produce (full-width letters from CJK input methods, non-breaking spaces) into plain ASCII
+/// lowercase, so that enum and answer parsing accept what suppliers actually type.
+pub fn fold(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .map(|c| match c {
+            // Full-width ASCII block (FF01..FF5E) maps onto 0x21..0x7E.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{00A0}' | '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
+}

@@ -1,0 +1,157 @@
+//! Catalog questions: text in two languages, answer kind, weight, roles and framework references.
+
+use crate::{AiRole, AnswerKind, QuestionId};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The languages scrm speaks.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    JsonSchema,
+)]
+pub enum Lang {
+    /// English.
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    /// Traditional Chinese as written in Taiwan.
+    #[serde(rename = "zh-TW")]
+    ZhTw,
+}
+
+impl Lang {
+    /// All languages, in output order.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhTw];
+
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::ZhTw => "zh-TW",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" | "en-us" | "en-gb" => Ok(Self::En),
+            "zh-tw" | "zh-hant" | "zh-hant-tw" => Ok(Self::ZhTw),
+            _ => Err(format!("'{s}' is not a language; the possible languages are [\"en\", \"zh-TW\"]")),
+        }
+    }
+}
+
+/// Text in every language scrm ships.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Localized {
+    /// English.
+    pub en: String,
+    /// Traditional Chinese (Taiwan).
+    #[serde(rename = "zh-TW")]
+    pub zh_tw: String,
+}
+
+impl Localized {
+    /// The text in one language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::ZhTw => &self.zh_tw,
+        }
+    }
+}
+
+/// What a question accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AnswerSpec {
+    /// Maturity 0-5 or yes/partial/no.
+    pub kind: AnswerKind,
+    /// Whether `na` (not applicable) is an allowed answer.
+    pub na_allowed: bool,
+}
+
+/// ISO/IEC 38500 governance task a question informs (evaluate, direct, monitor).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum GovernanceTag {
+    /// Evaluate current and future use.
+    Evaluate,
+    /// Direct through plans and policies.
+    Direct,
+    /// Monitor performance and conformance.
+    Monitor,
+}
+
+/// Framework references of a question, as ids only (ISO text is never reproduced).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct References {
+    /// NIST AI RMF 1.0 subcategory ids, canonical form `GOVERN 6.1`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub airm: Vec<String>,
+    /// ISO/IEC 42001:2023 clause ids (`6.1.2`) and Annex A control ids (`A.10.3`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aims: Vec<String>,
+    /// NIST CSF 2.0 subcategory ids (`GV.SC-05`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub csf: Vec<String>,
+    /// NIST SP 800-161r1 control ids (`SR-6`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sp800_161: Vec<String>,
+    /// NIST AI 600-1 suggested action ids (`GV-6.1-001`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ai600_1: Vec<String>,
+    /// EU AI Act article numbers (`25`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eu_ai_act: Vec<String>,
+}
+
+/// One catalog question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Question {
+    /// Stable canonical id.
+    pub id: QuestionId,
+    /// Topic heading shown in templates and reports.
+    pub topic: Localized,
+    /// The question as asked.
+    pub text: Localized,
+    /// What evidence satisfies the question.
+    pub guidance: Localized,
+    /// What answers it accepts.
+    pub answer: AnswerSpec,
+    /// Default weight (policy may override); positive.
+    pub weight: f64,
+    /// Supplier roles the question applies to. Suppliers with `ai_role = none` are asked only
+    /// questions that list no AI role at all (`roles` empty means: every supplier).
+    pub roles: Vec<AiRole>,
+    /// Framework references.
+    pub refs: References,
+    /// ISO/IEC 38500 governance task.
+    pub governance: GovernanceTag,
+    /// Other spellings of the id accepted on input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Question {
+    /// Whether the question applies to a supplier with this AI role (`None`: role unknown,
+    /// every question applies, the most demanding reading).
+    pub fn applies_to(&self, role: Option<AiRole>) -> bool {
+        match role {
+            None => true,
+            Some(AiRole::None) => self.roles.is_empty(),
+            Some(r) => self.roles.is_empty() || self.roles.contains(&r),
+        }
+    }
+}

@@ -46,9 +46,7 @@ impl AnswerKind {
             (_, AnswerValue::Unanswered) => true,
             (_, AnswerValue::NotApplicable) => na_allowed,
             (Self::Maturity, AnswerValue::Maturity(_)) => true,
-            (Self::YesPartialNo, AnswerValue::Yes | AnswerValue::Partial | AnswerValue::No) => {
-                true
-            }
+            (Self::YesPartialNo, AnswerValue::Yes | AnswerValue::Partial | AnswerValue::No) => true,
             _ => false,
         }
     }
@@ -93,8 +91,8 @@ impl AnswerValue {
             "y" | "yes" | "true" | "是" | "有" | "符合" => Self::Yes,
             "p" | "partial" | "partially" | "partly" | "部分" | "部分符合" => Self::Partial,
             "n" | "no" | "false" | "否" | "無" | "没有" | "沒有" | "不符合" => Self::No,
-            "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable" | "notapplicable"
-            | "不適用" | "不适用" => Self::NotApplicable,
+            "na" | "n/a" | "n.a." | "n.a" | "not applicable" | "not-applicable"
+            | "notapplicable" | "不適用" | "不适用" => Self::NotApplicable,
             other => {
                 let digits = other
                     .strip_prefix("level")
@@ -186,7 +184,9 @@ impl Answer {
 
     /// Whether evidence text was supplied (non-blank).
     pub fn has_evidence(&self) -> bool {
-        self.evidence.as_deref().is_some_and(|e| !e.trim().is_empty())
+        self.evidence
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty())
     }
 }
 

@@ -6,18 +6,26 @@
 
 mod answer;
 mod finding;
+mod gate;
 mod ids;
 mod lens;
 mod lookup;
+mod manifest;
 mod question;
+mod result;
 mod vendor;
 
 pub use answer::{Answer, AnswerKind, AnswerValue, ParseAnswerError};
 pub use finding::{Code, Finding, Severity};
+pub use gate::{Exclusion, GateSource};
 pub use ids::{QuestionId, VendorId};
 pub use lens::{Lens, MaturityLevel, Status, Tier};
 pub use lookup::{QuestionLookup, Resolution};
+pub use manifest::{InputFile, RunCounts, RunManifest};
 pub use question::{AnswerSpec, GovernanceTag, Lang, Localized, Question, References};
+pub use result::{
+    Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
+};
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,
     SupplierProfileDoc, Vendor, VendorProfile,

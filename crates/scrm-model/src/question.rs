@@ -8,7 +8,17 @@ use std::str::FromStr;
 
 /// The languages scrm speaks.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
     JsonSchema,
 )]
 pub enum Lang {
@@ -46,7 +56,9 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "en" | "en-us" | "en-gb" => Ok(Self::En),
             "zh-tw" | "zh-hant" | "zh-hant-tw" => Ok(Self::ZhTw),
-            _ => Err(format!("'{s}' is not a language; the possible languages are [\"en\", \"zh-TW\"]")),
+            _ => Err(format!(
+                "'{s}' is not a language; the possible languages are [\"en\", \"zh-TW\"]"
+            )),
         }
     }
 }

@@ -1,0 +1,163 @@
+//! What the engine returns: per-vendor results, explanations and improvement plans.
+//!
+//! These types are the contract with every renderer (terminal, CSV, JSON, Parquet, XLSX, HTML,
+//! OSCAL later). Scores are unrounded here; renderers round as `docs/scoring.md` §8 says.
+
+use crate::{
+    AnswerValue, Finding, Lens, MaturityLevel, QuestionId, Status, Tier, VendorId, VendorProfile,
+};
+use serde::{Deserialize, Serialize};
+
+/// A score for one group of a lens (an AI RMF function, an ISO/IEC 42001 clause or Annex A group).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupScore {
+    /// Group id: `GOVERN`, `MAP`, `MEASURE`, `MANAGE`; `4`..`10` (clauses); `A.2`..`A.10`; `GV.SC`.
+    pub id: String,
+    /// Score 0-5, `None` when nothing in the group applies.
+    pub score: Option<f64>,
+    /// Items (subcategories, clauses, controls) that were scored.
+    pub items_scored: u32,
+}
+
+/// One lens's score for a vendor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LensScore {
+    /// The lens.
+    pub lens: Lens,
+    /// Score 0-5, `None` when no question of the lens applies (e.g. AI lenses for `ai_role = none`).
+    pub score: Option<f64>,
+    /// Level name of the score.
+    pub level: Option<MaturityLevel>,
+    /// Per-group scores, in catalog order.
+    pub groups: Vec<GroupScore>,
+}
+
+/// The result for one vendor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VendorResult {
+    /// The vendor's id.
+    pub vendor_id: VendorId,
+    /// Profile as used for scoring (passthrough columns included).
+    pub profile: VendorProfile,
+    /// Inherent-risk tier.
+    pub tier: Tier,
+    /// Standing.
+    pub status: Status,
+    /// Lens-weighted combined score 0-5.
+    pub combined_score: Option<f64>,
+    /// Level name of the combined score.
+    pub combined_level: Option<MaturityLevel>,
+    /// AI RMF, ISO/IEC 42001 and C-SCRM scores, always in [`Lens::ALL`] order.
+    pub lenses: Vec<LensScore>,
+    /// Share of applicable questions answered (na counts as answered), 0-1.
+    pub coverage: f64,
+    /// Share of positive answers backed by current evidence, lowered by contradictions, 0-1.
+    pub confidence: f64,
+    /// Residual risk on the 1-5 scale (impact from tier x likelihood from maturity).
+    pub residual_risk: u8,
+    /// Questions applicable to this vendor (role filter, catalog switches).
+    pub applicable: u32,
+    /// Applicable questions answered (including na).
+    pub answered: u32,
+    /// Findings, sorted by severity (worst first) then code.
+    pub findings: Vec<Finding>,
+    /// SHA-256 over the vendor's profile and answers (with catalog and policy hashes), for
+    /// incremental re-scoring.
+    pub input_hash: String,
+    /// Last date on which this result stays valid if inputs do not change (evidence ageing,
+    /// assessment ageing, exemption expiry); `None` when nothing in it depends on the date.
+    /// A cached result may be reused for a later run only while `as_of <= valid_until`.
+    pub valid_until: Option<chrono::NaiveDate>,
+}
+
+impl VendorResult {
+    /// The score of one lens.
+    pub fn lens(&self, lens: Lens) -> &LensScore {
+        &self.lenses[lens as usize]
+    }
+
+    /// Finding codes in order, de-duplicated, as one `;`-joined string (CSV `findings` column).
+    pub fn finding_codes(&self) -> String {
+        let mut codes: Vec<&str> = self.findings.iter().map(|f| f.code.as_str()).collect();
+        codes.dedup();
+        let mut seen = std::collections::BTreeSet::new();
+        codes.retain(|c| seen.insert(*c));
+        codes.join(";")
+    }
+}
+
+/// One question's part in a lens score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The question.
+    pub question: QuestionId,
+    /// The answer used.
+    pub answer: AnswerValue,
+    /// Answer on [0, 1] after the evidence rule (0 for unanswered).
+    pub effective: f64,
+    /// The question's share of the lens score: the sum over all questions is 1 (or 0 when the
+    /// lens does not apply).
+    pub coefficient: f64,
+    /// `5 * coefficient * effective`; contributions sum to the lens score.
+    pub contribution: f64,
+    /// Most that raising this answer to the top could add to the lens score.
+    pub headroom: f64,
+}
+
+/// Why a vendor scored what it did on one lens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LensExplanation {
+    /// The lens.
+    pub lens: Lens,
+    /// Its score (equal to the sum of contributions).
+    pub score: Option<f64>,
+    /// One entry per applicable question with a non-zero coefficient, by descending coefficient.
+    pub contributions: Vec<Contribution>,
+}
+
+/// A full explanation for one vendor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The result being explained.
+    pub result: VendorResult,
+    /// Per lens, in [`Lens::ALL`] order.
+    pub lenses: Vec<LensExplanation>,
+}
+
+/// One answer to improve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStep {
+    /// The question.
+    pub question: QuestionId,
+    /// Current answer.
+    pub from: AnswerValue,
+    /// Answer to reach (with current evidence).
+    pub to: AnswerValue,
+    /// Increase on the 0-5 scale (`5 * (to - from)` normalized).
+    pub increase: f64,
+}
+
+/// The shortest path back to eligibility.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The vendor.
+    pub vendor_id: VendorId,
+    /// Status now.
+    pub status_before: Status,
+    /// Status once the steps are taken (answers improved, with current evidence).
+    pub status_after: Status,
+    /// Whether answer improvements alone can clear the bar.
+    pub feasible: bool,
+    /// Whether the search proved no smaller set exists (fewest questions, then least increase).
+    pub provably_minimal: bool,
+    /// Steps, by question id.
+    pub steps: Vec<PlanStep>,
+    /// Sum of increases.
+    pub total_increase: f64,
+    /// Findings no answer can clear (hard gates).
+    pub unfixable: Vec<Finding>,
+    /// Warnings that remain after the plan (they keep the vendor conditional, not at risk).
+    pub remaining: Vec<Finding>,
+    /// Result after the plan.
+    pub after: Box<VendorResult>,
+}

@@ -1,0 +1,102 @@
+//! `scrm policy diff`: what changed between two policies, setting by setting.
+
+use crate::Policy;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One changed setting.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    /// Dotted path (`thresholds.high.combined`).
+    pub key: String,
+    /// Value in A (`None`: absent).
+    pub before: Option<String>,
+    /// Value in B (`None`: absent).
+    pub after: Option<String>,
+}
+
+/// Every setting that differs between `a` and `b`, sorted by key.
+pub fn diff(a: &Policy, b: &Policy) -> Vec<Change> {
+    let fa = flatten(a);
+    let fb = flatten(b);
+    let mut keys: Vec<&String> = fa.keys().chain(fb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (x, y) = (fa.get(k), fb.get(k));
+            (x != y).then(|| Change {
+                key: k.clone(),
+                before: x.cloned(),
+                after: y.cloned(),
+            })
+        })
+        .collect()
+}
+
+/// Renders a diff as `-`/`+` lines (empty string when identical).
+pub fn render_diff(changes: &[Change]) -> String {
+    let mut s = String::new();
+    for c in changes {
+        match (&c.before, &c.after) {
+            (Some(b), Some(a)) => s.push_str(&format!("~ {}: {} -> {}\n", c.key, b, a)),
+            (Some(b), None) => s.push_str(&format!("- {}: {}\n", c.key, b)),
+            (None, Some(a)) => s.push_str(&format!("+ {}: {}\n", c.key, a)),
+            (None, None) => {}
+        }
+    }
+    s
+}
+
+/// The policy as `path -> value` pairs. Lists of rules are keyed by their natural id (knock-out
+/// question, contradiction id, exemption vendor+code) so that reordering is not a change.
+pub fn flatten(p: &Policy) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        for (list, key_fields) in [
+            ("knockouts", &["question"][..]),
+            ("contradictions", &["id"][..]),
+            ("exemptions", &["vendor", "code"][..]),
+        ] {
+            if let Some(Value::Array(items)) = m.remove(list) {
+                let mut keyed = serde_json::Map::new();
+                for item in items {
+                    let k: Vec<String> = key_fields
+                        .iter()
+                        .map(|f| item.get(*f).map_or(String::new(), scalar))
+                        .collect();
+                    keyed.insert(k.join("/"), item);
+                }
+                m.insert(list.to_string(), Value::Object(keyed));
+            }
+        }
+    }
+    walk(&v, String::new(), &mut out);
+    out
+}
+
+fn walk(v: &Value, path: String, out: &mut BTreeMap<String, String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(x, p, out);
+            }
+        }
+        other => {
+            out.insert(path, scalar(other));
+        }
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

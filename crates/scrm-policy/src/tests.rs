@@ -1,0 +1,139 @@
+//! Tests of policy parsing, validation and diff.
+
+use super::*;
+
+#[test]
+fn default_policy_parses_and_matches_builtin_defaults() {
+    let p = Policy::builtin(None).expect("default policy is valid");
+    let empty = Policy::from_toml("empty.toml", "", None).unwrap();
+    // The default file restates the defaults: only rule lists differ from an empty policy.
+    assert_eq!(p.lens_weights, empty.lens_weights);
+    assert_eq!(p.thresholds, empty.thresholds);
+    assert_eq!(p.tiering, empty.tiering);
+    assert_eq!(p.evidence, empty.evidence);
+    assert_eq!(p.residual, empty.residual);
+    assert_eq!(p.quality, empty.quality);
+    assert_eq!(p.crosswalk_weight, empty.crosswalk_weight);
+    assert_eq!(p.gate_sources, empty.gate_sources);
+    assert_eq!(p.knockouts.len(), 3);
+    assert_eq!(p.contradictions.len(), 3);
+    assert_eq!(p.hash.len(), 64);
+}
+
+/// Validates that every problem is reported in one pass, located, with valid values.
+#[test]
+fn every_problem_is_located() {
+    let src = r#"
+[policy]
+nmae = "typo"
+
+[lenses]
+airm = -1
+aims = "heavy"
+
+[thresholds.hihg]
+combined = 2
+
+[thresholds.high]
+combined = 7
+coverage = 0.8
+
+[[knockout]]
+question = "SUP-INCIDENT-NOTIFY"
+minimum = "maybe"
+tiers = ["critical", "severe"]
+
+[severity]
+missing-evidence = "loud"
+hard-gate-sam = "allow"
+
+[[exemption]]
+vendor = "V-1"
+code = "missing-evidnce"
+reason = ""
+expires = "2027-02-30"
+"#;
+    let err = Policy::from_toml("bad.toml", src, None).unwrap_err();
+    let lines: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+    insta::assert_snapshot!(lines.join("\n"));
+    insta::assert_json_snapshot!(err.problems);
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let err = Policy::from_toml("broken.toml", "[lenses]\nairm = = 1\n", None).unwrap_err();
+    assert_eq!(err.problems.len(), 1);
+    assert_eq!(
+        (err.problems[0].line, err.problems[0].file.as_str()),
+        (2, "broken.toml")
+    );
+}
+
+#[test]
+fn tiering_follows_points() {
+    use scrm_model::{AiRole, Criticality, DataAccess, Tier};
+    let p = Policy::builtin(None).unwrap();
+    let t = &p.tiering;
+    assert_eq!(
+        t.tier(
+            Some(Criticality::Low),
+            Some(DataAccess::None),
+            Some(AiRole::None)
+        ),
+        Tier::Low
+    );
+    assert_eq!(
+        t.tier(
+            Some(Criticality::Moderate),
+            Some(DataAccess::Internal),
+            Some(AiRole::None)
+        ),
+        Tier::Moderate
+    );
+    assert_eq!(
+        t.tier(
+            Some(Criticality::High),
+            Some(DataAccess::Internal),
+            Some(AiRole::Deployer)
+        ),
+        Tier::High
+    );
+    assert_eq!(
+        t.tier(
+            Some(Criticality::Critical),
+            Some(DataAccess::Regulated),
+            Some(AiRole::Provider)
+        ),
+        Tier::Critical
+    );
+    // Missing fields take the conservative assumptions (high + confidential + integrator = 6).
+    assert_eq!(t.tier(None, None, None), Tier::Critical);
+}
+
+#[test]
+fn residual_matrix_lookup() {
+    use scrm_model::Tier;
+    let p = Policy::builtin(None).unwrap();
+    assert_eq!(p.residual.risk(Tier::Low, Some(4.0)), 1);
+    assert_eq!(p.residual.risk(Tier::Critical, Some(4.0)), 3);
+    assert_eq!(p.residual.risk(Tier::High, Some(2.0)), 4);
+    assert_eq!(p.residual.risk(Tier::Critical, None), 5);
+}
+
+#[test]
+fn diff_shows_changed_settings_only() {
+    let a = Policy::builtin(None).unwrap();
+    let src = DEFAULT_POLICY_TOML
+        .replace(
+            "[thresholds.high]\ncombined = 2.5",
+            "[thresholds.high]\ncombined = 2.8",
+        )
+        .replace("discount = 0.25", "discount = 0.4")
+        .replace(
+            "[[knockout]]\nquestion = \"GV-6.1\"\nminimum = 2\n",
+            "[[knockout]]\nquestion = \"GV-6.1\"\nminimum = 3\n",
+        );
+    let b = Policy::from_toml("b.toml", &src, None).unwrap();
+    insta::assert_snapshot!(render_diff(&diff(&a, &b)));
+    assert!(diff(&a, &a).is_empty());
+}

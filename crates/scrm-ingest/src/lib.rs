@@ -1,1 +1,105 @@
-//! placeholder
+//! Reads the questionnaires suppliers send back (CSV long or wide, XLSX workbooks, JSON and
+//! JSON Lines, or folders of them) into the scrm model, loading every good row and pinpointing
+//! every problem (file, sheet, row, column, value, and the valid values or a did-you-mean).
+//!
+//! Formats, counting rules and problem codes are documented in `docs/formats.md`. The entry
+//! point is [`ingest`]; [`render_human`], [`render_json`] and [`write_rejects_csv`] present the
+//! result.
+
+mod collector;
+mod csvin;
+mod error;
+mod ingested;
+mod json;
+mod long;
+mod options;
+mod problem;
+mod render;
+mod split;
+mod table;
+mod text;
+mod validate;
+mod walk;
+mod xlsx;
+mod zipdir;
+
+#[doc(hidden)]
+pub mod testutil;
+
+pub use error::IngestError;
+pub use ingested::Ingested;
+pub use options::{IngestOptions, Limits};
+pub use problem::{Location, Problem, ProblemCode, ProblemSeverity, Reject};
+pub use render::{render_human, render_json, write_rejects_csv};
+
+use collector::Collector;
+use csvin::CsvRole;
+use std::path::{Path, PathBuf};
+use validate::Issue;
+use walk::{FileKind, Found};
+
+/// Reads every input and returns what loaded plus every problem found.
+///
+/// `inputs`: files or folders of responses (any format; profile CSVs found there are used as
+/// supplier-declared profiles). `profiles`: optional buyer profile CSV (or XLSX); buyer values
+/// win over supplier-declared ones field by field, with a `profile-conflict` warning when they
+/// differ. `exclusions`: optional exclusions CSV (or XLSX).
+///
+/// Fails only when a path given here does not exist or cannot be read; problems inside files
+/// (including unreadable files found in folders) are reported in [`Ingested::problems`].
+pub fn ingest(
+    inputs: &[PathBuf],
+    profiles: Option<&Path>,
+    exclusions: Option<&Path>,
+    lookup: &dyn scrm_model::QuestionLookup,
+    opts: &IngestOptions,
+) -> Result<Ingested, IngestError> {
+    let found = walk::expand(inputs)?;
+    let profiles = profiles.map(walk::single).transpose()?;
+    let exclusions = exclusions.map(walk::single).transpose()?;
+    let mut col = Collector::new(lookup, opts);
+    for f in found {
+        read_one(&mut col, f, CsvRole::Input);
+    }
+    if let Some(f) = profiles {
+        read_one(&mut col, f, CsvRole::BuyerProfiles);
+    }
+    if let Some(f) = exclusions {
+        read_one(&mut col, f, CsvRole::Exclusions);
+    }
+    Ok(col.finish())
+}
+
+fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
+    match (f.kind, role) {
+        (Some(FileKind::Csv), _) => csvin::read_csv_file(col, &f.path, f.display, role),
+        (Some(FileKind::Xlsx), _) => xlsx::read_xlsx_file(col, &f.path, f.display, role),
+        (Some(FileKind::Json), CsvRole::Input) => {
+            json::read_json_file(col, &f.path, f.display, false)
+        }
+        (Some(FileKind::Jsonl), CsvRole::Input) => {
+            json::read_json_file(col, &f.path, f.display, true)
+        }
+        _ => {
+            let part = col.new_file(f.display, "unsupported");
+            if let Ok(bytes) = std::fs::read(&f.path) {
+                col.file_of(part).sha256 = text::sha256_hex(&bytes);
+            }
+            let expected = match role {
+                CsvRole::Input => ".csv, .tsv, .txt, .xlsx, .xlsm, .json, .jsonl or .ndjson",
+                _ => ".csv, .tsv, .txt, .xlsx or .xlsm",
+            };
+            col.issue(
+                part,
+                None,
+                Issue::new(
+                    ProblemCode::UnsupportedFile,
+                    None,
+                    None,
+                    "scrm does not read this kind of file here; it is not loaded".to_string(),
+                )
+                .help(format!("supported extensions: {expected}")),
+            );
+        }
+    }
+}

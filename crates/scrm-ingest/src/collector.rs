@@ -1,0 +1,560 @@
+//! The run's state while files are read: vendors, answers in input order, profile layers,
+//! per-file counts, problems and rejects; and the final pass that resolves duplicates and
+//! profile conflicts into an [`Ingested`].
+
+use crate::text::shown;
+use crate::validate::{ColRef, Issue};
+use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use scrm_model::{
+    Answer, AnswerSpec, AnswerValue, Exclusion, InputFile, QuestionId, QuestionLookup, Resolution,
+    Vendor, VendorId, VendorProfile,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// Counts and identity of one input file.
+#[derive(Debug, Clone)]
+pub(crate) struct FileSlot {
+    pub path: String,
+    pub kind: &'static str,
+    pub sha256: String,
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+}
+
+/// A part of a file that rows are located in: the file itself, or one sheet of a workbook.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub file: u32,
+    pub sheet: Option<String>,
+    /// Column labels by index (tables); JSON parts label answers `answers[i].answer`.
+    pub labels: Vec<String>,
+    pub json: bool,
+}
+
+/// An accepted answer as stored until the final pass (compact: no question id string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stored {
+    pub q: u32,
+    pub part: u32,
+    pub row: u64,
+    pub col: u32,
+    pub value: AnswerValue,
+    pub evidence: Option<Box<str>>,
+    pub date: Option<NaiveDate>,
+    pub comment: Option<Box<str>>,
+}
+
+impl Stored {
+    fn same_answer(&self, o: &Stored) -> bool {
+        self.value == o.value
+            && self.evidence == o.evidence
+            && self.date == o.date
+            && self.comment == o.comment
+    }
+}
+
+/// How a raw question id resolved (cached per distinct spelling).
+#[derive(Debug, Clone)]
+pub(crate) enum QRes {
+    Known(u32, AnswerSpec),
+    Unknown(Option<String>),
+}
+
+/// Who declared a profile field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layer {
+    /// The supplier, in its own questionnaire (or a profile file among the inputs).
+    Supplier,
+    /// The buyer's profile file: wins field by field.
+    Buyer,
+}
+
+#[derive(Debug, Clone)]
+struct PField {
+    value: String,
+    part: u32,
+    row: Option<u64>,
+    col: ColRef,
+}
+
+#[derive(Debug, Default)]
+struct VendorAcc {
+    answers: Vec<Stored>,
+    supplier: BTreeMap<String, PField>,
+    buyer: BTreeMap<String, PField>,
+}
+
+/// Sort key of a problem or reject: input order.
+type Key = (u32, u64, u32, u64);
+
+pub(crate) struct Collector<'a> {
+    pub lookup: &'a dyn QuestionLookup,
+    pub opts: &'a IngestOptions,
+    pub files: Vec<FileSlot>,
+    pub parts: Vec<Part>,
+    vendor_ix: HashMap<String, u32>,
+    vendor_ids: Vec<VendorId>,
+    vendors: Vec<VendorAcc>,
+    q_ix: HashMap<QuestionId, u32>,
+    qtable: Vec<(QuestionId, AnswerSpec)>,
+    qcache: HashMap<String, QRes>,
+    problems: Vec<(Key, Problem)>,
+    rejects: Vec<(Key, Reject)>,
+    seq: u64,
+    pub exclusions: Vec<Exclusion>,
+}
+
+impl<'a> Collector<'a> {
+    pub(crate) fn new(lookup: &'a dyn QuestionLookup, opts: &'a IngestOptions) -> Self {
+        Self {
+            lookup,
+            opts,
+            files: Vec::new(),
+            parts: Vec::new(),
+            vendor_ix: HashMap::new(),
+            vendor_ids: Vec::new(),
+            vendors: Vec::new(),
+            q_ix: HashMap::new(),
+            qtable: Vec::new(),
+            qcache: HashMap::new(),
+            problems: Vec::new(),
+            rejects: Vec::new(),
+            seq: 0,
+            exclusions: Vec::new(),
+        }
+    }
+
+    /// Registers a file; returns its whole-file part.
+    pub(crate) fn new_file(&mut self, path: String, kind: &'static str) -> u32 {
+        self.files.push(FileSlot {
+            path,
+            kind,
+            sha256: String::new(),
+            read: 0,
+            accepted: 0,
+            rejected: 0,
+        });
+        let file = (self.files.len() - 1) as u32;
+        self.new_part(file, None, Vec::new(), false)
+    }
+
+    pub(crate) fn new_part(
+        &mut self,
+        file: u32,
+        sheet: Option<String>,
+        labels: Vec<String>,
+        json: bool,
+    ) -> u32 {
+        self.parts.push(Part {
+            file,
+            sheet,
+            labels,
+            json,
+        });
+        (self.parts.len() - 1) as u32
+    }
+
+    pub(crate) fn file_of(&mut self, part: u32) -> &mut FileSlot {
+        let f = self.parts[part as usize].file as usize;
+        &mut self.files[f]
+    }
+
+    pub(crate) fn location(&self, part: u32, row: Option<u64>, col: Option<&str>) -> Location {
+        let p = &self.parts[part as usize];
+        Location {
+            file: self.files[p.file as usize].path.clone(),
+            sheet: p.sheet.clone(),
+            row,
+            column: col.map(str::to_string),
+        }
+    }
+
+    fn next_key(&mut self, part: u32, row: Option<u64>, col: &ColRef) -> Key {
+        self.seq += 1;
+        (
+            part,
+            row.unwrap_or(0),
+            col.as_ref().map_or(0, |c| c.0.saturating_add(1)),
+            self.seq,
+        )
+    }
+
+    /// Records a located problem.
+    pub(crate) fn issue(&mut self, part: u32, row: Option<u64>, issue: Issue) {
+        let key = self.next_key(part, row, &issue.col);
+        let severity = if self.opts.strict {
+            ProblemSeverity::Error
+        } else {
+            issue.code.severity()
+        };
+        let location = self.location(part, row, issue.col.as_ref().map(|c| c.1.as_str()));
+        self.problems.push((
+            key,
+            Problem {
+                code: issue.code,
+                severity,
+                location,
+                value: issue.value,
+                message: issue.message,
+                help: issue.help,
+            },
+        ));
+    }
+
+    /// Rejects one counted unit (row, cell, document): every issue becomes a problem, and one
+    /// reject carries the first code and all reasons.
+    pub(crate) fn reject(
+        &mut self,
+        part: u32,
+        row: Option<u64>,
+        issues: Vec<Issue>,
+        original: Vec<String>,
+    ) {
+        debug_assert!(!issues.is_empty());
+        let Some(first) = issues.first() else { return };
+        let code = first.code;
+        let col = first.col.clone();
+        let reason = issues
+            .iter()
+            .map(|i| i.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let key = self.next_key(part, row, &col);
+        let location = self.location(part, row, col.as_ref().map(|c| c.1.as_str()));
+        self.rejects.push((
+            key,
+            Reject {
+                location,
+                code,
+                reason,
+                original,
+            },
+        ));
+        for i in issues {
+            self.issue(part, row, i);
+        }
+        self.file_of(part).rejected += 1;
+    }
+
+    /// Counts one unit read from a part's file.
+    pub(crate) fn count_read(&mut self, part: u32, n: u64) {
+        self.file_of(part).read += n;
+    }
+
+    /// Counts one unit accepted.
+    pub(crate) fn count_accepted(&mut self, part: u32, n: u64) {
+        self.file_of(part).accepted += n;
+    }
+
+    /// The index of a vendor, creating it on first sight.
+    pub(crate) fn vendor(&mut self, id: &VendorId) -> u32 {
+        if let Some(&i) = self.vendor_ix.get(id.as_str()) {
+            return i;
+        }
+        let i = self.vendors.len() as u32;
+        self.vendor_ix.insert(id.as_str().to_string(), i);
+        self.vendor_ids.push(id.clone());
+        self.vendors.push(VendorAcc::default());
+        i
+    }
+
+    /// Resolves a raw question id through the catalog, once per distinct spelling.
+    pub(crate) fn resolve(&mut self, raw: &str) -> QRes {
+        let raw = raw.trim();
+        if let Some(r) = self.qcache.get(raw) {
+            return r.clone();
+        }
+        let r = match self.lookup.resolve(raw) {
+            Resolution::Known(id, spec) => QRes::Known(self.intern_question(id, spec), spec),
+            Resolution::Unknown { suggestion } => QRes::Unknown(suggestion),
+        };
+        self.qcache.insert(raw.to_string(), r.clone());
+        r
+    }
+
+    pub(crate) fn intern_question(&mut self, id: QuestionId, spec: AnswerSpec) -> u32 {
+        if let Some(&i) = self.q_ix.get(&id) {
+            return i;
+        }
+        let i = self.qtable.len() as u32;
+        self.q_ix.insert(id.clone(), i);
+        self.qtable.push((id, spec));
+        i
+    }
+
+    /// Stores an accepted answer for a vendor (duplicates are resolved in the final pass).
+    pub(crate) fn store(&mut self, vendor: u32, s: Stored) {
+        self.vendors[vendor as usize].answers.push(s);
+    }
+
+    /// Appends a batch of accepted answers for a vendor, in input order.
+    pub(crate) fn store_all(&mut self, vendor: u32, mut run: Vec<Stored>) {
+        let v = &mut self.vendors[vendor as usize].answers;
+        if v.is_empty() {
+            *v = run;
+        } else {
+            v.append(&mut run);
+        }
+    }
+
+    /// Records one profile field declared for a vendor.
+    pub(crate) fn profile_field(
+        &mut self,
+        layer: Layer,
+        vendor: u32,
+        (key, value): (String, String),
+        part: u32,
+        row: Option<u64>,
+        col: ColRef,
+    ) {
+        let new = PField {
+            value,
+            part,
+            row,
+            col,
+        };
+        let acc = &mut self.vendors[vendor as usize];
+        let map = match layer {
+            Layer::Supplier => &mut acc.supplier,
+            Layer::Buyer => &mut acc.buyer,
+        };
+        let old = match map.get(&key) {
+            None => {
+                map.insert(key, new);
+                return;
+            }
+            Some(old) if old.value == new.value => return,
+            Some(old) => old.clone(),
+        };
+        let first = self.location(old.part, old.row, old.col.as_ref().map(|c| c.1.as_str()));
+        let vid = self.vendor_ids[vendor as usize].clone();
+        let name = display_key(&key);
+        let issue = Issue::new(
+            ProblemCode::ProfileConflict,
+            new.col.clone(),
+            Some(&new.value),
+            format!(
+                "vendor '{vid}': {name} '{}' differs from '{}' declared first at {first}; keeping the first",
+                shown(&new.value),
+                shown(&old.value)
+            ),
+        );
+        self.issue(part, row, issue);
+    }
+
+    /// The final pass: duplicates, profiles, ordering.
+    pub(crate) fn finish(mut self) -> Ingested {
+        // Canonical order of questions, so that duplicates sort next to each other.
+        let mut order: Vec<u32> = (0..self.qtable.len() as u32).collect();
+        order.sort_by(|a, b| self.qtable[*a as usize].0.cmp(&self.qtable[*b as usize].0));
+        let mut rank = vec![0u32; order.len()];
+        for (r, q) in order.iter().enumerate() {
+            rank[*q as usize] = r as u32;
+        }
+        let qtable = &self.qtable;
+        let mut answer_maps: Vec<BTreeMap<QuestionId, Answer>> = Vec::new();
+        let mut events: Vec<(u32, Dup)> = Vec::new();
+        let results: Vec<(BTreeMap<QuestionId, Answer>, Vec<Dup>)> = self
+            .vendors
+            .par_iter_mut()
+            .map(|v| dedupe(std::mem::take(&mut v.answers), &rank, qtable))
+            .collect();
+        for (vi, (map, dups)) in results.into_iter().enumerate() {
+            answer_maps.push(map);
+            events.extend(dups.into_iter().map(|d| (vi as u32, d)));
+        }
+        for (vi, d) in events {
+            self.duplicate_event(vi, d);
+        }
+        let mut vendors = Vec::with_capacity(self.vendors.len());
+        let accs = std::mem::take(&mut self.vendors);
+        for (vi, (acc, answers)) in accs.into_iter().zip(answer_maps).enumerate() {
+            let profile = self.build_profile(vi as u32, acc);
+            vendors.push(Vendor { profile, answers });
+        }
+        vendors.sort_by(|a, b| a.profile.vendor_id.cmp(&b.profile.vendor_id));
+        self.problems.sort_by_key(|p| p.0);
+        self.rejects.sort_by_key(|r| r.0);
+        Ingested {
+            vendors,
+            exclusions: self.exclusions,
+            files: self
+                .files
+                .into_iter()
+                .map(|f| InputFile {
+                    path: f.path,
+                    kind: f.kind.to_string(),
+                    sha256: f.sha256,
+                    rows_read: f.read,
+                    accepted: f.accepted,
+                    rejected: f.rejected,
+                })
+                .collect(),
+            problems: self.problems.into_iter().map(|p| p.1).collect(),
+            rejects: self.rejects.into_iter().map(|r| r.1).collect(),
+        }
+    }
+
+    fn answer_label(&self, part: u32, col: u32) -> String {
+        let p = &self.parts[part as usize];
+        if p.json {
+            format!("answers[{col}].answer")
+        } else {
+            p.labels
+                .get(col as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", col + 1))
+        }
+    }
+
+    fn stored_location(&self, s: &Stored) -> Location {
+        let p = &self.parts[s.part as usize];
+        let row = (!p.json || s.row > 0).then_some(s.row);
+        self.location(s.part, row, Some(&self.answer_label(s.part, s.col)))
+    }
+
+    fn duplicate_event(&mut self, vendor: u32, d: Dup) {
+        let first = self.stored_location(&d.first);
+        let later = d.later;
+        let qid = self.qtable[later.q as usize].0.clone();
+        let vid = self.vendor_ids[vendor as usize].clone();
+        let p = &self.parts[later.part as usize];
+        let row = (!p.json || later.row > 0).then_some(later.row);
+        let col: ColRef = Some((later.col, self.answer_label(later.part, later.col)));
+        if d.identical {
+            let issue = Issue::new(
+                ProblemCode::DuplicateIdentical,
+                col,
+                Some(&later.value.canonical()),
+                format!(
+                    "vendor '{vid}' answered {qid} again with the same answer (first at {first}); merged"
+                ),
+            );
+            self.issue(later.part, row, issue);
+            return;
+        }
+        let issue = Issue::new(
+            ProblemCode::DuplicateConflict,
+            col,
+            Some(&later.value.canonical()),
+            format!(
+                "vendor '{vid}' answered {qid} again with a different answer or evidence; the first, at {first} ('{}'), is kept",
+                d.first.value.canonical()
+            ),
+        )
+        .help("remove one of the two answers, or correct the vendor or question id");
+        let original = vec![
+            vid.to_string(),
+            qid.to_string(),
+            later.value.canonical(),
+            later.evidence.as_deref().unwrap_or("").to_string(),
+            later.date.map(|d| d.to_string()).unwrap_or_default(),
+            later.comment.as_deref().unwrap_or("").to_string(),
+        ];
+        let file = self.file_of(later.part);
+        file.accepted -= 1;
+        self.reject(later.part, row, vec![issue], original);
+    }
+
+    fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
+        let vid = self.vendor_ids[vi as usize].clone();
+        let mut profile = VendorProfile::bare(vid.clone());
+        let mut merged: BTreeMap<String, String> = BTreeMap::new();
+        for (k, s) in &acc.supplier {
+            match acc.buyer.get(k) {
+                Some(b) if b.value != s.value => {
+                    let at = self.location(b.part, b.row, b.col.as_ref().map(|c| c.1.as_str()));
+                    let issue = Issue::new(
+                        ProblemCode::ProfileConflict,
+                        s.col.clone(),
+                        Some(&s.value),
+                        format!(
+                            "vendor '{vid}': the supplier declared {} '{}' but the buyer's profile at {at} says '{}'; using the buyer's value",
+                            display_key(k),
+                            shown(&s.value),
+                            shown(&b.value)
+                        ),
+                    );
+                    self.issue(s.part, s.row, issue);
+                }
+                _ => {}
+            }
+            merged.insert(k.clone(), s.value.clone());
+        }
+        for (k, b) in acc.buyer {
+            merged.insert(k, b.value);
+        }
+        for (k, v) in merged {
+            match k.as_str() {
+                "name" => profile.name = Some(v),
+                "country" => profile.country = Some(v),
+                "criticality" => profile.criticality = v.parse().ok(),
+                "ai_role" => profile.ai_role = v.parse().ok(),
+                "data_access" => profile.data_access = v.parse().ok(),
+                "assessed_on" => profile.assessed_on = crate::text::parse_date(&v),
+                "certifications" => {
+                    profile.certifications = v.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+                }
+                _ => {
+                    let name = k.strip_prefix(EXTRA).unwrap_or(&k).to_string();
+                    profile.extra.insert(name, v);
+                }
+            }
+        }
+        profile
+    }
+}
+
+/// Prefix of profile keys that hold pass-through extra columns.
+pub(crate) const EXTRA: &str = "extra:";
+
+fn display_key(k: &str) -> String {
+    match k.strip_prefix(EXTRA) {
+        Some(x) => format!("extra field '{x}'"),
+        None => k.to_string(),
+    }
+}
+
+/// A duplicate (vendor, question) found in the final pass.
+struct Dup {
+    first: Stored,
+    later: Stored,
+    identical: bool,
+}
+
+/// Sorts one vendor's answers by question (stable: input order within a question), keeps the
+/// first of each question and reports the others.
+fn dedupe(
+    mut answers: Vec<Stored>,
+    rank: &[u32],
+    qtable: &[(QuestionId, AnswerSpec)],
+) -> (BTreeMap<QuestionId, Answer>, Vec<Dup>) {
+    answers.sort_by_key(|s| rank[s.q as usize]);
+    let mut kept: Vec<(QuestionId, Answer)> = Vec::with_capacity(answers.len());
+    let mut dups = Vec::new();
+    let mut it = answers.into_iter().peekable();
+    while let Some(s) = it.next() {
+        while let Some(n) = it.next_if(|n| n.q == s.q) {
+            dups.push(Dup {
+                first: s.clone(),
+                identical: s.same_answer(&n),
+                later: n,
+            });
+        }
+        let qid = qtable[s.q as usize].0.clone();
+        kept.push((
+            qid.clone(),
+            Answer {
+                question: qid,
+                value: s.value,
+                evidence: s.evidence.map(String::from),
+                evidence_date: s.date,
+                comment: s.comment.map(String::from),
+            },
+        ));
+    }
+    (kept.into_iter().collect(), dups)
+}

@@ -1,0 +1,266 @@
+//! Reading one CSV (or TSV/TXT) file: encoding, delimiter, header, then the reader its header
+//! calls for.
+
+use crate::ProblemCode;
+use crate::collector::{Collector, Layer};
+use crate::long::{LongCtx, read_long_csv};
+use crate::split::{Piece, Splitter, sniff_delimiter};
+use crate::table::{
+    Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions,
+    read_profiles, read_wide,
+};
+use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex};
+use crate::validate::Issue;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+/// What the caller wants a CSV file to be read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CsvRole {
+    /// Any kind, judged by the header (responses, or supplier-declared profiles).
+    Input,
+    /// The buyer's profile file.
+    BuyerProfiles,
+    /// The exclusions file.
+    Exclusions,
+}
+
+type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
+
+/// Reads one CSV file into the collector. Problems are recorded; nothing is returned.
+pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
+    let part = col.new_file(display, "csv");
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+    if let Err(e) = (&mut file)
+        .take(SAMPLE_BYTES as u64)
+        .read_to_end(&mut sample)
+    {
+        return unreadable(col, part, &e.to_string());
+    }
+    if sample.is_empty() {
+        col.file_of(part).sha256 = sha256_hex(&[]);
+        col.file_of(part).kind = "empty";
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::EmptyFile,
+                None,
+                None,
+                "the file is empty".to_string(),
+            ),
+        );
+        return;
+    }
+    let enc = detect_encoding(&sample, col.opts.encoding);
+    if let TextEncoding::Legacy(e) = enc {
+        tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
+    }
+    let src = Utf8Source::new(Cursor::new(sample).chain(file), enc);
+    let limits = col.opts.limits;
+    // One record may hold several maximal fields; past this, the file is not CSV we can use.
+    let cap = (limits.max_field_bytes.saturating_mul(64)).saturating_add(1 << 20);
+    let mut splitter = Splitter::new(src, col.opts.chunk_bytes, cap);
+    read_with_splitter(col, part, &mut splitter, role);
+    match splitter.into_inner().finish() {
+        Ok((sha, replaced)) => {
+            col.file_of(part).sha256 = sha;
+            if replaced {
+                col.issue(
+                    part,
+                    None,
+                    Issue::new(
+                        ProblemCode::EncodingReplaced,
+                        None,
+                        None,
+                        format!(
+                            "some bytes are not valid {} and were replaced by U+FFFD",
+                            enc.name()
+                        ),
+                    )
+                    .help("check the file's encoding, or name it with the encoding option"),
+                );
+            }
+        }
+        Err(e) => unreadable(col, part, &e.to_string()),
+    }
+}
+
+pub(crate) fn unreadable(col: &mut Collector, part: u32, why: &str) {
+    col.issue(
+        part,
+        None,
+        Issue::new(
+            ProblemCode::UnreadableFile,
+            None,
+            None,
+            format!("the file cannot be read: {why}"),
+        ),
+    );
+}
+
+fn read_with_splitter(col: &mut Collector, part: u32, splitter: &mut Splitter<Src>, role: CsvRole) {
+    let head = match splitter.peek_head() {
+        Ok(h) => h,
+        Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    let delim = col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(head);
+    let mut rec = csv::ByteRecord::new();
+    if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
+        col.file_of(part).kind = "empty";
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::EmptyFile,
+                None,
+                None,
+                "the file has no header".to_string(),
+            ),
+        );
+        return;
+    }
+    let consumed = rdr.position().byte() as usize;
+    let next_line = rdr.position().line();
+    let mut raw = Vec::with_capacity(rec.len());
+    for f in rec.iter() {
+        match std::str::from_utf8(f) {
+            Ok(s) => raw.push(s.to_string()),
+            Err(_) => {
+                let lossy = String::from_utf8_lossy(f).into_owned();
+                col.issue(part, Some(1), crate::validate::bad_encoding(&None, &lossy));
+                return;
+            }
+        }
+    }
+    splitter.consume(consumed);
+    splitter.set_delimiter(delim);
+    let header = Header::new(raw, 1, false);
+    col.parts[part as usize].labels = header.labels.clone();
+    let kind = match role {
+        CsvRole::Input => classify(&header, col),
+        CsvRole::BuyerProfiles => TableKind::Profiles,
+        CsvRole::Exclusions => TableKind::Exclusions,
+    };
+    col.file_of(part).kind = kind.name(true);
+    let mut rows = CsvRows {
+        splitter,
+        delim,
+        next_line,
+        width: header.width(),
+        len: header.raw.len(),
+        queue: VecDeque::new(),
+    };
+    match kind {
+        TableKind::Long => {
+            let Some(cols) = long_cols(col, part, &header, true) else {
+                return;
+            };
+            let ctx = LongCtx::new(&header, cols, delim, part, col.opts.limits, col.lookup);
+            read_long_csv(col, &ctx, rows.splitter, next_line);
+        }
+        TableKind::Wide => read_wide(col, part, &header, &mut rows),
+        TableKind::Profiles => {
+            let layer = if role == CsvRole::BuyerProfiles {
+                Layer::Buyer
+            } else {
+                Layer::Supplier
+            };
+            read_profiles(col, part, &header, layer, &mut rows);
+        }
+        TableKind::Exclusions => read_exclusions(col, part, &header, &mut rows),
+        TableKind::Unknown => {
+            col.issue(
+                part,
+                Some(1),
+                Issue::new(
+                    ProblemCode::MissingColumn,
+                    None,
+                    None,
+                    "the header has neither a 'vendor_id' nor a 'question_id' column; the file is not loaded".to_string(),
+                )
+                .help("responses need vendor_id (and question_id for one answer per row); see docs/formats.md"),
+            );
+        }
+    }
+}
+
+/// Rows of a CSV file, block by block, for the sequential readers.
+struct CsvRows<'s, R> {
+    splitter: &'s mut Splitter<R>,
+    delim: u8,
+    next_line: u64,
+    width: usize,
+    len: usize,
+    queue: VecDeque<Row>,
+}
+
+impl<R: Read> RowSource for CsvRows<'_, R> {
+    fn next_row(&mut self) -> Option<Result<Row, SourceStop>> {
+        loop {
+            if let Some(r) = self.queue.pop_front() {
+                return Some(Ok(r));
+            }
+            match self.splitter.next_piece()? {
+                Piece::Block(b) => self.parse(&b),
+                Piece::Oversize { bytes } => {
+                    return Some(Err(SourceStop::Oversize {
+                        line: self.next_line,
+                        bytes,
+                    }));
+                }
+                Piece::Io(e) => return Some(Err(SourceStop::Io(e.to_string()))),
+            }
+        }
+    }
+}
+
+impl<R> CsvRows<'_, R> {
+    fn parse(&mut self, block: &[u8]) {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delim)
+            .from_reader(block);
+        let mut rec = csv::ByteRecord::new();
+        let off = self.next_line - 1;
+        while let Ok(true) = rdr.read_byte_record(&mut rec) {
+            let line = rec.position().map_or(0, csv::Position::line) + off;
+            let mut row = Row {
+                line,
+                ..Row::default()
+            };
+            for (i, f) in rec.iter().enumerate() {
+                match std::str::from_utf8(f) {
+                    Ok(s) => row.cells.push(s.to_string()),
+                    Err(_) => {
+                        row.bad_utf8.push(i);
+                        row.cells.push(String::from_utf8_lossy(f).into_owned());
+                    }
+                }
+            }
+            let n = row.cells.len();
+            let past = row
+                .cells
+                .iter()
+                .skip(self.len)
+                .any(|c| !c.trim().is_empty());
+            if !row.cells.iter().all(|c| c.trim().is_empty()) && (n < self.width || past) {
+                row.width = Some((n, self.width));
+            }
+            self.queue.push_back(row);
+        }
+        self.next_line += memchr::memchr_iter(b'\n', block).count() as u64;
+    }
+}

@@ -1,0 +1,392 @@
+//! The long-CSV reader: blocks cut on record boundaries are parsed in parallel with rayon and
+//! merged in block order, so results are identical at any thread count and memory holds a few
+//! blocks plus the answers, never the whole file.
+//!
+//! The hot loop avoids per-row allocation: raw vendor and question ids are interned per block
+//! (a question id is resolved through the catalog once per distinct spelling per block), and
+//! only answers that carry evidence allocate.
+
+use crate::collector::{Collector, Stored};
+use crate::split::{Piece, Splitter};
+use crate::table::{Header, LongCols};
+use crate::validate::{
+    ColRef, Issue, bad_encoding, blank_vendor, check_answer, check_date, too_large,
+    unknown_question,
+};
+use crate::{Limits, ProblemCode};
+use rayon::prelude::*;
+use scrm_model::{AnswerSpec, AnswerValue, QuestionId, QuestionLookup, Resolution, VendorId};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
+
+/// The rustc "Fx" hash: fast for the short keys (ids) hashed once per row.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Everything a block worker needs, shared read-only across threads.
+pub(crate) struct LongCtx<'a> {
+    pub cols: LongCols,
+    pub refs: [ColRef; 6],
+    /// Fields from here on must be blank (past the header).
+    pub header_len: usize,
+    /// Rows need at least this many fields (the last non-blank header cell).
+    pub header_width: usize,
+    pub delim: u8,
+    pub part: u32,
+    pub limits: Limits,
+    pub lookup: &'a dyn QuestionLookup,
+}
+
+impl<'a> LongCtx<'a> {
+    pub(crate) fn new(
+        header: &Header,
+        cols: LongCols,
+        delim: u8,
+        part: u32,
+        limits: Limits,
+        lookup: &'a dyn QuestionLookup,
+    ) -> Self {
+        let r = |i: Option<usize>| i.and_then(|i| header.col(i));
+        let refs = [
+            r(cols.vendor),
+            r(Some(cols.question)),
+            r(Some(cols.answer)),
+            r(cols.evidence),
+            r(cols.date),
+            r(cols.comment),
+        ];
+        Self {
+            cols,
+            refs,
+            header_len: header.raw.len(),
+            header_width: header.width(),
+            delim,
+            part,
+            limits,
+            lookup,
+        }
+    }
+}
+
+#[derive(Clone)]
+enum LocalQ {
+    Known(u32, AnswerSpec),
+    Unknown(Option<String>),
+}
+
+/// What one block produced; indexes are local to the block until merged.
+#[derive(Default)]
+pub(crate) struct BlockOut {
+    newlines: u64,
+    read: u64,
+    accepted: u64,
+    vendors: Vec<(VendorId, Vec<Stored>)>,
+    questions: Vec<(QuestionId, AnswerSpec)>,
+    rejects: Vec<(u64, Vec<Issue>, Vec<String>)>,
+    /// The line of the first row not read because of `row_cap`.
+    capped_at: Option<u64>,
+}
+
+fn blank(f: &[u8]) -> bool {
+    f.iter().all(u8::is_ascii_whitespace)
+}
+
+fn trim(s: &str) -> &str {
+    s.trim()
+}
+
+/// Parses one block. `row_cap` stops after that many data rows (row limit).
+pub(crate) fn parse_block(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut {
+    let mut out = BlockOut {
+        newlines: memchr::memchr_iter(b'\n', block).count() as u64,
+        ..BlockOut::default()
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(ctx.delim)
+        .from_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    let mut vmap: FxMap<Box<[u8]>, u32> = FxMap::default();
+    let mut qmap: FxMap<Box<[u8]>, LocalQ> = FxMap::default();
+    let mut last_vendor: Option<(Vec<u8>, u32)> = None;
+    let c = &ctx.cols;
+    let [vref, qref, aref, eref, dref, cref] = &ctx.refs;
+    let limit = ctx.limits.max_field_bytes;
+    let mut issues: Vec<Issue> = Vec::new();
+    // Reading from a slice cannot fail, and byte records are not UTF-8 checked.
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        if blank(rec.as_slice()) {
+            continue;
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        if let Some(cap) = row_cap
+            && out.read >= cap
+        {
+            out.capped_at = Some(line);
+            break;
+        }
+        out.read += 1;
+        issues.clear();
+        let n = rec.len();
+        if n < ctx.header_width
+            || (n > ctx.header_len && rec.iter().skip(ctx.header_len).any(|f| !blank(f)))
+        {
+            issues.push(
+                Issue::new(
+                    ProblemCode::UnequalFields,
+                    None,
+                    None,
+                    format!("the row has {n} fields but the header has {}", ctx.header_width),
+                )
+                .help("check for a missing or extra delimiter, or an unquoted delimiter inside a field"),
+            );
+            reject(&mut out, line, &mut issues, &rec);
+            continue;
+        }
+        let field = |i: Option<usize>, r: &ColRef, issues: &mut Vec<Issue>| -> Option<&str> {
+            let Some(i) = i else { return Some("") };
+            let b = rec.get(i).unwrap_or(b"");
+            if b.len() > limit {
+                let head = String::from_utf8_lossy(&b[..b.len().min(256)]);
+                issues.push(too_large(b.len(), limit, r, &head));
+                return None;
+            }
+            match std::str::from_utf8(b) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    issues.push(bad_encoding(r, &String::from_utf8_lossy(b)));
+                    None
+                }
+            }
+        };
+        let v = field(c.vendor, vref, &mut issues);
+        let q = field(Some(c.question), qref, &mut issues);
+        let a = field(Some(c.answer), aref, &mut issues);
+        let e = field(c.evidence, eref, &mut issues);
+        let d = field(c.date, dref, &mut issues);
+        let cm = field(c.comment, cref, &mut issues);
+
+        // Vendor: consecutive rows usually share it, so compare with the last one first.
+        let vendor = v.map(trim).filter(|v| !v.is_empty());
+        if v.is_some() && vendor.is_none() {
+            issues.push(blank_vendor(vref));
+        }
+        let vi = vendor.map(|v| match &last_vendor {
+            Some((b, i)) if b.as_slice() == v.as_bytes() => *i,
+            _ => {
+                let i = match vmap.get(v.as_bytes()) {
+                    Some(&i) => i,
+                    None => {
+                        let i = out.vendors.len() as u32;
+                        let id = VendorId::new(v).unwrap_or_else(|| unreachable!("non-blank"));
+                        out.vendors.push((id, Vec::new()));
+                        vmap.insert(v.as_bytes().into(), i);
+                        i
+                    }
+                };
+                last_vendor = Some((v.as_bytes().to_vec(), i));
+                i
+            }
+        });
+        let lq = q.map(|q| {
+            let q = trim(q);
+            match qmap.get(q.as_bytes()) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = match ctx.lookup.resolve(q) {
+                        Resolution::Known(id, spec) => {
+                            out.questions.push((id, spec));
+                            LocalQ::Known((out.questions.len() - 1) as u32, spec)
+                        }
+                        Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
+                    };
+                    qmap.insert(q.as_bytes().into(), r.clone());
+                    r
+                }
+            }
+        });
+        let spec = match (&lq, q) {
+            (Some(LocalQ::Known(_, s)), _) => Some(*s),
+            (Some(LocalQ::Unknown(sugg)), Some(raw)) => {
+                issues.push(unknown_question(raw, sugg.as_deref(), qref));
+                None
+            }
+            _ => None,
+        };
+        let value = a.and_then(|a| check_answer(a, spec, aref, &mut issues));
+        let date = d.and_then(|d| check_date(d, dref, &mut issues));
+        if !issues.is_empty() {
+            reject(&mut out, line, &mut issues, &rec);
+            continue;
+        }
+        let (Some(vi), Some(LocalQ::Known(lq, _)), Some(value)) = (vi, lq, value) else {
+            continue;
+        };
+        out.accepted += 1;
+        let e = e.map(trim).unwrap_or("");
+        let cm = cm.map(trim).unwrap_or("");
+        if value == AnswerValue::Unanswered && e.is_empty() && date.is_none() && cm.is_empty() {
+            continue;
+        }
+        out.vendors[vi as usize].1.push(Stored {
+            q: lq,
+            part: ctx.part,
+            row: line,
+            col: c.answer as u32,
+            value,
+            evidence: (!e.is_empty()).then(|| e.into()),
+            date,
+            comment: (!cm.is_empty()).then(|| cm.into()),
+        });
+    }
+    out
+}
+
+fn reject(out: &mut BlockOut, line: u64, issues: &mut Vec<Issue>, rec: &csv::ByteRecord) {
+    let original = rec
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    out.rejects.push((line, std::mem::take(issues), original));
+}
+
+/// Adds a block's results to the run. `first_line` is the line number of the block's first byte.
+fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) {
+    let off = first_line - 1;
+    let qmap: Vec<u32> = out
+        .questions
+        .into_iter()
+        .map(|(id, spec)| col.intern_question(id, spec))
+        .collect();
+    for (vid, mut run) in out.vendors {
+        let vi = col.vendor(&vid);
+        for s in &mut run {
+            s.q = qmap[s.q as usize];
+            s.row += off;
+        }
+        col.store_all(vi, run);
+    }
+    col.count_read(part, out.read);
+    col.count_accepted(part, out.accepted);
+    for (line, issues, original) in out.rejects {
+        col.reject(part, Some(line + off), issues, original);
+    }
+}
+
+/// Reads the rest of a long CSV file (after its header) in parallel blocks.
+pub(crate) fn read_long_csv<R: Read + Send>(
+    col: &mut Collector,
+    ctx: &LongCtx<'_>,
+    splitter: &mut Splitter<R>,
+    mut next_line: u64,
+) {
+    let part = ctx.part;
+    let batch_len = rayon::current_num_threads().max(1);
+    let read_batch = |s: &mut Splitter<R>| -> Vec<Piece> {
+        let mut v = Vec::with_capacity(batch_len);
+        while v.len() < batch_len {
+            match s.next_piece() {
+                None => break,
+                Some(p @ Piece::Block(_)) => v.push(p),
+                Some(p) => {
+                    v.push(p);
+                    break;
+                }
+            }
+        }
+        v
+    };
+    let max_rows = col.opts.limits.max_rows;
+    let mut rows = 0u64;
+    let mut batch = read_batch(splitter);
+    while !batch.is_empty() {
+        let stops = batch.iter().any(|p| !matches!(p, Piece::Block(_)));
+        let (outs, following) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|p| match p {
+                        Piece::Block(b) => Some(parse_block(b, ctx, None)),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || {
+                if stops {
+                    Vec::new()
+                } else {
+                    read_batch(splitter)
+                }
+            },
+        );
+        for (piece, out) in batch.into_iter().zip(outs) {
+            match (piece, out) {
+                (Piece::Block(b), Some(mut out)) => {
+                    if rows + out.read > max_rows {
+                        // Re-read just this block up to the limit, then stop.
+                        out = parse_block(&b, ctx, Some(max_rows - rows));
+                        let at = out.capped_at.map(|l| l + next_line - 1);
+                        merge(col, part, out, next_line);
+                        let i = Issue::new(
+                            ProblemCode::TooManyRows,
+                            None,
+                            None,
+                            format!("more than {max_rows} data rows; this row and the rest of the file are not read"),
+                        )
+                        .help("split the file, or raise the row limit");
+                        col.issue(part, at, i);
+                        return;
+                    }
+                    rows += out.read;
+                    let nl = out.newlines;
+                    merge(col, part, out, next_line);
+                    next_line += nl;
+                }
+                (Piece::Oversize { bytes }, _) => {
+                    let stop = crate::table::SourceStop::Oversize {
+                        line: next_line,
+                        bytes,
+                    };
+                    crate::table::report_stop(col, part, stop);
+                    return;
+                }
+                (Piece::Io(e), _) => {
+                    crate::table::report_stop(
+                        col,
+                        part,
+                        crate::table::SourceStop::Io(e.to_string()),
+                    );
+                    return;
+                }
+                (Piece::Block(_), None) => {}
+            }
+        }
+        batch = following;
+    }
+}

@@ -1,0 +1,57 @@
+//! Ingestion options and the resource limits that keep hostile or broken files from exhausting
+//! memory or time.
+
+/// Resource limits. Exceeding one is a located error, never a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted field (CSV field, cell text, JSON string), in bytes. Default 64 KiB.
+    pub max_field_bytes: usize,
+    /// Most data rows read from one file; the rest of the file is not read. Default 10,000,000.
+    pub max_rows: u64,
+    /// Largest total decompressed size of an XLSX workbook, in bytes. Default 256 MiB.
+    pub max_xlsx_bytes: u64,
+    /// Largest decompressed:compressed ratio of one XLSX part larger than 1 MiB. Default 100.
+    pub max_xlsx_ratio: u64,
+    /// Deepest nesting of arrays and objects in a JSON document. Default 64.
+    pub max_json_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_field_bytes: 64 * 1024,
+            max_rows: 10_000_000,
+            max_xlsx_bytes: 256 * 1024 * 1024,
+            max_xlsx_ratio: 100,
+            max_json_depth: 64,
+        }
+    }
+}
+
+/// How to read inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    /// Encoding of text files; `None` detects it (BOM, then UTF-8, then a guess by `chardetng`).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter; `None` sniffs it on the header line (comma, semicolon or tab).
+    pub delimiter: Option<u8>,
+    /// Report every problem, warnings included, as an error (the caller decides the exit code).
+    pub strict: bool,
+    /// Resource limits.
+    pub limits: Limits,
+    /// Size of the blocks a CSV file is read and parsed in, in bytes (default 16 MiB). Long CSV
+    /// blocks are parsed in parallel; results do not depend on this value or on the thread count.
+    pub chunk_bytes: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        Self {
+            encoding: None,
+            delimiter: None,
+            strict: false,
+            limits: Limits::default(),
+            chunk_bytes: 16 * 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Located problems, their typed catalogue of codes, and rejected rows.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Where a problem is: file, sheet (XLSX), row (1-based line or Excel row) and column.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// Path of the file as given or found under a given folder.
+    pub file: String,
+    /// Sheet name, for workbooks.
+    pub sheet: Option<String>,
+    /// Row: the 1-based line where a CSV record starts, the Excel row number, or the JSON line.
+    pub row: Option<u64>,
+    /// Column: the header as written (CSV), `F (answer)` (XLSX), a JSON path or a character
+    /// column for JSON syntax errors.
+    pub column: Option<String>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(file: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            sheet: None,
+            row: None,
+            column: None,
+        }
+    }
+}
+
+/// `file:sheet:row:column`, leaving out the parts that are unknown, so that it can be grepped
+/// and pasted into an editor's "go to" box.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(s) = &self.sheet {
+            write!(f, ":{s}")?;
+        }
+        if let Some(r) = self.row {
+            write!(f, ":{r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ":{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemSeverity {
+    /// Data was rejected or a file could not be loaded.
+    Error,
+    /// Everything was loaded, but something deserves a look.
+    Warning,
+}
+
+impl ProblemSeverity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$m:meta])* $var:ident = $name:literal, $sev:ident, $desc:literal; )+) => {
+        /// Every problem ingestion reports, with a stable kebab-case name (documented in
+        /// `docs/formats.md`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ProblemCode { $( $(#[$m])* $var ),+ }
+
+        impl ProblemCode {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$var),+];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$var => $name),+ }
+            }
+
+            /// A one-line description for documentation and `--explain`.
+            pub fn description(self) -> &'static str {
+                match self { $(Self::$var => $desc),+ }
+            }
+
+            /// The default severity (strict mode reports every problem as an error).
+            pub fn severity(self) -> ProblemSeverity {
+                match self { $(Self::$var => ProblemSeverity::$sev),+ }
+            }
+
+            /// Looks a code up by its kebab-case name.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name { $($name => Some(Self::$var),)+ _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A required column is absent.
+    MissingColumn = "missing-column", Error, "A required column is missing from the header; the file is not loaded.";
+    /// Two header cells name the same column.
+    DuplicateColumn = "duplicate-column", Error, "Two header cells name the same field; the file is not loaded.";
+    /// A header is neither a known field nor a question id.
+    UnknownColumn = "unknown-column", Error, "A wide-table header is neither a known field nor a question id; its non-blank cells are rejected.";
+    /// Columns outside the format.
+    ExtraColumns = "extra-columns", Warning, "Columns outside the format: kept as profile extras (profiles) or ignored (answers, exclusions).";
+    /// Unknown question id.
+    UnknownQuestion = "unknown-question", Error, "The question id is not in the catalog; the row is rejected.";
+    /// Unparseable answer.
+    InvalidAnswer = "invalid-answer", Error, "The answer is not 0-5, yes, partial, no, na or blank; the row is rejected.";
+    /// Valid answer of the wrong kind.
+    AnswerKindMismatch = "answer-kind-mismatch", Error, "The answer is valid but not of the kind the question asks for (maturity 0-5 vs yes/partial/no).";
+    /// `na` where not allowed.
+    NaNotAllowed = "na-not-allowed", Error, "The question does not allow 'na' (not applicable).";
+    /// Bad date.
+    InvalidDate = "invalid-date", Error, "The date is not a valid YYYY-MM-DD date.";
+    /// Bad enum value.
+    InvalidEnum = "invalid-enum", Error, "The value is not one of the field's allowed values.";
+    /// Bad country code.
+    InvalidCountry = "invalid-country", Error, "The country is not an ISO 3166-1 alpha-2 code.";
+    /// Blank vendor id.
+    BlankVendorId = "blank-vendor-id", Error, "The vendor id is blank.";
+    /// A vendor twice in one profile file.
+    DuplicateVendor = "duplicate-vendor", Error, "A vendor appears twice in one profile file; the later row is rejected.";
+    /// Conflicting duplicate answer.
+    DuplicateConflict = "duplicate-conflict", Error, "A second, different answer to the same (vendor, question); the first in input order is kept, the later one rejected.";
+    /// Identical duplicate answer.
+    DuplicateIdentical = "duplicate-identical", Warning, "The same answer to the same (vendor, question) again; counted as accepted and merged into the first.";
+    /// Supplier and buyer profile disagree.
+    ProfileConflict = "profile-conflict", Warning, "Two profile sources disagree on a field; the buyer's profile file wins, otherwise the first source in input order.";
+    /// Field over the size limit.
+    FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.";
+    /// Row count over the limit.
+    TooManyRows = "too-many-rows", Error, "The file has more data rows than the row limit; the rest of the file is not read.";
+    /// Workbook too large when decompressed.
+    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size exceeds the XLSX size limit; it is not opened.";
+    /// Suspicious compression ratio.
+    XlsxRatio = "xlsx-ratio", Error, "A workbook part is compressed more than the ratio limit allows (zip bomb guard); it is not opened.";
+    /// A sheet with no recognizable header.
+    SkippedSheet = "skipped-sheet", Warning, "A worksheet has no vendor_id or question_id header; it is skipped.";
+    /// JSON nested too deeply.
+    JsonTooDeep = "json-too-deep", Error, "The JSON document nests deeper than the depth limit; it is not parsed.";
+    /// JSON syntax error.
+    JsonSyntax = "json-syntax", Error, "The JSON text is not well formed.";
+    /// JSON of the wrong shape.
+    JsonSchema = "json-schema", Error, "The JSON document does not match the supplier schema (docs/schema/supplier.schema.json).";
+    /// Invalid bytes for the encoding.
+    Encoding = "encoding", Error, "Bytes that are not valid in the file's encoding; the row is rejected.";
+    /// Bytes replaced while transcoding.
+    EncodingReplaced = "encoding-replaced", Warning, "Some bytes could not be decoded from the detected or given legacy encoding and were replaced by U+FFFD.";
+    /// Wrong number of fields.
+    UnequalFields = "unequal-fields", Error, "The row has fewer fields than the header, or non-blank fields past it.";
+    /// Empty file.
+    EmptyFile = "empty-file", Warning, "The file is empty.";
+    /// I/O failure or undecodable container.
+    UnreadableFile = "unreadable-file", Error, "The file could not be read or opened.";
+    /// Unsupported extension.
+    UnsupportedFile = "unsupported-file", Error, "A file named on the command line has an extension scrm does not read.";
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ProblemCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One located, explained problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// What kind of problem.
+    pub code: ProblemCode,
+    /// Error or warning (every problem is an error in strict mode).
+    pub severity: ProblemSeverity,
+    /// Where.
+    pub location: Location,
+    /// The offending value as read (untrusted supplier text).
+    pub value: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it: the valid values or a did-you-mean.
+    pub help: Option<String>,
+}
+
+/// A row set aside: where it was, why, and the row as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    /// Where the row was.
+    pub location: Location,
+    /// The first reason's code.
+    pub code: ProblemCode,
+    /// Every reason, joined with `; `.
+    pub reason: String,
+    /// The row's fields as read. For a wide-table cell, a JSON answer and a conflicting
+    /// duplicate, the answer in the long layout
+    /// `vendor_id,question_id,answer,evidence,evidence_date,comment`.
+    pub original: Vec<String>,
+}

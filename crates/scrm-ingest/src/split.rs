@@ -1,0 +1,242 @@
+//! Cutting a CSV byte stream into blocks that end on record boundaries, so that blocks can be
+//! parsed independently (in parallel) with exactly the records a sequential reader would see.
+
+use std::io::{self, Read};
+
+/// The index just past the last `\n` in `buf` that ends a record, assuming `buf` starts at a
+/// record start; `None` when no record ends in `buf`.
+///
+/// Without quotes every `\n` ends a record. With quotes, a small state machine follows the
+/// rules the `csv` crate applies (a quote opens a quoted field only at the start of a field,
+/// `""` inside quotes is an escaped quote, `\r` also ends a record), jumping between
+/// interesting bytes with `memchr`.
+pub(crate) fn find_boundary(buf: &[u8], delim: u8) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf).map(|p| p + 1);
+    }
+    let n = buf.len();
+    let mut i = 0;
+    let mut last = None;
+    let mut field_start = true;
+    while i < n {
+        if field_start && buf[i] == b'"' {
+            // Quoted field: find the closing quote that is not doubled.
+            i += 1;
+            loop {
+                let Some(k) = memchr::memchr(b'"', &buf[i..]) else {
+                    return last;
+                };
+                i += k + 1;
+                if i >= n {
+                    // Cannot tell an escaped quote from a closing one yet.
+                    return last;
+                }
+                if buf[i] == b'"' {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+        }
+        // Unquoted (or after a closing quote): up to the next delimiter or line end.
+        match memchr::memchr3(delim, b'\n', b'\r', &buf[i..]) {
+            None => return last,
+            Some(k) => {
+                i += k;
+                if buf[i] == b'\n' {
+                    last = Some(i + 1);
+                }
+                i += 1;
+                field_start = true;
+            }
+        }
+    }
+    last
+}
+
+/// What the splitter hands out, in stream order.
+pub(crate) enum Piece {
+    /// Whole records.
+    Block(Vec<u8>),
+    /// A single record grew past the cap: reading stops here.
+    Oversize { bytes: usize },
+    /// Reading failed: reading stops here.
+    Io(io::Error),
+}
+
+/// Reads a stream in blocks of about `block` bytes, each ending on a record boundary.
+pub(crate) struct Splitter<R> {
+    src: R,
+    carry: Vec<u8>,
+    block: usize,
+    cap: usize,
+    delim: u8,
+    eof: bool,
+    done: bool,
+}
+
+impl<R: Read> Splitter<R> {
+    /// `cap` bounds one record: a record larger than that stops reading (`Piece::Oversize`).
+    pub(crate) fn new(src: R, block: usize, cap: usize) -> Self {
+        Self {
+            src,
+            carry: Vec::new(),
+            block: block.max(1),
+            cap: cap.max(block),
+            delim: b',',
+            eof: false,
+            done: false,
+        }
+    }
+
+    pub(crate) fn set_delimiter(&mut self, d: u8) {
+        self.delim = d;
+    }
+
+    fn fill_to(&mut self, want: usize) -> io::Result<()> {
+        while self.carry.len() < want && !self.eof {
+            let need = (want - self.carry.len()) as u64;
+            let n = (&mut self.src).take(need).read_to_end(&mut self.carry)?;
+            if n == 0 {
+                self.eof = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes read but not yet handed out, after making sure they hold the first line
+    /// (or the whole stream, if shorter). Used to sniff the delimiter and read the header.
+    pub(crate) fn peek_head(&mut self) -> io::Result<&[u8]> {
+        let mut want = self.block.min(64 * 1024);
+        loop {
+            self.fill_to(want)?;
+            if self.eof || memchr::memchr(b'\n', &self.carry).is_some() || want >= self.cap {
+                return Ok(&self.carry);
+            }
+            want = (want * 2).min(self.cap);
+        }
+    }
+
+    /// Drops `n` bytes already consumed (the header).
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.carry.drain(..n.min(self.carry.len()));
+    }
+
+    /// Gives back the source once done (to finish hashing).
+    pub(crate) fn into_inner(self) -> R {
+        self.src
+    }
+
+    /// The next piece, or `None` at the end.
+    pub(crate) fn next_piece(&mut self) -> Option<Piece> {
+        if self.done {
+            return None;
+        }
+        let mut want = self.carry.len().max(self.block);
+        loop {
+            if let Err(e) = self.fill_to(want) {
+                self.done = true;
+                return Some(Piece::Io(e));
+            }
+            if self.eof {
+                self.done = true;
+                if self.carry.is_empty() {
+                    return None;
+                }
+                return Some(Piece::Block(std::mem::take(&mut self.carry)));
+            }
+            if let Some(b) = find_boundary(&self.carry, self.delim) {
+                let mut rest = Vec::with_capacity(self.block + (self.carry.len() - b));
+                rest.extend_from_slice(&self.carry[b..]);
+                self.carry.truncate(b);
+                return Some(Piece::Block(std::mem::replace(&mut self.carry, rest)));
+            }
+            if self.carry.len() >= self.cap {
+                self.done = true;
+                return Some(Piece::Oversize {
+                    bytes: self.carry.len(),
+                });
+            }
+            want = (self.carry.len() + self.block).min(self.cap.max(self.carry.len() + 1));
+        }
+    }
+}
+
+/// The delimiter that occurs most often outside quotes on the first line: comma, semicolon
+/// or tab (comma when none occurs).
+pub(crate) fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line_end = find_boundary(head, b',').unwrap_or(head.len());
+    let line = &head[..line_end];
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let cands = [b',', b';', b'\t'];
+    let mut best = 0;
+    for i in 1..3 {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    cands[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(data: &[u8]) -> Vec<Vec<String>> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        r.records()
+            .map(|x| {
+                x.map(|x| x.iter().map(str::to_string).collect())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn boundaries_respect_quotes() {
+        let data = b"a,\"x\ny\",b\nc,\"q\"\"\n\",d\ne,f";
+        assert_eq!(find_boundary(data, b','), Some(21));
+        assert_eq!(find_boundary(b"a,\"open\nstill", b','), None);
+        assert_eq!(find_boundary(b"plain\nlines\nhere", b','), Some(12));
+        // A quote inside an unquoted field is literal and does not open quoting.
+        assert_eq!(find_boundary(b"5\" disk,x\n\"y", b','), Some(10));
+    }
+
+    #[test]
+    fn any_block_size_gives_the_records_of_a_sequential_read() {
+        let data: &[u8] = b"v,q,a\r\nV1,\"GV\n1.1\",yes\r\nV2,\"x\"\"y\",\"multi\r\nline\"\r\n5\" screen,b,c\nlast,row,\"q\"";
+        let want = records(data);
+        for block in 1..data.len() + 2 {
+            let mut s = Splitter::new(data, block, 1 << 20);
+            let mut got = Vec::new();
+            while let Some(p) = s.next_piece() {
+                match p {
+                    Piece::Block(b) => got.extend(records(&b)),
+                    Piece::Oversize { .. } | Piece::Io(_) => panic!("unexpected stop"),
+                }
+            }
+            assert_eq!(got, want, "block {block}");
+        }
+    }
+
+    #[test]
+    fn delimiter_sniffing() {
+        assert_eq!(sniff_delimiter(b"vendor_id;question_id;answer\nx,y"), b';');
+        assert_eq!(sniff_delimiter(b"vendor_id\tquestion_id\tanswer"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n"), b',');
+        assert_eq!(sniff_delimiter(b"vendor_id\n"), b',');
+    }
+}

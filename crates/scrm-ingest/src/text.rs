@@ -1,0 +1,429 @@
+//! Text handling shared by every reader: encoding detection and transcoding, header keys,
+//! dates, and making untrusted supplier text safe to show.
+
+use chrono::NaiveDate;
+use encoding_rs::{CoderResult, Decoder, Encoding, UTF_8};
+use scrm_model::fold;
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+
+/// Bytes looked at to detect an encoding.
+pub(crate) const SAMPLE_BYTES: usize = 64 * 1024;
+
+/// How a file's bytes become UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextEncoding {
+    /// Already UTF-8; skip this many BOM bytes.
+    Utf8 { bom: usize },
+    /// Transcode from this encoding (a BOM, if any, is removed by the decoder).
+    Legacy(&'static Encoding),
+}
+
+impl TextEncoding {
+    /// The WHATWG name, for logs and messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Utf8 { .. } => "UTF-8",
+            Self::Legacy(e) => e.name(),
+        }
+    }
+}
+
+/// Picks the encoding: a BOM wins, then the caller's choice, then UTF-16 by the pattern of NUL
+/// bytes, then UTF-8 when the sample is valid UTF-8, then `chardetng`'s guess (Big5 for Excel
+/// files saved in a Traditional Chinese locale, windows-1252 for Western ones, ...).
+pub(crate) fn detect_encoding(sample: &[u8], explicit: Option<&'static Encoding>) -> TextEncoding {
+    if let Some((enc, bom)) = Encoding::for_bom(sample) {
+        return if enc == UTF_8 {
+            TextEncoding::Utf8 { bom }
+        } else {
+            TextEncoding::Legacy(enc)
+        };
+    }
+    if let Some(enc) = explicit {
+        return if enc == UTF_8 {
+            TextEncoding::Utf8 { bom: 0 }
+        } else {
+            TextEncoding::Legacy(enc)
+        };
+    }
+    if let Some(enc) = utf16_without_bom(sample) {
+        return TextEncoding::Legacy(enc);
+    }
+    let valid = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // Cut in the middle of a character at the end of the sample: still UTF-8.
+        Err(e) => e.error_len().is_none() && sample.len() - e.valid_up_to() < 4,
+    };
+    if valid {
+        return TextEncoding::Utf8 { bom: 0 };
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(sample, sample.len() < SAMPLE_BYTES);
+    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    if enc == UTF_8 {
+        TextEncoding::Utf8 { bom: 0 }
+    } else {
+        TextEncoding::Legacy(enc)
+    }
+}
+
+/// UTF-16 without a BOM shows as NUL bytes in every other position for ASCII text.
+fn utf16_without_bom(sample: &[u8]) -> Option<&'static Encoding> {
+    let s = &sample[..sample.len().min(4096) & !1];
+    if s.len() < 8 {
+        return None;
+    }
+    let pairs = s.len() / 2;
+    let even = s.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = s.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    if odd * 10 > pairs * 4 && even * 20 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 > pairs * 4 && odd * 20 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// A reader that hashes every raw byte it reads (for the run manifest).
+pub(crate) struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Hashing<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Hashes whatever was not read yet and returns the lower-case hex digest.
+    pub(crate) fn finish(mut self) -> io::Result<String> {
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = self.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+        }
+        Ok(hex(&self.hasher.finalize()))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// SHA-256 of a byte slice, lower-case hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// A raw file turned into a stream of UTF-8 bytes (or of bytes claimed to be UTF-8, which the
+/// readers validate field by field).
+pub(crate) struct Utf8Source<R> {
+    raw: Hashing<R>,
+    skip: usize,
+    decode: Option<Decode>,
+}
+
+struct Decode {
+    decoder: Decoder,
+    inbuf: Vec<u8>,
+    outbuf: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    start: usize,
+    end: usize,
+    eof: bool,
+    finished: bool,
+    replaced: bool,
+}
+
+impl<R: Read> Utf8Source<R> {
+    pub(crate) fn new(raw: R, enc: TextEncoding) -> Self {
+        let (skip, decode) = match enc {
+            TextEncoding::Utf8 { bom } => (bom, None),
+            TextEncoding::Legacy(e) => (
+                0,
+                Some(Decode {
+                    decoder: e.new_decoder(),
+                    inbuf: vec![0; 64 * 1024],
+                    outbuf: vec![0; 256 * 1024],
+                    out_start: 0,
+                    out_end: 0,
+                    start: 0,
+                    end: 0,
+                    eof: false,
+                    finished: false,
+                    replaced: false,
+                }),
+            ),
+        };
+        Self {
+            raw: Hashing::new(raw),
+            skip,
+            decode,
+        }
+    }
+
+    /// Finishes hashing; returns the digest and whether transcoding replaced any bytes.
+    pub(crate) fn finish(self) -> io::Result<(String, bool)> {
+        let replaced = self.decode.as_ref().is_some_and(|d| d.replaced);
+        Ok((self.raw.finish()?, replaced))
+    }
+}
+
+impl<R: Read> Read for Utf8Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let Some(d) = self.decode.as_mut() else {
+            while self.skip > 0 {
+                let mut bom = [0u8; 4];
+                let n = self.raw.read(&mut bom[..self.skip])?;
+                if n == 0 {
+                    return Ok(0);
+                }
+                self.skip -= n;
+            }
+            return self.raw.read(out);
+        };
+        loop {
+            if d.out_start < d.out_end {
+                let n = (d.out_end - d.out_start).min(out.len());
+                out[..n].copy_from_slice(&d.outbuf[d.out_start..d.out_start + n]);
+                d.out_start += n;
+                return Ok(n);
+            }
+            if d.finished {
+                return Ok(0);
+            }
+            if d.start == d.end && !d.eof {
+                let n = self.raw.read(&mut d.inbuf)?;
+                d.start = 0;
+                d.end = n;
+                d.eof = n == 0;
+            }
+            // Decode into our own buffer: encoding_rs needs room for whole characters, and
+            // callers may pass any size.
+            let (res, read, written, replaced) =
+                d.decoder
+                    .decode_to_utf8(&d.inbuf[d.start..d.end], &mut d.outbuf, d.eof);
+            d.start += read;
+            d.out_start = 0;
+            d.out_end = written;
+            d.replaced |= replaced;
+            if d.eof && res == CoderResult::InputEmpty && d.start == d.end {
+                d.finished = true;
+            }
+        }
+    }
+}
+
+/// Every header key the formats know, so that a localized label such as `回答 (answer)` can be
+/// reduced to its key.
+const KNOWN_KEYS: &[&str] = &[
+    "vendor_id",
+    "question_id",
+    "answer",
+    "evidence",
+    "evidence_date",
+    "comment",
+    "name",
+    "country",
+    "criticality",
+    "ai_role",
+    "data_access",
+    "assessed_on",
+    "certifications",
+    "source",
+    "reference",
+    "listed_on",
+    "field",
+    "label",
+    "value",
+    "help",
+    "topic",
+    "question",
+    "guidance",
+    "answer_kind",
+];
+
+/// The machine key of a header cell: the text inside the last parentheses when it is a known
+/// key (`Question ID (question_id)`, `回答（answer）`), otherwise the folded cell text with
+/// spaces and hyphens as underscores (`Vendor ID` → `vendor_id`).
+pub(crate) fn header_key(raw: &str) -> String {
+    let f = fold(raw);
+    if let Some(inner) = f
+        .strip_suffix(')')
+        .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]))
+    {
+        let k = keyish(inner);
+        if KNOWN_KEYS.contains(&k.as_str()) {
+            return k;
+        }
+    }
+    keyish(&f)
+}
+
+fn keyish(s: &str) -> String {
+    s.trim().replace([' ', '-'], "_")
+}
+
+/// Whether a key is one of the known keys.
+pub(crate) fn is_known_key(k: &str) -> bool {
+    KNOWN_KEYS.contains(&k)
+}
+
+/// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).
+pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let b = raw.trim().as_bytes();
+    if b.len() != 10 || !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+}
+
+/// Untrusted text made safe for a terminal: control characters (escape sequences, carriage
+/// returns, bidi overrides) are shown as `\u{..}` escapes.
+pub(crate) fn escape_control(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// A value short enough to quote in a message: long fields are cut, with their size noted.
+pub(crate) fn shown(raw: &str) -> String {
+    const MAX: usize = 120;
+    if raw.len() <= MAX {
+        return raw.to_string();
+    }
+    let mut cut = MAX;
+    while !raw.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} bytes)", &raw[..cut], raw.len())
+}
+
+/// The closest of `candidates` to `raw`, if it is close enough to suggest.
+pub(crate) fn did_you_mean<'c>(raw: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let f = fold(raw);
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&f, &fold(c)), *c))
+        .filter(|(s, _)| *s >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_from_localized_labels() {
+        let got: Vec<String> = [
+            "回答 (answer)",
+            "Question ID (question_id)",
+            "  Vendor ID ",
+            "證據日期（evidence_date）",
+            "Notes (internal)",
+            "GV-1.1",
+        ]
+        .iter()
+        .map(|s| header_key(s))
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "answer",
+                "question_id",
+                "vendor_id",
+                "evidence_date",
+                "notes_(internal)",
+                "gv_1.1"
+            ]
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date("2025-02-28"),
+            NaiveDate::from_ymd_opt(2025, 2, 28)
+        );
+        assert_eq!(
+            parse_date("2025/02/28"),
+            NaiveDate::from_ymd_opt(2025, 2, 28)
+        );
+        for bad in [
+            "2025-02-30",
+            "28/02/2025",
+            "2025-2-8",
+            "20250228",
+            "2025-02-28x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            escape_control("ok\u{1b}[31mred\r\n\u{202e}"),
+            "ok\\u{1b}[31mred\\u{d}\\u{a}\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn utf16_and_utf8_detection() {
+        let le: Vec<u8> = "vendor_id,answer\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            detect_encoding(&le, None),
+            TextEncoding::Legacy(encoding_rs::UTF_16LE)
+        );
+        assert_eq!(
+            detect_encoding("a,b\n是".as_bytes(), None),
+            TextEncoding::Utf8 { bom: 0 }
+        );
+        assert_eq!(
+            detect_encoding(b"\xEF\xBB\xBFa,b", None),
+            TextEncoding::Utf8 { bom: 3 }
+        );
+    }
+}

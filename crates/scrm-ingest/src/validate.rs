@@ -1,0 +1,337 @@
+//! Field validation shared by every format: answers, dates, profile fields and exclusion rows.
+//! Each check returns typed issues that the readers locate (file, sheet, row, column).
+
+use crate::ProblemCode;
+use crate::text::{did_you_mean, parse_date, shown};
+use scrm_model::{AiRole, AnswerKind, AnswerSpec, AnswerValue, Criticality, DataAccess, fold};
+
+/// A column an issue points at: its index in the table (for ordering) and its label.
+pub(crate) type ColRef = Option<(u32, String)>;
+
+/// One problem found in one row, not yet located in a file.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    pub code: ProblemCode,
+    pub col: ColRef,
+    pub value: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Issue {
+    pub(crate) fn new(
+        code: ProblemCode,
+        col: ColRef,
+        value: Option<&str>,
+        message: String,
+    ) -> Self {
+        Self {
+            code,
+            col,
+            value: value.map(shown),
+            message,
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Parses an answer, with a fast path for the canonical spellings that machine-written files use.
+#[inline]
+pub(crate) fn parse_answer(raw: &str) -> Option<AnswerValue> {
+    let v = match raw.as_bytes() {
+        b"yes" | b"Yes" | b"YES" => AnswerValue::Yes,
+        b"no" | b"No" | b"NO" => AnswerValue::No,
+        b"partial" | b"Partial" | b"PARTIAL" => AnswerValue::Partial,
+        b"na" | b"NA" | b"N/A" | b"n/a" => AnswerValue::NotApplicable,
+        b"" => AnswerValue::Unanswered,
+        [d @ b'0'..=b'5'] => AnswerValue::Maturity(d - b'0'),
+        _ => return AnswerValue::parse(raw).ok(),
+    };
+    Some(v)
+}
+
+/// The "valid values are ..." help for a question's kind.
+pub(crate) fn valid_answers_help(spec: Option<AnswerSpec>) -> String {
+    match spec {
+        Some(s) => format!(
+            "valid answers to this {} question: {} (or leave it blank)",
+            s.kind.as_str(),
+            s.kind.valid_values(s.na_allowed).join(", ")
+        ),
+        None => "valid answers: 0-5, yes, partial, no, na, or blank".to_string(),
+    }
+}
+
+/// Checks an answer's text against the question it answers (`spec` is `None` when the question
+/// is unknown: the answer is then only parsed).
+pub(crate) fn check_answer(
+    raw: &str,
+    spec: Option<AnswerSpec>,
+    col: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<AnswerValue> {
+    let Some(v) = parse_answer(raw.trim()) else {
+        issues.push(
+            Issue::new(
+                ProblemCode::InvalidAnswer,
+                col.clone(),
+                Some(raw),
+                format!("'{}' is not an answer", shown(raw.trim())),
+            )
+            .help(valid_answers_help(spec)),
+        );
+        return None;
+    };
+    let spec = spec?;
+    if spec.kind.accepts(v, spec.na_allowed) {
+        return Some(v);
+    }
+    let (code, message) = if v == AnswerValue::NotApplicable {
+        (
+            ProblemCode::NaNotAllowed,
+            "this question does not allow 'na' (not applicable)".to_string(),
+        )
+    } else {
+        let got = match v {
+            AnswerValue::Maturity(_) => AnswerKind::Maturity,
+            _ => AnswerKind::YesPartialNo,
+        };
+        (
+            ProblemCode::AnswerKindMismatch,
+            format!(
+                "'{}' is a {} answer but this question asks for {}",
+                shown(raw.trim()),
+                got.as_str(),
+                spec.kind.as_str()
+            ),
+        )
+    };
+    issues.push(
+        Issue::new(code, col.clone(), Some(raw), message).help(valid_answers_help(Some(spec))),
+    );
+    None
+}
+
+/// Checks an optional date field; blank is fine.
+pub(crate) fn check_date(
+    raw: &str,
+    col: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<chrono::NaiveDate> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let d = parse_date(raw);
+    if d.is_none() {
+        issues.push(
+            Issue::new(
+                ProblemCode::InvalidDate,
+                col.clone(),
+                Some(raw),
+                format!("'{}' is not a date", shown(raw.trim())),
+            )
+            .help("write dates as YYYY-MM-DD, for example 2025-03-31"),
+        );
+    }
+    d
+}
+
+/// Issue for a field over the size limit.
+pub(crate) fn too_large(len: usize, limit: usize, col: &ColRef, head: &str) -> Issue {
+    Issue::new(
+        ProblemCode::FieldTooLarge,
+        col.clone(),
+        Some(head),
+        format!("field is {len} bytes, over the limit of {limit} bytes"),
+    )
+    .help("shorten the field (link to long evidence instead of pasting it), or raise the field-size limit")
+}
+
+/// Issue for a blank vendor id.
+pub(crate) fn blank_vendor(col: &ColRef) -> Issue {
+    Issue::new(
+        ProblemCode::BlankVendorId,
+        col.clone(),
+        None,
+        "the vendor id is blank".to_string(),
+    )
+    .help("every row needs the buyer-assigned vendor_id")
+}
+
+/// Issue for an unknown question id.
+pub(crate) fn unknown_question(raw: &str, suggestion: Option<&str>, col: &ColRef) -> Issue {
+    let i = Issue::new(
+        ProblemCode::UnknownQuestion,
+        col.clone(),
+        Some(raw),
+        format!(
+            "'{}' is not a question id in the catalog",
+            shown(raw.trim())
+        ),
+    );
+    match suggestion {
+        Some(s) => i.help(format!("did you mean '{s}'?")),
+        None => i.help("see `scrm catalog` for the question ids"),
+    }
+}
+
+/// Issue for bytes that are not UTF-8.
+pub(crate) fn bad_encoding(col: &ColRef, lossy: &str) -> Issue {
+    Issue::new(
+        ProblemCode::Encoding,
+        col.clone(),
+        Some(lossy),
+        "the field is not valid UTF-8".to_string(),
+    )
+    .help(
+        "save the file as UTF-8, or name its encoding with the encoding option (for example big5)",
+    )
+}
+
+/// Profile fields every profile source may set, besides `vendor_id`.
+pub(crate) const PROFILE_FIELDS: &[&str] = &[
+    "name",
+    "country",
+    "criticality",
+    "ai_role",
+    "data_access",
+    "assessed_on",
+    "certifications",
+];
+
+/// Validates one profile field; returns its canonical text (`None` when blank) or an issue.
+pub(crate) fn check_profile_field(
+    key: &str,
+    raw: &str,
+    col: &ColRef,
+) -> Result<Option<String>, Issue> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let enum_issue = |valid: &[&str]| {
+        let i = Issue::new(
+            ProblemCode::InvalidEnum,
+            col.clone(),
+            Some(raw),
+            format!("'{}' is not a valid {key}", shown(t)),
+        );
+        let mut help = format!("valid values: {}", valid.join(", "));
+        if let Some(s) = did_you_mean(t, valid) {
+            help = format!("did you mean '{s}'? {help}");
+        }
+        i.help(help)
+    };
+    let v = match key {
+        "name" => t.to_string(),
+        "country" => {
+            let up = fold(t).to_ascii_uppercase();
+            if is_country(&up) {
+                up
+            } else {
+                let hint = match up.as_str() {
+                    "UK" => "did you mean 'GB'? ISO 3166-1 codes the United Kingdom as GB. ",
+                    _ => "",
+                };
+                return Err(Issue::new(
+                    ProblemCode::InvalidCountry,
+                    col.clone(),
+                    Some(raw),
+                    format!("'{}' is not an ISO 3166-1 alpha-2 country code", shown(t)),
+                )
+                .help(format!(
+                    "{hint}use the two-letter code, for example TW, US, DE, JP"
+                )));
+            }
+        }
+        "criticality" => t
+            .parse::<Criticality>()
+            .map_err(|_| enum_issue(Criticality::VALUES))?
+            .as_str()
+            .to_string(),
+        "ai_role" => t
+            .parse::<AiRole>()
+            .map_err(|_| enum_issue(AiRole::VALUES))?
+            .as_str()
+            .to_string(),
+        "data_access" => t
+            .parse::<DataAccess>()
+            .map_err(|_| enum_issue(DataAccess::VALUES))?
+            .as_str()
+            .to_string(),
+        "assessed_on" => {
+            let mut issues = Vec::new();
+            match check_date(t, col, &mut issues) {
+                Some(d) => d.to_string(),
+                None => return Err(issues.remove(0)),
+            }
+        }
+        "certifications" => {
+            let certs: Vec<&str> = t
+                .split(';')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            if certs.is_empty() {
+                return Ok(None);
+            }
+            certs.join(";")
+        }
+        // Extra columns are passed through as written.
+        _ => t.to_string(),
+    };
+    Ok(Some(v))
+}
+
+/// Whether a code is an officially assigned ISO 3166-1 alpha-2 code.
+pub(crate) fn is_country(code: &str) -> bool {
+    COUNTRIES.binary_search(&code).is_ok()
+}
+
+/// ISO 3166-1 alpha-2, the 249 officially assigned codes, sorted (for binary search).
+const COUNTRIES: &[&str] = &[
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_list_is_complete_and_sorted() {
+        assert_eq!(COUNTRIES.len(), 249);
+        assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_country("TW") && is_country("GB") && !is_country("UK"));
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_model_parser() {
+        for raw in [
+            "yes", "Yes", "YES", "no", "No", "partial", "na", "NA", "N/A", "", "0", "5",
+        ] {
+            assert_eq!(parse_answer(raw), AnswerValue::parse(raw).ok(), "{raw}");
+        }
+        assert_eq!(parse_answer("6"), None);
+        assert_eq!(parse_answer("是"), Some(AnswerValue::Yes));
+    }
+}

@@ -1,0 +1,373 @@
+//! Reading XLSX workbooks: the one-supplier template that `scrm template` writes (`Profile` and
+//! `Questionnaire` sheets, localized labels), and workbooks whose sheets are plain long, wide or
+//! profile tables. The zip directory is checked against the size limits before calamine opens it.
+
+use crate::ProblemCode;
+use crate::collector::{Collector, EXTRA, Layer};
+use crate::csvin::{CsvRole, unreadable};
+use crate::table::{
+    DefaultVendor, Header, Row, RowSource, SourceStop, TableKind, classify, column_letter,
+    long_cols, read_exclusions, read_long, read_profiles, read_wide,
+};
+use crate::text::{Hashing, header_key, sha256_hex};
+use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field};
+use crate::zipdir::central_directory;
+use calamine::{Data, Reader, Xlsx};
+use scrm_model::VendorId;
+use std::io::Cursor;
+use std::path::Path;
+
+/// Parts above this size are checked against the compression-ratio limit.
+const RATIO_FLOOR: u64 = 1 << 20;
+
+/// Reads one workbook into the collector.
+pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
+    let part = col.new_file(display, "xlsx");
+    let limits = col.opts.limits;
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    if size > limits.max_xlsx_bytes {
+        // Hash without holding the file, then refuse it.
+        if let Ok(f) = std::fs::File::open(path)
+            && let Ok(sha) = Hashing::new(f).finish()
+        {
+            col.file_of(part).sha256 = sha;
+        }
+        return too_large(col, part, size, limits.max_xlsx_bytes);
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    col.file_of(part).sha256 = sha256_hex(&bytes);
+    let entries = match central_directory(&bytes) {
+        Ok(e) => e,
+        Err(why) => return unreadable(col, part, &format!("not an XLSX workbook: {why}")),
+    };
+    let total: u64 = entries.iter().map(|e| e.uncompressed).sum();
+    if total > limits.max_xlsx_bytes {
+        return too_large(col, part, total, limits.max_xlsx_bytes);
+    }
+    if let Some(e) = entries.iter().find(|e| {
+        e.uncompressed > RATIO_FLOOR
+            && e.uncompressed > e.compressed.max(1).saturating_mul(limits.max_xlsx_ratio)
+    }) {
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::XlsxRatio,
+                None,
+                Some(&e.name),
+                format!(
+                    "part '{}' expands from {} to {} bytes, more than {}:1; the workbook is not opened",
+                    e.name, e.compressed, e.uncompressed, limits.max_xlsx_ratio
+                ),
+            )
+            .help("re-save the workbook from Excel, or raise the XLSX ratio limit"),
+        );
+        return;
+    }
+    let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
+        Ok(w) => w,
+        Err(e) => return unreadable(col, part, &format!("not an XLSX workbook: {e}")),
+    };
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        match wb.worksheet_range(&name) {
+            Ok(r) => sheets.push((name, rows_of(&r))),
+            Err(e) => {
+                col.issue(
+                    part,
+                    None,
+                    Issue::new(
+                        ProblemCode::UnreadableFile,
+                        None,
+                        Some(&name),
+                        format!("sheet '{name}' cannot be read: {e}"),
+                    ),
+                );
+            }
+        }
+    }
+    read_sheets(col, part, sheets, role);
+}
+
+fn too_large(col: &mut Collector, part: u32, size: u64, max: u64) {
+    col.issue(
+        part,
+        None,
+        Issue::new(
+            ProblemCode::XlsxTooLarge,
+            None,
+            None,
+            format!("the workbook holds {size} bytes uncompressed, over the limit of {max}; it is not opened"),
+        )
+        .help("split the workbook, or raise the XLSX size limit"),
+    );
+}
+
+/// Whether a sheet name is `prefix`, possibly followed by a space and a localized name.
+fn sheet_is(name: &str, prefix: &str) -> bool {
+    let n = name.trim();
+    n.len() >= prefix.len()
+        && n.is_char_boundary(prefix.len())
+        && n[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && n[prefix.len()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+}
+
+/// A worksheet's non-blank rows as text, with Excel row numbers; trailing blank cells dropped.
+fn rows_of(range: &calamine::Range<Data>) -> Vec<Row> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut out = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let mut texts: Vec<String> = std::iter::repeat_n(String::new(), c0 as usize)
+            .chain(cells.iter().map(cell_text))
+            .collect();
+        while texts.last().is_some_and(|t| t.trim().is_empty()) {
+            texts.pop();
+        }
+        if texts.is_empty() {
+            continue;
+        }
+        out.push(Row {
+            line: u64::from(r0) + i as u64 + 1,
+            cells: texts,
+            ..Row::default()
+        });
+    }
+    out
+}
+
+/// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::DateTimeIso(s) => match s.get(..10) {
+            Some(d) if crate::text::parse_date(d).is_some() => d.to_string(),
+            _ => s.clone(),
+        },
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+struct VecRows(std::vec::IntoIter<Row>);
+
+impl RowSource for VecRows {
+    fn next_row(&mut self) -> Option<Result<Row, SourceStop>> {
+        self.0.next().map(Ok)
+    }
+}
+
+/// Splits a sheet into its header (first non-blank row) and the rows below.
+fn header_and_rows(rows: Vec<Row>) -> Option<(Header, VecRows)> {
+    let mut it = rows.into_iter();
+    let first = it.next()?;
+    Some((Header::new(first.cells, first.line, true), VecRows(it)))
+}
+
+fn read_sheets(
+    col: &mut Collector,
+    file_part: u32,
+    sheets: Vec<(String, Vec<Row>)>,
+    role: CsvRole,
+) {
+    let file = col.parts[file_part as usize].file;
+    let template = sheets.iter().any(|(n, _)| sheet_is(n, "Questionnaire"))
+        || sheets.iter().any(|(n, _)| sheet_is(n, "Profile"));
+    // The template's Profile sheet first: it names the vendor the Questionnaire answers for.
+    let mut default = DefaultVendor::Missing(
+        "this template workbook has no Profile sheet with a vendor_id".to_string(),
+    );
+    let mut rest = Vec::new();
+    let mut saw_profile = false;
+    for (name, rows) in sheets {
+        let is_template_profile = sheet_is(&name, "Profile")
+            && rows.first().is_some_and(|r| {
+                let keys: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
+                keys.iter().any(|k| k == "field") && keys.iter().any(|k| k == "value")
+            });
+        if is_template_profile && !saw_profile {
+            saw_profile = true;
+            let Some((header, body)) = header_and_rows(rows) else {
+                continue;
+            };
+            let part = col.new_part(file, Some(name), header.labels.clone(), false);
+            default = read_template_profile(col, part, &header, body.0.collect());
+        } else {
+            rest.push((name, rows));
+        }
+    }
+    if template {
+        col.file_of(file_part).kind = "xlsx-template";
+    }
+    for (name, rows) in rest {
+        if sheet_is(&name, "Instructions") {
+            continue;
+        }
+        let Some((header, mut body)) = header_and_rows(rows) else {
+            continue;
+        };
+        let part = col.new_part(file, Some(name.clone()), header.labels.clone(), false);
+        let layer = if role == CsvRole::BuyerProfiles {
+            Layer::Buyer
+        } else {
+            Layer::Supplier
+        };
+        let kind = match role {
+            CsvRole::Exclusions => TableKind::Exclusions,
+            _ => classify(&header, col),
+        };
+        match kind {
+            TableKind::Long => {
+                let in_template = template && header.find("vendor_id").is_none();
+                let Some(cols) = long_cols(col, part, &header, !in_template) else { continue };
+                let dv = if in_template { &default } else { &DefaultVendor::None };
+                read_long(col, part, &header, &cols, dv, &mut body);
+            }
+            TableKind::Wide => read_wide(col, part, &header, &mut body),
+            TableKind::Profiles => read_profiles(col, part, &header, layer, &mut body),
+            TableKind::Exclusions => read_exclusions(col, part, &header, &mut body),
+            TableKind::Unknown => col.issue(
+                part,
+                Some(header.row),
+                Issue::new(
+                    ProblemCode::SkippedSheet,
+                    None,
+                    Some(&name),
+                    format!("sheet '{name}' has no vendor_id or question_id header; skipped"),
+                )
+                .help("answers need a question_id column (long) or vendor_id plus question columns (wide)"),
+            ),
+        }
+    }
+}
+
+/// Reads the template's Profile sheet (`field | label | value | help`, one field per row) as one
+/// profile record; returns the vendor the Questionnaire sheet answers for.
+fn read_template_profile(
+    col: &mut Collector,
+    part: u32,
+    header: &Header,
+    rows: Vec<Row>,
+) -> DefaultVendor {
+    let (Some(fcol), Some(vcol)) = (header.find("field"), header.find("value")) else {
+        return DefaultVendor::Missing("the Profile sheet has no field/value columns".to_string());
+    };
+    col.count_read(part, 1);
+    let limit = col.opts.limits.max_field_bytes;
+    let mut issues = Vec::new();
+    let mut vendor: Option<(VendorId, u64)> = None;
+    let mut vendor_row = None;
+    let mut fields = Vec::new();
+    let mut extras = Vec::new();
+    let mut original = vec![String::new(); 1 + PROFILE_FIELDS.len()];
+    for row in &rows {
+        let key = header_key(row.cells.get(fcol).map_or("", String::as_str));
+        if key.is_empty() {
+            continue;
+        }
+        let value = row.cells.get(vcol).map_or("", String::as_str);
+        let cref = Some((vcol as u32, format!("{} ({key})", column_letter(vcol))));
+        let mut ri = Vec::new();
+        if value.len() > limit {
+            ri.push(crate::validate::too_large(value.len(), limit, &cref, value));
+        } else if key == "vendor_id" {
+            original[0] = value.to_string();
+            vendor_row = Some(row.line);
+            match VendorId::new(value) {
+                Some(v) => vendor = Some((v, row.line)),
+                None => ri.push(blank_vendor(&cref)),
+            }
+        } else if let Some(i) = PROFILE_FIELDS.iter().position(|f| *f == key) {
+            original[i + 1] = value.to_string();
+            match check_profile_field(&key, value, &cref) {
+                Ok(Some(v)) => fields.push((key.clone(), v, row.line, cref.clone())),
+                Ok(None) => {}
+                Err(i) => ri.push(i),
+            }
+        } else if !value.trim().is_empty() {
+            let name = row.cells.get(fcol).map_or("", |s| s.trim()).to_string();
+            extras.push(name.clone());
+            fields.push((
+                format!("{EXTRA}{name}"),
+                value.trim().to_string(),
+                row.line,
+                cref.clone(),
+            ));
+        }
+        for i in ri {
+            issues.push((row.line, i));
+        }
+    }
+    if !extras.is_empty() {
+        col.issue(
+            part,
+            Some(header.row),
+            Issue::new(
+                ProblemCode::ExtraColumns,
+                None,
+                Some(&extras.join(", ")),
+                format!(
+                    "profile fields outside the format are kept and passed through: {}",
+                    extras.join(", ")
+                ),
+            ),
+        );
+    }
+    if vendor.is_none() && vendor_row.is_none() {
+        issues.push((
+            header.row,
+            Issue::new(
+                ProblemCode::BlankVendorId,
+                None,
+                None,
+                "the Profile sheet has no vendor_id row".to_string(),
+            )
+            .help("add a row with field vendor_id and the buyer-assigned id as its value"),
+        ));
+    }
+    let default = match &vendor {
+        Some((v, _)) => DefaultVendor::Given(v.clone()),
+        None => DefaultVendor::Missing(
+            "the Profile sheet's vendor_id is blank, so these answers have no vendor".to_string(),
+        ),
+    };
+    if issues.is_empty() {
+        if let Some((v, _)) = &vendor {
+            let vi = col.vendor(v);
+            col.count_accepted(part, 1);
+            for (k, val, line, cref) in fields {
+                col.profile_field(Layer::Supplier, vi, (k, val), part, Some(line), cref);
+            }
+        }
+        return default;
+    }
+    if let Some((v, _)) = &vendor {
+        col.vendor(v);
+    }
+    // One reject for the record, located at its first problem; every problem at its own row.
+    let first_row = issues.first().map(|(r, _)| *r);
+    let (_, first) = issues.remove(0);
+    for (row, i) in issues {
+        col.issue(part, Some(row), i);
+    }
+    col.reject(part, first_row, vec![first], original);
+    default
+}

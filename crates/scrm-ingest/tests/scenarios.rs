@@ -1,0 +1,207 @@
+//! One scenario per real-world quirk and per error, each a folder under `fixtures/ingest/`:
+//! `inputs/` (a folder of responses), and optionally `profiles.csv` (the buyer's profiles) and
+//! `exclusions.csv`. Each scenario's diagnostics (human and JSON) and what loaded are snapshots;
+//! every file must satisfy rows read = accepted + rejected; and reading with tiny blocks on four
+//! threads must give exactly what the default read gives.
+
+mod common;
+
+use scrm_ingest::{IngestOptions, Ingested, ingest, render_human, render_json, write_rejects_csv};
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = "../../fixtures/ingest";
+
+fn options(name: &str) -> IngestOptions {
+    let mut o = IngestOptions::default();
+    match name {
+        "too-many-rows" => o.limits.max_rows = 3,
+        "encoding" => o.encoding = Some(encoding_rs::UTF_8),
+        _ => {}
+    }
+    o
+}
+
+fn run(name: &str, opts: &IngestOptions) -> Ingested {
+    let dir = Path::new(FIXTURES).join(name);
+    let inputs: Vec<PathBuf> = if name == "unsupported-file" {
+        vec![dir.join("inputs/answers.pdf")]
+    } else {
+        vec![dir.join("inputs")]
+    };
+    let profiles = dir.join("profiles.csv");
+    let exclusions = dir.join("exclusions.csv");
+    let cat = common::catalog();
+    ingest(
+        &inputs,
+        profiles.exists().then_some(profiles.as_path()),
+        exclusions.exists().then_some(exclusions.as_path()),
+        &cat,
+        opts,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn scenarios() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(FIXTURES)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_scenario() {
+    let names = scenarios();
+    assert!(names.len() >= 40, "{names:?}");
+    for name in names {
+        let opts = options(&name);
+        let ing = run(&name, &opts);
+        for f in &ing.files {
+            assert_eq!(f.rows_read, f.accepted + f.rejected, "{name}: {}", f.path);
+        }
+        assert_eq!(
+            ing.rejects.len() as u64,
+            ing.files.iter().map(|f| f.rejected).sum::<u64>(),
+            "{name}: one reject per rejected unit"
+        );
+        insta::assert_snapshot!(format!("{name}__human"), render_human(&ing));
+        insta::assert_json_snapshot!(format!("{name}__report"), render_json(&ing));
+        insta::assert_json_snapshot!(
+            format!("{name}__loaded"),
+            serde_json::json!({"vendors": ing.vendors, "exclusions": ing.exclusions})
+        );
+        // Tiny blocks (many per file) on four threads: the same result.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let small = IngestOptions {
+            chunk_bytes: 16,
+            ..opts
+        };
+        let again = pool.install(|| run(&name, &small));
+        assert_eq!(again, ing, "{name}: 16-byte blocks on 4 threads differ");
+    }
+}
+
+#[test]
+fn rejects_csv_neutralizes_formulas() {
+    let ing = run("control-chars", &IngestOptions::default());
+    let mut out = Vec::new();
+    write_rejects_csv(&ing.rejects, &mut out).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!(String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn strict_reports_warnings_as_errors() {
+    let lenient = run("duplicate-identical", &IngestOptions::default());
+    assert_eq!((lenient.error_count(), lenient.warning_count()), (0, 2));
+    let strict = run(
+        "duplicate-identical",
+        &IngestOptions {
+            strict: true,
+            ..IngestOptions::default()
+        },
+    );
+    assert_eq!((strict.error_count(), strict.warning_count()), (2, 0));
+    assert_eq!(strict.vendors, lenient.vendors);
+}
+
+#[test]
+fn missing_inputs_are_errors_that_stop_the_run() {
+    let cat = common::catalog();
+    let err = ingest(
+        &[PathBuf::from("../../fixtures/ingest/no-such-folder")],
+        None,
+        None,
+        &cat,
+        &IngestOptions::default(),
+    )
+    .err()
+    .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("../../fixtures/ingest/no-such-folder: no such file or folder")
+    );
+}
+
+/// Writes the XLSX fixtures (template and table workbooks). Run with
+/// `cargo test -p scrm-ingest --test scenarios -- --ignored write_xlsx_fixtures`.
+#[test]
+#[ignore = "writes fixtures"]
+fn write_xlsx_fixtures() {
+    let p = common::portfolio();
+    let qs = common::all_questions();
+    let write = |path: &str, bytes: Vec<u8>| {
+        let path = Path::new(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "../../fixtures/ingest/xlsx-template/inputs/V002.xlsx",
+        common::template_workbook(&p[1], true, &qs),
+    );
+    write(
+        "../../fixtures/ingest/xlsx-template/inputs/V001.xlsx",
+        common::template_workbook(&p[0], false, &qs),
+    );
+    write(
+        "../../fixtures/ingest/xlsx-tables/inputs/tables.xlsx",
+        common::tables_workbook(true),
+    );
+    write(
+        "../../fixtures/formats/template.xlsx",
+        common::template_workbook(&p[1], true, &qs),
+    );
+    write(
+        "../../fixtures/formats/tables.xlsx",
+        common::tables_workbook(false),
+    );
+}
+
+/// Each example in `fixtures/formats/` loads on its own without an error, and the folder as a
+/// whole (long and wide examples answering the same questions identically) gives these vendors.
+#[test]
+fn format_examples_load() {
+    let cat = common::catalog();
+    let dir = Path::new("../../fixtures/formats");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    names.sort();
+    let mut summary = String::new();
+    for path in &names {
+        let ing = ingest(
+            std::slice::from_ref(path),
+            None,
+            None,
+            &cat,
+            &IngestOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let f = &ing.files[0];
+        assert!(f.rows_read > 0 && f.rejected == 0, "{}", render_human(&ing));
+        summary.push_str(&format!(
+            "{} ({}): read {}, {} vendors, {} exclusions, {} errors\n",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            f.kind,
+            f.rows_read,
+            ing.vendors.len(),
+            ing.exclusions.len(),
+            ing.error_count()
+        ));
+    }
+    insta::assert_snapshot!(summary);
+}

@@ -1,0 +1,310 @@
+//! Readable text for `scrm explain` and `scrm plan`: per-question tables that add up to the
+//! score, and the steps back to eligibility. The JSON forms are plain serde serializations of
+//! [`scrm_model::Explanation`] and [`scrm_model::Plan`], written by the CLI.
+
+use crate::cell::{fmt2, pad_left, pad_right, round_to, terminal_safe, truncate_width};
+use crate::i18n::{l, severity_label};
+use crate::template::answer_word;
+use scrm_model::{
+    Explanation, Finding, Lang, LensExplanation, Plan, Question, QuestionId, VendorResult,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const ID_W: usize = 13;
+const TEXT_W: usize = 34;
+
+fn question_index(questions: &[Question]) -> BTreeMap<&str, &Question> {
+    questions.iter().map(|q| (q.id.as_str(), q)).collect()
+}
+
+fn short_text(idx: &BTreeMap<&str, &Question>, id: &QuestionId, lang: Lang) -> String {
+    idx.get(id.as_str())
+        .map(|q| truncate_width(&terminal_safe(q.text.get(lang)), TEXT_W).into_owned())
+        .unwrap_or_default()
+}
+
+fn vendor_line(r: &VendorResult) -> String {
+    let name = r.profile.name.as_deref().unwrap_or("");
+    if name.is_empty() {
+        terminal_safe(r.vendor_id.as_str()).into_owned()
+    } else {
+        format!(
+            "{} {}",
+            terminal_safe(r.vendor_id.as_str()),
+            terminal_safe(name)
+        )
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", round_to(x * 100.0, 1))
+}
+
+/// Renders an explanation: for each lens its score, then one row per question (question, answer,
+/// effective value, weight share, contribution, headroom) sorted by contribution, largest first,
+/// and a total row whose contribution equals the lens score.
+pub fn render_explanation_text(e: &Explanation, questions: &[Question], lang: Lang) -> String {
+    let t = l(lang);
+    let idx = question_index(questions);
+    let r = &e.result;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", t.t_explain_title, vendor_line(r));
+    let level = r
+        .combined_level
+        .map(|m| format!(" ({})", m.label(lang)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}: {} · {}: {} · {}: {}{level} · {}: {}",
+        t.h_status,
+        r.status.label(lang),
+        t.h_tier,
+        r.tier.label(lang),
+        t.h_combined,
+        fmt2(r.combined_score),
+        t.h_coverage,
+        fmt2(Some(r.coverage)),
+    );
+    for le in &e.lenses {
+        out.push('\n');
+        lens_table(&mut out, le, &idx, lang);
+    }
+    out
+}
+
+fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Question>, lang: Lang) {
+    let t = l(lang);
+    let title = format!("{} ({})", le.lens.label(lang), le.lens.as_str());
+    let Some(score) = le.score else {
+        let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
+        return;
+    };
+    let level = scrm_model::MaturityLevel::from_score(score).label(lang);
+    let _ = writeln!(
+        out,
+        "{title}: {} {} ({level})",
+        t.t_score,
+        fmt2(Some(score))
+    );
+    let heads = [
+        "ID",
+        t.h_question,
+        t.t_answer,
+        t.t_effective,
+        t.t_share,
+        t.t_contribution,
+        t.t_headroom,
+    ];
+    let widths = [
+        ID_W,
+        TEXT_W,
+        crate::cell::str_width(t.t_answer).max(8),
+        crate::cell::str_width(t.t_effective).max(9),
+        crate::cell::str_width(t.t_share).max(8),
+        crate::cell::str_width(t.t_contribution).max(8),
+        crate::cell::str_width(t.t_headroom).max(8),
+    ];
+    let row = |cells: [String; 7]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i < 3 {
+                    pad_right(c, w)
+                } else {
+                    pad_left(c, w)
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
+    let _ = writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    let mut cs: Vec<_> = le.contributions.iter().collect();
+    cs.sort_by(|a, b| {
+        b.contribution
+            .total_cmp(&a.contribution)
+            .then(b.coefficient.total_cmp(&a.coefficient))
+            .then_with(|| a.question.cmp(&b.question))
+    });
+    for c in &cs {
+        let _ = writeln!(
+            out,
+            "{}",
+            row([
+                truncate_width(&terminal_safe(c.question.as_str()), ID_W).into_owned(),
+                short_text(idx, &c.question, lang),
+                answer_word(c.answer, lang).unwrap_or_else(|| t.t_unblank.to_string()),
+                format!("{:.2}", round_to(c.effective, 2)),
+                pct(c.coefficient),
+                fmt2(Some(c.contribution)),
+                fmt2(Some(c.headroom)),
+            ])
+        );
+    }
+    let share: f64 = cs.iter().map(|c| c.coefficient).sum();
+    let total: f64 = cs.iter().map(|c| c.contribution).sum();
+    let head: f64 = cs.iter().map(|c| c.headroom).sum();
+    let _ = writeln!(
+        out,
+        "{}",
+        row([
+            t.t_total.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            pct(share),
+            fmt2(Some(total)),
+            fmt2(Some(head)),
+        ])
+    );
+}
+
+fn finding_lines(out: &mut String, title: &str, fs: &[Finding], lang: Lang) {
+    if fs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}:");
+    for f in fs {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {}",
+            f.code,
+            severity_label(f.severity, lang),
+            terminal_safe(&f.message)
+        );
+    }
+}
+
+/// Renders a plan: status before → after, each step (question, short text, from → to,
+/// increase), the total, findings no answer can clear, warnings that remain, and whether the
+/// plan is provably minimal.
+pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String {
+    let t = l(lang);
+    let idx = question_index(questions);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", t.t_plan_title, vendor_line(&p.after));
+    let _ = writeln!(
+        out,
+        "{}: {} → {}",
+        t.t_status,
+        p.status_before.label(lang),
+        p.status_after.label(lang)
+    );
+    if p.steps.is_empty() {
+        let _ = writeln!(out, "{}: {}", t.t_steps, t.t_no_steps);
+    } else {
+        let _ = writeln!(out, "{}:", t.t_steps);
+        for (i, s) in p.steps.iter().enumerate() {
+            let from = answer_word(s.from, lang).unwrap_or_else(|| t.t_unblank.to_string());
+            let to = answer_word(s.to, lang).unwrap_or_else(|| t.t_unblank.to_string());
+            let _ = writeln!(
+                out,
+                "  {:>2}. {}  {}  {} → {}  +{}",
+                i + 1,
+                pad_right(
+                    &truncate_width(&terminal_safe(s.question.as_str()), ID_W),
+                    ID_W
+                ),
+                pad_right(&short_text(&idx, &s.question, lang), TEXT_W),
+                pad_left(&from, 8),
+                pad_right(&to, 8),
+                fmt2(Some(s.increase)),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{}: +{}",
+            t.t_total_increase,
+            fmt2(Some(p.total_increase))
+        );
+    }
+    if !p.feasible {
+        let _ = writeln!(out, "{}", t.t_infeasible);
+    }
+    finding_lines(&mut out, t.t_unfixable, &p.unfixable, lang);
+    finding_lines(&mut out, t.t_remaining, &p.remaining, lang);
+    if p.feasible {
+        let _ = writeln!(
+            out,
+            "{}",
+            if p.provably_minimal {
+                t.t_minimal_yes
+            } else {
+                t.t_minimal_no
+            }
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil;
+
+    #[test]
+    fn explanation_text_snapshots() {
+        let qs = testutil::sample_questions();
+        let e = testutil::sample_explanation("V003").unwrap_or_else(|| unreachable!());
+        insta::assert_snapshot!("explain_en", render_explanation_text(&e, &qs, Lang::En));
+        insta::assert_snapshot!("explain_zh", render_explanation_text(&e, &qs, Lang::ZhTw));
+        let none = testutil::sample_explanation("V005").unwrap_or_else(|| unreachable!());
+        insta::assert_snapshot!(
+            "explain_no_ai",
+            render_explanation_text(&none, &qs, Lang::En)
+        );
+    }
+
+    #[test]
+    fn explanation_total_equals_score() {
+        let qs = testutil::sample_questions();
+        for id in ["V001", "V002", "V003", "V004"] {
+            let e = testutil::sample_explanation(id).unwrap_or_else(|| unreachable!());
+            let text = render_explanation_text(&e, &qs, Lang::En);
+            for le in &e.lenses {
+                let want = fmt2(le.score);
+                let title = format!("{} ({})", le.lens.label(Lang::En), le.lens.as_str());
+                let section: String = text
+                    .split("\n\n")
+                    .find(|s| s.starts_with(&title))
+                    .unwrap_or_default()
+                    .to_string();
+                let total = section
+                    .lines()
+                    .find(|l| l.starts_with("Total"))
+                    .unwrap_or_default();
+                assert!(
+                    total.split_whitespace().nth(2) == Some(want.as_str()),
+                    "{id} {}: total row {total:?} != score {want}",
+                    le.lens
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plan_text_snapshots() {
+        let qs = testutil::sample_questions();
+        let plans = testutil::sample_plans();
+        insta::assert_snapshot!(
+            "plan_feasible_en",
+            render_plan_text(&plans[0], &qs, Lang::En)
+        );
+        insta::assert_snapshot!(
+            "plan_feasible_zh",
+            render_plan_text(&plans[0], &qs, Lang::ZhTw)
+        );
+        insta::assert_snapshot!("plan_gate_en", render_plan_text(&plans[1], &qs, Lang::En));
+    }
+}

@@ -1,0 +1,605 @@
+//! The XLSX portfolio workbook: `Summary` (manifest and counts), `Vendors` (one row per vendor,
+//! every flat column then the profile passthrough), `Findings` (one row per finding) and
+//! `Remediation` (one row per plan step, when plans are given).
+//!
+//! Data sheets have a frozen header row, an autofilter and readable column widths; the status
+//! cell is coloured (eligible green, conditional amber, at-risk red, excluded dark red). Supplier
+//! text is written with `write_string` only (never as a formula) and still neutralized, numbers
+//! as numbers. The document's creation time is the run's `as_of` date, so the bytes depend only
+//! on the inputs.
+
+use crate::ReportError;
+use crate::cell::{neutralize_cell, round4, str_width, truncate_utf16};
+use crate::csv_out::{PROFILE_COLUMNS, extra_columns, profile_values};
+use crate::flat::{FlatRow, FlatValue, flat_columns};
+use chrono::Datelike;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
+use scrm_model::{Finding, Plan, RunManifest, Status, Tier, VendorResult};
+use std::collections::BTreeMap;
+
+/// Excel's cell text limit in UTF-16 units.
+pub(crate) const CELL_MAX: usize = 32_767;
+
+/// Fill and font colours of a status cell.
+pub(crate) fn status_colors(s: Status) -> (u32, u32) {
+    match s {
+        Status::Eligible => (0xC6EFCE, 0x006100),
+        Status::Conditional => (0xFFEB9C, 0x9C5700),
+        Status::AtRisk => (0xF8CBAD, 0x9C0006),
+        Status::Excluded => (0x7F1D1D, 0xFFFFFF),
+    }
+}
+
+/// Formats shared by the workbook's sheets.
+pub(crate) struct Styles {
+    pub header: Format,
+    pub number: Format,
+    pub title: Format,
+    pub status: BTreeMap<Status, Format>,
+}
+
+impl Styles {
+    pub(crate) fn new() -> Self {
+        let status = Status::ALL
+            .iter()
+            .map(|s| {
+                let (bg, fg) = status_colors(*s);
+                (
+                    *s,
+                    Format::new()
+                        .set_background_color(Color::RGB(bg))
+                        .set_font_color(Color::RGB(fg))
+                        .set_bold(),
+                )
+            })
+            .collect();
+        Self {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x1F3A5F))
+                .set_font_color(Color::White)
+                .set_border_bottom(FormatBorder::Thin)
+                .set_align(FormatAlign::Top)
+                .set_text_wrap(),
+            number: Format::new().set_num_format("0.00##"),
+            title: Format::new().set_bold().set_font_size(14),
+            status,
+        }
+    }
+}
+
+/// Writes untrusted text: neutralized, cut to Excel's cell limit, always as a string.
+pub(crate) fn put_text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), ReportError> {
+    if !s.is_empty() {
+        let n = neutralize_cell(s);
+        ws.write_string(row, col, truncate_utf16(&n, CELL_MAX))?;
+    }
+    Ok(())
+}
+
+/// Tracks the widest value per column to set readable widths at the end.
+pub(crate) struct Widths(Vec<usize>);
+
+impl Widths {
+    pub(crate) fn new(headers: &[impl AsRef<str>]) -> Self {
+        Self(headers.iter().map(|h| str_width(h.as_ref())).collect())
+    }
+    pub(crate) fn see(&mut self, col: usize, s: &str) {
+        if let Some(w) = self.0.get_mut(col) {
+            *w = (*w).max(str_width(s));
+        }
+    }
+    pub(crate) fn apply(
+        &self,
+        ws: &mut Worksheet,
+        min: usize,
+        max: usize,
+    ) -> Result<(), ReportError> {
+        for (i, w) in self.0.iter().enumerate() {
+            let w = (*w + 2).clamp(min, max);
+            ws.set_column_width(col(i), w as f64)?;
+        }
+        Ok(())
+    }
+}
+
+/// A column index as the writer's type (workbooks here never exceed Excel's 16,384 columns).
+pub(crate) fn col(i: usize) -> u16 {
+    u16::try_from(i).unwrap_or(u16::MAX)
+}
+
+/// A row index as the writer's type.
+pub(crate) fn row(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn write_header(
+    ws: &mut Worksheet,
+    headers: &[String],
+    styles: &Styles,
+) -> Result<(), ReportError> {
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, col(i), neutralize_cell(h), &styles.header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn finish_table(
+    ws: &mut Worksheet,
+    rows: usize,
+    cols: usize,
+    widths: &Widths,
+) -> Result<(), ReportError> {
+    if cols > 0 {
+        ws.autofilter(0, 0, row(rows), col(cols - 1))?;
+    }
+    widths.apply(ws, 8, 60)
+}
+
+pub(crate) fn creation_props(
+    manifest: &RunManifest,
+    title: &str,
+) -> Result<DocProperties, ReportError> {
+    let d = manifest.as_of;
+    let when = ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(2000),
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("scrm")
+        .set_creation_datetime(&when))
+}
+
+pub(crate) fn render_xlsx(
+    results: &[VendorResult],
+    manifest: &RunManifest,
+    plans: &[Plan],
+) -> Result<Vec<u8>, ReportError> {
+    let styles = Styles::new();
+    let rows = crate::by_vendor_id(results);
+    let mut wb = Workbook::new();
+    wb.set_properties(&creation_props(manifest, "scrm portfolio results")?);
+
+    summary_sheet(
+        wb.add_worksheet().set_name("Summary")?,
+        results,
+        manifest,
+        &styles,
+    )?;
+    vendors_sheet(wb.add_worksheet().set_name("Vendors")?, &rows, &styles)?;
+    findings_sheet(wb.add_worksheet().set_name("Findings")?, &rows, &styles)?;
+    if !plans.is_empty() {
+        remediation_sheet(
+            wb.add_worksheet().set_name("Remediation")?,
+            results,
+            plans,
+            &styles,
+        )?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+fn summary_sheet(
+    ws: &mut Worksheet,
+    results: &[VendorResult],
+    m: &RunManifest,
+    st: &Styles,
+) -> Result<(), ReportError> {
+    ws.write_string_with_format(0, 0, "scrm portfolio results", &st.title)?;
+    let mut r = 2u32;
+    let kv: [(&str, String); 7] = [
+        ("tool_version", m.tool_version.clone()),
+        ("catalog_version", m.catalog_version.clone()),
+        ("catalog_hash", m.catalog_hash.clone()),
+        ("policy_name", m.policy_name.clone()),
+        ("policy_hash", m.policy_hash.clone()),
+        ("as_of", m.as_of.to_string()),
+        ("generated_at", m.generated_at.clone()),
+    ];
+    ws.write_string_with_format(r, 0, "manifest", &st.header)?;
+    ws.write_string_with_format(r, 1, "value", &st.header)?;
+    r += 1;
+    for (k, v) in kv {
+        ws.write_string(r, 0, k)?;
+        put_text(ws, r, 1, &v)?;
+        r += 1;
+    }
+    for (k, v) in [
+        ("vendors", m.counts.vendors),
+        ("rows_read", m.counts.rows_read),
+        ("accepted", m.counts.accepted),
+        ("rejected", m.counts.rejected),
+    ] {
+        ws.write_string(r, 0, k)?;
+        ws.write_number(r, 1, v as f64)?;
+        r += 1;
+    }
+
+    r += 1;
+    ws.write_string_with_format(r, 0, "status", &st.header)?;
+    ws.write_string_with_format(r, 1, "vendors", &st.header)?;
+    r += 1;
+    for s in Status::ALL.iter().rev() {
+        ws.write_string_with_format(r, 0, s.as_str(), &st.status[s])?;
+        ws.write_number(
+            r,
+            1,
+            results.iter().filter(|x| x.status == *s).count() as f64,
+        )?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "tier", &st.header)?;
+    ws.write_string_with_format(r, 1, "vendors", &st.header)?;
+    for (i, s) in Status::ALL.iter().rev().enumerate() {
+        ws.write_string_with_format(r, col(2 + i), s.as_str(), &st.header)?;
+    }
+    r += 1;
+    for t in Tier::ALL.iter().rev() {
+        ws.write_string(r, 0, t.as_str())?;
+        let in_tier: Vec<&VendorResult> = results.iter().filter(|x| x.tier == *t).collect();
+        ws.write_number(r, 1, in_tier.len() as f64)?;
+        for (i, s) in Status::ALL.iter().rev().enumerate() {
+            let n = in_tier.iter().filter(|x| x.status == *s).count();
+            ws.write_number(r, col(2 + i), n as f64)?;
+        }
+        r += 1;
+    }
+
+    r += 1;
+    let input_headers = [
+        "input",
+        "kind",
+        "sha256",
+        "rows_read",
+        "accepted",
+        "rejected",
+    ];
+    for (i, h) in input_headers.iter().enumerate() {
+        ws.write_string_with_format(r, col(i), *h, &st.header)?;
+    }
+    r += 1;
+    for f in &m.inputs {
+        put_text(ws, r, 0, &f.path)?;
+        put_text(ws, r, 1, &f.kind)?;
+        ws.write_string(r, 2, &f.sha256)?;
+        ws.write_number(r, 3, f.rows_read as f64)?;
+        ws.write_number(r, 4, f.accepted as f64)?;
+        ws.write_number(r, 5, f.rejected as f64)?;
+        r += 1;
+    }
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 66)?;
+    for c in 2..6 {
+        ws.set_column_width(c, 12)?;
+    }
+    Ok(())
+}
+
+fn vendors_sheet(
+    ws: &mut Worksheet,
+    rows: &[&VendorResult],
+    st: &Styles,
+) -> Result<(), ReportError> {
+    let extras = extra_columns(rows);
+    let mut headers: Vec<String> = flat_columns().iter().map(|s| (*s).to_string()).collect();
+    let n_flat = headers.len();
+    headers.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
+    headers.extend(extras.iter().map(|(_, h)| h.clone()));
+    write_header(ws, &headers, st)?;
+    let mut widths = Widths::new(&headers);
+    let status_col = 3;
+    for (i, r) in rows.iter().enumerate() {
+        let xr = row(i + 1);
+        let flat = FlatRow::from_result(r);
+        for (c, v) in flat.values().into_iter().enumerate() {
+            match v {
+                FlatValue::Text(Some(s)) if c == status_col => {
+                    ws.write_string_with_format(xr, col(c), s, &st.status[&r.status])?;
+                    widths.see(c, s);
+                }
+                FlatValue::Text(Some(s)) => {
+                    put_text(ws, xr, col(c), s)?;
+                    widths.see(c, s);
+                }
+                FlatValue::Float(Some(x)) => {
+                    ws.write_number_with_format(xr, col(c), x, &st.number)?;
+                    widths.see(c, "0.0000");
+                }
+                FlatValue::UInt8(x) => {
+                    ws.write_number(xr, col(c), f64::from(x))?;
+                }
+                FlatValue::Text(None) | FlatValue::Float(None) => {}
+            }
+        }
+        let mut c = n_flat;
+        for v in profile_values(r) {
+            put_text(ws, xr, col(c), &v)?;
+            widths.see(c, &v);
+            c += 1;
+        }
+        for (k, _) in &extras {
+            let v = r.profile.extra.get(k).map(String::as_str).unwrap_or("");
+            put_text(ws, xr, col(c), v)?;
+            widths.see(c, v);
+            c += 1;
+        }
+    }
+    finish_table(ws, rows.len(), headers.len(), &widths)
+}
+
+fn finding_cells(f: &Finding) -> [String; 6] {
+    [
+        f.code.as_str().to_string(),
+        f.severity.as_str().to_string(),
+        f.lens.map(|l| l.as_str().to_string()).unwrap_or_default(),
+        f.message.clone(),
+        f.questions
+            .iter()
+            .map(|q| q.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+        f.exempted.clone().unwrap_or_default(),
+    ]
+}
+
+fn findings_sheet(
+    ws: &mut Worksheet,
+    rows: &[&VendorResult],
+    st: &Styles,
+) -> Result<(), ReportError> {
+    let headers: Vec<String> = [
+        "vendor_id",
+        "name",
+        "status",
+        "code",
+        "severity",
+        "lens",
+        "message",
+        "questions",
+        "exempted",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    write_header(ws, &headers, st)?;
+    let mut widths = Widths::new(&headers);
+    let mut n = 0;
+    for r in rows {
+        for f in &r.findings {
+            n += 1;
+            let xr = row(n);
+            let name = r.profile.name.as_deref().unwrap_or("");
+            put_text(ws, xr, 0, r.vendor_id.as_str())?;
+            put_text(ws, xr, 1, name)?;
+            ws.write_string_with_format(xr, 2, r.status.as_str(), &st.status[&r.status])?;
+            widths.see(0, r.vendor_id.as_str());
+            widths.see(1, name);
+            widths.see(2, r.status.as_str());
+            for (i, v) in finding_cells(f).iter().enumerate() {
+                put_text(ws, xr, col(3 + i), v)?;
+                widths.see(3 + i, v);
+            }
+        }
+    }
+    finish_table(ws, n, headers.len(), &widths)
+}
+
+fn remediation_sheet(
+    ws: &mut Worksheet,
+    results: &[VendorResult],
+    plans: &[Plan],
+    st: &Styles,
+) -> Result<(), ReportError> {
+    let headers: Vec<String> = [
+        "vendor_id",
+        "name",
+        "status_before",
+        "status_after",
+        "feasible",
+        "provably_minimal",
+        "step",
+        "question",
+        "from",
+        "to",
+        "increase",
+        "total_increase",
+        "unfixable",
+        "remaining",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    write_header(ws, &headers, st)?;
+    let mut widths = Widths::new(&headers);
+    let mut sorted: Vec<&Plan> = plans.iter().collect();
+    sorted.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+    let codes = |fs: &[Finding]| {
+        fs.iter()
+            .map(|f| f.code.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let mut n = 0;
+    for p in sorted {
+        let name = results
+            .iter()
+            .find(|r| r.vendor_id == p.vendor_id)
+            .and_then(|r| r.profile.name.as_deref())
+            .unwrap_or("");
+        // A plan without steps (nothing to change, or a hard gate) still gets one row.
+        let steps: Vec<Option<(usize, &scrm_model::PlanStep)>> = if p.steps.is_empty() {
+            vec![None]
+        } else {
+            p.steps.iter().enumerate().map(Some).collect()
+        };
+        for s in steps {
+            n += 1;
+            let xr = row(n);
+            put_text(ws, xr, 0, p.vendor_id.as_str())?;
+            put_text(ws, xr, 1, name)?;
+            widths.see(0, p.vendor_id.as_str());
+            widths.see(1, name);
+            ws.write_string_with_format(
+                xr,
+                2,
+                p.status_before.as_str(),
+                &st.status[&p.status_before],
+            )?;
+            ws.write_string_with_format(
+                xr,
+                3,
+                p.status_after.as_str(),
+                &st.status[&p.status_after],
+            )?;
+            ws.write_boolean(xr, 4, p.feasible)?;
+            ws.write_boolean(xr, 5, p.provably_minimal)?;
+            if let Some((i, step)) = s {
+                ws.write_number(xr, 6, (i + 1) as f64)?;
+                put_text(ws, xr, 7, step.question.as_str())?;
+                widths.see(7, step.question.as_str());
+                ws.write_string(xr, 8, step.from.canonical())?;
+                ws.write_string(xr, 9, step.to.canonical())?;
+                ws.write_number_with_format(xr, 10, round4(step.increase), &st.number)?;
+            }
+            ws.write_number_with_format(xr, 11, round4(p.total_increase), &st.number)?;
+            let u = codes(&p.unfixable);
+            let rem = codes(&p.remaining);
+            put_text(ws, xr, 12, &u)?;
+            put_text(ws, xr, 13, &rem)?;
+            widths.see(12, &u);
+            widths.see(13, &rem);
+        }
+    }
+    finish_table(ws, n, headers.len(), &widths)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::testutil;
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use std::io::Cursor;
+
+    /// Every sheet of a workbook as text: `== name ==` then one line per row, cells separated by
+    /// ` | `, numbers in their shortest form, dates as `date:YYYY-MM-DD`.
+    pub(crate) fn dump_xlsx(bytes: &[u8]) -> String {
+        let mut wb: Xlsx<_> = match open_workbook_from_rs(Cursor::new(bytes.to_vec())) {
+            Ok(wb) => wb,
+            Err(e) => return format!("cannot open: {e}"),
+        };
+        let mut out = String::new();
+        for name in wb.sheet_names() {
+            out.push_str(&format!("== {name} ==\n"));
+            let Ok(range) = wb.worksheet_range(&name) else {
+                continue;
+            };
+            for r in range.rows() {
+                let cells: Vec<String> = r.iter().map(cell_text).collect();
+                out.push_str(cells.join(" | ").trim_end());
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    pub(crate) fn cell_text(d: &Data) -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) => format!("{s:?}"),
+            Data::Float(f) => format!("{f}"),
+            Data::Int(i) => format!("{i}"),
+            Data::Bool(b) => format!("{b}"),
+            // Excel serial days count from 1899-12-30 (for dates after 1900-03-01).
+            Data::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|b| b.checked_add_signed(chrono::TimeDelta::days(dt.as_f64() as i64)))
+                .map_or_else(|| format!("date:{}", dt.as_f64()), |d| format!("date:{d}")),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn workbook_cells_snapshot() {
+        let bytes = render_xlsx(
+            &testutil::sample_results(),
+            &testutil::sample_manifest(),
+            &testutil::sample_plans(),
+        )
+        .unwrap_or_default();
+        insta::assert_snapshot!(dump_xlsx(&bytes));
+    }
+
+    #[test]
+    fn workbook_is_byte_identical_across_runs() {
+        let a = render_xlsx(
+            &testutil::sample_results(),
+            &testutil::sample_manifest(),
+            &testutil::sample_plans(),
+        )
+        .unwrap_or_default();
+        let b = render_xlsx(
+            &testutil::sample_results(),
+            &testutil::sample_manifest(),
+            &testutil::sample_plans(),
+        )
+        .unwrap_or_default();
+        assert!(!a.is_empty());
+        assert!(a == b, "two renders differ");
+    }
+
+    #[test]
+    fn workbook_without_plans_has_no_remediation_sheet() {
+        let bytes = render_xlsx(
+            &testutil::sample_results(),
+            &testutil::sample_manifest(),
+            &[],
+        )
+        .unwrap_or_default();
+        let wb: Xlsx<_> =
+            open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(wb.sheet_names(), vec!["Summary", "Vendors", "Findings"]);
+    }
+
+    #[test]
+    fn hostile_cells_are_neutralized_strings() {
+        let bytes = render_xlsx(
+            &testutil::hostile_results(),
+            &testutil::sample_manifest(),
+            &[],
+        )
+        .unwrap_or_default();
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
+        for name in ["Vendors", "Findings"] {
+            let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{e}"));
+            // No formulas anywhere.
+            let formulas = wb.worksheet_formula(name).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+                "{name} has a formula"
+            );
+            for (_, _, d) in range.used_cells() {
+                if let Data::String(s) = d {
+                    assert!(
+                        !s.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "{name}: live cell {s:?}"
+                    );
+                }
+            }
+        }
+        let dump = dump_xlsx(
+            &render_xlsx(
+                &testutil::hostile_results(),
+                &testutil::sample_manifest(),
+                &[],
+            )
+            .unwrap_or_default(),
+        );
+        insta::assert_snapshot!(dump);
+    }
+}

@@ -1,0 +1,310 @@
+//! The engine: scores vendors in parallel, explains scores, answers what-if questions.
+
+use crate::coeff::Coefficients;
+use crate::eval::{Eval, EvidenceState};
+use crate::findings::{self, Context};
+use crate::structure::Structure;
+use chrono::{Days, NaiveDate};
+use rayon::prelude::*;
+use scrm_model::{
+    AiRole, AnswerValue, Contribution, Exclusion, Explanation, Lens, LensExplanation,
+    MaturityLevel, Question, QuestionId, Severity, Status, Vendor, VendorId, VendorResult,
+};
+use scrm_policy::Policy;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Scores vendors against one catalog and one policy, as of one date.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) s: Structure,
+    pub(crate) policy: Policy,
+    pub(crate) as_of: NaiveDate,
+    /// Coefficients for vendors without `na` answers, by role key.
+    pub(crate) base: Vec<Coefficients>,
+    catalog_hash: String,
+    hash_inputs: bool,
+}
+
+impl Engine {
+    /// An engine for the catalog's enabled questions and crosswalk.
+    pub fn new(catalog: &scrm_catalog::Catalog, policy: &Policy, as_of: NaiveDate) -> Self {
+        let pairs: Vec<(String, String)> = catalog
+            .crosswalk()
+            .pairs()
+            .iter()
+            .map(|p| (p.airm.clone(), p.iso.clone()))
+            .collect();
+        Self::from_parts(catalog.questions().to_vec(), &pairs, policy, as_of, catalog.hash())
+    }
+
+    /// An engine from explicit parts (tests, alternative catalogs).
+    pub fn from_parts(
+        questions: Vec<Question>,
+        crosswalk: &[(String, String)],
+        policy: &Policy,
+        as_of: NaiveDate,
+        catalog_hash: &str,
+    ) -> Self {
+        let s = Structure::new(questions, crosswalk, policy);
+        let roles = [None, Some(AiRole::Provider), Some(AiRole::Integrator), Some(AiRole::Deployer), Some(AiRole::None)];
+        let base = roles
+            .iter()
+            .map(|r| {
+                let active: Vec<bool> = s.questions.iter().map(|q| q.applies_to(*r)).collect();
+                Coefficients::compute(&s, &active)
+            })
+            .collect();
+        Self {
+            s,
+            policy: policy.clone(),
+            as_of,
+            base,
+            catalog_hash: catalog_hash.to_string(),
+            hash_inputs: false,
+        }
+    }
+
+    /// Computes `input_hash` for every result (needed by the history store; off by default
+    /// because hashing every answer costs more than scoring it).
+    #[must_use]
+    pub fn with_input_hashes(mut self, on: bool) -> Self {
+        self.hash_inputs = on;
+        self
+    }
+
+    /// The date scoring is done as of.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The policy in use.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The questions in scoring order.
+    pub fn questions(&self) -> &[Question] {
+        &self.s.questions
+    }
+
+    /// Scores every vendor in parallel. Results are sorted by vendor id, so the output is the
+    /// same at any thread count and for any input order.
+    #[tracing::instrument(skip_all, fields(vendors = vendors.len()))]
+    pub fn score_all(&self, vendors: &[Vendor], exclusions: &[Exclusion]) -> Vec<VendorResult> {
+        let by_vendor = index_exclusions(exclusions);
+        let mut out: Vec<VendorResult> = vendors
+            .par_iter()
+            .map(|v| {
+                let ex = by_vendor.get(v.id()).map_or(&[][..], |x| x.as_slice());
+                self.score(v, ex)
+            })
+            .collect();
+        out.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+        out
+    }
+
+    /// Scores one vendor; `exclusions` are the entries naming this vendor.
+    pub fn score(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> VendorResult {
+        let ev = Eval::new(&self.s, &self.base, &self.policy.evidence, self.as_of, vendor);
+        self.result(vendor, exclusions, &ev)
+    }
+
+    pub(crate) fn eval<'e>(&'e self, vendor: &Vendor) -> Eval<'e> {
+        Eval::new(&self.s, &self.base, &self.policy.evidence, self.as_of, vendor)
+    }
+
+    pub(crate) fn result(&self, vendor: &Vendor, exclusions: &[&Exclusion], ev: &Eval<'_>) -> VendorResult {
+        let p = &self.policy;
+        let pr = &vendor.profile;
+        let tier = p.tiering.tier(pr.criticality, pr.data_access, pr.ai_role);
+        let (applicable, answered) = ev.coverage_counts();
+        let coverage = if applicable == 0 { 1.0 } else { f64::from(answered) / f64::from(applicable) };
+        let lenses = ev.lens_scores(&self.s);
+        let combined = ev.combined();
+        let cx = Context { s: &self.s, policy: p, as_of: self.as_of, vendor, exclusions, tier };
+        let mut contradictions = 0;
+        let gates = findings::gates(&cx);
+        let rules = findings::rules(&cx, ev, combined, coverage, (applicable, answered), &mut contradictions);
+        let findings = findings::finalize(&cx, gates, rules);
+        let status = if findings.iter().any(|f| f.is_hard_gate()) {
+            Status::Excluded
+        } else if findings.iter().any(|f| f.severity == Severity::Deny) {
+            Status::AtRisk
+        } else if findings.iter().any(|f| f.severity == Severity::Warn) {
+            Status::Conditional
+        } else {
+            Status::Eligible
+        };
+        let residual_risk = if status == Status::Excluded { 5 } else { p.residual.risk(tier, combined) };
+        VendorResult {
+            vendor_id: vendor.id().clone(),
+            profile: pr.clone(),
+            tier,
+            status,
+            combined_score: combined,
+            combined_level: combined.map(MaturityLevel::from_score),
+            lenses,
+            coverage,
+            confidence: self.confidence(ev, contradictions),
+            residual_risk,
+            applicable,
+            answered,
+            findings,
+            input_hash: if self.hash_inputs { self.input_hash(vendor, exclusions) } else { String::new() },
+            valid_until: self.valid_until(vendor),
+        }
+    }
+
+    /// Share of positive answers backed by current evidence, lowered per contradiction.
+    fn confidence(&self, ev: &Eval<'_>, contradictions: u32) -> f64 {
+        let mut positive = 0u32;
+        let mut backed = 0u32;
+        for i in 0..ev.values.len() {
+            if ev.active[i] && ev.values[i].normalized().is_some_and(|x| x > 0.0) {
+                positive += 1;
+                if ev.evidence[i] == EvidenceState::Current {
+                    backed += 1;
+                }
+            }
+        }
+        let base = if positive == 0 { 1.0 } else { f64::from(backed) / f64::from(positive) };
+        let penalty = (1.0 - self.policy.quality.contradiction_penalty * f64::from(contradictions)).max(0.0);
+        base * penalty
+    }
+
+    /// The last day on which nothing date-dependent in the result changes.
+    fn valid_until(&self, vendor: &Vendor) -> Option<NaiveDate> {
+        let p = &self.policy;
+        let mut until: Option<NaiveDate> = None;
+        let mut consider = |d: Option<NaiveDate>| {
+            if let Some(d) = d
+                && d >= self.as_of
+            {
+                until = Some(until.map_or(d, |u| u.min(d)));
+            }
+        };
+        if let Some(max) = p.evidence.max_age_days {
+            for a in vendor.answers.values() {
+                consider(a.evidence_date.and_then(|d| d.checked_add_days(Days::new(u64::from(max)))));
+            }
+        }
+        if let Some(max) = p.evidence.assessment_max_age_days {
+            consider(vendor.profile.assessed_on.and_then(|d| d.checked_add_days(Days::new(u64::from(max)))));
+        }
+        for e in p.exemptions.iter().filter(|e| &e.vendor == vendor.id()) {
+            consider(e.expires);
+        }
+        until
+    }
+
+    /// SHA-256 over everything that determines a vendor's result except the date: catalog and
+    /// policy hashes, the profile, the answers and the vendor's exclusion entries.
+    pub fn input_hash(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> String {
+        let mut h = Sha256::new();
+        let mut field = |b: &[u8]| {
+            h.update((b.len() as u64).to_le_bytes());
+            h.update(b);
+        };
+        field(self.catalog_hash.as_bytes());
+        field(self.policy.hash.as_bytes());
+        let pr = &vendor.profile;
+        field(pr.vendor_id.as_str().as_bytes());
+        for x in [&pr.name, &pr.country] {
+            field(x.as_deref().unwrap_or("\u{0}").as_bytes());
+        }
+        field(pr.criticality.map_or("", |x| x.as_str()).as_bytes());
+        field(pr.ai_role.map_or("", |x| x.as_str()).as_bytes());
+        field(pr.data_access.map_or("", |x| x.as_str()).as_bytes());
+        field(pr.assessed_on.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+        for c in &pr.certifications {
+            field(c.as_bytes());
+        }
+        for (k, v) in &pr.extra {
+            field(k.as_bytes());
+            field(v.as_bytes());
+        }
+        for (q, a) in &vendor.answers {
+            field(q.as_str().as_bytes());
+            field(a.value.canonical().as_bytes());
+            field(a.evidence.as_deref().unwrap_or("\u{0}").as_bytes());
+            field(a.evidence_date.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+            field(a.comment.as_deref().unwrap_or("\u{0}").as_bytes());
+        }
+        let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();
+        ex.sort();
+        for e in ex {
+            field(e.source.name().as_bytes());
+            field(e.reference.as_bytes());
+            field(e.listed_on.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+        }
+        crate::hex(&h.finalize())
+    }
+
+    /// Each applicable question's contribution to each lens score (in catalog order); the
+    /// contributions of a lens sum to its score.
+    pub fn explain(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Explanation {
+        let ev = self.eval(vendor);
+        let result = self.result(vendor, exclusions, &ev);
+        let lenses = Lens::ALL
+            .iter()
+            .map(|&lens| {
+                let lc = ev.coef.lenses[lens as usize].as_ref();
+                let contributions = lc
+                    .map(|lc| {
+                        lc.questions
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c > 0.0)
+                            .map(|(i, c)| Contribution {
+                                question: self.s.questions[i].id.clone(),
+                                answer: ev.values[i],
+                                effective: ev.effective[i],
+                                coefficient: *c,
+                                contribution: 5.0 * c * ev.effective[i],
+                                headroom: 5.0 * c * (1.0 - ev.effective[i]),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                LensExplanation { lens, score: result.lens(lens).score, contributions }
+            })
+            .collect();
+        Explanation { result, lenses }
+    }
+
+    /// Scores a vendor with some answers changed (free what-if). Changed answers are taken as
+    /// backed by current evidence, since the supplier would have to show it.
+    pub fn what_if(
+        &self,
+        vendor: &Vendor,
+        changes: &[(QuestionId, AnswerValue)],
+        exclusions: &[&Exclusion],
+    ) -> VendorResult {
+        let changed = apply_changes(vendor, changes, self.as_of);
+        self.score(&changed, exclusions)
+    }
+}
+
+/// A copy of the vendor with answers replaced; new answers carry "what-if" evidence dated as of.
+pub(crate) fn apply_changes(vendor: &Vendor, changes: &[(QuestionId, AnswerValue)], as_of: NaiveDate) -> Vendor {
+    let mut v = vendor.clone();
+    for (q, value) in changes {
+        let a = v.answers.entry(q.clone()).or_insert_with(|| scrm_model::Answer::bare(q.clone(), *value));
+        a.value = *value;
+        if !a.has_evidence() {
+            a.evidence = Some("what-if: evidence to be provided".to_string());
+        }
+        a.evidence_date = Some(as_of);
+    }
+    v
+}
+
+/// Exclusion entries grouped by vendor.
+pub fn index_exclusions(exclusions: &[Exclusion]) -> BTreeMap<&VendorId, Vec<&Exclusion>> {
+    let mut m: BTreeMap<&VendorId, Vec<&Exclusion>> = BTreeMap::new();
+    for e in exclusions {
+        m.entry(&e.vendor_id).or_default().push(e);
+    }
+    m
+}

@@ -1,0 +1,176 @@
+//! Evaluating one vendor: which questions apply, each answer's effective value, and the scores.
+
+use crate::coeff::{Coefficients, score};
+use crate::structure::Structure;
+use chrono::NaiveDate;
+use scrm_model::{AiRole, Answer, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, Vendor};
+use scrm_policy::EvidenceRules;
+use std::borrow::Cow;
+
+/// State of one question's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EvidenceState {
+    /// No evidence text.
+    Missing,
+    /// Evidence dated beyond the maximum age.
+    Stale,
+    /// Evidence present and current (or undated).
+    Current,
+}
+
+/// One vendor, evaluated.
+#[derive(Debug, Clone)]
+pub(crate) struct Eval<'e> {
+    /// Answer per question (Unanswered where none).
+    pub values: Vec<AnswerValue>,
+    /// Evidence state per question.
+    pub evidence: Vec<EvidenceState>,
+    /// Whether the question applies to the vendor (role).
+    pub applicable: Vec<bool>,
+    /// Applicable and not `na`.
+    pub active: Vec<bool>,
+    /// Effective value in [0, 1] after the evidence rule (0 where not active).
+    pub effective: Vec<f64>,
+    /// Coefficients for the active set.
+    pub coef: Cow<'e, Coefficients>,
+}
+
+/// The role key used to cache coefficients for vendors without `na` answers.
+pub(crate) fn role_key(role: Option<AiRole>) -> usize {
+    match role {
+        None => 0,
+        Some(r) => 1 + r as usize,
+    }
+}
+
+/// Evidence state of an answer on a date.
+pub(crate) fn evidence_state(a: &Answer, rules: &EvidenceRules, as_of: NaiveDate) -> EvidenceState {
+    if !a.has_evidence() {
+        return EvidenceState::Missing;
+    }
+    match (a.evidence_date, rules.max_age_days) {
+        (Some(d), Some(max)) if (as_of - d).num_days() > i64::from(max) => EvidenceState::Stale,
+        _ => EvidenceState::Current,
+    }
+}
+
+/// The effective value of an answer: its normalized value, discounted when positive and not
+/// backed by current evidence.
+pub(crate) fn effective(v: AnswerValue, ev: EvidenceState, discount: f64) -> f64 {
+    match v.normalized() {
+        Some(x) if x > 0.0 && ev != EvidenceState::Current => x * (1.0 - discount),
+        Some(x) => x,
+        None => 0.0,
+    }
+}
+
+impl<'e> Eval<'e> {
+    /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
+    /// without `na` answers.
+    pub(crate) fn new(
+        s: &Structure,
+        base: &'e [Coefficients],
+        rules: &EvidenceRules,
+        as_of: NaiveDate,
+        vendor: &Vendor,
+    ) -> Self {
+        let n = s.questions.len();
+        let mut values = vec![AnswerValue::Unanswered; n];
+        let mut evidence = vec![EvidenceState::Missing; n];
+        // Merge-join the vendor's sorted answers with the sorted question ids.
+        let mut it = s.sorted_ids.iter().peekable();
+        for (qid, a) in &vendor.answers {
+            while it.peek().is_some_and(|(id, _)| id.as_str() < qid.as_str()) {
+                it.next();
+            }
+            if let Some((id, qi)) = it.peek()
+                && id.as_str() == qid.as_str()
+            {
+                values[*qi] = a.value;
+                evidence[*qi] = evidence_state(a, rules, as_of);
+            }
+        }
+        let role = vendor.profile.ai_role;
+        let applicable: Vec<bool> = s.questions.iter().map(|q| q.applies_to(role)).collect();
+        let mut has_na = false;
+        let active: Vec<bool> = (0..n)
+            .map(|i| {
+                let na = values[i] == AnswerValue::NotApplicable && s.questions[i].answer.na_allowed;
+                has_na |= applicable[i] && na;
+                applicable[i] && !na
+            })
+            .collect();
+        let coef = if has_na {
+            Cow::Owned(Coefficients::compute(s, &active))
+        } else {
+            Cow::Borrowed(&base[role_key(role)])
+        };
+        let effective = (0..n)
+            .map(|i| if active[i] { effective(values[i], evidence[i], rules.discount) } else { 0.0 })
+            .collect();
+        Self { values, evidence, applicable, active, effective, coef }
+    }
+
+    /// Applicable questions and how many are answered (na counts as answered).
+    pub(crate) fn coverage_counts(&self) -> (u32, u32) {
+        let mut applicable = 0;
+        let mut answered = 0;
+        for i in 0..self.values.len() {
+            if self.applicable[i] {
+                applicable += 1;
+                if self.values[i].is_answered() {
+                    answered += 1;
+                }
+            }
+        }
+        (applicable, answered)
+    }
+
+    /// Lens scores in `Lens::ALL` order, with group scores.
+    pub(crate) fn lens_scores(&self, s: &Structure) -> Vec<LensScore> {
+        s.lenses
+            .iter()
+            .zip(&self.coef.lenses)
+            .map(|(ls, lc)| {
+                let (score_v, groups) = match lc {
+                    Some(lc) => {
+                        let groups = ls
+                            .groups
+                            .iter()
+                            .zip(&lc.groups)
+                            .map(|(id, g)| GroupScore {
+                                id: (*id).to_string(),
+                                score: g.as_ref().map(|(v, _)| score(v, &self.effective)),
+                                items_scored: g.as_ref().map_or(0, |(_, n)| *n),
+                            })
+                            .collect();
+                        (Some(score(&lc.questions, &self.effective)), groups)
+                    }
+                    None => (
+                        None,
+                        ls.groups
+                            .iter()
+                            .map(|id| GroupScore { id: (*id).to_string(), score: None, items_scored: 0 })
+                            .collect(),
+                    ),
+                };
+                LensScore {
+                    lens: ls.lens,
+                    score: score_v,
+                    level: score_v.map(MaturityLevel::from_score),
+                    groups,
+                }
+            })
+            .collect()
+    }
+
+    /// The combined score.
+    pub(crate) fn combined(&self) -> Option<f64> {
+        self.coef.combined.as_ref().map(|c| score(c, &self.effective))
+    }
+
+    /// A lens's score.
+    pub(crate) fn lens_score(&self, lens: Lens) -> Option<f64> {
+        self.coef.lenses[lens as usize].as_ref().map(|lc| score(&lc.questions, &self.effective))
+    }
+}

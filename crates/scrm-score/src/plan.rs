@@ -1,0 +1,428 @@
+//! The what-if plan: the smallest set of answer improvements that clears the bar.
+//!
+//! With the active question set fixed, every thresholded measure (combined, each lens,
+//! coverage) is linear in the answers (see `coeff`). The plan first applies the forced moves
+//! (failed knock-outs, and contradictions when the policy makes them `deny`), then searches for
+//! the fewest further questions whose improvement covers every remaining deficit: sizes
+//! k = 0, 1, 2, … are tried in turn by depth-first search with an upper-bound prune (the k best
+//! remaining gains per measure must still cover that measure's deficit). The first k with a
+//! solution is provably the fewest when the search ran to completion. Among solutions of that
+//! size, the targets of each set are chosen exactly (smallest total increase) by a second
+//! bounded search. Both searches have node budgets; when one runs out the plan falls back to a
+//! greedy choice and says it is not provably minimal. docs/scoring.md §9 states this in full.
+
+use crate::engine::{Engine, apply_changes};
+use scrm_model::{
+    AnswerKind, AnswerValue, Code, Exclusion, Finding, Plan, PlanStep, QuestionId, Severity,
+    Status, Vendor,
+};
+use std::collections::BTreeMap;
+
+/// Node budget for the cardinality search.
+const SET_BUDGET: u64 = 2_000_000;
+/// Node budget for choosing the smallest increase within one set.
+const LEVEL_BUDGET: u64 = 200_000;
+/// Slack for floating-point comparisons of linear bounds; the final check re-scores exactly.
+const EPS: f64 = 1e-9;
+
+/// A thresholded measure: per-question gain per unit of normalized increase, and the deficit.
+struct Constraint {
+    /// Gain in the measure per unit of normalized answer increase, per question.
+    unit: Vec<f64>,
+    /// Whether this is the coverage measure (gain is a step when an unanswered question is answered).
+    coverage_step: Option<f64>,
+    deficit: f64,
+}
+
+/// One candidate question and its possible targets.
+#[derive(Clone)]
+struct Candidate {
+    q: usize,
+    /// Current normalized value (0 for unanswered).
+    current: f64,
+    /// Whether it is unanswered now (answering it raises coverage).
+    unanswered: bool,
+    /// Targets above the current answer (and above any forced floor), ascending.
+    levels: Vec<AnswerValue>,
+}
+
+fn levels_above(kind: AnswerKind, current: AnswerValue) -> Vec<AnswerValue> {
+    let cur = current.normalized().unwrap_or(-1.0);
+    let all: Vec<AnswerValue> = match kind {
+        AnswerKind::Maturity => (0..=5).map(AnswerValue::Maturity).collect(),
+        AnswerKind::YesPartialNo => vec![AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes],
+    };
+    all.into_iter()
+        .filter(|v| v.normalized().unwrap_or(0.0) > cur || (!current.is_answered() && v.normalized() == Some(0.0)))
+        .collect()
+}
+
+impl Engine {
+    /// The smallest set of answer improvements that makes the vendor clear the bar (no
+    /// knock-out or threshold failure). Hard gates are reported as not fixable by answers.
+    pub fn plan(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Plan {
+        let before = self.score(vendor, exclusions);
+        let unfixable: Vec<Finding> = before.findings.iter().filter(|f| f.is_hard_gate()).cloned().collect();
+        let needs_work = before.findings.iter().any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        if !needs_work {
+            return self.finish(vendor, exclusions, before.status, Vec::new(), true, unfixable);
+        }
+
+        // Forced moves.
+        let tier = before.tier;
+        let ev0 = self.eval(vendor);
+        let index = |id: &str| self.s.sorted_ids.binary_search_by(|(x, _)| x.as_str().cmp(id)).ok().map(|i| self.s.sorted_ids[i].1);
+        let mut forced: BTreeMap<usize, AnswerValue> = BTreeMap::new();
+        let mut raise = |qi: usize, to: AnswerValue| {
+            let e = forced.entry(qi).or_insert(to);
+            if to.normalized() > e.normalized() {
+                *e = to;
+            }
+        };
+        for k in &self.policy.knockouts {
+            if !k.tiers.is_empty() && !k.tiers.contains(&tier) {
+                continue;
+            }
+            if let Some(qi) = index(&k.question)
+                && ev0.applicable[qi]
+            {
+                let v = ev0.values[qi];
+                let ok = match v {
+                    AnswerValue::NotApplicable => k.na_passes,
+                    AnswerValue::Unanswered => false,
+                    x => x.normalized() >= k.minimum.normalized(),
+                };
+                if !ok {
+                    raise(qi, k.minimum);
+                }
+            }
+        }
+        if self.policy.severity(Code::ContradictoryAnswers) == Some(Severity::Deny) {
+            for f in before.findings.iter().filter(|f| f.code == Code::ContradictoryAnswers && f.exempted.is_none()) {
+                for c in self.policy.contradictions.iter().filter(|c| f.questions.iter().any(|q| q.as_str() == c.expect)) {
+                    if let Some(qi) = index(&c.expect) {
+                        raise(qi, c.expect_at_least);
+                    }
+                }
+            }
+        }
+        let forced_changes: Vec<(QuestionId, AnswerValue)> =
+            forced.iter().map(|(qi, v)| (self.s.questions[*qi].id.clone(), *v)).collect();
+        let v1 = apply_changes(vendor, &forced_changes, self.as_of);
+        let ev = self.eval(&v1);
+
+        // Constraints after the forced moves.
+        let th = self.policy.thresholds(tier);
+        let mut constraints = Vec::new();
+        let n = self.s.questions.len();
+        if let (Some(t), Some(c)) = (th.combined, ev.coef.combined.as_ref()) {
+            let cur = ev.combined().unwrap_or(0.0);
+            constraints.push(Constraint { unit: c.iter().map(|x| 5.0 * x).collect(), coverage_step: None, deficit: t - cur });
+        }
+        for lens in scrm_model::Lens::ALL {
+            if let (Some(t), Some(lc)) = (th.lens(lens), ev.coef.lenses[lens as usize].as_ref()) {
+                let cur = ev.lens_score(lens).unwrap_or(0.0);
+                constraints.push(Constraint { unit: lc.questions.iter().map(|x| 5.0 * x).collect(), coverage_step: None, deficit: t - cur });
+            }
+        }
+        let (applicable, answered) = ev.coverage_counts();
+        if let Some(t) = th.coverage
+            && applicable > 0
+        {
+            let step = 1.0 / f64::from(applicable);
+            constraints.push(Constraint { unit: vec![0.0; n], coverage_step: Some(step), deficit: t - f64::from(answered) * step });
+        }
+        constraints.retain(|c| c.deficit > 0.0);
+
+        // Candidates: active questions that can still go up.
+        let mut cands: Vec<Candidate> = Vec::new();
+        for (qi, q) in self.s.questions.iter().enumerate() {
+            if !ev.active[qi] {
+                continue;
+            }
+            let levels = levels_above(q.answer.kind, ev.values[qi]);
+            if levels.is_empty() {
+                continue;
+            }
+            cands.push(Candidate {
+                q: qi,
+                current: ev.effective[qi],
+                unanswered: !ev.values[qi].is_answered(),
+                levels,
+            });
+        }
+        let (chosen, proven) = if constraints.is_empty() {
+            (Vec::new(), true)
+        } else {
+            search(&cands, &constraints)
+        };
+        let mut changes = forced_changes;
+        for (ci, level) in chosen {
+            let q = &self.s.questions[cands[ci].q];
+            if let Some(existing) = changes.iter_mut().find(|(id, _)| *id == q.id) {
+                existing.1 = level;
+            } else {
+                changes.push((q.id.clone(), level));
+            }
+        }
+        changes.sort();
+        self.finish(vendor, exclusions, before.status, changes, proven, unfixable)
+    }
+
+    fn finish(
+        &self,
+        vendor: &Vendor,
+        exclusions: &[&Exclusion],
+        status_before: Status,
+        changes: Vec<(QuestionId, AnswerValue)>,
+        proven: bool,
+        unfixable: Vec<Finding>,
+    ) -> Plan {
+        let after = self.what_if(vendor, &changes, exclusions);
+        let ev = self.eval(vendor);
+        let steps: Vec<PlanStep> = changes
+            .iter()
+            .map(|(q, to)| {
+                let from = vendor.answers.get(q).map_or(AnswerValue::Unanswered, |a| a.value);
+                let _ = &ev;
+                let increase = 5.0 * (to.normalized().unwrap_or(0.0) - from.normalized().unwrap_or(0.0));
+                PlanStep { question: q.clone(), from, to: *to, increase }
+            })
+            .collect();
+        let total_increase = steps.iter().map(|s| s.increase).sum();
+        let feasible = !after.findings.iter().any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        let remaining = after
+            .findings
+            .iter()
+            .filter(|f| !f.is_hard_gate() && f.severity >= Severity::Warn)
+            .cloned()
+            .collect();
+        Plan {
+            vendor_id: vendor.id().clone(),
+            status_before,
+            status_after: after.status,
+            feasible,
+            provably_minimal: proven && feasible,
+            steps,
+            total_increase,
+            unfixable,
+            remaining,
+            after: Box::new(after),
+        }
+    }
+}
+
+/// Gain of a candidate raised to normalized value `to`, on constraint `c`. Improved answers are
+/// backed by current evidence, so the effective value is exactly `to`.
+fn gain(c: &Constraint, cand: &Candidate, to: f64) -> f64 {
+    match c.coverage_step {
+        Some(step) => {
+            if cand.unanswered {
+                step
+            } else {
+                0.0
+            }
+        }
+        None => c.unit[cand.q] * (to - cand.current),
+    }
+}
+
+fn max_gain(c: &Constraint, cand: &Candidate) -> f64 {
+    let top = cand.levels.last().and_then(|v| v.normalized()).unwrap_or(0.0);
+    gain(c, cand, top)
+}
+
+/// Returns the chosen (candidate index, target level) pairs and whether minimality is proven.
+fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)>, bool) {
+    // Candidates ordered by usefulness, so good sets are found early.
+    let useful = |i: usize| -> f64 { cons.iter().map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0)).sum() };
+    let mut order: Vec<usize> = (0..cands.len()).filter(|i| useful(*i) > 0.0).collect();
+    order.sort_by(|a, b| useful(*b).total_cmp(&useful(*a)).then(a.cmp(b)));
+    // Per constraint, max gains sorted descending (for the bound).
+    let sorted: Vec<Vec<(f64, usize)>> = cons
+        .iter()
+        .map(|c| {
+            let mut v: Vec<(f64, usize)> = order.iter().map(|&i| (max_gain(c, &cands[i]), i)).collect();
+            v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            v
+        })
+        .collect();
+    let mut budget = SET_BUDGET;
+    let mut exhausted = false;
+    for k in 1..=order.len() {
+        let mut best: Option<(f64, Vec<(usize, AnswerValue)>, bool)> = None;
+        let mut chosen = Vec::new();
+        dfs(cands, cons, &order, &sorted, k, 0, &mut chosen, &mut budget, &mut exhausted, &mut best);
+        if let Some((_, set, exact)) = best {
+            return (set, !exhausted && exact);
+        }
+        if exhausted {
+            break;
+        }
+    }
+    (greedy(cands, cons, &order), false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dfs(
+    cands: &[Candidate],
+    cons: &[Constraint],
+    order: &[usize],
+    sorted: &[Vec<(f64, usize)>],
+    k: usize,
+    start: usize,
+    chosen: &mut Vec<usize>,
+    budget: &mut u64,
+    exhausted: &mut bool,
+    best: &mut Option<(f64, Vec<(usize, AnswerValue)>, bool)>,
+) {
+    if *budget == 0 {
+        *exhausted = true;
+        return;
+    }
+    *budget -= 1;
+    let left = k - chosen.len();
+    // Bound: remaining deficit per constraint vs the best `left` unchosen gains.
+    for (c, s) in cons.iter().zip(sorted) {
+        let have: f64 = chosen.iter().map(|&i| max_gain(c, &cands[i])).sum();
+        let need = c.deficit - have;
+        if need <= EPS {
+            continue;
+        }
+        let bound: f64 = s.iter().filter(|(_, i)| !chosen.contains(i)).take(left).map(|(g, _)| g).sum();
+        if bound + EPS < need {
+            return;
+        }
+    }
+    if left == 0 {
+        if let Some((inc, targets, exact)) = cheapest_targets(cands, cons, chosen) {
+            let better = best.as_ref().is_none_or(|(b, _, _)| inc < *b - EPS);
+            if better {
+                *best = Some((inc, targets, exact));
+            }
+        }
+        return;
+    }
+    for pos in start..order.len() {
+        if order.len() - pos < left {
+            break;
+        }
+        chosen.push(order[pos]);
+        dfs(cands, cons, order, sorted, k, pos + 1, chosen, budget, exhausted, best);
+        chosen.pop();
+        if *exhausted {
+            return;
+        }
+    }
+}
+
+/// For a fixed set, the targets with the smallest total increase that still clear every
+/// constraint; `None` if even the top levels do not. The bool says whether the level search
+/// completed (exact) or ran out of budget (greedy lowering from the top).
+fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Option<(f64, Vec<(usize, AnswerValue)>, bool)> {
+    let top: Vec<usize> = set.iter().map(|&i| cands[i].levels.len() - 1).collect();
+    let ok = |lv: &[usize]| {
+        cons.iter().all(|c| {
+            let g: f64 = set.iter().zip(lv).map(|(&i, &l)| gain(c, &cands[i], cands[i].levels[l].normalized().unwrap_or(0.0))).sum();
+            g + EPS >= c.deficit
+        })
+    };
+    if !ok(&top) {
+        return None;
+    }
+    let cost = |lv: &[usize]| -> f64 {
+        set.iter().zip(lv).map(|(&i, &l)| 5.0 * (cands[i].levels[l].normalized().unwrap_or(0.0) - cands[i].current.min(1.0).max(0.0)).max(0.0)).sum()
+    };
+    let mut best = (cost(&top), top.clone());
+    let mut budget = LEVEL_BUDGET;
+    let mut cur = vec![0usize; set.len()];
+    let exact = levels_dfs(cands, set, 0, &mut cur, &ok, &cost, &mut best, &mut budget);
+    if !exact {
+        // Greedy lowering from the top as the fallback.
+        let mut lv = top;
+        loop {
+            let mut improved = false;
+            for j in 0..lv.len() {
+                if lv[j] > 0 {
+                    lv[j] -= 1;
+                    if ok(&lv) {
+                        improved = true;
+                    } else {
+                        lv[j] += 1;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        if cost(&lv) < best.0 {
+            best = (cost(&lv), lv);
+        }
+    }
+    let targets = set.iter().zip(&best.1).map(|(&i, &l)| (i, cands[i].levels[l])).collect();
+    Some((best.0, targets, exact))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn levels_dfs(
+    cands: &[Candidate],
+    set: &[usize],
+    j: usize,
+    cur: &mut Vec<usize>,
+    ok: &dyn Fn(&[usize]) -> bool,
+    cost: &dyn Fn(&[usize]) -> f64,
+    best: &mut (f64, Vec<usize>),
+    budget: &mut u64,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    if j == set.len() {
+        if ok(cur) {
+            let c = cost(cur);
+            if c < best.0 - EPS {
+                *best = (c, cur.clone());
+            }
+        }
+        return true;
+    }
+    for l in 0..cands[set[j]].levels.len() {
+        cur[j] = l;
+        // Prune: cost so far (with the remaining at their lowest level) already too high.
+        let mut probe = cur.clone();
+        for x in probe.iter_mut().skip(j + 1) {
+            *x = 0;
+        }
+        if cost(&probe) > best.0 + EPS {
+            break;
+        }
+        if !levels_dfs(cands, set, j + 1, cur, ok, cost, best, budget) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Greedy fallback: repeatedly take the candidate that covers the most remaining deficit.
+fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usize, AnswerValue)> {
+    let mut remaining: Vec<f64> = cons.iter().map(|c| c.deficit).collect();
+    let mut chosen = Vec::new();
+    let mut pool: Vec<usize> = order.to_vec();
+    while remaining.iter().any(|r| *r > EPS) && !pool.is_empty() {
+        let score = |i: usize| -> f64 {
+            cons.iter().zip(&remaining).filter(|(_, r)| **r > EPS).map(|(c, r)| max_gain(c, &cands[i]).min(*r) / r).sum()
+        };
+        let (pos, _) = pool.iter().enumerate().fold((0, f64::MIN), |acc, (p, &i)| {
+            let s = score(i);
+            if s > acc.1 { (p, s) } else { acc }
+        });
+        let i = pool.remove(pos);
+        for (c, r) in cons.iter().zip(remaining.iter_mut()) {
+            *r -= max_gain(c, &cands[i]);
+        }
+        chosen.push(i);
+    }
+    chosen.into_iter().map(|i| (i, *cands[i].levels.last().unwrap_or(&AnswerValue::Maturity(5)))).collect()
+}

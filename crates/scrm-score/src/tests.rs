@@ -1,0 +1,419 @@
+//! Engine tests: the formula pinned on hand-computed cases, findings, plans, determinism and
+//! the scoring invariants as property tests.
+
+use crate::Engine;
+use chrono::NaiveDate;
+use scrm_model::*;
+use scrm_policy::Policy;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn question(id: &str, kind: AnswerKind, na: bool, roles: &[AiRole], refs: References) -> Question {
+    let l = |s: &str| Localized { en: s.to_string(), zh_tw: s.to_string() };
+    Question {
+        id: QuestionId::new(id),
+        topic: l(id),
+        text: l(id),
+        guidance: l("evidence"),
+        answer: AnswerSpec { kind, na_allowed: na },
+        weight: 1.0,
+        roles: roles.to_vec(),
+        refs,
+        governance: GovernanceTag::Direct,
+        aliases: Vec::new(),
+    }
+}
+
+const AI: &[AiRole] = &[AiRole::Provider, AiRole::Integrator, AiRole::Deployer];
+
+/// Five questions across the three lenses and one crosswalk pair (GOVERN 1.1 ~ A.2.2).
+fn small() -> (Vec<Question>, Vec<(String, String)>) {
+    let refs = |airm: &[&str], aims: &[&str], csf: &[&str]| References {
+        airm: airm.iter().map(|s| s.to_string()).collect(),
+        aims: aims.iter().map(|s| s.to_string()).collect(),
+        csf: csf.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let qs = vec![
+        question("GV-1.1", AnswerKind::Maturity, false, AI, refs(&["GOVERN 1.1"], &[], &[])),
+        question("MP-1.1", AnswerKind::Maturity, true, AI, refs(&["MAP 1.1"], &[], &[])),
+        question("AIMS-5.2", AnswerKind::YesPartialNo, false, AI, refs(&[], &["5.2"], &[])),
+        question("AIMS-A.2.2", AnswerKind::Maturity, false, AI, refs(&[], &["A.2.2"], &[])),
+        question("GV.SC-01", AnswerKind::YesPartialNo, false, &[], refs(&[], &[], &["GV.SC-01"])),
+    ];
+    (qs, vec![("GOVERN 1.1".to_string(), "A.2.2".to_string())])
+}
+
+fn engine_with(policy: &Policy) -> Engine {
+    let (qs, xw) = small();
+    Engine::from_parts(qs, &xw, policy, d("2026-11-01"), "test-catalog")
+}
+
+fn engine() -> Engine {
+    engine_with(&Policy::builtin(None).unwrap())
+}
+
+fn vendor(id: &str, answers: &[(&str, &str, bool)]) -> Vendor {
+    let mut v = Vendor::new(VendorId::new(id).unwrap());
+    v.profile.criticality = Some(Criticality::Moderate);
+    v.profile.data_access = Some(DataAccess::Internal);
+    v.profile.ai_role = Some(AiRole::Provider);
+    v.profile.assessed_on = Some(d("2026-09-01"));
+    for (q, a, evidence) in answers {
+        let mut ans = Answer::bare(QuestionId::new(*q), AnswerValue::parse(a).unwrap());
+        if *evidence {
+            ans.evidence = Some(format!("{q}-evidence.pdf"));
+            ans.evidence_date = Some(d("2026-06-01"));
+        }
+        v.answers.insert(QuestionId::new(*q), ans);
+    }
+    v
+}
+
+fn typical() -> Vendor {
+    vendor(
+        "V-1",
+        &[
+            ("GV-1.1", "4", true),
+            ("MP-1.1", "2", false),
+            ("AIMS-5.2", "yes", true),
+            ("AIMS-A.2.2", "3", true),
+            ("GV.SC-01", "partial", true),
+        ],
+    )
+}
+
+fn close(a: Option<f64>, b: f64) {
+    let a = a.expect("score present");
+    assert!((a - b).abs() < 1e-12, "{a} != {b}");
+}
+
+/// The worked example of docs/scoring.md §10, computed by hand.
+#[test]
+fn formula_matches_hand_computation() {
+    let r = engine().score(&typical(), &[]);
+    // AIRM: GOVERN 1.1 = 0.7*0.8 + 0.3*0.6 = 0.74; MAP 1.1 = 0.4*(1-0.25) = 0.3;
+    // lens = (1.5*0.74 + 1.0*0.3) / 2.5 * 5 = 2.82.
+    close(r.lens(Lens::Airm).score, 2.82);
+    // AIMS: 5.2 = 1.0; A.2.2 = 0.7*0.6 + 0.3*0.8 = 0.66; lens = (1.0 + 0.66) / 2 * 5 = 4.15.
+    close(r.lens(Lens::Aims).score, 4.15);
+    close(r.lens(Lens::Cscrm).score, 2.5);
+    // Combined = 0.4*2.82 + 0.4*4.15 + 0.2*2.5 = 3.288.
+    close(r.combined_score, 3.288);
+    assert_eq!(r.tier, Tier::High);
+    assert_eq!(r.coverage, 1.0);
+    assert!((r.confidence - 0.8).abs() < 1e-12);
+    assert_eq!(r.residual_risk, 3);
+    assert_eq!(r.status, Status::Eligible, "{:#?}", r.findings);
+    let govern = &r.lens(Lens::Airm).groups[0];
+    assert_eq!((govern.id.as_str(), govern.items_scored), ("GOVERN", 1));
+    close(govern.score, 3.7);
+    assert_eq!(r.combined_level, Some(MaturityLevel::Defined));
+}
+
+/// na leaves numerator and denominator; unanswered scores 0 and lowers coverage.
+#[test]
+fn na_and_unanswered() {
+    let e = engine();
+    let mut v = typical();
+    v.answers.get_mut(&QuestionId::new("MP-1.1")).unwrap().value = AnswerValue::NotApplicable;
+    let r = e.score(&v, &[]);
+    close(r.lens(Lens::Airm).score, 3.7); // GOVERN only
+    assert_eq!(r.coverage, 1.0);
+    v.answers.remove(&QuestionId::new("MP-1.1"));
+    let r = e.score(&v, &[]);
+    close(r.lens(Lens::Airm).score, (1.5 * 0.74) / 2.5 * 5.0);
+    assert!((r.coverage - 0.8).abs() < 1e-12);
+    assert_eq!(r.answered, 4);
+}
+
+/// Explanation contributions sum to each lens score.
+#[test]
+fn explanation_sums_to_score() {
+    let x = engine().explain(&typical(), &[]);
+    for l in &x.lenses {
+        let sum: f64 = l.contributions.iter().map(|c| c.contribution).sum();
+        assert_eq!(Some(sum), l.score, "{:?}", l.lens);
+        let coef: f64 = l.contributions.iter().map(|c| c.coefficient).sum();
+        assert!((coef - 1.0).abs() < 1e-12);
+    }
+    insta::assert_json_snapshot!(x.lenses);
+}
+
+#[test]
+fn contradiction_is_found_and_lowers_confidence() {
+    let mut v = typical();
+    v.answers.get_mut(&QuestionId::new("AIMS-A.2.2")).unwrap().value = AnswerValue::Maturity(0);
+    let r = engine().score(&v, &[]);
+    let f = r.findings.iter().find(|f| f.code == Code::ContradictoryAnswers).expect("contradiction");
+    insta::assert_snapshot!(f.message);
+    assert_eq!(r.status, Status::Conditional);
+    assert!((r.confidence - 0.75 * 0.75).abs() < 1e-12);
+}
+
+#[test]
+fn hard_gate_excludes_whatever_the_score() {
+    let v = typical();
+    let ex = Exclusion {
+        vendor_id: v.id().clone(),
+        source: GateSource::Sam,
+        reference: "SAM-0001".into(),
+        listed_on: Some(d("2026-01-15")),
+    };
+    let e = engine();
+    let r = e.score(&v, &[&ex]);
+    assert_eq!(r.status, Status::Excluded);
+    assert_eq!(r.residual_risk, 5);
+    let plan = e.plan(&v, &[&ex]);
+    assert_eq!(plan.unfixable.len(), 1);
+    assert!(plan.steps.is_empty());
+    assert_eq!(plan.status_after, Status::Excluded);
+}
+
+fn policy_with(extra: &str) -> Policy {
+    Policy::from_toml("test.toml", &format!("{}\n{extra}", scrm_policy::DEFAULT_POLICY_TOML), None).unwrap()
+}
+
+#[test]
+fn knockout_fails_and_plan_clears_it() {
+    let p = policy_with("[[knockout]]\nquestion = \"GV.SC-01\"\nminimum = \"yes\"\nreason = \"flow-down is contractual\"\n");
+    let e = engine_with(&p);
+    let v = typical();
+    let r = e.score(&v, &[]);
+    assert_eq!(r.status, Status::AtRisk);
+    let plan = e.plan(&v, &[]);
+    assert!(plan.feasible && plan.provably_minimal);
+    assert_eq!(plan.steps.len(), 1);
+    assert_eq!((plan.steps[0].question.as_str(), plan.steps[0].to), ("GV.SC-01", AnswerValue::Yes));
+    assert_eq!(plan.status_after, Status::Eligible);
+}
+
+/// A weak vendor below its tier's thresholds gets the fewest, then smallest, improvements.
+#[test]
+fn plan_is_minimal_on_a_threshold_case() {
+    let e = engine();
+    let v = vendor(
+        "V-2",
+        &[
+            ("GV-1.1", "1", true),
+            ("MP-1.1", "1", true),
+            ("AIMS-5.2", "partial", true),
+            ("AIMS-A.2.2", "1", true),
+            ("GV.SC-01", "no", true),
+        ],
+    );
+    let before = e.score(&v, &[]);
+    assert_eq!(before.status, Status::AtRisk);
+    let plan = e.plan(&v, &[]);
+    assert!(plan.feasible, "{plan:#?}");
+    assert!(plan.status_after <= Status::Conditional);
+    // Brute force over every combination of target levels confirms no smaller plan exists.
+    let (fewest, least) = brute_force(&e, &v);
+    assert_eq!(plan.steps.len(), fewest);
+    assert!((plan.total_increase - least).abs() < 1e-9, "{} vs {least}", plan.total_increase);
+    assert!(plan.provably_minimal);
+    insta::assert_json_snapshot!(plan.steps);
+}
+
+fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
+    let qs: Vec<Question> = e.questions().to_vec();
+    let options: Vec<Vec<AnswerValue>> = qs
+        .iter()
+        .map(|q| {
+            let cur = v.answers.get(&q.id).map_or(AnswerValue::Unanswered, |a| a.value);
+            let mut o = vec![cur];
+            let all: Vec<AnswerValue> = match q.answer.kind {
+                AnswerKind::Maturity => (0..=5).map(AnswerValue::Maturity).collect(),
+                AnswerKind::YesPartialNo => vec![AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes],
+            };
+            o.extend(all.into_iter().filter(|x| x.normalized() > cur.normalized()));
+            o
+        })
+        .collect();
+    let mut best = (usize::MAX, f64::MAX);
+    let mut idx = vec![0usize; qs.len()];
+    loop {
+        let changes: Vec<(QuestionId, AnswerValue)> = idx
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| **i > 0)
+            .map(|(q, i)| (qs[q].id.clone(), options[q][*i]))
+            .collect();
+        let r = e.what_if(v, &changes, &[]);
+        if r.status <= Status::Conditional {
+            let inc: f64 = idx
+                .iter()
+                .enumerate()
+                .map(|(q, i)| 5.0 * (options[q][*i].normalized().unwrap_or(0.0) - options[q][0].normalized().unwrap_or(0.0)))
+                .sum();
+            let key = (changes.len(), inc);
+            if key.0 < best.0 || (key.0 == best.0 && key.1 < best.1 - 1e-12) {
+                best = key;
+            }
+        }
+        let mut k = 0;
+        loop {
+            if k == idx.len() {
+                return best;
+            }
+            idx[k] += 1;
+            if idx[k] < options[k].len() {
+                break;
+            }
+            idx[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+#[test]
+fn exemptions_apply_until_they_expire() {
+    let mut v = typical();
+    v.profile.assessed_on = None; // raises stale-assessment
+    let live = policy_with("[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2027-01-31\n");
+    let r = engine_with(&live).score(&v, &[]);
+    let f = r.findings.iter().find(|f| f.code == Code::StaleAssessment).unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(r.status, Status::Eligible);
+    assert_eq!(r.valid_until, Some(d("2027-01-31")));
+    let expired = policy_with("[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2026-10-31\n");
+    let r = engine_with(&expired).score(&v, &[]);
+    assert_eq!(r.status, Status::Conditional);
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["stale-assessment", "exemption-expired"]);
+}
+
+#[test]
+fn no_ai_role_drops_ai_lenses() {
+    let mut v = typical();
+    v.profile.ai_role = Some(AiRole::None);
+    let r = engine().score(&v, &[]);
+    assert_eq!(r.lens(Lens::Airm).score, None);
+    assert_eq!(r.lens(Lens::Aims).score, None);
+    close(r.combined_score, 2.5);
+    assert_eq!(r.applicable, 1);
+}
+
+#[test]
+fn identical_at_any_thread_count_and_input_order() {
+    let e = engine();
+    let mut vendors: Vec<Vendor> = (0..200)
+        .map(|i| {
+            let a = ["0", "1", "2", "3", "4", "5"][i % 6];
+            let y = ["no", "partial", "yes"][i % 3];
+            vendor(&format!("V-{i:03}"), &[("GV-1.1", a, i % 2 == 0), ("AIMS-5.2", y, true), ("GV.SC-01", y, i % 5 == 0)])
+        })
+        .collect();
+    let run = |threads: usize, vs: &[Vendor]| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        serde_json::to_string(&pool.install(|| e.score_all(vs, &[]))).unwrap()
+    };
+    let one = run(1, &vendors);
+    assert_eq!(one, run(4, &vendors));
+    vendors.reverse();
+    assert_eq!(one, run(3, &vendors));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_vendor() -> impl Strategy<Value = Vendor> {
+        let ans = prop::collection::vec((0usize..8, any::<bool>()), 5);
+        (ans, 0usize..4).prop_map(|(a, role)| {
+            let ids = ["GV-1.1", "MP-1.1", "AIMS-5.2", "AIMS-A.2.2", "GV.SC-01"];
+            let mat = ["", "0", "1", "2", "3", "4", "5", "na"];
+            let ypn = ["", "no", "partial", "yes", "no", "partial", "yes", ""];
+            let mut list = Vec::new();
+            for (i, (k, ev)) in a.iter().enumerate() {
+                let raw = if matches!(i, 2 | 4) { ypn[*k] } else { mat[*k] };
+                let raw = if raw == "na" && i != 1 { "" } else { raw };
+                if !raw.is_empty() {
+                    list.push((ids[i], raw, *ev));
+                }
+            }
+            let mut v = vendor("P-1", &list);
+            v.profile.ai_role = Some([AiRole::Provider, AiRole::Integrator, AiRole::Deployer, AiRole::None][role]);
+            v
+        })
+    }
+
+    fn scores(r: &VendorResult) -> Vec<Option<f64>> {
+        let mut s = vec![r.combined_score];
+        for l in &r.lenses {
+            s.push(l.score);
+            s.extend(l.groups.iter().map(|g| g.score));
+        }
+        s
+    }
+
+    proptest! {
+        /// Raising any answer (with current evidence) never lowers any score, and never pushes a
+        /// vendor across the bar (into at-risk or excluded). Answer-quality warnings may appear:
+        /// a bigger claim deserves scrutiny (docs/scoring.md §11).
+        #[test]
+        fn raising_never_hurts(v in any_vendor(), q in 0usize..5, bump in 1u8..6) {
+            let e = engine();
+            let qs = e.questions();
+            let cur = v.answers.get(&qs[q].id).map_or(AnswerValue::Unanswered, |a| a.value);
+            prop_assume!(cur != AnswerValue::NotApplicable);
+            let raised = match qs[q].answer.kind {
+                AnswerKind::Maturity => AnswerValue::Maturity(match cur { AnswerValue::Maturity(m) => (m + bump).min(5), _ => bump.min(5) }),
+                AnswerKind::YesPartialNo => if bump % 2 == 0 { AnswerValue::Yes } else { match cur { AnswerValue::Yes => AnswerValue::Yes, AnswerValue::Partial => AnswerValue::Yes, _ => AnswerValue::Partial } },
+            };
+            prop_assume!(raised.normalized() >= cur.normalized().or(Some(0.0)));
+            let before = e.score(&v, &[]);
+            let after = e.what_if(&v, &[(qs[q].id.clone(), raised)], &[]);
+            for (b, a) in scores(&before).iter().zip(scores(&after)) {
+                if let (Some(b), Some(a)) = (b, a) {
+                    prop_assert!(a >= *b - 1e-12, "score fell {b} -> {a}");
+                }
+            }
+            let bar = |s: Status| s >= Status::AtRisk;
+            prop_assert!(!bar(after.status) || bar(before.status), "{:?} -> {:?}", before.status, after.status);
+        }
+
+        /// Answering na where the answer was 0 or blank never lowers a score.
+        #[test]
+        fn na_never_lowers(v in any_vendor()) {
+            let e = engine();
+            let q = QuestionId::new("MP-1.1");
+            let cur = v.answers.get(&q).map_or(AnswerValue::Unanswered, |a| a.value);
+            prop_assume!(matches!(cur, AnswerValue::Unanswered | AnswerValue::Maturity(0)));
+            let before = e.score(&v, &[]);
+            let after = e.what_if(&v, &[(q, AnswerValue::NotApplicable)], &[]);
+            for (b, a) in scores(&before).iter().zip(scores(&after)) {
+                if let (Some(b), Some(a)) = (b, a) {
+                    prop_assert!(a >= *b - 1e-12);
+                }
+            }
+        }
+
+        /// Scaling every weight (question, group, lens) by one constant changes nothing.
+        #[test]
+        fn weight_scale_invariance(v in any_vendor(), k in 0.1f64..10.0) {
+            let base = Policy::builtin(None).unwrap();
+            let mut scaled = base.clone();
+            for w in scaled.lens_weights.values_mut() { *w *= k; }
+            for lens in Lens::ALL {
+                for g in scrm_policy::lens_groups(lens) {
+                    let w = base.group_weight(lens, g) * k;
+                    scaled.group_weights.entry(lens).or_default().insert(g.to_string(), w);
+                }
+            }
+            let (qs, xw) = small();
+            for q in &qs { scaled.question_weights.insert(q.id.as_str().to_string(), q.weight * k); }
+            let a = engine_with(&base).score(&v, &[]);
+            let b = Engine::from_parts(qs, &xw, &scaled, d("2026-11-01"), "test-catalog").score(&v, &[]);
+            for (x, y) in scores(&a).iter().zip(scores(&b)) {
+                match (x, y) {
+                    (Some(x), Some(y)) => prop_assert!((x - y).abs() < 1e-9),
+                    (x, y) => prop_assert_eq!(*x, y),
+                }
+            }
+            prop_assert_eq!(a.status, b.status);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end throughput of `scrm score` on synthetic portfolios (`make bench`).
+#
+# For each size N (10k and 100k; 1M too with BENCH_FULL=1):
+#   1. `scrm gen --vendors N --seed 42 --out /tmp/scrm-bench-N` (skipped when the folder already
+#      holds that portfolio: its `.scrm-gen` record says seed=42 and vendors=N);
+#   2. `/usr/bin/time -v scrm score answers.csv --vendors vendors.csv --exclusions exclusions.csv
+#      --format csv --out /dev/null`;
+#   3. prints wall time, MB/s (input bytes of the three CSV files), vendors/s and peak RSS, and
+#      appends `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb` to benches/results.csv.
+#
+# Environment:
+#   BENCH_FULL=1        also run 1,000,000 vendors (about 5 GB of CSV in /tmp)
+#   BENCH_SIZES="..."   sizes to run instead (e.g. "1000 20000")
+#   BENCH_STRICT=1      exit 1 when a target in benches/README.md is missed
+#   BENCH_SKIP_BUILD=1  do not run `cargo build --release` (use the binary as it is)
+#   SCRM_BIN=PATH       the scrm binary (default: $CARGO_TARGET_DIR or ./target, release/scrm)
+#   BENCH_RESULTS=PATH  where to append results (default: benches/results.csv)
+#   BENCH_DIR=PATH      where portfolios go (default: /tmp)
+set -euo pipefail
+# EPOCHREALTIME and awk must use "." as the decimal point whatever the locale.
+export LC_ALL=C
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="${SCRM_BIN:-$TARGET_DIR/release/scrm}"
+RESULTS="${BENCH_RESULTS:-$ROOT/benches/results.csv}"
+BENCH_DIR="${BENCH_DIR:-/tmp}"
+SEED=42
+
+if [ -n "${BENCH_SIZES:-}" ]; then
+    read -r -a SIZES <<<"$BENCH_SIZES"
+else
+    SIZES=(10000 100000)
+    if [ "${BENCH_FULL:-0}" = "1" ]; then
+        SIZES+=(1000000)
+    fi
+fi
+
+# GNU time reports peak RSS; the shell builtin does not.
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: installing GNU time (/usr/bin/time)" >&2
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q >&2
+    $SUDO apt-get install -y -q time >&2
+fi
+
+if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
+    echo "bench: cargo build --release -p scrm" >&2
+    (cd "$ROOT" && cargo build --release -p scrm --bin scrm >&2)
+fi
+if [ ! -x "$BIN" ]; then
+    echo "bench: no scrm binary at $BIN" >&2
+    exit 2
+fi
+
+commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ "$commit" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
+    commit="$commit-dirty"
+fi
+if [ ! -s "$RESULTS" ]; then
+    mkdir -p "$(dirname "$RESULTS")"
+    echo "date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb" >"$RESULTS"
+fi
+
+# Targets from benches/README.md: seconds and peak RSS (KiB) per size; empty = none.
+target_wall() { case "$1" in 100000) echo 1.2 ;; 1000000) echo 12 ;; *) echo "" ;; esac; }
+target_rss() { case "$1" in 1000000) echo 1048576 ;; *) echo "" ;; esac; }
+target_mb_s() { case "$1" in 100000) echo 700 ;; *) echo "" ;; esac; }
+
+missed=0
+printf '%-9s %12s %9s %9s %12s %12s\n' vendors bytes wall_s MB/s vendors/s max_rss_kb
+for n in "${SIZES[@]}"; do
+    out="$BENCH_DIR/scrm-bench-$n"
+    marker="$out/.scrm-gen"
+    if [ -f "$marker" ] && grep -qx "seed=$SEED" "$marker" && grep -qx "vendors=$n" "$marker" \
+        && [ -f "$out/answers.csv" ]; then
+        echo "bench: reusing $out" >&2
+    else
+        echo "bench: scrm gen --vendors $n --seed $SEED --out $out" >&2
+        "$BIN" gen --vendors "$n" --seed "$SEED" --out "$out" >&2
+    fi
+    bytes=$(($(stat -c %s "$out/answers.csv") + $(stat -c %s "$out/vendors.csv") + $(stat -c %s "$out/exclusions.csv")))
+
+    timing="$(mktemp)"
+    status=0
+    # Wall time from bash's microsecond clock: GNU time rounds to 10 ms.
+    start="$EPOCHREALTIME"
+    /usr/bin/time -v -o "$timing" "$BIN" score "$out/answers.csv" \
+        --vendors "$out/vendors.csv" --exclusions "$out/exclusions.csv" \
+        --format csv --out /dev/null >/dev/null || status=$?
+    end="$EPOCHREALTIME"
+    # 0: scored; 1: scored, and some vendor failed the gate. Anything else is a failure.
+    if [ "$status" -gt 1 ]; then
+        cat "$timing" >&2
+        rm -f "$timing"
+        echo "bench: scrm score failed with exit code $status" >&2
+        exit "$status"
+    fi
+    rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$timing")"
+    rm -f "$timing"
+    wall="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
+    mb_s="$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }')"
+    vendors_s="$(awk -v n="$n" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')"
+
+    printf '%-9s %12s %9s %9s %12s %12s\n' "$n" "$bytes" "$wall" "$mb_s" "$vendors_s" "$rss"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss" >>"$RESULTS"
+
+    tw="$(target_wall "$n")"
+    tr="$(target_rss "$n")"
+    tm="$(target_mb_s "$n")"
+    if [ -n "$tw" ] && awk -v w="$wall" -v t="$tw" 'BEGIN { exit !(w > t) }'; then
+        echo "bench: MISSED target for $n vendors: wall ${wall}s > ${tw}s" >&2
+        missed=1
+    fi
+    if [ -n "$tm" ] && awk -v m="$mb_s" -v t="$tm" 'BEGIN { exit !(m < t) }'; then
+        echo "bench: MISSED target for $n vendors: ${mb_s} MB/s < ${tm} MB/s" >&2
+        missed=1
+    fi
+    if [ -n "$tr" ] && [ "$rss" -gt "$tr" ]; then
+        echo "bench: MISSED target for $n vendors: peak RSS ${rss} KiB > ${tr} KiB" >&2
+        missed=1
+    fi
+done
+echo "bench: results appended to $RESULTS" >&2
+
+if [ "$missed" = 1 ] && [ "${BENCH_STRICT:-0}" = "1" ]; then
+    exit 1
+fi

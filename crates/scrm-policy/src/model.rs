@@ -44,6 +44,8 @@ pub struct EvidenceRules {
     pub claim_threshold: f64,
     /// Questionnaire older than this (or undated) is stale; `None` disables.
     pub assessment_max_age_days: Option<u32>,
+    /// missing-evidence is raised when more than this share of claims lack evidence.
+    pub max_missing_share: f64,
 }
 
 /// Inherent-risk tiering from the vendor profile.

@@ -160,6 +160,7 @@ pub fn parse(
                 "max_age_days",
                 "claim_threshold",
                 "assessment_max_age_days",
+                "max_missing_share",
             ],
         );
         if let Some(x) = w.number(t, "evidence", "discount", (0.0, 1.0)) {
@@ -170,6 +171,9 @@ pub fn parse(
         }
         if let Some(x) = w.number(t, "evidence", "claim_threshold", (0.0, 1.0)) {
             p.evidence.claim_threshold = x;
+        }
+        if let Some(x) = w.number(t, "evidence", "max_missing_share", (0.0, 1.0)) {
+            p.evidence.max_missing_share = x;
         }
         if let Some(x) = w.number(t, "evidence", "assessment_max_age_days", (0.0, 36500.0)) {
             p.evidence.assessment_max_age_days = days(x);
@@ -874,6 +878,7 @@ pub(crate) fn defaults() -> Policy {
             max_age_days: Some(730),
             claim_threshold: 0.6,
             assessment_max_age_days: Some(365),
+            max_missing_share: 0.1,
         },
         tiering: Tiering {
             criticality: [0, 1, 2, 3],

@@ -36,10 +36,18 @@ impl Coefficients {
             // Item coefficient vectors grouped by group.
             let mut group_items: Vec<Vec<Vec<(usize, f64)>>> = vec![Vec::new(); ls.groups.len()];
             for item in &ls.items {
-                let d: Vec<(usize, f64)> =
-                    item.direct.iter().copied().filter(|(q, _)| active[*q]).collect();
-                let x: Vec<(usize, f64)> =
-                    item.crosswalk.iter().copied().filter(|(q, _)| active[*q]).collect();
+                let d: Vec<(usize, f64)> = item
+                    .direct
+                    .iter()
+                    .copied()
+                    .filter(|(q, _)| active[*q])
+                    .collect();
+                let x: Vec<(usize, f64)> = item
+                    .crosswalk
+                    .iter()
+                    .copied()
+                    .filter(|(q, _)| active[*q])
+                    .collect();
                 let (pd, px) = match (d.is_empty(), x.is_empty()) {
                     (true, true) => continue,
                     (false, true) => (1.0, 0.0),

@@ -35,7 +35,13 @@ impl Engine {
             .iter()
             .map(|p| (p.airm.clone(), p.iso.clone()))
             .collect();
-        Self::from_parts(catalog.questions().to_vec(), &pairs, policy, as_of, catalog.hash())
+        Self::from_parts(
+            catalog.questions().to_vec(),
+            &pairs,
+            policy,
+            as_of,
+            catalog.hash(),
+        )
     }
 
     /// An engine from explicit parts (tests, alternative catalogs).
@@ -47,7 +53,13 @@ impl Engine {
         catalog_hash: &str,
     ) -> Self {
         let s = Structure::new(questions, crosswalk, policy);
-        let roles = [None, Some(AiRole::Provider), Some(AiRole::Integrator), Some(AiRole::Deployer), Some(AiRole::None)];
+        let roles = [
+            None,
+            Some(AiRole::Provider),
+            Some(AiRole::Integrator),
+            Some(AiRole::Deployer),
+            Some(AiRole::None),
+        ];
         let base = roles
             .iter()
             .map(|r| {
@@ -106,26 +118,61 @@ impl Engine {
 
     /// Scores one vendor; `exclusions` are the entries naming this vendor.
     pub fn score(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> VendorResult {
-        let ev = Eval::new(&self.s, &self.base, &self.policy.evidence, self.as_of, vendor);
+        let ev = Eval::new(
+            &self.s,
+            &self.base,
+            &self.policy.evidence,
+            self.as_of,
+            vendor,
+        );
         self.result(vendor, exclusions, &ev)
     }
 
     pub(crate) fn eval<'e>(&'e self, vendor: &Vendor) -> Eval<'e> {
-        Eval::new(&self.s, &self.base, &self.policy.evidence, self.as_of, vendor)
+        Eval::new(
+            &self.s,
+            &self.base,
+            &self.policy.evidence,
+            self.as_of,
+            vendor,
+        )
     }
 
-    pub(crate) fn result(&self, vendor: &Vendor, exclusions: &[&Exclusion], ev: &Eval<'_>) -> VendorResult {
+    pub(crate) fn result(
+        &self,
+        vendor: &Vendor,
+        exclusions: &[&Exclusion],
+        ev: &Eval<'_>,
+    ) -> VendorResult {
         let p = &self.policy;
         let pr = &vendor.profile;
         let tier = p.tiering.tier(pr.criticality, pr.data_access, pr.ai_role);
         let (applicable, answered) = ev.coverage_counts();
-        let coverage = if applicable == 0 { 1.0 } else { f64::from(answered) / f64::from(applicable) };
+        let coverage = if applicable == 0 {
+            1.0
+        } else {
+            f64::from(answered) / f64::from(applicable)
+        };
         let lenses = ev.lens_scores(&self.s);
         let combined = ev.combined();
-        let cx = Context { s: &self.s, policy: p, as_of: self.as_of, vendor, exclusions, tier };
+        let cx = Context {
+            s: &self.s,
+            policy: p,
+            as_of: self.as_of,
+            vendor,
+            exclusions,
+            tier,
+        };
         let mut contradictions = 0;
         let gates = findings::gates(&cx);
-        let rules = findings::rules(&cx, ev, combined, coverage, (applicable, answered), &mut contradictions);
+        let rules = findings::rules(
+            &cx,
+            ev,
+            combined,
+            coverage,
+            (applicable, answered),
+            &mut contradictions,
+        );
         let findings = findings::finalize(&cx, gates, rules);
         let status = if findings.iter().any(|f| f.is_hard_gate()) {
             Status::Excluded
@@ -136,7 +183,11 @@ impl Engine {
         } else {
             Status::Eligible
         };
-        let residual_risk = if status == Status::Excluded { 5 } else { p.residual.risk(tier, combined) };
+        let residual_risk = if status == Status::Excluded {
+            5
+        } else {
+            p.residual.risk(tier, combined)
+        };
         VendorResult {
             vendor_id: vendor.id().clone(),
             profile: pr.clone(),
@@ -151,7 +202,11 @@ impl Engine {
             applicable,
             answered,
             findings,
-            input_hash: if self.hash_inputs { self.input_hash(vendor, exclusions) } else { String::new() },
+            input_hash: if self.hash_inputs {
+                self.input_hash(vendor, exclusions)
+            } else {
+                String::new()
+            },
             valid_until: self.valid_until(vendor),
         }
     }
@@ -168,8 +223,13 @@ impl Engine {
                 }
             }
         }
-        let base = if positive == 0 { 1.0 } else { f64::from(backed) / f64::from(positive) };
-        let penalty = (1.0 - self.policy.quality.contradiction_penalty * f64::from(contradictions)).max(0.0);
+        let base = if positive == 0 {
+            1.0
+        } else {
+            f64::from(backed) / f64::from(positive)
+        };
+        let penalty =
+            (1.0 - self.policy.quality.contradiction_penalty * f64::from(contradictions)).max(0.0);
         base * penalty
     }
 
@@ -186,11 +246,19 @@ impl Engine {
         };
         if let Some(max) = p.evidence.max_age_days {
             for a in vendor.answers.values() {
-                consider(a.evidence_date.and_then(|d| d.checked_add_days(Days::new(u64::from(max)))));
+                consider(
+                    a.evidence_date
+                        .and_then(|d| d.checked_add_days(Days::new(u64::from(max)))),
+                );
             }
         }
         if let Some(max) = p.evidence.assessment_max_age_days {
-            consider(vendor.profile.assessed_on.and_then(|d| d.checked_add_days(Days::new(u64::from(max)))));
+            consider(
+                vendor
+                    .profile
+                    .assessed_on
+                    .and_then(|d| d.checked_add_days(Days::new(u64::from(max)))),
+            );
         }
         for e in p.exemptions.iter().filter(|e| &e.vendor == vendor.id()) {
             consider(e.expires);
@@ -216,7 +284,12 @@ impl Engine {
         field(pr.criticality.map_or("", |x| x.as_str()).as_bytes());
         field(pr.ai_role.map_or("", |x| x.as_str()).as_bytes());
         field(pr.data_access.map_or("", |x| x.as_str()).as_bytes());
-        field(pr.assessed_on.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+        field(
+            pr.assessed_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         for c in &pr.certifications {
             field(c.as_bytes());
         }
@@ -228,7 +301,12 @@ impl Engine {
             field(q.as_str().as_bytes());
             field(a.value.canonical().as_bytes());
             field(a.evidence.as_deref().unwrap_or("\u{0}").as_bytes());
-            field(a.evidence_date.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+            field(
+                a.evidence_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
             field(a.comment.as_deref().unwrap_or("\u{0}").as_bytes());
         }
         let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();
@@ -236,7 +314,12 @@ impl Engine {
         for e in ex {
             field(e.source.name().as_bytes());
             field(e.reference.as_bytes());
-            field(e.listed_on.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+            field(
+                e.listed_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
         }
         crate::hex(&h.finalize())
     }
@@ -267,7 +350,11 @@ impl Engine {
                             .collect()
                     })
                     .unwrap_or_default();
-                LensExplanation { lens, score: result.lens(lens).score, contributions }
+                LensExplanation {
+                    lens,
+                    score: result.lens(lens).score,
+                    contributions,
+                }
             })
             .collect();
         Explanation { result, lenses }
@@ -287,10 +374,17 @@ impl Engine {
 }
 
 /// A copy of the vendor with answers replaced; new answers carry "what-if" evidence dated as of.
-pub(crate) fn apply_changes(vendor: &Vendor, changes: &[(QuestionId, AnswerValue)], as_of: NaiveDate) -> Vendor {
+pub(crate) fn apply_changes(
+    vendor: &Vendor,
+    changes: &[(QuestionId, AnswerValue)],
+    as_of: NaiveDate,
+) -> Vendor {
     let mut v = vendor.clone();
     for (q, value) in changes {
-        let a = v.answers.entry(q.clone()).or_insert_with(|| scrm_model::Answer::bare(q.clone(), *value));
+        let a = v
+            .answers
+            .entry(q.clone())
+            .or_insert_with(|| scrm_model::Answer::bare(q.clone(), *value));
         a.value = *value;
         if !a.has_evidence() {
             a.evidence = Some("what-if: evidence to be provided".to_string());

@@ -95,7 +95,8 @@ impl<'e> Eval<'e> {
         let mut has_na = false;
         let active: Vec<bool> = (0..n)
             .map(|i| {
-                let na = values[i] == AnswerValue::NotApplicable && s.questions[i].answer.na_allowed;
+                let na =
+                    values[i] == AnswerValue::NotApplicable && s.questions[i].answer.na_allowed;
                 has_na |= applicable[i] && na;
                 applicable[i] && !na
             })
@@ -106,9 +107,22 @@ impl<'e> Eval<'e> {
             Cow::Borrowed(&base[role_key(role)])
         };
         let effective = (0..n)
-            .map(|i| if active[i] { effective(values[i], evidence[i], rules.discount) } else { 0.0 })
+            .map(|i| {
+                if active[i] {
+                    effective(values[i], evidence[i], rules.discount)
+                } else {
+                    0.0
+                }
+            })
             .collect();
-        Self { values, evidence, applicable, active, effective, coef }
+        Self {
+            values,
+            evidence,
+            applicable,
+            active,
+            effective,
+            coef,
+        }
     }
 
     /// Applicable questions and how many are answered (na counts as answered).
@@ -150,7 +164,11 @@ impl<'e> Eval<'e> {
                         None,
                         ls.groups
                             .iter()
-                            .map(|id| GroupScore { id: (*id).to_string(), score: None, items_scored: 0 })
+                            .map(|id| GroupScore {
+                                id: (*id).to_string(),
+                                score: None,
+                                items_scored: 0,
+                            })
                             .collect(),
                     ),
                 };
@@ -166,11 +184,16 @@ impl<'e> Eval<'e> {
 
     /// The combined score.
     pub(crate) fn combined(&self) -> Option<f64> {
-        self.coef.combined.as_ref().map(|c| score(c, &self.effective))
+        self.coef
+            .combined
+            .as_ref()
+            .map(|c| score(c, &self.effective))
     }
 
     /// A lens's score.
     pub(crate) fn lens_score(&self, lens: Lens) -> Option<f64> {
-        self.coef.lenses[lens as usize].as_ref().map(|lc| score(&lc.questions, &self.effective))
+        self.coef.lenses[lens as usize]
+            .as_ref()
+            .map(|lc| score(&lc.questions, &self.effective))
     }
 }

@@ -4,9 +4,7 @@
 use crate::eval::{Eval, EvidenceState};
 use crate::structure::Structure;
 use chrono::NaiveDate;
-use scrm_model::{
-    AnswerValue, Code, Exclusion, Finding, Lens, QuestionId, Severity, Tier, Vendor,
-};
+use scrm_model::{AnswerValue, Code, Exclusion, Finding, Lens, QuestionId, Severity, Tier, Vendor};
 use scrm_policy::Policy;
 
 /// Everything the finding rules need besides the evaluation.
@@ -51,12 +49,25 @@ pub(crate) fn gates(cx: &Context<'_>) -> Vec<Finding> {
         }
         let what = match &e.source {
             scrm_model::GateSource::Sam => "listed in SAM.gov exclusions".to_string(),
-            scrm_model::GateSource::Fascsa => "named in a FASCSA exclusion or removal order".to_string(),
-            scrm_model::GateSource::Sec889 => "provides Section 889 covered telecommunications equipment or services".to_string(),
+            scrm_model::GateSource::Fascsa => {
+                "named in a FASCSA exclusion or removal order".to_string()
+            }
+            scrm_model::GateSource::Sec889 => {
+                "provides Section 889 covered telecommunications equipment or services".to_string()
+            }
             scrm_model::GateSource::Custom(n) => format!("on the buyer exclusion list '{n}'"),
         };
-        let when = e.listed_on.map(|d| format!(", listed {d}")).unwrap_or_default();
-        let mut f = Finding::new(e.source.code(), format!("{what} (reference {}{when}); not fixable by answers", e.reference));
+        let when = e
+            .listed_on
+            .map(|d| format!(", listed {d}"))
+            .unwrap_or_default();
+        let mut f = Finding::new(
+            e.source.code(),
+            format!(
+                "{what} (reference {}{when}); not fixable by answers",
+                e.reference
+            ),
+        );
         f.severity = Severity::Deny;
         out.push(f);
     }
@@ -74,14 +85,21 @@ pub(crate) fn rules(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let p = cx.policy;
-    let index = |id: &str| cx.s.sorted_ids.binary_search_by(|(x, _)| x.as_str().cmp(id)).ok().map(|i| cx.s.sorted_ids[i].1);
+    let index = |id: &str| {
+        cx.s.sorted_ids
+            .binary_search_by(|(x, _)| x.as_str().cmp(id))
+            .ok()
+            .map(|i| cx.s.sorted_ids[i].1)
+    };
 
     // Knock-outs.
     for k in &p.knockouts {
         if !k.tiers.is_empty() && !k.tiers.contains(&cx.tier) {
             continue;
         }
-        let Some(qi) = index(&k.question) else { continue };
+        let Some(qi) = index(&k.question) else {
+            continue;
+        };
         if !ev.applicable[qi] {
             continue;
         }
@@ -114,42 +132,76 @@ pub(crate) fn rules(
     if let (Some(t), Some(x)) = (th.combined, combined)
         && x < t
     {
-        out.push(Finding::new(Code::BelowTierThreshold, format!("combined score {} is below the {} tier minimum {}", num(x), cx.tier, num(t))));
+        out.push(Finding::new(
+            Code::BelowTierThreshold,
+            format!(
+                "combined score {} is below the {} tier minimum {}",
+                num(x),
+                cx.tier,
+                num(t)
+            ),
+        ));
     }
     for lens in Lens::ALL {
         if let (Some(t), Some(x)) = (th.lens(lens), ev.lens_score(lens))
             && x < t
         {
             out.push(
-                Finding::new(Code::BelowTierThreshold, format!("{} score {} is below the {} tier minimum {}", lens.label(scrm_model::Lang::En), num(x), cx.tier, num(t)))
-                    .with_lens(lens),
+                Finding::new(
+                    Code::BelowTierThreshold,
+                    format!(
+                        "{} score {} is below the {} tier minimum {}",
+                        lens.label(scrm_model::Lang::En),
+                        num(x),
+                        cx.tier,
+                        num(t)
+                    ),
+                )
+                .with_lens(lens),
             );
         }
     }
     if let Some(t) = th.coverage
         && coverage < t
     {
-        out.push(Finding::new(Code::BelowTierThreshold, format!("coverage {:.1}% is below the {} tier minimum {:.1}%", coverage * 100.0, cx.tier, t * 100.0)));
+        out.push(Finding::new(
+            Code::BelowTierThreshold,
+            format!(
+                "coverage {:.1}% is below the {} tier minimum {:.1}%",
+                coverage * 100.0,
+                cx.tier,
+                t * 100.0
+            ),
+        ));
     }
 
     // Coverage warning.
     if coverage < p.quality.low_coverage_below {
         out.push(Finding::new(
             Code::LowCoverage,
-            format!("answered {} of {} applicable questions ({:.1}%)", counts.1, counts.0, coverage * 100.0),
+            format!(
+                "answered {} of {} applicable questions ({:.1}%)",
+                counts.1,
+                counts.0,
+                coverage * 100.0
+            ),
         ));
     }
 
     // Evidence.
     let mut missing = Vec::new();
     let mut stale = Vec::new();
+    let mut claims = 0usize;
     for (i, q) in cx.s.questions.iter().enumerate() {
         if !ev.active[i] {
             continue;
         }
         let x = ev.values[i].normalized().unwrap_or(0.0);
-        if x >= p.evidence.claim_threshold && ev.evidence[i] == EvidenceState::Missing {
-            missing.push(q.id.clone());
+        if x >= p.evidence.claim_threshold {
+            claims += 1;
+            if ev.evidence[i] == EvidenceState::Missing {
+                missing.push(q.id.clone());
+            }
         }
         if x > 0.0 && ev.evidence[i] == EvidenceState::Stale {
             stale.push(q.id.clone());
@@ -157,25 +209,46 @@ pub(crate) fn rules(
     }
     missing.sort();
     stale.sort();
-    if !missing.is_empty() {
+    if !missing.is_empty() && missing.len() as f64 > p.evidence.max_missing_share * claims as f64 {
         out.push(
-            Finding::new(Code::MissingEvidence, format!("{} claim(s) at maturity 3+ or 'yes' have no evidence: {}", missing.len(), list(&missing)))
+            Finding::new(
+                Code::MissingEvidence,
+                format!(
+                    "{} of {claims} claim(s) at maturity 3+ or 'yes' have no evidence (more than {:.0}%): {}",
+                    missing.len(),
+                    p.evidence.max_missing_share * 100.0,
+                    list(&missing)
+                ),
+            )
                 .with_questions(missing),
         );
     }
     if !stale.is_empty() {
         let days = p.evidence.max_age_days.unwrap_or(0);
         out.push(
-            Finding::new(Code::StaleEvidence, format!("{} answer(s) rest on evidence older than {days} days: {}", stale.len(), list(&stale)))
-                .with_questions(stale),
+            Finding::new(
+                Code::StaleEvidence,
+                format!(
+                    "{} answer(s) rest on evidence older than {days} days: {}",
+                    stale.len(),
+                    list(&stale)
+                ),
+            )
+            .with_questions(stale),
         );
     }
     if let Some(max) = p.evidence.assessment_max_age_days {
         match cx.vendor.profile.assessed_on {
-            None => out.push(Finding::new(Code::StaleAssessment, "the questionnaire is undated (no assessed_on)")),
+            None => out.push(Finding::new(
+                Code::StaleAssessment,
+                "the questionnaire is undated (no assessed_on)",
+            )),
             Some(d) if (cx.as_of - d).num_days() > i64::from(max) => out.push(Finding::new(
                 Code::StaleAssessment,
-                format!("the questionnaire is dated {d}, more than {max} days before {}", cx.as_of),
+                format!(
+                    "the questionnaire is dated {d}, more than {max} days before {}",
+                    cx.as_of
+                ),
             )),
             Some(_) => {}
         }
@@ -184,20 +257,28 @@ pub(crate) fn rules(
     // Contradictions.
     let claims_cert = |needle: &str| {
         let n = scrm_model::fold(needle);
-        cx.vendor.profile.certifications.iter().any(|c| scrm_model::fold(c).contains(&n))
+        cx.vendor
+            .profile
+            .certifications
+            .iter()
+            .any(|c| scrm_model::fold(c).contains(&n))
     };
     for c in &p.contradictions {
-        let (Some(wi), Some(xi)) = (index(&c.when), index(&c.expect)) else { continue };
+        let (Some(wi), Some(xi)) = (index(&c.when), index(&c.expect)) else {
+            continue;
+        };
         if !ev.applicable[xi] || ev.values[xi] == AnswerValue::NotApplicable {
             continue;
         }
         let triggered_by_answer = ev.applicable[wi]
-            && ev.values[wi].normalized().unwrap_or(0.0) >= c.when_at_least.normalized().unwrap_or(1.0);
+            && ev.values[wi].normalized().unwrap_or(0.0)
+                >= c.when_at_least.normalized().unwrap_or(1.0);
         let triggered_by_cert = c.when_certification.as_deref().is_some_and(claims_cert);
         if !(triggered_by_answer || triggered_by_cert) {
             continue;
         }
-        if ev.values[xi].normalized().unwrap_or(0.0) < c.expect_at_least.normalized().unwrap_or(0.0) {
+        if ev.values[xi].normalized().unwrap_or(0.0) < c.expect_at_least.normalized().unwrap_or(0.0)
+        {
             *contradictions += 1;
             let why = if triggered_by_answer {
                 format!("{} is {}", c.when, level_text(ev.values[wi]))
@@ -207,9 +288,18 @@ pub(crate) fn rules(
             out.push(
                 Finding::new(
                     Code::ContradictoryAnswers,
-                    format!("{} ({}: {why} but {} is {})", c.message, c.id, c.expect, level_text(ev.values[xi])),
+                    format!(
+                        "{} ({}: {why} but {} is {})",
+                        c.message,
+                        c.id,
+                        c.expect,
+                        level_text(ev.values[xi])
+                    ),
                 )
-                .with_questions(vec![QuestionId::new(c.when.clone()), QuestionId::new(c.expect.clone())]),
+                .with_questions(vec![
+                    QuestionId::new(c.when.clone()),
+                    QuestionId::new(c.expect.clone()),
+                ]),
             );
         }
     }
@@ -219,10 +309,16 @@ pub(crate) fn rules(
         .filter(|i| ev.active[*i])
         .filter_map(|i| ev.values[i].normalized())
         .collect();
-    if scored.len() >= p.quality.uniform_min_answers as usize && scored.windows(2).all(|w| w[0] == w[1]) {
+    if scored.len() >= p.quality.uniform_min_answers as usize
+        && scored.windows(2).all(|w| w[0] == w[1])
+    {
         out.push(Finding::new(
             Code::UniformAnswers,
-            format!("all {} scored answers are the same ({:.0}% of the top level)", scored.len(), scored[0] * 100.0),
+            format!(
+                "all {} scored answers are the same ({:.0}% of the top level)",
+                scored.len(),
+                scored[0] * 100.0
+            ),
         ));
     }
 
@@ -231,23 +327,35 @@ pub(crate) fn rules(
     if pr.criticality.is_none() && pr.data_access.is_none() && pr.ai_role.is_none() {
         out.push(Finding::new(
             Code::MissingProfile,
-            format!("no criticality, data access or AI role: assumed {} / {} / {}, giving tier {}",
-                p.tiering.assume.0, p.tiering.assume.1, p.tiering.assume.2, cx.tier),
+            format!(
+                "no criticality, data access or AI role: assumed {} / {} / {}, giving tier {}",
+                p.tiering.assume.0, p.tiering.assume.1, p.tiering.assume.2, cx.tier
+            ),
         ));
     }
     out
 }
 
 /// Applies severities and exemptions; adds exemption-expired findings; sorts.
-pub(crate) fn finalize(cx: &Context<'_>, mut gates: Vec<Finding>, rules: Vec<Finding>) -> Vec<Finding> {
+pub(crate) fn finalize(
+    cx: &Context<'_>,
+    mut gates: Vec<Finding>,
+    rules: Vec<Finding>,
+) -> Vec<Finding> {
     let p = cx.policy;
     let vid = cx.vendor.id();
     let mut out = Vec::new();
     let mut expired = Vec::new();
     for mut f in rules {
-        let Some(sev) = p.severity(f.code) else { continue };
+        let Some(sev) = p.severity(f.code) else {
+            continue;
+        };
         f.severity = sev;
-        for e in p.exemptions.iter().filter(|e| &e.vendor == vid && e.code == f.code) {
+        for e in p
+            .exemptions
+            .iter()
+            .filter(|e| &e.vendor == vid && e.code == f.code)
+        {
             match e.expires {
                 Some(d) if d < cx.as_of => expired.push((e.code, e.reason.clone(), d)),
                 _ => {
@@ -265,12 +373,23 @@ pub(crate) fn finalize(cx: &Context<'_>, mut gates: Vec<Finding>, rules: Vec<Fin
     expired.dedup();
     for (code, reason, d) in expired {
         if let Some(sev) = p.severity(Code::ExemptionExpired) {
-            let mut f = Finding::new(Code::ExemptionExpired, format!("the exemption for {code} expired on {d} and no longer applies (it said: {reason})"));
+            let mut f = Finding::new(
+                Code::ExemptionExpired,
+                format!(
+                    "the exemption for {code} expired on {d} and no longer applies (it said: {reason})"
+                ),
+            );
             f.severity = sev;
             out.push(f);
         }
     }
     gates.extend(out);
-    gates.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)).then(a.lens.cmp(&b.lens)).then(a.message.cmp(&b.message)));
+    gates.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.code.cmp(&b.code))
+            .then(a.lens.cmp(&b.lens))
+            .then(a.message.cmp(&b.message))
+    });
     gates
 }

@@ -13,16 +13,17 @@ mod structure;
 
 pub use engine::{Engine, index_exclusions};
 pub use scrm_model::{
-    Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep,
-    VendorResult,
+    Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]

@@ -34,12 +34,17 @@ struct Constraint {
     deficit: f64,
 }
 
+/// A feasible set: (total increase, chosen (candidate, level) pairs, whether exact).
+type Choice = (f64, Vec<(usize, AnswerValue)>, bool);
+
 /// One candidate question and its possible targets.
 #[derive(Clone)]
 struct Candidate {
     q: usize,
-    /// Current normalized value (0 for unanswered).
+    /// Current effective value (after the evidence rule; 0 for unanswered).
     current: f64,
+    /// Current normalized answer value (0 for unanswered): the base of the increase.
+    answered_value: f64,
     /// Whether it is unanswered now (answering it raises coverage).
     unanswered: bool,
     /// Targets above the current answer (and above any forced floor), ascending.
@@ -53,7 +58,10 @@ fn levels_above(kind: AnswerKind, current: AnswerValue) -> Vec<AnswerValue> {
         AnswerKind::YesPartialNo => vec![AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes],
     };
     all.into_iter()
-        .filter(|v| v.normalized().unwrap_or(0.0) > cur || (!current.is_answered() && v.normalized() == Some(0.0)))
+        .filter(|v| {
+            v.normalized().unwrap_or(0.0) > cur
+                || (!current.is_answered() && v.normalized() == Some(0.0))
+        })
         .collect()
 }
 
@@ -62,16 +70,37 @@ impl Engine {
     /// knock-out or threshold failure). Hard gates are reported as not fixable by answers.
     pub fn plan(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Plan {
         let before = self.score(vendor, exclusions);
-        let unfixable: Vec<Finding> = before.findings.iter().filter(|f| f.is_hard_gate()).cloned().collect();
-        let needs_work = before.findings.iter().any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        let unfixable: Vec<Finding> = before
+            .findings
+            .iter()
+            .filter(|f| f.is_hard_gate())
+            .cloned()
+            .collect();
+        let needs_work = before
+            .findings
+            .iter()
+            .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
         if !needs_work {
-            return self.finish(vendor, exclusions, before.status, Vec::new(), true, unfixable);
+            return self.finish(
+                vendor,
+                exclusions,
+                before.status,
+                Vec::new(),
+                true,
+                unfixable,
+            );
         }
 
         // Forced moves.
         let tier = before.tier;
         let ev0 = self.eval(vendor);
-        let index = |id: &str| self.s.sorted_ids.binary_search_by(|(x, _)| x.as_str().cmp(id)).ok().map(|i| self.s.sorted_ids[i].1);
+        let index = |id: &str| {
+            self.s
+                .sorted_ids
+                .binary_search_by(|(x, _)| x.as_str().cmp(id))
+                .ok()
+                .map(|i| self.s.sorted_ids[i].1)
+        };
         let mut forced: BTreeMap<usize, AnswerValue> = BTreeMap::new();
         let mut raise = |qi: usize, to: AnswerValue| {
             let e = forced.entry(qi).or_insert(to);
@@ -98,16 +127,27 @@ impl Engine {
             }
         }
         if self.policy.severity(Code::ContradictoryAnswers) == Some(Severity::Deny) {
-            for f in before.findings.iter().filter(|f| f.code == Code::ContradictoryAnswers && f.exempted.is_none()) {
-                for c in self.policy.contradictions.iter().filter(|c| f.questions.iter().any(|q| q.as_str() == c.expect)) {
+            for f in before
+                .findings
+                .iter()
+                .filter(|f| f.code == Code::ContradictoryAnswers && f.exempted.is_none())
+            {
+                for c in self
+                    .policy
+                    .contradictions
+                    .iter()
+                    .filter(|c| f.questions.iter().any(|q| q.as_str() == c.expect))
+                {
                     if let Some(qi) = index(&c.expect) {
                         raise(qi, c.expect_at_least);
                     }
                 }
             }
         }
-        let forced_changes: Vec<(QuestionId, AnswerValue)> =
-            forced.iter().map(|(qi, v)| (self.s.questions[*qi].id.clone(), *v)).collect();
+        let forced_changes: Vec<(QuestionId, AnswerValue)> = forced
+            .iter()
+            .map(|(qi, v)| (self.s.questions[*qi].id.clone(), *v))
+            .collect();
         let v1 = apply_changes(vendor, &forced_changes, self.as_of);
         let ev = self.eval(&v1);
 
@@ -117,12 +157,20 @@ impl Engine {
         let n = self.s.questions.len();
         if let (Some(t), Some(c)) = (th.combined, ev.coef.combined.as_ref()) {
             let cur = ev.combined().unwrap_or(0.0);
-            constraints.push(Constraint { unit: c.iter().map(|x| 5.0 * x).collect(), coverage_step: None, deficit: t - cur });
+            constraints.push(Constraint {
+                unit: c.iter().map(|x| 5.0 * x).collect(),
+                coverage_step: None,
+                deficit: t - cur,
+            });
         }
         for lens in scrm_model::Lens::ALL {
             if let (Some(t), Some(lc)) = (th.lens(lens), ev.coef.lenses[lens as usize].as_ref()) {
                 let cur = ev.lens_score(lens).unwrap_or(0.0);
-                constraints.push(Constraint { unit: lc.questions.iter().map(|x| 5.0 * x).collect(), coverage_step: None, deficit: t - cur });
+                constraints.push(Constraint {
+                    unit: lc.questions.iter().map(|x| 5.0 * x).collect(),
+                    coverage_step: None,
+                    deficit: t - cur,
+                });
             }
         }
         let (applicable, answered) = ev.coverage_counts();
@@ -130,7 +178,11 @@ impl Engine {
             && applicable > 0
         {
             let step = 1.0 / f64::from(applicable);
-            constraints.push(Constraint { unit: vec![0.0; n], coverage_step: Some(step), deficit: t - f64::from(answered) * step });
+            constraints.push(Constraint {
+                unit: vec![0.0; n],
+                coverage_step: Some(step),
+                deficit: t - f64::from(answered) * step,
+            });
         }
         constraints.retain(|c| c.deficit > 0.0);
 
@@ -147,6 +199,7 @@ impl Engine {
             cands.push(Candidate {
                 q: qi,
                 current: ev.effective[qi],
+                answered_value: ev.values[qi].normalized().unwrap_or(0.0),
                 unanswered: !ev.values[qi].is_answered(),
                 levels,
             });
@@ -166,7 +219,14 @@ impl Engine {
             }
         }
         changes.sort();
-        self.finish(vendor, exclusions, before.status, changes, proven, unfixable)
+        self.finish(
+            vendor,
+            exclusions,
+            before.status,
+            changes,
+            proven,
+            unfixable,
+        )
     }
 
     fn finish(
@@ -183,14 +243,26 @@ impl Engine {
         let steps: Vec<PlanStep> = changes
             .iter()
             .map(|(q, to)| {
-                let from = vendor.answers.get(q).map_or(AnswerValue::Unanswered, |a| a.value);
+                let from = vendor
+                    .answers
+                    .get(q)
+                    .map_or(AnswerValue::Unanswered, |a| a.value);
                 let _ = &ev;
-                let increase = 5.0 * (to.normalized().unwrap_or(0.0) - from.normalized().unwrap_or(0.0));
-                PlanStep { question: q.clone(), from, to: *to, increase }
+                let increase =
+                    5.0 * (to.normalized().unwrap_or(0.0) - from.normalized().unwrap_or(0.0));
+                PlanStep {
+                    question: q.clone(),
+                    from,
+                    to: *to,
+                    increase,
+                }
             })
             .collect();
         let total_increase = steps.iter().map(|s| s.increase).sum();
-        let feasible = !after.findings.iter().any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        let feasible = !after
+            .findings
+            .iter()
+            .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
         let remaining = after
             .findings
             .iter()
@@ -228,21 +300,30 @@ fn gain(c: &Constraint, cand: &Candidate, to: f64) -> f64 {
 }
 
 fn max_gain(c: &Constraint, cand: &Candidate) -> f64 {
-    let top = cand.levels.last().and_then(|v| v.normalized()).unwrap_or(0.0);
+    let top = cand
+        .levels
+        .last()
+        .and_then(|v| v.normalized())
+        .unwrap_or(0.0);
     gain(c, cand, top)
 }
 
 /// Returns the chosen (candidate index, target level) pairs and whether minimality is proven.
 fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)>, bool) {
     // Candidates ordered by usefulness, so good sets are found early.
-    let useful = |i: usize| -> f64 { cons.iter().map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0)).sum() };
+    let useful = |i: usize| -> f64 {
+        cons.iter()
+            .map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0))
+            .sum()
+    };
     let mut order: Vec<usize> = (0..cands.len()).filter(|i| useful(*i) > 0.0).collect();
     order.sort_by(|a, b| useful(*b).total_cmp(&useful(*a)).then(a.cmp(b)));
     // Per constraint, max gains sorted descending (for the bound).
     let sorted: Vec<Vec<(f64, usize)>> = cons
         .iter()
         .map(|c| {
-            let mut v: Vec<(f64, usize)> = order.iter().map(|&i| (max_gain(c, &cands[i]), i)).collect();
+            let mut v: Vec<(f64, usize)> =
+                order.iter().map(|&i| (max_gain(c, &cands[i]), i)).collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             v
         })
@@ -250,9 +331,20 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
     let mut budget = SET_BUDGET;
     let mut exhausted = false;
     for k in 1..=order.len() {
-        let mut best: Option<(f64, Vec<(usize, AnswerValue)>, bool)> = None;
+        let mut best: Option<Choice> = None;
         let mut chosen = Vec::new();
-        dfs(cands, cons, &order, &sorted, k, 0, &mut chosen, &mut budget, &mut exhausted, &mut best);
+        dfs(
+            cands,
+            cons,
+            &order,
+            &sorted,
+            k,
+            0,
+            &mut chosen,
+            &mut budget,
+            &mut exhausted,
+            &mut best,
+        );
         if let Some((_, set, exact)) = best {
             return (set, !exhausted && exact);
         }
@@ -274,7 +366,7 @@ fn dfs(
     chosen: &mut Vec<usize>,
     budget: &mut u64,
     exhausted: &mut bool,
-    best: &mut Option<(f64, Vec<(usize, AnswerValue)>, bool)>,
+    best: &mut Option<Choice>,
 ) {
     if *budget == 0 {
         *exhausted = true;
@@ -289,7 +381,12 @@ fn dfs(
         if need <= EPS {
             continue;
         }
-        let bound: f64 = s.iter().filter(|(_, i)| !chosen.contains(i)).take(left).map(|(g, _)| g).sum();
+        let bound: f64 = s
+            .iter()
+            .filter(|(_, i)| !chosen.contains(i))
+            .take(left)
+            .map(|(g, _)| g)
+            .sum();
         if bound + EPS < need {
             return;
         }
@@ -308,7 +405,18 @@ fn dfs(
             break;
         }
         chosen.push(order[pos]);
-        dfs(cands, cons, order, sorted, k, pos + 1, chosen, budget, exhausted, best);
+        dfs(
+            cands,
+            cons,
+            order,
+            sorted,
+            k,
+            pos + 1,
+            chosen,
+            budget,
+            exhausted,
+            best,
+        );
         chosen.pop();
         if *exhausted {
             return;
@@ -319,11 +427,15 @@ fn dfs(
 /// For a fixed set, the targets with the smallest total increase that still clear every
 /// constraint; `None` if even the top levels do not. The bool says whether the level search
 /// completed (exact) or ran out of budget (greedy lowering from the top).
-fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Option<(f64, Vec<(usize, AnswerValue)>, bool)> {
+fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Option<Choice> {
     let top: Vec<usize> = set.iter().map(|&i| cands[i].levels.len() - 1).collect();
     let ok = |lv: &[usize]| {
         cons.iter().all(|c| {
-            let g: f64 = set.iter().zip(lv).map(|(&i, &l)| gain(c, &cands[i], cands[i].levels[l].normalized().unwrap_or(0.0))).sum();
+            let g: f64 = set
+                .iter()
+                .zip(lv)
+                .map(|(&i, &l)| gain(c, &cands[i], cands[i].levels[l].normalized().unwrap_or(0.0)))
+                .sum();
             g + EPS >= c.deficit
         })
     };
@@ -331,7 +443,13 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
         return None;
     }
     let cost = |lv: &[usize]| -> f64 {
-        set.iter().zip(lv).map(|(&i, &l)| 5.0 * (cands[i].levels[l].normalized().unwrap_or(0.0) - cands[i].current.min(1.0).max(0.0)).max(0.0)).sum()
+        set.iter()
+            .zip(lv)
+            .map(|(&i, &l)| {
+                5.0 * (cands[i].levels[l].normalized().unwrap_or(0.0) - cands[i].answered_value)
+                    .max(0.0)
+            })
+            .sum()
     };
     let mut best = (cost(&top), top.clone());
     let mut budget = LEVEL_BUDGET;
@@ -360,7 +478,11 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
             best = (cost(&lv), lv);
         }
     }
-    let targets = set.iter().zip(&best.1).map(|(&i, &l)| (i, cands[i].levels[l])).collect();
+    let targets = set
+        .iter()
+        .zip(&best.1)
+        .map(|(&i, &l)| (i, cands[i].levels[l]))
+        .collect();
     Some((best.0, targets, exact))
 }
 
@@ -412,7 +534,11 @@ fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usi
     let mut pool: Vec<usize> = order.to_vec();
     while remaining.iter().any(|r| *r > EPS) && !pool.is_empty() {
         let score = |i: usize| -> f64 {
-            cons.iter().zip(&remaining).filter(|(_, r)| **r > EPS).map(|(c, r)| max_gain(c, &cands[i]).min(*r) / r).sum()
+            cons.iter()
+                .zip(&remaining)
+                .filter(|(_, r)| **r > EPS)
+                .map(|(c, r)| max_gain(c, &cands[i]).min(*r) / r)
+                .sum()
         };
         let (pos, _) = pool.iter().enumerate().fold((0, f64::MIN), |acc, (p, &i)| {
             let s = score(i);
@@ -424,5 +550,13 @@ fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usi
         }
         chosen.push(i);
     }
-    chosen.into_iter().map(|i| (i, *cands[i].levels.last().unwrap_or(&AnswerValue::Maturity(5)))).collect()
+    chosen
+        .into_iter()
+        .map(|i| {
+            (
+                i,
+                *cands[i].levels.last().unwrap_or(&AnswerValue::Maturity(5)),
+            )
+        })
+        .collect()
 }

@@ -54,7 +54,11 @@ pub(crate) fn aims_item(id: &str) -> String {
 /// The group of an item within its lens.
 pub(crate) fn group_of(lens: Lens, item: &str) -> String {
     match lens {
-        Lens::Airm => item.split_whitespace().next().unwrap_or("").to_ascii_uppercase(),
+        Lens::Airm => item
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase(),
         Lens::Aims => {
             if let Some(rest) = item.strip_prefix("A.") {
                 format!("A.{}", rest.split('.').next().unwrap_or(""))
@@ -73,7 +77,11 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
     let mut num: Option<u64> = None;
     for c in s.chars() {
         if let Some(d) = c.to_digit(10) {
-            num = Some(num.unwrap_or(0).saturating_mul(10).saturating_add(u64::from(d)));
+            num = Some(
+                num.unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(d)),
+            );
         } else {
             if let Some(n) = num.take() {
                 out.push((std::mem::take(&mut text), n));
@@ -107,13 +115,28 @@ impl Structure {
         let mut direct: BTreeMap<Lens, BTreeMap<String, BTreeSet<usize>>> = BTreeMap::new();
         for (qi, q) in questions.iter().enumerate() {
             for s in &q.refs.airm {
-                direct.entry(Lens::Airm).or_default().entry(s.trim().to_string()).or_default().insert(qi);
+                direct
+                    .entry(Lens::Airm)
+                    .or_default()
+                    .entry(s.trim().to_string())
+                    .or_default()
+                    .insert(qi);
             }
             for s in &q.refs.aims {
-                direct.entry(Lens::Aims).or_default().entry(aims_item(s)).or_default().insert(qi);
+                direct
+                    .entry(Lens::Aims)
+                    .or_default()
+                    .entry(aims_item(s))
+                    .or_default()
+                    .insert(qi);
             }
             for s in q.refs.csf.iter().filter(|s| s.starts_with("GV.SC-")) {
-                direct.entry(Lens::Cscrm).or_default().entry(s.trim().to_string()).or_default().insert(qi);
+                direct
+                    .entry(Lens::Cscrm)
+                    .or_default()
+                    .entry(s.trim().to_string())
+                    .or_default()
+                    .insert(qi);
             }
         }
 
@@ -126,10 +149,18 @@ impl Structure {
             for (a, i) in crosswalk {
                 let iso_item = aims_item(i);
                 if airm.contains(a.as_str()) {
-                    xw.entry(Lens::Aims).or_default().entry(iso_item.clone()).or_default().insert(qi);
+                    xw.entry(Lens::Aims)
+                        .or_default()
+                        .entry(iso_item.clone())
+                        .or_default()
+                        .insert(qi);
                 }
                 if aims.contains(&iso_item) {
-                    xw.entry(Lens::Airm).or_default().entry(a.clone()).or_default().insert(qi);
+                    xw.entry(Lens::Airm)
+                        .or_default()
+                        .entry(a.clone())
+                        .or_default()
+                        .insert(qi);
                 }
             }
         }
@@ -137,7 +168,10 @@ impl Structure {
         let mut lenses = Vec::new();
         for lens in Lens::ALL {
             let groups: Vec<&'static str> = lens_groups(lens).to_vec();
-            let group_weights = groups.iter().map(|g| policy.group_weight(lens, g)).collect();
+            let group_weights = groups
+                .iter()
+                .map(|g| policy.group_weight(lens, g))
+                .collect();
             let d = direct.remove(&lens).unwrap_or_default();
             let x = xw.remove(&lens).unwrap_or_default();
             let mut ids: BTreeSet<&String> = d.keys().collect();
@@ -148,20 +182,39 @@ impl Structure {
                     let g = group_of(lens, id);
                     let group = groups.iter().position(|x| *x == g)?;
                     let dq = d.get(id).cloned().unwrap_or_default();
-                    let direct: Vec<(usize, f64)> = dq.iter().map(|&qi| (qi, weights[qi])).collect();
+                    let direct: Vec<(usize, f64)> =
+                        dq.iter().map(|&qi| (qi, weights[qi])).collect();
                     let crosswalk: Vec<(usize, f64)> = x
                         .get(id)
-                        .map(|s| s.iter().filter(|qi| !dq.contains(qi)).map(|&qi| (qi, weights[qi])).collect())
+                        .map(|s| {
+                            s.iter()
+                                .filter(|qi| !dq.contains(qi))
+                                .map(|&qi| (qi, weights[qi]))
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    Some(Item { id: id.clone(), group, direct, crosswalk })
+                    Some(Item {
+                        id: id.clone(),
+                        group,
+                        direct,
+                        crosswalk,
+                    })
                 })
                 .collect();
             items.sort_by_key(|i| natural_key(&i.id));
-            lenses.push(LensStructure { lens, groups, group_weights, items });
+            lenses.push(LensStructure {
+                lens,
+                groups,
+                group_weights,
+                items,
+            });
         }
 
-        let mut sorted_ids: Vec<(String, usize)> =
-            questions.iter().enumerate().map(|(i, q)| (q.id.as_str().to_string(), i)).collect();
+        let mut sorted_ids: Vec<(String, usize)> = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.as_str().to_string(), i))
+            .collect();
         sorted_ids.sort();
         let lens_weights = Lens::ALL
             .iter()

@@ -11,13 +11,19 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn question(id: &str, kind: AnswerKind, na: bool, roles: &[AiRole], refs: References) -> Question {
-    let l = |s: &str| Localized { en: s.to_string(), zh_tw: s.to_string() };
+    let l = |s: &str| Localized {
+        en: s.to_string(),
+        zh_tw: s.to_string(),
+    };
     Question {
         id: QuestionId::new(id),
         topic: l(id),
         text: l(id),
         guidance: l("evidence"),
-        answer: AnswerSpec { kind, na_allowed: na },
+        answer: AnswerSpec {
+            kind,
+            na_allowed: na,
+        },
         weight: 1.0,
         roles: roles.to_vec(),
         refs,
@@ -37,11 +43,41 @@ fn small() -> (Vec<Question>, Vec<(String, String)>) {
         ..Default::default()
     };
     let qs = vec![
-        question("GV-1.1", AnswerKind::Maturity, false, AI, refs(&["GOVERN 1.1"], &[], &[])),
-        question("MP-1.1", AnswerKind::Maturity, true, AI, refs(&["MAP 1.1"], &[], &[])),
-        question("AIMS-5.2", AnswerKind::YesPartialNo, false, AI, refs(&[], &["5.2"], &[])),
-        question("AIMS-A.2.2", AnswerKind::Maturity, false, AI, refs(&[], &["A.2.2"], &[])),
-        question("GV.SC-01", AnswerKind::YesPartialNo, false, &[], refs(&[], &[], &["GV.SC-01"])),
+        question(
+            "GV-1.1",
+            AnswerKind::Maturity,
+            false,
+            AI,
+            refs(&["GOVERN 1.1"], &[], &[]),
+        ),
+        question(
+            "MP-1.1",
+            AnswerKind::Maturity,
+            true,
+            AI,
+            refs(&["MAP 1.1"], &[], &[]),
+        ),
+        question(
+            "AIMS-5.2",
+            AnswerKind::YesPartialNo,
+            false,
+            AI,
+            refs(&[], &["5.2"], &[]),
+        ),
+        question(
+            "AIMS-A.2.2",
+            AnswerKind::Maturity,
+            false,
+            AI,
+            refs(&[], &["A.2.2"], &[]),
+        ),
+        question(
+            "GV.SC-01",
+            AnswerKind::YesPartialNo,
+            false,
+            &[],
+            refs(&[], &[], &["GV.SC-01"]),
+        ),
     ];
     (qs, vec![("GOVERN 1.1".to_string(), "A.2.2".to_string())])
 }
@@ -145,9 +181,16 @@ fn explanation_sums_to_score() {
 #[test]
 fn contradiction_is_found_and_lowers_confidence() {
     let mut v = typical();
-    v.answers.get_mut(&QuestionId::new("AIMS-A.2.2")).unwrap().value = AnswerValue::Maturity(0);
+    v.answers
+        .get_mut(&QuestionId::new("AIMS-A.2.2"))
+        .unwrap()
+        .value = AnswerValue::Maturity(0);
     let r = engine().score(&v, &[]);
-    let f = r.findings.iter().find(|f| f.code == Code::ContradictoryAnswers).expect("contradiction");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == Code::ContradictoryAnswers)
+        .expect("contradiction");
     insta::assert_snapshot!(f.message);
     assert_eq!(r.status, Status::Conditional);
     assert!((r.confidence - 0.75 * 0.75).abs() < 1e-12);
@@ -173,12 +216,19 @@ fn hard_gate_excludes_whatever_the_score() {
 }
 
 fn policy_with(extra: &str) -> Policy {
-    Policy::from_toml("test.toml", &format!("{}\n{extra}", scrm_policy::DEFAULT_POLICY_TOML), None).unwrap()
+    Policy::from_toml(
+        "test.toml",
+        &format!("{}\n{extra}", scrm_policy::DEFAULT_POLICY_TOML),
+        None,
+    )
+    .unwrap()
 }
 
 #[test]
 fn knockout_fails_and_plan_clears_it() {
-    let p = policy_with("[[knockout]]\nquestion = \"GV.SC-01\"\nminimum = \"yes\"\nreason = \"flow-down is contractual\"\n");
+    let p = policy_with(
+        "[[knockout]]\nquestion = \"GV.SC-01\"\nminimum = \"yes\"\nreason = \"flow-down is contractual\"\n",
+    );
     let e = engine_with(&p);
     let v = typical();
     let r = e.score(&v, &[]);
@@ -186,7 +236,10 @@ fn knockout_fails_and_plan_clears_it() {
     let plan = e.plan(&v, &[]);
     assert!(plan.feasible && plan.provably_minimal);
     assert_eq!(plan.steps.len(), 1);
-    assert_eq!((plan.steps[0].question.as_str(), plan.steps[0].to), ("GV.SC-01", AnswerValue::Yes));
+    assert_eq!(
+        (plan.steps[0].question.as_str(), plan.steps[0].to),
+        ("GV.SC-01", AnswerValue::Yes)
+    );
     assert_eq!(plan.status_after, Status::Eligible);
 }
 
@@ -212,7 +265,11 @@ fn plan_is_minimal_on_a_threshold_case() {
     // Brute force over every combination of target levels confirms no smaller plan exists.
     let (fewest, least) = brute_force(&e, &v);
     assert_eq!(plan.steps.len(), fewest);
-    assert!((plan.total_increase - least).abs() < 1e-9, "{} vs {least}", plan.total_increase);
+    assert!(
+        (plan.total_increase - least).abs() < 1e-9,
+        "{} vs {least}",
+        plan.total_increase
+    );
     assert!(plan.provably_minimal);
     insta::assert_json_snapshot!(plan.steps);
 }
@@ -222,13 +279,21 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
     let options: Vec<Vec<AnswerValue>> = qs
         .iter()
         .map(|q| {
-            let cur = v.answers.get(&q.id).map_or(AnswerValue::Unanswered, |a| a.value);
+            let cur = v
+                .answers
+                .get(&q.id)
+                .map_or(AnswerValue::Unanswered, |a| a.value);
             let mut o = vec![cur];
             let all: Vec<AnswerValue> = match q.answer.kind {
                 AnswerKind::Maturity => (0..=5).map(AnswerValue::Maturity).collect(),
-                AnswerKind::YesPartialNo => vec![AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes],
+                AnswerKind::YesPartialNo => {
+                    vec![AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes]
+                }
             };
-            o.extend(all.into_iter().filter(|x| x.normalized() > cur.normalized()));
+            o.extend(
+                all.into_iter()
+                    .filter(|x| x.normalized() > cur.normalized()),
+            );
             o
         })
         .collect();
@@ -246,7 +311,10 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
             let inc: f64 = idx
                 .iter()
                 .enumerate()
-                .map(|(q, i)| 5.0 * (options[q][*i].normalized().unwrap_or(0.0) - options[q][0].normalized().unwrap_or(0.0)))
+                .map(|(q, i)| {
+                    5.0 * (options[q][*i].normalized().unwrap_or(0.0)
+                        - options[q][0].normalized().unwrap_or(0.0))
+                })
                 .sum();
             let key = (changes.len(), inc);
             if key.0 < best.0 || (key.0 == best.0 && key.1 < best.1 - 1e-12) {
@@ -272,13 +340,21 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
 fn exemptions_apply_until_they_expire() {
     let mut v = typical();
     v.profile.assessed_on = None; // raises stale-assessment
-    let live = policy_with("[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2027-01-31\n");
+    let live = policy_with(
+        "[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2027-01-31\n",
+    );
     let r = engine_with(&live).score(&v, &[]);
-    let f = r.findings.iter().find(|f| f.code == Code::StaleAssessment).unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == Code::StaleAssessment)
+        .unwrap();
     assert_eq!(f.severity, Severity::Info);
     assert_eq!(r.status, Status::Eligible);
     assert_eq!(r.valid_until, Some(d("2027-01-31")));
-    let expired = policy_with("[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2026-10-31\n");
+    let expired = policy_with(
+        "[[exemption]]\nvendor = \"V-1\"\ncode = \"stale-assessment\"\nreason = \"dated copy on file, PROC-7\"\nexpires = 2026-10-31\n",
+    );
     let r = engine_with(&expired).score(&v, &[]);
     assert_eq!(r.status, Status::Conditional);
     let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
@@ -303,11 +379,21 @@ fn identical_at_any_thread_count_and_input_order() {
         .map(|i| {
             let a = ["0", "1", "2", "3", "4", "5"][i % 6];
             let y = ["no", "partial", "yes"][i % 3];
-            vendor(&format!("V-{i:03}"), &[("GV-1.1", a, i % 2 == 0), ("AIMS-5.2", y, true), ("GV.SC-01", y, i % 5 == 0)])
+            vendor(
+                &format!("V-{i:03}"),
+                &[
+                    ("GV-1.1", a, i % 2 == 0),
+                    ("AIMS-5.2", y, true),
+                    ("GV.SC-01", y, i % 5 == 0),
+                ],
+            )
         })
         .collect();
     let run = |threads: usize, vs: &[Vendor]| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         serde_json::to_string(&pool.install(|| e.score_all(vs, &[]))).unwrap()
     };
     let one = run(1, &vendors);
@@ -335,7 +421,14 @@ mod props {
                 }
             }
             let mut v = vendor("P-1", &list);
-            v.profile.ai_role = Some([AiRole::Provider, AiRole::Integrator, AiRole::Deployer, AiRole::None][role]);
+            v.profile.ai_role = Some(
+                [
+                    AiRole::Provider,
+                    AiRole::Integrator,
+                    AiRole::Deployer,
+                    AiRole::None,
+                ][role],
+            );
             v
         })
     }

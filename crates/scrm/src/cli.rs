@@ -1,0 +1,462 @@
+//! The command line: every subcommand, flag and help text (clap derive; doc comments are help).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Score suppliers' AI security maturity (NIST AI RMF, ISO/IEC 42001, C-SCRM) and flag those at
+/// risk of exclusion.
+///
+/// scrm reads supplier questionnaires (CSV long or wide, filled XLSX templates, JSON), scores
+/// every supplier on two lenses at once (AIRM: NIST AI RMF 1.0; AIMS: ISO/IEC 42001:2023) plus
+/// the C-SCRM baseline, applies the policy's thresholds, knock-outs and hard gates, and says who
+/// is eligible, conditional, at risk or excluded, and why.
+#[derive(Debug, Parser)]
+#[command(name = "scrm", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    after_help = "Exit codes: 0 = nothing flagged, 1 = something flagged (or problems found), 2 = usage or input error.\n\
+Examples:\n  scrm score fixtures/demo --vendors fixtures/demo/vendors.csv --exclusions fixtures/demo/exclusions.csv\n  scrm validate supplier.xlsx\n  scrm explain V-0007 fixtures/demo\n  scrm template --lang zh-TW --out questionnaire.xlsx"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Global options")]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, global = true, value_name = "N", help_heading = "Global options")]
+    pub threads: Option<usize>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score suppliers and flag those at risk.
+    #[command(
+        after_help = "Examples:\n  scrm score answers.csv --vendors vendors.csv --exclusions exclusions.csv\n  scrm score responses/ --format xlsx --out portfolio.xlsx\n  scrm score answers.csv --format json --fail-on excluded\n  scrm score answers.csv --history history/ --format csv --out results.csv"
+    )]
+    Score(ScoreArgs),
+    /// Check questionnaires without scoring: every problem, located.
+    #[command(
+        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json"
+    )]
+    Validate(ValidateArgs),
+    /// Show each question's contribution to a supplier's scores.
+    #[command(
+        after_help = "Example:\n  scrm explain V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv"
+    )]
+    Explain(VendorArgs),
+    /// The smallest set of answer improvements that clears the bar (what-if).
+    #[command(
+        after_help = "Examples:\n  scrm plan V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv\n  scrm plan V-0007 fixtures/demo --set GV-6.1=3 --set SUP-AIBOM=yes   (free what-if)"
+    )]
+    Plan(PlanArgs),
+    /// HTML report: portfolio dashboard, or one supplier's scorecard with --vendor.
+    #[command(
+        after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html"
+    )]
+    Report(ReportArgs),
+    /// Write a blank (or prefilled) questionnaire template for suppliers.
+    #[command(
+        after_help = "Examples:\n  scrm template --out questionnaire.xlsx\n  scrm template --lang zh-TW --role deployer --out 問卷.xlsx\n  scrm template --format csv --out questionnaire.csv"
+    )]
+    Template(TemplateArgs),
+    /// The question bank: list, show, export, crosswalk.
+    Catalog(CatalogArgs),
+    /// The scoring policy: init, check, diff.
+    Policy(PolicyArgs),
+    /// Compare two runs of a history store (default: the last two).
+    #[command(
+        after_help = "Exit codes: 0 = no vendor newly crossed the --fail-on level, 1 = some did, 2 = error.\nExample:\n  scrm diff --history history/"
+    )]
+    Diff(DiffArgs),
+    /// Generate a synthetic portfolio (or the bundled demo) for demos and benchmarks.
+    #[command(
+        after_help = "Examples:\n  scrm gen --vendors 100000 --seed 42 --out /tmp/p100k\n  scrm gen --demo --out fixtures/demo"
+    )]
+    Gen(GenArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout.
+    Man,
+}
+
+/// Where the questionnaires come from, and how to read them.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Questionnaire files or folders (CSV long/wide, XLSX, JSON, JSONL); folders are read recursively.
+    #[arg(value_name = "INPUTS")]
+    pub inputs: Vec<PathBuf>,
+    /// Buyer's vendor profiles CSV (vendor_id, name, country, criticality, ai_role, data_access, ...).
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
+    pub vendors: Option<PathBuf>,
+    /// Exclusions CSV (vendor_id, source, reference, listed_on): hard gates.
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
+    pub exclusions: Option<PathBuf>,
+    /// Scoring policy TOML (default: the built-in policy; see `scrm policy init`).
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
+    pub policy: Option<PathBuf>,
+    /// Buyer catalog overlay TOML: add questions, change weights, switch questions off.
+    #[arg(long, value_name = "FILE", help_heading = "Inputs")]
+    pub catalog: Option<PathBuf>,
+    /// Text encoding of CSV inputs (e.g. utf-8, big5, utf-16le); default: detect.
+    #[arg(long, value_name = "LABEL", help_heading = "Reading")]
+    pub encoding: Option<String>,
+    /// CSV delimiter: comma, semicolon, tab (default: detect).
+    #[arg(long, value_name = "DELIM", help_heading = "Reading")]
+    pub delimiter: Option<Delimiter>,
+    /// Any input problem is fatal (exit 2) instead of rejecting the row.
+    #[arg(long, help_heading = "Reading")]
+    pub strict: bool,
+    /// Where rejected rows go (default: <out>.rejects.csv, or scrm-rejects.csv).
+    #[arg(long, value_name = "FILE", help_heading = "Reading")]
+    pub rejects: Option<PathBuf>,
+    /// Largest CSV field / cell, in bytes.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 65_536,
+        help_heading = "Limits"
+    )]
+    pub max_field_bytes: usize,
+    /// Most rows read from one file.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000_000,
+        help_heading = "Limits"
+    )]
+    pub max_rows: u64,
+    /// Largest decompressed XLSX, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
+    pub max_xlsx_bytes: u64,
+    /// Largest XLSX compression ratio (zip-bomb guard).
+    #[arg(
+        long,
+        value_name = "RATIO",
+        default_value_t = 100,
+        help_heading = "Limits"
+    )]
+    pub max_xlsx_ratio: u64,
+    /// Deepest JSON nesting.
+    #[arg(
+        long,
+        value_name = "DEPTH",
+        default_value_t = 64,
+        help_heading = "Limits"
+    )]
+    pub max_json_depth: usize,
+    /// Score as of this date (YYYY-MM-DD): evidence age, exemption expiry. Default: today (UTC).
+    #[arg(
+        long,
+        value_name = "DATE",
+        env = "SCRM_AS_OF",
+        help_heading = "Scoring"
+    )]
+    pub as_of: Option<String>,
+}
+
+/// CSV delimiters.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Delimiter {
+    /// `,`
+    Comma,
+    /// `;`
+    Semicolon,
+    /// tab
+    Tab,
+}
+
+/// When to exit 1.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any supplier at risk or excluded.
+    AtRisk,
+    /// Any supplier excluded.
+    Excluded,
+    /// Never (exit 0 whatever the results).
+    Never,
+}
+
+/// Output formats of `score`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ScoreFormat {
+    /// Terminal table (default).
+    Table,
+    /// CSV, one row per supplier (manifest in <out>.manifest.json).
+    Csv,
+    /// One JSON document with manifest, summary and vendors.
+    Json,
+    /// JSON Lines: manifest, then one vendor per line.
+    Jsonl,
+    /// Parquet, one row per supplier (manifest in the file metadata).
+    Parquet,
+    /// Portfolio workbook: Summary, Vendors, Findings, Remediation.
+    Xlsx,
+    /// Self-contained HTML portfolio dashboard.
+    Html,
+}
+
+/// `scrm score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when a supplier reaches this status.
+    #[arg(long, value_enum, default_value_t = FailOn::AtRisk)]
+    pub fail_on: FailOn,
+    /// Append this run to a history store (Parquet, atomic); unchanged suppliers are not re-scored.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Language of labels in HTML output.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+}
+
+/// `scrm validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+}
+
+/// Human or JSON output.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TextFormat {
+    /// Readable text.
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// `scrm explain`.
+#[derive(Debug, Args)]
+pub struct VendorArgs {
+    /// The supplier's vendor_id.
+    pub vendor: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+    /// Language of question texts.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+}
+
+/// `scrm plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub vendor: VendorArgs,
+    /// Free what-if: change an answer and show the new scores and status (repeatable), e.g. GV-6.1=3.
+    #[arg(long = "set", value_name = "QUESTION=ANSWER")]
+    pub set: Vec<String>,
+}
+
+/// `scrm report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// HTML (the only report format; accepted for clarity).
+    #[arg(long, default_value_t = true)]
+    pub html: bool,
+    /// Write the report here (default: stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// One supplier's scorecard instead of the portfolio page.
+    #[arg(long, value_name = "VENDOR_ID")]
+    pub vendor: Option<String>,
+    /// Language of every label: en or zh-TW.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+}
+
+/// Template formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TemplateFormat {
+    /// Excel workbook with dropdowns and protection.
+    Xlsx,
+    /// Long CSV with the questions listed.
+    Csv,
+    /// JSON supplier document skeleton.
+    Json,
+}
+
+/// `scrm template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Template format.
+    #[arg(long, short, value_enum, default_value_t = TemplateFormat::Xlsx)]
+    pub format: TemplateFormat,
+    /// Language: en or zh-TW.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Write here (required for xlsx; default stdout for csv/json).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Only the questions for this supplier role.
+    #[arg(long, value_name = "ROLE", value_parser = ["provider", "integrator", "deployer", "none"])]
+    pub role: Option<String>,
+    /// Buyer catalog overlay TOML.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+}
+
+/// `scrm catalog`.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    #[command(subcommand)]
+    pub command: CatalogCommand,
+    /// Buyer catalog overlay TOML.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub catalog: Option<PathBuf>,
+}
+
+/// Catalog subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// One line per question.
+    List {
+        /// Only one lens.
+        #[arg(long, value_parser = ["airm", "aims", "cscrm"])]
+        framework: Option<String>,
+        /// Language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// One question in full (any id spelling).
+    Show {
+        /// Question id, e.g. GV-6.1, "GOVERN 6.1", A.10.3.
+        id: String,
+        /// Language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+    /// The whole catalog as CSV, JSON or Markdown.
+    Export {
+        /// Format.
+        #[arg(long, short, value_parser = ["csv", "json", "markdown"], default_value = "markdown")]
+        format: String,
+        /// Language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Only one lens.
+        #[arg(long, value_parser = ["airm", "aims", "cscrm"])]
+        framework: Option<String>,
+    },
+    /// The AI RMF ↔ ISO/IEC 42001 crosswalk with its provenance.
+    Crosswalk {
+        /// Format.
+        #[arg(long, short, value_parser = ["text", "csv"], default_value = "text")]
+        format: String,
+    },
+}
+
+/// `scrm policy`.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+/// Policy subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write the default policy, fully commented.
+    Init {
+        /// Write here (default: stdout). Refuses to overwrite.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Report every problem in a policy file, with line and column.
+    Check {
+        /// The policy file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+    /// What changed between two policies.
+    Diff {
+        /// The old policy (or `builtin`).
+        a: String,
+        /// The new policy (or `builtin`).
+        b: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+}
+
+/// `scrm diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Older run (id, unique prefix, `previous`); default: the second newest.
+    pub run_a: Option<String>,
+    /// Newer run; default: the newest.
+    pub run_b: Option<String>,
+    /// The history store.
+    #[arg(long, value_name = "DIR")]
+    pub history: PathBuf,
+    /// Report score moves of at least this much (0-5 scale).
+    #[arg(long, default_value_t = 0.25)]
+    pub threshold: f64,
+    /// Exit 1 when a supplier newly reached this status.
+    #[arg(long, value_enum, default_value_t = FailOn::AtRisk)]
+    pub fail_on: FailOn,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+}
+
+/// `scrm gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of suppliers.
+    #[arg(long, default_value_t = 1000, conflicts_with = "demo")]
+    pub vendors: u64,
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write the bundled demo portfolio (about 50 hand-shaped suppliers) instead.
+    #[arg(long)]
+    pub demo: bool,
+    /// Regenerate even if the folder already holds the same portfolio.
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,145 @@
+//! `scrm catalog`: list, show, export and the crosswalk.
+
+use crate::cli::{CatalogArgs, CatalogCommand, TextFormat};
+use crate::context;
+use crate::output;
+use anyhow::{Result, bail};
+use scrm_catalog::{export, lenses_of};
+use scrm_model::{Lens, QuestionLookup, Resolution};
+
+fn lens(s: Option<&str>) -> Option<Lens> {
+    match s {
+        Some("airm") => Some(Lens::Airm),
+        Some("aims") => Some(Lens::Aims),
+        Some("cscrm") => Some(Lens::Cscrm),
+        _ => None,
+    }
+}
+
+/// Runs `scrm catalog`.
+pub fn run(a: &CatalogArgs) -> Result<u8> {
+    let c = context::catalog(a.catalog.as_deref())?;
+    match &a.command {
+        CatalogCommand::List { framework, lang } => {
+            let lang = context::lang(lang)?;
+            let filter = lens(framework.as_deref());
+            let mut s = format!(
+                "# catalog {} {} ({})\n",
+                c.id(),
+                c.version(),
+                &c.hash()[..12]
+            );
+            for q in c
+                .questions()
+                .iter()
+                .filter(|q| filter.is_none_or(|l| lenses_of(q).contains(&l)))
+            {
+                let lenses: Vec<&str> = lenses_of(q).iter().map(|l| l.as_str()).collect();
+                s.push_str(&format!(
+                    "{:<14} {:<15} {:<12} {}\n",
+                    q.id,
+                    q.answer.kind.as_str(),
+                    lenses.join(","),
+                    q.topic.get(lang)
+                ));
+            }
+            output::print(&s)?;
+        }
+        CatalogCommand::Show { id, lang, format } => {
+            let lang = context::lang(lang)?;
+            let qid = match c.resolve(id) {
+                Resolution::Known(q, _) => q,
+                Resolution::Unknown { suggestion } => {
+                    let hint = suggestion
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    bail!("'{id}' is not a question in the catalog{hint}");
+                }
+            };
+            let Some(q) = c.question(qid.as_str()) else {
+                bail!("question {qid} is switched off by the catalog overlay");
+            };
+            match format {
+                TextFormat::Json => output::print(&(serde_json::to_string_pretty(q)? + "\n"))?,
+                TextFormat::Human => {
+                    let r = &q.refs;
+                    let mut s = format!(
+                        "{}  {}\n\n{}\n\nEvidence: {}\n\n",
+                        q.id,
+                        q.topic.get(lang),
+                        q.text.get(lang),
+                        q.guidance.get(lang)
+                    );
+                    s.push_str(&format!(
+                        "answer:      {}{}\n",
+                        q.answer.kind.as_str(),
+                        if q.answer.na_allowed {
+                            " (na allowed)"
+                        } else {
+                            ""
+                        }
+                    ));
+                    s.push_str(&format!("weight:      {}\n", q.weight));
+                    let roles: Vec<&str> = q.roles.iter().map(|r| r.as_str()).collect();
+                    s.push_str(&format!(
+                        "roles:       {}\n",
+                        if roles.is_empty() {
+                            "every supplier".to_string()
+                        } else {
+                            roles.join(", ")
+                        }
+                    ));
+                    s.push_str(&format!("governance:  {:?}\n", q.governance).to_lowercase());
+                    for (k, v) in [
+                        ("AI RMF", &r.airm),
+                        ("ISO 42001", &r.aims),
+                        ("CSF 2.0", &r.csf),
+                        ("SP 800-161", &r.sp800_161),
+                        ("AI 600-1", &r.ai600_1),
+                        ("EU AI Act", &r.eu_ai_act),
+                    ] {
+                        if !v.is_empty() {
+                            s.push_str(&format!("{:<12} {}\n", format!("{k}:"), v.join(", ")));
+                        }
+                    }
+                    let xw: Vec<String> = r
+                        .airm
+                        .iter()
+                        .flat_map(|a| c.crosswalk().iso_for(a))
+                        .map(str::to_string)
+                        .collect();
+                    if !xw.is_empty() {
+                        s.push_str(&format!(
+                            "crosswalk:   also counts toward ISO/IEC 42001 {}\n",
+                            xw.join(", ")
+                        ));
+                    }
+                    output::print(&s)?;
+                }
+            }
+        }
+        CatalogCommand::Export {
+            format,
+            lang,
+            framework,
+        } => {
+            let lang = context::lang(lang)?;
+            let f = lens(framework.as_deref());
+            let text = match format.as_str() {
+                "csv" => export::to_csv(&c, lang, f),
+                "json" => export::to_json(&c, lang, f),
+                _ => export::to_markdown(&c, lang, f),
+            };
+            output::print(&text)?;
+        }
+        CatalogCommand::Crosswalk { format } => {
+            let text = if format == "csv" {
+                export::crosswalk_csv(&c)
+            } else {
+                export::crosswalk_text(&c)
+            };
+            output::print(&text)?;
+        }
+    }
+    Ok(0)
+}

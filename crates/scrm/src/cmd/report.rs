@@ -1,0 +1,66 @@
+//! `scrm report`: the HTML portfolio page, or one supplier's scorecard.
+
+use crate::cli::ReportArgs;
+use crate::context;
+use crate::output;
+use anyhow::{Result, anyhow, bail};
+use scrm_model::VendorId;
+use scrm_score::Engine;
+
+/// Runs `scrm report`.
+pub fn run(a: &ReportArgs) -> Result<u8> {
+    if !a.html {
+        bail!("only HTML reports exist; drop --html=false");
+    }
+    let lang = context::lang(&a.lang)?;
+    let l = context::load(
+        &a.input,
+        a.out.as_ref().map(|o| o.with_extension("rejects.csv")),
+    )?;
+    let results = super::score::score_vendors(&l, None)?;
+    let manifest = context::manifest(&l, results.len(), &a.input)?;
+    let th = context::tier_thresholds(&l.policy);
+    let html = match &a.vendor {
+        None => scrm_report::render_portfolio_html(
+            &scrm_report::PortfolioReport {
+                results: &results,
+                manifest: &manifest,
+                questions: l.catalog.questions(),
+                vendors: &l.ingested.vendors,
+                thresholds: &th,
+            },
+            lang,
+        ),
+        Some(id) => {
+            let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
+            let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
+                bail!("no vendor `{id}` in the inputs");
+            };
+            let ex: Vec<_> = l
+                .ingested
+                .exclusions
+                .iter()
+                .filter(|e| e.vendor_id == vid)
+                .collect();
+            let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
+            let result = engine.score(v, &ex);
+            let plan = engine.plan(v, &ex);
+            let explanation = engine.explain(v, &ex);
+            scrm_report::render_scorecard_html(
+                &scrm_report::ScorecardReport {
+                    result: &result,
+                    manifest: &manifest,
+                    questions: l.catalog.questions(),
+                    vendor: Some(v),
+                    thresholds: &th,
+                    plan: Some(&plan),
+                    explanation: Some(&explanation),
+                    max_evidence_age_days: l.policy.evidence.max_age_days,
+                },
+                lang,
+            )
+        }
+    };
+    output::write(a.out.as_deref(), html.as_bytes())?;
+    Ok(0)
+}

@@ -1,0 +1,176 @@
+//! `scrm score`: read, score in parallel, render, optionally record history.
+
+use crate::cli::{ScoreArgs, ScoreFormat};
+use crate::context::{self, Loaded};
+use crate::output;
+use anyhow::{Result, anyhow};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use scrm_model::{Plan, Status, Vendor, VendorResult};
+use scrm_report::{OutputFormat, RenderOptions};
+use scrm_score::{Engine, index_exclusions};
+
+/// Scores every vendor; with a history store, unchanged vendors reuse their stored result.
+pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Vec<VendorResult>> {
+    let engine = Engine::new(&l.catalog, &l.policy, l.as_of).with_input_hashes(history.is_some());
+    let vendors = &l.ingested.vendors;
+    let ex = index_exclusions(&l.ingested.exclusions);
+    let cache = match history {
+        Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
+        None => None,
+    };
+    let pb = if output::stderr_progress() && vendors.len() >= 5_000 {
+        let pb = ProgressBar::new(vendors.len() as u64);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} scoring {pos}/{len} vendors {bar:30} {per_sec} eta {eta}",
+            )
+            .map_err(|e| anyhow!("{e}"))?,
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<VendorResult> = vendors
+        .par_chunks(1024)
+        .flat_map_iter(|chunk| {
+            let out: Vec<VendorResult> = chunk
+                .iter()
+                .map(|v: &Vendor| {
+                    let e = ex.get(v.id()).map_or(&[][..], |x| x.as_slice());
+                    if let Some(c) = &cache {
+                        let h = engine.input_hash(v, e);
+                        if let Some(r) = c.reusable(v.id(), &h, l.as_of) {
+                            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return r;
+                        }
+                    }
+                    engine.score(v, e)
+                })
+                .collect();
+            pb.inc(chunk.len() as u64);
+            out
+        })
+        .collect();
+    pb.finish_and_clear();
+    results.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+    if cache.is_some() {
+        tracing::info!(
+            reused = reused.into_inner(),
+            scored = results.len(),
+            "incremental scoring: reused unchanged vendors from the newest run"
+        );
+    }
+    Ok(results)
+}
+
+/// Plans for every at-risk vendor (the XLSX Remediation sheet).
+pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
+    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
+    let ex = index_exclusions(&l.ingested.exclusions);
+    let flagged: Vec<&Vendor> = l
+        .ingested
+        .vendors
+        .iter()
+        .zip(results)
+        .filter(|(_, r)| r.status == Status::AtRisk)
+        .map(|(v, _)| v)
+        .collect();
+    flagged
+        .par_iter()
+        .map(|v| engine.plan(v, ex.get(v.id()).map_or(&[][..], |x| x.as_slice())))
+        .collect()
+}
+
+/// Runs `scrm score`.
+pub fn run(a: &ScoreArgs) -> Result<u8> {
+    let rejects_default = a.out.as_ref().map(|o| o.with_extension("rejects.csv"));
+    let l = context::load(&a.input, rejects_default)?;
+    let results = score_vendors(&l, a.history.as_deref())?;
+    let manifest = context::manifest(&l, results.len(), &a.input)?;
+    let bytes = match a.format {
+        ScoreFormat::Parquet => {
+            let mut buf = Vec::new();
+            scrm_history::write_results_parquet(&results, &manifest, &mut buf)
+                .map_err(|e| anyhow!("{e}"))?;
+            if a.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(anyhow!(
+                    "Parquet is binary: give --out FILE (or redirect stdout)"
+                ));
+            }
+            buf
+        }
+        ScoreFormat::Html => {
+            let lang = context::lang(&a.lang)?;
+            let th = context::tier_thresholds(&l.policy);
+            scrm_report::render_portfolio_html(
+                &scrm_report::PortfolioReport {
+                    results: &results,
+                    manifest: &manifest,
+                    questions: l.catalog.questions(),
+                    vendors: &l.ingested.vendors,
+                    thresholds: &th,
+                },
+                lang,
+            )
+            .into_bytes()
+        }
+        f => {
+            let format = match f {
+                ScoreFormat::Table => OutputFormat::Table,
+                ScoreFormat::Csv => OutputFormat::Csv,
+                ScoreFormat::Json => OutputFormat::Json,
+                ScoreFormat::Jsonl => OutputFormat::Jsonl,
+                _ => OutputFormat::Xlsx,
+            };
+            if format == OutputFormat::Xlsx
+                && a.out.is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            {
+                return Err(anyhow!(
+                    "XLSX is binary: give --out FILE (or redirect stdout)"
+                ));
+            }
+            let plans = if format == OutputFormat::Xlsx {
+                plans_for(&l, &results)
+            } else {
+                Vec::new()
+            };
+            let opts = RenderOptions {
+                color: format == OutputFormat::Table && a.out.is_none() && output::stdout_color(),
+            };
+            scrm_report::render_results(format, &results, &manifest, &plans, &opts)
+                .map_err(|e| anyhow!("{e}"))?
+        }
+    };
+    output::write(a.out.as_deref(), &bytes)?;
+    if a.format == ScoreFormat::Csv
+        && let Some(out) = &a.out
+    {
+        let side = scrm_report::manifest_sidecar_path(out);
+        let side_bytes =
+            scrm_report::manifest_sidecar_json(&manifest).map_err(|e| anyhow!("{e}"))?;
+        output::write(Some(&side), &side_bytes)?;
+    }
+    if let Some(dir) = &a.history {
+        let rec = scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
+            .map_err(|e| anyhow!("{e}"))?;
+        if rec.created {
+            output::note(&format!(
+                "history: recorded run {} in {}",
+                rec.run_id,
+                dir.display()
+            ));
+        } else {
+            output::note(&format!(
+                "history: inputs unchanged since run {}; nothing recorded",
+                rec.run_id
+            ));
+        }
+    }
+    Ok(u8::from(super::flagged(
+        results.iter().map(|r| r.status),
+        a.fail_on,
+    )))
+}

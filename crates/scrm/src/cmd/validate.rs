@@ -1,0 +1,42 @@
+//! `scrm validate`: every input problem, located, without scoring.
+
+use crate::cli::{TextFormat, ValidateArgs};
+use crate::context;
+use crate::output;
+use anyhow::{Result, anyhow, bail};
+
+/// Runs `scrm validate`: 0 clean, 1 problems found.
+pub fn run(a: &ValidateArgs) -> Result<u8> {
+    if a.input.inputs.is_empty() && a.input.vendors.is_none() && a.input.exclusions.is_none() {
+        bail!("no inputs: give questionnaire files or folders");
+    }
+    let catalog = context::catalog(a.input.catalog.as_deref())?;
+    if let Some(p) = &a.input.policy {
+        context::policy(Some(p), &catalog)?;
+    }
+    let opts = context::ingest_options(&a.input)?;
+    let ing = scrm_ingest::ingest(
+        &a.input.inputs,
+        a.input.vendors.as_deref(),
+        a.input.exclusions.as_deref(),
+        &catalog,
+        &opts,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    match a.format {
+        TextFormat::Human => output::print(&scrm_ingest::render_human(&ing))?,
+        TextFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&scrm_ingest::render_json(&ing))?;
+            s.push('\n');
+            output::print(&s)?;
+        }
+    }
+    if let Some(path) = &a.input.rejects
+        && !ing.rejects.is_empty()
+    {
+        let mut buf = Vec::new();
+        scrm_ingest::write_rejects_csv(&ing.rejects, &mut buf)?;
+        output::write(Some(path), &buf)?;
+    }
+    Ok(u8::from(ing.error_count() + ing.warning_count() > 0))
+}

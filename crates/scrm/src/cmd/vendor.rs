@@ -1,0 +1,182 @@
+//! `scrm explain` and `scrm plan`: one supplier at a time.
+
+use crate::cli::{PlanArgs, TextFormat, VendorArgs};
+use crate::context::{self, Loaded};
+use crate::output;
+use anyhow::{Result, anyhow, bail};
+use scrm_catalog::Catalog;
+use scrm_model::{
+    AnswerValue, Exclusion, QuestionId, QuestionLookup, Resolution, Vendor, VendorId,
+};
+use scrm_score::Engine;
+
+fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l Exclusion>)> {
+    let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
+    let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
+        let ids: Vec<&str> = l.ingested.vendors.iter().map(|v| v.id().as_str()).collect();
+        let close = ids
+            .iter()
+            .map(|c| (strsim_like(id, c), *c))
+            .filter(|(s, _)| *s <= 2)
+            .min();
+        let hint = close
+            .map(|(_, c)| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        bail!(
+            "no vendor `{id}` in the inputs ({} vendors read){hint}",
+            ids.len()
+        );
+    };
+    let ex = l
+        .ingested
+        .exclusions
+        .iter()
+        .filter(|e| e.vendor_id == vid)
+        .collect();
+    Ok((v, ex))
+}
+
+/// Edit distance, for the did-you-mean on vendor ids.
+fn strsim_like(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Runs `scrm explain`.
+pub fn explain(a: &VendorArgs) -> Result<u8> {
+    let l = context::load(&a.input, None)?;
+    let lang = context::lang(&a.lang)?;
+    let (v, ex) = find(&l, &a.vendor)?;
+    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
+    let x = engine.explain(v, &ex);
+    match a.format {
+        TextFormat::Human => output::print(&scrm_report::render_explanation_text(
+            &x,
+            l.catalog.questions(),
+            lang,
+        ))?,
+        TextFormat::Json => output::print(&(serde_json::to_string_pretty(&x)? + "\n"))?,
+    }
+    Ok(0)
+}
+
+fn parse_set(catalog: &Catalog, s: &str) -> Result<(QuestionId, AnswerValue)> {
+    let (q, v) = s
+        .split_once('=')
+        .ok_or_else(|| anyhow!("--set '{s}': expected QUESTION=ANSWER, e.g. GV-6.1=3"))?;
+    let (id, spec) = match catalog.resolve(q) {
+        Resolution::Known(id, spec) => (id, spec),
+        Resolution::Unknown { suggestion } => {
+            let hint = suggestion
+                .map(|x| format!("; did you mean `{x}`?"))
+                .unwrap_or_default();
+            bail!("--set '{s}': '{q}' is not a question in the catalog{hint}");
+        }
+    };
+    let value = AnswerValue::parse(v).map_err(|e| anyhow!("--set '{s}': {e}"))?;
+    if !spec.kind.accepts(value, spec.na_allowed) {
+        bail!(
+            "--set '{s}': {id} takes {:?}",
+            spec.kind.valid_values(spec.na_allowed)
+        );
+    }
+    Ok((id, value))
+}
+
+/// Runs `scrm plan` (or the free what-if with `--set`).
+pub fn plan(a: &PlanArgs) -> Result<u8> {
+    let va = &a.vendor;
+    let l = context::load(&va.input, None)?;
+    let lang = context::lang(&va.lang)?;
+    let (v, ex) = find(&l, &va.vendor)?;
+    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
+    if a.set.is_empty() {
+        let p = engine.plan(v, &ex);
+        match va.format {
+            TextFormat::Human => output::print(&scrm_report::render_plan_text(
+                &p,
+                l.catalog.questions(),
+                lang,
+            ))?,
+            TextFormat::Json => output::print(&(serde_json::to_string_pretty(&p)? + "\n"))?,
+        }
+        return Ok(0);
+    }
+    let changes = a
+        .set
+        .iter()
+        .map(|s| parse_set(&l.catalog, s))
+        .collect::<Result<Vec<_>>>()?;
+    let before = engine.score(v, &ex);
+    let after = engine.what_if(v, &changes, &ex);
+    match va.format {
+        TextFormat::Json => {
+            let j = serde_json::json!({ "changes": changes.iter().map(|(q, a)| serde_json::json!({"question": q, "answer": a.canonical()})).collect::<Vec<_>>(), "before": before, "after": after });
+            output::print(&(serde_json::to_string_pretty(&j)? + "\n"))?;
+        }
+        TextFormat::Human => {
+            let mut s = format!(
+                "what-if for {} (changed answers count as backed by current evidence)\n",
+                v.id()
+            );
+            for (q, val) in &changes {
+                let from = v
+                    .answers
+                    .get(q)
+                    .map_or(AnswerValue::Unanswered, |x| x.value);
+                s.push_str(&format!("  {q}: {from} -> {val}\n"));
+            }
+            let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
+            s.push_str(&format!("\n{:<10} {:>10} {:>10}\n", "", "before", "after"));
+            s.push_str(&format!(
+                "{:<10} {:>10} {:>10}\n",
+                "status",
+                before.status.as_str(),
+                after.status.as_str()
+            ));
+            s.push_str(&format!(
+                "{:<10} {:>10} {:>10}\n",
+                "combined",
+                f(before.combined_score),
+                f(after.combined_score)
+            ));
+            for (b, aft) in before.lenses.iter().zip(&after.lenses) {
+                s.push_str(&format!(
+                    "{:<10} {:>10} {:>10}\n",
+                    b.lens.as_str(),
+                    f(b.score),
+                    f(aft.score)
+                ));
+            }
+            s.push_str(&format!(
+                "{:<10} {:>10} {:>10}\n",
+                "coverage",
+                format!("{:.1}%", before.coverage * 100.0),
+                format!("{:.1}%", after.coverage * 100.0)
+            ));
+            s.push_str("\nfindings after:\n");
+            for fi in &after.findings {
+                s.push_str(&format!(
+                    "  {} [{}] {}\n",
+                    fi.severity,
+                    fi.code,
+                    scrm_report::terminal_safe(&fi.message)
+                ));
+            }
+            output::print(&s)?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,227 @@
+//! Resolving what a run needs from the flags: catalog, policy, ingest options, the clock, the
+//! inputs (read and validated), and the run manifest.
+
+use crate::cli::{Delimiter, InputArgs};
+use crate::output;
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::NaiveDate;
+use scrm_catalog::Catalog;
+use scrm_ingest::{IngestOptions, Ingested, Limits};
+use scrm_model::{InputFile, Lang, RunCounts, RunManifest};
+use scrm_policy::Policy;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The clock: `SCRM_NOW` (RFC 3339) pins it for tests and reproducible runs.
+pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(s) = std::env::var("SCRM_NOW") {
+        return chrono::DateTime::parse_from_rfc3339(&s)
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .map_err(|e| anyhow!("SCRM_NOW='{s}' is not an RFC 3339 time: {e}"));
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(secs as i64, 0)
+        .ok_or_else(|| anyhow!("system clock out of range"))
+}
+
+/// Parses a `--lang` value.
+pub fn lang(s: &str) -> Result<Lang> {
+    s.parse::<Lang>().map_err(|e| anyhow!(e))
+}
+
+/// The catalog: built-in, with the buyer's overlay if given.
+pub fn catalog(overlay: Option<&Path>) -> Result<Catalog> {
+    let base = Catalog::builtin();
+    match overlay {
+        None => Ok(base.clone()),
+        Some(p) => {
+            let src = std::fs::read_to_string(p)
+                .with_context(|| format!("reading catalog {}", p.display()))?;
+            base.with_overlay(&p.display().to_string(), &src)
+                .map_err(|e| anyhow!("{e}"))
+        }
+    }
+}
+
+/// The policy: built-in, or the given file validated against the catalog.
+pub fn policy(file: Option<&Path>, catalog: &Catalog) -> Result<Policy> {
+    match file {
+        None => Policy::builtin(Some(catalog)).map_err(|e| anyhow!("{e}")),
+        Some(p) => {
+            let src = std::fs::read_to_string(p)
+                .with_context(|| format!("reading policy {}", p.display()))?;
+            Policy::from_toml(&p.display().to_string(), &src, Some(catalog))
+                .map_err(|e| anyhow!("{e}"))
+        }
+    }
+}
+
+/// Ingestion options from the flags.
+pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
+    let encoding = match &a.encoding {
+        None => None,
+        Some(l) => Some(
+            encoding_rs::Encoding::for_label(l.trim().as_bytes())
+                .ok_or_else(|| anyhow!("'{l}' is not an encoding label (try utf-8, big5, utf-16le, utf-16be, windows-1252)"))?,
+        ),
+    };
+    Ok(IngestOptions {
+        encoding,
+        delimiter: a.delimiter.map(|d| match d {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }),
+        strict: a.strict,
+        limits: Limits {
+            max_field_bytes: a.max_field_bytes,
+            max_rows: a.max_rows,
+            max_xlsx_bytes: a.max_xlsx_bytes,
+            max_xlsx_ratio: a.max_xlsx_ratio,
+            max_json_depth: a.max_json_depth,
+        },
+        ..IngestOptions::default()
+    })
+}
+
+/// The date to score as of.
+pub fn as_of(a: &InputArgs, now: chrono::DateTime<chrono::Utc>) -> Result<NaiveDate> {
+    match &a.as_of {
+        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow!("--as-of '{s}' is not a date (YYYY-MM-DD)")),
+        None => Ok(now.date_naive()),
+    }
+}
+
+/// Everything a scoring command loads.
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub policy: Policy,
+    pub ingested: Ingested,
+    pub as_of: NaiveDate,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
+/// and writes rejects. `rejects_default` is where rejects go when `--rejects` is not given.
+pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
+    if a.inputs.is_empty() && a.vendors.is_none() {
+        bail!("no inputs: give questionnaire files or folders (see `scrm score --help`)");
+    }
+    let now = now()?;
+    let as_of = as_of(a, now)?;
+    let catalog = catalog(a.catalog.as_deref())?;
+    let policy = policy(a.policy.as_deref(), &catalog)?;
+    let opts = ingest_options(a)?;
+    let ingested = scrm_ingest::ingest(
+        &a.inputs,
+        a.vendors.as_deref(),
+        a.exclusions.as_deref(),
+        &catalog,
+        &opts,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let (errors, warnings) = (ingested.error_count(), ingested.warning_count());
+    if a.strict && errors + warnings > 0 {
+        output::note(&scrm_ingest::render_human(&ingested));
+        bail!("--strict: {errors} error(s) and {warnings} warning(s) in the inputs");
+    }
+    if errors + warnings > 0 {
+        let c = ingested.counts();
+        output::note(&format!(
+            "warning: inputs have {errors} error(s) and {warnings} warning(s); {} of {} rows rejected (run `scrm validate` for details)",
+            c.rejected, c.rows_read
+        ));
+    }
+    if !ingested.rejects.is_empty() {
+        let path = a
+            .rejects
+            .clone()
+            .or(rejects_default)
+            .unwrap_or_else(|| PathBuf::from("scrm-rejects.csv"));
+        let mut buf = Vec::new();
+        scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
+        output::write(Some(&path), &buf)?;
+        output::note(&format!(
+            "note: {} rejected row(s) written to {}",
+            ingested.rejects.len(),
+            path.display()
+        ));
+    }
+    Ok(Loaded {
+        catalog,
+        policy,
+        ingested,
+        as_of,
+        now,
+    })
+}
+
+/// SHA-256 of a file, lower-case hex.
+pub fn file_sha256(p: &Path) -> Result<String> {
+    let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+    Ok(hex(&Sha256::digest(&bytes)))
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The run manifest of a scoring run.
+pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunManifest> {
+    let mut inputs: Vec<InputFile> = l.ingested.files.clone();
+    if let Some(p) = &a.policy {
+        inputs.push(InputFile {
+            path: p.display().to_string(),
+            kind: "policy".into(),
+            sha256: file_sha256(p)?,
+            rows_read: 0,
+            accepted: 0,
+            rejected: 0,
+        });
+    }
+    if let Some(p) = &a.catalog {
+        inputs.push(InputFile {
+            path: p.display().to_string(),
+            kind: "catalog-overlay".into(),
+            sha256: file_sha256(p)?,
+            rows_read: 0,
+            accepted: 0,
+            rejected: 0,
+        });
+    }
+    let c = l.ingested.counts();
+    Ok(RunManifest {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        catalog_version: l.catalog.version().to_string(),
+        catalog_hash: l.catalog.hash().to_string(),
+        policy_name: l.policy.name.clone(),
+        policy_hash: l.policy.hash.clone(),
+        as_of: l.as_of,
+        inputs,
+        counts: RunCounts {
+            vendors: vendors_scored as u64,
+            ..c
+        },
+        generated_at: l.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+/// The per-tier thresholds as the HTML report draws them.
+pub fn tier_thresholds(p: &Policy) -> Vec<scrm_report::TierThresholds> {
+    scrm_model::Tier::ALL
+        .iter()
+        .map(|t| {
+            let th = p.thresholds(*t);
+            scrm_report::TierThresholds {
+                tier: *t,
+                combined: th.combined.unwrap_or(0.0),
+                airm: th.airm.unwrap_or(0.0),
+                aims: th.aims.unwrap_or(0.0),
+                coverage: th.coverage.unwrap_or(0.0),
+            }
+        })
+        .collect()
+}

@@ -1,1 +1,60 @@
-//! placeholder
+//! Columnar storage for scrm: the flat Parquet result table, the crash-safe run history, the
+//! incremental-scoring cache and the run-to-run diff.
+//!
+//! # The flat table
+//! [`write_results_parquet`] writes one row per vendor with the columns listed by
+//! [`flat_columns`]. Scores are rounded to 4 decimals (half away from zero, [`round4`]); a score
+//! that does not apply is null. The run manifest rides along as JSON in the file's key-value
+//! metadata (`scrm.manifest`). The workspace builds polars with the `parquet` feature only, so
+//! `valid_until` is `YYYY-MM-DD` text rather than a Parquet DATE.
+//!
+//! # The history store
+//! `scrm score --history DIR` (and `scrm batch`) call [`record_run`], which keeps a
+//! hive-partitioned dataset:
+//!
+//! ```text
+//! DIR/run=<run_id>/results.parquet   flat table + result_json (the whole VendorResult)
+//! DIR/run=<run_id>/answers.parquet   vendor_id, question_id, answer
+//! DIR/run=<run_id>/manifest.json     the RunManifest
+//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, counts
+//! ```
+//!
+//! `run_id` is `<UTC yyyymmddThhmmssZ from generated_at>-<first 8 hex of the content hash>`,
+//! so ids sort by time. The content hash covers the manifest without `generated_at` plus every
+//! result; recording the same content as the newest run again is a no-op that returns the
+//! existing id. A run is written under `DIR/.staging-<run_id>-<pid>/`, every file is fsynced,
+//! the directory is renamed into place and `DIR` is fsynced: a crash at any moment leaves the
+//! earlier runs intact and no partial run visible. Readers ignore `.staging-*`; the next
+//! successful run removes staging directories left by dead writers. External tools should
+//! glob `DIR/run=*/results.parquet` (DuckDB: `read_parquet('DIR/run=*/results.parquet',
+//! hive_partitioning = true)`).
+//!
+//! # Incremental runs and diff
+//! [`load_cache`] opens the newest run; [`Cache::reusable`] hands back a stored result when the
+//! vendor's input hash is unchanged and the result is still valid on the new `as_of`.
+//! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
+
+mod cache;
+mod diff;
+mod error;
+#[doc(hidden)]
+pub mod fixtures;
+mod round;
+mod store;
+mod table;
+
+pub use cache::{Cache, load_cache};
+pub use diff::{
+    AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
+    render_diff_text,
+};
+pub use error::HistoryError;
+pub use round::{round4, round4_opt};
+pub use store::{
+    Recorded, RunInfo, StatusCounts, content_hash, list_runs, read_run_results, record_run,
+    resolve_run, run_id_for,
+};
+pub use table::{
+    FORMAT_KEY, FORMAT_VERSION, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN, flat_columns,
+    read_parquet_manifest, write_results_parquet,
+};

@@ -1,0 +1,571 @@
+//! `scrm diff`: what changed between two runs, and the answers behind each change.
+
+use crate::HistoryError;
+use crate::round::round4_opt;
+use crate::store::{RunInfo, answers_path, list_runs, resolve_in, results_path};
+use crate::table::{f64_col, parse_status, read_columns, str_col};
+use polars::prelude::*;
+use scrm_model::Status;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A status before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatusChange {
+    /// Status in the earlier run.
+    pub before: Status,
+    /// Status in the later run.
+    pub after: Status,
+}
+
+/// A score that moved by at least the threshold (or started or stopped applying).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreMove {
+    /// `combined`, `airm`, `aims` or `cscrm`.
+    pub measure: &'static str,
+    /// Score in the earlier run (4 decimals), `None` when it did not apply.
+    pub before: Option<f64>,
+    /// Score in the later run (4 decimals), `None` when it does not apply.
+    pub after: Option<f64>,
+    /// `after - before` (4 decimals), `None` when either side is missing.
+    pub delta: Option<f64>,
+}
+
+/// One answer that differs between the runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerChange {
+    /// Question id.
+    pub question: String,
+    /// Canonical answer in the earlier run (`None`: blank or not given).
+    pub before: Option<String>,
+    /// Canonical answer in the later run (`None`: blank or not given).
+    pub after: Option<String>,
+}
+
+/// A vendor present in both runs whose status changed or whose scores moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorChange {
+    /// Vendor id.
+    pub vendor_id: String,
+    /// Display name in the later run (untrusted supplier text).
+    pub name: Option<String>,
+    /// Status before and after (equal for pure score moves).
+    pub status: StatusChange,
+    /// Combined score before and after (4 decimals).
+    pub combined: [Option<f64>; 2],
+    /// Scores that moved by at least the threshold.
+    pub moves: Vec<ScoreMove>,
+    /// Finding codes raised in the later run only.
+    pub findings_added: Vec<String>,
+    /// Finding codes of the earlier run that are gone.
+    pub findings_removed: Vec<String>,
+    /// Whether the vendor's inputs (profile, answers, catalog or policy) changed.
+    pub inputs_changed: bool,
+    /// The answers behind the change, by question id.
+    pub answers: Vec<AnswerChange>,
+}
+
+/// A vendor present in one run only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorBrief {
+    /// Vendor id.
+    pub vendor_id: String,
+    /// Display name (untrusted supplier text).
+    pub name: Option<String>,
+    /// Status in the run it is in.
+    pub status: Status,
+    /// Combined score (4 decimals).
+    pub combined: Option<f64>,
+}
+
+/// The difference between two runs. Every list is sorted (by vendor id; score moves by largest
+/// move first), so the JSON and text forms are deterministic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunDiff {
+    /// The earlier run.
+    pub run_a: RunInfo,
+    /// The later run.
+    pub run_b: RunInfo,
+    /// Smallest score move reported.
+    pub threshold: f64,
+    /// The status the nightly gate fails on.
+    pub fail_on: Status,
+    /// Whether a vendor newly reached `fail_on` or worse (the exit-code-1 condition).
+    pub crossed: bool,
+    /// Not excluded before, excluded now.
+    pub newly_excluded: Vec<VendorChange>,
+    /// Eligible or conditional before, at risk now.
+    pub newly_at_risk: Vec<VendorChange>,
+    /// At risk or excluded before, eligible or conditional now.
+    pub recovered: Vec<VendorChange>,
+    /// Other status changes (eligible and conditional swapping, excluded to at risk).
+    pub other_status_changes: Vec<VendorChange>,
+    /// Same status, scores moved by at least the threshold.
+    pub score_moves: Vec<VendorChange>,
+    /// Vendors only in the later run.
+    pub added: Vec<VendorBrief>,
+    /// Vendors only in the earlier run.
+    pub removed: Vec<VendorBrief>,
+    /// Vendors in both runs with nothing to report.
+    pub unchanged: u64,
+}
+
+impl RunDiff {
+    /// Whether any vendor newly reached `fail_on` or a worse status: present in both runs and
+    /// better than `fail_on` before, or new in the later run at `fail_on` or worse. Drives the
+    /// exit code 1 of `scrm diff --fail-on`.
+    pub fn newly_crossed(&self, fail_on: Status) -> bool {
+        let changed = self
+            .newly_excluded
+            .iter()
+            .chain(&self.newly_at_risk)
+            .chain(&self.other_status_changes)
+            .any(|c| c.status.before < fail_on && c.status.after >= fail_on);
+        changed || self.added.iter().any(|b| b.status >= fail_on)
+    }
+
+    /// Every vendor change, in section order.
+    pub fn changes(&self) -> impl Iterator<Item = &VendorChange> {
+        self.newly_excluded
+            .iter()
+            .chain(&self.newly_at_risk)
+            .chain(&self.recovered)
+            .chain(&self.other_status_changes)
+            .chain(&self.score_moves)
+    }
+}
+
+/// One vendor's row as the diff reads it from `results.parquet`.
+#[derive(Debug, Clone)]
+struct Row {
+    name: Option<String>,
+    status: Status,
+    scores: [Option<f64>; 4],
+    findings: String,
+    input_hash: String,
+}
+
+const MEASURES: [&str; 4] = ["combined", "airm", "aims", "cscrm"];
+const SCORE_COLUMNS: [&str; 4] = ["combined_score", "airm_score", "aims_score", "cscrm_score"];
+
+fn read_rows(dir: &Path, run_id: &str) -> Result<BTreeMap<String, Row>, HistoryError> {
+    let path = results_path(dir, run_id);
+    let mut cols = vec!["vendor_id", "name", "status", "findings", "input_hash"];
+    cols.extend(SCORE_COLUMNS);
+    let df = read_columns(&path, &cols)?;
+    let ids = str_col(&df, "vendor_id", &path)?;
+    let names = str_col(&df, "name", &path)?;
+    let statuses = str_col(&df, "status", &path)?;
+    let findings = str_col(&df, "findings", &path)?;
+    let hashes = str_col(&df, "input_hash", &path)?;
+    let scores = SCORE_COLUMNS
+        .iter()
+        .map(|c| f64_col(&df, c, &path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = BTreeMap::new();
+    for i in 0..df.height() {
+        let id = ids.get(i).unwrap_or_default().to_string();
+        let raw_status = statuses.get(i).unwrap_or_default();
+        let status = parse_status(raw_status).ok_or_else(|| HistoryError::Corrupt {
+            path: path.clone(),
+            row: i + 1,
+            column: "status".into(),
+            value: raw_status.to_string(),
+            problem: format!(
+                "not a status; the possible values are {:?}",
+                Status::ALL.map(|s| s.as_str())
+            ),
+        })?;
+        let row = Row {
+            name: names.get(i).map(str::to_string),
+            status,
+            scores: [0, 1, 2, 3].map(|k| scores[k].get(i)),
+            findings: findings.get(i).unwrap_or_default().to_string(),
+            input_hash: hashes.get(i).unwrap_or_default().to_string(),
+        };
+        out.insert(id, row);
+    }
+    Ok(out)
+}
+
+/// Answers of the given vendors in one run: vendor -> question -> answer (`None` = blank).
+type AnswerMap = BTreeMap<String, BTreeMap<String, Option<String>>>;
+
+/// Reads the answers of `wanted` vendors, a slice of row groups at a time, so a run with
+/// hundreds of millions of answers never sits in memory whole.
+fn read_answers(
+    dir: &Path,
+    run_id: &str,
+    wanted: &BTreeSet<&str>,
+) -> Result<AnswerMap, HistoryError> {
+    let mut out = AnswerMap::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let path = answers_path(dir, run_id);
+    let what = path.display().to_string();
+    let open = || std::fs::File::open(&path).map_err(HistoryError::io(&path));
+    let total = ParquetReader::new(open()?)
+        .num_rows()
+        .map_err(HistoryError::parquet(&what))?;
+    const SLICE: usize = 1 << 20;
+    let mut offset = 0;
+    while offset < total {
+        let df = ParquetReader::new(open()?)
+            .with_slice(Some((offset, SLICE)))
+            .finish()
+            .map_err(HistoryError::parquet(&what))?;
+        offset += SLICE;
+        let v = str_col(&df, "vendor_id", &path)?;
+        let q = str_col(&df, "question_id", &path)?;
+        let a = str_col(&df, "answer", &path)?;
+        for ((v, q), a) in v.iter().zip(q.iter()).zip(a.iter()) {
+            let (Some(v), Some(q)) = (v, q) else { continue };
+            if wanted.contains(v) {
+                out.entry(v.to_string())
+                    .or_default()
+                    .insert(q.to_string(), a.map(str::to_string));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn codes(s: &str) -> BTreeSet<&str> {
+    s.split(';').filter(|c| !c.is_empty()).collect()
+}
+
+/// Compares two runs of the history at `dir`.
+///
+/// `a` and `b` are run ids, unique prefixes, `latest` or `previous`; both `None` compares the
+/// last two runs, and only `a` compares it with the newest. A score "moves" when it changes by
+/// `threshold` or more, or starts or stops applying. Answers are reported for changed vendors
+/// whose inputs changed.
+pub fn diff_runs(
+    dir: &Path,
+    a: Option<&str>,
+    b: Option<&str>,
+    threshold: f64,
+    fail_on: Status,
+) -> Result<RunDiff, HistoryError> {
+    let runs = list_runs(dir)?;
+    let (run_a, run_b) = match (a, b) {
+        (Some(a), Some(b)) => (resolve_in(dir, &runs, a)?, resolve_in(dir, &runs, b)?),
+        (Some(a), None) => {
+            let last = runs.last().ok_or(HistoryError::NotEnoughRuns {
+                dir: dir.to_path_buf(),
+                found: 0,
+            })?;
+            (resolve_in(dir, &runs, a)?, last.clone())
+        }
+        (None, Some(b)) => {
+            let b = resolve_in(dir, &runs, b)?;
+            let pos = runs.iter().position(|r| r.run_id == b.run_id).unwrap_or(0);
+            let a = pos.checked_sub(1).and_then(|p| runs.get(p)).ok_or(
+                HistoryError::NotEnoughRuns {
+                    dir: dir.to_path_buf(),
+                    found: runs.len(),
+                },
+            )?;
+            (a.clone(), b)
+        }
+        (None, None) => match runs.as_slice() {
+            [.., x, y] => (x.clone(), y.clone()),
+            _ => {
+                return Err(HistoryError::NotEnoughRuns {
+                    dir: dir.to_path_buf(),
+                    found: runs.len(),
+                });
+            }
+        },
+    };
+
+    let rows_a = read_rows(dir, &run_a.run_id)?;
+    let rows_b = read_rows(dir, &run_b.run_id)?;
+    // Compare on the stored (4-decimal) values; a tiny epsilon keeps 0.25 from failing 0.25.
+    let eps = 1e-9;
+
+    let mut diff = RunDiff {
+        run_a: run_a.clone(),
+        run_b: run_b.clone(),
+        threshold,
+        fail_on,
+        crossed: false,
+        newly_excluded: Vec::new(),
+        newly_at_risk: Vec::new(),
+        recovered: Vec::new(),
+        other_status_changes: Vec::new(),
+        score_moves: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+        unchanged: 0,
+    };
+
+    let brief = |id: &str, r: &Row| VendorBrief {
+        vendor_id: id.to_string(),
+        name: r.name.clone(),
+        status: r.status,
+        combined: round4_opt(r.scores[0]),
+    };
+    for (id, r) in &rows_a {
+        if !rows_b.contains_key(id) {
+            diff.removed.push(brief(id, r));
+        }
+    }
+    for (id, rb) in &rows_b {
+        let Some(ra) = rows_a.get(id) else {
+            diff.added.push(brief(id, rb));
+            continue;
+        };
+        let moves: Vec<ScoreMove> = (0..4)
+            .filter_map(|k| {
+                let (x, y) = (ra.scores[k], rb.scores[k]);
+                let delta = match (x, y) {
+                    (Some(x), Some(y)) => Some(y - x),
+                    (None, None) => return None,
+                    _ => None,
+                };
+                let moved = delta.is_none_or(|d| d.abs() + eps >= threshold);
+                moved.then(|| ScoreMove {
+                    measure: MEASURES[k],
+                    before: round4_opt(x),
+                    after: round4_opt(y),
+                    delta: round4_opt(delta),
+                })
+            })
+            .collect();
+        if ra.status == rb.status && moves.is_empty() {
+            diff.unchanged += 1;
+            continue;
+        }
+        let (fa, fb) = (codes(&ra.findings), codes(&rb.findings));
+        let change = VendorChange {
+            vendor_id: id.clone(),
+            name: rb.name.clone(),
+            status: StatusChange {
+                before: ra.status,
+                after: rb.status,
+            },
+            combined: [round4_opt(ra.scores[0]), round4_opt(rb.scores[0])],
+            moves,
+            findings_added: fb.difference(&fa).map(|s| s.to_string()).collect(),
+            findings_removed: fa.difference(&fb).map(|s| s.to_string()).collect(),
+            inputs_changed: ra.input_hash != rb.input_hash,
+            answers: Vec::new(),
+        };
+        use Status::*;
+        let section = match (ra.status, rb.status) {
+            (x, y) if x == y => &mut diff.score_moves,
+            (_, Excluded) => &mut diff.newly_excluded,
+            (Eligible | Conditional, AtRisk) => &mut diff.newly_at_risk,
+            (AtRisk | Excluded, Eligible | Conditional) => &mut diff.recovered,
+            _ => &mut diff.other_status_changes,
+        };
+        section.push(change);
+    }
+
+    // The answers behind each change, read only for vendors whose inputs changed.
+    let wanted: BTreeSet<&str> = diff
+        .changes()
+        .filter(|c| c.inputs_changed)
+        .map(|c| c.vendor_id.as_str())
+        .collect();
+    let wanted: BTreeSet<String> = wanted.into_iter().map(str::to_string).collect();
+    let wanted_ref: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    let ans_a = read_answers(dir, &run_a.run_id, &wanted_ref)?;
+    let ans_b = read_answers(dir, &run_b.run_id, &wanted_ref)?;
+    let empty = BTreeMap::new();
+    for section in [
+        &mut diff.newly_excluded,
+        &mut diff.newly_at_risk,
+        &mut diff.recovered,
+        &mut diff.other_status_changes,
+        &mut diff.score_moves,
+    ] {
+        for c in section.iter_mut().filter(|c| c.inputs_changed) {
+            let qa = ans_a.get(&c.vendor_id).unwrap_or(&empty);
+            let qb = ans_b.get(&c.vendor_id).unwrap_or(&empty);
+            let questions: BTreeSet<&String> = qa.keys().chain(qb.keys()).collect();
+            for q in questions {
+                let before = qa.get(q).cloned().flatten();
+                let after = qb.get(q).cloned().flatten();
+                if before != after {
+                    c.answers.push(AnswerChange {
+                        question: q.clone(),
+                        before,
+                        after,
+                    });
+                }
+            }
+        }
+    }
+
+    let largest = |c: &VendorChange| {
+        c.moves
+            .iter()
+            .map(|m| m.delta.map_or(f64::INFINITY, f64::abs))
+            .fold(0.0, f64::max)
+    };
+    diff.score_moves.sort_by(|x, y| {
+        largest(y)
+            .total_cmp(&largest(x))
+            .then_with(|| x.vendor_id.cmp(&y.vendor_id))
+    });
+    diff.crossed = diff.newly_crossed(fail_on);
+    Ok(diff)
+}
+
+/// Makes untrusted text safe for a terminal or log line: control characters (escape sequences,
+/// newlines, bidi overrides) are shown escaped instead of acting.
+fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn score(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"))
+}
+
+fn answer(x: &Option<String>) -> String {
+    x.as_deref().map_or_else(|| "(blank)".to_string(), clean)
+}
+
+fn vendor_line(out: &mut String, id: &str, name: &Option<String>) {
+    let _ = write!(out, "  {}", clean(id));
+    if let Some(n) = name {
+        let _ = write!(out, "  {}", clean(n));
+    }
+}
+
+fn render_change(out: &mut String, c: &VendorChange) {
+    vendor_line(out, &c.vendor_id, &c.name);
+    if c.status.before != c.status.after {
+        let _ = write!(out, "  {} -> {}", c.status.before, c.status.after);
+    } else {
+        let _ = write!(out, "  {}", c.status.after);
+    }
+    let _ = writeln!(
+        out,
+        "  (combined {} -> {})",
+        score(c.combined[0]),
+        score(c.combined[1])
+    );
+    if !c.moves.is_empty() {
+        let moves: Vec<String> = c
+            .moves
+            .iter()
+            .map(|m| {
+                let delta = m.delta.map_or(String::new(), |d| format!(" ({d:+.2})"));
+                format!(
+                    "{} {} -> {}{delta}",
+                    m.measure,
+                    score(m.before),
+                    score(m.after)
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "      moved: {}", moves.join("; "));
+    }
+    if !c.findings_added.is_empty() {
+        let _ = writeln!(out, "      new findings: {}", c.findings_added.join(", "));
+    }
+    if !c.findings_removed.is_empty() {
+        let _ = writeln!(
+            out,
+            "      cleared findings: {}",
+            c.findings_removed.join(", ")
+        );
+    }
+    if !c.inputs_changed {
+        let _ = writeln!(
+            out,
+            "      inputs unchanged (the date, catalog or policy moved the result)"
+        );
+    } else if c.answers.is_empty() {
+        let _ = writeln!(
+            out,
+            "      answers unchanged (the profile or evidence changed)"
+        );
+    } else {
+        let _ = writeln!(out, "      answers:");
+        for a in &c.answers {
+            let _ = writeln!(
+                out,
+                "        {}: {} -> {}",
+                clean(&a.question),
+                answer(&a.before),
+                answer(&a.after)
+            );
+        }
+    }
+}
+
+/// Renders a diff for people: a header, then one section per kind of change (empty sections
+/// are skipped), every vendor with its scores, findings and the answers behind the change.
+/// Supplier text is escaped so it cannot drive the terminal.
+pub fn render_diff_text(d: &RunDiff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "scrm diff {} -> {}", d.run_a.run_id, d.run_b.run_id);
+    let _ = writeln!(
+        out,
+        "  as of {} -> {}; vendors {} -> {} ({} added, {} removed, {} unchanged)",
+        d.run_a.as_of,
+        d.run_b.as_of,
+        d.run_a.vendors,
+        d.run_b.vendors,
+        d.added.len(),
+        d.removed.len(),
+        d.unchanged
+    );
+    let _ = writeln!(
+        out,
+        "  score moves reported from {:.2}; fail-on {}: {}",
+        d.threshold,
+        d.fail_on,
+        if d.crossed {
+            "newly crossed"
+        } else {
+            "not crossed"
+        }
+    );
+    let sections: [(&str, &Vec<VendorChange>); 5] = [
+        ("Newly excluded", &d.newly_excluded),
+        ("Newly at risk", &d.newly_at_risk),
+        ("Recovered", &d.recovered),
+        ("Other status changes", &d.other_status_changes),
+        ("Score moves", &d.score_moves),
+    ];
+    for (title, list) in sections {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title} ({})", list.len());
+        for c in list {
+            render_change(&mut out, c);
+        }
+    }
+    for (title, list) in [("Added vendors", &d.added), ("Removed vendors", &d.removed)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title} ({})", list.len());
+        for b in list {
+            vendor_line(&mut out, &b.vendor_id, &b.name);
+            let _ = writeln!(out, "  {}  (combined {})", b.status, score(b.combined));
+        }
+    }
+    if d.changes().next().is_none() && d.added.is_empty() && d.removed.is_empty() {
+        let _ = writeln!(out, "\nNo changes.");
+    }
+    out
+}

@@ -1,0 +1,114 @@
+//! The one error type of the crate: every variant names the file (or run) it is about.
+
+use std::path::PathBuf;
+
+/// What went wrong reading or writing Parquet results or the run history.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HistoryError {
+    /// A file or directory could not be read, written, synced or renamed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// polars failed to encode or decode a Parquet file.
+    #[error("{what}: Parquet: {source}")]
+    Parquet {
+        /// The file (or `"Parquet output"` for a caller's writer).
+        what: String,
+        /// The polars error.
+        source: polars::error::PolarsError,
+    },
+    /// A JSON file or value in the history could not be read or written.
+    #[error("{}: JSON: {source}", path.display())]
+    Json {
+        /// The file concerned.
+        path: PathBuf,
+        /// The serde error.
+        source: serde_json::Error,
+    },
+    /// A stored value is not what the history format allows (a damaged or foreign file).
+    #[error("{}: row {row}, column `{column}`: {problem} (value {value:?})", path.display())]
+    Corrupt {
+        /// The file concerned.
+        path: PathBuf,
+        /// 1-based data row (0 when the problem is not in a row).
+        row: usize,
+        /// Column or field name.
+        column: String,
+        /// The offending value.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The manifest's `generated_at` is not an RFC 3339 time, so no run id can be made.
+    #[error(
+        "the run manifest's generated_at {value:?} is not an RFC 3339 time (expected e.g. \"2026-11-02T02:00:00Z\")"
+    )]
+    BadTimestamp {
+        /// The offending value.
+        value: String,
+    },
+    /// A run named on the command line is not in the history.
+    #[error(
+        "{}: no run matches {wanted:?}; {}",
+        dir.display(),
+        available_text(available)
+    )]
+    UnknownRun {
+        /// The history directory.
+        dir: PathBuf,
+        /// What was asked for.
+        wanted: String,
+        /// The newest run ids (at most 10), newest last.
+        available: Vec<String>,
+    },
+    /// A run prefix matches more than one run.
+    #[error("{}: {wanted:?} matches several runs: {matches:?}; give more of the id", dir.display())]
+    AmbiguousRun {
+        /// The history directory.
+        dir: PathBuf,
+        /// What was asked for.
+        wanted: String,
+        /// The runs it matches.
+        matches: Vec<String>,
+    },
+    /// `diff` needs two runs and the history has fewer.
+    #[error("{}: the history holds {found} run(s); a diff needs two (record runs with `scrm score --history DIR`)", dir.display())]
+    NotEnoughRuns {
+        /// The history directory.
+        dir: PathBuf,
+        /// How many runs it holds.
+        found: usize,
+    },
+}
+
+fn available_text(available: &[String]) -> String {
+    if available.is_empty() {
+        "the history holds no runs".to_string()
+    } else {
+        format!("the newest runs are {available:?} (a unique prefix of an id is enough)")
+    }
+}
+
+impl HistoryError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Io { path, source }
+    }
+
+    pub(crate) fn parquet(
+        what: impl Into<String>,
+    ) -> impl FnOnce(polars::error::PolarsError) -> Self {
+        let what = what.into();
+        move |source| Self::Parquet { what, source }
+    }
+
+    pub(crate) fn json(path: impl Into<PathBuf>) -> impl FnOnce(serde_json::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Json { path, source }
+    }
+}

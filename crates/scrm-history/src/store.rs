@@ -1,0 +1,544 @@
+//! The history store: crash-safe, append-only runs under `DIR/run=<run_id>/`.
+//!
+//! Every run is written into a staging directory, every file and the directory are fsynced,
+//! and the directory is renamed into place (rename is atomic on POSIX file systems). A reader
+//! therefore sees a run completely or not at all, whatever moment a writer dies at.
+
+use crate::HistoryError;
+use crate::table::{
+    RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_writer, read_columns, str_col,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use polars::prelude::*;
+use rayon::prelude::*;
+use scrm_model::{RunManifest, Status, Vendor, VendorResult};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Prefix of committed run directories (hive partition key `run`).
+const RUN_PREFIX: &str = "run=";
+/// Prefix of directories being written.
+const STAGING_PREFIX: &str = ".staging-";
+/// Per-run summary file.
+const RUN_INFO_FILE: &str = "run.json";
+/// Results per hashing and encoding task.
+const HASH_CHUNK: usize = 4096;
+/// Answer rows per Parquet row group.
+const ANSWER_BATCH: usize = 1 << 20;
+
+/// How many vendors of a run ended in each status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatusCounts {
+    /// Eligible vendors.
+    pub eligible: u64,
+    /// Conditional vendors.
+    pub conditional: u64,
+    /// At-risk vendors.
+    pub at_risk: u64,
+    /// Excluded vendors.
+    pub excluded: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Eligible => self.eligible += 1,
+            Status::Conditional => self.conditional += 1,
+            Status::AtRisk => self.at_risk += 1,
+            Status::Excluded => self.excluded += 1,
+        }
+    }
+}
+
+/// One committed run, as `list_runs` reports it (stored as `run.json` in the run directory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// `<yyyymmddThhmmssZ>-<8 hex>`.
+    pub run_id: String,
+    /// The manifest's `generated_at` (RFC 3339).
+    pub generated_at: String,
+    /// The date the run scored as of.
+    pub as_of: NaiveDate,
+    /// SHA-256 (hex) of the manifest without `generated_at` plus every result.
+    pub content_hash: String,
+    /// scrm version that wrote the run.
+    pub tool_version: String,
+    /// Catalog version used.
+    pub catalog_version: String,
+    /// Policy name used.
+    pub policy_name: String,
+    /// Vendors in the run.
+    pub vendors: u64,
+    /// Answer rows stored in `answers.parquet`.
+    pub answers: u64,
+    /// Vendors per status.
+    pub statuses: StatusCounts,
+}
+
+/// What [`record_run`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The run's id (the existing one when nothing changed).
+    pub run_id: String,
+    /// `false` when the content equals the newest run's and nothing was written.
+    pub created: bool,
+    /// The run directory.
+    pub path: PathBuf,
+    /// Staging directories of dead writers that were removed.
+    pub removed_staging: Vec<PathBuf>,
+}
+
+/// The manifest as hashed: `generated_at` is the one field that varies between identical runs.
+fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
+    RunManifest {
+        generated_at: String::new(),
+        ..manifest.clone()
+    }
+}
+
+/// Results sorted by vendor id, so the hash and the files do not depend on input order.
+fn sorted(results: &[VendorResult]) -> Vec<&VendorResult> {
+    let mut v: Vec<&VendorResult> = results.iter().collect();
+    v.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+    v
+}
+
+/// The content hash of a run: SHA-256 over the manifest without `generated_at` and the JSON of
+/// every result in vendor-id order (hashed in fixed chunks of 4096 results, in parallel; the
+/// chunk digests are hashed in order, so the value does not depend on the thread count).
+pub fn content_hash(manifest: &RunManifest, results: &[VendorResult]) -> String {
+    hash_sorted(manifest, &sorted(results))
+}
+
+fn hash_sorted(manifest: &RunManifest, rows: &[&VendorResult]) -> String {
+    let chunk_digests: Vec<[u8; 32]> = rows
+        .par_chunks(HASH_CHUNK)
+        .map(|chunk| {
+            let mut h = Sha256::new();
+            let mut buf = Vec::with_capacity(4096);
+            for r in chunk {
+                buf.clear();
+                // Serializing plain data into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut buf, r);
+                buf.push(b'\n');
+                h.update(&buf);
+            }
+            h.finalize().into()
+        })
+        .collect();
+    let mut h = Sha256::new();
+    h.update(b"scrm-run/1\n");
+    h.update(serde_json::to_vec(&manifest_for_hash(manifest)).unwrap_or_default());
+    h.update(b"\n");
+    for d in &chunk_digests {
+        h.update(d);
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Parses an RFC 3339 time to UTC.
+fn parse_time(value: &str) -> Result<DateTime<Utc>, HistoryError> {
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| HistoryError::BadTimestamp {
+            value: value.to_string(),
+        })
+}
+
+/// The run id for a manifest and content hash: `<yyyymmddThhmmssZ>-<first 8 hex>`.
+pub fn run_id_for(manifest: &RunManifest, content_hash: &str) -> Result<String, HistoryError> {
+    let t = parse_time(&manifest.generated_at)?;
+    let short = content_hash.get(..8).unwrap_or(content_hash);
+    Ok(format!("{}-{short}", t.format("%Y%m%dT%H%M%SZ")))
+}
+
+fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
+    dir.join(format!("{RUN_PREFIX}{run_id}"))
+}
+
+/// Every committed run, oldest first (by `generated_at`, then id). A missing directory holds no
+/// runs. Staging directories and unrelated entries are ignored.
+pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(HistoryError::io(dir)(e)),
+    };
+    let mut runs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(HistoryError::io(dir))?;
+        let name = entry.file_name();
+        let Some(id) = name.to_str().and_then(|n| n.strip_prefix(RUN_PREFIX)) else {
+            continue;
+        };
+        let path = entry.path().join(RUN_INFO_FILE);
+        let text = fs::read_to_string(&path).map_err(HistoryError::io(&path))?;
+        let info: RunInfo = serde_json::from_str(&text).map_err(HistoryError::json(&path))?;
+        if info.run_id != id {
+            return Err(HistoryError::Corrupt {
+                path,
+                row: 0,
+                column: "run_id".into(),
+                value: info.run_id,
+                problem: format!("does not match the directory name run={id}"),
+            });
+        }
+        let t = parse_time(&info.generated_at)?;
+        runs.push((t, info));
+    }
+    runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.run_id.cmp(&b.1.run_id)));
+    Ok(runs.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Finds a run by exact id, unique prefix, or `latest` / `previous`.
+pub fn resolve_run(dir: &Path, wanted: &str) -> Result<RunInfo, HistoryError> {
+    let runs = list_runs(dir)?;
+    resolve_in(dir, &runs, wanted)
+}
+
+pub(crate) fn resolve_in(
+    dir: &Path,
+    runs: &[RunInfo],
+    wanted: &str,
+) -> Result<RunInfo, HistoryError> {
+    let wanted = wanted.trim();
+    let wanted = wanted.strip_prefix(RUN_PREFIX).unwrap_or(wanted);
+    let pick = match wanted {
+        "latest" => runs.last(),
+        "previous" => runs.len().checked_sub(2).and_then(|i| runs.get(i)),
+        _ => None,
+    };
+    if let Some(r) = pick {
+        return Ok(r.clone());
+    }
+    if let Some(r) = runs.iter().find(|r| r.run_id == wanted) {
+        return Ok(r.clone());
+    }
+    let matches: Vec<&RunInfo> = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        runs.iter()
+            .filter(|r| {
+                r.run_id.starts_with(wanted)
+                    || r.run_id
+                        .split_once('-')
+                        .is_some_and(|(_, h)| h.starts_with(wanted))
+            })
+            .collect()
+    };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(HistoryError::UnknownRun {
+            dir: dir.to_path_buf(),
+            wanted: wanted.to_string(),
+            available: runs
+                .iter()
+                .rev()
+                .take(10)
+                .rev()
+                .map(|r| r.run_id.clone())
+                .collect(),
+        }),
+        many => Err(HistoryError::AmbiguousRun {
+            dir: dir.to_path_buf(),
+            wanted: wanted.to_string(),
+            matches: many.iter().map(|r| r.run_id.clone()).collect(),
+        }),
+    }
+}
+
+/// Records a run in the history at `dir` (created if missing) and returns its id.
+///
+/// `results` are the run's complete results (reused ones included); `vendors` supply the
+/// answers stored in `answers.parquet` for `scrm diff`. When the content hash equals the newest
+/// run's, nothing is written and that run's id is returned (`created = false`). The write is
+/// atomic (see the crate docs); afterwards staging directories left by dead writers and older
+/// than the newest run are removed.
+pub fn record_run(
+    dir: &Path,
+    manifest: &RunManifest,
+    results: &[VendorResult],
+    vendors: &[Vendor],
+) -> Result<Recorded, HistoryError> {
+    let rows = sorted(results);
+    let hash = hash_sorted(manifest, &rows);
+    let run_id = run_id_for(manifest, &hash)?;
+    fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
+
+    let runs = list_runs(dir)?;
+    if let Some(latest) = runs.last()
+        && latest.content_hash == hash
+    {
+        tracing::info!(run = %latest.run_id, "content equals the newest run; nothing recorded");
+        return Ok(Recorded {
+            path: run_dir(dir, &latest.run_id),
+            run_id: latest.run_id.clone(),
+            created: false,
+            removed_staging: Vec::new(),
+        });
+    }
+    let final_dir = run_dir(dir, &run_id);
+    if final_dir.exists() {
+        // Same second and same content hash prefix: this very run was recorded before.
+        return Ok(Recorded {
+            path: final_dir,
+            run_id,
+            created: false,
+            removed_staging: Vec::new(),
+        });
+    }
+
+    let pid = std::process::id();
+    let staging = dir.join(format!("{STAGING_PREFIX}{run_id}-{pid}"));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(HistoryError::io(&staging))?;
+    }
+    fs::create_dir(&staging).map_err(HistoryError::io(&staging))?;
+
+    let mut statuses = StatusCounts::default();
+    for r in &rows {
+        statuses.add(r.status);
+    }
+    write_results_file(&staging.join("results.parquet"), manifest, &rows)?;
+    let answers = write_answers_file(&staging.join("answers.parquet"), manifest, vendors)?;
+    let manifest_json = serde_json::to_vec_pretty(manifest)
+        .map_err(HistoryError::json(staging.join("manifest.json")))?;
+    write_synced(&staging.join("manifest.json"), |w| {
+        w.write_all(&manifest_json)
+    })?;
+    let info = RunInfo {
+        run_id: run_id.clone(),
+        generated_at: manifest.generated_at.clone(),
+        as_of: manifest.as_of,
+        content_hash: hash,
+        tool_version: manifest.tool_version.clone(),
+        catalog_version: manifest.catalog_version.clone(),
+        policy_name: manifest.policy_name.clone(),
+        vendors: rows.len() as u64,
+        answers,
+        statuses,
+    };
+    let info_json = serde_json::to_vec_pretty(&info)
+        .map_err(HistoryError::json(staging.join(RUN_INFO_FILE)))?;
+    write_synced(&staging.join(RUN_INFO_FILE), |w| w.write_all(&info_json))?;
+    sync_dir(&staging)?;
+
+    if let Err(e) = fs::rename(&staging, &final_dir) {
+        // A concurrent writer committed the same run first: same id means same content.
+        if final_dir.exists() {
+            let _ = fs::remove_dir_all(&staging);
+            return Ok(Recorded {
+                path: final_dir,
+                run_id,
+                created: false,
+                removed_staging: Vec::new(),
+            });
+        }
+        return Err(HistoryError::io(&final_dir)(e));
+    }
+    sync_dir(dir)?;
+    tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
+
+    let removed_staging = remove_stale_staging(dir, pid)?;
+    Ok(Recorded {
+        run_id,
+        created: true,
+        path: final_dir,
+        removed_staging,
+    })
+}
+
+/// Creates `path`, lets `f` fill it through a large buffer, and fsyncs it.
+fn write_synced(
+    path: &Path,
+    f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<(), HistoryError> {
+    let file = File::create(path).map_err(HistoryError::io(path))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    f(&mut w).map_err(HistoryError::io(path))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| HistoryError::io(path)(e.into_error()))?;
+    file.sync_all().map_err(HistoryError::io(path))
+}
+
+/// Fsyncs a directory so that the entries created or renamed in it survive a power cut.
+fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(HistoryError::io(dir))
+}
+
+/// Writes `results.parquet`: the flat table plus `result_json`, in row groups of
+/// [`ROW_GROUP_ROWS`] so memory stays bounded for a million vendors.
+fn write_results_file(
+    path: &Path,
+    manifest: &RunManifest,
+    rows: &[&VendorResult],
+) -> Result<(), HistoryError> {
+    let what = path.display().to_string();
+    let file = File::create(path).map_err(HistoryError::io(path))?;
+    let mut buf = BufWriter::with_capacity(1 << 20, file);
+    {
+        let empty = flat_frame(&[], Some(Vec::new())).map_err(HistoryError::parquet(&what))?;
+        let mut w = parquet_writer(&mut buf, manifest)?
+            .batched(empty.schema())
+            .map_err(HistoryError::parquet(&what))?;
+        for chunk in rows.chunks(ROW_GROUP_ROWS) {
+            let json: Vec<String> = chunk
+                .par_iter()
+                .map(|r| serde_json::to_string(r).unwrap_or_default())
+                .collect();
+            let df = flat_frame(chunk, Some(json)).map_err(HistoryError::parquet(&what))?;
+            w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
+        }
+        w.finish().map_err(HistoryError::parquet(&what))?;
+    }
+    let file = buf
+        .into_inner()
+        .map_err(|e| HistoryError::io(path)(e.into_error()))?;
+    file.sync_all().map_err(HistoryError::io(path))
+}
+
+fn answers_frame(v: &[&str], q: &[&str], a: &[Option<String>]) -> PolarsResult<DataFrame> {
+    DataFrame::new(
+        v.len(),
+        vec![
+            Series::new("vendor_id".into(), v).into_column(),
+            Series::new("question_id".into(), q).into_column(),
+            Series::new("answer".into(), a).into_column(),
+        ],
+    )
+}
+
+/// Writes `answers.parquet` (vendor_id, question_id, answer; blank answers are null), vendors in
+/// id order and questions in id order. Returns the number of rows.
+fn write_answers_file(
+    path: &Path,
+    manifest: &RunManifest,
+    vendors: &[Vendor],
+) -> Result<u64, HistoryError> {
+    let what = path.display().to_string();
+    let mut order: Vec<&Vendor> = vendors.iter().collect();
+    order.sort_by(|a, b| a.id().cmp(b.id()));
+    let file = File::create(path).map_err(HistoryError::io(path))?;
+    let mut buf = BufWriter::with_capacity(1 << 20, file);
+    let mut total = 0u64;
+    {
+        let empty = answers_frame(&[], &[], &[]).map_err(HistoryError::parquet(&what))?;
+        let mut w = parquet_writer(&mut buf, manifest)?
+            .batched(empty.schema())
+            .map_err(HistoryError::parquet(&what))?;
+        let mut v: Vec<&str> = Vec::new();
+        let mut q: Vec<&str> = Vec::new();
+        let mut a: Vec<Option<String>> = Vec::new();
+        let mut flush = |v: &mut Vec<&str>, q: &mut Vec<&str>, a: &mut Vec<Option<String>>| {
+            if v.is_empty() {
+                return Ok(());
+            }
+            let df = answers_frame(v, q, a).map_err(HistoryError::parquet(&what))?;
+            w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
+            v.clear();
+            q.clear();
+            a.clear();
+            Ok::<(), HistoryError>(())
+        };
+        for vendor in order {
+            for (qid, ans) in &vendor.answers {
+                v.push(vendor.id().as_str());
+                q.push(qid.as_str());
+                a.push(ans.value.is_answered().then(|| ans.value.canonical()));
+                total += 1;
+                if v.len() >= ANSWER_BATCH {
+                    flush(&mut v, &mut q, &mut a)?;
+                }
+            }
+        }
+        flush(&mut v, &mut q, &mut a)?;
+        w.finish().map_err(HistoryError::parquet(&what))?;
+    }
+    let file = buf
+        .into_inner()
+        .map_err(|e| HistoryError::io(path)(e.into_error()))?;
+    file.sync_all().map_err(HistoryError::io(path))?;
+    Ok(total)
+}
+
+/// Whether the process that owns a staging directory may still be writing it. Where `/proc`
+/// is not available every writer is presumed dead once a newer run is committed.
+fn pid_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid.to_string()).exists()
+}
+
+/// Removes `.staging-<run_id>-<pid>` directories older than the newest committed run whose
+/// writer is gone (a writer killed mid-run leaves one behind).
+fn remove_stale_staging(dir: &Path, own_pid: u32) -> Result<Vec<PathBuf>, HistoryError> {
+    let Some(newest) = list_runs(dir)?.last().map(|r| r.run_id.clone()) else {
+        return Ok(Vec::new());
+    };
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir).map_err(HistoryError::io(dir))? {
+        let entry = entry.map_err(HistoryError::io(dir))?;
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
+            continue;
+        };
+        let Some((id, pid)) = rest.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == own_pid || id >= newest.as_str() || pid_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        fs::remove_dir_all(&path).map_err(HistoryError::io(&path))?;
+        tracing::info!(path = %path.display(), "removed a staging directory left by a dead writer");
+        removed.push(path);
+    }
+    removed.sort();
+    Ok(removed)
+}
+
+/// Reads every result of a run back from its `result_json` column, in vendor-id order.
+pub fn read_run_results(dir: &Path, run_id: &str) -> Result<Vec<VendorResult>, HistoryError> {
+    let path = run_dir(dir, run_id).join("results.parquet");
+    let df = read_columns(&path, &[RESULT_JSON_COLUMN])?;
+    let json = str_col(&df, RESULT_JSON_COLUMN, &path)?;
+    json.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let s = s.unwrap_or_default();
+            serde_json::from_str(s).map_err(|e| HistoryError::Corrupt {
+                path: path.clone(),
+                row: i + 1,
+                column: RESULT_JSON_COLUMN.into(),
+                value: s.chars().take(80).collect(),
+                problem: format!("not a stored result: {e}"),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn results_path(dir: &Path, run_id: &str) -> PathBuf {
+    run_dir(dir, run_id).join("results.parquet")
+}
+
+pub(crate) fn answers_path(dir: &Path, run_id: &str) -> PathBuf {
+    run_dir(dir, run_id).join("answers.parquet")
+}

@@ -1,0 +1,261 @@
+//! The flat per-vendor result table (one row per vendor) and its Parquet encoding.
+//!
+//! The same columns serve `scrm score --format parquet` and the history store; the history adds
+//! a `result_json` column holding the whole [`VendorResult`] so incremental runs can reuse it.
+
+use crate::HistoryError;
+use crate::round::{round4, round4_opt};
+use polars::prelude::*;
+use scrm_model::{Lens, RunManifest, Status, VendorResult};
+use std::io::Write;
+use std::path::Path;
+
+/// Per-group score columns: (column name, lens, group id as in [`scrm_model::GroupScore::id`]).
+pub const GROUP_COLUMNS: [(&str, Lens, &str); 21] = [
+    ("airm_govern", Lens::Airm, "GOVERN"),
+    ("airm_map", Lens::Airm, "MAP"),
+    ("airm_measure", Lens::Airm, "MEASURE"),
+    ("airm_manage", Lens::Airm, "MANAGE"),
+    ("aims_clause_4", Lens::Aims, "4"),
+    ("aims_clause_5", Lens::Aims, "5"),
+    ("aims_clause_6", Lens::Aims, "6"),
+    ("aims_clause_7", Lens::Aims, "7"),
+    ("aims_clause_8", Lens::Aims, "8"),
+    ("aims_clause_9", Lens::Aims, "9"),
+    ("aims_clause_10", Lens::Aims, "10"),
+    ("aims_a_2", Lens::Aims, "A.2"),
+    ("aims_a_3", Lens::Aims, "A.3"),
+    ("aims_a_4", Lens::Aims, "A.4"),
+    ("aims_a_5", Lens::Aims, "A.5"),
+    ("aims_a_6", Lens::Aims, "A.6"),
+    ("aims_a_7", Lens::Aims, "A.7"),
+    ("aims_a_8", Lens::Aims, "A.8"),
+    ("aims_a_9", Lens::Aims, "A.9"),
+    ("aims_a_10", Lens::Aims, "A.10"),
+    ("cscrm_gv_sc", Lens::Cscrm, "GV.SC"),
+];
+
+/// The columns before the per-group scores.
+const HEAD_COLUMNS: [&str; 14] = [
+    "vendor_id",
+    "name",
+    "tier",
+    "status",
+    "combined_score",
+    "airm_score",
+    "aims_score",
+    "cscrm_score",
+    "airm_level",
+    "aims_level",
+    "coverage",
+    "confidence",
+    "residual_risk",
+    "findings",
+];
+
+/// The columns after the per-group scores.
+const TAIL_COLUMNS: [&str; 2] = ["input_hash", "valid_until"];
+
+/// Name of the column that holds the whole result as JSON (history store only).
+pub const RESULT_JSON_COLUMN: &str = "result_json";
+
+/// Parquet key-value metadata key holding the run manifest as JSON.
+pub const MANIFEST_KEY: &str = "scrm.manifest";
+
+/// Parquet key-value metadata key naming the table format.
+pub const FORMAT_KEY: &str = "scrm.format";
+
+/// Value of [`FORMAT_KEY`]; bumped when columns change meaning.
+pub const FORMAT_VERSION: &str = "scrm-results/1";
+
+/// The flat table's column names, in file order.
+pub fn flat_columns() -> Vec<&'static str> {
+    HEAD_COLUMNS
+        .iter()
+        .copied()
+        .chain(GROUP_COLUMNS.iter().map(|g| g.0))
+        .chain(TAIL_COLUMNS)
+        .collect()
+}
+
+/// Builds the flat table for `rows`, with a trailing `result_json` column when `json` is given
+/// (one entry per row, in the same order).
+pub(crate) fn flat_frame(
+    rows: &[&VendorResult],
+    json: Option<Vec<String>>,
+) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let lens_score = |r: &VendorResult, l: Lens| r.lenses.get(l as usize).and_then(|s| s.score);
+    let lens_level = |r: &VendorResult, l: Lens| {
+        r.lenses
+            .get(l as usize)
+            .and_then(|s| s.level)
+            .map(|m| m.as_str())
+    };
+    let f64_col = |name: &str, f: &dyn Fn(&VendorResult) -> Option<f64>| -> Column {
+        let v: Vec<Option<f64>> = rows.iter().map(|r| round4_opt(f(r))).collect();
+        Series::new(name.into(), v).into_column()
+    };
+
+    let mut cols: Vec<Column> = Vec::with_capacity(HEAD_COLUMNS.len() + 24);
+    let ids: Vec<&str> = rows.iter().map(|r| r.vendor_id.as_str()).collect();
+    cols.push(Series::new("vendor_id".into(), ids).into_column());
+    let names: Vec<Option<&str>> = rows.iter().map(|r| r.profile.name.as_deref()).collect();
+    cols.push(Series::new("name".into(), names).into_column());
+    let tiers: Vec<&str> = rows.iter().map(|r| r.tier.as_str()).collect();
+    cols.push(Series::new("tier".into(), tiers).into_column());
+    let statuses: Vec<&str> = rows.iter().map(|r| r.status.as_str()).collect();
+    cols.push(Series::new("status".into(), statuses).into_column());
+    cols.push(f64_col("combined_score", &|r| r.combined_score));
+    cols.push(f64_col("airm_score", &|r| lens_score(r, Lens::Airm)));
+    cols.push(f64_col("aims_score", &|r| lens_score(r, Lens::Aims)));
+    cols.push(f64_col("cscrm_score", &|r| lens_score(r, Lens::Cscrm)));
+    let airm_level: Vec<Option<&str>> = rows.iter().map(|r| lens_level(r, Lens::Airm)).collect();
+    cols.push(Series::new("airm_level".into(), airm_level).into_column());
+    let aims_level: Vec<Option<&str>> = rows.iter().map(|r| lens_level(r, Lens::Aims)).collect();
+    cols.push(Series::new("aims_level".into(), aims_level).into_column());
+    let coverage: Vec<f64> = rows.iter().map(|r| round4(r.coverage)).collect();
+    cols.push(Series::new("coverage".into(), coverage).into_column());
+    let confidence: Vec<f64> = rows.iter().map(|r| round4(r.confidence)).collect();
+    cols.push(Series::new("confidence".into(), confidence).into_column());
+    let risk: Vec<i32> = rows.iter().map(|r| i32::from(r.residual_risk)).collect();
+    cols.push(Series::new("residual_risk".into(), risk).into_column());
+    let findings: Vec<String> = rows.iter().map(|r| r.finding_codes()).collect();
+    cols.push(Series::new("findings".into(), findings).into_column());
+
+    for (name, lens, group) in GROUP_COLUMNS {
+        cols.push(f64_col(name, &|r| group_score(r, lens, group)));
+    }
+
+    let hashes: Vec<&str> = rows.iter().map(|r| r.input_hash.as_str()).collect();
+    cols.push(Series::new("input_hash".into(), hashes).into_column());
+    // A string, not a DATE: the workspace builds polars without `dtype-date` (see the crate docs).
+    let valid: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| r.valid_until.map(|d| d.format("%Y-%m-%d").to_string()))
+        .collect();
+    cols.push(Series::new("valid_until".into(), valid).into_column());
+
+    if let Some(json) = json {
+        cols.push(Series::new(RESULT_JSON_COLUMN.into(), json).into_column());
+    }
+    DataFrame::new(n, cols)
+}
+
+/// A group's score, `None` when the lens or group is missing or does not apply.
+fn group_score(r: &VendorResult, lens: Lens, group: &str) -> Option<f64> {
+    r.lenses
+        .get(lens as usize)?
+        .groups
+        .iter()
+        .find(|g| g.id == group)?
+        .score
+}
+
+/// A Parquet writer with the options that make the bytes a function of the data alone: fixed
+/// compression and statistics, no timestamps (polars writes none), metadata in a fixed order.
+pub(crate) fn parquet_writer<W: Write>(
+    w: W,
+    manifest: &RunManifest,
+) -> Result<ParquetWriter<W>, HistoryError> {
+    let manifest_json = serde_json::to_string(manifest).map_err(HistoryError::json("manifest"))?;
+    let kv = KeyValueMetadata::from_static(vec![
+        (FORMAT_KEY.to_string(), FORMAT_VERSION.to_string()),
+        (MANIFEST_KEY.to_string(), manifest_json),
+    ]);
+    Ok(ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::default())
+        .with_row_group_size(Some(ROW_GROUP_ROWS))
+        .with_key_value_metadata(Some(kv)))
+}
+
+/// Rows per Parquet row group: large enough for good compression, small enough that readers
+/// (and the history's batched writer) hold little at once.
+pub(crate) const ROW_GROUP_ROWS: usize = 65_536;
+
+/// Writes the flat per-vendor result table as Parquet, with the run manifest as JSON in the
+/// file's key-value metadata under `scrm.manifest` (and `scrm.format = scrm-results/1`).
+///
+/// Rows keep the caller's order. Scores, coverage and confidence are rounded to 4 decimals
+/// (half away from zero); a score that does not apply is null; `findings` is the `;`-joined
+/// codes; `valid_until` is `YYYY-MM-DD` text. Identical inputs give identical bytes. Returns the
+/// number of bytes written.
+pub fn write_results_parquet<W: Write>(
+    rows: &[VendorResult],
+    manifest: &RunManifest,
+    w: W,
+) -> Result<u64, HistoryError> {
+    let refs: Vec<&VendorResult> = rows.iter().collect();
+    let mut df = flat_frame(&refs, None).map_err(HistoryError::parquet("Parquet output"))?;
+    parquet_writer(w, manifest)?
+        .finish(&mut df)
+        .map_err(HistoryError::parquet("Parquet output"))
+}
+
+/// Reads the run manifest stored in a results Parquet file's metadata, if any.
+pub fn read_parquet_manifest(path: &Path) -> Result<Option<RunManifest>, HistoryError> {
+    let file = std::fs::File::open(path).map_err(HistoryError::io(path))?;
+    let mut reader = ParquetReader::new(file);
+    let what = path.display().to_string();
+    let meta = reader
+        .get_metadata()
+        .map_err(HistoryError::parquet(&what))?;
+    let Some(kv) = meta.key_value_metadata() else {
+        return Ok(None);
+    };
+    let Some(json) = kv
+        .iter()
+        .find(|e| e.key == MANIFEST_KEY)
+        .and_then(|e| e.value.as_deref())
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(json)
+        .map(Some)
+        .map_err(HistoryError::json(path))
+}
+
+/// Reads chosen columns of a Parquet file into a frame.
+pub(crate) fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, HistoryError> {
+    let file = std::fs::File::open(path).map_err(HistoryError::io(path))?;
+    ParquetReader::new(file)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(HistoryError::parquet(path.display().to_string()))
+}
+
+/// A string column of a frame read from `path`, as a contiguous chunked array.
+pub(crate) fn str_col(
+    df: &DataFrame,
+    name: &str,
+    path: &Path,
+) -> Result<StringChunked, HistoryError> {
+    let col = df
+        .column(name)
+        .map_err(HistoryError::parquet(path.display().to_string()))?;
+    let ca = col
+        .str()
+        .map_err(HistoryError::parquet(path.display().to_string()))?;
+    Ok(ca.rechunk().into_owned())
+}
+
+/// A float column of a frame read from `path`, as a contiguous chunked array.
+pub(crate) fn f64_col(
+    df: &DataFrame,
+    name: &str,
+    path: &Path,
+) -> Result<Float64Chunked, HistoryError> {
+    let col = df
+        .column(name)
+        .map_err(HistoryError::parquet(path.display().to_string()))?;
+    let ca = col
+        .f64()
+        .map_err(HistoryError::parquet(path.display().to_string()))?;
+    Ok(ca.rechunk().into_owned())
+}
+
+/// Parses a status as written in the table.
+pub(crate) fn parse_status(s: &str) -> Option<Status> {
+    Status::ALL.into_iter().find(|st| st.as_str() == s)
+}

@@ -1,0 +1,569 @@
+//! The flat Parquet table, the history store, the cache and the diff, end to end on disk.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
+use scrm_history::{
+    HistoryError, diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest,
+    read_run_results, record_run, render_diff_text, resolve_run, write_results_parquet,
+};
+use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
+use serde_json::Value;
+use std::path::Path;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A frame as JSON rows (column -> value), for whole-output snapshots.
+fn frame_rows(df: &DataFrame) -> Vec<serde_json::Map<String, Value>> {
+    (0..df.height())
+        .map(|i| {
+            df.columns()
+                .iter()
+                .map(|c| {
+                    let v = match c.get(i).unwrap() {
+                        AnyValue::Null => Value::Null,
+                        AnyValue::String(s) => Value::String(s.to_string()),
+                        AnyValue::StringOwned(s) => Value::String(s.to_string()),
+                        AnyValue::Float64(f) => serde_json::json!(f),
+                        AnyValue::Int32(n) => serde_json::json!(n),
+                        other => panic!("unexpected value {other:?}"),
+                    };
+                    (c.name().to_string(), v)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap()
+}
+
+fn sample_results() -> Vec<VendorResult> {
+    let mut a = result(
+        "V-0001",
+        Some("Formosa Vision AI Co., Ltd."),
+        Status::Eligible,
+        [Some(3.123_45), Some(2.999_95), Some(4.0)],
+        &[],
+        "aaaa",
+    );
+    a.coverage = 2.0 / 3.0;
+    let mut b = result(
+        "V-0002",
+        None,
+        Status::AtRisk,
+        [Some(1.5), Some(0.000_05), None],
+        &[
+            Code::KnockoutFailed,
+            Code::MissingEvidence,
+            Code::KnockoutFailed,
+        ],
+        "bbbb",
+    );
+    b.valid_until = None;
+    vec![a, b]
+}
+
+#[test]
+fn flat_table_columns_values_and_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2);
+    let rows = sample_results();
+    let f = std::fs::File::create(&path).unwrap();
+    let bytes = write_results_parquet(&rows, &m, f).unwrap();
+    assert_eq!(bytes, std::fs::metadata(&path).unwrap().len());
+
+    let df = read_parquet(&path);
+    let names: Vec<String> = df.columns().iter().map(|c| c.name().to_string()).collect();
+    assert_eq!(names, flat_columns());
+    insta::assert_json_snapshot!("flat_table_rows", frame_rows(&df));
+    assert_eq!(read_parquet_manifest(&path).unwrap(), Some(m));
+}
+
+#[test]
+fn flat_table_bytes_are_deterministic() {
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 300);
+    let rows = synthetic_results(300, 7);
+    let mut first = Vec::new();
+    write_results_parquet(&rows, &m, &mut first).unwrap();
+    for _ in 0..3 {
+        let mut again = Vec::new();
+        write_results_parquet(&rows, &m, &mut again).unwrap();
+        assert!(
+            first == again,
+            "Parquet bytes differ between identical writes"
+        );
+    }
+}
+
+#[test]
+fn empty_table_is_still_a_typed_file() {
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 0);
+    let mut out = Vec::new();
+    write_results_parquet(&[], &m, &mut out).unwrap();
+    let df = ParquetReader::new(std::io::Cursor::new(out))
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), 0);
+    assert_eq!(df.width(), flat_columns().len());
+    assert_eq!(
+        df.column("combined_score").unwrap().dtype(),
+        &DataType::Float64
+    );
+}
+
+#[test]
+fn record_round_trips_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("hist");
+    let results = synthetic_results(50, 1);
+    let vendors = synthetic_vendors(50, 12, 1);
+    let m = manifest("2026-11-02T02:00:00+08:00", date(2026, 11, 2), 50);
+
+    let first = record_run(&h, &m, &results, &vendors).unwrap();
+    assert!(first.created);
+    assert!(
+        first.run_id.starts_with("20261101T180000Z-"),
+        "{}",
+        first.run_id
+    );
+    for f in [
+        "results.parquet",
+        "answers.parquet",
+        "manifest.json",
+        "run.json",
+    ] {
+        assert!(first.path.join(f).is_file(), "{f} missing");
+    }
+
+    // Same content at a later time: nothing new, the same id comes back.
+    let later = manifest("2026-11-03T02:00:00Z", date(2026, 11, 2), 50);
+    let mut shuffled = results.clone();
+    shuffled.reverse();
+    let again = record_run(&h, &later, &shuffled, &vendors).unwrap();
+    assert_eq!(again.run_id, first.run_id);
+    assert!(!again.created);
+    assert_eq!(list_runs(&h).unwrap().len(), 1);
+
+    let back = read_run_results(&h, &first.run_id).unwrap();
+    let mut want = results.clone();
+    want.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+    assert!(back == want, "results did not round-trip");
+
+    let info = &list_runs(&h).unwrap()[0];
+    assert_eq!(info.vendors, 50);
+    assert_eq!(info.answers, 600);
+    let s = info.statuses;
+    assert_eq!(s.eligible + s.conditional + s.at_risk + s.excluded, 50);
+    let stored: scrm_model::RunManifest =
+        serde_json::from_slice(&std::fs::read(first.path.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(stored, m);
+}
+
+#[test]
+fn runs_sort_by_time_and_resolve_by_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    let mut ids = Vec::new();
+    for (k, t) in [
+        "2026-11-03T02:00:00Z",
+        "2026-11-01T02:00:00Z",
+        "2026-11-02T02:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = record_run(
+            h,
+            &manifest(t, date(2026, 11, 1), 5),
+            &synthetic_results(5, k as u64),
+            &[],
+        )
+        .unwrap();
+        ids.push(r.run_id);
+    }
+    let listed: Vec<String> = list_runs(h)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.run_id)
+        .collect();
+    assert_eq!(listed, vec![ids[1].clone(), ids[2].clone(), ids[0].clone()]);
+    assert_eq!(resolve_run(h, "latest").unwrap().run_id, ids[0]);
+    assert_eq!(resolve_run(h, "previous").unwrap().run_id, ids[2]);
+    assert_eq!(resolve_run(h, "20261101").unwrap().run_id, ids[1]);
+    let hash_part = ids[2].split_once('-').unwrap().1;
+    assert_eq!(resolve_run(h, &hash_part[..6]).unwrap().run_id, ids[2]);
+    assert_eq!(
+        resolve_run(h, &format!("run={}", ids[2])).unwrap().run_id,
+        ids[2]
+    );
+    match resolve_run(h, "2026").unwrap_err() {
+        HistoryError::AmbiguousRun { matches, .. } => assert_eq!(matches.len(), 3),
+        e => panic!("unexpected {e}"),
+    }
+    let err = resolve_run(h, "20251231").unwrap_err();
+    assert!(matches!(err, HistoryError::UnknownRun { .. }));
+    let msg = err.to_string().replace(&h.display().to_string(), "DIR");
+    let _g = hash_filters().bind_to_scope();
+    insta::assert_snapshot!("unknown_run_message", msg);
+}
+
+#[test]
+fn readers_ignore_staging_and_a_later_run_removes_dead_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    record_run(
+        h,
+        &manifest("2026-11-01T02:00:00Z", date(2026, 11, 1), 3),
+        &synthetic_results(3, 1),
+        &[],
+    )
+    .unwrap();
+    // A writer that died: an old run id and a pid that cannot be alive (above pid_max).
+    let dead = h.join(".staging-20261101T030000Z-deadbeef-4294967295");
+    std::fs::create_dir(&dead).unwrap();
+    std::fs::write(dead.join("results.parquet"), b"PAR1 partial").unwrap();
+    // A writer still running with a newer id is left alone.
+    let live = h.join(format!(
+        ".staging-20991231T000000Z-0badf00d-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir(&live).unwrap();
+
+    assert_eq!(list_runs(h).unwrap().len(), 1);
+    assert_eq!(load_cache(h).unwrap().len(), 3);
+
+    let r = record_run(
+        h,
+        &manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 3),
+        &synthetic_results(3, 2),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(r.removed_staging, vec![dead.clone()]);
+    assert!(!dead.exists());
+    assert!(live.exists());
+}
+
+#[test]
+fn bad_generated_at_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = record_run(
+        dir.path(),
+        &manifest("yesterday", date(2026, 11, 2), 0),
+        &[],
+        &[],
+    )
+    .unwrap_err();
+    insta::assert_snapshot!(err.to_string(), @r#"the run manifest's generated_at "yesterday" is not an RFC 3339 time (expected e.g. "2026-11-02T02:00:00Z")"#);
+}
+
+#[test]
+fn cache_reuses_only_unchanged_and_still_valid_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    assert!(load_cache(h).unwrap().is_empty());
+
+    let results = sample_results();
+    record_run(
+        h,
+        &manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2),
+        &results,
+        &[],
+    )
+    .unwrap();
+    let cache = load_cache(h).unwrap();
+    assert_eq!(cache.len(), 2);
+    assert!(cache.run_id().unwrap().starts_with("20261102T020000Z-"));
+
+    let v1 = VendorId::new("V-0001").unwrap();
+    let v2 = VendorId::new("V-0002").unwrap();
+    // V-0001 is valid until 2027-01-31.
+    assert_eq!(
+        cache.reusable(&v1, "aaaa", date(2027, 1, 31)),
+        Some(results[0].clone())
+    );
+    assert_eq!(
+        cache.reusable(&v1, "aaaa", date(2027, 2, 1)),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        cache.reusable(&v1, "changed", date(2026, 11, 3)),
+        None,
+        "inputs changed"
+    );
+    // V-0002 has no valid_until: valid whatever the date.
+    assert_eq!(
+        cache.reusable(&v2, "bbbb", date(2040, 1, 1)),
+        Some(results[1].clone())
+    );
+    assert_eq!(
+        cache.reusable(&VendorId::new("V-9999").unwrap(), "x", date(2026, 1, 1)),
+        None
+    );
+}
+
+fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {
+    let mut v = Vendor::new(VendorId::new(id).unwrap());
+    for (q, a) in answers {
+        let q = QuestionId::new(*q);
+        v.answers.insert(q.clone(), Answer::bare(q, *a));
+    }
+    v
+}
+
+/// Two hand-made nightly runs covering every kind of change.
+fn two_runs(h: &Path) {
+    use AnswerValue::*;
+    use Status::*;
+    let m = |t: &str, d: NaiveDate| manifest(t, d, 7);
+    let run_a = vec![
+        result(
+            "V-0001",
+            Some("Formosa Vision AI Co., Ltd."),
+            Eligible,
+            [Some(3.4), Some(3.2), Some(3.0)],
+            &[],
+            "a1",
+        ),
+        result(
+            "V-0002",
+            Some("Keelung Sensor Works"),
+            Conditional,
+            [Some(2.9), Some(2.7), Some(2.5)],
+            &[Code::MissingEvidence],
+            "a2",
+        ),
+        result(
+            "V-0003",
+            Some("Northwind Analytics LLC"),
+            AtRisk,
+            [Some(1.4), Some(1.6), Some(2.0)],
+            &[Code::BelowTierThreshold],
+            "a3",
+        ),
+        result(
+            "V-0004",
+            Some("Hsinchu Edge Compute Ltd."),
+            Eligible,
+            [Some(4.1), Some(4.0), Some(3.9)],
+            &[],
+            "a4",
+        ),
+        result(
+            "V-0005",
+            Some("Tainan Robotics\u{1b}[31m Inc."),
+            Conditional,
+            [Some(2.5), Some(2.5), None],
+            &[Code::StaleEvidence],
+            "a5",
+        ),
+        result(
+            "V-0006",
+            Some("Old Supplier GmbH"),
+            Eligible,
+            [Some(3.0), Some(3.0), Some(3.0)],
+            &[],
+            "a6",
+        ),
+        result(
+            "V-0007",
+            Some("Steady Partner K.K."),
+            Eligible,
+            [Some(3.0), Some(3.0), Some(3.0)],
+            &[],
+            "a7",
+        ),
+    ];
+    let answers_a = vec![
+        vendor(
+            "V-0001",
+            &[("GV-1.1", Maturity(3)), ("SUP-INCIDENT-NOTIFY", Yes)],
+        ),
+        vendor(
+            "V-0002",
+            &[
+                ("GV-1.1", Maturity(3)),
+                ("SUP-INCIDENT-NOTIFY", Yes),
+                ("SUP-TRAINING-DATA", Yes),
+            ],
+        ),
+        vendor("V-0003", &[("GV-1.1", Maturity(1)), ("MP-1.1", Unanswered)]),
+        vendor("V-0004", &[("GV-1.1", Maturity(4))]),
+        vendor("V-0005", &[("GV-1.1", Maturity(2))]),
+    ];
+    record_run(
+        h,
+        &m("2026-11-01T02:00:00Z", date(2026, 11, 1)),
+        &run_a,
+        &answers_a,
+    )
+    .unwrap();
+
+    let run_b = vec![
+        // Newly excluded: same answers, now on the SAM list.
+        result(
+            "V-0001",
+            Some("Formosa Vision AI Co., Ltd."),
+            Excluded,
+            [Some(3.4), Some(3.2), Some(3.0)],
+            &[Code::HardGateSam],
+            "a1x",
+        ),
+        // Newly at risk: answered no to a knock-out question.
+        result(
+            "V-0002",
+            Some("Keelung Sensor Works"),
+            AtRisk,
+            [Some(2.6), Some(2.7), Some(2.5)],
+            &[Code::KnockoutFailed, Code::MissingEvidence],
+            "b2",
+        ),
+        // Recovered: filled the gaps.
+        result(
+            "V-0003",
+            Some("Northwind Analytics LLC"),
+            Conditional,
+            [Some(2.6), Some(2.2), Some(2.0)],
+            &[Code::MissingEvidence],
+            "b3",
+        ),
+        // Score move only.
+        result(
+            "V-0004",
+            Some("Hsinchu Edge Compute Ltd."),
+            Eligible,
+            [Some(3.6), Some(4.0), Some(3.9)],
+            &[],
+            "b4",
+        ),
+        // Other status change (conditional -> eligible), the C-SCRM lens now applies.
+        result(
+            "V-0005",
+            Some("Tainan Robotics\u{1b}[31m Inc."),
+            Eligible,
+            [Some(2.5), Some(2.5), Some(3.0)],
+            &[],
+            "a5",
+        ),
+        // V-0006 removed; V-0007 unchanged; V-0008 added, at risk.
+        result(
+            "V-0007",
+            Some("Steady Partner K.K."),
+            Eligible,
+            [Some(3.0), Some(3.0), Some(3.1)],
+            &[],
+            "a7",
+        ),
+        result(
+            "V-0008",
+            Some("New Vendor Pte. Ltd."),
+            AtRisk,
+            [Some(1.0), Some(1.0), Some(1.0)],
+            &[Code::BelowTierThreshold],
+            "b8",
+        ),
+    ];
+    let answers_b = vec![
+        vendor(
+            "V-0001",
+            &[("GV-1.1", Maturity(3)), ("SUP-INCIDENT-NOTIFY", Yes)],
+        ),
+        vendor(
+            "V-0002",
+            &[
+                ("GV-1.1", Maturity(3)),
+                ("SUP-INCIDENT-NOTIFY", No),
+                ("SUP-TRAINING-DATA", Yes),
+            ],
+        ),
+        vendor(
+            "V-0003",
+            &[
+                ("GV-1.1", Maturity(3)),
+                ("MP-1.1", Maturity(2)),
+                ("MS-1.1", NotApplicable),
+            ],
+        ),
+        vendor("V-0004", &[("GV-1.1", Maturity(2))]),
+        vendor("V-0005", &[("GV-1.1", Maturity(2))]),
+    ];
+    record_run(
+        h,
+        &m("2026-11-02T02:00:00Z", date(2026, 11, 2)),
+        &run_b,
+        &answers_b,
+    )
+    .unwrap();
+}
+
+fn hash_filters() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    // Content hashes follow the serialized model; the structure is what these tests pin down.
+    s.add_filter(r"[0-9a-f]{64}", "[content-hash]");
+    s.add_filter(r"(\d{8}T\d{6}Z)-[0-9a-f]{8}", "$1-[hash8]");
+    s
+}
+
+#[test]
+fn diff_of_two_runs_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    two_runs(h);
+    let d = diff_runs(h, None, None, 0.25, Status::AtRisk).unwrap();
+    assert!(d.crossed);
+    assert!(d.newly_crossed(Status::Excluded));
+    assert!(d.newly_crossed(Status::AtRisk));
+    hash_filters().bind(|| {
+        insta::assert_snapshot!("diff_text", render_diff_text(&d));
+        insta::assert_json_snapshot!("diff_json", d);
+    });
+}
+
+#[test]
+fn diff_selects_runs_and_reports_nothing_for_equal_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    two_runs(h);
+    let runs = list_runs(h).unwrap();
+    let same = diff_runs(
+        h,
+        Some(&runs[1].run_id),
+        Some("latest"),
+        0.25,
+        Status::AtRisk,
+    )
+    .unwrap();
+    assert!(!same.crossed);
+    assert_eq!(same.unchanged, 7);
+    hash_filters().bind(|| insta::assert_snapshot!("diff_text_no_change", render_diff_text(&same)));
+
+    let reversed = diff_runs(h, Some("latest"), Some("previous"), 0.25, Status::Excluded).unwrap();
+    assert!(
+        !reversed.newly_crossed(Status::Excluded),
+        "nobody newly excluded going backwards"
+    );
+    assert_eq!(reversed.recovered.len(), 2);
+    let only_a = diff_runs(h, Some("previous"), None, 0.25, Status::AtRisk).unwrap();
+    assert_eq!(only_a.run_b.run_id, runs[1].run_id);
+    // A high threshold hides the pure score moves of V-0004 and V-0007.
+    let coarse = diff_runs(h, None, None, 1.0, Status::AtRisk).unwrap();
+    assert!(coarse.score_moves.is_empty());
+}
+
+#[test]
+fn diff_needs_two_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = diff_runs(dir.path(), None, None, 0.25, Status::AtRisk).unwrap_err();
+    assert!(
+        matches!(err, HistoryError::NotEnoughRuns { found: 0, .. }),
+        "{err}"
+    );
+}

@@ -111,7 +111,8 @@ pub struct LensExplanation {
     pub lens: Lens,
     /// Its score (equal to the sum of contributions).
     pub score: Option<f64>,
-    /// One entry per applicable question with a non-zero coefficient, by descending coefficient.
+    /// One entry per applicable question with a non-zero coefficient, in catalog order (the
+    /// order in which the score is summed, so the contributions add up to it exactly).
     pub contributions: Vec<Contribution>,
 }
 

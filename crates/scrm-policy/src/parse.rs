@@ -870,7 +870,7 @@ pub(crate) fn defaults() -> Policy {
         name: "scrm default policy".into(),
         version: "2026.11".into(),
         lens_weights,
-        group_weights: BTreeMap::new(),
+        group_weights: default_group_weights(),
         crosswalk_weight: 0.3,
         question_weights: BTreeMap::new(),
         evidence: EvidenceRules {
@@ -909,6 +909,22 @@ pub(crate) fn defaults() -> Policy {
         hash: String::new(),
         origin: String::new(),
     }
+}
+
+/// Group weights of the default policy: GOVERN and A.10 (third-party relationships) count 1.5.
+fn default_group_weights() -> BTreeMap<Lens, BTreeMap<String, f64>> {
+    let mut m: BTreeMap<Lens, BTreeMap<String, f64>> = BTreeMap::new();
+    for lens in Lens::ALL {
+        for g in lens_groups(lens) {
+            let w = if matches!(*g, "GOVERN" | "A.10") {
+                1.5
+            } else {
+                1.0
+            };
+            m.entry(lens).or_default().insert((*g).to_string(), w);
+        }
+    }
+    m
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -9,6 +9,8 @@ fn default_policy_parses_and_matches_builtin_defaults() {
     // The default file restates the defaults: only rule lists differ from an empty policy.
     assert_eq!(p.lens_weights, empty.lens_weights);
     assert_eq!(p.thresholds, empty.thresholds);
+    assert_eq!(p.group_weights, empty.group_weights);
+    assert_eq!(p.severities.len(), 10);
     assert_eq!(p.tiering, empty.tiering);
     assert_eq!(p.evidence, empty.evidence);
     assert_eq!(p.residual, empty.residual);

@@ -290,13 +290,16 @@ impl Engine {
                 .unwrap_or_default()
                 .as_bytes(),
         );
+        field(&(pr.certifications.len() as u64).to_le_bytes());
         for c in &pr.certifications {
             field(c.as_bytes());
         }
+        field(&(pr.extra.len() as u64).to_le_bytes());
         for (k, v) in &pr.extra {
             field(k.as_bytes());
             field(v.as_bytes());
         }
+        field(&(vendor.answers.len() as u64).to_le_bytes());
         for (q, a) in &vendor.answers {
             field(q.as_str().as_bytes());
             field(a.value.canonical().as_bytes());
@@ -309,6 +312,7 @@ impl Engine {
             );
             field(a.comment.as_deref().unwrap_or("\u{0}").as_bytes());
         }
+        field(&(exclusions.len() as u64).to_le_bytes());
         let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();
         ex.sort();
         for e in ex {

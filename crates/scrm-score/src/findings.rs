@@ -22,6 +22,16 @@ fn num(x: f64) -> String {
     format!("{x:.3}")
 }
 
+/// A value and its threshold, with enough decimals that the value never reads as equal to it.
+fn pair(x: f64, t: f64) -> (String, String) {
+    let (a, b) = (num(x), num(t));
+    if a == b {
+        (format!("{x:.6}"), format!("{t:.6}"))
+    } else {
+        (a, b)
+    }
+}
+
 fn level_text(v: AnswerValue) -> String {
     match v {
         AnswerValue::Unanswered => "unanswered".to_string(),
@@ -132,13 +142,12 @@ pub(crate) fn rules(
     if let (Some(t), Some(x)) = (th.combined, combined)
         && x < t
     {
+        let (x, t) = pair(x, t);
         out.push(Finding::new(
             Code::BelowTierThreshold,
             format!(
-                "combined score {} is below the {} tier minimum {}",
-                num(x),
-                cx.tier,
-                num(t)
+                "combined score {x} is below the {} tier minimum {t}",
+                cx.tier
             ),
         ));
     }
@@ -146,15 +155,14 @@ pub(crate) fn rules(
         if let (Some(t), Some(x)) = (th.lens(lens), ev.lens_score(lens))
             && x < t
         {
+            let (x, t) = pair(x, t);
             out.push(
                 Finding::new(
                     Code::BelowTierThreshold,
                     format!(
-                        "{} score {} is below the {} tier minimum {}",
+                        "{} score {x} is below the {} tier minimum {t}",
                         lens.label(scrm_model::Lang::En),
-                        num(x),
-                        cx.tier,
-                        num(t)
+                        cx.tier
                     ),
                 )
                 .with_lens(lens),
@@ -214,8 +222,9 @@ pub(crate) fn rules(
             Finding::new(
                 Code::MissingEvidence,
                 format!(
-                    "{} of {claims} claim(s) at maturity 3+ or 'yes' have no evidence (more than {:.0}%): {}",
+                    "{} of {claims} claim(s) (answers at {:.0}% of the top level or more) have no evidence (more than {:.0}%): {}",
                     missing.len(),
+                    p.evidence.claim_threshold * 100.0,
                     p.evidence.max_missing_share * 100.0,
                     list(&missing)
                 ),

@@ -4,7 +4,7 @@
 //! coverage) is linear in the answers (see `coeff`). The plan first applies the forced moves
 //! (failed knock-outs, and contradictions when the policy makes them `deny`), then searches for
 //! the fewest further questions whose improvement covers every remaining deficit: sizes
-//! k = 0, 1, 2, … are tried in turn by depth-first search with an upper-bound prune (the k best
+//! k = 1, 2, … are tried in turn by depth-first search with an upper-bound prune (the k best
 //! remaining gains per measure must still cover that measure's deficit). The first k with a
 //! solution is provably the fewest when the search ran to completion. Among solutions of that
 //! size, the targets of each set are chosen exactly (smallest total increase) by a second

@@ -6,7 +6,7 @@
 pub struct Limits {
     /// Largest accepted field (CSV field, cell text, JSON string), in bytes. Default 64 KiB.
     pub max_field_bytes: usize,
-    /// Most data rows read from one file; the rest of the file is not read. Default 10,000,000.
+    /// Most data rows read from one file; the rest of the file is not read. Default 1,000,000,000 (about 5 million vendors of 200 answers).
     pub max_rows: u64,
     /// Largest total decompressed size of an XLSX workbook, in bytes. Default 256 MiB.
     pub max_xlsx_bytes: u64,
@@ -20,7 +20,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_field_bytes: 64 * 1024,
-            max_rows: 10_000_000,
+            max_rows: 1_000_000_000,
             max_xlsx_bytes: 256 * 1024 * 1024,
             max_xlsx_ratio: 100,
             max_json_depth: 64,

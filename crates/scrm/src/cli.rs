@@ -141,7 +141,7 @@ pub struct InputArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 10_000_000,
+        default_value_t = 1_000_000_000,
         help_heading = "Limits"
     )]
     pub max_rows: u64,

@@ -578,7 +578,7 @@ pub(crate) fn generate_vendor(ctx: &Ctx, index: u64, forced: Option<&Forced>, v:
         });
     }
 
-    // Knock-out questions: suppliers mostly say yes, the knock-out archetype says no.
+    // Knock-out questions: suppliers mostly say yes, the knock-out archetype says no (or 0).
     let mask = match (archetype, forced) {
         (Archetype::KnockoutFail, Some(f)) => f.knockout_mask,
         (Archetype::KnockoutFail, None) => [1u8, 2, 3][r.weighted(&[45, 45, 10])],
@@ -596,8 +596,13 @@ pub(crate) fn generate_vendor(ctx: &Ctx, index: u64, forced: Option<&Forced>, v:
         if let Some(a) = v.answers.iter_mut().find(|a| a.q == ko) {
             if fail {
                 a.ans = Ans::No.fit(kind);
-            } else if archetype != Archetype::Uniform && a.ans != Ans::Blank {
-                a.ans = if pass { Ans::Yes } else { Ans::Partial }.fit(kind);
+            } else if kind == AnswerKind::YesPartialNo
+                && archetype != Archetype::Uniform
+                && a.ans != Ans::Blank
+            {
+                // Yes/no knock-outs (incident notice, training-data consent) are what suppliers
+                // sign up to; a maturity knock-out keeps the vendor's own level.
+                a.ans = if pass { Ans::Yes } else { Ans::Partial };
             }
         }
     }

@@ -264,3 +264,30 @@ fn demo_portfolio_whole_output() {
     );
     assert_eq!(answer("V-0034", "SUP-TRAINING-DATA").as_deref(), Some("no"));
 }
+
+#[test]
+fn maturity_knockouts_keep_the_vendors_own_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = GenOptions {
+        vendors: 400,
+        knockouts: vec!["GV-6.1".into(), "SUP-INCIDENT-NOTIFY".into()],
+        ..GenOptions::default()
+    };
+    generate(&small_questions(), &o, dir.path()).unwrap();
+    let mut levels = BTreeMap::new();
+    let mut notify = BTreeMap::new();
+    for r in records(dir.path(), "answers.csv") {
+        let slot = match &r[1] {
+            "GV-6.1" => &mut levels,
+            "SUP-INCIDENT-NOTIFY" => &mut notify,
+            _ => continue,
+        };
+        *slot.entry(r[2].to_string()).or_insert(0u32) += 1;
+    }
+    // A maturity knock-out spreads over the scale (0 from the knock-out failures included)...
+    assert!(levels.len() >= 5, "{levels:?}");
+    assert!(levels.contains_key("0"));
+    // ...while a yes/no one is mostly yes.
+    let yes = notify.get("yes").copied().unwrap_or(0);
+    assert!(yes * 10 > notify.values().sum::<u32>() * 8, "{notify:?}");
+}

@@ -7,7 +7,7 @@ use crate::table::{f64_col, parse_status, read_columns, str_col};
 use polars::prelude::*;
 use scrm_model::Status;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -198,7 +198,7 @@ type AnswerMap = BTreeMap<String, BTreeMap<String, Option<String>>>;
 fn read_answers(
     dir: &Path,
     run_id: &str,
-    wanted: &BTreeSet<&str>,
+    wanted: &HashSet<&str>,
 ) -> Result<AnswerMap, HistoryError> {
     let mut out = AnswerMap::new();
     if wanted.is_empty() {
@@ -373,7 +373,8 @@ pub fn diff_runs(
         .map(|c| c.vendor_id.as_str())
         .collect();
     let wanted: BTreeSet<String> = wanted.into_iter().map(str::to_string).collect();
-    let wanted_ref: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    // Looked up once per stored answer (tens of millions); never iterated into an output.
+    let wanted_ref: HashSet<&str> = wanted.iter().map(String::as_str).collect();
     let ans_a = read_answers(dir, &run_a.run_id, &wanted_ref)?;
     let ans_b = read_answers(dir, &run_b.run_id, &wanted_ref)?;
     let empty = BTreeMap::new();

@@ -11,7 +11,7 @@ use crate::table::{
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
 use rayon::prelude::*;
-use scrm_model::{RunManifest, Status, Vendor, VendorResult};
+use scrm_model::{AnswerValue, RunManifest, Status, Vendor, VendorResult};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -413,7 +413,20 @@ fn write_results_file(
     file.sync_all().map_err(HistoryError::io(path))
 }
 
-fn answers_frame(v: &[&str], q: &[&str], a: &[Option<String>]) -> PolarsResult<DataFrame> {
+/// The canonical spelling of an answer without allocating (`None` for a blank answer): the
+/// answers file has a row per answer, 127 million for a million vendors.
+fn canonical(v: AnswerValue) -> Option<&'static str> {
+    Some(match v {
+        AnswerValue::Maturity(n) => ["0", "1", "2", "3", "4", "5"].get(usize::from(n))?,
+        AnswerValue::Yes => "yes",
+        AnswerValue::Partial => "partial",
+        AnswerValue::No => "no",
+        AnswerValue::NotApplicable => "na",
+        AnswerValue::Unanswered => return None,
+    })
+}
+
+fn answers_frame(v: &[&str], q: &[&str], a: &[Option<&str>]) -> PolarsResult<DataFrame> {
     DataFrame::new(
         v.len(),
         vec![
@@ -444,8 +457,8 @@ fn write_answers_file(
             .map_err(HistoryError::parquet(&what))?;
         let mut v: Vec<&str> = Vec::new();
         let mut q: Vec<&str> = Vec::new();
-        let mut a: Vec<Option<String>> = Vec::new();
-        let mut flush = |v: &mut Vec<&str>, q: &mut Vec<&str>, a: &mut Vec<Option<String>>| {
+        let mut a: Vec<Option<&str>> = Vec::new();
+        let mut flush = |v: &mut Vec<&str>, q: &mut Vec<&str>, a: &mut Vec<Option<&str>>| {
             if v.is_empty() {
                 return Ok(());
             }
@@ -460,7 +473,7 @@ fn write_answers_file(
             for (qid, ans) in &vendor.answers {
                 v.push(vendor.id().as_str());
                 q.push(qid.as_str());
-                a.push(ans.value.is_answered().then(|| ans.value.canonical()));
+                a.push(canonical(ans.value));
                 total += 1;
                 if v.len() >= ANSWER_BATCH {
                     flush(&mut v, &mut q, &mut a)?;
@@ -541,4 +554,25 @@ pub(crate) fn results_path(dir: &Path, run_id: &str) -> PathBuf {
 
 pub(crate) fn answers_path(dir: &Path, run_id: &str) -> PathBuf {
     run_dir(dir, run_id).join("answers.parquet")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_matches_the_model() {
+        let mut all = vec![
+            AnswerValue::Yes,
+            AnswerValue::Partial,
+            AnswerValue::No,
+            AnswerValue::NotApplicable,
+            AnswerValue::Unanswered,
+        ];
+        all.extend((0..=5).map(AnswerValue::Maturity));
+        for v in all {
+            let want = v.is_answered().then(|| v.canonical());
+            assert_eq!(canonical(v).map(str::to_string), want, "{v:?}");
+        }
+    }
 }

@@ -117,7 +117,9 @@ fn sigkill_at_any_moment_leaves_earlier_runs_intact() {
     let exe = std::env::current_exe().unwrap();
     // Spread over the life of a run (start-up, Parquet encoding, fsync, rename) and across
     // several consecutive runs; fixed so a failure reproduces.
-    let delays_ms = [5, 40, 90, 140, 210, 290, 370, 460, 580, 730, 900, 1150];
+    // Iteration 0 waits for the first committed run (so a slow machine still exercises kills
+    // with runs on disk), then kills at once.
+    let delays_ms = [0, 5, 40, 90, 140, 210, 290, 370, 460, 580, 730, 900, 1150];
     let mut seen_staging = 0;
     let mut previous = 0;
     for (iter, delay) in delays_ms.iter().enumerate() {
@@ -134,6 +136,20 @@ fn sigkill_at_any_moment_leaves_earlier_runs_intact() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        if iter == 0 {
+            let started = std::time::Instant::now();
+            while list_runs(h).unwrap().is_empty() {
+                assert!(
+                    started.elapsed().as_secs() < 300,
+                    "the writer committed nothing in 5 minutes"
+                );
+                assert!(
+                    child.try_wait().unwrap().is_none(),
+                    "the writer died on its own"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
         std::thread::sleep(std::time::Duration::from_millis(*delay));
         // `Child::kill` is SIGKILL on Unix: no destructor, no flush, no cleanup runs.
         child.kill().unwrap();

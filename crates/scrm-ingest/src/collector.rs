@@ -496,7 +496,12 @@ impl<'a> Collector<'a> {
                 "data_access" => profile.data_access = v.parse().ok(),
                 "assessed_on" => profile.assessed_on = crate::text::parse_date(&v),
                 "certifications" => {
-                    profile.certifications = v.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+                    profile.certifications = v
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect();
                 }
                 _ => {
                     let name = k.strip_prefix(EXTRA).unwrap_or(&k).to_string();

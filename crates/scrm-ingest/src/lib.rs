@@ -58,7 +58,18 @@ pub fn ingest(
     let profiles = profiles.map(walk::single).transpose()?;
     let exclusions = exclusions.map(walk::single).transpose()?;
     let mut col = Collector::new(lookup, opts);
+    // A profile or exclusions file named by flag may also sit in an input folder; read it once,
+    // in the role the flag gives it.
+    let flagged: Vec<PathBuf> = [&profiles, &exclusions]
+        .into_iter()
+        .flatten()
+        .filter_map(|f| std::fs::canonicalize(&f.path).ok())
+        .collect();
     for f in found {
+        if std::fs::canonicalize(&f.path).is_ok_and(|c| flagged.contains(&c)) {
+            tracing::debug!(path = %f.path.display(), "skipped in the folder walk: also given by flag");
+            continue;
+        }
         read_one(&mut col, f, CsvRole::Input);
     }
     if let Some(f) = profiles {

@@ -11,8 +11,9 @@ use scrm_model::{
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-const ID_W: usize = 13;
-const TEXT_W: usize = 34;
+/// Wide enough for every catalog id (the longest, SUP-SUBTIER-INVENTORY, has 21 characters).
+const ID_W: usize = 21;
+const TEXT_W: usize = 28;
 
 fn question_index(questions: &[Question]) -> BTreeMap<&str, &Question> {
     questions.iter().map(|q| (q.id.as_str(), q)).collect()

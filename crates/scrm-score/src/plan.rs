@@ -19,9 +19,13 @@ use scrm_model::{
 use std::collections::BTreeMap;
 
 /// Node budget for the cardinality search.
-const SET_BUDGET: u64 = 2_000_000;
+const SET_BUDGET: u64 = 200_000;
 /// Node budget for choosing the smallest increase within one set.
-const LEVEL_BUDGET: u64 = 200_000;
+const LEVEL_BUDGET: u64 = 20_000;
+/// Sets whose level combinations exceed this are lowered greedily instead of searched.
+const LEVEL_COMBINATIONS: f64 = 4096.0;
+/// Above this set size the cardinality search is not attempted (greedy, then lowering).
+const MAX_EXACT_SET: usize = 12;
 /// Slack for floating-point comparisons of linear bounds; the final check re-scores exactly.
 const EPS: f64 = 1e-9;
 
@@ -258,11 +262,14 @@ impl Engine {
                 }
             })
             .collect();
-        let total_increase = steps.iter().map(|s| s.increase).sum();
-        let feasible = !after
-            .findings
-            .iter()
-            .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        // `+ 0.0` turns the empty sum's -0.0 into 0.0.
+        let total_increase = steps.iter().map(|s| s.increase).sum::<f64>() + 0.0;
+        // Feasible: answers alone clear the bar, which they never do past a hard gate.
+        let feasible = unfixable.is_empty()
+            && !after
+                .findings
+                .iter()
+                .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
         let remaining = after
             .findings
             .iter()
@@ -328,9 +335,34 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
             v
         })
         .collect();
+    // A provable lower bound on the set size: each constraint needs at least as many questions
+    // as its largest gains take to cover its deficit.
+    let k_min = sorted
+        .iter()
+        .zip(cons)
+        .map(|(s, c)| {
+            let mut acc = 0.0;
+            s.iter()
+                .position(|(g, _)| {
+                    acc += g;
+                    acc + EPS >= c.deficit
+                })
+                .map_or(usize::MAX, |p| p + 1)
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    if k_min == usize::MAX {
+        return (lowered(cands, cons, &greedy(cands, cons, &order)), false);
+    }
+    if k_min > MAX_EXACT_SET {
+        // Too large to search; greedy is still provably fewest when it reaches the bound.
+        let g = greedy(cands, cons, &order);
+        return (lowered(cands, cons, &g), false);
+    }
     let mut budget = SET_BUDGET;
     let mut exhausted = false;
-    for k in 1..=order.len() {
+    for k in k_min..=order.len().min(MAX_EXACT_SET) {
         let mut best: Option<Choice> = None;
         let mut chosen = Vec::new();
         dfs(
@@ -352,7 +384,21 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
             break;
         }
     }
-    (greedy(cands, cons, &order), false)
+    let g = greedy(cands, cons, &order);
+    (lowered(cands, cons, &g), false)
+}
+
+/// The greedy set's targets, lowered as far as every constraint allows.
+fn lowered(
+    cands: &[Candidate],
+    cons: &[Constraint],
+    set: &[(usize, AnswerValue)],
+) -> Vec<(usize, AnswerValue)> {
+    let idx: Vec<usize> = set.iter().map(|(i, _)| *i).collect();
+    match cheapest_targets(cands, cons, &idx) {
+        Some((_, targets, _)) => targets,
+        None => set.to_vec(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -454,7 +500,9 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
     let mut best = (cost(&top), top.clone());
     let mut budget = LEVEL_BUDGET;
     let mut cur = vec![0usize; set.len()];
-    let exact = levels_dfs(cands, set, 0, &mut cur, &ok, &cost, &mut best, &mut budget);
+    let combinations: f64 = set.iter().map(|&i| cands[i].levels.len() as f64).product();
+    let exact = combinations <= LEVEL_COMBINATIONS
+        && levels_dfs(cands, set, 0, &mut cur, &ok, &cost, &mut best, &mut budget);
     if !exact {
         // Greedy lowering from the top as the fallback.
         let mut lv = top;

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 #[command(name = "scrm", version, propagate_version = true, max_term_width = 100)]
 #[command(
     after_help = "Exit codes: 0 = nothing flagged, 1 = something flagged (or problems found), 2 = usage or input error.\n\
-Examples:\n  scrm score fixtures/demo --vendors fixtures/demo/vendors.csv --exclusions fixtures/demo/exclusions.csv\n  scrm validate supplier.xlsx\n  scrm explain V-0007 fixtures/demo\n  scrm template --lang zh-TW --out questionnaire.xlsx"
+Examples:\n  scrm score fixtures/demo\n  scrm validate supplier.xlsx\n  scrm explain V-0007 fixtures/demo\n  scrm template --lang zh-TW --out questionnaire.xlsx"
 )]
 pub struct Cli {
     #[command(subcommand)]

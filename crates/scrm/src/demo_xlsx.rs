@@ -14,8 +14,9 @@ const MOVED: &[(&str, Lang)] = &[
 ];
 
 /// Writes `xlsx/<vendor>.xlsx` for the vendors in [`MOVED`] and removes their rows from
-/// `answers.csv`, so every answer still appears exactly once in the demo.
-pub fn write(catalog: &Catalog, dir: &Path) -> Result<()> {
+/// `answers.csv`, so every answer still appears exactly once in the demo. Returns how many
+/// workbooks were written.
+pub fn write(catalog: &Catalog, dir: &Path) -> Result<usize> {
     let answers = dir.join("answers.csv");
     let opts = scrm_ingest::IngestOptions::default();
     let ing = scrm_ingest::ingest(
@@ -51,5 +52,5 @@ pub fn write(catalog: &Catalog, dir: &Path) -> Result<()> {
         .filter(|l| !moved.iter().any(|m| l.starts_with(m.as_str())))
         .collect();
     std::fs::write(&answers, kept)?;
-    Ok(())
+    Ok(moved.len())
 }

@@ -29,18 +29,28 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                 c.version(),
                 &c.hash()[..12]
             );
-            for q in c
+            let rows: Vec<(&str, &str, String, &str)> = c
                 .questions()
                 .iter()
                 .filter(|q| filter.is_none_or(|l| lenses_of(q).contains(&l)))
-            {
-                let lenses: Vec<&str> = lenses_of(q).iter().map(|l| l.as_str()).collect();
+                .map(|q| {
+                    let lenses: Vec<&str> = lenses_of(q).iter().map(|l| l.as_str()).collect();
+                    (
+                        q.id.as_str(),
+                        q.answer.kind.as_str(),
+                        lenses.join(","),
+                        q.topic.get(lang),
+                    )
+                })
+                .collect();
+            // Columns as wide as their longest entry (ids run to 21 characters), so the topics
+            // line up. `as_str` because `QuestionId`'s Display ignores width and padding.
+            let w_id = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+            let w_kind = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+            let w_lens = rows.iter().map(|r| r.2.len()).max().unwrap_or(0);
+            for (id, kind, lenses, topic) in &rows {
                 s.push_str(&format!(
-                    "{:<14} {:<15} {:<12} {}\n",
-                    q.id,
-                    q.answer.kind.as_str(),
-                    lenses.join(","),
-                    q.topic.get(lang)
+                    "{id:<w_id$}  {kind:<w_kind$}  {lenses:<w_lens$}  {topic}\n"
                 ));
             }
             output::print(&s)?;

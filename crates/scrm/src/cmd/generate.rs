@@ -11,10 +11,16 @@ pub fn run(a: &GenArgs) -> Result<u8> {
     let q = catalog.questions();
     if a.demo {
         let s = scrm_gen::demo(q, &a.out).map_err(|e| anyhow!("{e}"))?;
-        super::super::demo_xlsx::write(&catalog, &a.out)?;
+        let workbooks = super::super::demo_xlsx::write(&catalog, &a.out)?;
+        // `s` describes answers.csv before some suppliers moved into workbooks; subtract them.
         output::note(&format!(
-            "demo portfolio written to {} ({s:?})",
-            a.out.display()
+            "demo portfolio written to {}: {} suppliers ({} in answers.csv, {} JSON documents, {} XLSX workbooks), {} exclusions",
+            a.out.display(),
+            s.vendors,
+            s.csv_vendors.saturating_sub(workbooks as u64),
+            s.json_documents.len(),
+            workbooks,
+            s.exclusions
         ));
         return Ok(0);
     }

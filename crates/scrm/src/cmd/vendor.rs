@@ -88,8 +88,8 @@ fn parse_set(catalog: &Catalog, s: &str) -> Result<(QuestionId, AnswerValue)> {
     let value = AnswerValue::parse(v).map_err(|e| anyhow!("--set '{s}': {e}"))?;
     if !spec.kind.accepts(value, spec.na_allowed) {
         bail!(
-            "--set '{s}': {id} takes {:?}",
-            spec.kind.valid_values(spec.na_allowed)
+            "--set '{s}': {id} takes {}",
+            spec.kind.valid_values(spec.na_allowed).join(", ")
         );
     }
     Ok((id, value))
@@ -138,7 +138,13 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
                     .map_or(AnswerValue::Unanswered, |x| x.value);
                 s.push_str(&format!("  {q}: {from} -> {val}\n"));
             }
-            let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
+            // Rounded to 4 places first, as every other output does, so 0.39499999 shows as
+            // 0.40 here too rather than 0.39.
+            let f = |x: Option<f64>| {
+                x.map_or("-".to_string(), |x| {
+                    format!("{:.2}", scrm_report::round4(x))
+                })
+            };
             s.push_str(&format!("\n{:<10} {:>10} {:>10}\n", "", "before", "after"));
             s.push_str(&format!(
                 "{:<10} {:>10} {:>10}\n",

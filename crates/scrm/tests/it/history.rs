@@ -1,0 +1,127 @@
+//! `scrm score --history` and `scrm diff`: recording runs, skipping unchanged ones, and what
+//! changed between two runs after one supplier's answers changed.
+
+use crate::common::{AS_OF, DEMO, Scrm, arg, copy_dir, root, scrm, tempdir};
+
+#[test]
+fn record_then_diff() {
+    let dir = tempdir();
+    let input = dir.path().join("portfolio");
+    copy_dir(&root().join(DEMO), &input);
+    let history = dir.path().join("history");
+    let out = dir.path().join("results.json");
+    let score = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "score",
+            &arg(&input),
+            "--as-of",
+            AS_OF,
+            "--history",
+            &arg(&history),
+            "--format",
+            "json",
+            "--out",
+            &arg(&out),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+
+    let first = scrm(score(&[]));
+    first.expect_code(1);
+    assert_run!("history_first_run", first);
+    let second = scrm(score(&[]));
+    second.expect_code(1);
+    assert_run!("history_unchanged_run", second);
+
+    // Only one run so far: nothing to compare.
+    let r = scrm(["diff", "--history", &arg(&history)]);
+    r.expect_code(2);
+    assert_run!("history_diff_one_run", r);
+
+    // V-0013 (eligible) withdraws its incident-notification commitment: a high-tier knock-out.
+    let answers = input.join("answers.csv");
+    let text = std::fs::read_to_string(&answers).expect("answers");
+    let edited = text.replacen(
+        "V-0013,SUP-INCIDENT-NOTIFY,yes,",
+        "V-0013,SUP-INCIDENT-NOTIFY,no,",
+        1,
+    );
+    assert_ne!(edited, text, "the edit applied");
+    std::fs::write(&answers, edited).expect("write answers");
+    // A day later (run ids sort by time), scoring as of the same date; -v shows the reuse.
+    let third = Scrm::new(score(&["-v"]))
+        .env("SCRM_NOW", "2026-11-03T06:00:00Z")
+        .run();
+    third.expect_code(1);
+    assert!(
+        third.stderr.contains("reused=49"),
+        "the 49 unchanged suppliers come from the store:\n{}",
+        third.stderr
+    );
+    assert!(
+        third
+            .stderr
+            .contains("history: recorded run 20261103T060000Z-")
+    );
+
+    let runs: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir(&history)
+            .expect("history dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!(runs[0].starts_with("run=20261102T060000Z-"), "{runs:?}");
+    assert!(runs[1].starts_with("run=20261103T060000Z-"), "{runs:?}");
+
+    let r = scrm(["diff", "--history", &arg(&history)]);
+    r.expect_code(1);
+    assert!(r.out().contains("V-0013"));
+    assert_run!("history_diff", r);
+
+    let r = scrm(["diff", "--history", &arg(&history), "--format", "json"]);
+    r.expect_code(1);
+    let j = r.json();
+    assert_eq!(j["crossed"], true);
+    let newly: Vec<&str> = j["newly_at_risk"]
+        .as_array()
+        .expect("newly_at_risk")
+        .iter()
+        .map(|v| v["vendor_id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(newly, ["V-0013"]);
+    assert_eq!(j["unchanged"], 49);
+    assert_run!("history_diff_json", r);
+
+    // The same comparison named explicitly, and with --fail-on never.
+    let explicit = scrm([
+        "diff",
+        "previous",
+        "latest",
+        "--history",
+        &arg(&history),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(explicit.stdout, r.stdout);
+    let r = scrm(["diff", "--history", &arg(&history), "--fail-on", "never"]);
+    r.expect_code(0);
+    // Newest first is the reverse comparison: V-0013 recovers, nothing newly crosses.
+    let r = scrm(["diff", "latest", "previous", "--history", &arg(&history)]);
+    r.expect_code(0);
+    assert_run!("history_diff_reversed", r);
+}
+
+#[test]
+fn diff_without_history() {
+    let dir = tempdir();
+    let r = scrm(["diff", "--history", &arg(&dir.path().join("none"))]);
+    r.expect_code(2);
+    assert_run!("history_diff_no_store", r);
+}

@@ -1,0 +1,18 @@
+//! Integration tests of the `scrm` binary: every subcommand run for real from the workspace
+//! root with a pinned clock (`SCRM_NOW`), colour off and no `RUST_LOG`, snapshotting stdout,
+//! stderr and the exit code together. Outputs that go to files are written into temp dirs.
+
+#[macro_use]
+mod common;
+
+mod catalog;
+mod generate;
+mod history;
+mod hostile;
+mod misc;
+mod policy;
+mod report;
+mod score;
+mod template;
+mod validate;
+mod vendor;

@@ -1,0 +1,140 @@
+//! The rest of the surface: help texts (documentation snapshots), completions, the man page,
+//! the version, usage errors, and a closed stdout pipe.
+
+use crate::common::scrm;
+use std::io::Read;
+use std::process::Stdio;
+
+/// Every command path with a `--help`.
+const COMMANDS: &[&[&str]] = &[
+    &[],
+    &["score"],
+    &["validate"],
+    &["explain"],
+    &["plan"],
+    &["report"],
+    &["template"],
+    &["catalog"],
+    &["catalog", "list"],
+    &["catalog", "show"],
+    &["catalog", "export"],
+    &["catalog", "crosswalk"],
+    &["policy"],
+    &["policy", "init"],
+    &["policy", "check"],
+    &["policy", "diff"],
+    &["diff"],
+    &["gen"],
+    &["completions"],
+    &["man"],
+];
+
+#[test]
+fn help_texts() {
+    for cmd in COMMANDS {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.push("--help");
+        let r = scrm(&args);
+        r.expect_code(0);
+        assert_eq!(r.stderr, "", "{args:?}");
+        let name = if cmd.is_empty() {
+            "help_scrm".to_string()
+        } else {
+            format!("help_scrm_{}", cmd.join("_"))
+        };
+        assert_run!(name, r);
+    }
+}
+
+#[test]
+fn version() {
+    let r = scrm(["--version"]);
+    r.expect_code(0);
+    assert_eq!(r.out(), format!("scrm {}\n", env!("CARGO_PKG_VERSION")));
+    // propagate_version: subcommands answer too.
+    scrm(["score", "--version"]).expect_code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let r = scrm(["scroe"]);
+    r.expect_code(2);
+    assert_run!("usage_unknown_subcommand", r);
+    let r = scrm(["score", "--format", "pdf", "fixtures/demo"]);
+    r.expect_code(2);
+    assert_run!("usage_bad_format", r);
+    let r = scrm(["gen", "--demo", "--vendors", "5", "--out", "x"]);
+    r.expect_code(2);
+    assert_run!("usage_conflicting_flags", r);
+    let r = scrm::<[&str; 0], &str>([]);
+    r.expect_code(2);
+    assert_run!("usage_no_subcommand", r);
+}
+
+#[test]
+fn completions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let r = scrm(["completions", shell]);
+        r.expect_code(0);
+        assert!(r.stdout.len() > 1000, "{shell}: {} bytes", r.stdout.len());
+        assert!(r.out().contains("scrm"), "{shell}");
+        assert_eq!(r.stderr, "");
+    }
+    let bash = scrm(["completions", "bash"]).out();
+    for word in ["score", "validate", "--fail-on", "--history", "crosswalk"] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+}
+
+#[test]
+fn man_page() {
+    let r = scrm(["man"]);
+    r.expect_code(0);
+    let text = r.out();
+    assert!(
+        text.starts_with(".ie") || text.starts_with(".TH"),
+        "{}",
+        &text[..text.len().min(80)]
+    );
+    assert!(text.contains(".TH scrm"));
+    assert!(text.contains("score"));
+}
+
+#[test]
+fn closed_stdout_pipe_ends_quietly() {
+    // Both exports (markdown about 90 KB, JSON about 125 KB) are larger than a pipe's buffer
+    // (64 KiB on Linux), so the child is still writing when the reader goes away and gets EPIPE.
+    // Were a pipe large enough to take it all, the child would simply finish: exit 0 and silence
+    // either way, so the test cannot flake on timing.
+    for (format, first) in [("markdown", b'#'), ("json", b'{')] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scrm"))
+            .args(["catalog", "export", "--format", format])
+            .current_dir(crate::common::root())
+            .env("SCRM_NOW", crate::common::NOW)
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn scrm");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut head = [0u8; 16];
+        stdout.read_exact(&mut head).expect("first bytes");
+        assert_eq!(head[0], first, "{format}");
+        drop(stdout);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut stderr)
+            .expect("stderr");
+        let status = child.wait().expect("wait");
+        assert_eq!(status.code(), Some(0), "{format}: stderr: {stderr}");
+        assert_eq!(
+            stderr, "",
+            "{format}: a closed pipe is not an error worth reporting"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! `scrm report`: the self-contained HTML portfolio page and one supplier's scorecard.
+
+use crate::common::{AS_OF, DEMO, arg, scrm, tempdir};
+
+/// No network reference of any kind: the page must open offline and leak nothing.
+#[track_caller]
+fn assert_offline(html: &str) {
+    assert!(!html.contains("http://"), "network URL in the report");
+    assert!(!html.contains("https://"), "network URL in the report");
+    assert!(!html.contains("//cdn"), "CDN reference in the report");
+}
+
+#[test]
+fn portfolio() {
+    let dir = tempdir();
+    let out = dir.path().join("portfolio.html");
+    let r = scrm(["report", DEMO, "--as-of", AS_OF, "--out", &arg(&out)]);
+    r.expect_code(0);
+    assert!(r.stdout.is_empty(), "the page goes to --out");
+    assert_eq!(r.stderr, "");
+    let html = std::fs::read_to_string(&out).expect("report written");
+    assert_offline(&html);
+    assert!(html.contains("<html lang=\"en\""), "English page");
+    for i in 1..=50 {
+        let id = format!("V-{i:04}");
+        assert!(html.contains(&id), "{id} missing");
+    }
+    // The same page as `score --format html`.
+    let via_score = scrm(["score", DEMO, "--as-of", AS_OF, "--format", "html"]);
+    assert_eq!(via_score.out(), html);
+}
+
+#[test]
+fn scorecard_zh_tw() {
+    let dir = tempdir();
+    let out = dir.path().join("scorecard.html");
+    let r = scrm([
+        "report",
+        DEMO,
+        "--as-of",
+        AS_OF,
+        "--vendor",
+        "V-0005",
+        "--lang",
+        "zh-TW",
+        "--out",
+        &arg(&out),
+    ]);
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+    let html = std::fs::read_to_string(&out).expect("scorecard written");
+    assert_offline(&html);
+    assert!(html.contains("lang=\"zh-TW\""));
+    for label in [
+        "供應商 AI 資安評分卡",
+        "各面向分數",
+        "發現事項",
+        "達到合格所需的改善",
+        "佐證缺口",
+        "各題貢獻",
+        "執行紀錄",
+    ] {
+        assert!(html.contains(label), "zh-TW label {label} missing");
+    }
+    assert!(html.contains("V-0005"));
+    assert!(html.contains("Tainan Precision Robotics Co., Ltd."));
+}
+
+#[test]
+fn unknown_vendor_or_language() {
+    let r = scrm(["report", DEMO, "--as-of", AS_OF, "--vendor", "V-0500"]);
+    r.expect_code(2);
+    assert!(r.stdout.is_empty());
+    assert_run!("report_unknown_vendor", r);
+    let r = scrm(["report", DEMO, "--as-of", AS_OF, "--lang", "fr"]);
+    r.expect_code(2);
+    assert_run!("report_unknown_lang", r);
+}

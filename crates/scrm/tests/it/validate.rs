@@ -1,0 +1,77 @@
+//! `scrm validate`: the clean demo, and located problems in bad inputs.
+
+use crate::common::{DEMO, arg, scrm, tempdir};
+
+#[test]
+fn demo_is_clean() {
+    let r = scrm(["validate", DEMO]);
+    r.expect_code(0);
+    assert_run!("validate_demo", r);
+    let r = scrm(["validate", DEMO, "--format", "json"]);
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["errors"], 0);
+    assert_eq!(j["warnings"], 0);
+    assert_eq!(j["counts"]["vendors"], 50);
+    assert_eq!(j["problems"].as_array().map(Vec::len), Some(0));
+    assert_eq!(j["rejects"].as_array().map(Vec::len), Some(0));
+    assert_run!("validate_demo_json", r);
+}
+
+#[test]
+fn invalid_answers() {
+    let input = "fixtures/ingest/invalid-answer/inputs";
+    let r = scrm(["validate", input]);
+    r.expect_code(1);
+    assert_run!("validate_invalid_answer", r);
+    let r = scrm(["validate", input, "--format", "json"]);
+    r.expect_code(1);
+    let j = r.json();
+    assert_eq!(j["errors"], 3);
+    let rows: Vec<u64> = j["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["location"]["row"].as_u64().expect("row"))
+        .collect();
+    assert_eq!(rows, [2, 3, 4], "every bad row is located");
+    assert_run!("validate_invalid_answer_json", r);
+}
+
+#[test]
+fn unknown_questions() {
+    let input = "fixtures/ingest/unknown-question/inputs";
+    let r = scrm(["validate", input]);
+    r.expect_code(1);
+    assert_run!("validate_unknown_question", r);
+    let r = scrm(["validate", input, "--format", "json"]);
+    r.expect_code(1);
+    assert_eq!(r.json()["errors"], 2);
+    assert_run!("validate_unknown_question_json", r);
+}
+
+#[test]
+fn rejects_only_with_the_flag() {
+    let dir = tempdir();
+    let rejects = dir.path().join("rejects.csv");
+    let r = scrm([
+        "validate",
+        "fixtures/ingest/invalid-date/inputs",
+        "--rejects",
+        &arg(&rejects),
+    ]);
+    r.expect_code(1);
+    let text = std::fs::read_to_string(&rejects).expect("rejects written");
+    assert_eq!(text.lines().count(), 3, "header + 2 rejected rows:\n{text}");
+    assert_run!("validate_invalid_date", r);
+}
+
+#[test]
+fn missing_path() {
+    let r = scrm(["validate", "does/not/exist.csv"]);
+    r.expect_code(2);
+    assert_run!("validate_missing_input", r);
+    let r = scrm(["validate"]);
+    r.expect_code(2);
+    assert_run!("validate_no_inputs", r);
+}

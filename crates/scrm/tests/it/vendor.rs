@@ -1,0 +1,166 @@
+//! `scrm explain` and `scrm plan`: one supplier at a time.
+
+use crate::common::{AS_OF, DEMO, scrm};
+
+fn on_demo(args: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    v.extend([DEMO, "--as-of", AS_OF].iter().map(|s| s.to_string()));
+    v
+}
+
+#[test]
+fn explain_human() {
+    let r = scrm(on_demo(&["explain", "V-0005"]));
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+    assert_run!("explain_v0005", r);
+}
+
+#[test]
+fn explain_json_contributions_add_up() {
+    let r = scrm(on_demo(&["explain", "V-0005", "--format", "json"]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["result"]["vendor_id"], "V-0005");
+    let lenses = j["lenses"].as_array().expect("lenses");
+    let names: Vec<&str> = lenses
+        .iter()
+        .map(|l| l["lens"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["airm", "aims", "cscrm"]);
+    let mut counts = Vec::new();
+    for l in lenses {
+        let score = l["score"].as_f64().expect("lens score");
+        let contributions = l["contributions"].as_array().expect("contributions");
+        let sum: f64 = contributions
+            .iter()
+            .map(|c| c["contribution"].as_f64().expect("contribution"))
+            .sum();
+        assert!(
+            (sum - score).abs() < 1e-9,
+            "{}: contributions sum to {sum}, score is {score}",
+            l["lens"]
+        );
+        // The lens score in the explanation is the one in the result.
+        let in_result = j["result"]["lenses"]
+            .as_array()
+            .expect("result lenses")
+            .iter()
+            .find(|x| x["lens"] == l["lens"])
+            .and_then(|x| x["score"].as_f64())
+            .expect("result lens score");
+        assert!((in_result - score).abs() < 1e-12);
+        counts.push(format!(
+            "{}: {} questions",
+            l["lens"].as_str().unwrap_or(""),
+            contributions.len()
+        ));
+    }
+    let shown = serde_json::json!({ "result": j["result"], "contributions": counts });
+    assert_text!(
+        "explain_v0005_json",
+        serde_json::to_string_pretty(&shown).expect("json")
+    );
+}
+
+#[test]
+fn plan_human_and_json() {
+    let r = scrm(on_demo(&["plan", "V-0005"]));
+    r.expect_code(0);
+    assert_run!("plan_v0005", r);
+    let r = scrm(on_demo(&["plan", "V-0005", "--format", "json"]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["vendor_id"], "V-0005");
+    assert_eq!(j["status_before"], "at-risk");
+    assert_eq!(j["feasible"], true);
+    assert_ne!(j["status_after"], "at-risk");
+    assert_run!("plan_v0005_json", r);
+}
+
+#[test]
+fn what_if() {
+    let args = [
+        "plan",
+        "V-0005",
+        "--set",
+        "SUP-TRAINING-DATA=yes",
+        "--set",
+        "SUP-INCIDENT-NOTIFY=yes",
+    ];
+    let r = scrm(on_demo(&args));
+    r.expect_code(0);
+    assert_run!("plan_v0005_what_if", r);
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let r = scrm(on_demo(&json_args));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["before"]["status"], "at-risk");
+    let knockouts_after = j["after"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "knockout-failed")
+        .count();
+    assert_eq!(knockouts_after, 0, "both knock-outs are cleared");
+    assert_run!("plan_v0005_what_if_json", r);
+}
+
+#[test]
+fn what_if_errors() {
+    let r = scrm(on_demo(&[
+        "plan",
+        "V-0005",
+        "--set",
+        "SUP-TRAINING-DATA=maybe",
+    ]));
+    r.expect_code(2);
+    assert_run!("plan_set_bad_answer", r);
+    let r = scrm(on_demo(&["plan", "V-0005", "--set", "GV-6.1=yes"]));
+    r.expect_code(2);
+    assert_run!("plan_set_wrong_kind", r);
+    let r = scrm(on_demo(&["plan", "V-0005", "--set", "GV-6.9=3"]));
+    r.expect_code(2);
+    assert_run!("plan_set_unknown_question", r);
+    let r = scrm(on_demo(&["plan", "V-0005", "--set", "GV-6.1"]));
+    r.expect_code(2);
+    assert_run!("plan_set_no_equals", r);
+}
+
+#[test]
+fn plan_for_an_excluded_vendor() {
+    // V-0021 is on the SAM exclusion list: a hard gate no answer can fix.
+    let r = scrm(on_demo(&["plan", "V-0021"]));
+    r.expect_code(0);
+    assert_run!("plan_v0021_excluded", r);
+    let r = scrm(on_demo(&["plan", "V-0021", "--format", "json"]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["status_before"], "excluded");
+    assert_eq!(j["status_after"], "excluded");
+    assert_eq!(j["steps"].as_array().map(Vec::len), Some(0));
+    let unfixable: Vec<&str> = j["unfixable"]
+        .as_array()
+        .expect("unfixable")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(unfixable, ["hard-gate-sam"]);
+    assert_run!("plan_v0021_excluded_json", r);
+}
+
+#[test]
+fn unknown_vendor() {
+    let r = scrm(on_demo(&["plan", "NOPE"]));
+    r.expect_code(2);
+    assert_run!("plan_unknown_vendor", r);
+    // A near miss gets a did-you-mean.
+    let r = scrm(on_demo(&["plan", "V-005"]));
+    r.expect_code(2);
+    assert!(r.stderr.contains("did you mean `V-0005`?"), "{}", r.stderr);
+    assert_run!("plan_unknown_vendor_near_miss", r);
+    let r = scrm(on_demo(&["explain", "v-0005"]));
+    r.expect_code(2);
+    assert_run!("explain_unknown_vendor_case", r);
+}

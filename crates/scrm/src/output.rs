@@ -1,34 +1,70 @@
 //! Where data goes: stdout or `--out`, written whole; plus the terminal checks that decide
 //! colour and progress bars.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// Writes bytes to `out`, or to stdout. Files are written to a temporary sibling and renamed,
-/// so a failed run never leaves half a report behind.
+/// Writes bytes to `out`, or to stdout.
+///
+/// A regular file (or a path that does not exist yet) is written to a temporary sibling and
+/// renamed, so a failed run never leaves half a report behind; through a symbolic link, the file
+/// it points to is replaced and the link kept. Anything else that exists (`/dev/null`,
+/// `/dev/stdout`, a named pipe) is opened and written in place: renaming over it would replace a
+/// device node with a regular file.
 pub fn write(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    match out {
-        Some(p) if p != Path::new("-") => {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.scrm-tmp"));
-            std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-            std::fs::rename(&tmp, p).with_context(|| format!("writing {}", p.display()))?;
-            Ok(())
+    let Some(p) = out.filter(|p| *p != Path::new("-")) else {
+        let mut s = std::io::stdout().lock();
+        s.write_all(bytes)?;
+        s.flush()?;
+        return Ok(());
+    };
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => bail!("{} is a directory; give a file name", p.display()),
+        Ok(m) if !m.is_file() => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .with_context(|| format!("opening {}", p.display()))?;
+            f.write_all(bytes)
+                .and_then(|()| f.flush())
+                .with_context(|| format!("writing {}", p.display()))?;
+            return Ok(());
         }
-        _ => {
-            let mut s = std::io::stdout().lock();
-            s.write_all(bytes)?;
-            s.flush()?;
-            Ok(())
-        }
+        _ => {}
+    }
+    // Follow a symbolic link so that the rename replaces its target, not the link.
+    let target = if p.is_symlink() {
+        std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    } else {
+        p.to_path_buf()
+    };
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // The process id keeps two runs writing the same file from sharing a temporary.
+    let tmp = dir.join(format!(".{name}.{}.scrm-tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, &target) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", p.display()));
+    }
+    Ok(())
+}
+
+/// The `--out` path that side files (`<out>.rejects.csv`, `<out>.manifest.json`) are named
+/// after: `None` for stdout and for outputs that are not regular files (`/dev/null`, a pipe),
+/// which have no sensible sibling.
+pub fn side_base(out: Option<&Path>) -> Option<&Path> {
+    let p = out.filter(|p| *p != Path::new("-"))?;
+    match std::fs::metadata(p) {
+        Ok(m) if !m.is_file() => None,
+        _ => Some(p),
     }
 }
 

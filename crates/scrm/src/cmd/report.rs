@@ -15,7 +15,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
     let lang = context::lang(&a.lang)?;
     let l = context::load(
         &a.input,
-        a.out.as_ref().map(|o| o.with_extension("rejects.csv")),
+        output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv")),
     )?;
     let results = super::score::score_vendors(&l, None)?;
     let manifest = context::manifest(&l, results.len(), &a.input)?;

@@ -85,7 +85,8 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 
 /// Runs `scrm score`.
 pub fn run(a: &ScoreArgs) -> Result<u8> {
-    let rejects_default = a.out.as_ref().map(|o| o.with_extension("rejects.csv"));
+    let rejects_default =
+        output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     let l = context::load(&a.input, rejects_default)?;
     let results = score_vendors(&l, a.history.as_deref())?;
     let manifest = context::manifest(&l, results.len(), &a.input)?;
@@ -146,7 +147,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     };
     output::write(a.out.as_deref(), &bytes)?;
     if a.format == ScoreFormat::Csv
-        && let Some(out) = &a.out
+        && let Some(out) = output::side_base(a.out.as_deref())
     {
         let side = scrm_report::manifest_sidecar_path(out);
         let side_bytes =

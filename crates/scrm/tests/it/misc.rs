@@ -138,3 +138,85 @@ fn closed_stdout_pipe_ends_quietly() {
         );
     }
 }
+
+#[test]
+fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
+    use crate::common::{AS_OF, DEMO, arg};
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rejects = dir.path().join("rejects.csv");
+    let score = |out: &str| {
+        scrm([
+            "score",
+            DEMO,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            "--fail-on",
+            "never",
+            "--rejects",
+            &arg(&rejects),
+            "--out",
+            out,
+        ])
+    };
+    let expected = {
+        let r = scrm([
+            "score",
+            DEMO,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            "--fail-on",
+            "never",
+            "--rejects",
+            &arg(&rejects),
+        ]);
+        r.expect_code(0);
+        r.stdout
+    };
+
+    // A named pipe (as `/dev/null` or `/dev/stdout` would be a device): written in place, never
+    // renamed over, and no side files named after it.
+    let fifo = dir.path().join("results.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
+    };
+    score(&arg(&fifo)).expect_code(0);
+    let kind = std::fs::symlink_metadata(&fifo).expect("fifo").file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    assert_eq!(reader.join().expect("reader"), expected);
+
+    // A symbolic link: the file it points to gets the output, the link stays a link.
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "old").expect("write");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    score(&arg(&link)).expect_code(0);
+    assert!(std::fs::symlink_metadata(&link).expect("link").is_symlink());
+    assert_eq!(std::fs::read(&real).expect("real"), expected);
+
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "link.csv",
+            "link.csv.manifest.json",
+            "real.csv",
+            "results.fifo"
+        ],
+        "no temporaries left behind, no side files for the pipe"
+    );
+}

@@ -2,40 +2,8 @@
 
 use crate::text::escape_control;
 use crate::{Ingested, Reject};
+use scrm_model::safe::neutralize_cell;
 use std::fmt::Write as _;
-
-/// Cells starting with these characters are formulas (or become ones) in spreadsheet programs.
-fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-/// Control characters other than tab and line breaks, and bidi overrides, are escaped in the
-/// rejects file too, so that viewing it in a terminal or editor cannot be hijacked.
-fn defang(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell
-        .chars()
-        .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_bidi(c))
-    {
-        let mut out = String::with_capacity(cell.len());
-        for c in cell.chars() {
-            if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_bidi(c) {
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-            } else {
-                out.push(c);
-            }
-        }
-        out.into()
-    } else {
-        cell.into()
-    }
-}
-
-fn is_bidi(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
 
 /// Writes the rejects as CSV: `file,sheet,row,code,reason,original`, where `original` is the
 /// rejected row's fields re-joined as one CSV line. Every cell that a spreadsheet would read as
@@ -48,19 +16,19 @@ pub fn write_rejects_csv<W: std::io::Write>(rejects: &[Reject], w: W) -> csv::Re
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
         if !r.original.is_empty() {
-            line.write_record(r.original.iter().map(|f| defang(f).into_owned()))?;
+            line.write_record(r.original.iter().map(|f| neutralize_cell(f).into_owned()))?;
         }
         let bytes = line.into_inner().map_err(|e| e.into_error())?;
         let joined = String::from_utf8_lossy(&bytes);
         let joined = joined.strip_suffix('\n').unwrap_or(&joined);
         let row = r.location.row.map(|n| n.to_string()).unwrap_or_default();
         out.write_record([
-            neutralize(&escape_control(&r.location.file)).as_ref(),
-            neutralize(&escape_control(r.location.sheet.as_deref().unwrap_or(""))).as_ref(),
+            neutralize_cell(&escape_control(&r.location.file)).as_ref(),
+            neutralize_cell(&escape_control(r.location.sheet.as_deref().unwrap_or(""))).as_ref(),
             &row,
             r.code.as_str(),
-            neutralize(&escape_control(&r.reason)).as_ref(),
-            neutralize(joined).as_ref(),
+            neutralize_cell(&escape_control(&r.reason)).as_ref(),
+            neutralize_cell(joined).as_ref(),
         ])?;
     }
     out.flush()?;

@@ -309,19 +309,7 @@ pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
 /// Untrusted text made safe for a terminal: control characters (escape sequences, carriage
 /// returns, bidi overrides) are shown as `\u{..}` escapes.
 pub(crate) fn escape_control(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() || is_bidi_control(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    scrm_model::safe::escape_controls(s, false).into_owned()
 }
 
 /// A value short enough to quote in a message: long fields are cut, with their size noted.

@@ -13,6 +13,7 @@ mod lookup;
 mod manifest;
 mod question;
 mod result;
+pub mod safe;
 mod vendor;
 
 pub use answer::{Answer, AnswerKind, AnswerValue, ParseAnswerError};

@@ -3,19 +3,7 @@
 
 use std::borrow::Cow;
 
-/// Neutralizes a cell of untrusted text for CSV and XLSX, following the OWASP CSV-injection
-/// guidance: a value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
-/// with a single quote `'`, so spreadsheet programs show it as text instead of evaluating it as a
-/// formula. Anything else is returned unchanged (and unallocated).
-///
-/// Only supplier or buyer text goes through this (names, ids, evidence, comments, extra profile
-/// columns); numbers the tool computes are written as numbers.
-pub fn neutralize_cell(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
-    }
-}
+pub use scrm_model::safe::neutralize_cell;
 
 /// Rounds to 4 decimals, half away from zero, as machine formats do at render time.
 ///
@@ -190,33 +178,6 @@ pub(crate) fn truncate_utf16(s: &str, max: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn neutralizes_formula_starters_only() {
-        let cases = [
-            (
-                "=HYPERLINK(\"http://x\",\"y\")",
-                "'=HYPERLINK(\"http://x\",\"y\")",
-            ),
-            ("+1+1", "'+1+1"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(1)", "'@SUM(1)"),
-            ("\t=1", "'\t=1"),
-            ("\r=1", "'\r=1"),
-            ("Acme = good", "Acme = good"),
-            ("", ""),
-            ("台積電", "台積電"),
-        ];
-        let got: Vec<(String, String)> = cases
-            .iter()
-            .map(|(i, _)| (i.to_string(), neutralize_cell(i).into_owned()))
-            .collect();
-        let want: Vec<(String, String)> = cases
-            .iter()
-            .map(|(i, o)| (i.to_string(), o.to_string()))
-            .collect();
-        assert_eq!(got, want);
-    }
 
     #[test]
     fn rounds_half_away_from_zero() {

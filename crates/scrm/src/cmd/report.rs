@@ -3,8 +3,7 @@
 use crate::cli::ReportArgs;
 use crate::context;
 use crate::output;
-use anyhow::{Result, anyhow, bail};
-use scrm_model::VendorId;
+use anyhow::{Result, bail};
 use scrm_score::Engine;
 
 /// Runs `scrm report`.
@@ -32,16 +31,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             lang,
         ),
         Some(id) => {
-            let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
-            let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
-                bail!("no vendor `{id}` in the inputs");
-            };
-            let ex: Vec<_> = l
-                .ingested
-                .exclusions
-                .iter()
-                .filter(|e| e.vendor_id == vid)
-                .collect();
+            let (v, ex) = super::vendor::find(&l, id)?;
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
             let result = engine.score(v, &ex);
             let plan = engine.plan(v, &ex);

@@ -10,22 +10,31 @@ use scrm_model::{
 };
 use scrm_score::Engine;
 
-fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l Exclusion>)> {
+/// The vendor `id` and its exclusion entries, or an error naming the closest id.
+pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l Exclusion>)> {
     let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
     let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
         let ids: Vec<&str> = l.ingested.vendors.iter().map(|v| v.id().as_str()).collect();
+        // The same id in another case, else one edit or swap away (two for long ids): wider
+        // would suggest an arbitrary neighbour among numbered ids such as V-0001 … V-0999.
+        let folded = id.to_lowercase();
         let close = ids
             .iter()
-            .map(|c| (strsim_like(id, c), *c))
-            .filter(|(s, _)| *s <= 2)
-            .min();
+            .find(|c| c.to_lowercase() == folded)
+            .map(|c| (0, *c))
+            .or_else(|| {
+                let max = if id.chars().count() >= 10 { 2 } else { 1 };
+                ids.iter()
+                    .map(|c| (strsim::damerau_levenshtein(id, c), *c))
+                    .filter(|(d, _)| *d <= max)
+                    .min()
+            });
         let hint = close
             .map(|(_, c)| format!("; did you mean `{c}`?"))
             .unwrap_or_default();
-        bail!(
-            "no vendor `{id}` in the inputs ({} vendors read){hint}",
-            ids.len()
-        );
+        let n = ids.len();
+        let noun = if n == 1 { "vendor" } else { "vendors" };
+        bail!("no vendor `{id}` in the inputs ({n} {noun} read){hint}");
     };
     let ex = l
         .ingested
@@ -34,24 +43,6 @@ fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l Exclusion>)>
         .filter(|e| e.vendor_id == vid)
         .collect();
     Ok((v, ex))
-}
-
-/// Edit distance, for the did-you-mean on vendor ids.
-fn strsim_like(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Runs `scrm explain`.

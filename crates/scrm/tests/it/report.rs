@@ -72,6 +72,9 @@ fn unknown_vendor_or_language() {
     r.expect_code(2);
     assert!(r.stdout.is_empty());
     assert_run!("report_unknown_vendor", r);
+    let r = scrm(["report", DEMO, "--as-of", AS_OF, "--vendor", "v-0005"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("did you mean `V-0005`?"), "{}", r.stderr);
     let r = scrm(["report", DEMO, "--as-of", AS_OF, "--lang", "fr"]);
     r.expect_code(2);
     assert_run!("report_unknown_lang", r);

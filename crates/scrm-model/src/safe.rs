@@ -1,0 +1,90 @@
+//! Making untrusted supplier text inert in outputs: spreadsheet formulas (OWASP CSV injection)
+//! and characters that hijack a terminal or reorder what a reader sees.
+//!
+//! One definition for every crate that writes supplier text to a file (results, rejects,
+//! templates), so the rules cannot drift apart.
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a display: control characters (C0, DEL, C1; escape sequences
+/// start with ESC or CSI) and the bidirectional controls that reorder text (Trojan Source).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Replaces every unsafe character with a visible `\u{1b}`-style escape, so the text stays
+/// readable and what was there can still be told. With `keep_breaks`, tab, line feed and carriage
+/// return are kept (multi-line comments are legitimate in a quoted CSV field).
+pub fn escape_controls(s: &str, keep_breaks: bool) -> Cow<'_, str> {
+    let bad = |c: char| is_unsafe_char(c) && !(keep_breaks && matches!(c, '\t' | '\n' | '\r'));
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Neutralizes a cell of untrusted text for CSV and XLSX.
+///
+/// Following the OWASP CSV-injection guidance, a value that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return is prefixed with a single quote `'`, so spreadsheet programs show it
+/// as text instead of evaluating it as a formula. Unsafe characters other than tab and line
+/// breaks are escaped as with [`escape_controls`] (a CSV file is often looked at with `cat`).
+/// Anything else is returned unchanged (and unallocated).
+pub fn neutralize_cell(s: &str) -> Cow<'_, str> {
+    let formula = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    let escaped = escape_controls(s, true);
+    if formula {
+        Cow::Owned(format!("'{escaped}"))
+    } else {
+        escaped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells() {
+        let cases = [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("Acme = good", "Acme = good"),
+            ("", ""),
+            ("台積電", "台積電"),
+            ("Red\u{1b}[31m Corp", "Red\\u{1b}[31m Corp"),
+            ("-\u{9b}2J", "'-\\u{9b}2J"),
+            ("abc\u{202E}fdp.exe", "abc\\u{202e}fdp.exe"),
+            ("line one\nline two\ttab", "line one\nline two\ttab"),
+        ];
+        let got: Vec<(&str, String)> = cases
+            .iter()
+            .map(|(i, _)| (*i, neutralize_cell(i).into_owned()))
+            .collect();
+        let want: Vec<(&str, String)> = cases.iter().map(|(i, o)| (*i, o.to_string())).collect();
+        assert_eq!(got, want);
+        assert!(matches!(neutralize_cell("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_breaks_unless_kept() {
+        assert_eq!(escape_controls("a\nb\u{7}", false), "a\\u{a}b\\u{7}");
+        assert_eq!(escape_controls("a\nb\u{7}", true), "a\nb\\u{7}");
+    }
+}

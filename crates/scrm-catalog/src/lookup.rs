@@ -198,7 +198,7 @@ impl QuestionLookup for Catalog {
         match self.find_entry(raw) {
             Some(i) => {
                 let q = &self.entries[i].question;
-                Resolution::Known(q.id.clone(), q.answer)
+                Resolution::Known(q.id, q.answer)
             }
             None => Resolution::Unknown {
                 suggestion: self.suggest(raw),

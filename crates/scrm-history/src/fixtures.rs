@@ -153,7 +153,7 @@ pub fn synthetic_vendors(n: usize, questions: usize, seed: u64) -> Vec<Vendor> {
                     value
                 };
                 let qid = QuestionId::new(format!("Q-{q:03}"));
-                v.answers.insert(qid.clone(), Answer::bare(qid, value));
+                v.answers.insert(qid, Answer::bare(qid, value));
             }
             v
         })

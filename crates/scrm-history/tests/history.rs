@@ -314,7 +314,7 @@ fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {
     let mut v = Vendor::new(VendorId::new(id).unwrap());
     for (q, a) in answers {
         let q = QuestionId::new(*q);
-        v.answers.insert(q.clone(), Answer::bare(q, *a));
+        v.answers.insert(q, Answer::bare(q, *a));
     }
     v
 }

@@ -280,7 +280,7 @@ impl<'a> Collector<'a> {
             return i;
         }
         let i = self.qtable.len() as u32;
-        self.q_ix.insert(id.clone(), i);
+        self.q_ix.insert(id, i);
         self.qtable.push((id, spec));
         i
     }
@@ -419,7 +419,7 @@ impl<'a> Collector<'a> {
     fn duplicate_event(&mut self, vendor: u32, d: Dup) {
         let first = self.stored_location(&d.first);
         let later = d.later;
-        let qid = self.qtable[later.q as usize].0.clone();
+        let qid = self.qtable[later.q as usize].0;
         let vid = self.vendor_ids[vendor as usize].clone();
         let p = &self.parts[later.part as usize];
         let row = (!p.json || later.row > 0).then_some(later.row);
@@ -549,9 +549,9 @@ fn dedupe(
                 later: n,
             });
         }
-        let qid = qtable[s.q as usize].0.clone();
+        let qid = qtable[s.q as usize].0;
         kept.push((
-            qid.clone(),
+            qid,
             Answer {
                 question: qid,
                 value: s.value,

@@ -15,8 +15,14 @@ pub fn write_rejects_csv<W: std::io::Write>(rejects: &[Reject], w: W) -> csv::Re
         let mut line = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
+        // Inner fields keep their text (control characters escaped): the joined cell is what a
+        // spreadsheet reads, and it is neutralized below as a whole.
         if !r.original.is_empty() {
-            line.write_record(r.original.iter().map(|f| neutralize_cell(f).into_owned()))?;
+            line.write_record(
+                r.original
+                    .iter()
+                    .map(|f| scrm_model::safe::escape_controls(f, true).into_owned()),
+            )?;
         }
         let bytes = line.into_inner().map_err(|e| e.into_error())?;
         let joined = String::from_utf8_lossy(&bytes);

@@ -616,7 +616,7 @@ fn build_vendor(v: &V) -> Vendor {
         .map(|(q, a, ev, date)| {
             let qid = QuestionId::new(*q);
             let ans = Answer {
-                question: qid.clone(),
+                question: qid,
                 value: AnswerValue::parse(a).unwrap_or(AnswerValue::Unanswered),
                 evidence: ev.map(str::to_string),
                 evidence_date: date.map(|(y, m, dd)| d(y, m, dd)),
@@ -1056,7 +1056,7 @@ pub fn hostile_vendors() -> Vec<Vendor> {
             for (qid, val) in [("GV-6.1", "3"), ("MG-4.3", "yes"), ("SC-GV.SC-05", "no")] {
                 let q = QuestionId::new(qid);
                 v.answers.insert(
-                    q.clone(),
+                    q,
                     Answer {
                         question: q,
                         value: AnswerValue::parse(val).unwrap_or(AnswerValue::Unanswered),

@@ -32,7 +32,7 @@ fn vendors(n: usize, catalog: &Catalog) -> Vec<Vendor> {
                         [AnswerValue::No, AnswerValue::Partial, AnswerValue::Yes][x % 3]
                     }
                 };
-                let mut a = Answer::bare(q.id.clone(), value);
+                let mut a = Answer::bare(q.id, value);
                 if x % 3 != 0 {
                     a.evidence = Some("POL-AI-001 v3.pdf".into());
                     a.evidence_date = Some(as_of);

@@ -344,7 +344,7 @@ impl Engine {
                             .enumerate()
                             .filter(|(_, c)| **c > 0.0)
                             .map(|(i, c)| Contribution {
-                                question: self.s.questions[i].id.clone(),
+                                question: self.s.questions[i].id,
                                 answer: ev.values[i],
                                 effective: ev.effective[i],
                                 coefficient: *c,
@@ -387,8 +387,8 @@ pub(crate) fn apply_changes(
     for (q, value) in changes {
         let a = v
             .answers
-            .entry(q.clone())
-            .or_insert_with(|| scrm_model::Answer::bare(q.clone(), *value));
+            .entry(*q)
+            .or_insert_with(|| scrm_model::Answer::bare(*q, *value));
         a.value = *value;
         if !a.has_evidence() {
             a.evidence = Some("what-if: evidence to be provided".to_string());

@@ -208,11 +208,11 @@ pub(crate) fn rules(
         if x >= p.evidence.claim_threshold {
             claims += 1;
             if ev.evidence[i] == EvidenceState::Missing {
-                missing.push(q.id.clone());
+                missing.push(q.id);
             }
         }
         if x > 0.0 && ev.evidence[i] == EvidenceState::Stale {
-            stale.push(q.id.clone());
+            stale.push(q.id);
         }
     }
     missing.sort();

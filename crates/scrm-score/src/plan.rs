@@ -150,7 +150,7 @@ impl Engine {
         }
         let forced_changes: Vec<(QuestionId, AnswerValue)> = forced
             .iter()
-            .map(|(qi, v)| (self.s.questions[*qi].id.clone(), *v))
+            .map(|(qi, v)| (self.s.questions[*qi].id, *v))
             .collect();
         let v1 = apply_changes(vendor, &forced_changes, self.as_of);
         let ev = self.eval(&v1);
@@ -219,7 +219,7 @@ impl Engine {
             if let Some(existing) = changes.iter_mut().find(|(id, _)| *id == q.id) {
                 existing.1 = level;
             } else {
-                changes.push((q.id.clone(), level));
+                changes.push((q.id, level));
             }
         }
         changes.sort();
@@ -255,7 +255,7 @@ impl Engine {
                 let increase =
                     5.0 * (to.normalized().unwrap_or(0.0) - from.normalized().unwrap_or(0.0));
                 PlanStep {
-                    question: q.clone(),
+                    question: *q,
                     from,
                     to: *to,
                     increase,

@@ -304,7 +304,7 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
             .iter()
             .enumerate()
             .filter(|(_, i)| **i > 0)
-            .map(|(q, i)| (qs[q].id.clone(), options[q][*i]))
+            .map(|(q, i)| (qs[q].id, options[q][*i]))
             .collect();
         let r = e.what_if(v, &changes, &[]);
         if r.status <= Status::Conditional {
@@ -458,7 +458,7 @@ mod props {
             };
             prop_assume!(raised.normalized() >= cur.normalized().or(Some(0.0)));
             let before = e.score(&v, &[]);
-            let after = e.what_if(&v, &[(qs[q].id.clone(), raised)], &[]);
+            let after = e.what_if(&v, &[(qs[q].id, raised)], &[]);
             for (b, a) in scores(&before).iter().zip(scores(&after)) {
                 if let (Some(b), Some(a)) = (b, a) {
                     prop_assert!(a >= *b - 1e-12, "score fell {b} -> {a}");

@@ -26,7 +26,7 @@ fn ans(
 ) -> (QuestionId, Answer) {
     let q = QuestionId::new(q);
     (
-        q.clone(),
+        q,
         Answer {
             question: q,
             value: v,

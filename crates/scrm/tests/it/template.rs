@@ -133,13 +133,13 @@ fn filled_vendor() -> Vendor {
                 }
             }
         };
-        let mut a = Answer::bare(q.id.clone(), value);
+        let mut a = Answer::bare(q.id, value);
         a.evidence = Some(format!("證據-{i:03}.pdf"));
         a.evidence_date = date;
         if i % 7 == 0 {
             a.comment = Some("補償性控制：每季審查".into());
         }
-        v.answers.insert(q.id.clone(), a);
+        v.answers.insert(q.id, a);
     }
     v
 }

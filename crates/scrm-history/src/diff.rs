@@ -1,11 +1,11 @@
 //! `scrm diff`: what changed between two runs, and the answers behind each change.
 
 use crate::HistoryError;
-use crate::round::round4_opt;
 use crate::store::{RunInfo, answers_path, list_runs, resolve_in, results_path};
 use crate::table::{f64_col, parse_status, read_columns, str_col};
 use polars::prelude::*;
 use scrm_model::Status;
+use scrm_model::round::round4_opt;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;

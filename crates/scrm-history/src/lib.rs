@@ -39,7 +39,6 @@ mod diff;
 mod error;
 #[doc(hidden)]
 pub mod fixtures;
-mod round;
 mod store;
 mod table;
 
@@ -49,7 +48,7 @@ pub use diff::{
     render_diff_text,
 };
 pub use error::HistoryError;
-pub use round::{round4, round4_opt};
+pub use scrm_model::round::{round4, round4_opt};
 pub use store::{
     Recorded, RunInfo, StatusCounts, content_hash, list_runs, read_run_results, record_run,
     resolve_run, run_id_for,

@@ -4,54 +4,14 @@
 //! a `result_json` column holding the whole [`VendorResult`] so incremental runs can reuse it.
 
 use crate::HistoryError;
-use crate::round::{round4, round4_opt};
 use polars::prelude::*;
+use scrm_model::round::{round4, round4_opt};
 use scrm_model::{Lens, RunManifest, Status, VendorResult};
 use std::io::Write;
 use std::path::Path;
 
-/// Per-group score columns: (column name, lens, group id as in [`scrm_model::GroupScore::id`]).
-pub const GROUP_COLUMNS: [(&str, Lens, &str); 21] = [
-    ("airm_govern", Lens::Airm, "GOVERN"),
-    ("airm_map", Lens::Airm, "MAP"),
-    ("airm_measure", Lens::Airm, "MEASURE"),
-    ("airm_manage", Lens::Airm, "MANAGE"),
-    ("aims_clause_4", Lens::Aims, "4"),
-    ("aims_clause_5", Lens::Aims, "5"),
-    ("aims_clause_6", Lens::Aims, "6"),
-    ("aims_clause_7", Lens::Aims, "7"),
-    ("aims_clause_8", Lens::Aims, "8"),
-    ("aims_clause_9", Lens::Aims, "9"),
-    ("aims_clause_10", Lens::Aims, "10"),
-    ("aims_a_2", Lens::Aims, "A.2"),
-    ("aims_a_3", Lens::Aims, "A.3"),
-    ("aims_a_4", Lens::Aims, "A.4"),
-    ("aims_a_5", Lens::Aims, "A.5"),
-    ("aims_a_6", Lens::Aims, "A.6"),
-    ("aims_a_7", Lens::Aims, "A.7"),
-    ("aims_a_8", Lens::Aims, "A.8"),
-    ("aims_a_9", Lens::Aims, "A.9"),
-    ("aims_a_10", Lens::Aims, "A.10"),
-    ("cscrm_gv_sc", Lens::Cscrm, "GV.SC"),
-];
-
-/// The columns before the per-group scores.
-const HEAD_COLUMNS: [&str; 14] = [
-    "vendor_id",
-    "name",
-    "tier",
-    "status",
-    "combined_score",
-    "airm_score",
-    "aims_score",
-    "cscrm_score",
-    "airm_level",
-    "aims_level",
-    "coverage",
-    "confidence",
-    "residual_risk",
-    "findings",
-];
+pub use scrm_model::columns::GROUP_COLUMNS;
+use scrm_model::columns::SUMMARY_COLUMNS as HEAD_COLUMNS;
 
 /// The columns after the per-group scores.
 const TAIL_COLUMNS: [&str; 2] = ["input_hash", "valid_until"];
@@ -73,7 +33,7 @@ pub fn flat_columns() -> Vec<&'static str> {
     HEAD_COLUMNS
         .iter()
         .copied()
-        .chain(GROUP_COLUMNS.iter().map(|g| g.0))
+        .chain(GROUP_COLUMNS.iter().map(|g| g.name))
         .chain(TAIL_COLUMNS)
         .collect()
 }
@@ -139,7 +99,7 @@ pub(crate) fn flat_frame(
             g
         })
         .collect();
-    for (k, (name, _, _)) in GROUP_COLUMNS.iter().enumerate() {
+    for (k, name) in GROUP_COLUMNS.iter().map(|g| g.name).enumerate() {
         let v: Vec<Option<f64>> = groups.iter().map(|g| g[k]).collect();
         cols.push(Series::new((*name).into(), v).into_column());
     }
@@ -161,31 +121,9 @@ pub(crate) fn flat_frame(
 
 /// The index in [`GROUP_COLUMNS`] of a lens group, `None` for a group the table does not carry.
 fn group_column(lens: Lens, id: &str) -> Option<usize> {
-    let k = match (lens, id) {
-        (Lens::Airm, "GOVERN") => 0,
-        (Lens::Airm, "MAP") => 1,
-        (Lens::Airm, "MEASURE") => 2,
-        (Lens::Airm, "MANAGE") => 3,
-        (Lens::Aims, "4") => 4,
-        (Lens::Aims, "5") => 5,
-        (Lens::Aims, "6") => 6,
-        (Lens::Aims, "7") => 7,
-        (Lens::Aims, "8") => 8,
-        (Lens::Aims, "9") => 9,
-        (Lens::Aims, "10") => 10,
-        (Lens::Aims, "A.2") => 11,
-        (Lens::Aims, "A.3") => 12,
-        (Lens::Aims, "A.4") => 13,
-        (Lens::Aims, "A.5") => 14,
-        (Lens::Aims, "A.6") => 15,
-        (Lens::Aims, "A.7") => 16,
-        (Lens::Aims, "A.8") => 17,
-        (Lens::Aims, "A.9") => 18,
-        (Lens::Aims, "A.10") => 19,
-        (Lens::Cscrm, "GV.SC") => 20,
-        _ => return None,
-    };
-    Some(k)
+    GROUP_COLUMNS
+        .iter()
+        .position(|c| c.lens == lens && c.group_id == id)
 }
 
 /// A Parquet writer with the options that make the bytes a function of the data alone: fixed
@@ -302,8 +240,8 @@ mod tests {
 
     #[test]
     fn group_columns_and_lookup_agree() {
-        for (k, (name, lens, id)) in GROUP_COLUMNS.iter().enumerate() {
-            assert_eq!(group_column(*lens, id), Some(k), "{name}");
+        for (k, c) in GROUP_COLUMNS.iter().enumerate() {
+            assert_eq!(group_column(c.lens, c.group_id), Some(k), "{}", c.name);
         }
         assert_eq!(group_column(Lens::Airm, "A.2"), None);
     }

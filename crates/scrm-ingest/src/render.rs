@@ -74,16 +74,25 @@ pub fn render_human(ing: &Ingested) -> String {
     let c = ing.counts();
     let _ = writeln!(
         s,
-        "\n{} vendors, {} files: read {} = accepted {} + rejected {}; {} errors, {} warnings",
-        c.vendors,
-        ing.files.len(),
+        "\n{}, {}: read {} = accepted {} + rejected {}; {}, {}",
+        count(c.vendors, "vendor"),
+        count(ing.files.len() as u64, "file"),
         c.rows_read,
         c.accepted,
         c.rejected,
-        ing.error_count(),
-        ing.warning_count()
+        count(ing.error_count() as u64, "error"),
+        count(ing.warning_count() as u64, "warning")
     );
     s
+}
+
+/// `1 vendor`, `2 vendors`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The same report as JSON: `files`, `problems`, `rejects`, `counts`, `errors`, `warnings`.

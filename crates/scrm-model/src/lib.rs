@@ -5,6 +5,7 @@
 //! can all agree on one vocabulary without pulling each other in.
 
 mod answer;
+pub mod columns;
 mod finding;
 mod gate;
 mod ids;
@@ -13,6 +14,7 @@ mod lookup;
 mod manifest;
 mod question;
 mod result;
+pub mod round;
 pub mod safe;
 mod vendor;
 

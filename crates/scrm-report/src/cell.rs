@@ -5,28 +5,7 @@ use std::borrow::Cow;
 
 pub use scrm_model::safe::neutralize_cell;
 
-/// Rounds to 4 decimals, half away from zero, as machine formats do at render time.
-///
-/// Scores are sums of products, so a value that is exactly `x.xxxx5` in decimal is often stored
-/// a hair below it (`0.12345` is `0.123449999…` in binary). A nudge far below the 4th decimal
-/// (1e-9 of a unit in the last kept place) makes such ties round away from zero as a person
-/// would expect, without moving any value that is not a tie.
-pub fn round4(x: f64) -> f64 {
-    round_to(x, 4)
-}
-
-/// Rounds to `places` decimals, half away from zero (see [`round4`] for the tie nudge).
-pub fn round_to(x: f64, places: i32) -> f64 {
-    if !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(places);
-    let y = x * scale;
-    let nudged = y + y.signum() * 1e-9;
-    let r = nudged.round() / scale;
-    // Avoid printing "-0" for tiny negatives.
-    if r == 0.0 { 0.0 } else { r }
-}
+pub use scrm_model::round::{round_to, round4};
 
 /// Formats an optional score rounded to 4 decimals for CSV: shortest exact form, empty for `None`.
 pub(crate) fn fmt4(x: Option<f64>) -> String {

@@ -145,8 +145,9 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
     use std::os::unix::fs::FileTypeExt;
     let dir = tempfile::tempdir().expect("tempdir");
     let rejects = dir.path().join("rejects.csv");
-    let score = |out: &str| {
-        scrm([
+    let rejects = arg(&rejects);
+    let score = |extra: &[&str]| {
+        let mut args = vec![
             "score",
             DEMO,
             "--as-of",
@@ -156,24 +157,13 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
             "--fail-on",
             "never",
             "--rejects",
-            &arg(&rejects),
-            "--out",
-            out,
-        ])
+            &rejects,
+        ];
+        args.extend_from_slice(extra);
+        scrm(args)
     };
     let expected = {
-        let r = scrm([
-            "score",
-            DEMO,
-            "--as-of",
-            AS_OF,
-            "--format",
-            "csv",
-            "--fail-on",
-            "never",
-            "--rejects",
-            &arg(&rejects),
-        ]);
+        let r = score(&[]);
         r.expect_code(0);
         r.stdout
     };
@@ -190,7 +180,7 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(fifo).expect("read fifo"))
     };
-    score(&arg(&fifo)).expect_code(0);
+    score(&["--out", &arg(&fifo)]).expect_code(0);
     let kind = std::fs::symlink_metadata(&fifo).expect("fifo").file_type();
     assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
     assert_eq!(reader.join().expect("reader"), expected);
@@ -200,7 +190,7 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
     std::fs::write(&real, "old").expect("write");
     let link = dir.path().join("link.csv");
     std::os::unix::fs::symlink(&real, &link).expect("symlink");
-    score(&arg(&link)).expect_code(0);
+    score(&["--out", &arg(&link)]).expect_code(0);
     assert!(std::fs::symlink_metadata(&link).expect("link").is_symlink());
     assert_eq!(std::fs::read(&real).expect("real"), expected);
 

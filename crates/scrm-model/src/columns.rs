@@ -1,0 +1,67 @@
+//! The result table's column names, shared by every tabular output (CSV, JSON, XLSX, Parquet and
+//! the history store), so one list decides them.
+
+use crate::Lens;
+
+/// The fixed summary columns, in output order.
+pub const SUMMARY_COLUMNS: [&str; 14] = [
+    "vendor_id",
+    "name",
+    "tier",
+    "status",
+    "combined_score",
+    "airm_score",
+    "aims_score",
+    "cscrm_score",
+    "airm_level",
+    "aims_level",
+    "coverage",
+    "confidence",
+    "residual_risk",
+    "findings",
+];
+
+/// One per-group column: its output name, the lens and the engine's group id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupColumn {
+    /// Column name (`airm_govern`, `aims_clause_4`, `aims_a_10`, `cscrm_gv_sc`).
+    pub name: &'static str,
+    /// The lens the group belongs to.
+    pub lens: Lens,
+    /// The engine's [`scrm_model::GroupScore::id`] (`GOVERN`, `4`, `A.10`, `GV.SC`).
+    pub group_id: &'static str,
+}
+
+const fn g(name: &'static str, lens: Lens, group_id: &'static str) -> GroupColumn {
+    GroupColumn {
+        name,
+        lens,
+        group_id,
+    }
+}
+
+/// Every per-group column, in output order (AI RMF functions, ISO/IEC 42001 clauses 4-10, Annex
+/// A groups A.2-A.10, C-SCRM).
+pub const GROUP_COLUMNS: [GroupColumn; 21] = [
+    g("airm_govern", Lens::Airm, "GOVERN"),
+    g("airm_map", Lens::Airm, "MAP"),
+    g("airm_measure", Lens::Airm, "MEASURE"),
+    g("airm_manage", Lens::Airm, "MANAGE"),
+    g("aims_clause_4", Lens::Aims, "4"),
+    g("aims_clause_5", Lens::Aims, "5"),
+    g("aims_clause_6", Lens::Aims, "6"),
+    g("aims_clause_7", Lens::Aims, "7"),
+    g("aims_clause_8", Lens::Aims, "8"),
+    g("aims_clause_9", Lens::Aims, "9"),
+    g("aims_clause_10", Lens::Aims, "10"),
+    g("aims_a_2", Lens::Aims, "A.2"),
+    g("aims_a_3", Lens::Aims, "A.3"),
+    g("aims_a_4", Lens::Aims, "A.4"),
+    g("aims_a_5", Lens::Aims, "A.5"),
+    g("aims_a_6", Lens::Aims, "A.6"),
+    g("aims_a_7", Lens::Aims, "A.7"),
+    g("aims_a_8", Lens::Aims, "A.8"),
+    g("aims_a_9", Lens::Aims, "A.9"),
+    g("aims_a_10", Lens::Aims, "A.10"),
+    g("cscrm_gv_sc", Lens::Cscrm, "GV.SC"),
+];

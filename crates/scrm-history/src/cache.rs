@@ -24,6 +24,9 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
     run_id: Option<String>,
+    /// The cached run's as-of date: results hold from it forward (to each `valid_until`), never
+    /// backward.
+    as_of: Option<NaiveDate>,
     entries: HashMap<String, Entry>,
     json: Option<StringChunked>,
 }
@@ -45,7 +48,9 @@ impl Cache {
     }
 
     /// The stored result for `vendor_id` when it can stand for a fresh one: its input hash
-    /// equals `input_hash` and `as_of` is on or before its `valid_until` (or it has none).
+    /// equals `input_hash`, and `as_of` is on or after the cached run's date and on or before
+    /// the result's `valid_until` (or it has none). An earlier date is re-scored: evidence stale
+    /// then may have been current, and `valid_until` only looks forward.
     /// A stored result that no longer parses is treated as absent (the vendor is re-scored).
     pub fn reusable(
         &self,
@@ -54,7 +59,10 @@ impl Cache {
         as_of: NaiveDate,
     ) -> Option<VendorResult> {
         let e = self.entries.get(vendor_id.as_str())?;
-        if e.input_hash != input_hash || e.valid_until.is_some_and(|d| as_of > d) {
+        if e.input_hash != input_hash
+            || self.as_of.is_none_or(|from| as_of < from)
+            || e.valid_until.is_some_and(|d| as_of > d)
+        {
             return None;
         }
         let json = self.json.as_ref()?.get(e.row)?;
@@ -108,6 +116,7 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     }
     Ok(Cache {
         run_id: Some(latest.run_id.clone()),
+        as_of: Some(latest.as_of),
         entries,
         json: Some(json),
     })

@@ -299,10 +299,23 @@ fn cache_reuses_only_unchanged_and_still_valid_results() {
         None,
         "inputs changed"
     );
-    // V-0002 has no valid_until: valid whatever the date.
+    // V-0002 has no valid_until: valid whatever later date.
     assert_eq!(
         cache.reusable(&v2, "bbbb", date(2040, 1, 1)),
         Some(results[1].clone())
+    );
+    // A run dated before the cached one is re-scored: evidence stale on 2026-11-02 may have
+    // been current then, and valid_until only looks forward.
+    assert_eq!(
+        cache.reusable(&v1, "aaaa", date(2026, 11, 1)),
+        None,
+        "earlier as-of"
+    );
+    assert_eq!(cache.reusable(&v2, "bbbb", date(2026, 11, 1)), None);
+    assert_eq!(
+        cache.reusable(&v1, "aaaa", date(2026, 11, 2)),
+        Some(results[0].clone()),
+        "same as-of"
     );
     assert_eq!(
         cache.reusable(&VendorId::new("V-9999").unwrap(), "x", date(2026, 1, 1)),

@@ -140,7 +140,7 @@ pub(crate) fn rules(
     // Thresholds for the tier.
     let th = p.thresholds(cx.tier);
     if let (Some(t), Some(x)) = (th.combined, combined)
-        && x < t
+        && crate::below(x, t)
     {
         let (x, t) = pair(x, t);
         out.push(Finding::new(
@@ -153,7 +153,7 @@ pub(crate) fn rules(
     }
     for lens in Lens::ALL {
         if let (Some(t), Some(x)) = (th.lens(lens), ev.lens_score(lens))
-            && x < t
+            && crate::below(x, t)
         {
             let (x, t) = pair(x, t);
             out.push(
@@ -170,7 +170,7 @@ pub(crate) fn rules(
         }
     }
     if let Some(t) = th.coverage
-        && coverage < t
+        && crate::below(coverage, t)
     {
         out.push(Finding::new(
             Code::BelowTierThreshold,
@@ -333,12 +333,30 @@ pub(crate) fn rules(
 
     // Profile.
     let pr = &cx.vendor.profile;
-    if pr.criticality.is_none() && pr.data_access.is_none() && pr.ai_role.is_none() {
+    // Any missing tiering field is reported: the tier (and so the thresholds) then rests on an
+    // assumption the buyer should confirm.
+    let (ac, ad, ar) = &p.tiering.assume;
+    let missing: Vec<String> = [
+        pr.criticality
+            .is_none()
+            .then(|| format!("criticality (assumed {ac})")),
+        pr.data_access
+            .is_none()
+            .then(|| format!("data access (assumed {ad})")),
+        pr.ai_role
+            .is_none()
+            .then(|| format!("AI role (assumed {ar} for the tier; every question asked)")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !missing.is_empty() {
         out.push(Finding::new(
             Code::MissingProfile,
             format!(
-                "no criticality, data access or AI role: assumed {} / {} / {}, giving tier {}",
-                p.tiering.assume.0, p.tiering.assume.1, p.tiering.assume.2, cx.tier
+                "profile lacks {}, giving tier {}",
+                missing.join(", "),
+                cx.tier
             ),
         ));
     }

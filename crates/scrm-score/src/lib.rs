@@ -16,6 +16,17 @@ pub use scrm_model::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };
 
+/// How far below a minimum a score must be to fail it (docs/scoring.md §6.2). Scores are sums
+/// of products, so one that equals its minimum in exact arithmetic can come out a few ulps either
+/// side depending on how the weights are written (scaling every weight by 5 must not change a
+/// status); a billionth of a maturity level is far below anything shown or meant.
+pub const SCORE_TOLERANCE: f64 = 1e-9;
+
+/// Whether `x` fails the minimum `t` (strictly below it, beyond [`SCORE_TOLERANCE`]).
+pub(crate) fn below(x: f64, t: f64) -> bool {
+    x < t - SCORE_TOLERANCE
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes

@@ -26,8 +26,9 @@ const LEVEL_BUDGET: u64 = 20_000;
 const LEVEL_COMBINATIONS: f64 = 4096.0;
 /// Above this set size the cardinality search is not attempted (greedy, then lowering).
 const MAX_EXACT_SET: usize = 12;
-/// Slack for floating-point comparisons of linear bounds; the final check re-scores exactly.
-const EPS: f64 = 1e-9;
+/// Slack for floating-point comparisons of linear bounds: the findings' tolerance, so that what
+/// the plan counts as cleared is what scoring counts as passed (the final check re-scores).
+const EPS: f64 = crate::SCORE_TOLERANCE;
 
 /// A thresholded measure: per-question gain per unit of normalized increase, and the deficit.
 struct Constraint {
@@ -188,7 +189,7 @@ impl Engine {
                 deficit: t - f64::from(answered) * step,
             });
         }
-        constraints.retain(|c| c.deficit > 0.0);
+        constraints.retain(|c| c.deficit > EPS);
 
         // Candidates: active questions that can still go up.
         let mut cands: Vec<Candidate> = Vec::new();

@@ -373,6 +373,44 @@ fn no_ai_role_drops_ai_lenses() {
 }
 
 #[test]
+fn partial_profiles_say_what_was_assumed() {
+    let e = engine();
+    let messages = |v: &Vendor| -> Vec<String> {
+        e.score(v, &[])
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::MissingProfile)
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    assert_eq!(messages(&typical()), Vec::<String>::new());
+    let mut v = typical();
+    v.profile.data_access = None;
+    assert_eq!(
+        messages(&v),
+        ["profile lacks data access (assumed confidential), giving tier high"]
+    );
+    v.profile.criticality = None;
+    v.profile.ai_role = None;
+    assert_eq!(
+        messages(&v),
+        [
+            "profile lacks criticality (assumed high), data access (assumed confidential), AI role \
+             (assumed integrator for the tier; every question asked), giving tier critical"
+        ]
+    );
+}
+
+#[test]
+fn a_score_at_its_minimum_passes_within_float_error() {
+    // Combined minimum for the moderate tier is 2.0; a vendor a few ulps under it passes, one
+    // clearly under it fails.
+    assert!(!crate::below(2.0 - 4.0 * f64::EPSILON, 2.0));
+    assert!(!crate::below(2.0, 2.0));
+    assert!(crate::below(1.9999, 2.0));
+}
+
+#[test]
 fn identical_at_any_thread_count_and_input_order() {
     let e = engine();
     let mut vendors: Vec<Vendor> = (0..200)

@@ -346,7 +346,22 @@ impl<'a> Collector<'a> {
     }
 
     /// The final pass: duplicates, profiles, ordering.
-    pub(crate) fn finish(mut self) -> Ingested {
+    pub(crate) fn finish(self) -> Ingested {
+        let (mut ingested, vendors) = self.finish_map(|v, _| v);
+        ingested.vendors = vendors;
+        ingested
+    }
+
+    /// The final pass, handing each finished vendor (in vendor-id order, with the exclusion
+    /// entries naming it) to `map` in parallel instead of keeping it: only the compact answers
+    /// are held for all vendors at once, and each vendor's answer map lives only while `map`
+    /// runs. The returned [`Ingested`] has no vendors; the second value holds what `map` gave,
+    /// in vendor-id order.
+    pub(crate) fn finish_map<R, F>(mut self, map: F) -> (Ingested, Vec<R>)
+    where
+        R: Send,
+        F: Fn(Vendor, &[&Exclusion]) -> R + Sync,
+    {
         // Canonical order of questions, so that duplicates sort next to each other.
         let mut order: Vec<u32> = (0..self.qtable.len() as u32).collect();
         order.sort_by(|a, b| self.qtable[*a as usize].0.cmp(&self.qtable[*b as usize].0));
@@ -354,33 +369,49 @@ impl<'a> Collector<'a> {
         for (r, q) in order.iter().enumerate() {
             rank[*q as usize] = r as u32;
         }
-        let qtable = &self.qtable;
-        let mut answer_maps: Vec<BTreeMap<QuestionId, Answer>> = Vec::new();
-        let mut events: Vec<(u32, Dup)> = Vec::new();
-        let results: Vec<(BTreeMap<QuestionId, Answer>, Vec<Dup>)> = self
+        let deduped: Vec<(Vec<Stored>, Vec<Dup>)> = self
             .vendors
             .par_iter_mut()
-            .map(|v| dedupe(std::mem::take(&mut v.answers), &rank, qtable))
+            .map(|v| dedupe(std::mem::take(&mut v.answers), &rank))
             .collect();
-        for (vi, (map, dups)) in results.into_iter().enumerate() {
-            answer_maps.push(map);
+        let mut kept = Vec::with_capacity(deduped.len());
+        let mut events: Vec<(u32, Dup)> = Vec::new();
+        for (vi, (k, dups)) in deduped.into_iter().enumerate() {
+            kept.push(k);
             events.extend(dups.into_iter().map(|d| (vi as u32, d)));
         }
         for (vi, d) in events {
             self.duplicate_event(vi, d);
         }
-        let mut vendors = Vec::with_capacity(self.vendors.len());
         let accs = std::mem::take(&mut self.vendors);
-        for (vi, (acc, answers)) in accs.into_iter().zip(answer_maps).enumerate() {
-            let profile = self.build_profile(vi as u32, acc);
-            vendors.push(Vendor { profile, answers });
+        let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(accs.len());
+        for (vi, (acc, k)) in accs.into_iter().zip(kept).enumerate() {
+            pending.push((self.build_profile(vi as u32, acc), k));
         }
-        vendors.sort_by(|a, b| a.profile.vendor_id.cmp(&b.profile.vendor_id));
+        pending.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
+        let exclusions = std::mem::take(&mut self.exclusions);
+        let mut by_vendor: HashMap<&VendorId, Vec<&Exclusion>> = HashMap::new();
+        for e in &exclusions {
+            by_vendor.entry(&e.vendor_id).or_default().push(e);
+        }
+        let qtable = &self.qtable;
+        let mapped: Vec<R> = pending
+            .into_par_iter()
+            .map(|(profile, answers)| {
+                let ex = by_vendor
+                    .get(&profile.vendor_id)
+                    .map_or(&[][..], Vec::as_slice);
+                let answers = answer_map(answers, qtable);
+                map(Vendor { profile, answers }, ex)
+            })
+            .collect();
+        drop(by_vendor);
         self.problems.sort_by_key(|p| p.0);
         self.rejects.sort_by_key(|r| r.0);
-        Ingested {
-            vendors,
-            exclusions: self.exclusions,
+        let ingested = Ingested {
+            vendors: Vec::new(),
+            vendors_read: mapped.len() as u64,
+            exclusions,
             files: self
                 .files
                 .into_iter()
@@ -395,7 +426,8 @@ impl<'a> Collector<'a> {
                 .collect(),
             problems: self.problems.into_iter().map(|p| p.1).collect(),
             rejects: self.rejects.into_iter().map(|r| r.1).collect(),
-        }
+        };
+        (ingested, mapped)
     }
 
     fn answer_label(&self, part: u32, col: u32) -> String {
@@ -532,34 +564,47 @@ struct Dup {
 
 /// Sorts one vendor's answers by question (stable: input order within a question), keeps the
 /// first of each question and reports the others.
-fn dedupe(
-    mut answers: Vec<Stored>,
-    rank: &[u32],
-    qtable: &[(QuestionId, AnswerSpec)],
-) -> (BTreeMap<QuestionId, Answer>, Vec<Dup>) {
+fn dedupe(mut answers: Vec<Stored>, rank: &[u32]) -> (Vec<Stored>, Vec<Dup>) {
     answers.sort_by_key(|s| rank[s.q as usize]);
-    let mut kept: Vec<(QuestionId, Answer)> = Vec::with_capacity(answers.len());
     let mut dups = Vec::new();
-    let mut it = answers.into_iter().peekable();
-    while let Some(s) = it.next() {
-        while let Some(n) = it.next_if(|n| n.q == s.q) {
+    let mut i = 0;
+    while i < answers.len() {
+        let mut j = i + 1;
+        while j < answers.len() && answers[j].q == answers[i].q {
             dups.push(Dup {
-                first: s.clone(),
-                identical: s.same_answer(&n),
-                later: n,
+                first: answers[i].clone(),
+                identical: answers[i].same_answer(&answers[j]),
+                later: answers[j].clone(),
             });
+            j += 1;
         }
-        let qid = qtable[s.q as usize].0;
-        kept.push((
-            qid,
-            Answer {
-                question: qid,
-                value: s.value,
-                evidence: s.evidence.map(String::from),
-                evidence_date: s.date,
-                comment: s.comment.map(String::from),
-            },
-        ));
+        i = j;
     }
-    (kept.into_iter().collect(), dups)
+    // In place: the vendor's answers are never held twice.
+    if !dups.is_empty() {
+        answers.dedup_by(|later, first| later.q == first.q);
+    }
+    (answers, dups)
+}
+
+/// A vendor's kept answers (sorted by question id, one per question) as the model's map.
+fn answer_map(
+    kept: Vec<Stored>,
+    qtable: &[(QuestionId, AnswerSpec)],
+) -> BTreeMap<QuestionId, Answer> {
+    kept.into_iter()
+        .map(|s| {
+            let qid = qtable[s.q as usize].0;
+            (
+                qid,
+                Answer {
+                    question: qid,
+                    value: s.value,
+                    evidence: s.evidence.map(String::from),
+                    evidence_date: s.date,
+                    comment: s.comment.map(String::from),
+                },
+            )
+        })
+        .collect()
 }

@@ -8,6 +8,9 @@ use scrm_model::{Exclusion, InputFile, RunCounts, Vendor};
 pub struct Ingested {
     /// Vendors sorted by id, profiles merged (buyer values over supplier-declared ones).
     pub vendors: Vec<Vendor>,
+    /// How many vendors were read: `vendors.len()`, or, after [`crate::ingest_map`] (which keeps
+    /// no vendors), how many were handed to the map.
+    pub vendors_read: u64,
     /// Hard-gate exclusion entries, in input order.
     pub exclusions: Vec<Exclusion>,
     /// Every file read, in input order, with `rows_read = accepted + rejected`.
@@ -38,7 +41,7 @@ impl Ingested {
     /// Totals over all files.
     pub fn counts(&self) -> RunCounts {
         let mut c = RunCounts {
-            vendors: self.vendors.len() as u64,
+            vendors: self.vendors_read,
             ..RunCounts::default()
         };
         for f in &self.files {

@@ -54,6 +54,40 @@ pub fn ingest(
     lookup: &dyn scrm_model::QuestionLookup,
     opts: &IngestOptions,
 ) -> Result<Ingested, IngestError> {
+    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish())
+}
+
+/// Reads like [`ingest`], but hands each finished vendor, with the exclusion entries naming
+/// it, to `map` (in parallel, in vendor-id order) instead of keeping it, and returns what `map`
+/// gave beside an [`Ingested`] whose `vendors` is empty.
+///
+/// For a caller that needs each vendor once, such as scoring a large portfolio: only the compact
+/// form of the answers is ever held for all vendors, never every vendor's answer map at once.
+/// Problems, rejects, counts ([`Ingested::counts`]) and the order of the results are exactly
+/// those of [`ingest`].
+pub fn ingest_map<R, F>(
+    inputs: &[PathBuf],
+    profiles: Option<&Path>,
+    exclusions: Option<&Path>,
+    lookup: &dyn scrm_model::QuestionLookup,
+    opts: &IngestOptions,
+    map: F,
+) -> Result<(Ingested, Vec<R>), IngestError>
+where
+    R: Send,
+    F: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
+{
+    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish_map(map))
+}
+
+/// Reads every input into a collector, ready for the final pass.
+fn read_all<'a>(
+    inputs: &[PathBuf],
+    profiles: Option<&Path>,
+    exclusions: Option<&Path>,
+    lookup: &'a dyn scrm_model::QuestionLookup,
+    opts: &'a IngestOptions,
+) -> Result<Collector<'a>, IngestError> {
     let found = walk::expand(inputs)?;
     let profiles = profiles.map(walk::single).transpose()?;
     let exclusions = exclusions.map(walk::single).transpose()?;
@@ -78,7 +112,7 @@ pub fn ingest(
     if let Some(f) = exclusions {
         read_one(&mut col, f, CsvRole::Exclusions);
     }
-    Ok(col.finish())
+    Ok(col)
 }
 
 fn read_one(col: &mut Collector, f: Found, role: CsvRole) {

@@ -66,3 +66,50 @@ fn same_result_with_one_and_four_threads() {
     assert_eq!(f.rows_read, f.accepted + f.rejected);
     assert!(f.rejected > 300, "{f:?}");
 }
+
+#[test]
+fn ingest_map_hands_over_exactly_what_ingest_keeps() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = big_file(dir.path());
+    let ex = dir.path().join("exclusions.csv");
+    std::fs::write(
+        &ex,
+        "vendor_id,source,reference,listed_on\nV0003,sam,S-1,2026-01-02\nV0003,sec889,H-2,\nV0200,fascsa,F-9,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cat = common::catalog();
+    let opts = IngestOptions::default();
+    let kept = ingest(std::slice::from_ref(&path), None, Some(&ex), &cat, &opts)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut mapped, handed) = scrm_ingest::ingest_map(
+        std::slice::from_ref(&path),
+        None,
+        Some(&ex),
+        &cat,
+        &opts,
+        |v, ex| {
+            let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
+            (v, refs)
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(mapped.vendors.is_empty());
+    assert_eq!(mapped.counts(), kept.counts());
+    let refs: Vec<(String, Vec<String>)> = handed
+        .iter()
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(v, r)| (v.id().to_string(), r.clone()))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "V0003".to_string(),
+                vec!["S-1".to_string(), "H-2".to_string()]
+            ),
+            ("V0200".to_string(), vec!["F-9".to_string()]),
+        ]
+    );
+    mapped.vendors = handed.into_iter().map(|(v, _)| v).collect();
+    assert_eq!(mapped, kept);
+}

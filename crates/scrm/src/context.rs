@@ -107,14 +107,7 @@ pub struct Loaded {
 /// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
 /// and writes rejects. `rejects_default` is where rejects go when `--rejects` is not given.
 pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
-    if a.inputs.is_empty() && a.vendors.is_none() {
-        bail!("no inputs: give questionnaire files or folders (see `scrm score --help`)");
-    }
-    let now = now()?;
-    let as_of = as_of(a, now)?;
-    let catalog = catalog(a.catalog.as_deref())?;
-    let policy = policy(a.policy.as_deref(), &catalog)?;
-    let opts = ingest_options(a)?;
+    let (catalog, policy, opts, as_of, now) = prepare(a)?;
     let ingested = scrm_ingest::ingest(
         &a.inputs,
         a.vendors.as_deref(),
@@ -123,9 +116,83 @@ pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
         &opts,
     )
     .map_err(|e| anyhow!("{e}"))?;
+    report_inputs(a, &ingested, rejects_default)?;
+    Ok(Loaded {
+        catalog,
+        policy,
+        ingested,
+        as_of,
+        now,
+    })
+}
+
+/// Like [`load`], but scores each vendor as ingestion finishes it and keeps only the results
+/// (sorted by vendor id, as [`scrm_score::Engine::score_all`] gives them): the `Loaded` has no
+/// vendors. Peak memory is then the compact answers plus the results, not every vendor's answer
+/// map at once. `tick` is called once per vendor scored (progress).
+pub fn load_scored(
+    a: &InputArgs,
+    rejects_default: Option<PathBuf>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(Loaded, Vec<scrm_model::VendorResult>)> {
+    let (catalog, policy, opts, as_of, now) = prepare(a)?;
+    let engine = scrm_score::Engine::new(&catalog, &policy, as_of);
+    let (ingested, results) = scrm_ingest::ingest_map(
+        &a.inputs,
+        a.vendors.as_deref(),
+        a.exclusions.as_deref(),
+        &catalog,
+        &opts,
+        |v, ex| {
+            let r = engine.score(&v, ex);
+            tick();
+            r
+        },
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    report_inputs(a, &ingested, rejects_default)?;
+    Ok((
+        Loaded {
+            catalog,
+            policy,
+            ingested,
+            as_of,
+            now,
+        },
+        results,
+    ))
+}
+
+type Prepared = (
+    Catalog,
+    Policy,
+    IngestOptions,
+    NaiveDate,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// Everything a run resolves before reading inputs.
+fn prepare(a: &InputArgs) -> Result<Prepared> {
+    if a.inputs.is_empty() && a.vendors.is_none() {
+        bail!("no inputs: give questionnaire files or folders (see `scrm score --help`)");
+    }
+    let now = now()?;
+    let as_of = as_of(a, now)?;
+    let catalog = catalog(a.catalog.as_deref())?;
+    let policy = policy(a.policy.as_deref(), &catalog)?;
+    let opts = ingest_options(a)?;
+    Ok((catalog, policy, opts, as_of, now))
+}
+
+/// After reading: fails in strict mode on any problem, otherwise warns, and writes rejects.
+fn report_inputs(
+    a: &InputArgs,
+    ingested: &Ingested,
+    rejects_default: Option<PathBuf>,
+) -> Result<()> {
     let (errors, warnings) = (ingested.error_count(), ingested.warning_count());
     if a.strict && errors + warnings > 0 {
-        output::note(&scrm_ingest::render_human(&ingested));
+        output::note(&scrm_ingest::render_human(ingested));
         bail!("--strict: {errors} error(s) and {warnings} warning(s) in the inputs");
     }
     if errors + warnings > 0 {
@@ -150,13 +217,7 @@ pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
             path.display()
         ));
     }
-    Ok(Loaded {
-        catalog,
-        policy,
-        ingested,
-        as_of,
-        now,
-    })
+    Ok(())
 }
 
 /// SHA-256 of a file, lower-case hex.

@@ -87,8 +87,37 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 pub fn run(a: &ScoreArgs) -> Result<u8> {
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
-    let l = context::load(&a.input, rejects_default)?;
-    let results = score_vendors(&l, a.history.as_deref())?;
+    // Formats that show only results are scored as ingestion finishes each vendor, so that
+    // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
+    // the others (history, workbook plans, the HTML gap summary) need the vendors afterwards.
+    let streamed = a.history.is_none()
+        && matches!(
+            a.format,
+            ScoreFormat::Table
+                | ScoreFormat::Csv
+                | ScoreFormat::Json
+                | ScoreFormat::Jsonl
+                | ScoreFormat::Parquet
+        );
+    let (l, results) = if streamed {
+        let pb = if output::stderr_progress() {
+            let pb = ProgressBar::no_length();
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
+                    .map_err(|e| anyhow!("{e}"))?,
+            );
+            pb
+        } else {
+            ProgressBar::hidden()
+        };
+        let out = context::load_scored(&a.input, rejects_default, &|| pb.inc(1))?;
+        pb.finish_and_clear();
+        out
+    } else {
+        let l = context::load(&a.input, rejects_default)?;
+        let results = score_vendors(&l, a.history.as_deref())?;
+        (l, results)
+    };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
         ScoreFormat::Parquet => {

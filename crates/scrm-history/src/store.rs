@@ -11,7 +11,7 @@ use crate::table::{
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
 use rayon::prelude::*;
-use scrm_model::{AnswerValue, RunManifest, Status, Vendor, VendorResult};
+use scrm_model::{AnswerValue, QuestionId, RunManifest, Status, Vendor, VendorId, VendorResult};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -260,6 +260,55 @@ pub(crate) fn resolve_in(
     }
 }
 
+/// What a run keeps of a vendor's answers: its id and each answer's value (the answers file
+/// stores no evidence or comment text). Implemented by [`Vendor`] and by the compact
+/// [`AnswerSheet`], which a streamed run builds instead of keeping every vendor.
+pub trait RecordedAnswers: Sync {
+    /// The vendor's id.
+    fn vendor_id(&self) -> &VendorId;
+    /// Every answer given, in question-id order.
+    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_>;
+}
+
+impl RecordedAnswers for Vendor {
+    fn vendor_id(&self) -> &VendorId {
+        self.id()
+    }
+
+    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_> {
+        Box::new(self.answers.iter().map(|(q, a)| (*q, a.value)))
+    }
+}
+
+/// A vendor's answers as the history records them: 24 bytes an answer instead of a whole
+/// [`Vendor`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerSheet {
+    /// The vendor.
+    pub vendor_id: VendorId,
+    /// `(question, value)` in question-id order.
+    pub answers: Vec<(QuestionId, AnswerValue)>,
+}
+
+impl From<&Vendor> for AnswerSheet {
+    fn from(v: &Vendor) -> Self {
+        Self {
+            vendor_id: v.id().clone(),
+            answers: v.answer_values().collect(),
+        }
+    }
+}
+
+impl RecordedAnswers for AnswerSheet {
+    fn vendor_id(&self) -> &VendorId {
+        &self.vendor_id
+    }
+
+    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_> {
+        Box::new(self.answers.iter().copied())
+    }
+}
+
 /// Records a run in the history at `dir` (created if missing) and returns its id.
 ///
 /// `results` are the run's complete results (reused ones included); `vendors` supply the
@@ -267,11 +316,11 @@ pub(crate) fn resolve_in(
 /// run's, nothing is written and that run's id is returned (`created = false`). The write is
 /// atomic (see the crate docs); afterwards staging directories left by dead writers and older
 /// than the newest run are removed.
-pub fn record_run(
+pub fn record_run<A: RecordedAnswers>(
     dir: &Path,
     manifest: &RunManifest,
     results: &[VendorResult],
-    vendors: &[Vendor],
+    vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
     let rows = sorted(results);
     let hash = hash_sorted(manifest, &rows);
@@ -439,14 +488,14 @@ fn answers_frame(v: &[&str], q: &[&str], a: &[Option<&str>]) -> PolarsResult<Dat
 
 /// Writes `answers.parquet` (vendor_id, question_id, answer; blank answers are null), vendors in
 /// id order and questions in id order. Returns the number of rows.
-fn write_answers_file(
+fn write_answers_file<A: RecordedAnswers>(
     path: &Path,
     manifest: &RunManifest,
-    vendors: &[Vendor],
+    vendors: &[A],
 ) -> Result<u64, HistoryError> {
     let what = path.display().to_string();
-    let mut order: Vec<&Vendor> = vendors.iter().collect();
-    order.sort_by(|a, b| a.id().cmp(b.id()));
+    let mut order: Vec<&A> = vendors.iter().collect();
+    order.sort_by(|a, b| a.vendor_id().cmp(b.vendor_id()));
     let file = File::create(path).map_err(HistoryError::io(path))?;
     let mut buf = BufWriter::with_capacity(1 << 20, file);
     let mut total = 0u64;
@@ -470,10 +519,10 @@ fn write_answers_file(
             Ok::<(), HistoryError>(())
         };
         for vendor in order {
-            for (qid, ans) in &vendor.answers {
-                v.push(vendor.id().as_str());
+            for (qid, value) in vendor.answer_values() {
+                v.push(vendor.vendor_id().as_str());
                 q.push(qid.as_str());
-                a.push(canonical(ans.value));
+                a.push(canonical(value));
                 total += 1;
                 if v.len() >= ANSWER_BATCH {
                     flush(&mut v, &mut q, &mut a)?;

@@ -183,7 +183,7 @@ fn runs_sort_by_time_and_resolve_by_prefix() {
             h,
             &manifest(t, date(2026, 11, 1), 5),
             &synthetic_results(5, k as u64),
-            &[],
+            &[] as &[Vendor],
         )
         .unwrap();
         ids.push(r.run_id);
@@ -222,7 +222,7 @@ fn readers_ignore_staging_and_a_later_run_removes_dead_ones() {
         h,
         &manifest("2026-11-01T02:00:00Z", date(2026, 11, 1), 3),
         &synthetic_results(3, 1),
-        &[],
+        &[] as &[Vendor],
     )
     .unwrap();
     // A writer that died: an old run id and a pid that cannot be alive (above pid_max).
@@ -243,7 +243,7 @@ fn readers_ignore_staging_and_a_later_run_removes_dead_ones() {
         h,
         &manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 3),
         &synthetic_results(3, 2),
-        &[],
+        &[] as &[Vendor],
     )
     .unwrap();
     assert_eq!(r.removed_staging, vec![dead.clone()]);
@@ -258,7 +258,7 @@ fn bad_generated_at_is_explained() {
         dir.path(),
         &manifest("yesterday", date(2026, 11, 2), 0),
         &[],
-        &[],
+        &[] as &[Vendor],
     )
     .unwrap_err();
     insta::assert_snapshot!(err.to_string(), @r#"the run manifest's generated_at "yesterday" is not an RFC 3339 time (expected e.g. "2026-11-02T02:00:00Z")"#);
@@ -275,7 +275,7 @@ fn cache_reuses_only_unchanged_and_still_valid_results() {
         h,
         &manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2),
         &results,
-        &[],
+        &[] as &[Vendor],
     )
     .unwrap();
     let cache = load_cache(h).unwrap();

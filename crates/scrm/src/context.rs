@@ -126,28 +126,28 @@ pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
     })
 }
 
-/// Like [`load`], but scores each vendor as ingestion finishes it and keeps only the results
-/// (sorted by vendor id, as [`scrm_score::Engine::score_all`] gives them): the `Loaded` has no
-/// vendors. Peak memory is then the compact answers plus the results, not every vendor's answer
-/// map at once. `tick` is called once per vendor scored (progress).
-pub fn load_scored(
+/// Like [`load`], but hands each vendor, as ingestion finishes it, to the function `make`
+/// builds (from the catalog, the policy and the as-of date) and keeps only what it returns, in
+/// vendor-id order: the `Loaded` has no vendors. Peak memory is then the compact answers plus
+/// the returned values, never every vendor's answer map at once.
+pub fn load_map<R, M>(
     a: &InputArgs,
     rejects_default: Option<PathBuf>,
-    tick: &(dyn Fn() + Sync),
-) -> Result<(Loaded, Vec<scrm_model::VendorResult>)> {
+    make: impl FnOnce(&Catalog, &Policy, NaiveDate) -> Result<M>,
+) -> Result<(Loaded, Vec<R>)>
+where
+    R: Send,
+    M: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
+{
     let (catalog, policy, opts, as_of, now) = prepare(a)?;
-    let engine = scrm_score::Engine::new(&catalog, &policy, as_of);
-    let (ingested, results) = scrm_ingest::ingest_map(
+    let map = make(&catalog, &policy, as_of)?;
+    let (ingested, mapped) = scrm_ingest::ingest_map(
         &a.inputs,
         a.vendors.as_deref(),
         a.exclusions.as_deref(),
         &catalog,
         &opts,
-        |v, ex| {
-            let r = engine.score(&v, ex);
-            tick();
-            r
-        },
+        map,
     )
     .map_err(|e| anyhow!("{e}"))?;
     report_inputs(a, &ingested, rejects_default)?;
@@ -159,7 +159,7 @@ pub fn load_scored(
             as_of,
             now,
         },
-        results,
+        mapped,
     ))
 }
 

@@ -65,6 +65,64 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
     Ok(results)
 }
 
+/// One vendor scored as ingestion finished it, with what the history keeps of its answers
+/// (when there is a history).
+type Streamed = (VendorResult, Option<scrm_history::AnswerSheet>);
+
+/// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
+/// reuse their stored result exactly as [`score_vendors`] does.
+fn score_streamed(
+    a: &ScoreArgs,
+    rejects_default: Option<std::path::PathBuf>,
+) -> Result<(Loaded, Vec<Streamed>)> {
+    let cache = match &a.history {
+        Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
+        None => None,
+    };
+    let pb = if output::stderr_progress() {
+        let pb = ProgressBar::no_length();
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
+                .map_err(|e| anyhow!("{e}"))?,
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
+        let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
+        let (cache, pb, reused) = (&cache, &pb, &reused);
+        Ok(move |v: Vendor, ex: &[&scrm_model::Exclusion]| {
+            let result = match cache {
+                Some(c) => {
+                    let h = engine.input_hash(&v, ex);
+                    match c.reusable(v.id(), &h, as_of) {
+                        Some(r) => {
+                            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            r
+                        }
+                        None => engine.score(&v, ex),
+                    }
+                }
+                None => engine.score(&v, ex),
+            };
+            pb.inc(1);
+            let sheet = cache.is_some().then(|| scrm_history::AnswerSheet::from(&v));
+            (result, sheet)
+        })
+    })?;
+    pb.finish_and_clear();
+    if cache.is_some() {
+        tracing::info!(
+            reused = reused.into_inner(),
+            scored = out.1.len(),
+            "incremental scoring: reused unchanged vendors from the newest run"
+        );
+    }
+    Ok(out)
+}
+
 /// Plans for every at-risk vendor (the XLSX Remediation sheet).
 pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
@@ -89,34 +147,29 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     // Formats that show only results are scored as ingestion finishes each vendor, so that
     // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
-    // the others (history, workbook plans, the HTML gap summary) need the vendors afterwards.
-    let streamed = a.history.is_none()
-        && matches!(
-            a.format,
-            ScoreFormat::Table
-                | ScoreFormat::Csv
-                | ScoreFormat::Json
-                | ScoreFormat::Jsonl
-                | ScoreFormat::Parquet
-        );
-    let (l, results) = if streamed {
-        let pb = if output::stderr_progress() {
-            let pb = ProgressBar::no_length();
-            pb.set_style(
-                ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
-                    .map_err(|e| anyhow!("{e}"))?,
-            );
-            pb
-        } else {
-            ProgressBar::hidden()
-        };
-        let out = context::load_scored(&a.input, rejects_default, &|| pb.inc(1))?;
-        pb.finish_and_clear();
-        out
+    // the history keeps only each answer's value. The workbook (plans) and the HTML page (gap
+    // summary) need the vendors afterwards.
+    let streamed = matches!(
+        a.format,
+        ScoreFormat::Table
+            | ScoreFormat::Csv
+            | ScoreFormat::Json
+            | ScoreFormat::Jsonl
+            | ScoreFormat::Parquet
+    );
+    let (l, results, sheets) = if streamed {
+        let (l, scored) = score_streamed(a, rejects_default)?;
+        let mut results = Vec::with_capacity(scored.len());
+        let mut sheets = Vec::new();
+        for (r, sheet) in scored {
+            results.push(r);
+            sheets.extend(sheet);
+        }
+        (l, results, sheets)
     } else {
         let l = context::load(&a.input, rejects_default)?;
         let results = score_vendors(&l, a.history.as_deref())?;
-        (l, results)
+        (l, results, Vec::new())
     };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
@@ -184,8 +237,12 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         output::write(Some(&side), &side_bytes)?;
     }
     if let Some(dir) = &a.history {
-        let rec = scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
-            .map_err(|e| anyhow!("{e}"))?;
+        let rec = if streamed {
+            scrm_history::record_run(dir, &manifest, &results, &sheets)
+        } else {
+            scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
+        }
+        .map_err(|e| anyhow!("{e}"))?;
         if rec.created {
             output::note(&format!(
                 "history: recorded run {} in {}",

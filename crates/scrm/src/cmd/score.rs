@@ -39,14 +39,7 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
                 .iter()
                 .map(|v: &Vendor| {
                     let e = ex.get(v.id()).map_or(&[][..], |x| x.as_slice());
-                    if let Some(c) = &cache {
-                        let h = engine.input_hash(v, e);
-                        if let Some(r) = c.reusable(v.id(), &h, l.as_of) {
-                            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            return r;
-                        }
-                    }
-                    engine.score(v, e)
+                    score_or_reuse(&engine, cache.as_ref(), v, e, &reused)
                 })
                 .collect();
             pb.inc(chunk.len() as u64);
@@ -63,6 +56,24 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
         );
     }
     Ok(results)
+}
+
+/// A vendor's stored result when the cache holds one for the same inputs and date, else a fresh
+/// score; counts the reuses.
+fn score_or_reuse(
+    engine: &Engine,
+    cache: Option<&scrm_history::Cache>,
+    v: &Vendor,
+    ex: &[&scrm_model::Exclusion],
+    reused: &std::sync::atomic::AtomicUsize,
+) -> VendorResult {
+    if let Some(c) = cache
+        && let Some(r) = c.reusable(v.id(), &engine.input_hash(v, ex), engine.as_of())
+    {
+        reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return r;
+    }
+    engine.score(v, ex)
 }
 
 /// One vendor scored as ingestion finished it, with what the history keeps of its answers
@@ -94,19 +105,7 @@ fn score_streamed(
         let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
         let (cache, pb, reused) = (&cache, &pb, &reused);
         Ok(move |v: Vendor, ex: &[&scrm_model::Exclusion]| {
-            let result = match cache {
-                Some(c) => {
-                    let h = engine.input_hash(&v, ex);
-                    match c.reusable(v.id(), &h, as_of) {
-                        Some(r) => {
-                            reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            r
-                        }
-                        None => engine.score(&v, ex),
-                    }
-                }
-                None => engine.score(&v, ex),
-            };
+            let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
             pb.inc(1);
             let sheet = cache.is_some().then(|| scrm_history::AnswerSheet::from(&v));
             (result, sheet)

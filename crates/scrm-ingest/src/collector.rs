@@ -48,6 +48,41 @@ pub(crate) struct Stored {
 }
 
 impl Stored {
+    /// An accepted answer to keep, located at `(part, row, col)`: evidence and comment trimmed
+    /// (blank becomes none). `None` for a blank answer with no evidence, date or comment, which
+    /// is counted as accepted but says nothing beyond the default (unanswered).
+    pub(crate) fn keep(
+        q: u32,
+        (part, row, col): (u32, u64, u32),
+        value: AnswerValue,
+        evidence: &str,
+        date: Option<NaiveDate>,
+        comment: &str,
+    ) -> Option<Self> {
+        let text = |s: &str| -> Option<Box<str>> {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.into())
+        };
+        let (evidence, comment) = (text(evidence), text(comment));
+        if value == AnswerValue::Unanswered
+            && evidence.is_none()
+            && date.is_none()
+            && comment.is_none()
+        {
+            return None;
+        }
+        Some(Self {
+            q,
+            part,
+            row,
+            col,
+            value,
+            evidence,
+            date,
+            comment,
+        })
+    }
+
     fn same_answer(&self, o: &Stored) -> bool {
         self.value == o.value
             && self.evidence == o.evidence

@@ -10,7 +10,7 @@ use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_answer, check_date, check_profile_field,
     too_large, unknown_question,
 };
-use scrm_model::{AnswerValue, SupplierDocument, VendorId};
+use scrm_model::{SupplierDocument, VendorId};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -277,27 +277,10 @@ fn load_document(col: &mut Collector, part: u32, doc: SupplierDocument, line: Op
             let date = check_date(dt, &dref, &mut issues);
             if let (Some(vi), Some(gq), Some(value), true) = (vi, known, value, issues.is_empty()) {
                 col.count_accepted(part, 1);
-                if value == AnswerValue::Unanswered
-                    && ev.trim().is_empty()
-                    && date.is_none()
-                    && cm.trim().is_empty()
-                {
-                    continue;
+                let at = (part, line.unwrap_or(0), i as u32);
+                if let Some(kept) = Stored::keep(gq, at, value, ev, date, cm) {
+                    col.store(vi, kept);
                 }
-                let b = |s: &str| (!s.trim().is_empty()).then(|| s.trim().into());
-                col.store(
-                    vi,
-                    Stored {
-                        q: gq,
-                        part,
-                        row: line.unwrap_or(0),
-                        col: i as u32,
-                        value,
-                        evidence: b(ev),
-                        date,
-                        comment: b(cm),
-                    },
-                );
                 continue;
             }
         }

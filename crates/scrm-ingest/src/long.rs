@@ -15,7 +15,7 @@ use crate::validate::{
 };
 use crate::{Limits, ProblemCode};
 use rayon::prelude::*;
-use scrm_model::{AnswerSpec, AnswerValue, QuestionId, QuestionLookup, Resolution, VendorId};
+use scrm_model::{AnswerSpec, QuestionId, QuestionLookup, Resolution, VendorId};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
@@ -249,21 +249,11 @@ pub(crate) fn parse_block(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>)
             continue;
         };
         out.accepted += 1;
-        let e = e.map(trim).unwrap_or("");
-        let cm = cm.map(trim).unwrap_or("");
-        if value == AnswerValue::Unanswered && e.is_empty() && date.is_none() && cm.is_empty() {
-            continue;
+        let at = (ctx.part, line, c.answer as u32);
+        let kept = Stored::keep(lq, at, value, e.unwrap_or(""), date, cm.unwrap_or(""));
+        if let Some(kept) = kept {
+            out.vendors[vi as usize].1.push(kept);
         }
-        out.vendors[vi as usize].1.push(Stored {
-            q: lq,
-            part: ctx.part,
-            row: line,
-            col: c.answer as u32,
-            value,
-            evidence: (!e.is_empty()).then(|| e.into()),
-            date,
-            comment: (!cm.is_empty()).then(|| cm.into()),
-        });
     }
     out
 }

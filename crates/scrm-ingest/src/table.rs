@@ -6,9 +6,9 @@ use crate::collector::{Collector, EXTRA, Layer, QRes, Stored};
 use crate::text::{header_key, is_known_key, shown};
 use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_answer, check_date, check_profile_field,
-    too_large, unknown_question,
+    extra_columns, too_large, unknown_question,
 };
-use scrm_model::{AnswerValue, Exclusion, GateSource, VendorId};
+use scrm_model::{Exclusion, GateSource, VendorId};
 use std::collections::HashMap;
 
 /// A table's header row.
@@ -235,6 +235,29 @@ pub(crate) fn report_stop(col: &mut Collector, part: u32, stop: SourceStop) {
     col.issue(part, None, issue);
 }
 
+/// The next non-blank data row within the row limit. `None` at the end of the rows, and after
+/// reporting a source that stopped early or a row past the limit (the rest is not read).
+fn next_data_row(
+    rows: &mut dyn RowSource,
+    col: &mut Collector,
+    part: u32,
+    seen: &mut u64,
+) -> Option<Row> {
+    loop {
+        let row = match rows.next_row()? {
+            Ok(row) => row,
+            Err(stop) => {
+                report_stop(col, part, stop);
+                return None;
+            }
+        };
+        if row.is_blank() {
+            continue;
+        }
+        return within_rows(col, part, seen, row.line).then_some(row);
+    }
+}
+
 /// Counts data rows against the row limit; `false` (after reporting) once it is exceeded.
 fn within_rows(col: &mut Collector, part: u32, seen: &mut u64, line: u64) -> bool {
     *seen += 1;
@@ -283,11 +306,6 @@ fn width_issue(w: (usize, usize)) -> Issue {
         format!("the row has {} fields but the header has {}", w.0, w.1),
     )
     .help("check for a missing or extra delimiter, or an unquoted delimiter inside a field")
-}
-
-fn opt_box(s: &str) -> Option<Box<str>> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.into())
 }
 
 /// Columns of a long table.
@@ -392,15 +410,7 @@ pub(crate) fn long_cols(
         col.issue(
             part,
             Some(header.row),
-            Issue::new(
-                ProblemCode::ExtraColumns,
-                None,
-                Some(&extras.join(", ")),
-                format!(
-                    "columns not used by the long format are ignored: {}",
-                    extras.join(", ")
-                ),
-            ),
+            extra_columns(&extras, "columns not used by the long format are ignored"),
         );
     }
     if !ok {
@@ -440,17 +450,7 @@ pub(crate) fn read_long(
     let dref = cols.date.and_then(|i| header.col(i));
     let cref = cols.comment.and_then(|i| header.col(i));
     let mut seen = 0u64;
-    while let Some(r) = rows.next_row() {
-        let row = match r {
-            Ok(row) => row,
-            Err(stop) => return report_stop(col, part, stop),
-        };
-        if row.is_blank() {
-            continue;
-        }
-        if !within_rows(col, part, &mut seen, row.line) {
-            return;
-        }
+    while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
         let mut issues = Vec::new();
         if let Some(w) = row.width {
@@ -509,27 +509,10 @@ pub(crate) fn read_long(
         };
         let vi = col.vendor(&vendor);
         col.count_accepted(part, 1);
-        let (e, c) = (e.unwrap_or(""), c.unwrap_or(""));
-        if value == AnswerValue::Unanswered
-            && e.trim().is_empty()
-            && date.is_none()
-            && c.trim().is_empty()
-        {
-            continue;
+        let at = (part, row.line, cols.answer as u32);
+        if let Some(kept) = Stored::keep(gq, at, value, e.unwrap_or(""), date, c.unwrap_or("")) {
+            col.store(vi, kept);
         }
-        col.store(
-            vi,
-            Stored {
-                q: gq,
-                part,
-                row: row.line,
-                col: cols.answer as u32,
-                value,
-                evidence: opt_box(e),
-                date,
-                comment: opt_box(c),
-            },
-        );
     }
 }
 
@@ -626,17 +609,7 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
     }
     unknown.sort_unstable();
     let mut seen = 0u64;
-    while let Some(r) = rows.next_row() {
-        let row = match r {
-            Ok(row) => row,
-            Err(stop) => return report_stop(col, part, stop),
-        };
-        if row.is_blank() {
-            continue;
-        }
-        if !within_rows(col, part, &mut seen, row.line) {
-            return;
-        }
+    while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         let mut vissues = Vec::new();
         let vendor = cell_ok(col, &row, Some(vcol), &vref, &mut vissues).and_then(VendorId::new);
         if vendor.is_none() && vissues.is_empty() {
@@ -715,27 +688,11 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
                 continue;
             };
             col.count_accepted(part, 1);
-            let (e, c) = (e.unwrap_or(""), c.unwrap_or(""));
-            if value == AnswerValue::Unanswered
-                && e.trim().is_empty()
-                && date.is_none()
-                && c.trim().is_empty()
-            {
-                continue;
+            let at = (part, row.line, q.col as u32);
+            let kept = Stored::keep(q.gq, at, value, e.unwrap_or(""), date, c.unwrap_or(""));
+            if let Some(kept) = kept {
+                col.store(vi, kept);
             }
-            col.store(
-                vi,
-                Stored {
-                    q: q.gq,
-                    part,
-                    row: row.line,
-                    col: q.col as u32,
-                    value,
-                    evidence: opt_box(e),
-                    date,
-                    comment: opt_box(c),
-                },
-            );
         }
         for &i in &unknown {
             let s = row.cell(i);
@@ -882,30 +839,15 @@ pub(crate) fn read_profiles(
         col.issue(
             part,
             Some(header.row),
-            Issue::new(
-                ProblemCode::ExtraColumns,
-                None,
-                Some(&names.join(", ")),
-                format!(
-                    "columns outside the profile format are kept and passed through: {}",
-                    names.join(", ")
-                ),
+            extra_columns(
+                &names,
+                "columns outside the profile format are kept and passed through",
             ),
         );
     }
     let mut first_row: HashMap<VendorId, u64> = HashMap::new();
     let mut seen = 0u64;
-    while let Some(r) = rows.next_row() {
-        let row = match r {
-            Ok(row) => row,
-            Err(stop) => return report_stop(col, part, stop),
-        };
-        if row.is_blank() {
-            continue;
-        }
-        if !within_rows(col, part, &mut seen, row.line) {
-            return;
-        }
+    while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
         let mut issues = Vec::new();
         if let Some(w) = row.width {
@@ -1008,32 +950,14 @@ pub(crate) fn read_exclusions(
         col.issue(
             part,
             Some(header.row),
-            Issue::new(
-                ProblemCode::ExtraColumns,
-                None,
-                Some(&extras.join(", ")),
-                format!(
-                    "columns outside the exclusions format are ignored: {}",
-                    extras.join(", ")
-                ),
-            ),
+            extra_columns(&extras, "columns outside the exclusions format are ignored"),
         );
     }
     let (vref, sref) = (header.col(vcol), header.col(scol));
     let rref = rcol.and_then(|i| header.col(i));
     let lref = lcol.and_then(|i| header.col(i));
     let mut seen = 0u64;
-    while let Some(r) = rows.next_row() {
-        let row = match r {
-            Ok(row) => row,
-            Err(stop) => return report_stop(col, part, stop),
-        };
-        if row.is_blank() {
-            continue;
-        }
-        if !within_rows(col, part, &mut seen, row.line) {
-            return;
-        }
+    while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
         let mut issues = Vec::new();
         if let Some(w) = row.width {

@@ -153,6 +153,21 @@ pub(crate) fn too_large(len: usize, limit: usize, col: &ColRef, head: &str) -> I
 }
 
 /// Issue for a blank vendor id.
+/// Columns a format does not use, listed once per header; `what` says what becomes of them.
+pub(crate) fn extra_columns(names: &[impl AsRef<str>], what: &str) -> Issue {
+    let list = names
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<&str>>()
+        .join(", ");
+    Issue::new(
+        ProblemCode::ExtraColumns,
+        None,
+        Some(&list),
+        format!("{what}: {list}"),
+    )
+}
+
 pub(crate) fn blank_vendor(col: &ColRef) -> Issue {
     Issue::new(
         ProblemCode::BlankVendorId,

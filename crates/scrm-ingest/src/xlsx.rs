@@ -10,7 +10,7 @@ use crate::table::{
     long_cols, read_exclusions, read_long, read_profiles, read_wide,
 };
 use crate::text::{Hashing, header_key, sha256_hex};
-use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field};
+use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns};
 use crate::zipdir::central_directory;
 use calamine::{Data, Reader, Xlsx};
 use scrm_model::VendorId;
@@ -320,14 +320,9 @@ fn read_template_profile(
         col.issue(
             part,
             Some(header.row),
-            Issue::new(
-                ProblemCode::ExtraColumns,
-                None,
-                Some(&extras.join(", ")),
-                format!(
-                    "profile fields outside the format are kept and passed through: {}",
-                    extras.join(", ")
-                ),
+            extra_columns(
+                &extras,
+                "profile fields outside the format are kept and passed through",
             ),
         );
     }

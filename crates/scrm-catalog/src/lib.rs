@@ -100,7 +100,7 @@ fn content_hash(sources: &[(String, String)]) -> String {
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 /// Control characters from file names or quoted values shown as escapes, so a problem

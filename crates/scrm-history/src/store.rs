@@ -136,17 +136,7 @@ fn hash_sorted(manifest: &RunManifest, rows: &[&VendorResult]) -> String {
     for d in &chunk_digests {
         h.update(d);
     }
-    hex(&h.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
+    hex::encode(h.finalize())
 }
 
 /// Parses an RFC 3339 time to UTC.

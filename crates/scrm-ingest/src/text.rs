@@ -109,7 +109,7 @@ impl<R: Read> Hashing<R> {
                 break;
             }
         }
-        Ok(hex(&self.hasher.finalize()))
+        Ok(hex::encode(self.hasher.finalize()))
     }
 }
 
@@ -123,17 +123,7 @@ impl<R: Read> Read for Hashing<R> {
 
 /// SHA-256 of a byte slice, lower-case hex.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX[usize::from(b >> 4)] as char);
-        s.push(HEX[usize::from(b & 15)] as char);
-    }
-    s
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// A raw file turned into a stream of UTF-8 bytes (or of bytes claimed to be UTF-8, which the

@@ -209,15 +209,7 @@ pub(crate) fn bad_encoding(col: &ColRef, lossy: &str) -> Issue {
 }
 
 /// Profile fields every profile source may set, besides `vendor_id`.
-pub(crate) const PROFILE_FIELDS: &[&str] = &[
-    "name",
-    "country",
-    "criticality",
-    "ai_role",
-    "data_access",
-    "assessed_on",
-    "certifications",
-];
+pub(crate) use scrm_model::columns::PROFILE_FIELDS;
 
 /// Validates one profile field; returns its canonical text (`None` when blank) or an issue.
 pub(crate) fn check_profile_field(

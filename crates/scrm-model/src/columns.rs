@@ -65,3 +65,22 @@ pub const GROUP_COLUMNS: [GroupColumn; 21] = [
     g("aims_a_10", Lens::Aims, "A.10"),
     g("cscrm_gv_sc", Lens::Cscrm, "GV.SC"),
 ];
+
+/// The columns of the vendor profile format, in template and file order: `vendor_id`, then the
+/// fields of [`crate::VendorProfile`] a file may carry.
+pub const PROFILE_COLUMNS: [&str; 8] = [
+    "vendor_id",
+    "name",
+    "country",
+    "criticality",
+    "ai_role",
+    "data_access",
+    "assessed_on",
+    "certifications",
+];
+
+/// [`PROFILE_COLUMNS`] without `vendor_id`: the profile fields proper.
+pub const PROFILE_FIELDS: &[&str] = match PROFILE_COLUMNS.split_first() {
+    Some((_, rest)) => rest,
+    None => &[],
+};

@@ -83,7 +83,7 @@ pub fn parse(
     let root = doc.get_ref();
     let mut p = defaults();
     p.origin = file.to_string();
-    p.hash = hex(&Sha256::digest(src.as_bytes()));
+    p.hash = hex::encode(Sha256::digest(src.as_bytes()));
     w.unknown_keys(root, "", TOP);
 
     if let Some(t) = w.table(root, "", "policy") {
@@ -925,14 +925,4 @@ fn default_group_weights() -> BTreeMap<Lens, BTreeMap<String, f64>> {
         }
     }
     m
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

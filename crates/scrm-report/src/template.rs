@@ -51,16 +51,7 @@ use scrm_model::{
 };
 
 /// Machine keys of the `Profile` rows, in row order (rows 2-9).
-pub const PROFILE_KEYS: [&str; 8] = [
-    "vendor_id",
-    "name",
-    "country",
-    "criticality",
-    "ai_role",
-    "data_access",
-    "assessed_on",
-    "certifications",
-];
+pub use scrm_model::columns::PROFILE_COLUMNS as PROFILE_KEYS;
 
 /// Machine keys of the `Questionnaire` columns, in column order.
 pub const QUESTIONNAIRE_KEYS: [&str; 9] = [

@@ -325,7 +325,7 @@ impl Engine {
                     .as_bytes(),
             );
         }
-        crate::hex(&h.finalize())
+        hex::encode(h.finalize())
     }
 
     /// Each applicable question's contribution to each lens score (in catalog order); the

@@ -27,15 +27,5 @@ pub(crate) fn below(x: f64, t: f64) -> bool {
     x < t - SCORE_TOLERANCE
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 #[cfg(test)]
 mod tests;

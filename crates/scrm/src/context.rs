@@ -223,35 +223,24 @@ fn report_inputs(
 /// SHA-256 of a file, lower-case hex.
 pub fn file_sha256(p: &Path) -> Result<String> {
     let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-    Ok(hex(&Sha256::digest(&bytes)))
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
 /// The run manifest of a scoring run.
 pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunManifest> {
     let mut inputs: Vec<InputFile> = l.ingested.files.clone();
-    if let Some(p) = &a.policy {
-        inputs.push(InputFile {
-            path: p.display().to_string(),
-            kind: "policy".into(),
-            sha256: file_sha256(p)?,
-            rows_read: 0,
-            accepted: 0,
-            rejected: 0,
-        });
-    }
-    if let Some(p) = &a.catalog {
-        inputs.push(InputFile {
-            path: p.display().to_string(),
-            kind: "catalog-overlay".into(),
-            sha256: file_sha256(p)?,
-            rows_read: 0,
-            accepted: 0,
-            rejected: 0,
-        });
+    // The policy and catalog files given by flag are inputs too: their hashes pin the run.
+    for (path, kind) in [(&a.policy, "policy"), (&a.catalog, "catalog-overlay")] {
+        if let Some(p) = path {
+            inputs.push(InputFile {
+                path: p.display().to_string(),
+                kind: kind.into(),
+                sha256: file_sha256(p)?,
+                rows_read: 0,
+                accepted: 0,
+                rejected: 0,
+            });
+        }
     }
     let c = l.ingested.counts();
     Ok(RunManifest {
@@ -268,6 +257,25 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
         },
         generated_at: l.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     })
+}
+
+/// The HTML portfolio page of a run whose vendors were kept.
+pub fn portfolio_html(
+    l: &Loaded,
+    results: &[scrm_model::VendorResult],
+    manifest: &RunManifest,
+    lang: Lang,
+) -> String {
+    scrm_report::render_portfolio_html(
+        &scrm_report::PortfolioReport {
+            results,
+            manifest,
+            questions: l.catalog.questions(),
+            vendors: &l.ingested.vendors,
+            thresholds: &tier_thresholds(&l.policy),
+        },
+        lang,
+    )
 }
 
 /// The per-tier thresholds as the HTML report draws them.

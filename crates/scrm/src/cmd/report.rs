@@ -20,16 +20,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let th = context::tier_thresholds(&l.policy);
     let html = match &a.vendor {
-        None => scrm_report::render_portfolio_html(
-            &scrm_report::PortfolioReport {
-                results: &results,
-                manifest: &manifest,
-                questions: l.catalog.questions(),
-                vendors: &l.ingested.vendors,
-                thresholds: &th,
-            },
-            lang,
-        ),
+        None => context::portfolio_html(&l, &results, &manifest, lang),
         Some(id) => {
             let (v, ex) = super::vendor::find(&l, id)?;
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);

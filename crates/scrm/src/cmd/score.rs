@@ -184,19 +184,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             buf
         }
         ScoreFormat::Html => {
-            let lang = context::lang(&a.lang)?;
-            let th = context::tier_thresholds(&l.policy);
-            scrm_report::render_portfolio_html(
-                &scrm_report::PortfolioReport {
-                    results: &results,
-                    manifest: &manifest,
-                    questions: l.catalog.questions(),
-                    vendors: &l.ingested.vendors,
-                    thresholds: &th,
-                },
-                lang,
-            )
-            .into_bytes()
+            context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes()
         }
         f => {
             let format = match f {

@@ -45,17 +45,7 @@ pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, r
     }
     if sample.is_empty() {
         col.file_of(part).sha256 = sha256_hex(&[]);
-        col.file_of(part).kind = "empty";
-        col.issue(
-            part,
-            None,
-            Issue::new(
-                ProblemCode::EmptyFile,
-                None,
-                None,
-                "the file is empty".to_string(),
-            ),
-        );
+        empty(col, part, "the file is empty");
         return;
     }
     let enc = detect_encoding(&sample, col.opts.encoding);
@@ -92,6 +82,16 @@ pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, r
     }
 }
 
+/// Marks a file as empty and says why (no bytes, no header).
+pub(crate) fn empty(col: &mut Collector, part: u32, why: &str) {
+    col.file_of(part).kind = "empty";
+    col.issue(
+        part,
+        None,
+        Issue::new(ProblemCode::EmptyFile, None, None, why.to_string()),
+    );
+}
+
 pub(crate) fn unreadable(col: &mut Collector, part: u32, why: &str) {
     col.issue(
         part,
@@ -118,17 +118,7 @@ fn read_with_splitter(col: &mut Collector, part: u32, splitter: &mut Splitter<Sr
         .from_reader(head);
     let mut rec = csv::ByteRecord::new();
     if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
-        col.file_of(part).kind = "empty";
-        col.issue(
-            part,
-            None,
-            Issue::new(
-                ProblemCode::EmptyFile,
-                None,
-                None,
-                "the file has no header".to_string(),
-            ),
-        );
+        empty(col, part, "the file has no header");
         return;
     }
     let consumed = rdr.position().byte() as usize;

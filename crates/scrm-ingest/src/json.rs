@@ -4,7 +4,7 @@
 
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer, QRes, Stored};
-use crate::csvin::unreadable;
+use crate::csvin::{empty, unreadable};
 use crate::text::{SAMPLE_BYTES, Utf8Source, detect_encoding};
 use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_answer, check_date, check_profile_field,
@@ -93,17 +93,7 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
             return unreadable(col, part, &e.to_string());
         }
         if text.iter().all(u8::is_ascii_whitespace) {
-            col.file_of(part).kind = "empty";
-            col.issue(
-                part,
-                None,
-                Issue::new(
-                    ProblemCode::EmptyFile,
-                    None,
-                    None,
-                    "the file is empty".to_string(),
-                ),
-            );
+            empty(col, part, "the file is empty");
         } else {
             read_document(col, part, &text, None);
         }

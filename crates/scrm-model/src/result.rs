@@ -116,6 +116,20 @@ pub struct LensExplanation {
     pub contributions: Vec<Contribution>,
 }
 
+impl LensExplanation {
+    /// The contributions as people read them: largest first, then by weight, then by question.
+    pub fn by_contribution(&self) -> Vec<&Contribution> {
+        let mut cs: Vec<&Contribution> = self.contributions.iter().collect();
+        cs.sort_by(|a, b| {
+            b.contribution
+                .total_cmp(&a.contribution)
+                .then(b.coefficient.total_cmp(&a.coefficient))
+                .then_with(|| a.question.cmp(&b.question))
+        });
+        cs
+    }
+}
+
 /// A full explanation for one vendor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {

@@ -131,13 +131,7 @@ fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Ques
             .collect::<Vec<_>>()
             .join("  ")
     );
-    let mut cs: Vec<_> = le.contributions.iter().collect();
-    cs.sort_by(|a, b| {
-        b.contribution
-            .total_cmp(&a.contribution)
-            .then(b.coefficient.total_cmp(&a.coefficient))
-            .then_with(|| a.question.cmp(&b.question))
-    });
+    let cs = le.by_contribution();
     for c in &cs {
         let _ = writeln!(
             out,

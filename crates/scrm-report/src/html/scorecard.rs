@@ -453,13 +453,7 @@ fn explanation_section(e: &Explanation, qidx: &BTreeMap<&str, &Question>, lang: 
             "<table><thead><tr><th>ID</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
             t.h_question, t.t_answer, t.t_effective, t.t_share, t.t_contribution, t.t_headroom
         );
-        let mut cs: Vec<_> = le.contributions.iter().collect();
-        cs.sort_by(|a, b| {
-            b.contribution
-                .total_cmp(&a.contribution)
-                .then(b.coefficient.total_cmp(&a.coefficient))
-                .then_with(|| a.question.cmp(&b.question))
-        });
+        let cs = le.by_contribution();
         for c in &cs {
             let _ = write!(
                 s,

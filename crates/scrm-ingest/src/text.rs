@@ -226,22 +226,14 @@ impl<R: Read> Read for Utf8Source<R> {
     }
 }
 
-/// Every header key the formats know, so that a localized label such as `回答 (answer)` can be
-/// reduced to its key.
-const KNOWN_KEYS: &[&str] = &[
-    "vendor_id",
+/// Header keys the formats know besides the profile columns (answers, exclusions, template
+/// sheets), so that a localized label such as `回答 (answer)` can be reduced to its key.
+const OTHER_KEYS: &[&str] = &[
     "question_id",
     "answer",
     "evidence",
     "evidence_date",
     "comment",
-    "name",
-    "country",
-    "criticality",
-    "ai_role",
-    "data_access",
-    "assessed_on",
-    "certifications",
     "source",
     "reference",
     "listed_on",
@@ -265,7 +257,7 @@ pub(crate) fn header_key(raw: &str) -> String {
         .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]))
     {
         let k = keyish(inner);
-        if KNOWN_KEYS.contains(&k.as_str()) {
+        if is_known_key(&k) {
             return k;
         }
     }
@@ -276,9 +268,9 @@ fn keyish(s: &str) -> String {
     s.trim().replace([' ', '-'], "_")
 }
 
-/// Whether a key is one of the known keys.
+/// Whether a key is one of the known keys: a profile column or one of [`OTHER_KEYS`].
 pub(crate) fn is_known_key(k: &str) -> bool {
-    KNOWN_KEYS.contains(&k)
+    scrm_model::columns::PROFILE_COLUMNS.contains(&k) || OTHER_KEYS.contains(&k)
 }
 
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).

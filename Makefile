@@ -16,8 +16,10 @@ demo: ## Score the bundled demo portfolio (50 suppliers) and print the table
 test-deps: ## Install what the tests need beyond Rust (headless Chromium, CJK fonts)
 	bash scripts/install-test-deps.sh
 
+# INSTA_WORKSPACE_ROOT: snapshots are found in this checkout even when a test binary comes from
+# the shared build directory and was compiled in another one.
 test: test-deps ## Run the whole test suite (installs test dependencies first)
-	SCRM_REQUIRE_BROWSER=1 cargo test --workspace
+	SCRM_REQUIRE_BROWSER=1 INSTA_WORKSPACE_ROOT=$(CURDIR) cargo test --workspace
 
 lint: ## rustfmt check and clippy with warnings as errors
 	cargo fmt --all --check

@@ -382,7 +382,7 @@ impl<'a> Collector<'a> {
 
     /// The final pass: duplicates, profiles, ordering.
     pub(crate) fn finish(self) -> Ingested {
-        let (mut ingested, vendors) = self.finish_map(|v, _| v);
+        let (mut ingested, vendors) = self.finish_map(|v, _| v, false);
         ingested.vendors = vendors;
         ingested
     }
@@ -392,7 +392,10 @@ impl<'a> Collector<'a> {
     /// are held for all vendors at once, and each vendor's answer map lives only while `map`
     /// runs. The returned [`Ingested`] has no vendors; the second value holds what `map` gave,
     /// in vendor-id order.
-    pub(crate) fn finish_map<R, F>(mut self, map: F) -> (Ingested, Vec<R>)
+    ///
+    /// With `skip_on_problems`, a run with any problem hands nothing to `map` (a strict run fails
+    /// on it anyway, so the vendors are not worth mapping); the problems and counts are complete.
+    pub(crate) fn finish_map<R, F>(mut self, map: F, skip_on_problems: bool) -> (Ingested, Vec<R>)
     where
         R: Send,
         F: Fn(Vendor, &[&Exclusion]) -> R + Sync,
@@ -429,6 +432,10 @@ impl<'a> Collector<'a> {
         for e in &exclusions {
             by_vendor.entry(&e.vendor_id).or_default().push(e);
         }
+        let vendors_read = pending.len() as u64;
+        if skip_on_problems && !self.problems.is_empty() {
+            pending.clear();
+        }
         let qtable = &self.qtable;
         let mapped: Vec<R> = pending
             .into_par_iter()
@@ -445,7 +452,7 @@ impl<'a> Collector<'a> {
         self.rejects.sort_by_key(|r| r.0);
         let ingested = Ingested {
             vendors: Vec::new(),
-            vendors_read: mapped.len() as u64,
+            vendors_read,
             exclusions,
             files: self
                 .files

@@ -64,7 +64,8 @@ pub fn ingest(
 /// For a caller that needs each vendor once, such as scoring a large portfolio: only the compact
 /// form of the answers is ever held for all vendors, never every vendor's answer map at once.
 /// Problems, rejects, counts ([`Ingested::counts`]) and the order of the results are exactly
-/// those of [`ingest`].
+/// those of [`ingest`]. With `stop_on_problems` (a `--strict` run), nothing is handed to `map`
+/// when any problem was found: the caller is about to fail.
 pub fn ingest_map<R, F>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
@@ -72,12 +73,13 @@ pub fn ingest_map<R, F>(
     lookup: &dyn scrm_model::QuestionLookup,
     opts: &IngestOptions,
     map: F,
+    stop_on_problems: bool,
 ) -> Result<(Ingested, Vec<R>), IngestError>
 where
     R: Send,
     F: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
 {
-    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish_map(map))
+    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish_map(map, stop_on_problems))
 }
 
 /// Reads every input into a collector, ready for the final pass.

@@ -91,6 +91,7 @@ fn ingest_map_hands_over_exactly_what_ingest_keeps() {
             let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
             (v, refs)
         },
+        false,
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(mapped.vendors.is_empty());
@@ -112,4 +113,29 @@ fn ingest_map_hands_over_exactly_what_ingest_keeps() {
     );
     mapped.vendors = handed.into_iter().map(|(v, _)| v).collect();
     assert_eq!(mapped, kept);
+}
+
+#[test]
+fn ingest_map_maps_nothing_when_told_to_stop_on_problems() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = big_file(dir.path());
+    let cat = common::catalog();
+    let opts = IngestOptions::default();
+    let kept = ingest(std::slice::from_ref(&path), None, None, &cat, &opts)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!kept.problems.is_empty(), "the file has bad answers");
+    let (mapped, handed) = scrm_ingest::ingest_map(
+        std::slice::from_ref(&path),
+        None,
+        None,
+        &cat,
+        &opts,
+        |v, _| v,
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(handed.is_empty());
+    assert_eq!(mapped.counts(), kept.counts());
+    assert_eq!(mapped.problems, kept.problems);
+    assert_eq!(mapped.rejects, kept.rejects);
 }

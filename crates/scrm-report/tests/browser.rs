@@ -351,7 +351,7 @@ fn ten_thousand_suppliers_stay_responsive() {
 fn docs_screenshots() {
     let Some(b) = browser("docs") else { return };
     let dir = out_dir("docs");
-    let img = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/img");
+    let img = manifest_dir().join("../../docs/img");
     std::fs::create_dir_all(&img).unwrap_or_else(|e| panic!("{e}"));
     let pages = [
         (
@@ -370,4 +370,12 @@ fn docs_screenshots() {
         b.screenshot(&page, &img.join(format!("{name}.png")), 1400, 2000)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+/// This package's directory, read when the test runs (cargo sets it), not compiled in: a test
+/// binary reused from a shared build directory may have been compiled in another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

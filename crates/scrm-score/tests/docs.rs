@@ -12,8 +12,8 @@ use scrm_policy::Policy;
 use scrm_score::Engine;
 
 fn doc(name: &str) -> String {
-    let path = format!("{}/../../docs/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = manifest_dir().join("../../docs").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
@@ -334,4 +334,12 @@ fn plan_example_of_section_9() {
     close(after.lens(Lens::Cscrm).score, 2.5);
     close(after.combined_score, 2.512);
     assert_eq!((after.status, after.residual_risk), (Status::Eligible, 3));
+}
+
+/// This package's directory, read when the test runs (cargo sets it), not compiled in: a test
+/// binary reused from a shared build directory may have been compiled in another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

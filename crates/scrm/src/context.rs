@@ -148,6 +148,7 @@ where
         &catalog,
         &opts,
         map,
+        a.strict,
     )
     .map_err(|e| anyhow!("{e}"))?;
     report_inputs(a, &ingested, rejects_default)?;

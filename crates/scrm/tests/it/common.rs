@@ -19,7 +19,7 @@ const DEADLINE: Duration = Duration::from_secs(120);
 
 /// The workspace root: every run's working directory, so paths in outputs are short and stable.
 pub fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    manifest_dir().join("../..")
 }
 
 /// What one run of the binary gave back.
@@ -317,4 +317,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// This package's directory, read when the test runs (cargo sets it), not compiled in: a test
+/// binary reused from a shared build directory may have been compiled in another checkout.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

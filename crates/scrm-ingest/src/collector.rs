@@ -11,6 +11,7 @@ use scrm_model::{
     Answer, AnswerSpec, AnswerValue, Exclusion, InputFile, QuestionId, QuestionLookup, Resolution,
     Vendor, VendorId, VendorProfile,
 };
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 
 /// Counts and identity of one input file.
@@ -116,10 +117,76 @@ struct PField {
 }
 
 #[derive(Debug, Default)]
-struct VendorAcc {
+pub(crate) struct VendorAcc {
     answers: Vec<Stored>,
     supplier: BTreeMap<String, PField>,
     buyer: BTreeMap<String, PField>,
+    /// Already handed to the map by the grouped long-CSV reader ([`Early`]).
+    finished: bool,
+}
+
+impl VendorAcc {
+    /// Whether a block worker may finish this vendor on its own: nothing is stored for it yet
+    /// and it has no supplier-declared profile (whose conflicts the final pass reports).
+    pub(crate) fn open_for_early(&self) -> bool {
+        self.answers.is_empty() && self.supplier.is_empty() && !self.finished
+    }
+}
+
+/// The map of [`crate::ingest_map`] with its result type erased, so that the reader can call it.
+pub(crate) type EarlyFn<'a> = &'a (dyn Fn(Vendor, &[&Exclusion]) -> Box<dyn Any + Send> + Sync);
+
+/// Finishing vendors as soon as their rows are read, for a single long CSV grouped by vendor.
+///
+/// A block worker hands every vendor that neither opens nor closes its block to the map at once
+/// (its rows cannot continue into a neighbouring block). That is only right if the vendor has no
+/// rows anywhere else; the merge checks it, and when a finished vendor turns up again the run is
+/// marked `scattered` and the caller reads everything again the ordinary way.
+pub(crate) struct Early<'a> {
+    pub map: EarlyFn<'a>,
+    /// Exclusion entries (indexes into `Collector::exclusions`) by vendor id.
+    pub by_vendor: HashMap<String, Vec<u32>>,
+    /// Vendors finished early, with what the map gave.
+    pub done: Vec<(VendorId, Box<dyn Any + Send>)>,
+    pub scattered: bool,
+}
+
+/// What a block worker may read of the run while blocks are parsed (the collector is only
+/// changed between batches).
+pub(crate) struct EarlyView<'c> {
+    pub map: EarlyFn<'c>,
+    pub by_vendor: &'c HashMap<String, Vec<u32>>,
+    pub exclusions: &'c [Exclusion],
+    vendor_ix: &'c HashMap<String, u32>,
+    vendors: &'c [VendorAcc],
+}
+
+impl EarlyView<'_> {
+    /// The buyer-declared profile of a vendor that may be finished in a worker, or `None` when it
+    /// may not (see [`VendorAcc::open_for_early`]).
+    pub(crate) fn profile(&self, id: &VendorId) -> Option<VendorProfile> {
+        match self.vendor_ix.get(id.as_str()) {
+            None => Some(VendorProfile::bare(id.clone())),
+            Some(&vi) => {
+                let acc = &self.vendors[vi as usize];
+                acc.open_for_early().then(|| {
+                    let merged = acc
+                        .buyer
+                        .iter()
+                        .map(|(k, f)| (k.clone(), f.value.clone()))
+                        .collect();
+                    assemble_profile(id.clone(), merged)
+                })
+            }
+        }
+    }
+
+    /// The exclusion entries naming a vendor.
+    pub(crate) fn exclusions_of(&self, id: &VendorId) -> Vec<&Exclusion> {
+        self.by_vendor.get(id.as_str()).map_or_else(Vec::new, |ix| {
+            ix.iter().map(|&i| &self.exclusions[i as usize]).collect()
+        })
+    }
 }
 
 /// Sort key of a problem or reject: input order.
@@ -140,6 +207,7 @@ pub(crate) struct Collector<'a> {
     rejects: Vec<(Key, Reject)>,
     seq: u64,
     pub exclusions: Vec<Exclusion>,
+    pub early: Option<Early<'a>>,
 }
 
 impl<'a> Collector<'a> {
@@ -159,6 +227,7 @@ impl<'a> Collector<'a> {
             rejects: Vec::new(),
             seq: 0,
             exclusions: Vec::new(),
+            early: None,
         }
     }
 
@@ -296,6 +365,68 @@ impl<'a> Collector<'a> {
         i
     }
 
+    /// Turns on finishing vendors early ([`Early`]), once the exclusions are read.
+    pub(crate) fn enable_early(&mut self, map: EarlyFn<'a>) {
+        let mut by_vendor: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, e) in self.exclusions.iter().enumerate() {
+            by_vendor
+                .entry(e.vendor_id.as_str().to_string())
+                .or_default()
+                .push(i as u32);
+        }
+        self.early = Some(Early {
+            map,
+            by_vendor,
+            done: Vec::new(),
+            scattered: false,
+        });
+    }
+
+    /// Whether a vendor finished early turned up again (the run must be read again).
+    pub(crate) fn scattered(&self) -> bool {
+        self.early.as_ref().is_some_and(|e| e.scattered)
+    }
+
+    /// The read-only view block workers use, when finishing early is on and still possible.
+    pub(crate) fn early_view(&self) -> Option<EarlyView<'_>> {
+        let e = self.early.as_ref().filter(|e| !e.scattered)?;
+        Some(EarlyView {
+            map: e.map,
+            by_vendor: &e.by_vendor,
+            exclusions: &self.exclusions,
+            vendor_ix: &self.vendor_ix,
+            vendors: &self.vendors,
+        })
+    }
+
+    /// Records a vendor a block worker finished; marks the run scattered when the vendor already
+    /// has rows (a neighbouring block of the same batch ended or began with it).
+    pub(crate) fn finished_early(&mut self, id: VendorId, r: Box<dyn Any + Send>) -> Option<u32> {
+        if let Some(&vi) = self.vendor_ix.get(id.as_str())
+            && !self.vendors[vi as usize].open_for_early()
+        {
+            self.mark_scattered();
+            return None;
+        }
+        let vi = self.vendor(&id);
+        self.vendors[vi as usize].finished = true;
+        if let Some(e) = &mut self.early {
+            e.done.push((id, r));
+        }
+        Some(vi)
+    }
+
+    fn mark_scattered(&mut self) {
+        if let Some(e) = &mut self.early {
+            if !e.scattered {
+                tracing::debug!(
+                    "a vendor's rows are not all in one place; reading again without finishing vendors early"
+                );
+            }
+            e.scattered = true;
+        }
+    }
+
     /// Resolves a raw question id through the catalog, once per distinct spelling.
     pub(crate) fn resolve(&mut self, raw: &str) -> QRes {
         let raw = raw.trim();
@@ -327,6 +458,10 @@ impl<'a> Collector<'a> {
 
     /// Appends a batch of accepted answers for a vendor, in input order.
     pub(crate) fn store_all(&mut self, vendor: u32, mut run: Vec<Stored>) {
+        if self.vendors[vendor as usize].finished {
+            self.mark_scattered();
+            return;
+        }
         let v = &mut self.vendors[vendor as usize].answers;
         if v.is_empty() {
             *v = run;
@@ -397,7 +532,7 @@ impl<'a> Collector<'a> {
     /// on it anyway, so the vendors are not worth mapping); the problems and counts are complete.
     pub(crate) fn finish_map<R, F>(mut self, map: F, skip_on_problems: bool) -> (Ingested, Vec<R>)
     where
-        R: Send,
+        R: Send + 'static,
         F: Fn(Vendor, &[&Exclusion]) -> R + Sync,
     {
         // Canonical order of questions, so that duplicates sort next to each other.
@@ -424,19 +559,28 @@ impl<'a> Collector<'a> {
         let accs = std::mem::take(&mut self.vendors);
         let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(accs.len());
         for (vi, (acc, k)) in accs.into_iter().zip(kept).enumerate() {
-            pending.push((self.build_profile(vi as u32, acc), k));
+            if !acc.finished {
+                pending.push((self.build_profile(vi as u32, acc), k));
+            }
         }
+        let mut done = self.early.take().map(|e| e.done).unwrap_or_default();
         pending.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
         let exclusions = std::mem::take(&mut self.exclusions);
         let mut by_vendor: HashMap<&VendorId, Vec<&Exclusion>> = HashMap::new();
         for e in &exclusions {
             by_vendor.entry(&e.vendor_id).or_default().push(e);
         }
-        let vendors_read = pending.len() as u64;
+        let vendors_read = (pending.len() + done.len()) as u64;
         if skip_on_problems && !self.problems.is_empty() {
             pending.clear();
+            done.clear();
         }
         let qtable = &self.qtable;
+        let pending_ids: Vec<VendorId> = if done.is_empty() {
+            Vec::new()
+        } else {
+            pending.iter().map(|p| p.0.vendor_id.clone()).collect()
+        };
         let mapped: Vec<R> = pending
             .into_par_iter()
             .map(|(profile, answers)| {
@@ -448,6 +592,11 @@ impl<'a> Collector<'a> {
             })
             .collect();
         drop(by_vendor);
+        let mapped = if done.is_empty() {
+            mapped
+        } else {
+            merge_by_id(done, pending_ids, mapped)
+        };
         self.problems.sort_by_key(|p| p.0);
         self.rejects.sort_by_key(|r| r.0);
         let ingested = Ingested {
@@ -490,7 +639,7 @@ impl<'a> Collector<'a> {
         self.location(s.part, row, Some(&self.answer_label(s.part, s.col)))
     }
 
-    fn duplicate_event(&mut self, vendor: u32, d: Dup) {
+    pub(crate) fn duplicate_event(&mut self, vendor: u32, d: Dup) {
         let first = self.stored_location(&d.first);
         let later = d.later;
         let qid = self.qtable[later.q as usize].0;
@@ -535,7 +684,6 @@ impl<'a> Collector<'a> {
 
     fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
         let vid = self.vendor_ids[vi as usize].clone();
-        let mut profile = VendorProfile::bare(vid.clone());
         let mut merged: BTreeMap<String, String> = BTreeMap::new();
         for (k, s) in &acc.supplier {
             match acc.buyer.get(k) {
@@ -561,30 +709,37 @@ impl<'a> Collector<'a> {
         for (k, b) in acc.buyer {
             merged.insert(k, b.value);
         }
-        for (k, v) in merged {
-            match k.as_str() {
-                "name" => profile.name = Some(v),
-                "country" => profile.country = Some(v),
-                "criticality" => profile.criticality = v.parse().ok(),
-                "ai_role" => profile.ai_role = v.parse().ok(),
-                "data_access" => profile.data_access = v.parse().ok(),
-                "assessed_on" => profile.assessed_on = crate::text::parse_date(&v),
-                "certifications" => {
-                    profile.certifications = v
-                        .split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect();
-                }
-                _ => {
-                    let name = k.strip_prefix(EXTRA).unwrap_or(&k).to_string();
-                    profile.extra.insert(name, v);
-                }
+        assemble_profile(vid, merged)
+    }
+}
+
+/// A profile from its merged fields (buyer over supplier), keyed as [`Collector::profile_field`]
+/// records them.
+fn assemble_profile(vid: VendorId, merged: BTreeMap<String, String>) -> VendorProfile {
+    let mut profile = VendorProfile::bare(vid);
+    for (k, v) in merged {
+        match k.as_str() {
+            "name" => profile.name = Some(v),
+            "country" => profile.country = Some(v),
+            "criticality" => profile.criticality = v.parse().ok(),
+            "ai_role" => profile.ai_role = v.parse().ok(),
+            "data_access" => profile.data_access = v.parse().ok(),
+            "assessed_on" => profile.assessed_on = crate::text::parse_date(&v),
+            "certifications" => {
+                profile.certifications = v
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            _ => {
+                let name = k.strip_prefix(EXTRA).unwrap_or(&k).to_string();
+                profile.extra.insert(name, v);
             }
         }
-        profile
     }
+    profile
 }
 
 /// Prefix of profile keys that hold pass-through extra columns.
@@ -597,16 +752,41 @@ fn display_key(k: &str) -> String {
     }
 }
 
+/// Early results and final-pass results (each sorted by vendor id, disjoint) as one list in
+/// vendor-id order.
+fn merge_by_id<R: 'static>(
+    mut done: Vec<(VendorId, Box<dyn Any + Send>)>,
+    ids: Vec<VendorId>,
+    mapped: Vec<R>,
+) -> Vec<R> {
+    done.sort_by(|a, b| a.0.cmp(&b.0));
+    let open = |b: Box<dyn Any + Send>| -> R {
+        *b.downcast::<R>()
+            .unwrap_or_else(|_| unreachable!("early results have the map's type"))
+    };
+    let mut out = Vec::with_capacity(done.len() + mapped.len());
+    let mut early = done.into_iter().peekable();
+    for (id, r) in ids.into_iter().zip(mapped) {
+        while let Some((_, b)) = early.next_if(|(e, _)| *e < id) {
+            out.push(open(b));
+        }
+        out.push(r);
+    }
+    out.extend(early.map(|(_, b)| open(b)));
+    out
+}
+
 /// A duplicate (vendor, question) found in the final pass.
-struct Dup {
-    first: Stored,
-    later: Stored,
-    identical: bool,
+pub(crate) struct Dup {
+    pub first: Stored,
+    pub later: Stored,
+    pub identical: bool,
 }
 
 /// Sorts one vendor's answers by question (stable: input order within a question), keeps the
-/// first of each question and reports the others.
-fn dedupe(mut answers: Vec<Stored>, rank: &[u32]) -> (Vec<Stored>, Vec<Dup>) {
+/// first of each question and reports the others. `rank` orders the question indexes the
+/// answers refer to canonically.
+pub(crate) fn dedupe(mut answers: Vec<Stored>, rank: &[u32]) -> (Vec<Stored>, Vec<Dup>) {
     answers.sort_by_key(|s| rank[s.q as usize]);
     let mut dups = Vec::new();
     let mut i = 0;
@@ -630,7 +810,7 @@ fn dedupe(mut answers: Vec<Stored>, rank: &[u32]) -> (Vec<Stored>, Vec<Dup>) {
 }
 
 /// A vendor's kept answers (sorted by question id, one per question) as the model's map.
-fn answer_map(
+pub(crate) fn answer_map(
     kept: Vec<Stored>,
     qtable: &[(QuestionId, AnswerSpec)],
 ) -> BTreeMap<QuestionId, Answer> {

@@ -32,6 +32,12 @@ type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 /// Reads one CSV file into the collector. Problems are recorded; nothing is returned.
 pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
     let part = col.new_file(display, "csv");
+    read_csv_part(col, part, path, role);
+}
+
+/// Reads one CSV file into a part already registered for it (so that a caller can register
+/// files in input order yet read them in another).
+pub(crate) fn read_csv_part(col: &mut Collector, part: u32, path: &Path, role: CsvRole) {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return unreadable(col, part, &e.to_string()),

@@ -54,7 +54,7 @@ pub fn ingest(
     lookup: &dyn scrm_model::QuestionLookup,
     opts: &IngestOptions,
 ) -> Result<Ingested, IngestError> {
-    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish())
+    Ok(read_all(inputs, profiles, exclusions, lookup, opts, None)?.finish())
 }
 
 /// Reads like [`ingest`], but hands each finished vendor, with the exclusion entries naming
@@ -66,6 +66,12 @@ pub fn ingest(
 /// Problems, rejects, counts ([`Ingested::counts`]) and the order of the results are exactly
 /// those of [`ingest`]. With `stop_on_problems` (a `--strict` run), nothing is handed to `map`
 /// when any problem was found: the caller is about to fail.
+///
+/// When the only input is one long CSV file whose rows are grouped by vendor (each vendor's rows
+/// together, as exports and `scrm gen` write them), each vendor is handed to `map` as soon as its
+/// last row is read, so memory does not grow with the file. When some vendor's rows turn out to
+/// be apart, the inputs are read a second time the ordinary way; either way the result is the
+/// same.
 pub fn ingest_map<R, F>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
@@ -76,24 +82,61 @@ pub fn ingest_map<R, F>(
     stop_on_problems: bool,
 ) -> Result<(Ingested, Vec<R>), IngestError>
 where
-    R: Send,
+    R: Send + 'static,
     F: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
 {
-    Ok(read_all(inputs, profiles, exclusions, lookup, opts)?.finish_map(map, stop_on_problems))
+    // A strict run maps nothing once a problem is known, which a worker cannot know yet.
+    if !stop_on_problems {
+        let erased = |v: scrm_model::Vendor, ex: &[&scrm_model::Exclusion]| {
+            Box::new(map(v, ex)) as Box<dyn std::any::Any + Send>
+        };
+        let col = read_all(inputs, profiles, exclusions, lookup, opts, Some(&erased))?;
+        if !col.scattered() {
+            return Ok(col.finish_map(&map, false));
+        }
+    }
+    Ok(read_all(inputs, profiles, exclusions, lookup, opts, None)?
+        .finish_map(map, stop_on_problems))
 }
 
-/// Reads every input into a collector, ready for the final pass.
+/// Reads every input into a collector, ready for the final pass. With `early` and a single CSV
+/// input, the profile and exclusion files are read first (registered in the usual order, so
+/// nothing reported changes) and vendors may be finished while the input is read.
 fn read_all<'a>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
     exclusions: Option<&Path>,
     lookup: &'a dyn scrm_model::QuestionLookup,
     opts: &'a IngestOptions,
+    early: Option<collector::EarlyFn<'a>>,
 ) -> Result<Collector<'a>, IngestError> {
-    let found = walk::expand(inputs)?;
+    let mut found = walk::expand(inputs)?;
     let profiles = profiles.map(walk::single).transpose()?;
     let exclusions = exclusions.map(walk::single).transpose()?;
     let mut col = Collector::new(lookup, opts);
+    if let Some(map) = early
+        && found.len() == 1
+        && found[0].kind == Some(FileKind::Csv)
+    {
+        let flagged = [&profiles, &exclusions]
+            .into_iter()
+            .flatten()
+            .filter_map(|f| std::fs::canonicalize(&f.path).ok())
+            .collect::<Vec<_>>();
+        if !std::fs::canonicalize(&found[0].path).is_ok_and(|c| flagged.contains(&c)) {
+            let f = found.remove(0);
+            let part = col.new_file(f.display, "csv");
+            if let Some(f) = profiles {
+                read_one(&mut col, f, CsvRole::BuyerProfiles);
+            }
+            if let Some(f) = exclusions {
+                read_one(&mut col, f, CsvRole::Exclusions);
+            }
+            col.enable_early(map);
+            csvin::read_csv_part(&mut col, part, &f.path, CsvRole::Input);
+            return Ok(col);
+        }
+    }
     // A profile or exclusions file named by flag may also sit in an input folder; read it once,
     // in the role the flag gives it.
     let flagged: Vec<PathBuf> = [&profiles, &exclusions]

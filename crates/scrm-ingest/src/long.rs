@@ -6,7 +6,7 @@
 //! (a question id is resolved through the catalog once per distinct spelling per block), and
 //! only answers that carry evidence allocate.
 
-use crate::collector::{Collector, Stored};
+use crate::collector::{Collector, Dup, EarlyView, Stored, answer_map, dedupe};
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::validate::{
@@ -15,7 +15,8 @@ use crate::validate::{
 };
 use crate::{Limits, ProblemCode};
 use rayon::prelude::*;
-use scrm_model::{AnswerSpec, QuestionId, QuestionLookup, Resolution, VendorId};
+use scrm_model::{AnswerSpec, QuestionId, QuestionLookup, Resolution, Vendor, VendorId};
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
@@ -110,6 +111,10 @@ pub(crate) struct BlockOut {
     rejects: Vec<(u64, Vec<Issue>, Vec<String>)>,
     /// The line of the first row not read because of `row_cap`.
     capped_at: Option<u64>,
+    /// The vendor of the block's last row (its rows may go on in the next block).
+    last_vendor: Option<u32>,
+    /// Vendors finished in the worker ([`EarlyView`]): what the map gave, and their duplicates.
+    early: Vec<(VendorId, Box<dyn Any + Send>, Vec<Dup>)>,
 }
 
 fn blank(f: &[u8]) -> bool {
@@ -120,8 +125,60 @@ fn trim(s: &str) -> &str {
     s.trim()
 }
 
-/// Parses one block. `row_cap` stops after that many data rows (row limit).
-pub(crate) fn parse_block(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut {
+/// Parses one block. `row_cap` stops after that many data rows (row limit). With `early`,
+/// vendors whose rows lie inside the block are finished here ([`finish_early`]).
+pub(crate) fn parse_block(
+    block: &[u8],
+    ctx: &LongCtx<'_>,
+    row_cap: Option<u64>,
+    early: Option<&EarlyView<'_>>,
+) -> BlockOut {
+    let mut out = parse_rows(block, ctx, row_cap);
+    if let Some(view) = early {
+        finish_early(&mut out, view);
+    }
+    out
+}
+
+/// Hands every vendor of the block but the first and the last (whose rows may continue in the
+/// neighbouring blocks) to the map, when the run allows it ([`EarlyView::profile`]); the rest
+/// stay in `out.vendors` for the final pass. Whether a finished vendor has rows elsewhere is
+/// checked when the block is merged.
+fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>) {
+    if out.vendors.len() < 3 {
+        return;
+    }
+    let vendors = std::mem::take(&mut out.vendors);
+    let mut kept = Vec::with_capacity(2);
+    let qs = &out.questions;
+    // Canonical order of the block's questions as integers: sorting each vendor's answers then
+    // compares numbers, not question ids.
+    let mut order: Vec<u32> = (0..qs.len() as u32).collect();
+    order.sort_by(|a, b| qs[*a as usize].0.cmp(&qs[*b as usize].0));
+    let mut rank = vec![0u32; order.len()];
+    for (r, q) in order.iter().enumerate() {
+        rank[*q as usize] = r as u32;
+    }
+    for (i, (vid, run)) in vendors.into_iter().enumerate() {
+        let edge = i == 0 || out.last_vendor == Some(i as u32);
+        let Some(profile) = (!edge).then(|| view.profile(&vid)).flatten() else {
+            kept.push((vid, run));
+            continue;
+        };
+        let (answers, dups) = dedupe(run, &rank);
+        let ex = view.exclusions_of(&vid);
+        let vendor = Vendor {
+            profile,
+            answers: answer_map(answers, qs),
+        };
+        let r = (view.map)(vendor, &ex);
+        out.early.push((vid, r, dups));
+    }
+    out.vendors = kept;
+}
+
+/// Parses one block's rows into answers, rejects and counts.
+fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut {
     let mut out = BlockOut {
         newlines: memchr::memchr_iter(b'\n', block).count() as u64,
         ..BlockOut::default()
@@ -214,6 +271,9 @@ pub(crate) fn parse_block(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>)
                 i
             }
         });
+        if vi.is_some() {
+            out.last_vendor = vi;
+        }
         let lq = q.map(|q| {
             let q = trim(q);
             match qmap.get(q.as_bytes()) {
@@ -221,8 +281,16 @@ pub(crate) fn parse_block(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>)
                 None => {
                     let r = match ctx.lookup.resolve(q) {
                         Resolution::Known(id, spec) => {
-                            out.questions.push((id, spec));
-                            LocalQ::Known((out.questions.len() - 1) as u32, spec)
+                            // One local index per question, whatever the spelling, so that a
+                            // worker's duplicate check sees `GV-1.1` and `gv1.1` as one.
+                            let i = match out.questions.iter().position(|(x, _)| *x == id) {
+                                Some(i) => i,
+                                None => {
+                                    out.questions.push((id, spec));
+                                    out.questions.len() - 1
+                                }
+                            };
+                            LocalQ::Known(i as u32, spec)
                         }
                         Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
                     };
@@ -274,6 +342,9 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) {
         .into_iter()
         .map(|(id, spec)| col.intern_question(id, spec))
         .collect();
+    // Counted first: a duplicate found in a worker takes its row back from the accepted ones.
+    col.count_read(part, out.read);
+    col.count_accepted(part, out.accepted);
     for (vid, mut run) in out.vendors {
         let vi = col.vendor(&vid);
         for s in &mut run {
@@ -282,8 +353,19 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) {
         }
         col.store_all(vi, run);
     }
-    col.count_read(part, out.read);
-    col.count_accepted(part, out.accepted);
+    for (vid, r, dups) in out.early {
+        let Some(vi) = col.finished_early(vid, r) else {
+            // Scattered: the caller reads the file again; nothing here counts any more.
+            return;
+        };
+        for mut d in dups {
+            for s in [&mut d.first, &mut d.later] {
+                s.q = qmap[s.q as usize];
+                s.row += off;
+            }
+            col.duplicate_event(vi, d);
+        }
+    }
     for (line, issues, original) in out.rejects {
         col.reject(part, Some(line + off), issues, original);
     }
@@ -297,7 +379,9 @@ pub(crate) fn read_long_csv<R: Read + Send>(
     mut next_line: u64,
 ) {
     let part = ctx.part;
-    let batch_len = rayon::current_num_threads().max(1);
+    // Several blocks per thread in flight: one thread also reads the next batch, and the merge
+    // waits for the slowest block, so one block per thread leaves a core idle much of the time.
+    let batch_len = 4 * rayon::current_num_threads().max(1);
     let read_batch = |s: &mut Splitter<R>| -> Vec<Piece> {
         let mut v = Vec::with_capacity(batch_len);
         while v.len() < batch_len {
@@ -317,12 +401,17 @@ pub(crate) fn read_long_csv<R: Read + Send>(
     let mut batch = read_batch(splitter);
     while !batch.is_empty() {
         let stops = batch.iter().any(|p| !matches!(p, Piece::Block(_)));
+        let view = if ctx.cols.vendor.is_some() {
+            col.early_view()
+        } else {
+            None
+        };
         let (outs, following) = rayon::join(
             || {
                 batch
                     .par_iter()
                     .map(|p| match p {
-                        Piece::Block(b) => Some(parse_block(b, ctx, None)),
+                        Piece::Block(b) => Some(parse_block(b, ctx, None, view.as_ref())),
                         _ => None,
                     })
                     .collect::<Vec<_>>()
@@ -340,7 +429,7 @@ pub(crate) fn read_long_csv<R: Read + Send>(
                 (Piece::Block(b), Some(mut out)) => {
                     if rows + out.read > max_rows {
                         // Re-read just this block up to the limit, then stop.
-                        out = parse_block(&b, ctx, Some(max_rows - rows));
+                        out = parse_block(&b, ctx, Some(max_rows - rows), None);
                         let at = out.capped_at.map(|l| l + next_line - 1);
                         merge(col, part, out, next_line);
                         let i = Issue::new(
@@ -356,6 +445,10 @@ pub(crate) fn read_long_csv<R: Read + Send>(
                     rows += out.read;
                     let nl = out.newlines;
                     merge(col, part, out, next_line);
+                    if col.scattered() {
+                        return;
+                    }
+                    splitter.recycle(b);
                     next_line += nl;
                 }
                 (Piece::Oversize { bytes }, _) => {

@@ -39,7 +39,7 @@ pub struct IngestOptions {
     pub strict: bool,
     /// Resource limits.
     pub limits: Limits,
-    /// Size of the blocks a CSV file is read and parsed in, in bytes (default 16 MiB). Long CSV
+    /// Size of the blocks a CSV file is read and parsed in, in bytes (default 4 MiB). Long CSV
     /// blocks are parsed in parallel; results do not depend on this value or on the thread count.
     pub chunk_bytes: usize,
 }
@@ -51,7 +51,7 @@ impl Default for IngestOptions {
             delimiter: None,
             strict: false,
             limits: Limits::default(),
-            chunk_bytes: 16 * 1024 * 1024,
+            chunk_bytes: 4 * 1024 * 1024,
         }
     }
 }

@@ -73,6 +73,9 @@ pub(crate) struct Splitter<R> {
     delim: u8,
     eof: bool,
     done: bool,
+    /// Blocks handed back ([`Splitter::recycle`]), so that reading reuses memory already mapped
+    /// instead of having the kernel zero fresh pages for every block.
+    pool: Vec<Vec<u8>>,
 }
 
 impl<R: Read> Splitter<R> {
@@ -86,6 +89,16 @@ impl<R: Read> Splitter<R> {
             delim: b',',
             eof: false,
             done: false,
+            pool: Vec::new(),
+        }
+    }
+
+    /// Takes back a block's buffer once its records are parsed, to read a later block into.
+    pub(crate) fn recycle(&mut self, mut buf: Vec<u8>) {
+        const KEPT: usize = 64;
+        if self.pool.len() < KEPT {
+            buf.clear();
+            self.pool.push(buf);
         }
     }
 
@@ -146,7 +159,8 @@ impl<R: Read> Splitter<R> {
                 return Some(Piece::Block(std::mem::take(&mut self.carry)));
             }
             if let Some(b) = find_boundary(&self.carry, self.delim) {
-                let mut rest = Vec::with_capacity(self.block + (self.carry.len() - b));
+                let mut rest = self.pool.pop().unwrap_or_default();
+                rest.reserve(self.block + (self.carry.len() - b));
                 rest.extend_from_slice(&self.carry[b..]);
                 self.carry.truncate(b);
                 return Some(Piece::Block(std::mem::replace(&mut self.carry, rest)));

@@ -139,3 +139,112 @@ fn ingest_map_maps_nothing_when_told_to_stop_on_problems() {
     assert_eq!(mapped.problems, kept.problems);
     assert_eq!(mapped.rejects, kept.rejects);
 }
+
+/// `ingest_map` against `ingest` at one thread count and block size.
+fn map_equals_ingest(
+    inputs: &[PathBuf],
+    profiles: Option<&std::path::Path>,
+    ex: Option<&std::path::Path>,
+    threads: usize,
+    chunk: usize,
+) -> usize {
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cat = common::catalog();
+    let opts = IngestOptions {
+        chunk_bytes: chunk,
+        ..IngestOptions::default()
+    };
+    let kept = pool
+        .install(|| ingest(inputs, profiles, ex, &cat, &opts))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut mapped, handed) = pool
+        .install(|| {
+            scrm_ingest::ingest_map(
+                inputs,
+                profiles,
+                ex,
+                &cat,
+                &opts,
+                |v, ex| {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
+                    (v, refs)
+                },
+                false,
+            )
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let want = |v: &scrm_model::Vendor| -> Vec<String> {
+        kept.exclusions
+            .iter()
+            .filter(|e| &e.vendor_id == v.id())
+            .map(|e| e.reference.clone())
+            .collect()
+    };
+    for (v, refs) in &handed {
+        assert_eq!(refs, &want(v), "exclusions of {}", v.id());
+    }
+    mapped.vendors = handed.into_iter().map(|(v, _)| v).collect();
+    assert_eq!(mapped, kept, "threads {threads}, chunk {chunk}");
+    // Calls beyond one per vendor are the first, abandoned reading of a scattered file.
+    calls.into_inner() - kept.vendors.len()
+}
+
+/// A grouped file is finished vendor by vendor while it is read; a file whose vendors' rows are
+/// apart is read again the ordinary way. Either way `ingest_map` hands over what `ingest` keeps:
+/// the same vendors, answers, profiles, duplicates, problems, rejects and counts.
+#[test]
+fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let grouped = big_file(dir.path());
+    let text = std::fs::read_to_string(&grouped).unwrap_or_else(|e| panic!("{e}"));
+    // The same rows with one vendor's last rows moved to the end, past other vendors.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let moved: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("V0042,AIMS"))
+        .copied()
+        .collect();
+    lines.retain(|l| !l.starts_with("V0042,AIMS"));
+    lines.extend(moved);
+    let scattered = dir.path().join("scattered.csv");
+    std::fs::write(&scattered, lines.join("\n") + "\n").unwrap_or_else(|e| panic!("{e}"));
+    let profiles = dir.path().join("vendors.csv");
+    std::fs::write(
+        &profiles,
+        "vendor_id,name,criticality,ai_role,data_access,assessed_on,tier_note\nV0001,Alpha,high,provider,regulated,2026-01-05,x\nV0042,Beta,low,deployer,internal,,y\nV0299,Omega,,none,,,\nV9999,Profile only,low,none,public,,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ex = dir.path().join("exclusions.csv");
+    std::fs::write(
+        &ex,
+        "vendor_id,source,reference,listed_on\nV0003,sam,S-1,2026-01-02\nV0003,sec889,H-2,\nV0042,fascsa,F-9,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (file, read_twice) in [(&grouped, false), (&scattered, true)] {
+        for (threads, chunk) in [(1, 2048), (3, 3000), (2, 4096), (4, 64 << 20)] {
+            let extra = map_equals_ingest(
+                std::slice::from_ref(file),
+                Some(&profiles),
+                Some(&ex),
+                threads,
+                chunk,
+            );
+            // In one block, the moved rows are still in the block that finishes the vendor.
+            let whole = chunk >= 1 << 20;
+            assert_eq!(
+                extra > 0,
+                read_twice && !whole,
+                "{} at chunk {chunk}",
+                file.display()
+            );
+        }
+    }
+    // Several inputs (a folder) take the ordinary path: each vendor is mapped once.
+    let extra = map_equals_ingest(&[dir.path().to_path_buf()], None, Some(&ex), 2, 4096);
+    assert_eq!(extra, 0);
+}

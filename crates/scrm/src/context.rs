@@ -136,7 +136,7 @@ pub fn load_map<R, M>(
     make: impl FnOnce(&Catalog, &Policy, NaiveDate) -> Result<M>,
 ) -> Result<(Loaded, Vec<R>)>
 where
-    R: Send,
+    R: Send + 'static,
     M: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
 {
     let (catalog, policy, opts, as_of, now) = prepare(a)?;

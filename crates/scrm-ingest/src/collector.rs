@@ -409,7 +409,10 @@ impl<'a> Collector<'a> {
             return None;
         }
         let vi = self.vendor(&id);
-        self.vendors[vi as usize].finished = true;
+        let acc = &mut self.vendors[vi as usize];
+        acc.finished = true;
+        // The worker read the buyer's profile already; nothing reads it again.
+        acc.buyer = BTreeMap::new();
         if let Some(e) = &mut self.early {
             e.done.push((id, r));
         }

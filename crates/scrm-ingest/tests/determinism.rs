@@ -36,16 +36,22 @@ fn big_file(dir: &std::path::Path) -> PathBuf {
     path
 }
 
-fn run(path: &PathBuf, threads: usize, chunk: usize) -> Ingested {
+/// A pool of `threads` threads and options reading blocks of `chunk` bytes.
+fn setup(threads: usize, chunk: usize) -> (rayon::ThreadPool, IngestOptions) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let cat = common::catalog();
     let opts = IngestOptions {
         chunk_bytes: chunk,
         ..IngestOptions::default()
     };
+    (pool, opts)
+}
+
+fn run(path: &PathBuf, threads: usize, chunk: usize) -> Ingested {
+    let (pool, opts) = setup(threads, chunk);
+    let cat = common::catalog();
     pool.install(|| ingest(std::slice::from_ref(path), None, None, &cat, &opts))
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -149,15 +155,8 @@ fn map_equals_ingest(
     chunk: usize,
 ) -> usize {
     let calls = std::sync::atomic::AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (pool, opts) = setup(threads, chunk);
     let cat = common::catalog();
-    let opts = IngestOptions {
-        chunk_bytes: chunk,
-        ..IngestOptions::default()
-    };
     let kept = pool
         .install(|| ingest(inputs, profiles, ex, &cat, &opts))
         .unwrap_or_else(|e| panic!("{e}"));

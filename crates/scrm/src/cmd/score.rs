@@ -101,11 +101,16 @@ fn score_streamed(
         ProgressBar::hidden()
     };
     let reused = std::sync::atomic::AtomicUsize::new(0);
+    // CSV shows one summary row per vendor, so only that much of each result is kept.
+    let summary = a.format == ScoreFormat::Csv && cache.is_none();
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
         let (cache, pb, reused) = (&cache, &pb, &reused);
         Ok(move |v: Vendor, ex: &[&scrm_model::Exclusion]| {
-            let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
+            let mut result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
+            if summary {
+                result = result.into_summary();
+            }
             pb.inc(1);
             let sheet = cache.is_some().then(|| scrm_history::AnswerSheet::from(&v));
             (result, sheet)

@@ -143,20 +143,21 @@ pub(crate) type EarlyFn<'a> = &'a (dyn Fn(Vendor, &[&Exclusion]) -> Box<dyn Any 
 /// rows anywhere else; the merge checks it, and when a finished vendor turns up again the run is
 /// marked `scattered` and the caller reads everything again the ordinary way.
 pub(crate) struct Early<'a> {
-    pub map: EarlyFn<'a>,
-    /// Exclusion entries (indexes into `Collector::exclusions`) by vendor id.
-    pub by_vendor: HashMap<String, Vec<u32>>,
+    map: EarlyFn<'a>,
+    /// Exclusion entries (indexes into `Collector::exclusions`, which the collector owns and
+    /// keeps appending to, so no references) by vendor id.
+    by_vendor: HashMap<String, Vec<u32>>,
     /// Vendors finished early, with what the map gave.
-    pub done: Vec<(VendorId, Box<dyn Any + Send>)>,
-    pub scattered: bool,
+    done: Vec<(VendorId, Box<dyn Any + Send>)>,
+    scattered: bool,
 }
 
 /// What a block worker may read of the run while blocks are parsed (the collector is only
 /// changed between batches).
 pub(crate) struct EarlyView<'c> {
     pub map: EarlyFn<'c>,
-    pub by_vendor: &'c HashMap<String, Vec<u32>>,
-    pub exclusions: &'c [Exclusion],
+    by_vendor: &'c HashMap<String, Vec<u32>>,
+    exclusions: &'c [Exclusion],
     vendor_ix: &'c HashMap<String, u32>,
     vendors: &'c [VendorAcc],
 }

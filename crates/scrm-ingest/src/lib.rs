@@ -113,30 +113,6 @@ fn read_all<'a>(
     let mut found = walk::expand(inputs)?;
     let profiles = profiles.map(walk::single).transpose()?;
     let exclusions = exclusions.map(walk::single).transpose()?;
-    let mut col = Collector::new(lookup, opts);
-    if let Some(map) = early
-        && found.len() == 1
-        && found[0].kind == Some(FileKind::Csv)
-    {
-        let flagged = [&profiles, &exclusions]
-            .into_iter()
-            .flatten()
-            .filter_map(|f| std::fs::canonicalize(&f.path).ok())
-            .collect::<Vec<_>>();
-        if !std::fs::canonicalize(&found[0].path).is_ok_and(|c| flagged.contains(&c)) {
-            let f = found.remove(0);
-            let part = col.new_file(f.display, "csv");
-            if let Some(f) = profiles {
-                read_one(&mut col, f, CsvRole::BuyerProfiles);
-            }
-            if let Some(f) = exclusions {
-                read_one(&mut col, f, CsvRole::Exclusions);
-            }
-            col.enable_early(map);
-            csvin::read_csv_part(&mut col, part, &f.path, CsvRole::Input);
-            return Ok(col);
-        }
-    }
     // A profile or exclusions file named by flag may also sit in an input folder; read it once,
     // in the role the flag gives it.
     let flagged: Vec<PathBuf> = [&profiles, &exclusions]
@@ -144,20 +120,39 @@ fn read_all<'a>(
         .flatten()
         .filter_map(|f| std::fs::canonicalize(&f.path).ok())
         .collect();
+    let is_flagged = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| flagged.contains(&c));
+    let mut col = Collector::new(lookup, opts);
+    if let Some(map) = early
+        && found.len() == 1
+        && found[0].kind == Some(FileKind::Csv)
+        && !is_flagged(&found[0].path)
+    {
+        let f = found.remove(0);
+        let part = col.new_file(f.display, "csv");
+        read_flagged(&mut col, profiles, exclusions);
+        col.enable_early(map);
+        csvin::read_csv_part(&mut col, part, &f.path, CsvRole::Input);
+        return Ok(col);
+    }
     for f in found {
-        if std::fs::canonicalize(&f.path).is_ok_and(|c| flagged.contains(&c)) {
+        if is_flagged(&f.path) {
             tracing::debug!(path = %f.path.display(), "skipped in the folder walk: also given by flag");
             continue;
         }
         read_one(&mut col, f, CsvRole::Input);
     }
+    read_flagged(&mut col, profiles, exclusions);
+    Ok(col)
+}
+
+/// Reads the buyer profile and exclusion files named by flag, in that order.
+fn read_flagged(col: &mut Collector, profiles: Option<Found>, exclusions: Option<Found>) {
     if let Some(f) = profiles {
-        read_one(&mut col, f, CsvRole::BuyerProfiles);
+        read_one(col, f, CsvRole::BuyerProfiles);
     }
     if let Some(f) = exclusions {
-        read_one(&mut col, f, CsvRole::Exclusions);
+        read_one(col, f, CsvRole::Exclusions);
     }
-    Ok(col)
 }
 
 fn read_one(col: &mut Collector, f: Found, role: CsvRole) {

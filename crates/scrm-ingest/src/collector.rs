@@ -2,6 +2,7 @@
 //! per-file counts, problems and rejects; and the final pass that resolves duplicates and
 //! profile conflicts into an [`Ingested`].
 
+use crate::compact::ReadVendor;
 use crate::text::shown;
 use crate::validate::{ColRef, Issue};
 use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
@@ -134,7 +135,8 @@ impl VendorAcc {
 }
 
 /// The map of [`crate::ingest_map`] with its result type erased, so that the reader can call it.
-pub(crate) type EarlyFn<'a> = &'a (dyn Fn(Vendor, &[&Exclusion]) -> Box<dyn Any + Send> + Sync);
+pub(crate) type EarlyFn<'a> =
+    &'a (dyn Fn(ReadVendor<'_>, &[&Exclusion]) -> Box<dyn Any + Send> + Sync);
 
 /// Finishing vendors as soon as their rows are read, for a single long CSV grouped by vendor.
 ///
@@ -521,7 +523,7 @@ impl<'a> Collector<'a> {
 
     /// The final pass: duplicates, profiles, ordering.
     pub(crate) fn finish(self) -> Ingested {
-        let (mut ingested, vendors) = self.finish_map(|v, _| v, false);
+        let (mut ingested, vendors) = self.finish_map(|v, _| v.into_vendor(), false);
         ingested.vendors = vendors;
         ingested
     }
@@ -537,7 +539,7 @@ impl<'a> Collector<'a> {
     pub(crate) fn finish_map<R, F>(mut self, map: F, skip_on_problems: bool) -> (Ingested, Vec<R>)
     where
         R: Send + 'static,
-        F: Fn(Vendor, &[&Exclusion]) -> R + Sync,
+        F: Fn(ReadVendor<'_>, &[&Exclusion]) -> R + Sync,
     {
         // Canonical order of questions, so that duplicates sort next to each other.
         let mut order: Vec<u32> = (0..self.qtable.len() as u32).collect();
@@ -592,7 +594,7 @@ impl<'a> Collector<'a> {
                     .get(&profile.vendor_id)
                     .map_or(&[][..], Vec::as_slice);
                 let answers = answer_map(answers, qtable);
-                map(Vendor { profile, answers }, ex)
+                map(ReadVendor::owned(Vendor { profile, answers }), ex)
             })
             .collect();
         drop(by_vendor);

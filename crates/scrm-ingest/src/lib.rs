@@ -7,6 +7,7 @@
 //! result.
 
 mod collector;
+mod compact;
 mod csvin;
 mod error;
 mod ingested;
@@ -26,6 +27,7 @@ mod zipdir;
 #[doc(hidden)]
 pub mod testutil;
 
+pub use compact::ReadVendor;
 pub use error::IngestError;
 pub use ingested::Ingested;
 pub use options::{IngestOptions, Limits};
@@ -83,11 +85,11 @@ pub fn ingest_map<R, F>(
 ) -> Result<(Ingested, Vec<R>), IngestError>
 where
     R: Send + 'static,
-    F: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
+    F: Fn(ReadVendor<'_>, &[&scrm_model::Exclusion]) -> R + Sync,
 {
     // A strict run maps nothing once a problem is known, which a worker cannot know yet.
     if !stop_on_problems {
-        let erased = |v: scrm_model::Vendor, ex: &[&scrm_model::Exclusion]| {
+        let erased = |v: ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
             Box::new(map(v, ex)) as Box<dyn std::any::Any + Send>
         };
         let col = read_all(inputs, profiles, exclusions, lookup, opts, Some(&erased))?;

@@ -4,9 +4,10 @@
 //!
 //! The hot loop avoids per-row allocation: raw vendor and question ids are interned per block
 //! (a question id is resolved through the catalog once per distinct spelling per block), and
-//! only answers that carry evidence allocate.
+//! accepted answers are fixed-size [`Row`]s whose text goes into one buffer per block.
 
-use crate::collector::{Collector, Dup, EarlyView, Stored, answer_map, dedupe};
+use crate::collector::{Collector, Dup, EarlyView, Stored};
+use crate::compact::{ReadVendor, Row, Span, dedupe_rows};
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::validate::{
@@ -15,39 +16,10 @@ use crate::validate::{
 };
 use crate::{Limits, ProblemCode};
 use rayon::prelude::*;
-use scrm_model::{AnswerSpec, QuestionId, QuestionLookup, Resolution, Vendor, VendorId};
+use rustc_hash::FxHashMap;
+use scrm_model::{AnswerSpec, AnswerValue, QuestionId, QuestionLookup, Resolution, VendorId};
 use std::any::Any;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
-
-/// The rustc "Fx" hash: fast for the short keys (ids) hashed once per row.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Everything a block worker needs, shared read-only across threads.
 pub(crate) struct LongCtx<'a> {
@@ -106,7 +78,12 @@ pub(crate) struct BlockOut {
     newlines: u64,
     read: u64,
     accepted: u64,
-    vendors: Vec<(VendorId, Vec<Stored>)>,
+    /// The block's vendors in first-seen order; `rows` refer to them by index.
+    vendors: Vec<VendorId>,
+    /// Accepted answers in input order (until [`finish_early`] groups them by vendor).
+    rows: Vec<Row>,
+    /// Evidence and comment text of `rows`.
+    text: String,
     questions: Vec<(QuestionId, AnswerSpec)>,
     rejects: Vec<(u64, Vec<Issue>, Vec<String>)>,
     /// The line of the first row not read because of `row_cap`.
@@ -115,6 +92,10 @@ pub(crate) struct BlockOut {
     last_vendor: Option<u32>,
     /// Vendors finished in the worker ([`EarlyView`]): what the map gave, and their duplicates.
     early: Vec<(VendorId, Box<dyn Any + Send>, Vec<Dup>)>,
+    /// Which of `vendors` are in `early` (empty when none is).
+    finished: Vec<bool>,
+    /// The answer column, where stored answers are located.
+    answer_col: u32,
 }
 
 fn blank(f: &[u8]) -> bool {
@@ -135,21 +116,33 @@ pub(crate) fn parse_block(
 ) -> BlockOut {
     let mut out = parse_rows(block, ctx, row_cap);
     if let Some(view) = early {
-        finish_early(&mut out, view);
+        finish_early(&mut out, view, (ctx.part, ctx.cols.answer as u32));
     }
     out
 }
 
 /// Hands every vendor of the block but the first and the last (whose rows may continue in the
-/// neighbouring blocks) to the map, when the run allows it ([`EarlyView::profile`]); the rest
-/// stay in `out.vendors` for the final pass. Whether a finished vendor has rows elsewhere is
-/// checked when the block is merged.
-fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>) {
-    if out.vendors.len() < 3 {
+/// neighbouring blocks) to the map, when the run allows it ([`EarlyView::profile`]), scored from
+/// the block's rows where they lie; the rest stay for the final pass. Whether a finished vendor
+/// has rows elsewhere is checked when the block is merged. `at` is the part and the answer
+/// column, to locate duplicates.
+fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
+    let n = out.vendors.len();
+    if n < 3 {
         return;
     }
-    let vendors = std::mem::take(&mut out.vendors);
-    let mut kept = Vec::with_capacity(2);
+    // Rows grouped by vendor, input order kept within each: a grouped file's already are.
+    if !out.rows.is_sorted_by_key(|r| r.vendor) {
+        out.rows.sort_by_key(|r| r.vendor);
+    }
+    let mut ranges = vec![0..0; n];
+    let mut start = 0;
+    while start < out.rows.len() {
+        let v = out.rows[start].vendor;
+        let len = out.rows[start..].partition_point(|r| r.vendor == v);
+        ranges[v as usize] = start..start + len;
+        start += len;
+    }
     let qs = &out.questions;
     // Canonical order of the block's questions as integers: sorting each vendor's answers then
     // compares numbers, not question ids.
@@ -159,28 +152,28 @@ fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>) {
     for (r, q) in order.iter().enumerate() {
         rank[*q as usize] = r as u32;
     }
-    for (i, (vid, run)) in vendors.into_iter().enumerate() {
+    let mut finished = vec![false; n];
+    let mut scratch = Vec::new();
+    for (i, vid) in out.vendors.iter().enumerate() {
         let edge = i == 0 || out.last_vendor == Some(i as u32);
-        let Some(profile) = (!edge).then(|| view.profile(&vid)).flatten() else {
-            kept.push((vid, run));
+        let Some(profile) = (!edge).then(|| view.profile(vid)).flatten() else {
             continue;
         };
-        let (answers, dups) = dedupe(run, &rank);
-        let ex = view.exclusions_of(&vid);
-        let vendor = Vendor {
-            profile,
-            answers: answer_map(answers, qs),
-        };
-        let r = (view.map)(vendor, &ex);
-        out.early.push((vid, r, dups));
+        let rows = &mut out.rows[ranges[i].clone()];
+        let (rows, dups) = dedupe_rows(rows, &rank, &out.text, at, &mut scratch);
+        let ex = view.exclusions_of(vid);
+        let r = (view.map)(ReadVendor::compact(profile, rows, &out.text, qs), &ex);
+        out.early.push((vid.clone(), r, dups));
+        finished[i] = true;
     }
-    out.vendors = kept;
+    out.finished = finished;
 }
 
 /// Parses one block's rows into answers, rejects and counts.
 fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut {
     let mut out = BlockOut {
         newlines: memchr::memchr_iter(b'\n', block).count() as u64,
+        answer_col: ctx.cols.answer as u32,
         ..BlockOut::default()
     };
     let mut rdr = csv::ReaderBuilder::new()
@@ -189,8 +182,8 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut
         .delimiter(ctx.delim)
         .from_reader(block);
     let mut rec = csv::ByteRecord::new();
-    let mut vmap: FxMap<Box<[u8]>, u32> = FxMap::default();
-    let mut qmap: FxMap<Box<[u8]>, LocalQ> = FxMap::default();
+    let mut vmap: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
+    let mut qmap: FxHashMap<Box<[u8]>, LocalQ> = FxHashMap::default();
     let mut last_vendor: Option<(Vec<u8>, u32)> = None;
     let c = &ctx.cols;
     let [vref, qref, aref, eref, dref, cref] = &ctx.refs;
@@ -262,7 +255,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut
                     None => {
                         let i = out.vendors.len() as u32;
                         let id = VendorId::new(v).unwrap_or_else(|| unreachable!("non-blank"));
-                        out.vendors.push((id, Vec::new()));
+                        out.vendors.push(id);
                         vmap.insert(v.as_bytes().into(), i);
                         i
                     }
@@ -317,11 +310,27 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>) -> BlockOut
             continue;
         };
         out.accepted += 1;
-        let at = (ctx.part, line, c.answer as u32);
-        let kept = Stored::keep(lq, at, value, e.unwrap_or(""), date, cm.unwrap_or(""));
-        if let Some(kept) = kept {
-            out.vendors[vi as usize].1.push(kept);
+        let (e, cm) = (e.unwrap_or("").trim(), cm.unwrap_or("").trim());
+        // A blank answer with no evidence, date or comment says nothing beyond the default
+        // (unanswered): counted as accepted, not kept.
+        if value == AnswerValue::Unanswered && date.is_none() && e.is_empty() && cm.is_empty() {
+            continue;
         }
+        // The text of a block fits its offsets (blocks are capped far below 4 GiB).
+        let (Some(evidence), Some(comment)) =
+            (Span::push(&mut out.text, e), Span::push(&mut out.text, cm))
+        else {
+            continue;
+        };
+        out.rows.push(Row {
+            vendor: vi,
+            q: lq,
+            line,
+            value,
+            date,
+            evidence,
+            comment,
+        });
     }
     out
 }
@@ -345,13 +354,19 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) {
     // Counted first: a duplicate found in a worker takes its row back from the accepted ones.
     col.count_read(part, out.read);
     col.count_accepted(part, out.accepted);
-    for (vid, mut run) in out.vendors {
-        let vi = col.vendor(&vid);
-        for s in &mut run {
-            s.q = qmap[s.q as usize];
-            s.row += off;
+    let done = |i: usize| out.finished.get(i).copied().unwrap_or(false);
+    let mut runs: Vec<Vec<Stored>> = vec![Vec::new(); out.vendors.len()];
+    for r in out.rows.iter().filter(|r| !done(r.vendor as usize)) {
+        let mut s = r.to_stored(&out.text, part, out.answer_col);
+        s.q = qmap[s.q as usize];
+        s.row += off;
+        runs[r.vendor as usize].push(s);
+    }
+    for (i, (vid, run)) in out.vendors.iter().zip(runs).enumerate() {
+        if !done(i) {
+            let vi = col.vendor(vid);
+            col.store_all(vi, run);
         }
-        col.store_all(vi, run);
     }
     for (vid, r, dups) in out.early {
         let Some(vi) = col.finished_early(vid, r) else {

@@ -3,8 +3,17 @@
 mod common;
 
 use scrm_ingest::{IngestOptions, Ingested, ingest};
+use scrm_model::{AnswerFacts, QuestionId, ScoreInput};
 use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// Everything scoring reads of a vendor, answers in question-id order.
+fn facts(v: &impl ScoreInput) -> (scrm_model::VendorProfile, Vec<(QuestionId, AnswerFacts)>) {
+    let mut answers = Vec::new();
+    v.for_each_answer(&mut |q, a| answers.push((q, a)));
+    answers.sort_by_key(|(q, _)| *q);
+    (v.profile().clone(), answers)
+}
 
 fn big_file(dir: &std::path::Path) -> PathBuf {
     let qs = common::all_questions();
@@ -95,7 +104,7 @@ fn ingest_map_hands_over_exactly_what_ingest_keeps() {
         &opts,
         |v, ex| {
             let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
-            (v, refs)
+            (v.into_vendor(), refs)
         },
         false,
     )
@@ -136,7 +145,7 @@ fn ingest_map_maps_nothing_when_told_to_stop_on_problems() {
         None,
         &cat,
         &opts,
-        |v, _| v,
+        |v, _| v.into_vendor(),
         true,
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -171,6 +180,11 @@ fn map_equals_ingest(
                 |v, ex| {
                     calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
+                    // What scoring reads of the vendor as handed (compact when finished in a
+                    // block worker) is what it reads of the whole vendor.
+                    let handed = facts(&v);
+                    let v = v.into_vendor();
+                    assert_eq!(handed, facts(&v), "facts of {}", v.id());
                     (v, refs)
                 },
                 false,

@@ -8,7 +8,8 @@ use chrono::{Days, NaiveDate};
 use rayon::prelude::*;
 use scrm_model::{
     AiRole, AnswerValue, Contribution, Exclusion, Explanation, Lens, LensExplanation,
-    MaturityLevel, Question, QuestionId, Severity, Status, Vendor, VendorId, VendorResult,
+    MaturityLevel, Question, QuestionId, ScoreInput, Severity, Status, Vendor, VendorId,
+    VendorResult,
 };
 use scrm_policy::Policy;
 use sha2::{Digest, Sha256};
@@ -118,17 +119,24 @@ impl Engine {
 
     /// Scores one vendor; `exclusions` are the entries naming this vendor.
     pub fn score(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> VendorResult {
-        let ev = Eval::new(
-            &self.s,
-            &self.base,
-            &self.policy.evidence,
-            self.as_of,
-            vendor,
-        );
+        let ev = self.eval(vendor);
         self.result(vendor, exclusions, &ev)
     }
 
-    pub(crate) fn eval<'e>(&'e self, vendor: &Vendor) -> Eval<'e> {
+    /// Scores a vendor given as what scoring reads of it ([`ScoreInput`]), such as the compact
+    /// vendors a streaming reader hands over. The result is [`Engine::score`]'s except that
+    /// `input_hash` is always empty: that hash covers the evidence and comment text, which a
+    /// [`ScoreInput`] does not carry.
+    pub fn score_input<V: ScoreInput + ?Sized>(
+        &self,
+        vendor: &V,
+        exclusions: &[&Exclusion],
+    ) -> VendorResult {
+        let ev = self.eval(vendor);
+        self.result_of(vendor, exclusions, &ev)
+    }
+
+    pub(crate) fn eval<'e, V: ScoreInput + ?Sized>(&'e self, vendor: &V) -> Eval<'e> {
         Eval::new(
             &self.s,
             &self.base,
@@ -138,14 +146,29 @@ impl Engine {
         )
     }
 
+    /// The result for an evaluated vendor, with `input_hash` when the engine computes it.
     pub(crate) fn result(
         &self,
         vendor: &Vendor,
         exclusions: &[&Exclusion],
         ev: &Eval<'_>,
     ) -> VendorResult {
+        let mut r = self.result_of(vendor, exclusions, ev);
+        if self.hash_inputs {
+            r.input_hash = self.input_hash(vendor, exclusions);
+        }
+        r
+    }
+
+    /// The result for an evaluated vendor, without `input_hash`.
+    fn result_of<V: ScoreInput + ?Sized>(
+        &self,
+        vendor: &V,
+        exclusions: &[&Exclusion],
+        ev: &Eval<'_>,
+    ) -> VendorResult {
         let p = &self.policy;
-        let pr = &vendor.profile;
+        let pr = vendor.profile();
         let tier = p.tiering.tier(pr.criticality, pr.data_access, pr.ai_role);
         let (applicable, answered) = ev.coverage_counts();
         let coverage = if applicable == 0 {
@@ -159,7 +182,7 @@ impl Engine {
             s: &self.s,
             policy: p,
             as_of: self.as_of,
-            vendor,
+            profile: pr,
             exclusions,
             tier,
         };
@@ -189,7 +212,7 @@ impl Engine {
             p.residual.risk(tier, combined)
         };
         VendorResult {
-            vendor_id: vendor.id().clone(),
+            vendor_id: pr.vendor_id.clone(),
             profile: pr.clone(),
             tier,
             status,
@@ -202,11 +225,7 @@ impl Engine {
             applicable,
             answered,
             findings,
-            input_hash: if self.hash_inputs {
-                self.input_hash(vendor, exclusions)
-            } else {
-                String::new()
-            },
+            input_hash: String::new(),
             valid_until: self.valid_until(vendor),
         }
     }
@@ -234,7 +253,7 @@ impl Engine {
     }
 
     /// The last day on which nothing date-dependent in the result changes.
-    fn valid_until(&self, vendor: &Vendor) -> Option<NaiveDate> {
+    fn valid_until<V: ScoreInput + ?Sized>(&self, vendor: &V) -> Option<NaiveDate> {
         let p = &self.policy;
         let mut until: Option<NaiveDate> = None;
         let mut consider = |d: Option<NaiveDate>| {
@@ -245,22 +264,21 @@ impl Engine {
             }
         };
         if let Some(max) = p.evidence.max_age_days {
-            for a in vendor.answers.values() {
+            vendor.for_each_answer(&mut |_, a| {
                 consider(
                     a.evidence_date
                         .and_then(|d| d.checked_add_days(Days::new(u64::from(max)))),
                 );
-            }
+            });
         }
+        let pr = vendor.profile();
         if let Some(max) = p.evidence.assessment_max_age_days {
             consider(
-                vendor
-                    .profile
-                    .assessed_on
+                pr.assessed_on
                     .and_then(|d| d.checked_add_days(Days::new(u64::from(max)))),
             );
         }
-        for e in p.exemptions.iter().filter(|e| &e.vendor == vendor.id()) {
+        for e in p.exemptions.iter().filter(|e| e.vendor == pr.vendor_id) {
             consider(e.expires);
         }
         until

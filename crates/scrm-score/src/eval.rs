@@ -3,7 +3,9 @@
 use crate::coeff::{Coefficients, score};
 use crate::structure::Structure;
 use chrono::NaiveDate;
-use scrm_model::{AiRole, Answer, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, Vendor};
+use scrm_model::{
+    AiRole, AnswerFacts, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, ScoreInput,
+};
 use scrm_policy::EvidenceRules;
 use std::borrow::Cow;
 
@@ -44,8 +46,12 @@ pub(crate) fn role_key(role: Option<AiRole>) -> usize {
 }
 
 /// Evidence state of an answer on a date.
-pub(crate) fn evidence_state(a: &Answer, rules: &EvidenceRules, as_of: NaiveDate) -> EvidenceState {
-    if !a.has_evidence() {
+pub(crate) fn evidence_state(
+    a: &AnswerFacts,
+    rules: &EvidenceRules,
+    as_of: NaiveDate,
+) -> EvidenceState {
+    if !a.has_evidence {
         return EvidenceState::Missing;
     }
     match (a.evidence_date, rules.max_age_days) {
@@ -67,30 +73,24 @@ pub(crate) fn effective(v: AnswerValue, ev: EvidenceState, discount: f64) -> f64
 impl<'e> Eval<'e> {
     /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
     /// without `na` answers.
-    pub(crate) fn new(
+    pub(crate) fn new<V: ScoreInput + ?Sized>(
         s: &Structure,
         base: &'e [Coefficients],
         rules: &EvidenceRules,
         as_of: NaiveDate,
-        vendor: &Vendor,
+        vendor: &V,
     ) -> Self {
         let n = s.questions.len();
         let mut values = vec![AnswerValue::Unanswered; n];
         let mut evidence = vec![EvidenceState::Missing; n];
-        // Merge-join the vendor's sorted answers with the sorted question ids.
-        let mut it = s.sorted_ids.iter().peekable();
-        for (qid, a) in &vendor.answers {
-            while it.peek().is_some_and(|(id, _)| id.as_str() < qid.as_str()) {
-                it.next();
+        // Answers to questions outside the engine's catalog (disabled ones) do not count.
+        vendor.for_each_answer(&mut |q, a| {
+            if let Some(&qi) = s.index.get(&q) {
+                values[qi] = a.value;
+                evidence[qi] = evidence_state(&a, rules, as_of);
             }
-            if let Some((id, qi)) = it.peek()
-                && id.as_str() == qid.as_str()
-            {
-                values[*qi] = a.value;
-                evidence[*qi] = evidence_state(a, rules, as_of);
-            }
-        }
-        let role = vendor.profile.ai_role;
+        });
+        let role = vendor.profile().ai_role;
         let applicable: Vec<bool> = s.questions.iter().map(|q| q.applies_to(role)).collect();
         let mut has_na = false;
         let active: Vec<bool> = (0..n)

@@ -4,7 +4,9 @@
 use crate::eval::{Eval, EvidenceState};
 use crate::structure::Structure;
 use chrono::NaiveDate;
-use scrm_model::{AnswerValue, Code, Exclusion, Finding, Lens, QuestionId, Severity, Tier, Vendor};
+use scrm_model::{
+    AnswerValue, Code, Exclusion, Finding, Lens, QuestionId, Severity, Tier, VendorProfile,
+};
 use scrm_policy::Policy;
 
 /// Everything the finding rules need besides the evaluation.
@@ -12,7 +14,7 @@ pub(crate) struct Context<'a> {
     pub s: &'a Structure,
     pub policy: &'a Policy,
     pub as_of: NaiveDate,
-    pub vendor: &'a Vendor,
+    pub profile: &'a VendorProfile,
     pub exclusions: &'a [&'a Exclusion],
     pub tier: Tier,
 }
@@ -247,7 +249,7 @@ pub(crate) fn rules(
         );
     }
     if let Some(max) = p.evidence.assessment_max_age_days {
-        match cx.vendor.profile.assessed_on {
+        match cx.profile.assessed_on {
             None => out.push(Finding::new(
                 Code::StaleAssessment,
                 "the questionnaire is undated (no assessed_on)",
@@ -266,8 +268,7 @@ pub(crate) fn rules(
     // Contradictions.
     let claims_cert = |needle: &str| {
         let n = scrm_model::fold(needle);
-        cx.vendor
-            .profile
+        cx.profile
             .certifications
             .iter()
             .any(|c| scrm_model::fold(c).contains(&n))
@@ -332,7 +333,7 @@ pub(crate) fn rules(
     }
 
     // Profile.
-    let pr = &cx.vendor.profile;
+    let pr = cx.profile;
     // Any missing tiering field is reported: the tier (and so the thresholds) then rests on an
     // assumption the buyer should confirm.
     let (ac, ad, ar) = &p.tiering.assume;
@@ -370,7 +371,7 @@ pub(crate) fn finalize(
     rules: Vec<Finding>,
 ) -> Vec<Finding> {
     let p = cx.policy;
-    let vid = cx.vendor.id();
+    let vid = &cx.profile.vendor_id;
     let mut out = Vec::new();
     let mut expired = Vec::new();
     for mut f in rules {

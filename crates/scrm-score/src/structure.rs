@@ -1,7 +1,8 @@
 //! The scoring structure: which questions feed which framework items, items into groups, groups
 //! into lenses, built once per run from the catalog's questions, the crosswalk and the policy.
 
-use scrm_model::{Lens, Question};
+use rustc_hash::FxHashMap;
+use scrm_model::{Lens, Question, QuestionId};
 use scrm_policy::{Policy, lens_groups};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +41,8 @@ pub(crate) struct Structure {
     pub crosswalk_weight: f64,
     /// Question ids sorted, with their index, for merge-joining a vendor's sorted answers.
     pub sorted_ids: Vec<(String, usize)>,
+    /// Question index by id, for filling a vendor's answers in whatever order they come.
+    pub index: FxHashMap<QuestionId, usize>,
 }
 
 /// The scored ISO/IEC 42001 item an id rolls up to: `6.1.1`..`6.1.4` roll up to `6.1`.
@@ -216,6 +219,11 @@ impl Structure {
             .map(|(i, q)| (q.id.as_str().to_string(), i))
             .collect();
         sorted_ids.sort();
+        let index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id, i))
+            .collect();
         let lens_weights = Lens::ALL
             .iter()
             .map(|l| policy.lens_weights.get(l).copied().unwrap_or(0.0))
@@ -226,6 +234,7 @@ impl Structure {
             lens_weights,
             crosswalk_weight: policy.crosswalk_weight,
             sorted_ids,
+            index,
         }
     }
 }

@@ -137,7 +137,7 @@ pub fn load_map<R, M>(
 ) -> Result<(Loaded, Vec<R>)>
 where
     R: Send + 'static,
-    M: Fn(scrm_model::Vendor, &[&scrm_model::Exclusion]) -> R + Sync,
+    M: Fn(scrm_ingest::ReadVendor<'_>, &[&scrm_model::Exclusion]) -> R + Sync,
 {
     let (catalog, policy, opts, as_of, now) = prepare(a)?;
     let map = make(&catalog, &policy, as_of)?;

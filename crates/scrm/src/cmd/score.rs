@@ -106,15 +106,28 @@ fn score_streamed(
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
         let (cache, pb, reused) = (&cache, &pb, &reused);
-        Ok(move |v: Vendor, ex: &[&scrm_model::Exclusion]| {
-            let mut result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
-            if summary {
-                result = result.into_summary();
-            }
-            pb.inc(1);
-            let sheet = cache.is_some().then(|| scrm_history::AnswerSheet::from(&v));
-            (result, sheet)
-        })
+        Ok(
+            move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
+                pb.inc(1);
+                if cache.is_none() {
+                    // No history: nothing needs the evidence text, so the vendor is scored where
+                    // the reader holds it.
+                    let result = engine.score_input(&v, ex);
+                    return (
+                        if summary {
+                            result.into_summary()
+                        } else {
+                            result
+                        },
+                        None,
+                    );
+                }
+                let v = v.into_vendor();
+                let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
+                let sheet = Some(scrm_history::AnswerSheet::from(&v));
+                (result, sheet)
+            },
+        )
     })?;
     pb.finish_and_clear();
     if cache.is_some() {

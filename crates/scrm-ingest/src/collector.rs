@@ -8,12 +8,13 @@ use crate::validate::{ColRef, Issue};
 use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use scrm_model::{
     Answer, AnswerSpec, AnswerValue, Exclusion, InputFile, QuestionId, QuestionLookup, Resolution,
     Vendor, VendorId, VendorProfile,
 };
 use std::any::Any;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Counts and identity of one input file.
 #[derive(Debug, Clone)]
@@ -148,7 +149,7 @@ pub(crate) struct Early<'a> {
     map: EarlyFn<'a>,
     /// Exclusion entries (indexes into `Collector::exclusions`, which the collector owns and
     /// keeps appending to, so no references) by vendor id.
-    by_vendor: HashMap<String, Vec<u32>>,
+    by_vendor: FxHashMap<String, Vec<u32>>,
     /// Vendors finished early, with what the map gave.
     done: Vec<(VendorId, Box<dyn Any + Send>)>,
     scattered: bool,
@@ -158,9 +159,9 @@ pub(crate) struct Early<'a> {
 /// changed between batches).
 pub(crate) struct EarlyView<'c> {
     pub map: EarlyFn<'c>,
-    by_vendor: &'c HashMap<String, Vec<u32>>,
+    by_vendor: &'c FxHashMap<String, Vec<u32>>,
     exclusions: &'c [Exclusion],
-    vendor_ix: &'c HashMap<String, u32>,
+    vendor_ix: &'c FxHashMap<String, u32>,
     vendors: &'c [VendorAcc],
 }
 
@@ -200,12 +201,12 @@ pub(crate) struct Collector<'a> {
     pub opts: &'a IngestOptions,
     pub files: Vec<FileSlot>,
     pub parts: Vec<Part>,
-    vendor_ix: HashMap<String, u32>,
+    vendor_ix: FxHashMap<String, u32>,
     vendor_ids: Vec<VendorId>,
     vendors: Vec<VendorAcc>,
-    q_ix: HashMap<QuestionId, u32>,
+    q_ix: FxHashMap<QuestionId, u32>,
     qtable: Vec<(QuestionId, AnswerSpec)>,
-    qcache: HashMap<String, QRes>,
+    qcache: FxHashMap<String, QRes>,
     problems: Vec<(Key, Problem)>,
     rejects: Vec<(Key, Reject)>,
     seq: u64,
@@ -220,12 +221,12 @@ impl<'a> Collector<'a> {
             opts,
             files: Vec::new(),
             parts: Vec::new(),
-            vendor_ix: HashMap::new(),
+            vendor_ix: FxHashMap::default(),
             vendor_ids: Vec::new(),
             vendors: Vec::new(),
-            q_ix: HashMap::new(),
+            q_ix: FxHashMap::default(),
             qtable: Vec::new(),
-            qcache: HashMap::new(),
+            qcache: FxHashMap::default(),
             problems: Vec::new(),
             rejects: Vec::new(),
             seq: 0,
@@ -370,7 +371,7 @@ impl<'a> Collector<'a> {
 
     /// Turns on finishing vendors early ([`Early`]), once the exclusions are read.
     pub(crate) fn enable_early(&mut self, map: EarlyFn<'a>) {
-        let mut by_vendor: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_vendor: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (i, e) in self.exclusions.iter().enumerate() {
             by_vendor
                 .entry(e.vendor_id.as_str().to_string())
@@ -572,7 +573,7 @@ impl<'a> Collector<'a> {
         let mut done = self.early.take().map(|e| e.done).unwrap_or_default();
         pending.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
         let exclusions = std::mem::take(&mut self.exclusions);
-        let mut by_vendor: HashMap<&VendorId, Vec<&Exclusion>> = HashMap::new();
+        let mut by_vendor: FxHashMap<&VendorId, Vec<&Exclusion>> = FxHashMap::default();
         for e in &exclusions {
             by_vendor.entry(&e.vendor_id).or_default().push(e);
         }

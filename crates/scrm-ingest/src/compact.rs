@@ -87,7 +87,10 @@ pub(crate) fn dedupe_rows<'r>(
     (part, col): (u32, u32),
     scratch: &'r mut Vec<Row>,
 ) -> (&'r [Row], Vec<Dup>) {
-    rows.sort_by_key(|r| rank[r.q as usize]);
+    // Files list a vendor's questions in one order, often the canonical one already.
+    if !rows.is_sorted_by_key(|r| rank[r.q as usize]) {
+        rows.sort_by_key(|r| rank[r.q as usize]);
+    }
     if rows.windows(2).all(|w| w[0].q != w[1].q) {
         return (rows, Vec::new());
     }

@@ -3,6 +3,7 @@
 //! profile conflicts into an [`Ingested`].
 
 use crate::compact::ReadVendor;
+use crate::packed::{PackedField, PackedLayer};
 use crate::text::shown;
 use crate::validate::{ColRef, Issue};
 use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
@@ -122,7 +123,7 @@ struct PField {
 pub(crate) struct VendorAcc {
     answers: Vec<Stored>,
     supplier: BTreeMap<String, PField>,
-    buyer: BTreeMap<String, PField>,
+    buyer: PackedLayer,
     /// Already handed to the map by the grouped long-CSV reader ([`Early`]).
     finished: bool,
 }
@@ -177,7 +178,7 @@ impl EarlyView<'_> {
                     let merged = acc
                         .buyer
                         .iter()
-                        .map(|(k, f)| (k.clone(), f.value.clone()))
+                        .map(|(k, f)| (k.to_string(), f.value.to_string()))
                         .collect();
                     assemble_profile(id.clone(), merged)
                 })
@@ -416,7 +417,7 @@ impl<'a> Collector<'a> {
         let acc = &mut self.vendors[vi as usize];
         acc.finished = true;
         // The worker read the buyer's profile already; nothing reads it again.
-        acc.buyer = BTreeMap::new();
+        acc.buyer = PackedLayer::default();
         if let Some(e) = &mut self.early {
             e.done.push((id, r));
         }
@@ -494,17 +495,38 @@ impl<'a> Collector<'a> {
             col,
         };
         let acc = &mut self.vendors[vendor as usize];
-        let map = match layer {
-            Layer::Supplier => &mut acc.supplier,
-            Layer::Buyer => &mut acc.buyer,
-        };
-        let old = match map.get(&key) {
-            None => {
-                map.insert(key, new);
-                return;
-            }
-            Some(old) if old.value == new.value => return,
-            Some(old) => old.clone(),
+        let old = match layer {
+            Layer::Supplier => match acc.supplier.get(&key) {
+                None => {
+                    acc.supplier.insert(key, new);
+                    return;
+                }
+                Some(old) if old.value == new.value => return,
+                Some(old) => old.clone(),
+            },
+            Layer::Buyer => match acc.buyer.get(&key) {
+                None => {
+                    let f = PackedField {
+                        value: &new.value,
+                        part,
+                        row,
+                        col: new.col.as_ref().map(|c| c.0),
+                    };
+                    acc.buyer.push(&key, f);
+                    return;
+                }
+                Some(old) if old.value == new.value => return,
+                Some(old) => {
+                    let (value, part, row, col) =
+                        (old.value.to_string(), old.part, old.row, old.col);
+                    PField {
+                        value,
+                        part,
+                        row,
+                        col: self.packed_col(part, col),
+                    }
+                }
+            },
         };
         let first = self.location(old.part, old.row, old.col.as_ref().map(|c| c.1.as_str()));
         let vid = self.vendor_ids[vendor as usize].clone();
@@ -689,13 +711,25 @@ impl<'a> Collector<'a> {
         self.reject(later.part, row, vec![issue], original);
     }
 
+    /// The column of a packed buyer field: buyer profiles are tables, labelled by their part.
+    fn packed_col(&self, part: u32, col: Option<u32>) -> ColRef {
+        let c = col?;
+        let label = self.parts[part as usize]
+            .labels
+            .get(c as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", c + 1));
+        Some((c, label))
+    }
+
     fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
         let vid = self.vendor_ids[vi as usize].clone();
         let mut merged: BTreeMap<String, String> = BTreeMap::new();
         for (k, s) in &acc.supplier {
             match acc.buyer.get(k) {
                 Some(b) if b.value != s.value => {
-                    let at = self.location(b.part, b.row, b.col.as_ref().map(|c| c.1.as_str()));
+                    let bcol = self.packed_col(b.part, b.col);
+                    let at = self.location(b.part, b.row, bcol.as_ref().map(|c| c.1.as_str()));
                     let issue = Issue::new(
                         ProblemCode::ProfileConflict,
                         s.col.clone(),
@@ -704,7 +738,7 @@ impl<'a> Collector<'a> {
                             "vendor '{vid}': the supplier declared {} '{}' but the buyer's profile at {at} says '{}'; using the buyer's value",
                             display_key(k),
                             shown(&s.value),
-                            shown(&b.value)
+                            shown(b.value)
                         ),
                     );
                     self.issue(s.part, s.row, issue);
@@ -713,8 +747,8 @@ impl<'a> Collector<'a> {
             }
             merged.insert(k.clone(), s.value.clone());
         }
-        for (k, b) in acc.buyer {
-            merged.insert(k, b.value);
+        for (k, b) in acc.buyer.iter() {
+            merged.insert(k.to_string(), b.value.to_string());
         }
         assemble_profile(vid, merged)
     }

@@ -14,6 +14,7 @@ mod ingested;
 mod json;
 mod long;
 mod options;
+mod packed;
 mod problem;
 mod render;
 mod split;

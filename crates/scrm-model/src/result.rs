@@ -84,22 +84,6 @@ impl VendorResult {
         codes.retain(|c| seen.insert(*c));
         codes.join(";")
     }
-
-    /// The result reduced to what the one-row summary (CSV) shows: every score, level, count,
-    /// status, finding code and severity, and the profile; without group scores, finding
-    /// messages and the questions findings name. A nightly CSV of a million vendors keeps every
-    /// result until the rows are sorted, and those parts are most of a result's memory.
-    #[must_use]
-    pub fn into_summary(mut self) -> Self {
-        for l in &mut self.lenses {
-            l.groups = Vec::new();
-        }
-        for f in &mut self.findings {
-            f.message = String::new();
-            f.questions = Vec::new();
-        }
-        self
-    }
 }
 
 /// One question's part in a lens score.

@@ -17,8 +17,8 @@
 use crate::ReportError;
 use crate::cell::{fmt4, neutralize_cell};
 use crate::flat::{FlatRow, SUMMARY_COLUMNS};
-use scrm_model::{RunManifest, VendorResult};
-use std::collections::BTreeSet;
+use scrm_model::{RunManifest, Status, VendorId, VendorResult};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Profile columns that follow the summary columns in CSV and XLSX.
@@ -42,10 +42,16 @@ pub fn manifest_sidecar_json(manifest: &RunManifest) -> Result<Vec<u8>, ReportEr
 /// Extra profile column names over all results, sorted, each with its output header (renamed
 /// when it clashes with a fixed column).
 pub(crate) fn extra_columns(results: &[&VendorResult]) -> Vec<(String, String)> {
-    let keys: BTreeSet<&str> = results
-        .iter()
-        .flat_map(|r| r.profile.extra.keys().map(String::as_str))
-        .collect();
+    extra_headers(
+        results
+            .iter()
+            .flat_map(|r| r.profile.extra.keys().map(String::as_str))
+            .collect(),
+    )
+}
+
+/// Extra profile column names, each with its output header (see [`extra_columns`]).
+fn extra_headers(keys: BTreeSet<&str>) -> Vec<(String, String)> {
     let mut taken: BTreeSet<String> = SUMMARY_COLUMNS
         .iter()
         .chain(PROFILE_COLUMNS.iter())
@@ -82,14 +88,31 @@ pub(crate) fn profile_values(r: &VendorResult) -> [String; 4] {
 }
 
 pub(crate) fn render_csv(results: &[VendorResult]) -> Result<Vec<u8>, ReportError> {
-    let rows = crate::by_vendor_id(results);
-    let extras = extra_columns(&rows);
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut header: Vec<String> = SUMMARY_COLUMNS.iter().map(|s| (*s).to_string()).collect();
-    header.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
-    header.extend(extras.iter().map(|(_, h)| neutralize_cell(h).into_owned()));
-    w.write_record(&header)?;
-    for r in rows {
+    let rows: Vec<CsvRow> = crate::by_vendor_id(results)
+        .into_iter()
+        .map(CsvRow::new)
+        .collect::<Result<_, _>>()?;
+    render_csv_rows(&rows)
+}
+
+/// One result's CSV row rendered ahead of the file, for a run that keeps only the rows of a
+/// large portfolio instead of every result: the fixed cells as CSV text, and the extra profile
+/// values, whose columns are known only once every vendor is read. [`render_csv_rows`] writes
+/// the same bytes as rendering the results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvRow {
+    /// The vendor, for ordering.
+    pub vendor_id: VendorId,
+    /// The vendor's status, for the exit code.
+    pub status: Status,
+    /// The summary and profile cells, CSV-encoded and neutralized, without the line end.
+    fixed: Box<str>,
+    extra: BTreeMap<String, String>,
+}
+
+impl CsvRow {
+    /// The row of a result.
+    pub fn new(r: &VendorResult) -> Result<Self, ReportError> {
         let f = FlatRow::from_result(r);
         let mut rec: Vec<String> = vec![
             neutralize_cell(&f.vendor_id).into_owned(),
@@ -105,21 +128,88 @@ pub(crate) fn render_csv(results: &[VendorResult]) -> Result<Vec<u8>, ReportErro
             fmt4(Some(f.coverage)),
             fmt4(Some(f.confidence)),
             f.residual_risk.to_string(),
-            f.findings.clone(),
+            f.findings,
         ];
         rec.extend(
             profile_values(r)
                 .iter()
                 .map(|v| neutralize_cell(v).into_owned()),
         );
-        rec.extend(extras.iter().map(|(k, _)| {
-            neutralize_cell(r.profile.extra.get(k).map(String::as_str).unwrap_or("")).into_owned()
-        }));
-        w.write_record(&rec)?;
+        let mut line = Vec::with_capacity(256);
+        for (i, cell) in rec.iter().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            encode_cell(cell, &mut line);
+        }
+        Ok(Self {
+            vendor_id: r.vendor_id.clone(),
+            status: r.status,
+            fixed: String::from_utf8_lossy(&line).into(),
+            extra: r.profile.extra.clone(),
+        })
     }
-    w.flush().map_err(csv::Error::from)?;
-    w.into_inner()
-        .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))
+}
+
+/// Appends one cell of a record with several cells, quoted as `csv` quotes it (when needed),
+/// through `csv_core`'s writer: a `csv::Writer` per row would cost more than scoring the row.
+fn encode_cell(cell: &str, out: &mut Vec<u8>) {
+    // Within a record an empty cell is nothing (`csv_core` alone would write `""`).
+    if cell.is_empty() {
+        return;
+    }
+    let mut w = csv_core::Writer::new();
+    let mut input = cell.as_bytes();
+    let mut buf = [0u8; 512];
+    loop {
+        let (res, nin, nout) = w.field(input, &mut buf);
+        out.extend_from_slice(&buf[..nout]);
+        input = &input[nin..];
+        if res == csv_core::WriteResult::InputEmpty {
+            break;
+        }
+    }
+    loop {
+        let (res, nout) = w.finish(&mut buf);
+        out.extend_from_slice(&buf[..nout]);
+        if res == csv_core::WriteResult::InputEmpty {
+            break;
+        }
+    }
+}
+
+/// One CSV record as text, with its line end.
+fn encode(cells: &[String]) -> Result<String, ReportError> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(cells)?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The CSV file of rendered rows, in the order given: the header, then each row with its extra
+/// profile columns.
+pub fn render_csv_rows(rows: &[CsvRow]) -> Result<Vec<u8>, ReportError> {
+    let keys: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.extra.keys().map(String::as_str))
+        .collect();
+    let extras = extra_headers(keys);
+    let mut header: Vec<String> = SUMMARY_COLUMNS.iter().map(|s| (*s).to_string()).collect();
+    header.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
+    header.extend(extras.iter().map(|(_, h)| neutralize_cell(h).into_owned()));
+    let mut out = encode(&header)?.into_bytes();
+    for r in rows {
+        out.extend_from_slice(r.fixed.as_bytes());
+        for (k, _) in &extras {
+            out.push(b',');
+            let v = neutralize_cell(r.extra.get(k).map(String::as_str).unwrap_or(""));
+            encode_cell(&v, &mut out);
+        }
+        out.push(b'\n');
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -190,6 +280,55 @@ mod tests {
                 ("owner".to_string(), "owner".to_string()),
                 ("status".to_string(), "extra_extra_status".to_string()),
             ]
+        );
+    }
+
+    /// Rows rendered ahead and joined with their extra cells are the bytes of writing each
+    /// whole record at once, whatever the extra values hold (empty, quotes, delimiters, line
+    /// breaks, formula triggers) and whichever vendors lack them.
+    #[test]
+    fn rendered_rows_are_whole_records() {
+        let mut rs = testutil::hostile_results();
+        rs.extend(testutil::sample_results());
+        let values = ["", "a,b", "x\"y", "line\nbreak", " ", "=1+1", "單位"];
+        for (i, r) in rs.iter_mut().enumerate() {
+            r.profile.extra.clear();
+            for (j, key) in ["unit", "note", "z"].iter().enumerate() {
+                if (i + j) % 3 != 0 {
+                    let v = values[(i * 3 + j) % values.len()];
+                    r.profile.extra.insert((*key).to_string(), v.to_string());
+                }
+            }
+        }
+        let got = render_csv(&rs).unwrap_or_default();
+        // The reference: every record written whole by `csv`.
+        let rows = crate::by_vendor_id(&rs);
+        let extras = extra_columns(&rows);
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut header: Vec<String> = SUMMARY_COLUMNS.iter().map(|s| (*s).to_string()).collect();
+        header.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
+        header.extend(extras.iter().map(|(_, h)| neutralize_cell(h).into_owned()));
+        w.write_record(&header).unwrap_or_default();
+        for r in rows {
+            let row = CsvRow::new(r).unwrap_or_else(|e| panic!("{e}"));
+            let mut rec: Vec<String> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(row.fixed.as_bytes())
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .map(|x| x.iter().map(str::to_string).collect())
+                .unwrap_or_default();
+            rec.extend(extras.iter().map(|(k, _)| {
+                neutralize_cell(r.profile.extra.get(k).map(String::as_str).unwrap_or(""))
+                    .into_owned()
+            }));
+            w.write_record(&rec).unwrap_or_default();
+        }
+        let want = w.into_inner().unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
         );
     }
 }

@@ -26,7 +26,7 @@ mod xlsx_out;
 pub use cell::{
     char_width, neutralize_cell, round_to, round4, str_width, terminal_safe, truncate_width,
 };
-pub use csv_out::{manifest_sidecar_json, manifest_sidecar_path};
+pub use csv_out::{CsvRow, manifest_sidecar_json, manifest_sidecar_path, render_csv_rows};
 pub use flat::{
     FlatKind, FlatRow, FlatValue, GROUP_COLUMNS, GroupColumn, SUMMARY_COLUMNS, flat_columns,
     flat_rows, flat_schema,

@@ -90,19 +90,8 @@ fn score_streamed(
         Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
         None => None,
     };
-    let pb = if output::stderr_progress() {
-        let pb = ProgressBar::no_length();
-        pb.set_style(
-            ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
-                .map_err(|e| anyhow!("{e}"))?,
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
+    let pb = streamed_progress()?;
     let reused = std::sync::atomic::AtomicUsize::new(0);
-    // CSV shows one summary row per vendor, so only that much of each result is kept.
-    let summary = a.format == ScoreFormat::Csv && cache.is_none();
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
         let (cache, pb, reused) = (&cache, &pb, &reused);
@@ -112,15 +101,7 @@ fn score_streamed(
                 if cache.is_none() {
                     // No history: nothing needs the evidence text, so the vendor is scored where
                     // the reader holds it.
-                    let result = engine.score_input(&v, ex);
-                    return (
-                        if summary {
-                            result.into_summary()
-                        } else {
-                            result
-                        },
-                        None,
-                    );
+                    return (engine.score_input(&v, ex), None);
                 }
                 let v = v.into_vendor();
                 let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
@@ -138,6 +119,61 @@ fn score_streamed(
         );
     }
     Ok(out)
+}
+
+/// A spinner counting vendors as a streamed run scores them (hidden when stderr is no terminal).
+fn streamed_progress() -> Result<ProgressBar> {
+    if !output::stderr_progress() {
+        return Ok(ProgressBar::hidden());
+    }
+    let pb = ProgressBar::no_length();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
+            .map_err(|e| anyhow!("{e}"))?,
+    );
+    Ok(pb)
+}
+
+/// `score --format csv` without a history: each vendor is scored where the reader holds it and
+/// only its rendered row is kept (a few hundred bytes, where a result takes about a kilobyte),
+/// so a million-vendor portfolio fits in memory; the bytes are those of rendering the results.
+fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
+    let pb = streamed_progress()?;
+    let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
+        let engine = Engine::new(catalog, policy, as_of);
+        let pb = &pb;
+        Ok(
+            move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
+                pb.inc(1);
+                scrm_report::CsvRow::new(&engine.score_input(&v, ex))
+            },
+        )
+    })?;
+    pb.finish_and_clear();
+    let rows = rows
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow!("{e}"))?;
+    let manifest = context::manifest(&l, rows.len(), &a.input)?;
+    // `ingest_map` hands results over in vendor-id order, the order of the CSV.
+    let bytes = scrm_report::render_csv_rows(&rows).map_err(|e| anyhow!("{e}"))?;
+    output::write(a.out.as_deref(), &bytes)?;
+    write_csv_sidecar(a, &manifest)?;
+    Ok(u8::from(super::flagged(
+        rows.iter().map(|r| r.status),
+        a.fail_on,
+    )))
+}
+
+/// The manifest next to a CSV written to a file ([`scrm_report::manifest_sidecar_path`]).
+fn write_csv_sidecar(a: &ScoreArgs, manifest: &scrm_model::RunManifest) -> Result<()> {
+    if let Some(out) = output::side_base(a.out.as_deref()) {
+        let side = scrm_report::manifest_sidecar_path(out);
+        let side_bytes =
+            scrm_report::manifest_sidecar_json(manifest).map_err(|e| anyhow!("{e}"))?;
+        output::write(Some(&side), &side_bytes)?;
+    }
+    Ok(())
 }
 
 /// Plans for every at-risk vendor (the XLSX Remediation sheet).
@@ -162,6 +198,9 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 pub fn run(a: &ScoreArgs) -> Result<u8> {
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
+    if a.format == ScoreFormat::Csv && a.history.is_none() {
+        return run_csv_rows(a, rejects_default);
+    }
     // Formats that show only results are scored as ingestion finishes each vendor, so that
     // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
     // the history keeps only each answer's value. The workbook (plans) and the HTML page (gap
@@ -233,13 +272,8 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         }
     };
     output::write(a.out.as_deref(), &bytes)?;
-    if a.format == ScoreFormat::Csv
-        && let Some(out) = output::side_base(a.out.as_deref())
-    {
-        let side = scrm_report::manifest_sidecar_path(out);
-        let side_bytes =
-            scrm_report::manifest_sidecar_json(&manifest).map_err(|e| anyhow!("{e}"))?;
-        output::write(Some(&side), &side_bytes)?;
+    if a.format == ScoreFormat::Csv {
+        write_csv_sidecar(a, &manifest)?;
     }
     if let Some(dir) = &a.history {
         let rec = if streamed {

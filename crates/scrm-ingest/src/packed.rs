@@ -1,0 +1,110 @@
+//! The buyer's profile fields of one vendor packed into one allocation. A run holds one such
+//! layer per vendor of the buyer's profile file from the start, before any answer is read, so a
+//! map of owned strings per vendor (about 2 KB each) would be most of a million-vendor run's
+//! memory; packed, a layer is its text plus 20 bytes per field.
+
+/// One packed field: where the buyer declared it (part, row, column index) and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PackedField<'a> {
+    pub value: &'a str,
+    pub part: u32,
+    pub row: Option<u64>,
+    pub col: Option<u32>,
+}
+
+/// Fields in insertion order, each `key_len u32, key, value_len u32, value, part u32, row u64,
+/// col u32` (little-endian; `u64::MAX` and `u32::MAX` stand for none).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PackedLayer(Box<[u8]>);
+
+const NONE64: u64 = u64::MAX;
+const NONE32: u32 = u32::MAX;
+
+impl PackedLayer {
+    /// Appends a field (the caller checks that the key is new). A key or value past 4 GiB
+    /// cannot come from a row under the field-size limit; it is cut rather than wrapped.
+    pub(crate) fn push(&mut self, key: &str, f: PackedField<'_>) {
+        let mut v = std::mem::take(&mut self.0).into_vec();
+        v.reserve_exact(key.len() + f.value.len() + 24);
+        for s in [key, f.value] {
+            let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
+            v.extend_from_slice(&len.to_le_bytes());
+            v.extend_from_slice(&s.as_bytes()[..len as usize]);
+        }
+        v.extend_from_slice(&f.part.to_le_bytes());
+        v.extend_from_slice(&f.row.unwrap_or(NONE64).to_le_bytes());
+        v.extend_from_slice(&f.col.unwrap_or(NONE32).to_le_bytes());
+        self.0 = v.into_boxed_slice();
+    }
+
+    /// The fields in insertion order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, PackedField<'_>)> {
+        let mut b: &[u8] = &self.0;
+        std::iter::from_fn(move || {
+            if b.is_empty() {
+                return None;
+            }
+            let key = take_str(&mut b)?;
+            let value = take_str(&mut b)?;
+            let part = u32::from_le_bytes(take(&mut b)?);
+            let row = u64::from_le_bytes(take(&mut b)?);
+            let col = u32::from_le_bytes(take(&mut b)?);
+            Some((
+                key,
+                PackedField {
+                    value,
+                    part,
+                    row: (row != NONE64).then_some(row),
+                    col: (col != NONE32).then_some(col),
+                },
+            ))
+        })
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<PackedField<'_>> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, f)| f)
+    }
+}
+
+fn take<const N: usize>(b: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, rest) = b.split_first_chunk::<N>()?;
+    *b = rest;
+    Some(*head)
+}
+
+fn take_str<'a>(b: &mut &'a [u8]) -> Option<&'a str> {
+    let len = u32::from_le_bytes(take(b)?) as usize;
+    let (s, rest) = b.split_at_checked(len)?;
+    *b = rest;
+    // Only whole `&str`s are written, so this never fails.
+    std::str::from_utf8(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_come_back_as_pushed() {
+        let mut l = PackedLayer::default();
+        assert_eq!(l.iter().count(), 0);
+        let a = PackedField {
+            value: "Acme 股份有限公司",
+            part: 2,
+            row: Some(17),
+            col: Some(1),
+        };
+        let b = PackedField {
+            value: "",
+            part: 0,
+            row: None,
+            col: None,
+        };
+        l.push("name", a);
+        l.push("extra:région", b);
+        let got: Vec<(&str, PackedField<'_>)> = l.iter().collect();
+        assert_eq!(got, vec![("name", a), ("extra:région", b)]);
+        assert_eq!(l.get("extra:région"), Some(b));
+        assert_eq!(l.get("country"), None);
+    }
+}

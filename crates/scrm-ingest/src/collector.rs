@@ -8,6 +8,7 @@ use crate::text::shown;
 use crate::validate::{ColRef, Issue};
 use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
 use chrono::NaiveDate;
+use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use scrm_model::{
@@ -16,6 +17,7 @@ use scrm_model::{
 };
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 
 /// Counts and identity of one input file.
 #[derive(Debug, Clone)]
@@ -152,7 +154,8 @@ pub(crate) struct Early<'a> {
     /// keeps appending to, so no references) by vendor id.
     by_vendor: FxHashMap<String, Vec<u32>>,
     /// Vendors finished early, with what the map gave.
-    done: Vec<(VendorId, Box<dyn Any + Send>)>,
+    /// By vendor index (the ids are in `Collector::vendor_ids`: not held twice).
+    done: Vec<(u32, Box<dyn Any + Send>)>,
     scattered: bool,
 }
 
@@ -162,7 +165,8 @@ pub(crate) struct EarlyView<'c> {
     pub map: EarlyFn<'c>,
     by_vendor: &'c FxHashMap<String, Vec<u32>>,
     exclusions: &'c [Exclusion],
-    vendor_ix: &'c FxHashMap<String, u32>,
+    vendor_ix: &'c HashTable<u32>,
+    vendor_ids: &'c [VendorId],
     vendors: &'c [VendorAcc],
 }
 
@@ -170,9 +174,9 @@ impl EarlyView<'_> {
     /// The buyer-declared profile of a vendor that may be finished in a worker, or `None` when it
     /// may not (see [`VendorAcc::open_for_early`]).
     pub(crate) fn profile(&self, id: &VendorId) -> Option<VendorProfile> {
-        match self.vendor_ix.get(id.as_str()) {
+        match find_vendor(self.vendor_ix, self.vendor_ids, id.as_str()) {
             None => Some(VendorProfile::bare(id.clone())),
-            Some(&vi) => {
+            Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
                     let merged = acc
@@ -194,6 +198,17 @@ impl EarlyView<'_> {
     }
 }
 
+fn id_hash(id: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+/// The index of a vendor id in `ids`, through the table of indexes.
+fn find_vendor(table: &HashTable<u32>, ids: &[VendorId], id: &str) -> Option<u32> {
+    table
+        .find(id_hash(id), |&i| ids[i as usize].as_str() == id)
+        .copied()
+}
+
 /// Sort key of a problem or reject: input order.
 type Key = (u32, u64, u32, u64);
 
@@ -202,7 +217,8 @@ pub(crate) struct Collector<'a> {
     pub opts: &'a IngestOptions,
     pub files: Vec<FileSlot>,
     pub parts: Vec<Part>,
-    vendor_ix: FxHashMap<String, u32>,
+    /// Indexes into `vendor_ids`, found through the ids ([`find_vendor`]).
+    vendor_ix: HashTable<u32>,
     vendor_ids: Vec<VendorId>,
     vendors: Vec<VendorAcc>,
     q_ix: FxHashMap<QuestionId, u32>,
@@ -222,7 +238,7 @@ impl<'a> Collector<'a> {
             opts,
             files: Vec::new(),
             parts: Vec::new(),
-            vendor_ix: FxHashMap::default(),
+            vendor_ix: HashTable::new(),
             vendor_ids: Vec::new(),
             vendors: Vec::new(),
             q_ix: FxHashMap::default(),
@@ -360,11 +376,14 @@ impl<'a> Collector<'a> {
 
     /// The index of a vendor, creating it on first sight.
     pub(crate) fn vendor(&mut self, id: &VendorId) -> u32 {
-        if let Some(&i) = self.vendor_ix.get(id.as_str()) {
+        if let Some(i) = find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
             return i;
         }
         let i = self.vendors.len() as u32;
-        self.vendor_ix.insert(id.as_str().to_string(), i);
+        let ids = &self.vendor_ids;
+        self.vendor_ix.insert_unique(id_hash(id.as_str()), i, |&j| {
+            id_hash(ids[j as usize].as_str())
+        });
         self.vendor_ids.push(id.clone());
         self.vendors.push(VendorAcc::default());
         i
@@ -400,6 +419,7 @@ impl<'a> Collector<'a> {
             by_vendor: &e.by_vendor,
             exclusions: &self.exclusions,
             vendor_ix: &self.vendor_ix,
+            vendor_ids: &self.vendor_ids,
             vendors: &self.vendors,
         })
     }
@@ -407,19 +427,20 @@ impl<'a> Collector<'a> {
     /// Records a vendor a block worker finished; marks the run scattered when the vendor already
     /// has rows (a neighbouring block of the same batch ended or began with it).
     pub(crate) fn finished_early(&mut self, id: VendorId, r: Box<dyn Any + Send>) -> Option<u32> {
-        if let Some(&vi) = self.vendor_ix.get(id.as_str())
-            && !self.vendors[vi as usize].open_for_early()
-        {
-            self.mark_scattered();
-            return None;
-        }
-        let vi = self.vendor(&id);
+        let vi = match find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
+            Some(vi) if !self.vendors[vi as usize].open_for_early() => {
+                self.mark_scattered();
+                return None;
+            }
+            Some(vi) => vi,
+            None => self.vendor(&id),
+        };
         let acc = &mut self.vendors[vi as usize];
         acc.finished = true;
         // The worker read the buyer's profile already; nothing reads it again.
         acc.buyer = PackedLayer::default();
         if let Some(e) = &mut self.early {
-            e.done.push((id, r));
+            e.done.push((vi, r));
         }
         Some(vi)
     }
@@ -483,36 +504,40 @@ impl<'a> Collector<'a> {
         &mut self,
         layer: Layer,
         vendor: u32,
-        (key, value): (String, String),
+        (key, value): (&str, String),
         part: u32,
         row: Option<u64>,
-        col: ColRef,
+        col: &ColRef,
     ) {
         let new = PField {
             value,
             part,
             row,
-            col,
+            col: None,
         };
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
-            Layer::Supplier => match acc.supplier.get(&key) {
+            Layer::Supplier => match acc.supplier.get(key) {
                 None => {
-                    acc.supplier.insert(key, new);
+                    let new = PField {
+                        col: col.clone(),
+                        ..new
+                    };
+                    acc.supplier.insert(key.to_string(), new);
                     return;
                 }
                 Some(old) if old.value == new.value => return,
                 Some(old) => old.clone(),
             },
-            Layer::Buyer => match acc.buyer.get(&key) {
+            Layer::Buyer => match acc.buyer.get(key) {
                 None => {
                     let f = PackedField {
                         value: &new.value,
                         part,
                         row,
-                        col: new.col.as_ref().map(|c| c.0),
+                        col: col.as_ref().map(|c| c.0),
                     };
-                    acc.buyer.push(&key, f);
+                    acc.buyer.push(key, f);
                     return;
                 }
                 Some(old) if old.value == new.value => return,
@@ -530,10 +555,10 @@ impl<'a> Collector<'a> {
         };
         let first = self.location(old.part, old.row, old.col.as_ref().map(|c| c.1.as_str()));
         let vid = self.vendor_ids[vendor as usize].clone();
-        let name = display_key(&key);
+        let name = display_key(key);
         let issue = Issue::new(
             ProblemCode::ProfileConflict,
-            new.col.clone(),
+            col.clone(),
             Some(&new.value),
             format!(
                 "vendor '{vid}': {name} '{}' differs from '{}' declared first at {first}; keeping the first",
@@ -624,7 +649,7 @@ impl<'a> Collector<'a> {
         let mapped = if done.is_empty() {
             mapped
         } else {
-            merge_by_id(done, pending_ids, mapped)
+            merge_by_id(done, &self.vendor_ids, pending_ids, mapped)
         };
         self.problems.sort_by_key(|p| p.0);
         self.rejects.sort_by_key(|r| r.0);
@@ -796,11 +821,12 @@ fn display_key(k: &str) -> String {
 /// Early results and final-pass results (each sorted by vendor id, disjoint) as one list in
 /// vendor-id order.
 fn merge_by_id<R: 'static>(
-    mut done: Vec<(VendorId, Box<dyn Any + Send>)>,
+    mut done: Vec<(u32, Box<dyn Any + Send>)>,
+    names: &[VendorId],
     ids: Vec<VendorId>,
     mapped: Vec<R>,
 ) -> Vec<R> {
-    done.sort_by(|a, b| a.0.cmp(&b.0));
+    done.sort_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
     let open = |b: Box<dyn Any + Send>| -> R {
         *b.downcast::<R>()
             .unwrap_or_else(|_| unreachable!("early results have the map's type"))
@@ -808,7 +834,7 @@ fn merge_by_id<R: 'static>(
     let mut out = Vec::with_capacity(done.len() + mapped.len());
     let mut early = done.into_iter().peekable();
     for (id, r) in ids.into_iter().zip(mapped) {
-        while let Some((_, b)) = early.next_if(|(e, _)| *e < id) {
+        while let Some((_, b)) = early.next_if(|(e, _)| names[*e as usize] < id) {
             out.push(open(b));
         }
         out.push(r);

@@ -642,7 +642,14 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
                 (true, Some(vi)) => {
                     col.count_accepted(part, 1);
                     for (k, v, cref) in fields {
-                        col.profile_field(Layer::Supplier, vi, (k, v), part, Some(row.line), cref);
+                        col.profile_field(
+                            Layer::Supplier,
+                            vi,
+                            (&k, v),
+                            part,
+                            Some(row.line),
+                            &cref,
+                        );
                     }
                 }
                 _ => {
@@ -845,7 +852,13 @@ pub(crate) fn read_profiles(
             ),
         );
     }
-    let mut first_row: HashMap<VendorId, u64> = HashMap::new();
+    let mut first_row: rustc_hash::FxHashMap<VendorId, u64> = rustc_hash::FxHashMap::default();
+    // Column references made once: a profile file may have a million rows.
+    let crefs: Vec<ColRef> = (0..header.raw.len()).map(|i| header.col(i)).collect();
+    let extra_keys: Vec<String> = extras
+        .iter()
+        .map(|&i| format!("{EXTRA}{}", header.raw[i].trim()))
+        .collect();
     let mut seen = 0u64;
     while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
@@ -870,27 +883,23 @@ pub(crate) fn read_profiles(
                 .help("merge the two rows into one"),
             );
         }
-        let mut values = Vec::new();
+        let mut values: Vec<(&str, String, &ColRef)> = Vec::new();
         for (i, key) in &fields {
-            let cref = header.col(*i);
-            if let Some(s) = cell_ok(col, &row, Some(*i), &cref, &mut issues) {
-                match check_profile_field(key, s, &cref) {
-                    Ok(Some(v)) => values.push((key.clone(), v, cref)),
+            let cref = &crefs[*i];
+            if let Some(s) = cell_ok(col, &row, Some(*i), cref, &mut issues) {
+                match check_profile_field(key, s, cref) {
+                    Ok(Some(v)) => values.push((key, v, cref)),
                     Ok(None) => {}
                     Err(i) => issues.push(i),
                 }
             }
         }
-        for &i in &extras {
-            let cref = header.col(i);
-            if let Some(s) = cell_ok(col, &row, Some(i), &cref, &mut issues)
+        for (&i, key) in extras.iter().zip(&extra_keys) {
+            let cref = &crefs[i];
+            if let Some(s) = cell_ok(col, &row, Some(i), cref, &mut issues)
                 && !s.trim().is_empty()
             {
-                values.push((
-                    format!("{EXTRA}{}", header.raw[i].trim()),
-                    s.trim().to_string(),
-                    cref,
-                ));
+                values.push((key, s.trim().to_string(), cref));
             }
         }
         let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {

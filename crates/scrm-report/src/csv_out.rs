@@ -17,7 +17,7 @@
 use crate::ReportError;
 use crate::cell::{fmt4, neutralize_cell};
 use crate::flat::{FlatRow, SUMMARY_COLUMNS};
-use scrm_model::{RunManifest, Status, VendorId, VendorResult};
+use scrm_model::{RunManifest, Status, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -101,8 +101,6 @@ pub(crate) fn render_csv(results: &[VendorResult]) -> Result<Vec<u8>, ReportErro
 /// the same bytes as rendering the results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CsvRow {
-    /// The vendor, for ordering.
-    pub vendor_id: VendorId,
     /// The vendor's status, for the exit code.
     pub status: Status,
     /// The summary and profile cells, CSV-encoded and neutralized, without the line end.
@@ -143,7 +141,6 @@ impl CsvRow {
             encode_cell(cell, &mut line);
         }
         Ok(Self {
-            vendor_id: r.vendor_id.clone(),
             status: r.status,
             fixed: String::from_utf8_lossy(&line).into(),
             extra: r.profile.extra.clone(),

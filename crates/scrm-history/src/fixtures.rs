@@ -65,7 +65,7 @@ pub fn result(
                 .iter()
                 .enumerate()
                 .map(|(i, g)| GroupScore {
-                    id: (*g).to_string(),
+                    id: (*g).to_string().into(),
                     score: score.map(|s| (s + 0.1 * i as f64 - 0.3).clamp(0.0, 5.0)),
                     items_scored: 2 + i as u32 % 3,
                 })

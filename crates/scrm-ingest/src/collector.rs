@@ -3,7 +3,7 @@
 //! profile conflicts into an [`Ingested`].
 
 use crate::compact::ReadVendor;
-use crate::packed::{PackedField, PackedLayer};
+use crate::packed::{Arena, PackedField, PackedLayer};
 use crate::text::shown;
 use crate::validate::{ColRef, Issue};
 use crate::{IngestOptions, Ingested, Location, Problem, ProblemCode, ProblemSeverity, Reject};
@@ -166,6 +166,7 @@ pub(crate) struct EarlyView<'c> {
     by_vendor: &'c FxHashMap<String, Vec<u32>>,
     exclusions: &'c [Exclusion],
     vendor_ix: &'c HashTable<u32>,
+    buyer_arena: &'c [u8],
     vendor_ids: &'c [VendorId],
     vendors: &'c [VendorAcc],
 }
@@ -181,7 +182,7 @@ impl EarlyView<'_> {
                 acc.open_for_early().then(|| {
                     let merged = acc
                         .buyer
-                        .iter()
+                        .iter(self.buyer_arena)
                         .map(|(k, f)| (k.to_string(), f.value.to_string()))
                         .collect();
                     assemble_profile(id.clone(), merged)
@@ -219,6 +220,8 @@ pub(crate) struct Collector<'a> {
     pub parts: Vec<Part>,
     /// Indexes into `vendor_ids`, found through the ids ([`find_vendor`]).
     vendor_ix: HashTable<u32>,
+    /// Every vendor's buyer profile layer.
+    buyer_arena: Arena,
     vendor_ids: Vec<VendorId>,
     vendors: Vec<VendorAcc>,
     q_ix: FxHashMap<QuestionId, u32>,
@@ -239,6 +242,7 @@ impl<'a> Collector<'a> {
             files: Vec::new(),
             parts: Vec::new(),
             vendor_ix: HashTable::new(),
+            buyer_arena: Arena::new(),
             vendor_ids: Vec::new(),
             vendors: Vec::new(),
             q_ix: FxHashMap::default(),
@@ -419,6 +423,7 @@ impl<'a> Collector<'a> {
             by_vendor: &e.by_vendor,
             exclusions: &self.exclusions,
             vendor_ix: &self.vendor_ix,
+            buyer_arena: &self.buyer_arena,
             vendor_ids: &self.vendor_ids,
             vendors: &self.vendors,
         })
@@ -529,7 +534,7 @@ impl<'a> Collector<'a> {
                 Some(old) if old.value == new.value => return,
                 Some(old) => old.clone(),
             },
-            Layer::Buyer => match acc.buyer.get(key) {
+            Layer::Buyer => match acc.buyer.get(&self.buyer_arena, key) {
                 None => {
                     let f = PackedField {
                         value: &new.value,
@@ -537,7 +542,7 @@ impl<'a> Collector<'a> {
                         row,
                         col: col.as_ref().map(|c| c.0),
                     };
-                    acc.buyer.push(key, f);
+                    acc.buyer.push(&mut self.buyer_arena, key, f);
                     return;
                 }
                 Some(old) if old.value == new.value => return,
@@ -751,7 +756,7 @@ impl<'a> Collector<'a> {
         let vid = self.vendor_ids[vi as usize].clone();
         let mut merged: BTreeMap<String, String> = BTreeMap::new();
         for (k, s) in &acc.supplier {
-            match acc.buyer.get(k) {
+            match acc.buyer.get(&self.buyer_arena, k) {
                 Some(b) if b.value != s.value => {
                     let bcol = self.packed_col(b.part, b.col);
                     let at = self.location(b.part, b.row, bcol.as_ref().map(|c| c.1.as_str()));
@@ -772,7 +777,7 @@ impl<'a> Collector<'a> {
             }
             merged.insert(k.clone(), s.value.clone());
         }
-        for (k, b) in acc.buyer.iter() {
+        for (k, b) in acc.buyer.iter(&self.buyer_arena) {
             merged.insert(k.to_string(), b.value.to_string());
         }
         assemble_profile(vid, merged)

@@ -1,7 +1,8 @@
-//! The buyer's profile fields of one vendor packed into one allocation. A run holds one such
-//! layer per vendor of the buyer's profile file from the start, before any answer is read, so a
-//! map of owned strings per vendor (about 2 KB each) would be most of a million-vendor run's
-//! memory; packed, a layer is its text plus 20 bytes per field.
+//! The buyer's profile fields of every vendor packed into one buffer. A run holds one layer per
+//! vendor of the buyer's profile file from the start, before any answer is read, so a map of
+//! owned strings per vendor (about 2 KB each) would be most of a million-vendor run's memory;
+//! packed, a layer is its text plus 20 bytes per field, and finishing a vendor frees nothing one
+//! by one (a million small frees on the reading thread cost seconds).
 
 /// One packed field: where the buyer declared it (part, row, column index) and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,34 +13,50 @@ pub(crate) struct PackedField<'a> {
     pub col: Option<u32>,
 }
 
-/// Fields in insertion order, each `key_len u32, key, value_len u32, value, part u32, row u64,
-/// col u32` (little-endian; `u64::MAX` and `u32::MAX` stand for none).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct PackedLayer(Box<[u8]>);
+/// One vendor's fields in the [`Arena`], in insertion order, each `key_len u32, key,
+/// value_len u32, value, part u32, row u64, col u32` (little-endian; `u64::MAX` and `u32::MAX`
+/// stand for none).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PackedLayer {
+    start: usize,
+    len: usize,
+}
+
+/// The buffer every vendor's layer lives in.
+pub(crate) type Arena = Vec<u8>;
 
 const NONE64: u64 = u64::MAX;
 const NONE32: u32 = u32::MAX;
 
 impl PackedLayer {
-    /// Appends a field (the caller checks that the key is new). A key or value past 4 GiB
-    /// cannot come from a row under the field-size limit; it is cut rather than wrapped.
-    pub(crate) fn push(&mut self, key: &str, f: PackedField<'_>) {
-        let mut v = std::mem::take(&mut self.0).into_vec();
-        v.reserve_exact(key.len() + f.value.len() + 24);
+    /// Appends a field (the caller checks that the key is new). A layer that is not the last in
+    /// the arena (a vendor with profile rows apart) moves to the end first; the bytes it leaves
+    /// are not reused. A key or value past 4 GiB cannot come from a row under the field-size
+    /// limit; it is cut rather than wrapped.
+    pub(crate) fn push(&mut self, arena: &mut Arena, key: &str, f: PackedField<'_>) {
+        if self.start + self.len != arena.len() || self.len == 0 {
+            let start = arena.len();
+            arena.extend_from_within(self.start..self.start + self.len);
+            self.start = start;
+        }
+        let before = arena.len();
         for s in [key, f.value] {
             let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-            v.extend_from_slice(&len.to_le_bytes());
-            v.extend_from_slice(&s.as_bytes()[..len as usize]);
+            arena.extend_from_slice(&len.to_le_bytes());
+            arena.extend_from_slice(&s.as_bytes()[..len as usize]);
         }
-        v.extend_from_slice(&f.part.to_le_bytes());
-        v.extend_from_slice(&f.row.unwrap_or(NONE64).to_le_bytes());
-        v.extend_from_slice(&f.col.unwrap_or(NONE32).to_le_bytes());
-        self.0 = v.into_boxed_slice();
+        arena.extend_from_slice(&f.part.to_le_bytes());
+        arena.extend_from_slice(&f.row.unwrap_or(NONE64).to_le_bytes());
+        arena.extend_from_slice(&f.col.unwrap_or(NONE32).to_le_bytes());
+        self.len += arena.len() - before;
     }
 
     /// The fields in insertion order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, PackedField<'_>)> {
-        let mut b: &[u8] = &self.0;
+    pub(crate) fn iter<'a>(
+        &self,
+        arena: &'a [u8],
+    ) -> impl Iterator<Item = (&'a str, PackedField<'a>)> + use<'a> {
+        let mut b: &[u8] = arena.get(self.start..self.start + self.len).unwrap_or(&[]);
         std::iter::from_fn(move || {
             if b.is_empty() {
                 return None;
@@ -61,8 +78,8 @@ impl PackedLayer {
         })
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<PackedField<'_>> {
-        self.iter().find(|(k, _)| *k == key).map(|(_, f)| f)
+    pub(crate) fn get<'a>(&self, arena: &'a [u8], key: &str) -> Option<PackedField<'a>> {
+        self.iter(arena).find(|(k, _)| *k == key).map(|(_, f)| f)
     }
 }
 
@@ -86,8 +103,9 @@ mod tests {
 
     #[test]
     fn fields_come_back_as_pushed() {
-        let mut l = PackedLayer::default();
-        assert_eq!(l.iter().count(), 0);
+        let mut arena = Arena::new();
+        let (mut l, mut m) = (PackedLayer::default(), PackedLayer::default());
+        assert_eq!(l.iter(&arena).count(), 0);
         let a = PackedField {
             value: "Acme 股份有限公司",
             part: 2,
@@ -100,11 +118,14 @@ mod tests {
             row: None,
             col: None,
         };
-        l.push("name", a);
-        l.push("extra:région", b);
-        let got: Vec<(&str, PackedField<'_>)> = l.iter().collect();
+        l.push(&mut arena, "name", a);
+        m.push(&mut arena, "name", b);
+        // `l` is no longer last: it moves, and `m` keeps its fields.
+        l.push(&mut arena, "extra:région", b);
+        let got: Vec<(&str, PackedField<'_>)> = l.iter(&arena).collect();
         assert_eq!(got, vec![("name", a), ("extra:région", b)]);
-        assert_eq!(l.get("extra:région"), Some(b));
-        assert_eq!(l.get("country"), None);
+        assert_eq!(l.get(&arena, "extra:région"), Some(b));
+        assert_eq!(l.get(&arena, "country"), None);
+        assert_eq!(m.iter(&arena).collect::<Vec<_>>(), vec![("name", b)]);
     }
 }

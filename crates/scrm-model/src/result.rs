@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupScore {
     /// Group id: `GOVERN`, `MAP`, `MEASURE`, `MANAGE`; `4`..`10` (clauses); `A.2`..`A.10`; `GV.SC`.
-    pub id: String,
+    /// Borrowed from the scoring structure when scored (no string per group per vendor).
+    pub id: std::borrow::Cow<'static, str>,
     /// Score 0-5, `None` when nothing in the group applies.
     pub score: Option<f64>,
     /// Items (subcategories, clauses, controls) that were scored.

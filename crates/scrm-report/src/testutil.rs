@@ -717,7 +717,7 @@ fn score_vendor(v: &Vendor) -> (Vec<LensScore>, Vec<LensExplanation>, u32, u32) 
                     .collect();
                 let w: f64 = members.iter().map(|m| m.1).sum();
                 GroupScore {
-                    id: (*gid).to_string(),
+                    id: (*gid).to_string().into(),
                     score: (w > 0.0)
                         .then(|| 5.0 * members.iter().map(|m| m.1 * m.2).sum::<f64>() / w),
                     items_scored: u32::try_from(members.len()).unwrap_or(u32::MAX),
@@ -1138,7 +1138,7 @@ pub fn synthetic_results(n: usize) -> Vec<VendorResult> {
                     let groups: Vec<GroupScore> = gids
                         .iter()
                         .map(|g| GroupScore {
-                            id: (*g).to_string(),
+                            id: (*g).to_string().into(),
                             score: Some((base + (next() - 0.5) * 2.0).clamp(0.0, 5.0)),
                             items_scored: 2,
                         })

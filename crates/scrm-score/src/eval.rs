@@ -153,7 +153,7 @@ impl<'e> Eval<'e> {
                             .iter()
                             .zip(&lc.groups)
                             .map(|(id, g)| GroupScore {
-                                id: (*id).to_string(),
+                                id: std::borrow::Cow::Borrowed(*id),
                                 score: g.as_ref().map(|(v, _)| score(v, &self.effective)),
                                 items_scored: g.as_ref().map_or(0, |(_, n)| *n),
                             })
@@ -165,7 +165,7 @@ impl<'e> Eval<'e> {
                         ls.groups
                             .iter()
                             .map(|id| GroupScore {
-                                id: (*id).to_string(),
+                                id: std::borrow::Cow::Borrowed(*id),
                                 score: None,
                                 items_scored: 0,
                             })

@@ -144,7 +144,7 @@ fn formula_matches_hand_computation() {
     assert_eq!(r.residual_risk, 3);
     assert_eq!(r.status, Status::Eligible, "{:#?}", r.findings);
     let govern = &r.lens(Lens::Airm).groups[0];
-    assert_eq!((govern.id.as_str(), govern.items_scored), ("GOVERN", 1));
+    assert_eq!((govern.id.as_ref(), govern.items_scored), ("GOVERN", 1));
     close(govern.score, 3.7);
     assert_eq!(r.combined_level, Some(MaturityLevel::Defined));
 }

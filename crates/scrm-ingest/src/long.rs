@@ -771,15 +771,8 @@ mod tests {
 
     fn read_both(block: &str, cap: Option<u64>) -> (String, String) {
         let cat = TestCatalog::load();
-        let raw = [
-            "vendor_id",
-            "question_id",
-            "answer",
-            "evidence",
-            "evidence_date",
-            "comment",
-        ];
-        let header = Header::new(raw.iter().map(|s| (*s).to_string()).collect(), 1, false);
+        let raw = "vendor_id,question_id,answer,evidence,evidence_date,comment";
+        let header = Header::new(raw.split(',').map(str::to_string).collect(), 1, false);
         let cols = LongCols {
             vendor: Some(0),
             question: 1,

@@ -514,30 +514,27 @@ impl<'a> Collector<'a> {
         row: Option<u64>,
         col: &ColRef,
     ) {
-        let new = PField {
-            value,
-            part,
-            row,
-            col: None,
-        };
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
             Layer::Supplier => match acc.supplier.get(key) {
                 None => {
+                    let col = col.clone();
                     let new = PField {
-                        col: col.clone(),
-                        ..new
+                        value,
+                        part,
+                        row,
+                        col,
                     };
                     acc.supplier.insert(key.to_string(), new);
                     return;
                 }
-                Some(old) if old.value == new.value => return,
+                Some(old) if old.value == value => return,
                 Some(old) => old.clone(),
             },
             Layer::Buyer => match acc.buyer.get(&self.buyer_arena, key) {
                 None => {
                     let f = PackedField {
-                        value: &new.value,
+                        value: &value,
                         part,
                         row,
                         col: col.as_ref().map(|c| c.0),
@@ -545,7 +542,7 @@ impl<'a> Collector<'a> {
                     acc.buyer.push(&mut self.buyer_arena, key, f);
                     return;
                 }
-                Some(old) if old.value == new.value => return,
+                Some(old) if old.value == value => return,
                 Some(old) => {
                     let (value, part, row, col) =
                         (old.value.to_string(), old.part, old.row, old.col);
@@ -564,10 +561,10 @@ impl<'a> Collector<'a> {
         let issue = Issue::new(
             ProblemCode::ProfileConflict,
             col.clone(),
-            Some(&new.value),
+            Some(&value),
             format!(
                 "vendor '{vid}': {name} '{}' differs from '{}' declared first at {first}; keeping the first",
-                shown(&new.value),
+                shown(&value),
                 shown(&old.value)
             ),
         );

@@ -97,12 +97,7 @@ pub(crate) fn rules(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let p = cx.policy;
-    let index = |id: &str| {
-        cx.s.sorted_ids
-            .binary_search_by(|(x, _)| x.as_str().cmp(id))
-            .ok()
-            .map(|i| cx.s.sorted_ids[i].1)
-    };
+    let index = |id: &str| cx.s.index.get(id).copied();
 
     // Knock-outs.
     for k in &p.knockouts {

@@ -99,13 +99,7 @@ impl Engine {
         // Forced moves.
         let tier = before.tier;
         let ev0 = self.eval(vendor);
-        let index = |id: &str| {
-            self.s
-                .sorted_ids
-                .binary_search_by(|(x, _)| x.as_str().cmp(id))
-                .ok()
-                .map(|i| self.s.sorted_ids[i].1)
-        };
+        let index = |id: &str| self.s.index.get(id).copied();
         let mut forced: BTreeMap<usize, AnswerValue> = BTreeMap::new();
         let mut raise = |qi: usize, to: AnswerValue| {
             let e = forced.entry(qi).or_insert(to);

@@ -39,9 +39,7 @@ pub(crate) struct Structure {
     pub lens_weights: Vec<f64>,
     /// Share of an item carried by crosswalked answers when it also has direct ones.
     pub crosswalk_weight: f64,
-    /// Question ids sorted, with their index, for merge-joining a vendor's sorted answers.
-    pub sorted_ids: Vec<(String, usize)>,
-    /// Question index by id, for filling a vendor's answers in whatever order they come.
+    /// Question index by id (looked up by `QuestionId` or by `&str`).
     pub index: FxHashMap<QuestionId, usize>,
 }
 
@@ -213,12 +211,6 @@ impl Structure {
             });
         }
 
-        let mut sorted_ids: Vec<(String, usize)> = questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.as_str().to_string(), i))
-            .collect();
-        sorted_ids.sort();
         let index = questions
             .iter()
             .enumerate()
@@ -233,7 +225,6 @@ impl Structure {
             lenses,
             lens_weights,
             crosswalk_weight: policy.crosswalk_weight,
-            sorted_ids,
             index,
         }
     }

@@ -76,23 +76,42 @@ impl Row {
     }
 }
 
-/// One vendor's rows sorted by question (stable: input order within a question) with the later
-/// answers to a question removed, and those reported as [`Dup`]s: the same rule as
-/// [`crate::collector::dedupe`], on rows. `rank` orders the block's question indexes
-/// canonically; `scratch` is reused between vendors.
+/// Buffers [`dedupe_rows`] reuses between vendors.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    rows: Vec<Row>,
+    seen: Vec<u64>,
+}
+
+/// One vendor's rows with the later answers to a question removed, and those reported as
+/// [`Dup`]s: the same rule as [`crate::collector::dedupe`], on rows. Rows without duplicates come
+/// back as they are (scoring reads answers in any order); otherwise sorted by question (stable:
+/// input order within a question). `rank` orders the block's question indexes canonically;
+/// `scratch` is reused between vendors.
 pub(crate) fn dedupe_rows<'r>(
     rows: &'r mut [Row],
     rank: &[u32],
     text: &str,
     (part, col): (u32, u32),
-    scratch: &'r mut Vec<Row>,
+    scratch: &'r mut Scratch,
 ) -> (&'r [Row], Vec<Dup>) {
-    // Files list a vendor's questions in one order, often the canonical one already.
+    // Nearly every vendor answers each question once: a bit per block question finds that in
+    // one pass, without sorting.
+    let seen = &mut scratch.seen;
+    seen.clear();
+    seen.resize(rank.len().div_ceil(64), 0);
+    let unique = rows.iter().all(|r| {
+        let (w, b) = (r.q as usize / 64, 1u64 << (r.q % 64));
+        let fresh = seen[w] & b == 0;
+        seen[w] |= b;
+        fresh
+    });
+    if unique {
+        return (rows, Vec::new());
+    }
+    let scratch = &mut scratch.rows;
     if !rows.is_sorted_by_key(|r| rank[r.q as usize]) {
         rows.sort_by_key(|r| rank[r.q as usize]);
-    }
-    if rows.windows(2).all(|w| w[0].q != w[1].q) {
-        return (rows, Vec::new());
     }
     let mut dups = Vec::new();
     scratch.clear();

@@ -7,7 +7,7 @@
 //! accepted answers are fixed-size [`Row`]s whose text goes into one buffer per block.
 
 use crate::collector::{Collector, Dup, EarlyView, Stored};
-use crate::compact::{ReadVendor, Row, Span, dedupe_rows};
+use crate::compact::{ReadVendor, Row, Scratch, Span, dedupe_rows};
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::validate::{
@@ -154,7 +154,7 @@ fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
         rank[*q as usize] = r as u32;
     }
     let mut finished = vec![false; n];
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::default();
     for (i, vid) in out.vendors.iter().enumerate() {
         let edge = i == 0 || out.last_vendor == Some(i as u32);
         let Some(profile) = (!edge).then(|| view.profile(vid)).flatten() else {

@@ -7,9 +7,54 @@ pub use scrm_model::safe::neutralize_cell;
 
 pub use scrm_model::round::{round_to, round4};
 
-/// Formats an optional score rounded to 4 decimals for CSV: shortest exact form, empty for `None`.
-pub(crate) fn fmt4(x: Option<f64>) -> String {
-    x.map(|v| format!("{}", round4(v))).unwrap_or_default()
+/// Appends an optional score rounded to 4 decimals for CSV: the shortest exact form (what `{}`
+/// prints), nothing for `None`. Written without formatting machinery for the usual values: a
+/// value rounded to 4 decimals is the double nearest some `k / 10^4`, whose shortest
+/// round-trip form is `k / 10^4` written out with trailing zeros dropped.
+pub(crate) fn push_fmt4(x: Option<f64>, out: &mut Vec<u8>) {
+    let Some(x) = x else { return };
+    let r = round4(x);
+    if !r.is_finite() || r.abs() >= 1e9 {
+        out.extend_from_slice(format!("{r}").as_bytes());
+        return;
+    }
+    // In range, `r * 10^4` is within an ulp of the integer `k`.
+    let k = (r * 10_000.0).round() as i64;
+    if k < 0 {
+        out.push(b'-');
+    }
+    let k = k.unsigned_abs();
+    push_uint(k / 10_000, out);
+    let mut frac = k % 10_000;
+    if frac != 0 {
+        out.push(b'.');
+        let mut digits = 4;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            digits -= 1;
+        }
+        let mut buf = [b'0'; 4];
+        for d in buf[..digits].iter_mut().rev() {
+            *d = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        out.extend_from_slice(&buf[..digits]);
+    }
+}
+
+/// Appends an unsigned integer in decimal.
+pub(crate) fn push_uint(mut n: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Formats an optional score with 2 decimals for people (terminal, text, HTML); `–` for `None`.
@@ -157,6 +202,39 @@ pub(crate) fn truncate_utf16(s: &str, max: usize) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fmt4(x: Option<f64>) -> String {
+        let mut out = Vec::new();
+        push_fmt4(x, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fmt4_writes_what_display_prints() {
+        // Every 4-decimal value a score, coverage or confidence can take, and beyond.
+        for k in -20_000i64..=200_000 {
+            let x = k as f64 / 10_000.0;
+            assert_eq!(fmt4(Some(x)), format!("{}", round4(x)), "k = {k}");
+        }
+        let mut x = 0.000_012_345_f64;
+        while x < 1e12 {
+            for v in [x, -x, x * 1.000_07, x + 0.000_05] {
+                assert_eq!(fmt4(Some(v)), format!("{}", round4(v)), "x = {v:e}");
+            }
+            x *= 1.37;
+        }
+        for v in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            4.99995,
+            0.00005,
+        ] {
+            assert_eq!(fmt4(Some(v)), format!("{}", round4(v)), "x = {v}");
+        }
+    }
 
     #[test]
     fn rounds_half_away_from_zero() {

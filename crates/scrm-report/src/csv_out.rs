@@ -15,9 +15,9 @@
 //! against spreadsheet formula injection with [`crate::neutralize_cell`].
 
 use crate::ReportError;
-use crate::cell::{fmt4, neutralize_cell};
-use crate::flat::{FlatRow, SUMMARY_COLUMNS};
-use scrm_model::{RunManifest, Status, VendorResult};
+use crate::cell::{neutralize_cell, push_fmt4, push_uint};
+use crate::flat::SUMMARY_COLUMNS;
+use scrm_model::{Lens, RunManifest, Status, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -109,40 +109,61 @@ pub struct CsvRow {
 }
 
 impl CsvRow {
-    /// The row of a result.
+    /// The row of a result: the cells of [`SUMMARY_COLUMNS`] and the profile columns. Written
+    /// straight into one buffer (a portfolio has a row per vendor): supplier text is
+    /// neutralized and CSV-encoded, and the cells the tool itself spells (tiers, statuses,
+    /// levels, numbers, finding codes) need neither.
     pub fn new(r: &VendorResult) -> Result<Self, ReportError> {
-        let f = FlatRow::from_result(r);
-        let mut rec: Vec<String> = vec![
-            neutralize_cell(&f.vendor_id).into_owned(),
-            neutralize_cell(f.name.as_deref().unwrap_or("")).into_owned(),
-            f.tier.to_string(),
-            f.status.to_string(),
-            fmt4(f.combined_score),
-            fmt4(f.airm_score),
-            fmt4(f.aims_score),
-            fmt4(f.cscrm_score),
-            f.airm_level.unwrap_or("").to_string(),
-            f.aims_level.unwrap_or("").to_string(),
-            fmt4(Some(f.coverage)),
-            fmt4(Some(f.confidence)),
-            f.residual_risk.to_string(),
-            f.findings,
-        ];
-        rec.extend(
-            profile_values(r)
-                .iter()
-                .map(|v| neutralize_cell(v).into_owned()),
-        );
-        let mut line = Vec::with_capacity(256);
-        for (i, cell) in rec.iter().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            encode_cell(cell, &mut line);
+        let mut line = Vec::with_capacity(192);
+        let text = |s: &str, line: &mut Vec<u8>| encode_cell(&neutralize_cell(s), line);
+        let lens = |l: Lens| r.lenses.get(l as usize);
+        text(r.vendor_id.as_str(), &mut line);
+        line.push(b',');
+        text(r.profile.name.as_deref().unwrap_or(""), &mut line);
+        line.push(b',');
+        line.extend_from_slice(r.tier.as_str().as_bytes());
+        line.push(b',');
+        line.extend_from_slice(r.status.as_str().as_bytes());
+        for score in [
+            r.combined_score,
+            lens(Lens::Airm).and_then(|s| s.score),
+            lens(Lens::Aims).and_then(|s| s.score),
+            lens(Lens::Cscrm).and_then(|s| s.score),
+        ] {
+            line.push(b',');
+            push_fmt4(score, &mut line);
         }
+        for l in [Lens::Airm, Lens::Aims] {
+            line.push(b',');
+            if let Some(m) = lens(l).and_then(|s| s.level) {
+                line.extend_from_slice(m.as_str().as_bytes());
+            }
+        }
+        for x in [r.coverage, r.confidence] {
+            line.push(b',');
+            push_fmt4(Some(x), &mut line);
+        }
+        line.push(b',');
+        push_uint(u64::from(r.residual_risk), &mut line);
+        line.push(b',');
+        // Finding codes are kebab-case: nothing in them to quote.
+        line.extend_from_slice(r.finding_codes().as_bytes());
+        let p = &r.profile;
+        line.push(b',');
+        text(p.country.as_deref().unwrap_or(""), &mut line);
+        for v in [
+            p.criticality.map(|c| c.as_str()),
+            p.ai_role.map(|c| c.as_str()),
+            p.data_access.map(|c| c.as_str()),
+        ] {
+            line.push(b',');
+            line.extend_from_slice(v.unwrap_or("").as_bytes());
+        }
+        let fixed = String::from_utf8(line)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Ok(Self {
             status: r.status,
-            fixed: String::from_utf8_lossy(&line).into(),
+            fixed: fixed.into(),
             extra: r.profile.extra.clone(),
         })
     }

@@ -7,9 +7,8 @@ use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
 use rayon::prelude::*;
 use scrm_model::{
-    AiRole, AnswerValue, Contribution, Exclusion, Explanation, Lens, LensExplanation,
-    MaturityLevel, Question, QuestionId, ScoreInput, Severity, Status, Vendor, VendorId,
-    VendorResult,
+    AnswerValue, Contribution, Exclusion, Explanation, Lens, LensExplanation, MaturityLevel,
+    Question, QuestionId, ScoreInput, Severity, Status, Vendor, VendorId, VendorResult,
 };
 use scrm_policy::Policy;
 use sha2::{Digest, Sha256};
@@ -54,19 +53,10 @@ impl Engine {
         catalog_hash: &str,
     ) -> Self {
         let s = Structure::new(questions, crosswalk, policy);
-        let roles = [
-            None,
-            Some(AiRole::Provider),
-            Some(AiRole::Integrator),
-            Some(AiRole::Deployer),
-            Some(AiRole::None),
-        ];
-        let base = roles
+        let base = s
+            .applicable
             .iter()
-            .map(|r| {
-                let active: Vec<bool> = s.questions.iter().map(|q| q.applies_to(*r)).collect();
-                Coefficients::compute(&s, &active)
-            })
+            .map(|active| Coefficients::compute(&s, active))
             .collect();
         Self {
             s,

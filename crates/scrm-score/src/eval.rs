@@ -28,7 +28,7 @@ pub(crate) struct Eval<'e> {
     /// Evidence state per question.
     pub evidence: Vec<EvidenceState>,
     /// Whether the question applies to the vendor (role).
-    pub applicable: Vec<bool>,
+    pub applicable: &'e [bool],
     /// Applicable and not `na`.
     pub active: Vec<bool>,
     /// Effective value in [0, 1] after the evidence rule (0 where not active).
@@ -36,6 +36,15 @@ pub(crate) struct Eval<'e> {
     /// Coefficients for the active set.
     pub coef: Cow<'e, Coefficients>,
 }
+
+/// Every role a profile can declare, in [`role_key`] order.
+pub(crate) const ROLES: [Option<AiRole>; 5] = [
+    None,
+    Some(AiRole::Provider),
+    Some(AiRole::Integrator),
+    Some(AiRole::Deployer),
+    Some(AiRole::None),
+];
 
 /// The role key used to cache coefficients for vendors without `na` answers.
 pub(crate) fn role_key(role: Option<AiRole>) -> usize {
@@ -74,7 +83,7 @@ impl<'e> Eval<'e> {
     /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
     /// without `na` answers.
     pub(crate) fn new<V: ScoreInput + ?Sized>(
-        s: &Structure,
+        s: &'e Structure,
         base: &'e [Coefficients],
         rules: &EvidenceRules,
         as_of: NaiveDate,
@@ -85,13 +94,13 @@ impl<'e> Eval<'e> {
         let mut evidence = vec![EvidenceState::Missing; n];
         // Answers to questions outside the engine's catalog (disabled ones) do not count.
         vendor.for_each_answer(&mut |q, a| {
-            if let Some(&qi) = s.index.get(&q) {
+            if let Some(&qi) = s.by_key.get(&q.key()) {
                 values[qi] = a.value;
                 evidence[qi] = evidence_state(&a, rules, as_of);
             }
         });
         let role = vendor.profile().ai_role;
-        let applicable: Vec<bool> = s.questions.iter().map(|q| q.applies_to(role)).collect();
+        let applicable: &[bool] = &s.applicable[role_key(role)];
         let mut has_na = false;
         let active: Vec<bool> = (0..n)
             .map(|i| {

@@ -41,6 +41,10 @@ pub(crate) struct Structure {
     pub crosswalk_weight: f64,
     /// Question index by id (looked up by `QuestionId` or by `&str`).
     pub index: FxHashMap<QuestionId, usize>,
+    /// Question index by [`QuestionId::key`], for the per-answer lookups of scoring.
+    pub by_key: FxHashMap<usize, usize>,
+    /// Whether each question applies, per role key ([`crate::eval::role_key`]).
+    pub applicable: Vec<Vec<bool>>,
 }
 
 /// The scored ISO/IEC 42001 item an id rolls up to: `6.1.1`..`6.1.4` roll up to `6.1`.
@@ -216,6 +220,15 @@ impl Structure {
             .enumerate()
             .map(|(i, q)| (q.id, i))
             .collect();
+        let by_key = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.key(), i))
+            .collect();
+        let applicable = crate::eval::ROLES
+            .iter()
+            .map(|r| questions.iter().map(|q| q.applies_to(*r)).collect())
+            .collect();
         let lens_weights = Lens::ALL
             .iter()
             .map(|l| policy.lens_weights.get(l).copied().unwrap_or(0.0))
@@ -226,6 +239,8 @@ impl Structure {
             lens_weights,
             crosswalk_weight: policy.crosswalk_weight,
             index,
+            by_key,
+            applicable,
         }
     }
 }

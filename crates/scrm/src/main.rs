@@ -13,6 +13,11 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
+/// Many small allocations per vendor on every thread: mimalloc's per-thread heaps serve them
+/// faster than glibc's malloc (see `benches/README.md`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);

@@ -12,49 +12,28 @@ pub use scrm_model::round::{round_to, round4};
 /// value rounded to 4 decimals is the double nearest some `k / 10^4`, whose shortest
 /// round-trip form is `k / 10^4` written out with trailing zeros dropped.
 pub(crate) fn push_fmt4(x: Option<f64>, out: &mut Vec<u8>) {
+    use std::io::Write as _;
     let Some(x) = x else { return };
     let r = round4(x);
+    // Writing to a `Vec` cannot fail.
     if !r.is_finite() || r.abs() >= 1e9 {
-        out.extend_from_slice(format!("{r}").as_bytes());
+        let _ = write!(out, "{r}");
         return;
     }
     // In range, `r * 10^4` is within an ulp of the integer `k`.
     let k = (r * 10_000.0).round() as i64;
-    if k < 0 {
-        out.push(b'-');
-    }
+    let sign = if k < 0 { "-" } else { "" };
     let k = k.unsigned_abs();
-    push_uint(k / 10_000, out);
+    let _ = write!(out, "{sign}{}", k / 10_000);
     let mut frac = k % 10_000;
     if frac != 0 {
-        out.push(b'.');
         let mut digits = 4;
         while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
-        let mut buf = [b'0'; 4];
-        for d in buf[..digits].iter_mut().rev() {
-            *d = b'0' + (frac % 10) as u8;
-            frac /= 10;
-        }
-        out.extend_from_slice(&buf[..digits]);
+        let _ = write!(out, ".{frac:0digits$}");
     }
-}
-
-/// Appends an unsigned integer in decimal.
-pub(crate) fn push_uint(mut n: u64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
 }
 
 /// Formats an optional score with 2 decimals for people (terminal, text, HTML); `–` for `None`.

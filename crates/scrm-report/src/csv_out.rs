@@ -15,10 +15,11 @@
 //! against spreadsheet formula injection with [`crate::neutralize_cell`].
 
 use crate::ReportError;
-use crate::cell::{neutralize_cell, push_fmt4, push_uint};
+use crate::cell::{neutralize_cell, push_fmt4};
 use crate::flat::SUMMARY_COLUMNS;
 use scrm_model::{Lens, RunManifest, Status, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Profile columns that follow the summary columns in CSV and XLSX.
@@ -70,20 +71,14 @@ fn extra_headers(keys: BTreeSet<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The four profile passthrough values of a result, as text.
-pub(crate) fn profile_values(r: &VendorResult) -> [String; 4] {
+/// The four profile passthrough values of a result, as text (empty where not declared).
+pub(crate) fn profile_values(r: &VendorResult) -> [&str; 4] {
     let p = &r.profile;
     [
-        p.country.clone().unwrap_or_default(),
-        p.criticality
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        p.ai_role
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        p.data_access
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
+        p.country.as_deref().unwrap_or(""),
+        p.criticality.map_or("", |c| c.as_str()),
+        p.ai_role.map_or("", |c| c.as_str()),
+        p.data_access.map_or("", |c| c.as_str()),
     ]
 }
 
@@ -144,20 +139,14 @@ impl CsvRow {
             push_fmt4(Some(x), &mut line);
         }
         line.push(b',');
-        push_uint(u64::from(r.residual_risk), &mut line);
+        // Writing to a `Vec` cannot fail.
+        let _ = write!(line, "{}", r.residual_risk);
         line.push(b',');
         // Finding codes are kebab-case: nothing in them to quote.
         line.extend_from_slice(r.finding_codes().as_bytes());
-        let p = &r.profile;
-        line.push(b',');
-        text(p.country.as_deref().unwrap_or(""), &mut line);
-        for v in [
-            p.criticality.map(|c| c.as_str()),
-            p.ai_role.map(|c| c.as_str()),
-            p.data_access.map(|c| c.as_str()),
-        ] {
+        for v in profile_values(r) {
             line.push(b',');
-            line.extend_from_slice(v.unwrap_or("").as_bytes());
+            text(v, &mut line);
         }
         let fixed = String::from_utf8(line)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());

@@ -319,8 +319,8 @@ fn vendors_sheet(
         }
         let mut c = n_flat;
         for v in profile_values(r) {
-            put_text(ws, xr, col(c), &v)?;
-            widths.see(c, &v);
+            put_text(ws, xr, col(c), v)?;
+            widths.see(c, v);
             c += 1;
         }
         for (k, _) in &extras {

@@ -38,13 +38,9 @@ pub(crate) struct Eval<'e> {
 }
 
 /// Every role a profile can declare, in [`role_key`] order.
-pub(crate) const ROLES: [Option<AiRole>; 5] = [
-    None,
-    Some(AiRole::Provider),
-    Some(AiRole::Integrator),
-    Some(AiRole::Deployer),
-    Some(AiRole::None),
-];
+pub(crate) fn roles() -> impl Iterator<Item = Option<AiRole>> {
+    std::iter::once(None).chain(AiRole::ALL.iter().copied().map(Some))
+}
 
 /// The role key used to cache coefficients for vendors without `na` answers.
 pub(crate) fn role_key(role: Option<AiRole>) -> usize {

@@ -225,9 +225,8 @@ impl Structure {
             .enumerate()
             .map(|(i, q)| (q.id.key(), i))
             .collect();
-        let applicable = crate::eval::ROLES
-            .iter()
-            .map(|r| questions.iter().map(|q| q.applies_to(*r)).collect())
+        let applicable = crate::eval::roles()
+            .map(|r| questions.iter().map(|q| q.applies_to(r)).collect())
             .collect();
         let lens_weights = Lens::ALL
             .iter()

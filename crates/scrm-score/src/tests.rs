@@ -548,3 +548,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn role_keys_follow_the_role_list() {
+    let keys: Vec<usize> = crate::eval::roles().map(crate::eval::role_key).collect();
+    assert_eq!(
+        keys,
+        (0..=scrm_model::AiRole::ALL.len()).collect::<Vec<_>>()
+    );
+}

@@ -209,7 +209,10 @@ impl<R: Read> RowSource for CsvRows<'_, R> {
                 return Some(Ok(r));
             }
             match self.splitter.next_piece()? {
-                Piece::Block(b) => self.parse(&b),
+                Piece::Block(b) => {
+                    self.parse(&b);
+                    self.splitter.recycle(b);
+                }
                 Piece::Oversize { bytes } => {
                     return Some(Err(SourceStop::Oversize {
                         line: self.next_line,

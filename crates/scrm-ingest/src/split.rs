@@ -51,17 +51,47 @@ pub(crate) fn find_boundary(buf: &[u8], delim: u8) -> Option<usize> {
 /// What the splitter hands out, in stream order.
 pub(crate) enum Piece {
     /// Whole records.
-    Block(Vec<u8>),
+    Block(Block),
     /// A single record grew past the cap: reading stops here.
     Oversize { bytes: usize },
     /// Reading failed: reading stops here.
     Io(io::Error),
 }
 
+/// A buffer of bytes read from the stream: the first `len` bytes are the data. The bytes past
+/// `len` are initialized too and stay so when the buffer is recycled, so reading into it again
+/// needs neither zeroing nor growth (`read_to_end` zeroes spare capacity on every call, and a
+/// grown buffer is fresh pages for the kernel to clear).
+#[derive(Default)]
+pub(crate) struct Block {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Block {
+    /// Room for at least `n` bytes of data, initialized once for the buffer's life.
+    fn room(&mut self, n: usize) {
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+    }
+
+    fn data(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::ops::Deref for Block {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.data()
+    }
+}
+
 /// Reads a stream in blocks of about `block` bytes, each ending on a record boundary.
 pub(crate) struct Splitter<R> {
     src: R,
-    carry: Vec<u8>,
+    carry: Block,
     block: usize,
     cap: usize,
     delim: u8,
@@ -69,7 +99,7 @@ pub(crate) struct Splitter<R> {
     done: bool,
     /// Blocks handed back ([`Splitter::recycle`]), so that reading reuses memory already mapped
     /// instead of having the kernel zero fresh pages for every block.
-    pool: Vec<Vec<u8>>,
+    pool: Vec<Block>,
 }
 
 impl<R: Read> Splitter<R> {
@@ -77,7 +107,7 @@ impl<R: Read> Splitter<R> {
     pub(crate) fn new(src: R, block: usize, cap: usize) -> Self {
         Self {
             src,
-            carry: Vec::new(),
+            carry: Block::default(),
             block: block.max(1),
             cap: cap.max(block),
             delim: b',',
@@ -88,11 +118,11 @@ impl<R: Read> Splitter<R> {
     }
 
     /// Takes back a block's buffer once its records are parsed, to read a later block into.
-    pub(crate) fn recycle(&mut self, mut buf: Vec<u8>) {
+    pub(crate) fn recycle(&mut self, mut b: Block) {
         const KEPT: usize = 64;
         if self.pool.len() < KEPT {
-            buf.clear();
-            self.pool.push(buf);
+            b.len = 0;
+            self.pool.push(b);
         }
     }
 
@@ -100,12 +130,22 @@ impl<R: Read> Splitter<R> {
         self.delim = d;
     }
 
+    /// Reads until the carry holds `want` bytes or the stream ends.
     fn fill_to(&mut self, want: usize) -> io::Result<()> {
-        while self.carry.len() < want && !self.eof {
-            let need = (want - self.carry.len()) as u64;
-            let n = (&mut self.src).take(need).read_to_end(&mut self.carry)?;
-            if n == 0 {
-                self.eof = true;
+        if self.carry.len >= want || self.eof {
+            return Ok(());
+        }
+        self.carry.room(want);
+        while self.carry.len < want {
+            let c = &mut self.carry;
+            match self.src.read(&mut c.buf[c.len..want]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => c.len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -117,8 +157,9 @@ impl<R: Read> Splitter<R> {
         let mut want = self.block.min(64 * 1024);
         loop {
             self.fill_to(want)?;
-            if self.eof || memchr::memchr(b'\n', &self.carry).is_some() || want >= self.cap {
-                return Ok(&self.carry);
+            let head = self.carry.data();
+            if self.eof || memchr::memchr(b'\n', head).is_some() || want >= self.cap {
+                return Ok(self.carry.data());
             }
             want = (want * 2).min(self.cap);
         }
@@ -126,7 +167,10 @@ impl<R: Read> Splitter<R> {
 
     /// Drops `n` bytes already consumed (the header).
     pub(crate) fn consume(&mut self, n: usize) {
-        self.carry.drain(..n.min(self.carry.len()));
+        let c = &mut self.carry;
+        let n = n.min(c.len);
+        c.buf.copy_within(n..c.len, 0);
+        c.len -= n;
     }
 
     /// Gives back the source once done (to finish hashing).
@@ -139,7 +183,7 @@ impl<R: Read> Splitter<R> {
         if self.done {
             return None;
         }
-        let mut want = self.carry.len().max(self.block);
+        let mut want = self.carry.len.max(self.block);
         loop {
             if let Err(e) = self.fill_to(want) {
                 self.done = true;
@@ -147,25 +191,28 @@ impl<R: Read> Splitter<R> {
             }
             if self.eof {
                 self.done = true;
-                if self.carry.is_empty() {
+                if self.carry.len == 0 {
                     return None;
                 }
                 return Some(Piece::Block(std::mem::take(&mut self.carry)));
             }
-            if let Some(b) = find_boundary(&self.carry, self.delim) {
+            if let Some(b) = find_boundary(self.carry.data(), self.delim) {
+                // The unfinished record moves to a recycled buffer, sized for a whole block.
+                let tail = self.carry.len - b;
                 let mut rest = self.pool.pop().unwrap_or_default();
-                rest.reserve(self.block + (self.carry.len() - b));
-                rest.extend_from_slice(&self.carry[b..]);
-                self.carry.truncate(b);
+                rest.room(self.block.max(tail));
+                rest.buf[..tail].copy_from_slice(&self.carry.buf[b..self.carry.len]);
+                rest.len = tail;
+                self.carry.len = b;
                 return Some(Piece::Block(std::mem::replace(&mut self.carry, rest)));
             }
-            if self.carry.len() >= self.cap {
+            if self.carry.len >= self.cap {
                 self.done = true;
                 return Some(Piece::Oversize {
-                    bytes: self.carry.len(),
+                    bytes: self.carry.len,
                 });
             }
-            want = (self.carry.len() + self.block).min(self.cap.max(self.carry.len() + 1));
+            want = (self.carry.len + self.block).min(self.cap.max(self.carry.len + 1));
         }
     }
 }

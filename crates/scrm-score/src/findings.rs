@@ -129,7 +129,7 @@ pub(crate) fn rules(
                         k.reason
                     ),
                 )
-                .with_questions(vec![QuestionId::new(k.question.clone())]),
+                .with_questions(vec![cx.s.questions[qi].id]),
             );
         }
     }
@@ -197,7 +197,9 @@ pub(crate) fn rules(
     let mut missing = Vec::new();
     let mut stale = Vec::new();
     let mut claims = 0usize;
-    for (i, q) in cx.s.questions.iter().enumerate() {
+    // In id order, so that both lists come out sorted.
+    for &i in &cx.s.by_id {
+        let q = &cx.s.questions[i];
         if !ev.active[i] {
             continue;
         }
@@ -212,8 +214,6 @@ pub(crate) fn rules(
             stale.push(q.id);
         }
     }
-    missing.sort();
-    stale.sort();
     if !missing.is_empty() && missing.len() as f64 > p.evidence.max_missing_share * claims as f64 {
         out.push(
             Finding::new(
@@ -278,8 +278,8 @@ pub(crate) fn rules(
         let triggered_by_answer = ev.applicable[wi]
             && ev.values[wi].normalized().unwrap_or(0.0)
                 >= c.when_at_least.normalized().unwrap_or(1.0);
-        let triggered_by_cert = c.when_certification.as_deref().is_some_and(claims_cert);
-        if !(triggered_by_answer || triggered_by_cert) {
+        // The certification is looked at only when the answer does not already trigger.
+        if !(triggered_by_answer || c.when_certification.as_deref().is_some_and(claims_cert)) {
             continue;
         }
         if ev.values[xi].normalized().unwrap_or(0.0) < c.expect_at_least.normalized().unwrap_or(0.0)
@@ -301,28 +301,33 @@ pub(crate) fn rules(
                         level_text(ev.values[xi])
                     ),
                 )
-                .with_questions(vec![
-                    QuestionId::new(c.when.clone()),
-                    QuestionId::new(c.expect.clone()),
-                ]),
+                .with_questions(vec![cx.s.questions[wi].id, cx.s.questions[xi].id]),
             );
         }
     }
 
     // Uniform answers.
-    let scored: Vec<f64> = (0..ev.values.len())
+    // Counted without collecting: the first scored value, how many, and whether all equal it.
+    let (mut first, mut scored, mut same) = (None, 0usize, true);
+    for x in (0..ev.values.len())
         .filter(|i| ev.active[*i])
         .filter_map(|i| ev.values[i].normalized())
-        .collect();
-    if scored.len() >= p.quality.uniform_min_answers as usize
-        && scored.windows(2).all(|w| w[0] == w[1])
+    {
+        scored += 1;
+        match first {
+            None => first = Some(x),
+            Some(f) => same &= f == x,
+        }
+    }
+    if let Some(first) = first
+        && same
+        && scored >= p.quality.uniform_min_answers as usize
     {
         out.push(Finding::new(
             Code::UniformAnswers,
             format!(
-                "all {} scored answers are the same ({:.0}% of the top level)",
-                scored.len(),
-                scored[0] * 100.0
+                "all {scored} scored answers are the same ({:.0}% of the top level)",
+                first * 100.0
             ),
         ));
     }

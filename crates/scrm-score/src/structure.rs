@@ -45,6 +45,9 @@ pub(crate) struct Structure {
     pub by_key: FxHashMap<usize, usize>,
     /// Whether each question applies, per role key ([`crate::eval::role_key`]).
     pub applicable: Vec<Vec<bool>>,
+    /// Question indexes in id order: findings that list questions visit them in this order
+    /// and so need no sort per vendor.
+    pub by_id: Vec<usize>,
 }
 
 /// The scored ISO/IEC 42001 item an id rolls up to: `6.1.1`..`6.1.4` roll up to `6.1`.
@@ -228,6 +231,8 @@ impl Structure {
         let applicable = crate::eval::roles()
             .map(|r| questions.iter().map(|q| q.applies_to(r)).collect())
             .collect();
+        let mut by_id: Vec<usize> = (0..questions.len()).collect();
+        by_id.sort_by_key(|&i| questions[i].id);
         let lens_weights = Lens::ALL
             .iter()
             .map(|l| policy.lens_weights.get(l).copied().unwrap_or(0.0))
@@ -240,6 +245,7 @@ impl Structure {
             index,
             by_key,
             applicable,
+            by_id,
         }
     }
 }

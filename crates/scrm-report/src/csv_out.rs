@@ -198,6 +198,14 @@ fn encode(cells: &[String]) -> Result<String, ReportError> {
 /// The CSV file of rendered rows, in the order given: the header, then each row with its extra
 /// profile columns.
 pub fn render_csv_rows(rows: &[CsvRow]) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::new();
+    write_csv_rows(rows, &mut out)?;
+    Ok(out)
+}
+
+/// Writes what [`render_csv_rows`] returns to `w`, a row at a time: a million rows need not be
+/// held twice (as rows and as one file-sized buffer). Buffering is the caller's.
+pub fn write_csv_rows(rows: &[CsvRow], w: &mut dyn std::io::Write) -> Result<(), ReportError> {
     let keys: BTreeSet<&str> = rows
         .iter()
         .flat_map(|r| r.extra.keys().map(String::as_str))
@@ -206,17 +214,21 @@ pub fn render_csv_rows(rows: &[CsvRow]) -> Result<Vec<u8>, ReportError> {
     let mut header: Vec<String> = SUMMARY_COLUMNS.iter().map(|s| (*s).to_string()).collect();
     header.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
     header.extend(extras.iter().map(|(_, h)| neutralize_cell(h).into_owned()));
-    let mut out = encode(&header)?.into_bytes();
+    let io = |e: std::io::Error| ReportError::Csv(csv::Error::from(e));
+    w.write_all(encode(&header)?.as_bytes()).map_err(io)?;
+    let mut line = Vec::new();
     for r in rows {
-        out.extend_from_slice(r.fixed.as_bytes());
+        line.clear();
+        line.extend_from_slice(r.fixed.as_bytes());
         for (k, _) in &extras {
-            out.push(b',');
+            line.push(b',');
             let v = neutralize_cell(r.extra.get(k).map(String::as_str).unwrap_or(""));
-            encode_cell(&v, &mut out);
+            encode_cell(&v, &mut line);
         }
-        out.push(b'\n');
+        line.push(b'\n');
+        w.write_all(&line).map_err(io)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,21 +13,34 @@ use std::path::Path;
 /// `/dev/stdout`, a named pipe) is opened and written in place: renaming over it would replace a
 /// device node with a regular file.
 pub fn write(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    write_with(out, &mut |w| {
+        w.write_all(bytes).map_err(anyhow::Error::from)
+    })
+}
+
+/// Like [`write`], with the content produced by `fill` into a buffered writer: a large report is
+/// streamed to the file instead of being held whole in memory first.
+pub fn write_with(
+    out: Option<&Path>,
+    fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    const BUF: usize = 1 << 20;
     let Some(p) = out.filter(|p| *p != Path::new("-")) else {
-        let mut s = std::io::stdout().lock();
-        s.write_all(bytes)?;
+        let mut s = std::io::BufWriter::with_capacity(BUF, std::io::stdout().lock());
+        fill(&mut s)?;
         s.flush()?;
         return Ok(());
     };
     match std::fs::metadata(p) {
         Ok(m) if m.is_dir() => bail!("{} is a directory; give a file name", p.display()),
         Ok(m) if !m.is_file() => {
-            let mut f = std::fs::OpenOptions::new()
+            let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(p)
                 .with_context(|| format!("opening {}", p.display()))?;
-            f.write_all(bytes)
-                .and_then(|()| f.flush())
+            let mut f = std::io::BufWriter::with_capacity(BUF, f);
+            fill(&mut f)
+                .and_then(|()| f.flush().map_err(anyhow::Error::from))
                 .with_context(|| format!("writing {}", p.display()))?;
             return Ok(());
         }
@@ -49,7 +62,19 @@ pub fn write(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     // The process id keeps two runs writing the same file from sharing a temporary.
     let tmp = dir.join(format!(".{name}.{}.scrm-tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    let written = std::fs::File::create(&tmp)
+        .map_err(anyhow::Error::from)
+        .and_then(|f| {
+            let mut f = std::io::BufWriter::with_capacity(BUF, f);
+            fill(&mut f)?;
+            f.into_inner()
+                .map_err(|e| anyhow::Error::from(e.into_error()))?;
+            Ok(())
+        });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", tmp.display()));
+    }
     if let Err(e) = std::fs::rename(&tmp, &target) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e).with_context(|| format!("writing {}", p.display()));

@@ -156,8 +156,9 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         .map_err(|e| anyhow!("{e}"))?;
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
-    let bytes = scrm_report::render_csv_rows(&rows).map_err(|e| anyhow!("{e}"))?;
-    output::write(a.out.as_deref(), &bytes)?;
+    output::write_with(a.out.as_deref(), &mut |w| {
+        scrm_report::write_csv_rows(&rows, w).map_err(|e| anyhow!("{e}"))
+    })?;
     write_csv_sidecar(a, &manifest)?;
     Ok(u8::from(super::flagged(
         rows.iter().map(|r| r.status),

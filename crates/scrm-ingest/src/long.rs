@@ -250,6 +250,8 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
         row_cap,
         vmap: FxHashMap::default(),
         qmap: FxHashMap::default(),
+        qs: Vec::new(),
+        last_q: 0,
         last_vendor: None,
         issues: Vec::new(),
     };
@@ -409,7 +411,13 @@ struct RowState<'c, 'l> {
     ctx: &'c LongCtx<'l>,
     row_cap: Option<u64>,
     vmap: FxHashMap<Box<[u8]>, u32>,
-    qmap: FxHashMap<Box<[u8]>, LocalQ>,
+    /// Position in `qs` of each question spelling seen in the block.
+    qmap: FxHashMap<Box<[u8]>, u32>,
+    /// Question spellings in first-seen order, with what they resolved to.
+    qs: Vec<(Box<[u8]>, LocalQ)>,
+    /// The position in `qs` of the last row's question: vendors answer in the same order, so
+    /// the next row's question is usually the one after it, checked before any hashing.
+    last_q: usize,
     last_vendor: Option<(Vec<u8>, u32)>,
     issues: Vec<Issue>,
 }
@@ -496,31 +504,40 @@ impl RowState<'_, '_> {
         if vi.is_some() {
             out.last_vendor = vi;
         }
-        let qmap = &mut self.qmap;
+        let (qs, qmap, last_q) = (&mut self.qs, &mut self.qmap, &mut self.last_q);
         let lq = q.map(|q| {
             let q = trim(q);
-            match qmap.get(q.as_bytes()) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = match ctx.lookup.resolve(q) {
-                        Resolution::Known(id, spec) => {
-                            // One local index per question, whatever the spelling, so that a
-                            // worker's duplicate check sees `GV-1.1` and `gv1.1` as one.
-                            let i = match out.questions.iter().position(|(x, _)| *x == id) {
-                                Some(i) => i,
-                                None => {
-                                    out.questions.push((id, spec));
-                                    out.questions.len() - 1
-                                }
-                            };
-                            LocalQ::Known(i as u32, spec)
-                        }
-                        Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
-                    };
-                    qmap.insert(q.as_bytes().into(), r.clone());
-                    r
-                }
-            }
+            let next = *last_q + 1;
+            let next = if next < qs.len() { next } else { 0 };
+            let pos = match qs.get(next) {
+                Some((raw, _)) if **raw == *q.as_bytes() => next,
+                _ => match qmap.get(q.as_bytes()) {
+                    Some(&p) => p as usize,
+                    None => {
+                        let r = match ctx.lookup.resolve(q) {
+                            Resolution::Known(id, spec) => {
+                                // One local index per question, whatever the spelling, so that
+                                // a worker's duplicate check sees `GV-1.1` and `gv1.1` as one.
+                                let i = match out.questions.iter().position(|(x, _)| *x == id) {
+                                    Some(i) => i,
+                                    None => {
+                                        out.questions.push((id, spec));
+                                        out.questions.len() - 1
+                                    }
+                                };
+                                LocalQ::Known(i as u32, spec)
+                            }
+                            Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
+                        };
+                        let p = qs.len();
+                        qmap.insert(q.as_bytes().into(), p as u32);
+                        qs.push((q.as_bytes().into(), r));
+                        p
+                    }
+                },
+            };
+            *last_q = pos;
+            &qs[pos].1
         });
         let spec = match (&lq, q) {
             (Some(LocalQ::Known(_, s)), _) => Some(*s),
@@ -554,7 +571,7 @@ impl RowState<'_, '_> {
         };
         out.rows.push(Row {
             vendor: vi,
-            q: lq,
+            q: *lq,
             line,
             value,
             date,
@@ -793,6 +810,8 @@ mod tests {
                 row_cap: cap,
                 vmap: FxHashMap::default(),
                 qmap: FxHashMap::default(),
+                qs: Vec::new(),
+                last_q: 0,
                 last_vendor: None,
                 issues: Vec::new(),
             };

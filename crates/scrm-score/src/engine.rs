@@ -254,12 +254,19 @@ impl Engine {
             }
         };
         if let Some(max) = p.evidence.max_age_days {
+            // The earliest evidence still current gives the earliest expiry: adding the age
+            // limit keeps the order, so it is added once, not per answer.
+            let days = Days::new(u64::from(max));
+            let from = self.as_of.checked_sub_days(days);
+            let mut first: Option<NaiveDate> = None;
             vendor.for_each_answer(&mut |_, a| {
-                consider(
-                    a.evidence_date
-                        .and_then(|d| d.checked_add_days(Days::new(u64::from(max)))),
-                );
+                if let Some(d) = a.evidence_date
+                    && from.is_none_or(|f| d >= f)
+                {
+                    first = Some(first.map_or(d, |x| x.min(d)));
+                }
             });
+            consider(first.and_then(|d| d.checked_add_days(days)));
         }
         let pr = vendor.profile();
         if let Some(max) = p.evidence.assessment_max_age_days {

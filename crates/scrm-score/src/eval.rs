@@ -2,7 +2,7 @@
 
 use crate::coeff::{Coefficients, score};
 use crate::structure::Structure;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use scrm_model::{
     AiRole, AnswerFacts, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, ScoreInput,
 };
@@ -50,17 +50,23 @@ pub(crate) fn role_key(role: Option<AiRole>) -> usize {
     }
 }
 
-/// Evidence state of an answer on a date.
-pub(crate) fn evidence_state(
-    a: &AnswerFacts,
-    rules: &EvidenceRules,
-    as_of: NaiveDate,
-) -> EvidenceState {
+/// The first day evidence is current on `as_of`: evidence dated before it is more than
+/// `max_age_days` old. `None` when nothing can be stale. Computed once per vendor, so that each
+/// answer costs one date comparison rather than date arithmetic.
+pub(crate) fn stale_before(rules: &EvidenceRules, as_of: NaiveDate) -> Option<NaiveDate> {
+    rules
+        .max_age_days
+        .and_then(|max| as_of.checked_sub_days(Days::new(u64::from(max))))
+}
+
+/// Evidence state of an answer, given [`stale_before`]: `(as_of - d) > max` days exactly when
+/// `d < as_of - max`.
+pub(crate) fn evidence_state(a: &AnswerFacts, stale_before: Option<NaiveDate>) -> EvidenceState {
     if !a.has_evidence {
         return EvidenceState::Missing;
     }
-    match (a.evidence_date, rules.max_age_days) {
-        (Some(d), Some(max)) if (as_of - d).num_days() > i64::from(max) => EvidenceState::Stale,
+    match (a.evidence_date, stale_before) {
+        (Some(d), Some(first)) if d < first => EvidenceState::Stale,
         _ => EvidenceState::Current,
     }
 }
@@ -89,10 +95,11 @@ impl<'e> Eval<'e> {
         let mut values = vec![AnswerValue::Unanswered; n];
         let mut evidence = vec![EvidenceState::Missing; n];
         // Answers to questions outside the engine's catalog (disabled ones) do not count.
+        let stale = stale_before(rules, as_of);
         vendor.for_each_answer(&mut |q, a| {
             if let Some(&qi) = s.by_key.get(&q.key()) {
                 values[qi] = a.value;
-                evidence[qi] = evidence_state(&a, rules, as_of);
+                evidence[qi] = evidence_state(&a, stale);
             }
         });
         let role = vendor.profile().ai_role;
@@ -200,5 +207,43 @@ impl<'e> Eval<'e> {
         self.coef.lenses[lens as usize]
             .as_ref()
             .map(|lc| score(&lc.questions, &self.effective))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one comparison against `stale_before` says what the age in days says, on every
+    /// date around the limit, at the calendar's edges and with no limit.
+    #[test]
+    fn stale_before_agrees_with_the_age_in_days() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        for max in [None, Some(0), Some(1), Some(365), Some(u32::MAX)] {
+            let rules = EvidenceRules {
+                discount: 0.5,
+                max_age_days: max,
+                claim_threshold: 0.5,
+                assessment_max_age_days: None,
+                max_missing_share: 0.0,
+            };
+            let first = stale_before(&rules, as_of);
+            let mut dates: Vec<NaiveDate> = (-800i64..=800)
+                .filter_map(|k| as_of.checked_add_signed(chrono::TimeDelta::days(k)))
+                .collect();
+            dates.extend([NaiveDate::MIN, NaiveDate::MAX]);
+            for d in dates {
+                let a = AnswerFacts {
+                    value: AnswerValue::Unanswered,
+                    has_evidence: true,
+                    evidence_date: Some(d),
+                };
+                let by_age = match max {
+                    Some(m) if (as_of - d).num_days() > i64::from(m) => EvidenceState::Stale,
+                    _ => EvidenceState::Current,
+                };
+                assert_eq!(evidence_state(&a, first), by_age, "{d} with {max:?}");
+            }
+        }
     }
 }

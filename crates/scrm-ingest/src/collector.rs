@@ -598,24 +598,28 @@ impl<'a> Collector<'a> {
         for (r, q) in order.iter().enumerate() {
             rank[*q as usize] = r as u32;
         }
-        let deduped: Vec<(Vec<Stored>, Vec<Dup>)> = self
+        // Deduplicated in place, only the duplicates collected (in vendor order): at a million
+        // vendors, mostly finished early, a vector per vendor here would be a large transient
+        // at the run's peak.
+        let events: Vec<(u32, Dup)> = self
             .vendors
             .par_iter_mut()
-            .map(|v| dedupe(std::mem::take(&mut v.answers), &rank))
+            .enumerate()
+            .flat_map_iter(|(vi, v)| {
+                let (kept, dups) = dedupe(std::mem::take(&mut v.answers), &rank);
+                v.answers = kept;
+                dups.into_iter().map(move |d| (vi as u32, d))
+            })
             .collect();
-        let mut kept = Vec::with_capacity(deduped.len());
-        let mut events: Vec<(u32, Dup)> = Vec::new();
-        for (vi, (k, dups)) in deduped.into_iter().enumerate() {
-            kept.push(k);
-            events.extend(dups.into_iter().map(|d| (vi as u32, d)));
-        }
         for (vi, d) in events {
             self.duplicate_event(vi, d);
         }
         let accs = std::mem::take(&mut self.vendors);
-        let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(accs.len());
-        for (vi, (acc, k)) in accs.into_iter().zip(kept).enumerate() {
+        let open = accs.iter().filter(|a| !a.finished).count();
+        let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(open);
+        for (vi, mut acc) in accs.into_iter().enumerate() {
             if !acc.finished {
+                let k = std::mem::take(&mut acc.answers);
                 pending.push((self.build_profile(vi as u32, acc), k));
             }
         }

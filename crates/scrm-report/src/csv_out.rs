@@ -86,7 +86,7 @@ pub(crate) fn render_csv(results: &[VendorResult]) -> Result<Vec<u8>, ReportErro
     let rows: Vec<CsvRow> = crate::by_vendor_id(results)
         .into_iter()
         .map(CsvRow::new)
-        .collect::<Result<_, _>>()?;
+        .collect();
     render_csv_rows(&rows)
 }
 
@@ -108,7 +108,7 @@ impl CsvRow {
     /// straight into one buffer (a portfolio has a row per vendor): supplier text is
     /// neutralized and CSV-encoded, and the cells the tool itself spells (tiers, statuses,
     /// levels, numbers, finding codes) need neither.
-    pub fn new(r: &VendorResult) -> Result<Self, ReportError> {
+    pub fn new(r: &VendorResult) -> Self {
         let mut line = Vec::with_capacity(192);
         let text = |s: &str, line: &mut Vec<u8>| encode_cell(&neutralize_cell(s), line);
         let lens = |l: Lens| r.lenses.get(l as usize);
@@ -150,11 +150,11 @@ impl CsvRow {
         }
         let fixed = String::from_utf8(line)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        Ok(Self {
+        Self {
             status: r.status,
             fixed: fixed.into(),
             extra: r.profile.extra.clone(),
-        })
+        }
     }
 }
 
@@ -329,7 +329,7 @@ mod tests {
         header.extend(extras.iter().map(|(_, h)| neutralize_cell(h).into_owned()));
         w.write_record(&header).unwrap_or_default();
         for r in rows {
-            let row = CsvRow::new(r).unwrap_or_else(|e| panic!("{e}"));
+            let row = CsvRow::new(r);
             let mut rec: Vec<String> = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .from_reader(row.fixed.as_bytes())

@@ -150,10 +150,6 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         )
     })?;
     pb.finish_and_clear();
-    let rows = rows
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("{e}"))?;
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
     output::write_with(a.out.as_deref(), &mut |w| {

@@ -33,54 +33,67 @@ impl Coefficients {
         let c = s.crosswalk_weight;
         let mut lenses = Vec::with_capacity(s.lenses.len());
         for ls in &s.lenses {
-            // Item coefficient vectors grouped by group.
-            let mut group_items: Vec<Vec<Vec<(usize, f64)>>> = vec![Vec::new(); ls.groups.len()];
-            for item in &ls.items {
-                let d: Vec<(usize, f64)> = item
-                    .direct
-                    .iter()
-                    .copied()
-                    .filter(|(q, _)| active[*q])
-                    .collect();
-                let x: Vec<(usize, f64)> = item
-                    .crosswalk
-                    .iter()
-                    .copied()
-                    .filter(|(q, _)| active[*q])
-                    .collect();
-                let (pd, px) = match (d.is_empty(), x.is_empty()) {
-                    (true, true) => continue,
-                    (false, true) => (1.0, 0.0),
-                    (true, false) => (0.0, 1.0),
-                    (false, false) => (1.0 - c, c),
-                };
-                let mut coef = Vec::with_capacity(d.len() + x.len());
-                for (part, share) in [(&d, pd), (&x, px)] {
-                    let total: f64 = part.iter().map(|(_, w)| w).sum();
-                    if share > 0.0 && total > 0.0 {
-                        coef.extend(part.iter().map(|(q, w)| (*q, share * w / total)));
+            // An item's direct and crosswalked parts, over active questions: the weight total
+            // of each part and the share of the item it carries (zero when it carries none).
+            let parts = |item: &crate::structure::Item| {
+                let total = |qs: &[(usize, f64)]| -> (bool, f64) {
+                    let mut any = false;
+                    let mut t = 0.0;
+                    for (q, w) in qs {
+                        if active[*q] {
+                            any = true;
+                            t += w;
+                        }
                     }
+                    (any, t)
+                };
+                let ((hd, td), (hx, tx)) = (total(&item.direct), total(&item.crosswalk));
+                let (pd, px) = match (hd, hx) {
+                    (false, false) => (0.0, 0.0),
+                    (true, false) => (1.0, 0.0),
+                    (false, true) => (0.0, 1.0),
+                    (true, true) => (1.0 - c, c),
+                };
+                [(pd, td), (px, tx)]
+            };
+            let carries = |(share, total): (f64, f64)| share > 0.0 && total > 0.0;
+            // Scored items per group first (an item is scored when a part carries weight), so
+            // that each item can then be added straight into its group's vector, in item
+            // order: the same sums, in the same order, as collecting the items first.
+            let mut scored = vec![0u32; ls.groups.len()];
+            for item in &ls.items {
+                if parts(item).into_iter().any(carries) {
+                    scored[item.group] += 1;
                 }
-                if !coef.is_empty() {
-                    group_items[item.group].push(coef);
+            }
+            let mut dense: Vec<Option<Vec<f64>>> = vec![None; ls.groups.len()];
+            for item in &ls.items {
+                let ps = parts(item);
+                if !ps.into_iter().any(carries) {
+                    continue;
+                }
+                let share = 1.0 / f64::from(scored[item.group]);
+                let v = dense[item.group].get_or_insert_with(|| vec![0.0; n]);
+                for (qs, p) in [(&item.direct, ps[0]), (&item.crosswalk, ps[1])] {
+                    if !carries(p) {
+                        continue;
+                    }
+                    let (part_share, total) = p;
+                    for (q, w) in qs.iter().filter(|(q, _)| active[*q]) {
+                        v[*q] += share * (part_share * w / total);
+                    }
                 }
             }
             let mut groups = Vec::with_capacity(ls.groups.len());
             let mut total_w = 0.0;
-            for (g, items) in group_items.iter().enumerate() {
-                if items.is_empty() {
-                    groups.push(None);
-                    continue;
-                }
-                let share = 1.0 / items.len() as f64;
-                let mut v = vec![0.0; n];
-                for item in items {
-                    for (q, k) in item {
-                        v[*q] += share * k;
+            for (g, v) in dense.into_iter().enumerate() {
+                match v {
+                    None => groups.push(None),
+                    Some(v) => {
+                        total_w += ls.group_weights[g];
+                        groups.push(Some((v, scored[g])));
                     }
                 }
-                total_w += ls.group_weights[g];
-                groups.push(Some((v, items.len() as u32)));
             }
             if total_w <= 0.0 {
                 lenses.push(None);

@@ -102,8 +102,13 @@ fn blank(f: &[u8]) -> bool {
     f.iter().all(u8::is_ascii_whitespace)
 }
 
+/// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
+/// once when the field starts and ends with a visible ASCII character, as nearly every id does.
 fn trim(s: &str) -> &str {
-    s.trim()
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// Parses one block. `row_cap` stops after that many data rows (row limit). With `early`,
@@ -557,7 +562,7 @@ impl RowState<'_, '_> {
             return true;
         };
         out.accepted += 1;
-        let (e, cm) = (e.unwrap_or("").trim(), cm.unwrap_or("").trim());
+        let (e, cm) = (trim(e.unwrap_or("")), trim(cm.unwrap_or("")));
         // A blank answer with no evidence, date or comment says nothing beyond the default
         // (unanswered): counted as accepted, not kept.
         if value == AnswerValue::Unanswered && date.is_none() && e.is_empty() && cm.is_empty() {
@@ -750,6 +755,28 @@ mod tests {
     use crate::table::Header;
     use crate::testutil::TestCatalog;
     use proptest::prelude::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}GV-1.1\u{3000}",
+            "GV-1.1",
+            "x\t",
+            "\u{a0}x",
+            "x\u{85}",
+            "é",
+            " é ",
+            "\r\n",
+            "a b",
+        ] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     /// Everything a block gave, as text, for comparing two ways of reading it.
     fn summary(out: &BlockOut) -> String {

@@ -66,7 +66,6 @@ impl<'a> LongCtx<'a> {
     }
 }
 
-#[derive(Clone)]
 enum LocalQ {
     Known(u32, AnswerSpec),
     Unknown(Option<String>),

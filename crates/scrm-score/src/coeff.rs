@@ -57,19 +57,19 @@ impl Coefficients {
                 [(pd, td), (px, tx)]
             };
             let carries = |(share, total): (f64, f64)| share > 0.0 && total > 0.0;
+            let item_parts: Vec<[(f64, f64); 2]> = ls.items.iter().map(parts).collect();
             // Scored items per group first (an item is scored when a part carries weight), so
             // that each item can then be added straight into its group's vector, in item
             // order: the same sums, in the same order, as collecting the items first.
             let mut scored = vec![0u32; ls.groups.len()];
-            for item in &ls.items {
-                if parts(item).into_iter().any(carries) {
+            for (item, ps) in ls.items.iter().zip(&item_parts) {
+                if ps.iter().copied().any(carries) {
                     scored[item.group] += 1;
                 }
             }
             let mut dense: Vec<Option<Vec<f64>>> = vec![None; ls.groups.len()];
-            for item in &ls.items {
-                let ps = parts(item);
-                if !ps.into_iter().any(carries) {
+            for (item, &ps) in ls.items.iter().zip(&item_parts) {
+                if !ps.iter().copied().any(carries) {
                     continue;
                 }
                 let share = 1.0 / f64::from(scored[item.group]);

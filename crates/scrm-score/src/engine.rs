@@ -20,6 +20,8 @@ pub struct Engine {
     pub(crate) s: Structure,
     pub(crate) policy: Policy,
     pub(crate) as_of: NaiveDate,
+    /// [`crate::eval::stale_before`] for the policy and `as_of`, fixed for the engine's life.
+    stale_before: Option<NaiveDate>,
     /// Coefficients for vendors without `na` answers, by role key.
     pub(crate) base: Vec<Coefficients>,
     catalog_hash: String,
@@ -62,6 +64,7 @@ impl Engine {
             s,
             policy: policy.clone(),
             as_of,
+            stale_before: crate::eval::stale_before(&policy.evidence, as_of),
             base,
             catalog_hash: catalog_hash.to_string(),
             hash_inputs: false,
@@ -131,7 +134,7 @@ impl Engine {
             &self.s,
             &self.base,
             &self.policy.evidence,
-            self.as_of,
+            self.stale_before,
             vendor,
         )
     }
@@ -256,12 +259,12 @@ impl Engine {
         if let Some(max) = p.evidence.max_age_days {
             // The earliest evidence still current gives the earliest expiry: adding the age
             // limit keeps the order, so it is added once, not per answer.
+            // Current evidence is dated from `stale_before` on (every date when that underflows).
             let days = Days::new(u64::from(max));
-            let from = self.as_of.checked_sub_days(days);
             let mut first: Option<NaiveDate> = None;
             vendor.for_each_answer(&mut |_, a| {
                 if let Some(d) = a.evidence_date
-                    && from.is_none_or(|f| d >= f)
+                    && self.stale_before.is_none_or(|f| d >= f)
                 {
                     first = Some(first.map_or(d, |x| x.min(d)));
                 }

@@ -51,7 +51,7 @@ pub(crate) fn role_key(role: Option<AiRole>) -> usize {
 }
 
 /// The first day evidence is current on `as_of`: evidence dated before it is more than
-/// `max_age_days` old. `None` when nothing can be stale. Computed once per vendor, so that each
+/// `max_age_days` old. `None` when nothing can be stale. Computed once per engine, so that each
 /// answer costs one date comparison rather than date arithmetic.
 pub(crate) fn stale_before(rules: &EvidenceRules, as_of: NaiveDate) -> Option<NaiveDate> {
     rules
@@ -83,19 +83,18 @@ pub(crate) fn effective(v: AnswerValue, ev: EvidenceState, discount: f64) -> f64
 
 impl<'e> Eval<'e> {
     /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
-    /// without `na` answers.
+    /// without `na` answers; `stale` is [`stale_before`] for the run's date.
     pub(crate) fn new<V: ScoreInput + ?Sized>(
         s: &'e Structure,
         base: &'e [Coefficients],
         rules: &EvidenceRules,
-        as_of: NaiveDate,
+        stale: Option<NaiveDate>,
         vendor: &V,
     ) -> Self {
         let n = s.questions.len();
         let mut values = vec![AnswerValue::Unanswered; n];
         let mut evidence = vec![EvidenceState::Missing; n];
         // Answers to questions outside the engine's catalog (disabled ones) do not count.
-        let stale = stale_before(rules, as_of);
         vendor.for_each_answer(&mut |q, a| {
             if let Some(&qi) = s.by_key.get(&q.key()) {
                 values[qi] = a.value;

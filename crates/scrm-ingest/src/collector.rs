@@ -378,6 +378,11 @@ impl<'a> Collector<'a> {
         self.file_of(part).accepted += n;
     }
 
+    /// The index of a vendor already seen.
+    pub(crate) fn vendor_index(&self, id: &VendorId) -> Option<u32> {
+        find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str())
+    }
+
     /// The index of a vendor, creating it on first sight.
     pub(crate) fn vendor(&mut self, id: &VendorId) -> u32 {
         if let Some(i) = find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
@@ -391,6 +396,23 @@ impl<'a> Collector<'a> {
         self.vendor_ids.push(id.clone());
         self.vendors.push(VendorAcc::default());
         i
+    }
+
+    /// Makes room for a buyer's profile file of about `rows` vendors and `bytes` of packed fields,
+    /// estimated from its size: growing a vector of a million vendors step by step copies it
+    /// each time into fresh pages the kernel has to clear, which was most of the time spent
+    /// reading the file. Reserved memory that is never written costs no resident memory. The
+    /// estimates are capped, so that a wrong guess costs address space, not a failed allocation.
+    pub(crate) fn reserve_buyer(&mut self, rows: usize, bytes: usize) {
+        const MAX_ROWS: usize = 1 << 22;
+        const MAX_BYTES: usize = 1 << 31;
+        let rows = rows.min(MAX_ROWS).saturating_sub(self.vendors.len());
+        self.vendors.reserve(rows);
+        self.vendor_ids.reserve(rows);
+        let ids = &self.vendor_ids;
+        self.vendor_ix
+            .reserve(rows, |&j| id_hash(ids[j as usize].as_str()));
+        self.buyer_arena.reserve(bytes.min(MAX_BYTES));
     }
 
     /// Turns on finishing vendors early ([`Early`]), once the exclusions are read.

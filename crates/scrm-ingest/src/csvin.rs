@@ -58,12 +58,14 @@ pub(crate) fn read_csv_part(col: &mut Collector, part: u32, path: &Path, role: C
     if let TextEncoding::Legacy(e) = enc {
         tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
     }
+    // The size lets a buyer's profile file reserve its memory at once (see `reserve_buyer`).
+    let file_len = file.metadata().map_or(0, |m| m.len());
     let src = Utf8Source::new(Cursor::new(sample).chain(file), enc);
     let limits = col.opts.limits;
     // One record may hold several maximal fields; past this, the file is not CSV we can use.
     let cap = (limits.max_field_bytes.saturating_mul(64)).saturating_add(1 << 20);
     let mut splitter = Splitter::new(src, col.opts.chunk_bytes, cap);
-    read_with_splitter(col, part, &mut splitter, role);
+    read_with_splitter(col, part, &mut splitter, role, file_len);
     match splitter.into_inner().finish() {
         Ok((sha, replaced)) => {
             col.file_of(part).sha256 = sha;
@@ -111,10 +113,23 @@ pub(crate) fn unreadable(col: &mut Collector, part: u32, why: &str) {
     );
 }
 
-fn read_with_splitter(col: &mut Collector, part: u32, splitter: &mut Splitter<Src>, role: CsvRole) {
+fn read_with_splitter(
+    col: &mut Collector,
+    part: u32,
+    splitter: &mut Splitter<Src>,
+    role: CsvRole,
+    file_len: u64,
+) {
     let head = match splitter.peek_head() {
         Ok(h) => h,
         Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    // Rows in the file, estimated from the lines in the first block (the header included).
+    let est_rows = if head.is_empty() {
+        0
+    } else {
+        let lines = memchr::memchr_iter(b'\n', head).count().max(1) as u64;
+        usize::try_from(file_len.saturating_mul(lines) / head.len() as u64).unwrap_or(0)
     };
     let delim = col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
     let mut rdr = csv::ReaderBuilder::new()
@@ -169,6 +184,12 @@ fn read_with_splitter(col: &mut Collector, part: u32, splitter: &mut Splitter<Sr
         TableKind::Wide => read_wide(col, part, &header, &mut rows),
         TableKind::Profiles => {
             let layer = if role == CsvRole::BuyerProfiles {
+                let keys: usize = header.keys.iter().map(String::len).sum();
+                let per_row = header.raw.len() * crate::packed::FIELD_OVERHEAD + keys;
+                let bytes = usize::try_from(file_len)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(est_rows.saturating_mul(per_row));
+                col.reserve_buyer(est_rows, bytes);
                 Layer::Buyer
             } else {
                 Layer::Supplier

@@ -159,6 +159,8 @@ fn read_flagged(col: &mut Collector, profiles: Option<Found>, exclusions: Option
 }
 
 fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
+    // With -vv the binary logs each file's reading time when the span closes.
+    let _span = tracing::debug_span!("read", file = %f.display).entered();
     match (f.kind, role) {
         (Some(FileKind::Csv), _) => csvin::read_csv_file(col, &f.path, f.display, role),
         (Some(FileKind::Xlsx), _) => xlsx::read_xlsx_file(col, &f.path, f.display, role),

@@ -25,6 +25,9 @@ pub(crate) struct PackedLayer {
 /// The buffer every vendor's layer lives in.
 pub(crate) type Arena = Vec<u8>;
 
+/// The bytes a field takes in the arena besides its key and value text.
+pub(crate) const FIELD_OVERHEAD: usize = 4 + 4 + 4 + 8 + 4;
+
 const NONE64: u64 = u64::MAX;
 const NONE32: u32 = u32::MAX;
 
@@ -56,30 +59,60 @@ impl PackedLayer {
         &self,
         arena: &'a [u8],
     ) -> impl Iterator<Item = (&'a str, PackedField<'a>)> + use<'a> {
+        self.raw(arena)
+            .filter_map(|(key, f)| Some((std::str::from_utf8(key).ok()?, f.field()?)))
+    }
+
+    /// The field under `key`. Keys are compared as bytes, and only the value found is decoded:
+    /// the reader looks every field of a profile row up before adding it.
+    pub(crate) fn get<'a>(&self, arena: &'a [u8], key: &str) -> Option<PackedField<'a>> {
+        self.raw(arena)
+            .find(|(k, _)| *k == key.as_bytes())
+            .and_then(|(_, f)| f.field())
+    }
+
+    /// The fields with their text still bytes.
+    fn raw<'a>(&self, arena: &'a [u8]) -> impl Iterator<Item = (&'a [u8], RawField<'a>)> + use<'a> {
         let mut b: &[u8] = arena.get(self.start..self.start + self.len).unwrap_or(&[]);
         std::iter::from_fn(move || {
             if b.is_empty() {
                 return None;
             }
-            let key = take_str(&mut b)?;
-            let value = take_str(&mut b)?;
+            let key = take_bytes(&mut b)?;
+            let value = take_bytes(&mut b)?;
             let part = u32::from_le_bytes(take(&mut b)?);
             let row = u64::from_le_bytes(take(&mut b)?);
             let col = u32::from_le_bytes(take(&mut b)?);
             Some((
                 key,
-                PackedField {
+                RawField {
                     value,
                     part,
-                    row: (row != NONE64).then_some(row),
-                    col: (col != NONE32).then_some(col),
+                    row,
+                    col,
                 },
             ))
         })
     }
+}
 
-    pub(crate) fn get<'a>(&self, arena: &'a [u8], key: &str) -> Option<PackedField<'a>> {
-        self.iter(arena).find(|(k, _)| *k == key).map(|(_, f)| f)
+/// A field as stored, its value not yet checked as text.
+struct RawField<'a> {
+    value: &'a [u8],
+    part: u32,
+    row: u64,
+    col: u32,
+}
+
+impl<'a> RawField<'a> {
+    fn field(self) -> Option<PackedField<'a>> {
+        Some(PackedField {
+            // Only whole `&str`s are written, so this never fails.
+            value: std::str::from_utf8(self.value).ok()?,
+            part: self.part,
+            row: (self.row != NONE64).then_some(self.row),
+            col: (self.col != NONE32).then_some(self.col),
+        })
     }
 }
 
@@ -89,12 +122,11 @@ fn take<const N: usize>(b: &mut &[u8]) -> Option<[u8; N]> {
     Some(*head)
 }
 
-fn take_str<'a>(b: &mut &'a [u8]) -> Option<&'a str> {
+fn take_bytes<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
     let len = u32::from_le_bytes(take(b)?) as usize;
     let (s, rest) = b.split_at_checked(len)?;
     *b = rest;
-    // Only whole `&str`s are written, so this never fails.
-    std::str::from_utf8(s).ok()
+    Some(s)
 }
 
 #[cfg(test)]

@@ -852,7 +852,10 @@ pub(crate) fn read_profiles(
             ),
         );
     }
-    let mut first_row: rustc_hash::FxHashMap<VendorId, u64> = rustc_hash::FxHashMap::default();
+    // The row each vendor's profile came from in this file, by vendor index (`NO_ROW`: none
+    // yet); an index, not a map of ids, since the collector already holds every id once.
+    const NO_ROW: u64 = u64::MAX;
+    let mut first_row: Vec<u64> = Vec::new();
     // Column references made once: a profile file may have a million rows.
     let crefs: Vec<ColRef> = (0..header.raw.len()).map(|i| header.col(i)).collect();
     let extra_keys: Vec<String> = extras
@@ -871,7 +874,8 @@ pub(crate) fn read_profiles(
             issues.push(blank_vendor(&vref));
         }
         if let Some(v) = &vendor
-            && let Some(first) = first_row.get(v)
+            && let Some(vi) = col.vendor_index(v)
+            && let Some(&first) = first_row.get(vi as usize).filter(|&&l| l != NO_ROW)
         {
             issues.push(
                 Issue::new(
@@ -906,8 +910,11 @@ pub(crate) fn read_profiles(
             col.reject(part, Some(row.line), issues, row.cells);
             continue;
         };
-        first_row.insert(vendor.clone(), row.line);
         let vi = col.vendor(&vendor);
+        if first_row.len() <= vi as usize {
+            first_row.resize(vi as usize + 1, NO_ROW);
+        }
+        first_row[vi as usize] = row.line;
         col.count_accepted(part, 1);
         for (k, v, cref) in values {
             col.profile_field(layer, vi, (k, v), part, Some(row.line), cref);

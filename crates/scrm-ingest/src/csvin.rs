@@ -129,7 +129,9 @@ fn read_with_splitter(
         0
     } else {
         let lines = memchr::memchr_iter(b'\n', head).count().max(1) as u64;
-        usize::try_from(file_len.saturating_mul(lines) / head.len() as u64).unwrap_or(0)
+        let est = file_len.saturating_mul(lines) / head.len() as u64;
+        // An eighth more: a guess a little short would double every vector at the very end.
+        usize::try_from(est.saturating_add(est / 8).saturating_add(16)).unwrap_or(0)
     };
     let delim = col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
     let mut rdr = csv::ReaderBuilder::new()

@@ -298,6 +298,7 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
 fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     let bytes = block.as_bytes();
     let delim = st.ctx.delim;
+    let class = byte_classes(delim);
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
     let mut fields: Vec<&str> = Vec::with_capacity(st.ctx.header_len.max(8));
     let mut quoted = QuotedRecord::default();
@@ -305,10 +306,33 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
     let mut line = 1u64;
     while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k);
-        let mut l = &block[pos..end];
-        l = l.strip_suffix('\r').unwrap_or(l);
-        if memchr::memchr2(b'"', b'\r', l.as_bytes()).is_some() {
+        // One pass over the line cuts it at its delimiters and stops at its end, or at the
+        // first quote or carriage return (a record `csv_core` reads). Lines are short (about
+        // 40 bytes in an export), so this beats three `memchr` searches per line.
+        fields.clear();
+        let (mut start, mut i) = (pos, pos);
+        let end = loop {
+            let Some(&b) = bytes.get(i) else {
+                break Some(i);
+            };
+            match class[b as usize] {
+                PLAIN => {}
+                DELIM => {
+                    fields.push(&block[start..i]);
+                    start = i + 1;
+                }
+                NEWLINE => break Some(i),
+                // A carriage return ending the line (or the block) is its line end, as `csv`
+                // has it (no quote came before it, or the loop would have stopped there);
+                // anywhere else it is part of a record `csv_core` reads.
+                _ if b == b'\r' && matches!(bytes.get(i + 1), None | Some(b'\n')) => {
+                    break Some(i);
+                }
+                _ => break None,
+            }
+            i += 1;
+        };
+        let Some(end) = end else {
             // Line ends before the record (empty records) are skipped, as `csv` does, so that
             // the record's line is where its first field is.
             if matches!(bytes[pos], b'\r' | b'\n') {
@@ -326,23 +350,38 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
             line += memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
             pos += used.max(1);
             continue;
-        }
+        };
         // An empty line is no record (as in `csv`).
-        if !l.is_empty() {
-            fields.clear();
-            let mut start = 0;
-            for k in memchr::memchr_iter(delim, l.as_bytes()) {
-                fields.push(&l[start..k]);
-                start = k + 1;
-            }
-            fields.push(&l[start..]);
+        if end > pos {
+            fields.push(&block[start..end]);
             if !st.row(out, line, &StrFields(&fields)) {
                 return;
             }
         }
+        // Past the line end: `\n`, or `\r\n`, or a `\r` that ends the block.
         pos = end + 1;
+        if bytes.get(end) == Some(&b'\r') && bytes.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
         line += 1;
     }
+}
+
+const PLAIN: u8 = 0;
+const DELIM: u8 = 1;
+const NEWLINE: u8 = 2;
+const SPECIAL: u8 = 3;
+
+/// What each byte means to the line cutter of [`str_rows`].
+fn byte_classes(delim: u8) -> [u8; 256] {
+    let mut class = [PLAIN; 256];
+    // Set first, so that a quote, carriage return or line feed named as the delimiter keeps
+    // its meaning (a line end or a quote), as it had for the `memchr` cutter.
+    class[delim as usize] = DELIM;
+    class[b'"' as usize] = SPECIAL;
+    class[b'\r' as usize] = SPECIAL;
+    class[b'\n' as usize] = NEWLINE;
+    class
 }
 
 /// One record parsed by `csv_core` (quoted fields, carriage returns), its buffers reused.

@@ -23,7 +23,7 @@ impl Span {
     /// Appends `s` trimmed to `buf`; a blank `s` gives the empty span. `None` when the buffer
     /// would pass 4 GiB, which a block never does (blocks are a few MiB and capped).
     pub(crate) fn push(buf: &mut String, s: &str) -> Option<Self> {
-        let t = s.trim();
+        let t = crate::text::trim(s);
         if t.is_empty() {
             return Some(Self::default());
         }

@@ -10,6 +10,7 @@ use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, dedupe_rows};
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
+use crate::text::trim;
 use crate::validate::{
     ColRef, Issue, bad_encoding, blank_vendor, check_answer, check_date, too_large,
     unknown_question,
@@ -101,15 +102,6 @@ fn blank(f: &[u8]) -> bool {
     f.iter().all(u8::is_ascii_whitespace)
 }
 
-/// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
-/// once when the field starts and ends with a visible ASCII character, as nearly every id does.
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
-        _ => s.trim(),
-    }
-}
-
 /// Parses one block. `row_cap` stops after that many data rows (row limit). With `early`,
 /// vendors whose rows lie inside the block are finished here ([`finish_early`]).
 pub(crate) fn parse_block(
@@ -159,6 +151,7 @@ fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
     }
     let mut finished = vec![false; n];
     let mut scratch = Scratch::default();
+    out.early.reserve(n);
     for (i, vid) in out.vendors.iter().enumerate() {
         let edge = i == 0 || out.last_vendor == Some(i as u32);
         let Some(profile) = (!edge).then(|| view.profile(vid)).flatten() else {
@@ -793,28 +786,6 @@ mod tests {
     use crate::table::Header;
     use crate::testutil::TestCatalog;
     use proptest::prelude::*;
-
-    #[test]
-    fn trim_is_str_trim() {
-        for t in [
-            "",
-            " ",
-            "a",
-            " a",
-            "a ",
-            "\u{3000}GV-1.1\u{3000}",
-            "GV-1.1",
-            "x\t",
-            "\u{a0}x",
-            "x\u{85}",
-            "é",
-            " é ",
-            "\r\n",
-            "a b",
-        ] {
-            assert_eq!(trim(t), t.trim(), "{t:?}");
-        }
-    }
 
     /// Everything a block gave, as text, for comparing two ways of reading it.
     fn summary(out: &BlockOut) -> String {

@@ -275,7 +275,7 @@ pub(crate) fn is_known_key(k: &str) -> bool {
 
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).
 pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let b = raw.trim().as_bytes();
+    let b = trim(raw).as_bytes();
     if b.len() != 10 || !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
         return None;
     }
@@ -286,6 +286,16 @@ pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
     };
     let y = i32::try_from(num(0..4)?).ok()?;
     NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+}
+
+/// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
+/// once when the field starts and ends with a visible ASCII character, as nearly every id,
+/// answer and date does: the reader trims several fields of every row.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// Untrusted text made safe for a terminal: control characters (escape sequences, carriage
@@ -321,6 +331,28 @@ pub(crate) fn did_you_mean<'c>(raw: &str, candidates: &[&'c str]) -> Option<&'c 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}GV-1.1\u{3000}",
+            "GV-1.1",
+            "x\t",
+            "\u{a0}x",
+            "x\u{85}",
+            "é",
+            " é ",
+            "\r\n",
+            "a b",
+        ] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     #[test]
     fn header_keys_from_localized_labels() {

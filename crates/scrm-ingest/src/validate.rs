@@ -2,7 +2,7 @@
 //! Each check returns typed issues that the readers locate (file, sheet, row, column).
 
 use crate::ProblemCode;
-use crate::text::{did_you_mean, parse_date, shown};
+use crate::text::{did_you_mean, parse_date, shown, trim};
 use scrm_model::{AiRole, AnswerKind, AnswerSpec, AnswerValue, Criticality, DataAccess, fold};
 
 /// A column an issue points at: its index in the table (for ordering) and its label.
@@ -75,7 +75,7 @@ pub(crate) fn check_answer(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<AnswerValue> {
-    let Some(v) = parse_answer(raw.trim()) else {
+    let Some(v) = parse_answer(trim(raw)) else {
         issues.push(
             Issue::new(
                 ProblemCode::InvalidAnswer,
@@ -123,7 +123,7 @@ pub(crate) fn check_date(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<chrono::NaiveDate> {
-    if raw.trim().is_empty() {
+    if trim(raw).is_empty() {
         return None;
     }
     let d = parse_date(raw);

@@ -166,7 +166,7 @@ pub(crate) struct EarlyView<'c> {
     by_vendor: &'c FxHashMap<String, Vec<u32>>,
     exclusions: &'c [Exclusion],
     vendor_ix: &'c HashTable<u32>,
-    buyer_arena: &'c [u8],
+    buyer_arena: &'c Arena,
     vendor_ids: &'c [VendorId],
     vendors: &'c [VendorAcc],
 }
@@ -242,7 +242,7 @@ impl<'a> Collector<'a> {
             files: Vec::new(),
             parts: Vec::new(),
             vendor_ix: HashTable::new(),
-            buyer_arena: Arena::new(),
+            buyer_arena: Arena::default(),
             vendor_ids: Vec::new(),
             vendors: Vec::new(),
             q_ix: FxHashMap::default(),
@@ -536,6 +536,10 @@ impl<'a> Collector<'a> {
         row: Option<u64>,
         col: &ColRef,
     ) {
+        let k = match layer {
+            Layer::Buyer => self.buyer_arena.intern(key),
+            Layer::Supplier => 0,
+        };
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
             Layer::Supplier => match acc.supplier.get(key) {
@@ -553,7 +557,7 @@ impl<'a> Collector<'a> {
                 Some(old) if old.value == value => return,
                 Some(old) => old.clone(),
             },
-            Layer::Buyer => match acc.buyer.get(&self.buyer_arena, key) {
+            Layer::Buyer => match acc.buyer.get_ix(&self.buyer_arena, k) {
                 None => {
                     let f = PackedField {
                         value: &value,
@@ -561,7 +565,7 @@ impl<'a> Collector<'a> {
                         row,
                         col: col.as_ref().map(|c| c.0),
                     };
-                    acc.buyer.push(&mut self.buyer_arena, key, f);
+                    acc.buyer.push(&mut self.buyer_arena, k, f);
                     return;
                 }
                 Some(old) if old.value == value => return,

@@ -186,8 +186,7 @@ fn read_with_splitter(
         TableKind::Wide => read_wide(col, part, &header, &mut rows),
         TableKind::Profiles => {
             let layer = if role == CsvRole::BuyerProfiles {
-                let keys: usize = header.keys.iter().map(String::len).sum();
-                let per_row = header.raw.len() * crate::packed::FIELD_OVERHEAD + keys;
+                let per_row = header.raw.len() * crate::packed::FIELD_OVERHEAD;
                 let bytes = usize::try_from(file_len)
                     .unwrap_or(usize::MAX)
                     .saturating_add(est_rows.saturating_mul(per_row));

@@ -1,8 +1,11 @@
 //! The buyer's profile fields of every vendor packed into one buffer. A run holds one layer per
 //! vendor of the buyer's profile file from the start, before any answer is read, so a map of
 //! owned strings per vendor (about 2 KB each) would be most of a million-vendor run's memory;
-//! packed, a layer is its text plus 20 bytes per field, and finishing a vendor frees nothing one
-//! by one (a million small frees on the reading thread cost seconds).
+//! packed, a layer is its text plus a few bytes per field, and finishing a vendor frees nothing
+//! one by one (a million small frees on the reading thread cost seconds).
+
+use integer_encoding::VarInt;
+use rustc_hash::FxHashMap;
 
 /// One packed field: where the buyer declared it (part, row, column index) and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,76 +16,140 @@ pub(crate) struct PackedField<'a> {
     pub col: Option<u32>,
 }
 
-/// One vendor's fields in the [`Arena`], in insertion order, each `key_len u32, key,
-/// value_len u32, value, part u32, row u64, col u32` (little-endian; `u64::MAX` and `u32::MAX`
-/// stand for none).
+/// One vendor's fields in the [`Arena`], in insertion order, each as varints `key index,
+/// value length`, the value, then varints `part, row + 1, column + 1` (0 standing for none).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct PackedLayer {
     start: usize,
     len: usize,
+    /// Bit `k` set: the layer has a field under key index `k` (for the first 64 keys). The
+    /// reader asks for every field of a row before adding it, and the answer is nearly always
+    /// no: this answers it without decoding the layer.
+    has: u64,
 }
 
-/// The buffer every vendor's layer lives in.
-pub(crate) type Arena = Vec<u8>;
+/// The buffer every vendor's layer lives in, and the keys its fields name. A million layers
+/// name the same few keys, so each key is kept once and a field holds its index.
+#[derive(Debug, Default)]
+pub(crate) struct Arena {
+    bytes: Vec<u8>,
+    keys: Vec<Box<str>>,
+    key_ix: FxHashMap<Box<str>, u32>,
+    /// The key expected next: the fields of every row of a file come in the same order, so
+    /// the key after the last one interned is checked before any hashing.
+    next: usize,
+}
 
-/// The bytes a field takes in the arena besides its key and value text.
-pub(crate) const FIELD_OVERHEAD: usize = 4 + 4 + 4 + 8 + 4;
+/// About the bytes a field takes in the arena besides its value text (key index, lengths,
+/// part, a row number of up to 2^28, column), for sizing the arena ahead of a file.
+pub(crate) const FIELD_OVERHEAD: usize = 10;
 
-const NONE64: u64 = u64::MAX;
-const NONE32: u32 = u32::MAX;
+impl Arena {
+    /// Makes room for about `bytes` more bytes of fields.
+    pub(crate) fn reserve(&mut self, bytes: usize) {
+        self.bytes.reserve(bytes);
+    }
+
+    fn key_index(&self, key: &str) -> Option<u32> {
+        self.key_ix.get(key).copied()
+    }
+
+    /// The index of a key, added on first sight.
+    pub(crate) fn intern(&mut self, key: &str) -> u32 {
+        let i = match self.keys.get(self.next) {
+            Some(k) if **k == *key => self.next,
+            _ => match self.key_index(key) {
+                Some(i) => i as usize,
+                None => {
+                    self.keys.push(key.into());
+                    self.key_ix.insert(key.into(), (self.keys.len() - 1) as u32);
+                    self.keys.len() - 1
+                }
+            },
+        };
+        self.next = if i + 1 < self.keys.len() { i + 1 } else { 0 };
+        i as u32
+    }
+
+    fn put(&mut self, n: u64) {
+        let mut buf = [0u8; 10];
+        let k = n.encode_var(&mut buf);
+        self.bytes.extend_from_slice(&buf[..k]);
+    }
+}
 
 impl PackedLayer {
     /// Appends a field (the caller checks that the key is new). A layer that is not the last in
     /// the arena (a vendor with profile rows apart) moves to the end first; the bytes it leaves
-    /// are not reused. A key or value past 4 GiB cannot come from a row under the field-size
-    /// limit; it is cut rather than wrapped.
-    pub(crate) fn push(&mut self, arena: &mut Arena, key: &str, f: PackedField<'_>) {
-        if self.start + self.len != arena.len() || self.len == 0 {
-            let start = arena.len();
-            arena.extend_from_within(self.start..self.start + self.len);
+    /// are not reused. A value past 4 GiB cannot come from a row under the field-size limit; it
+    /// is cut rather than wrapped.
+    /// `key` is an index from [`Arena::intern`].
+    pub(crate) fn push(&mut self, arena: &mut Arena, key: u32, f: PackedField<'_>) {
+        let bytes = &mut arena.bytes;
+        if self.start + self.len != bytes.len() || self.len == 0 {
+            let start = bytes.len();
+            bytes.extend_from_within(self.start..self.start + self.len);
             self.start = start;
         }
-        let before = arena.len();
-        for s in [key, f.value] {
-            let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-            arena.extend_from_slice(&len.to_le_bytes());
-            arena.extend_from_slice(&s.as_bytes()[..len as usize]);
+        let before = arena.bytes.len();
+        let value = &f.value.as_bytes()[..f.value.len().min(u32::MAX as usize)];
+        arena.put(u64::from(key));
+        arena.put(value.len() as u64);
+        arena.bytes.extend_from_slice(value);
+        arena.put(u64::from(f.part));
+        // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
+        arena.put(f.row.map_or(0, |r| r.wrapping_add(1)));
+        arena.put(f.col.map_or(0, |c| u64::from(c) + 1));
+        self.len += arena.bytes.len() - before;
+        if key < 64 {
+            self.has |= 1 << key;
         }
-        arena.extend_from_slice(&f.part.to_le_bytes());
-        arena.extend_from_slice(&f.row.unwrap_or(NONE64).to_le_bytes());
-        arena.extend_from_slice(&f.col.unwrap_or(NONE32).to_le_bytes());
-        self.len += arena.len() - before;
     }
 
     /// The fields in insertion order.
     pub(crate) fn iter<'a>(
         &self,
-        arena: &'a [u8],
+        arena: &'a Arena,
     ) -> impl Iterator<Item = (&'a str, PackedField<'a>)> + use<'a> {
-        self.raw(arena)
-            .filter_map(|(key, f)| Some((std::str::from_utf8(key).ok()?, f.field()?)))
+        self.raw(arena).filter_map(|(key, f)| {
+            let key = arena.keys.get(key as usize)?;
+            Some((&**key, f.field()?))
+        })
     }
 
-    /// The field under `key`. Keys are compared as bytes, and only the value found is decoded:
+    /// The field under `key`. Keys are compared by index, and only the value found is decoded:
     /// the reader looks every field of a profile row up before adding it.
-    pub(crate) fn get<'a>(&self, arena: &'a [u8], key: &str) -> Option<PackedField<'a>> {
+    pub(crate) fn get<'a>(&self, arena: &'a Arena, key: &str) -> Option<PackedField<'a>> {
+        self.get_ix(arena, arena.key_index(key)?)
+    }
+
+    /// The field under a key index from [`Arena::intern`].
+    pub(crate) fn get_ix<'a>(&self, arena: &'a Arena, key: u32) -> Option<PackedField<'a>> {
+        if key < 64 && self.has & (1 << key) == 0 {
+            return None;
+        }
         self.raw(arena)
-            .find(|(k, _)| *k == key.as_bytes())
+            .find(|(k, _)| *k == key)
             .and_then(|(_, f)| f.field())
     }
 
-    /// The fields with their text still bytes.
-    fn raw<'a>(&self, arena: &'a [u8]) -> impl Iterator<Item = (&'a [u8], RawField<'a>)> + use<'a> {
-        let mut b: &[u8] = arena.get(self.start..self.start + self.len).unwrap_or(&[]);
+    /// The fields with their keys as indexes and their text still bytes.
+    fn raw<'a>(&self, arena: &'a Arena) -> impl Iterator<Item = (u32, RawField<'a>)> + use<'a> {
+        let mut b: &[u8] = arena
+            .bytes
+            .get(self.start..self.start + self.len)
+            .unwrap_or(&[]);
         std::iter::from_fn(move || {
             if b.is_empty() {
                 return None;
             }
-            let key = take_bytes(&mut b)?;
-            let value = take_bytes(&mut b)?;
-            let part = u32::from_le_bytes(take(&mut b)?);
-            let row = u64::from_le_bytes(take(&mut b)?);
-            let col = u32::from_le_bytes(take(&mut b)?);
+            let key = u32::try_from(take(&mut b)?).ok()?;
+            let len = usize::try_from(take(&mut b)?).ok()?;
+            let (value, rest) = b.split_at_checked(len)?;
+            b = rest;
+            let part = u32::try_from(take(&mut b)?).ok()?;
+            let row = take(&mut b)?;
+            let col = take(&mut b)?;
             Some((
                 key,
                 RawField {
@@ -100,8 +167,10 @@ impl PackedLayer {
 struct RawField<'a> {
     value: &'a [u8],
     part: u32,
+    /// Row + 1; 0 for none.
     row: u64,
-    col: u32,
+    /// Column + 1; 0 for none.
+    col: u64,
 }
 
 impl<'a> RawField<'a> {
@@ -110,23 +179,17 @@ impl<'a> RawField<'a> {
             // Only whole `&str`s are written, so this never fails.
             value: std::str::from_utf8(self.value).ok()?,
             part: self.part,
-            row: (self.row != NONE64).then_some(self.row),
-            col: (self.col != NONE32).then_some(self.col),
+            row: self.row.checked_sub(1),
+            col: self.col.checked_sub(1).and_then(|c| u32::try_from(c).ok()),
         })
     }
 }
 
-fn take<const N: usize>(b: &mut &[u8]) -> Option<[u8; N]> {
-    let (head, rest) = b.split_first_chunk::<N>()?;
-    *b = rest;
-    Some(*head)
-}
-
-fn take_bytes<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
-    let len = u32::from_le_bytes(take(b)?) as usize;
-    let (s, rest) = b.split_at_checked(len)?;
-    *b = rest;
-    Some(s)
+/// The next varint of `b`, which moves past it.
+fn take(b: &mut &[u8]) -> Option<u64> {
+    let (n, k) = u64::decode_var(b)?;
+    *b = b.get(k..)?;
+    Some(n)
 }
 
 #[cfg(test)]
@@ -135,7 +198,7 @@ mod tests {
 
     #[test]
     fn fields_come_back_as_pushed() {
-        let mut arena = Arena::new();
+        let mut arena = Arena::default();
         let (mut l, mut m) = (PackedLayer::default(), PackedLayer::default());
         assert_eq!(l.iter(&arena).count(), 0);
         let a = PackedField {
@@ -150,10 +213,22 @@ mod tests {
             row: None,
             col: None,
         };
-        l.push(&mut arena, "name", a);
-        m.push(&mut arena, "name", b);
+        let name = arena.intern("name");
+        l.push(&mut arena, name, a);
+        m.push(&mut arena, name, b);
+        // Extremes survive the varints.
+        let c = PackedField {
+            value: "x",
+            part: u32::MAX,
+            row: Some(u64::MAX - 1),
+            col: Some(u32::MAX),
+        };
+        let mut n = PackedLayer::default();
+        n.push(&mut arena, name, c);
+        assert_eq!(n.get(&arena, "name"), Some(c));
         // `l` is no longer last: it moves, and `m` keeps its fields.
-        l.push(&mut arena, "extra:région", b);
+        let extra = arena.intern("extra:région");
+        l.push(&mut arena, extra, b);
         let got: Vec<(&str, PackedField<'_>)> = l.iter(&arena).collect();
         assert_eq!(got, vec![("name", a), ("extra:région", b)]);
         assert_eq!(l.get(&arena, "extra:région"), Some(b));

@@ -235,4 +235,39 @@ mod tests {
         assert_eq!(l.get(&arena, "country"), None);
         assert_eq!(m.iter(&arena).collect::<Vec<_>>(), vec![("name", b)]);
     }
+
+    /// Past the 64 keys the bitmask covers, lookups decode the layer; keys in any order intern
+    /// to the same index.
+    #[test]
+    fn many_keys_in_any_order() {
+        let mut arena = Arena::default();
+        let keys: Vec<String> = (0..70).map(|i| format!("extra:k{i}")).collect();
+        let mut layers = [PackedLayer::default(); 3];
+        for (n, layer) in layers.iter_mut().enumerate() {
+            // Every layer takes every other key, starting at a different one.
+            for (i, k) in keys.iter().enumerate().skip(n).step_by(2) {
+                let ix = arena.intern(k);
+                let f = PackedField {
+                    value: k,
+                    part: n as u32,
+                    row: Some(i as u64),
+                    col: None,
+                };
+                layer.push(&mut arena, ix, f);
+            }
+        }
+        for k in keys.iter().rev() {
+            let ix = arena.intern(k) as usize;
+            assert_eq!(arena.keys[ix].as_ref(), k.as_str());
+        }
+        assert_eq!(arena.keys.len(), 70);
+        for (n, layer) in layers.iter().enumerate() {
+            for (i, k) in keys.iter().enumerate() {
+                let got = layer.get(&arena, k).map(|f| (f.value, f.part, f.row));
+                let want =
+                    (i >= n && (i - n) % 2 == 0).then_some((k.as_str(), n as u32, Some(i as u64)));
+                assert_eq!(got, want, "layer {n} key {k}");
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! Answers as a block worker holds them (fixed-size rows whose evidence and comment text sit in
-//! one buffer per block), and [`ReadVendor`], the vendor that [`crate::ingest_map`] hands over:
+//! Answers as a block worker holds them (fixed-size rows whose evidence and comment text are
+//! spans of the block itself, or of one side buffer per block for text that is not there as
+//! it is: quoted, or from a block that is not UTF-8), and [`ReadVendor`], the vendor that [`crate::ingest_map`] hands over:
 //! either an owned [`Vendor`] or such rows, borrowed, so that scoring a vendor straight from the
 //! block copies no text and builds no answer map.
 
@@ -11,32 +12,68 @@ use scrm_model::{
 };
 use std::collections::BTreeMap;
 
-/// A piece of a block's text buffer; empty means none (text is stored trimmed, so a present
-/// text is never empty).
+/// A piece of text of a block ([`Texts`]); empty means none (text is stored trimmed, so a
+/// present text is never empty). The top bit of `start` says which buffer it is in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Span {
     start: u32,
     len: u32,
 }
 
+/// `Span::start`'s flag for a span of the block itself.
+const IN_BLOCK: u32 = 1 << 31;
+
 impl Span {
-    /// Appends `s` trimmed to `buf`; a blank `s` gives the empty span. `None` when the buffer
-    /// would pass 4 GiB, which a block never does (blocks are a few MiB and capped).
-    pub(crate) fn push(buf: &mut String, s: &str) -> Option<Self> {
+    /// The span of `s` trimmed; a blank `s` gives the empty span. Text that lies in `block` (an
+    /// unquoted field of a UTF-8 block, nearly every one) is not copied: most answers' evidence
+    /// is never read again, so a copy would be work and memory for nothing. Other text is
+    /// appended to `side`. `None` when an offset would pass 2 GiB, which a block never does
+    /// (blocks are a few MiB and capped).
+    pub(crate) fn push(block: &[u8], side: &mut String, s: &str) -> Option<Self> {
         let t = crate::text::trim(s);
         if t.is_empty() {
             return Some(Self::default());
         }
-        let start = u32::try_from(buf.len()).ok()?;
         let len = u32::try_from(t.len()).ok()?;
-        start.checked_add(len)?;
-        buf.push_str(t);
+        // Where `t` starts in `block`, if it lies there; addresses only, nothing is read.
+        let off = (t.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
+        if off < block.len()
+            && block.len() - off >= t.len()
+            && let Ok(start) = u32::try_from(off)
+            && start.checked_add(len).is_some_and(|end| end < IN_BLOCK)
+        {
+            return Some(Self {
+                start: start | IN_BLOCK,
+                len,
+            });
+        }
+        let start = u32::try_from(side.len()).ok()?;
+        if start.checked_add(len).is_none_or(|end| end >= IN_BLOCK) {
+            return None;
+        }
+        side.push_str(t);
         Some(Self { start, len })
     }
 
-    pub(crate) fn get(self, buf: &str) -> Option<&str> {
-        (self.len > 0).then(|| &buf[self.start as usize..(self.start + self.len) as usize])
+    pub(crate) fn get(self, t: Texts<'_>) -> Option<&str> {
+        if self.len == 0 {
+            return None;
+        }
+        let start = (self.start & !IN_BLOCK) as usize;
+        let range = start..start + self.len as usize;
+        if self.start & IN_BLOCK == 0 {
+            return t.side.get(range);
+        }
+        // Only whole `&str` slices of the block are recorded, so this never fails.
+        std::str::from_utf8(t.block.get(range)?).ok()
     }
+}
+
+/// The buffers a block's spans point into: the block's bytes and its side text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Texts<'a> {
+    pub block: &'a [u8],
+    pub side: &'a str,
 }
 
 /// One accepted answer in a block: `vendor` and `q` index the block's vendor and question
@@ -55,7 +92,7 @@ pub(crate) struct Row {
 impl Row {
     /// The row as the collector stores it, text copied out of the block, located at
     /// `(part, line within the block, col)`; question and row are still block-local.
-    pub(crate) fn to_stored(self, text: &str, part: u32, col: u32) -> Stored {
+    pub(crate) fn to_stored(self, text: Texts<'_>, part: u32, col: u32) -> Stored {
         Stored {
             q: self.q,
             part,
@@ -68,7 +105,7 @@ impl Row {
         }
     }
 
-    fn same_answer(&self, o: &Row, text: &str) -> bool {
+    fn same_answer(&self, o: &Row, text: Texts<'_>) -> bool {
         self.value == o.value
             && self.date == o.date
             && self.evidence.get(text) == o.evidence.get(text)
@@ -91,7 +128,7 @@ pub(crate) struct Scratch {
 pub(crate) fn dedupe_rows<'r>(
     rows: &'r mut [Row],
     rank: &[u32],
-    text: &str,
+    text: Texts<'_>,
     (part, col): (u32, u32),
     scratch: &'r mut Scratch,
 ) -> (&'r [Row], Vec<Dup>) {
@@ -144,7 +181,7 @@ enum Repr<'a> {
     Compact {
         profile: VendorProfile,
         rows: &'a [Row],
-        text: &'a str,
+        text: Texts<'a>,
         questions: &'a [(QuestionId, AnswerSpec)],
     },
 }
@@ -157,7 +194,7 @@ impl<'a> ReadVendor<'a> {
     pub(crate) fn compact(
         profile: VendorProfile,
         rows: &'a [Row],
-        text: &'a str,
+        text: Texts<'a>,
         questions: &'a [(QuestionId, AnswerSpec)],
     ) -> Self {
         Self(Repr::Compact {
@@ -230,5 +267,48 @@ impl ScoreInput for ReadVendor<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text that lies in the block is pointed at, other text is copied to the side buffer, and
+    /// both come back trimmed.
+    #[test]
+    fn spans_point_into_the_block_or_the_side() {
+        let block = "V1,GV-1.1,3, POL v1.pdf ,2025-01-02,\u{3000}是\u{3000}\n";
+        let (mut side, b) = (String::new(), block.as_bytes());
+        let field = |i: usize| block.split(',').nth(i).unwrap_or("");
+        let ev = Span::push(b, &mut side, field(3));
+        let cm = Span::push(b, &mut side, field(5).trim_end_matches('\n'));
+        assert!(side.is_empty(), "nothing copied: {side:?}");
+        let quoted = String::from("  a, \"b\"  ");
+        let q = Span::push(b, &mut side, &quoted);
+        assert_eq!(side, "a, \"b\"");
+        let blank = Span::push(b, &mut side, "   ");
+        assert_eq!(blank, Some(Span::default()));
+        let t = Texts {
+            block: b,
+            side: &side,
+        };
+        let got: Vec<Option<&str>> = [ev, cm, q, blank]
+            .into_iter()
+            .map(|s| s.and_then(|s| s.get(t)))
+            .collect();
+        assert_eq!(
+            got,
+            [Some("POL v1.pdf"), Some("是"), Some("a, \"b\""), None]
+        );
+        // A text ending exactly at the block's end is in it too.
+        let before = side.len();
+        let s = Span::push(b, &mut side, &block[block.len() - 7..]);
+        assert_eq!(side.len(), before);
+        let t = Texts {
+            block: b,
+            side: &side,
+        };
+        assert_eq!(s.and_then(|s| s.get(t)), Some("是"));
     }
 }

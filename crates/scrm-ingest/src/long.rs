@@ -7,7 +7,7 @@
 //! accepted answers are fixed-size [`Row`]s whose text goes into one buffer per block.
 
 use crate::collector::{Collector, Dup, EarlyView, Stored};
-use crate::compact::{ReadVendor, Row, Scratch, Span, dedupe_rows};
+use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::trim;
@@ -113,7 +113,7 @@ pub(crate) fn parse_block(
 ) -> BlockOut {
     let mut out = parse_rows(block, ctx, row_cap, bufs);
     if let Some(view) = early {
-        finish_early(&mut out, view, (ctx.part, ctx.cols.answer as u32));
+        finish_early(&mut out, block, view, (ctx.part, ctx.cols.answer as u32));
     }
     out
 }
@@ -123,7 +123,7 @@ pub(crate) fn parse_block(
 /// the block's rows where they lie; the rest stay for the final pass. Whether a finished vendor
 /// has rows elsewhere is checked when the block is merged. `at` is the part and the answer
 /// column, to locate duplicates.
-fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
+fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32, u32)) {
     let n = out.vendors.len();
     if n < 3 {
         return;
@@ -151,6 +151,10 @@ fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
     }
     let mut finished = vec![false; n];
     let mut scratch = Scratch::default();
+    let texts = Texts {
+        block,
+        side: &out.text,
+    };
     out.early.reserve(n);
     for (i, vid) in out.vendors.iter().enumerate() {
         let edge = i == 0 || out.last_vendor == Some(i as u32);
@@ -158,9 +162,9 @@ fn finish_early(out: &mut BlockOut, view: &EarlyView<'_>, at: (u32, u32)) {
             continue;
         };
         let rows = &mut out.rows[ranges[i].clone()];
-        let (rows, dups) = dedupe_rows(rows, &rank, &out.text, at, &mut scratch);
+        let (rows, dups) = dedupe_rows(rows, &rank, texts, at, &mut scratch);
         let ex = view.exclusions_of(vid);
-        let r = (view.map)(ReadVendor::compact(profile, rows, &out.text, qs), &ex);
+        let r = (view.map)(ReadVendor::compact(profile, rows, texts, qs), &ex);
         out.early.push((vid.clone(), r, dups));
         finished[i] = true;
     }
@@ -244,6 +248,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
     };
     let mut st = RowState {
         ctx,
+        block,
         row_cap,
         vmap: FxHashMap::default(),
         qmap: FxHashMap::default(),
@@ -445,6 +450,8 @@ impl QuotedRecord {
 /// What the row handler keeps between the rows of a block.
 struct RowState<'c, 'l> {
     ctx: &'c LongCtx<'l>,
+    /// The block, where the spans of unquoted evidence and comments point.
+    block: &'c [u8],
     row_cap: Option<u64>,
     vmap: FxHashMap<Box<[u8]>, u32>,
     /// Position in `qs` of each question spelling seen in the block.
@@ -600,9 +607,10 @@ impl RowState<'_, '_> {
             return true;
         }
         // The text of a block fits its offsets (blocks are capped far below 4 GiB).
-        let (Some(evidence), Some(comment)) =
-            (Span::push(&mut out.text, e), Span::push(&mut out.text, cm))
-        else {
+        let (Some(evidence), Some(comment)) = (
+            Span::push(self.block, &mut out.text, e),
+            Span::push(self.block, &mut out.text, cm),
+        ) else {
             return true;
         };
         out.rows.push(Row {
@@ -625,7 +633,8 @@ fn reject<F: Fields>(out: &mut BlockOut, line: u64, issues: &mut Vec<Issue>, rec
 
 /// Adds a block's results to the run. `first_line` is the line number of the block's first byte.
 /// Gives back the block's buffers for the next block.
-fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) -> RowBufs {
+/// `block` is the block the results were parsed from (their spans point into it).
+fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line: u64) -> RowBufs {
     let off = first_line - 1;
     let qmap: Vec<u32> = out
         .questions
@@ -637,8 +646,12 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, first_line: u64) -> RowB
     col.count_accepted(part, out.accepted);
     let done = |i: usize| out.finished.get(i).copied().unwrap_or(false);
     let mut runs: Vec<Vec<Stored>> = vec![Vec::new(); out.vendors.len()];
+    let texts = Texts {
+        block,
+        side: &out.text,
+    };
     for r in out.rows.iter().filter(|r| !done(r.vendor as usize)) {
-        let mut s = r.to_stored(&out.text, part, out.answer_col);
+        let mut s = r.to_stored(texts, part, out.answer_col);
         s.q = qmap[s.q as usize];
         s.row += off;
         runs[r.vendor as usize].push(s);
@@ -737,7 +750,7 @@ pub(crate) fn read_long_csv<R: Read + Send>(
                         let bufs = RowBufs::default();
                         out = parse_block(&b, ctx, Some(max_rows - rows), None, bufs);
                         let at = out.capped_at.map(|l| l + next_line - 1);
-                        merge(col, part, out, next_line);
+                        merge(col, part, out, &b, next_line);
                         let i = Issue::new(
                             ProblemCode::TooManyRows,
                             None,
@@ -750,7 +763,7 @@ pub(crate) fn read_long_csv<R: Read + Send>(
                     }
                     rows += out.read;
                     let nl = out.newlines;
-                    pool.push(merge(col, part, out, next_line));
+                    pool.push(merge(col, part, out, &b, next_line));
                     if col.scattered() {
                         return;
                     }
@@ -788,7 +801,11 @@ mod tests {
     use proptest::prelude::*;
 
     /// Everything a block gave, as text, for comparing two ways of reading it.
-    fn summary(out: &BlockOut) -> String {
+    fn summary(out: &BlockOut, block: &[u8]) -> String {
+        let texts = Texts {
+            block,
+            side: &out.text,
+        };
         let rows: Vec<String> = out
             .rows
             .iter()
@@ -800,8 +817,8 @@ mod tests {
                     r.line,
                     r.value,
                     r.date,
-                    r.evidence.get(&out.text),
-                    r.comment.get(&out.text)
+                    r.evidence.get(texts),
+                    r.comment.get(texts)
                 )
             })
             .collect();
@@ -843,6 +860,7 @@ mod tests {
             let mut out = BlockOut::default();
             let mut st = RowState {
                 ctx: &ctx,
+                block: block.as_bytes(),
                 row_cap: cap,
                 vmap: FxHashMap::default(),
                 qmap: FxHashMap::default(),
@@ -856,7 +874,7 @@ mod tests {
             } else {
                 csv_rows(block.as_bytes(), &mut st, &mut out);
             }
-            summary(&out)
+            summary(&out, block.as_bytes())
         };
         (run(false), run(true))
     }

@@ -29,15 +29,27 @@ pub(crate) enum CsvRole {
 
 type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 
+/// Work to run before the first vendor of a long CSV is finished: reading the buyer's profile
+/// and exclusion files, which the long reader overlaps with parsing its first blocks. Any other
+/// kind of file runs it before its first row; the caller runs it if the file ends sooner.
+pub(crate) type BeforeRows<'h, 'a> = Option<Box<dyn FnOnce(&mut Collector<'a>) + Send + 'h>>;
+
 /// Reads one CSV file into the collector. Problems are recorded; nothing is returned.
 pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
     let part = col.new_file(display, "csv");
-    read_csv_part(col, part, path, role);
+    read_csv_part(col, part, path, role, &mut None);
 }
 
 /// Reads one CSV file into a part already registered for it (so that a caller can register
-/// files in input order yet read them in another).
-pub(crate) fn read_csv_part(col: &mut Collector, part: u32, path: &Path, role: CsvRole) {
+/// files in input order yet read them in another). `before` runs before its first row is
+/// applied (see [`BeforeRows`]); it is left in place when the file has no rows to read.
+pub(crate) fn read_csv_part<'a>(
+    col: &mut Collector<'a>,
+    part: u32,
+    path: &Path,
+    role: CsvRole,
+    before: &mut BeforeRows<'_, 'a>,
+) {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return unreadable(col, part, &e.to_string()),
@@ -65,7 +77,7 @@ pub(crate) fn read_csv_part(col: &mut Collector, part: u32, path: &Path, role: C
     // One record may hold several maximal fields; past this, the file is not CSV we can use.
     let cap = (limits.max_field_bytes.saturating_mul(64)).saturating_add(1 << 20);
     let mut splitter = Splitter::new(src, col.opts.chunk_bytes, cap);
-    read_with_splitter(col, part, &mut splitter, role, file_len);
+    read_with_splitter(col, part, &mut splitter, role, file_len, before);
     match splitter.into_inner().finish() {
         Ok((sha, replaced)) => {
             col.file_of(part).sha256 = sha;
@@ -113,12 +125,13 @@ pub(crate) fn unreadable(col: &mut Collector, part: u32, why: &str) {
     );
 }
 
-fn read_with_splitter(
-    col: &mut Collector,
+fn read_with_splitter<'a>(
+    col: &mut Collector<'a>,
     part: u32,
     splitter: &mut Splitter<Src>,
     role: CsvRole,
     file_len: u64,
+    before: &mut BeforeRows<'_, 'a>,
 ) {
     let head = match splitter.peek_head() {
         Ok(h) => h,
@@ -175,13 +188,18 @@ fn read_with_splitter(
         len: header.raw.len(),
         queue: VecDeque::new(),
     };
+    if kind != TableKind::Long
+        && let Some(f) = before.take()
+    {
+        f(col);
+    }
     match kind {
         TableKind::Long => {
             let Some(cols) = long_cols(col, part, &header, true) else {
                 return;
             };
             let ctx = LongCtx::new(&header, cols, delim, part, col.opts.limits, col.lookup);
-            read_long_csv(col, &ctx, rows.splitter, next_line);
+            read_long_csv(col, &ctx, rows.splitter, next_line, before.take());
         }
         TableKind::Wide => read_wide(col, part, &header, &mut rows),
         TableKind::Profiles => {

@@ -103,8 +103,9 @@ where
 }
 
 /// Reads every input into a collector, ready for the final pass. With `early` and a single CSV
-/// input, the profile and exclusion files are read first (registered in the usual order, so
-/// nothing reported changes) and vendors may be finished while the input is read.
+/// input, the profile and exclusion files are read before any of the input's rows is applied
+/// (while its first blocks are parsed; registered in the usual order, so nothing reported
+/// changes) and vendors may be finished while the input is read.
 fn read_all<'a>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
@@ -132,9 +133,17 @@ fn read_all<'a>(
     {
         let f = found.remove(0);
         let part = col.new_file(f.display, "csv");
-        read_flagged(&mut col, profiles, exclusions);
-        col.enable_early(map);
-        csvin::read_csv_part(&mut col, part, &f.path, CsvRole::Input);
+        // The profile and exclusion files are read while the input's first blocks are parsed
+        // (they are registered after it either way, as in the ordinary order).
+        let mut before: csvin::BeforeRows<'_, 'a> =
+            Some(Box::new(move |col: &mut Collector<'a>| {
+                read_flagged(col, profiles, exclusions);
+                col.enable_early(map);
+            }));
+        csvin::read_csv_part(&mut col, part, &f.path, CsvRole::Input, &mut before);
+        if let Some(f) = before.take() {
+            f(&mut col);
+        }
         return Ok(col);
     }
     for f in found {

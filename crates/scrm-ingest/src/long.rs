@@ -8,6 +8,7 @@
 
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
+use crate::csvin::BeforeRows;
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::trim;
@@ -684,12 +685,14 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
     }
 }
 
-/// Reads the rest of a long CSV file (after its header) in parallel blocks.
-pub(crate) fn read_long_csv<R: Read + Send>(
-    col: &mut Collector,
+/// Reads the rest of a long CSV file (after its header) in parallel blocks. `before` runs
+/// while the first batch is parsed, before any of its vendors is finished or merged.
+pub(crate) fn read_long_csv<'a, R: Read + Send>(
+    col: &mut Collector<'a>,
     ctx: &LongCtx<'_>,
     splitter: &mut Splitter<R>,
     mut next_line: u64,
+    mut before: BeforeRows<'_, 'a>,
 ) {
     let part = ctx.part;
     // Several blocks per thread in flight: one thread also reads the next batch, and the merge
@@ -715,33 +718,61 @@ pub(crate) fn read_long_csv<R: Read + Send>(
     let mut pool: Vec<RowBufs> = Vec::new();
     while !batch.is_empty() {
         let stops = batch.iter().any(|p| !matches!(p, Piece::Block(_)));
-        let view = if ctx.cols.vendor.is_some() {
-            col.early_view()
-        } else {
-            None
+        let bufs: Vec<RowBufs> = (0..batch.len())
+            .map(|_| pool.pop().unwrap_or_default())
+            .collect();
+        let parse = |view: Option<&EarlyView<'_>>, bufs: Vec<RowBufs>| {
+            batch
+                .par_iter()
+                .zip(bufs)
+                .map(|(p, bufs)| match p {
+                    Piece::Block(b) => Some(parse_block(b, ctx, None, view, bufs)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
         };
-        let (outs, following) = rayon::join(
-            || {
-                let bufs: Vec<RowBufs> = (0..batch.len())
-                    .map(|_| pool.pop().unwrap_or_default())
-                    .collect();
-                batch
-                    .par_iter()
-                    .zip(bufs)
-                    .map(|(p, bufs)| match p {
-                        Piece::Block(b) => Some(parse_block(b, ctx, None, view.as_ref(), bufs)),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-            },
-            || {
-                if stops {
-                    Vec::new()
-                } else {
-                    read_batch(splitter)
-                }
-            },
-        );
+        let (outs, following) = if let Some(first) = before.take() {
+            // The buyer's profile file is serial work: the first batch is parsed meanwhile, and
+            // its vendors are finished once the profiles are in.
+            let (mut outs, following) = rayon::join(
+                || parse(None, bufs),
+                || {
+                    first(col);
+                    if stops {
+                        Vec::new()
+                    } else {
+                        read_batch(splitter)
+                    }
+                },
+            );
+            if ctx.cols.vendor.is_some()
+                && let Some(view) = col.early_view()
+            {
+                let at = (ctx.part, ctx.cols.answer as u32);
+                outs.par_iter_mut().zip(&batch).for_each(|(out, p)| {
+                    if let (Some(out), Piece::Block(b)) = (out, p) {
+                        finish_early(out, b, &view, at);
+                    }
+                });
+            }
+            (outs, following)
+        } else {
+            let view = if ctx.cols.vendor.is_some() {
+                col.early_view()
+            } else {
+                None
+            };
+            rayon::join(
+                || parse(view.as_ref(), bufs),
+                || {
+                    if stops {
+                        Vec::new()
+                    } else {
+                        read_batch(splitter)
+                    }
+                },
+            )
+        };
         for (piece, out) in batch.into_iter().zip(outs) {
             match (piece, out) {
                 (Piece::Block(b), Some(mut out)) => {
@@ -790,6 +821,10 @@ pub(crate) fn read_long_csv<R: Read + Send>(
             }
         }
         batch = following;
+    }
+    // A file with no rows after its header parsed no batch to overlap with.
+    if let Some(first) = before.take() {
+        first(col);
     }
 }
 

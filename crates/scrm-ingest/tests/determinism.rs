@@ -260,4 +260,30 @@ fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
     // Several inputs (a folder) take the ordinary path: each vendor is mapped once.
     let extra = map_equals_ingest(&[dir.path().to_path_buf()], None, Some(&ex), 2, 4096);
     assert_eq!(extra, 0);
+    // The buyer's files are read while a single input's first blocks are parsed; an input
+    // with no rows, no bytes, or another layout still has them read, in the same order.
+    let (header_only, empty, wide) = (
+        dir.path().join("header-only.csv"),
+        dir.path().join("empty.csv"),
+        dir.path().join("wide.csv"),
+    );
+    let header = text.lines().next().unwrap_or("");
+    for (path, body) in [
+        (&header_only, format!("{header}\n")),
+        (&empty, String::new()),
+        (
+            &wide,
+            "vendor_id,GV-1.1,GV-1.2\nV0001,3,yes\nV0042,9,2\n".to_string(),
+        ),
+    ] {
+        std::fs::write(path, body).unwrap_or_else(|e| panic!("{e}"));
+        let extra = map_equals_ingest(
+            std::slice::from_ref(path),
+            Some(&profiles),
+            Some(&ex),
+            2,
+            4096,
+        );
+        assert_eq!(extra, 0, "{}", path.display());
+    }
 }

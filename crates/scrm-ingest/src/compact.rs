@@ -1,8 +1,8 @@
 //! Answers as a block worker holds them (fixed-size rows whose evidence and comment text are
-//! spans of the block itself, or of one side buffer per block for text that is not there as
-//! it is: quoted, or from a block that is not UTF-8), and [`ReadVendor`], the vendor that [`crate::ingest_map`] hands over:
-//! either an owned [`Vendor`] or such rows, borrowed, so that scoring a vendor straight from the
-//! block copies no text and builds no answer map.
+//! spans of the block itself, or of one side buffer per block for text that is not there as it
+//! is: quoted, or from a block that is not UTF-8), and [`ReadVendor`], the vendor that
+//! [`crate::ingest_map`] hands over: either an owned [`Vendor`] or such rows, borrowed, so that
+//! scoring a vendor straight from the block copies no text and builds no answer map.
 
 use crate::collector::{Dup, Stored};
 use chrono::NaiveDate;
@@ -34,25 +34,28 @@ impl Span {
         if t.is_empty() {
             return Some(Self::default());
         }
-        let len = u32::try_from(t.len()).ok()?;
+        // A span starting at `start` when its end stays below the flag bit.
+        let span = |start: usize| {
+            let end = u32::try_from(start.checked_add(t.len())?).ok()?;
+            (end < IN_BLOCK).then_some(Self {
+                start: start as u32,
+                len: t.len() as u32,
+            })
+        };
         // Where `t` starts in `block`, if it lies there; addresses only, nothing is read.
         let off = (t.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
         if off < block.len()
             && block.len() - off >= t.len()
-            && let Ok(start) = u32::try_from(off)
-            && start.checked_add(len).is_some_and(|end| end < IN_BLOCK)
+            && let Some(s) = span(off)
         {
             return Some(Self {
-                start: start | IN_BLOCK,
-                len,
+                start: s.start | IN_BLOCK,
+                ..s
             });
         }
-        let start = u32::try_from(side.len()).ok()?;
-        if start.checked_add(len).is_none_or(|end| end >= IN_BLOCK) {
-            return None;
-        }
+        let s = span(side.len())?;
         side.push_str(t);
-        Some(Self { start, len })
+        Some(s)
     }
 
     pub(crate) fn get(self, t: Texts<'_>) -> Option<&str> {

@@ -4,7 +4,8 @@
 //!
 //! The hot loop avoids per-row allocation: raw vendor and question ids are interned per block
 //! (a question id is resolved through the catalog once per distinct spelling per block), and
-//! accepted answers are fixed-size [`Row`]s whose text goes into one buffer per block.
+//! accepted answers are fixed-size [`Row`]s whose evidence and comment are spans of the block
+//! (or of one side buffer per block for quoted text).
 
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
@@ -607,7 +608,7 @@ impl RowState<'_, '_> {
         if value == AnswerValue::Unanswered && date.is_none() && e.is_empty() && cm.is_empty() {
             return true;
         }
-        // The text of a block fits its offsets (blocks are capped far below 4 GiB).
+        // The text of a block fits its offsets (blocks are capped far below 2 GiB).
         let (Some(evidence), Some(comment)) = (
             Span::push(self.block, &mut out.text, e),
             Span::push(self.block, &mut out.text, cm),
@@ -731,6 +732,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 })
                 .collect::<Vec<_>>()
         };
+        let next = |s: &mut Splitter<R>| if stops { Vec::new() } else { read_batch(s) };
         let (outs, following) = if let Some(first) = before.take() {
             // The buyer's profile file is serial work: the first batch is parsed meanwhile, and
             // its vendors are finished once the profiles are in.
@@ -738,11 +740,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 || parse(None, bufs),
                 || {
                     first(col);
-                    if stops {
-                        Vec::new()
-                    } else {
-                        read_batch(splitter)
-                    }
+                    next(splitter)
                 },
             );
             if ctx.cols.vendor.is_some()
@@ -762,16 +760,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
             } else {
                 None
             };
-            rayon::join(
-                || parse(view.as_ref(), bufs),
-                || {
-                    if stops {
-                        Vec::new()
-                    } else {
-                        read_batch(splitter)
-                    }
-                },
-            )
+            rayon::join(|| parse(view.as_ref(), bufs), || next(splitter))
         };
         for (piece, out) in batch.into_iter().zip(outs) {
             match (piece, out) {

@@ -79,11 +79,10 @@ impl Arena {
 }
 
 impl PackedLayer {
-    /// Appends a field (the caller checks that the key is new). A layer that is not the last in
-    /// the arena (a vendor with profile rows apart) moves to the end first; the bytes it leaves
-    /// are not reused. A value past 4 GiB cannot come from a row under the field-size limit; it
-    /// is cut rather than wrapped.
-    /// `key` is an index from [`Arena::intern`].
+    /// Appends a field under `key`, an index from [`Arena::intern`] (the caller checks that the
+    /// key is new). A layer that is not the last in the arena (a vendor with profile rows apart)
+    /// moves to the end first; the bytes it leaves are not reused. A value past 4 GiB cannot
+    /// come from a row under the field-size limit; it is cut rather than wrapped.
     pub(crate) fn push(&mut self, arena: &mut Arena, key: u32, f: PackedField<'_>) {
         let bytes = &mut arena.bytes;
         if self.start + self.len != bytes.len() || self.len == 0 {

@@ -123,10 +123,11 @@ pub(crate) fn check_date(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<chrono::NaiveDate> {
-    if trim(raw).is_empty() {
+    let t = trim(raw);
+    if t.is_empty() {
         return None;
     }
-    let d = parse_date(raw);
+    let d = parse_date(t);
     if d.is_none() {
         issues.push(
             Issue::new(

@@ -4,13 +4,15 @@
 use crate::ProblemCode;
 use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
+use crate::profiles::{Apply, Checked, ProfileCols};
 use crate::split::{Piece, Splitter, sniff_delimiter};
 use crate::table::{
-    Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions,
-    read_profiles, read_wide,
+    Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
+    report_stop,
 };
 use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex};
 use crate::validate::Issue;
+use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -26,6 +28,9 @@ pub(crate) enum CsvRole {
     /// The exclusions file.
     Exclusions,
 }
+
+/// Blocks of a buyer's profile file (see [`read_profiles_csv`]).
+const PROFILE_BLOCK: usize = 256 * 1024;
 
 type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 
@@ -213,7 +218,7 @@ fn read_with_splitter<'a>(
             } else {
                 Layer::Supplier
             };
-            read_profiles(col, part, &header, layer, &mut rows);
+            read_profiles_csv(col, part, &header, layer, rows);
         }
         TableKind::Exclusions => read_exclusions(col, part, &header, &mut rows),
         TableKind::Unknown => {
@@ -267,39 +272,158 @@ impl<R: Read> RowSource for CsvRows<'_, R> {
 
 impl<R> CsvRows<'_, R> {
     fn parse(&mut self, block: &[u8]) {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delim)
-            .from_reader(block);
-        let mut rec = csv::ByteRecord::new();
         let off = self.next_line - 1;
-        while let Ok(true) = rdr.read_byte_record(&mut rec) {
-            let line = rec.position().map_or(0, csv::Position::line) + off;
-            let mut row = Row {
-                line,
-                ..Row::default()
-            };
-            for (i, f) in rec.iter().enumerate() {
-                match std::str::from_utf8(f) {
-                    Ok(s) => row.cells.push(s.to_string()),
-                    Err(_) => {
-                        row.bad_utf8.push(i);
-                        row.cells.push(String::from_utf8_lossy(f).into_owned());
-                    }
+        let queue = &mut self.queue;
+        let nl = block_rows(block, self.delim, (self.width, self.len), |mut row| {
+            row.line += off;
+            queue.push_back(row);
+        });
+        self.next_line += nl;
+    }
+}
+
+/// The rows of a block of whole records, numbered from the block's first line (1), in order;
+/// returns the block's newlines. `width` is the header's width and length, for the
+/// unequal-fields check.
+fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) -> u64 {
+    let (width, len) = width;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(block);
+    let mut rec = csv::ByteRecord::new();
+    // Lines are counted here, not taken from `csv`: after a CRLF its position still points at
+    // the LF (it is consumed with the next record), so its line is one short for every record
+    // after the first of a block.
+    let (mut at, mut line) = (0usize, 1u64);
+    while let Ok(true) = rdr.read_byte_record(&mut rec) {
+        let from = rec.position().map_or(at, |p| p.byte() as usize).max(at);
+        // The record's first byte: past the line ends (and blank lines) before it.
+        let start = block[from..]
+            .iter()
+            .position(|&b| b != b'\n' && b != b'\r')
+            .map_or(block.len(), |k| from + k);
+        line += memchr::memchr_iter(b'\n', &block[at..start]).count() as u64;
+        at = start;
+        let mut row = Row {
+            line,
+            ..Row::default()
+        };
+        for (i, f) in rec.iter().enumerate() {
+            match std::str::from_utf8(f) {
+                Ok(s) => row.cells.push(s.to_string()),
+                Err(_) => {
+                    row.bad_utf8.push(i);
+                    row.cells.push(String::from_utf8_lossy(f).into_owned());
                 }
             }
-            let n = row.cells.len();
-            let past = row
-                .cells
-                .iter()
-                .skip(self.len)
-                .any(|c| !c.trim().is_empty());
-            if !row.cells.iter().all(|c| c.trim().is_empty()) && (n < self.width || past) {
-                row.width = Some((n, self.width));
-            }
-            self.queue.push_back(row);
         }
-        self.next_line += memchr::memchr_iter(b'\n', block).count() as u64;
+        let n = row.cells.len();
+        let past = row.cells.iter().skip(len).any(|c| !c.trim().is_empty());
+        if !row.cells.iter().all(|c| c.trim().is_empty()) && (n < width || past) {
+            row.width = Some((n, width));
+        }
+        f(row);
+    }
+    memchr::memchr_iter(b'\n', block).count() as u64
+}
+
+/// What one batch of a profile file's blocks gave: each block's checked rows and newlines, then
+/// why reading stopped, if it did.
+struct ProfileBatch {
+    blocks: Vec<(Vec<Checked>, u64)>,
+    stop: Option<Piece>,
+}
+
+/// Reads a profile file in batches of blocks whose rows are checked in parallel, each batch
+/// applied to the run in order while the next is read and checked.
+fn read_profiles_csv<R: Read + Send>(
+    col: &mut Collector,
+    part: u32,
+    header: &Header,
+    layer: Layer,
+    rows: CsvRows<'_, R>,
+) {
+    let Some(cols) = ProfileCols::new(col, part, header) else {
+        return;
+    };
+    let CsvRows {
+        splitter,
+        delim,
+        mut next_line,
+        width,
+        len,
+        ..
+    } = rows;
+    // Small blocks, a few per thread: a buyer's profile file is about 80 bytes a vendor, so
+    // the batches are many even at 100,000 vendors, and the apply of one overlaps the next.
+    splitter.set_block(col.opts.chunk_bytes.min(PROFILE_BLOCK));
+    let per_batch = 2 * rayon::current_num_threads().max(1);
+    let cols = &cols;
+    let fetch = |s: &mut Splitter<R>| -> Option<ProfileBatch> {
+        let mut blocks = Vec::with_capacity(per_batch);
+        let mut stop = None;
+        while blocks.len() < per_batch {
+            match s.next_piece() {
+                None => break,
+                Some(Piece::Block(b)) => blocks.push(b),
+                Some(p) => {
+                    stop = Some(p);
+                    break;
+                }
+            }
+        }
+        if blocks.is_empty() && stop.is_none() {
+            return None;
+        }
+        let checked = blocks
+            .par_iter()
+            .map(|b| {
+                let mut v = Vec::new();
+                let nl = block_rows(b, delim, (width, len), |row| v.extend(cols.check(row)));
+                (v, nl)
+            })
+            .collect();
+        for b in blocks {
+            s.recycle(b);
+        }
+        Some(ProfileBatch {
+            blocks: checked,
+            stop,
+        })
+    };
+    let mut apply = Apply::new(cols, layer, part);
+    // `false` once reading stops (the row limit, or the source stopped).
+    let mut apply_batch = |col: &mut Collector, batch: ProfileBatch| -> bool {
+        for (rows, nl) in batch.blocks {
+            for c in rows {
+                if !apply.row(col, c, next_line - 1) {
+                    return false;
+                }
+            }
+            next_line += nl;
+        }
+        let stop = match batch.stop {
+            None => return true,
+            Some(Piece::Oversize { bytes }) => SourceStop::Oversize {
+                line: next_line,
+                bytes,
+            },
+            Some(Piece::Io(e)) => SourceStop::Io(e.to_string()),
+            Some(Piece::Block(_)) => {
+                unreachable!("a batch stops only at a piece that is not a block")
+            }
+        };
+        report_stop(col, part, stop);
+        false
+    };
+    let mut pending = fetch(splitter);
+    while let Some(batch) = pending {
+        let (next, go_on) = rayon::join(|| fetch(splitter), || apply_batch(col, batch));
+        if !go_on {
+            return;
+        }
+        pending = next;
     }
 }

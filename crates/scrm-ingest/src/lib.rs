@@ -16,6 +16,7 @@ mod long;
 mod options;
 mod packed;
 mod problem;
+mod profiles;
 mod render;
 mod split;
 mod table;

@@ -126,6 +126,12 @@ impl<R: Read> Splitter<R> {
         }
     }
 
+    /// Changes the size of the blocks handed out from now on.
+    pub(crate) fn set_block(&mut self, block: usize) {
+        self.block = block.max(1);
+        self.cap = self.cap.max(self.block);
+    }
+
     pub(crate) fn set_delimiter(&mut self, d: u8) {
         self.delim = d;
     }

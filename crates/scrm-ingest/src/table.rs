@@ -1,8 +1,8 @@
 //! Tables of rows, whatever file they come from (CSV or a worksheet): header classification and
-//! the sequential readers for long, wide, profile and exclusion tables.
+//! the sequential readers for long, wide and exclusion tables (profile tables: `profiles.rs`).
 
 use crate::ProblemCode;
-use crate::collector::{Collector, EXTRA, Layer, QRes, Stored};
+use crate::collector::{Collector, Layer, QRes, Stored};
 use crate::text::{header_key, is_known_key, shown};
 use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_answer, check_date, check_profile_field,
@@ -189,7 +189,7 @@ impl Row {
         self.cells.get(i).map_or("", String::as_str)
     }
 
-    fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.trim().is_empty())
     }
 }
@@ -259,7 +259,7 @@ fn next_data_row(
 }
 
 /// Counts data rows against the row limit; `false` (after reporting) once it is exceeded.
-fn within_rows(col: &mut Collector, part: u32, seen: &mut u64, line: u64) -> bool {
+pub(crate) fn within_rows(col: &mut Collector, part: u32, seen: &mut u64, line: u64) -> bool {
     *seen += 1;
     let max = col.opts.limits.max_rows;
     if *seen <= max {
@@ -284,9 +284,19 @@ fn cell_ok<'r>(
     cref: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<&'r str> {
+    cell_within(col.opts.limits.max_field_bytes, row, i, cref, issues)
+}
+
+/// [`cell_ok`] with the field-size limit given (for checks made without the run).
+pub(crate) fn cell_within<'r>(
+    limit: usize,
+    row: &'r Row,
+    i: Option<usize>,
+    cref: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<&'r str> {
     let Some(i) = i else { return Some("") };
     let s = row.cell(i);
-    let limit = col.opts.limits.max_field_bytes;
     if s.len() > limit {
         issues.push(too_large(s.len(), limit, cref, s));
         return None;
@@ -298,7 +308,7 @@ fn cell_ok<'r>(
     Some(s)
 }
 
-fn width_issue(w: (usize, usize)) -> Issue {
+pub(crate) fn width_issue(w: (usize, usize)) -> Issue {
     Issue::new(
         ProblemCode::UnequalFields,
         None,
@@ -783,143 +793,6 @@ fn unknown_column(col: &mut Collector, part: u32, header: &Header, i: usize, sug
         )),
     };
     col.issue(part, Some(header.row), issue);
-}
-
-/// Reads a profile table (`vendor_id` plus profile columns; unknown columns are kept as extras).
-pub(crate) fn read_profiles(
-    col: &mut Collector,
-    part: u32,
-    header: &Header,
-    layer: Layer,
-    rows: &mut dyn RowSource,
-) {
-    let Some(vcol) = header.find("vendor_id") else {
-        col.issue(
-            part,
-            Some(header.row),
-            Issue::new(
-                ProblemCode::MissingColumn,
-                None,
-                None,
-                "the header has no 'vendor_id' column; the file is not loaded".to_string(),
-            )
-            .help(format!(
-                "a profile table needs vendor_id and may have {}",
-                PROFILE_FIELDS.join(", ")
-            )),
-        );
-        return;
-    };
-    let vref = header.col(vcol);
-    let mut fields: Vec<(usize, String)> = Vec::new();
-    let mut extras: Vec<usize> = Vec::new();
-    let mut dup = false;
-    for i in 0..header.raw.len() {
-        let key = &header.keys[i];
-        if i == vcol || header.raw[i].trim().is_empty() {
-            continue;
-        }
-        if fields.iter().any(|(_, k)| k == key) || (key == "vendor_id") {
-            dup = true;
-            col.issue(
-                part,
-                Some(header.row),
-                Issue::new(
-                    ProblemCode::DuplicateColumn,
-                    header.col(i),
-                    Some(&header.raw[i]),
-                    format!("'{key}' appears twice in the header; the file is not loaded"),
-                )
-                .help("remove or rename one of the two columns"),
-            );
-        } else if PROFILE_FIELDS.contains(&key.as_str()) {
-            fields.push((i, key.clone()));
-        } else {
-            extras.push(i);
-        }
-    }
-    if dup {
-        return;
-    }
-    if !extras.is_empty() {
-        let names: Vec<&str> = extras.iter().map(|&i| header.raw[i].trim()).collect();
-        col.issue(
-            part,
-            Some(header.row),
-            extra_columns(
-                &names,
-                "columns outside the profile format are kept and passed through",
-            ),
-        );
-    }
-    // The row each vendor's profile came from in this file, by vendor index (`NO_ROW`: none
-    // yet); an index, not a map of ids, since the collector already holds every id once.
-    const NO_ROW: u64 = u64::MAX;
-    let mut first_row: Vec<u64> = Vec::new();
-    // Column references made once: a profile file may have a million rows.
-    let crefs: Vec<ColRef> = (0..header.raw.len()).map(|i| header.col(i)).collect();
-    let extra_keys: Vec<String> = extras
-        .iter()
-        .map(|&i| format!("{EXTRA}{}", header.raw[i].trim()))
-        .collect();
-    let mut seen = 0u64;
-    while let Some(row) = next_data_row(rows, col, part, &mut seen) {
-        col.count_read(part, 1);
-        let mut issues = Vec::new();
-        if let Some(w) = row.width {
-            issues.push(width_issue(w));
-        }
-        let vendor = cell_ok(col, &row, Some(vcol), &vref, &mut issues).and_then(VendorId::new);
-        if vendor.is_none() && issues.is_empty() {
-            issues.push(blank_vendor(&vref));
-        }
-        if let Some(v) = &vendor
-            && let Some(vi) = col.vendor_index(v)
-            && let Some(&first) = first_row.get(vi as usize).filter(|&&l| l != NO_ROW)
-        {
-            issues.push(
-                Issue::new(
-                    ProblemCode::DuplicateVendor,
-                    vref.clone(),
-                    Some(v.as_str()),
-                    format!("vendor '{v}' already has a profile row at row {first}"),
-                )
-                .help("merge the two rows into one"),
-            );
-        }
-        let mut values: Vec<(&str, String, &ColRef)> = Vec::new();
-        for (i, key) in &fields {
-            let cref = &crefs[*i];
-            if let Some(s) = cell_ok(col, &row, Some(*i), cref, &mut issues) {
-                match check_profile_field(key, s, cref) {
-                    Ok(Some(v)) => values.push((key, v, cref)),
-                    Ok(None) => {}
-                    Err(i) => issues.push(i),
-                }
-            }
-        }
-        for (&i, key) in extras.iter().zip(&extra_keys) {
-            let cref = &crefs[i];
-            if let Some(s) = cell_ok(col, &row, Some(i), cref, &mut issues)
-                && !s.trim().is_empty()
-            {
-                values.push((key, s.trim().to_string(), cref));
-            }
-        }
-        let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
-            col.reject(part, Some(row.line), issues, row.cells);
-            continue;
-        };
-        let vi = col.vendor(&vendor);
-        if first_row.len() <= vi as usize {
-            first_row.resize(vi as usize + 1, NO_ROW);
-        }
-        first_row[vi as usize] = row.line;
-        col.count_accepted(part, 1);
-        for (k, v, cref) in values {
-            col.profile_field(layer, vi, (k, v), part, Some(row.line), cref);
-        }
-    }
 }
 
 /// Reads an exclusions table: `vendor_id,source,reference,listed_on`.

@@ -5,9 +5,10 @@
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer};
 use crate::csvin::{CsvRole, unreadable};
+use crate::profiles::read_profiles;
 use crate::table::{
     DefaultVendor, Header, Row, RowSource, SourceStop, TableKind, classify, column_letter,
-    long_cols, read_exclusions, read_long, read_profiles, read_wide,
+    long_cols, read_exclusions, read_long, read_wide,
 };
 use crate::text::{Hashing, header_key, sha256_hex};
 use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns};

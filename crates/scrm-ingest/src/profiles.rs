@@ -1,0 +1,267 @@
+//! Reading a profile table (one row per vendor): its columns worked out once from the header,
+//! each row checked on its own, without the run (so a CSV file's rows are checked in parallel),
+//! then applied to the run in file order.
+
+use crate::ProblemCode;
+use crate::collector::{Collector, EXTRA, Layer};
+use crate::table::{Header, Row, RowSource, cell_within, report_stop, width_issue, within_rows};
+use crate::validate::{
+    ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns,
+};
+use scrm_model::VendorId;
+
+/// A profile table's columns, worked out once from its header.
+pub(crate) struct ProfileCols {
+    vcol: usize,
+    vref: ColRef,
+    /// Profile fields (validated), then extra columns (kept as written, trimmed): the column
+    /// and the index of its key in `keys`.
+    fields: Vec<(usize, u32)>,
+    extras: Vec<(usize, u32)>,
+    /// Profile field names, then `extra:` keys.
+    keys: Vec<String>,
+    /// Column references made once: a profile file may have a million rows.
+    crefs: Vec<ColRef>,
+    limit: usize,
+}
+
+/// One data row, checked without the run. What needs the rows before it (whether its vendor
+/// already had a row, the row limit) is left to [`Apply::row`].
+pub(crate) struct Checked {
+    /// The line (or worksheet row); for a CSV block, counted from the block's first line.
+    line: u64,
+    vendor: Option<VendorId>,
+    issues: Vec<Issue>,
+    /// Where a duplicate-vendor issue goes among `issues`: after the vendor cell's own, before
+    /// the fields', as when rows are checked one after the other.
+    dup_at: usize,
+    /// Key index, value, column.
+    values: Vec<(u32, String, u32)>,
+    /// The row as written, for the quarantine.
+    cells: Vec<String>,
+}
+
+impl ProfileCols {
+    /// The columns of a profile table, after reporting the header's problems; `None` when the
+    /// file is not to be loaded (no `vendor_id`, or a column twice).
+    pub(crate) fn new(col: &mut Collector, part: u32, header: &Header) -> Option<Self> {
+        let Some(vcol) = header.find("vendor_id") else {
+            col.issue(
+                part,
+                Some(header.row),
+                Issue::new(
+                    ProblemCode::MissingColumn,
+                    None,
+                    None,
+                    "the header has no 'vendor_id' column; the file is not loaded".to_string(),
+                )
+                .help(format!(
+                    "a profile table needs vendor_id and may have {}",
+                    PROFILE_FIELDS.join(", ")
+                )),
+            );
+            return None;
+        };
+        let mut fields: Vec<(usize, u32)> = Vec::new();
+        let mut extra_cols: Vec<usize> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut dup = false;
+        for i in 0..header.raw.len() {
+            let key = &header.keys[i];
+            if i == vcol || header.raw[i].trim().is_empty() {
+                continue;
+            }
+            if keys.iter().any(|k| k == key) || (key == "vendor_id") {
+                dup = true;
+                col.issue(
+                    part,
+                    Some(header.row),
+                    Issue::new(
+                        ProblemCode::DuplicateColumn,
+                        header.col(i),
+                        Some(&header.raw[i]),
+                        format!("'{key}' appears twice in the header; the file is not loaded"),
+                    )
+                    .help("remove or rename one of the two columns"),
+                );
+            } else if PROFILE_FIELDS.contains(&key.as_str()) {
+                fields.push((i, keys.len() as u32));
+                keys.push(key.clone());
+            } else {
+                extra_cols.push(i);
+            }
+        }
+        if dup {
+            return None;
+        }
+        if !extra_cols.is_empty() {
+            let names: Vec<&str> = extra_cols.iter().map(|&i| header.raw[i].trim()).collect();
+            col.issue(
+                part,
+                Some(header.row),
+                extra_columns(
+                    &names,
+                    "columns outside the profile format are kept and passed through",
+                ),
+            );
+        }
+        let mut extras = Vec::with_capacity(extra_cols.len());
+        for i in extra_cols {
+            extras.push((i, keys.len() as u32));
+            keys.push(format!("{EXTRA}{}", header.raw[i].trim()));
+        }
+        Some(Self {
+            vcol,
+            vref: header.col(vcol),
+            fields,
+            extras,
+            keys,
+            crefs: (0..header.raw.len()).map(|i| header.col(i)).collect(),
+            limit: col.opts.limits.max_field_bytes,
+        })
+    }
+
+    /// Checks one row; `None` for a blank row (skipped, not counted).
+    pub(crate) fn check(&self, row: Row) -> Option<Checked> {
+        if row.is_blank() {
+            return None;
+        }
+        let mut issues = Vec::new();
+        if let Some(w) = row.width {
+            issues.push(width_issue(w));
+        }
+        let vendor = cell_within(self.limit, &row, Some(self.vcol), &self.vref, &mut issues)
+            .and_then(VendorId::new);
+        if vendor.is_none() && issues.is_empty() {
+            issues.push(blank_vendor(&self.vref));
+        }
+        let dup_at = issues.len();
+        let mut values = Vec::with_capacity(self.fields.len());
+        for &(i, k) in &self.fields {
+            let cref = &self.crefs[i];
+            if let Some(s) = cell_within(self.limit, &row, Some(i), cref, &mut issues) {
+                match check_profile_field(&self.keys[k as usize], s, cref) {
+                    Ok(Some(v)) => values.push((k, v, i as u32)),
+                    Ok(None) => {}
+                    Err(i) => issues.push(i),
+                }
+            }
+        }
+        for &(i, k) in &self.extras {
+            let cref = &self.crefs[i];
+            if let Some(s) = cell_within(self.limit, &row, Some(i), cref, &mut issues)
+                && !s.trim().is_empty()
+            {
+                values.push((k, s.trim().to_string(), i as u32));
+            }
+        }
+        Some(Checked {
+            line: row.line,
+            vendor,
+            issues,
+            dup_at,
+            values,
+            cells: row.cells,
+        })
+    }
+}
+
+/// Applies checked rows to the run, in file order.
+pub(crate) struct Apply<'c> {
+    cols: &'c ProfileCols,
+    layer: Layer,
+    part: u32,
+    /// The row each vendor's profile came from in this file, by vendor index (`NO_ROW`: none
+    /// yet); an index, not a map of ids, since the collector already holds every id once.
+    first_row: Vec<u64>,
+    seen: u64,
+}
+
+const NO_ROW: u64 = u64::MAX;
+
+impl<'c> Apply<'c> {
+    pub(crate) fn new(cols: &'c ProfileCols, layer: Layer, part: u32) -> Self {
+        Self {
+            cols,
+            layer,
+            part,
+            first_row: Vec::new(),
+            seen: 0,
+        }
+    }
+
+    /// Applies one row, its line moved on by `line_off`; `false` once the row limit is passed
+    /// (reported; the rest of the file is not read).
+    pub(crate) fn row(&mut self, col: &mut Collector, c: Checked, line_off: u64) -> bool {
+        let part = self.part;
+        let line = c.line + line_off;
+        if !within_rows(col, part, &mut self.seen, line) {
+            return false;
+        }
+        col.count_read(part, 1);
+        let Checked {
+            vendor,
+            mut issues,
+            dup_at,
+            values,
+            cells,
+            ..
+        } = c;
+        if let Some(v) = &vendor
+            && let Some(vi) = col.vendor_index(v)
+            && let Some(&first) = self.first_row.get(vi as usize).filter(|&&l| l != NO_ROW)
+        {
+            let dup = Issue::new(
+                ProblemCode::DuplicateVendor,
+                self.cols.vref.clone(),
+                Some(v.as_str()),
+                format!("vendor '{v}' already has a profile row at row {first}"),
+            )
+            .help("merge the two rows into one");
+            issues.insert(dup_at, dup);
+        }
+        let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
+            col.reject(part, Some(line), issues, cells);
+            return true;
+        };
+        let vi = col.vendor(&vendor);
+        if self.first_row.len() <= vi as usize {
+            self.first_row.resize(vi as usize + 1, NO_ROW);
+        }
+        self.first_row[vi as usize] = line;
+        col.count_accepted(part, 1);
+        for (k, v, i) in values {
+            let key = &self.cols.keys[k as usize];
+            let cref = &self.cols.crefs[i as usize];
+            col.profile_field(self.layer, vi, (key, v), part, Some(line), cref);
+        }
+        true
+    }
+}
+
+/// Reads a profile table row by row (`vendor_id` plus profile columns; unknown columns are kept
+/// as extras). A CSV file is read by [`crate::csvin`] in parallel blocks instead.
+pub(crate) fn read_profiles(
+    col: &mut Collector,
+    part: u32,
+    header: &Header,
+    layer: Layer,
+    rows: &mut dyn RowSource,
+) {
+    let Some(cols) = ProfileCols::new(col, part, header) else {
+        return;
+    };
+    let mut apply = Apply::new(&cols, layer, part);
+    while let Some(row) = rows.next_row() {
+        match row {
+            Ok(row) => {
+                if let Some(c) = cols.check(row)
+                    && !apply.row(col, c, 0)
+                {
+                    return;
+                }
+            }
+            Err(stop) => return report_stop(col, part, stop),
+        }
+    }
+}

@@ -129,7 +129,14 @@ impl AnswerValue {
     /// Maturity `m` is `m / 5`; yes = 1, partial = 0.5, no = 0 (docs/scoring.md §2).
     pub fn normalized(self) -> Option<f64> {
         match self {
-            Self::Maturity(n) => Some(f64::from(n) / 5.0),
+            // A table, not a division per call (scoring normalizes every answer several
+            // times); `n / 5.0` is correctly rounded, so each entry is the same double.
+            Self::Maturity(n) => Some(
+                [0.0, 1.0 / 5.0, 2.0 / 5.0, 3.0 / 5.0, 4.0 / 5.0, 1.0]
+                    .get(usize::from(n))
+                    .copied()
+                    .unwrap_or(f64::from(n) / 5.0),
+            ),
             Self::Yes => Some(1.0),
             Self::Partial => Some(0.5),
             Self::No => Some(0.0),
@@ -218,6 +225,15 @@ mod tests {
         ];
         for (raw, want) in cases {
             assert_eq!(AnswerValue::parse(raw), Ok(want), "raw {raw:?}");
+        }
+    }
+
+    /// The table gives bit for bit the `m / 5` that scores were computed with before it.
+    #[test]
+    fn maturity_normalizes_to_m_over_5_exactly() {
+        for n in 0..=u8::MAX {
+            let got = AnswerValue::Maturity(n).normalized().map(f64::to_bits);
+            assert_eq!(got, Some((f64::from(n) / 5.0).to_bits()), "level {n}");
         }
     }
 

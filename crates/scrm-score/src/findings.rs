@@ -193,17 +193,28 @@ pub(crate) fn rules(
         ));
     }
 
-    // Evidence.
+    // Evidence, and (in the same pass) whether every scored answer is the same.
     let mut missing = Vec::new();
     let mut stale = Vec::new();
     let mut claims = 0usize;
+    // The uniform-answers check, counted without collecting: the first scored value, how many,
+    // and whether all equal it (the order does not matter: when all are equal, any is first).
+    let (mut first, mut scored, mut same) = (None, 0usize, true);
     // In id order, so that both lists come out sorted.
     for &i in &cx.s.by_id {
         let q = &cx.s.questions[i];
         if !ev.active[i] {
             continue;
         }
-        let x = ev.values[i].normalized().unwrap_or(0.0);
+        let norm = ev.values[i].normalized();
+        if let Some(x) = norm {
+            scored += 1;
+            match first {
+                None => first = Some(x),
+                Some(f) => same &= f == x,
+            }
+        }
+        let x = norm.unwrap_or(0.0);
         if x >= p.evidence.claim_threshold {
             claims += 1;
             if ev.evidence[i] == EvidenceState::Missing {
@@ -306,19 +317,7 @@ pub(crate) fn rules(
         }
     }
 
-    // Uniform answers.
-    // Counted without collecting: the first scored value, how many, and whether all equal it.
-    let (mut first, mut scored, mut same) = (None, 0usize, true);
-    for x in (0..ev.values.len())
-        .filter(|i| ev.active[*i])
-        .filter_map(|i| ev.values[i].normalized())
-    {
-        scored += 1;
-        match first {
-            None => first = Some(x),
-            Some(f) => same &= f == x,
-        }
-    }
+    // Uniform answers (counted in the evidence pass above).
     if let Some(first) = first
         && same
         && scored >= p.quality.uniform_min_answers as usize

@@ -180,12 +180,15 @@ impl EarlyView<'_> {
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
-                    let merged = acc
+                    // Borrowed from the arena, in key order as in the final pass: only the
+                    // profile's own strings are allocated.
+                    let mut fields: Vec<(&str, &str)> = acc
                         .buyer
                         .iter(self.buyer_arena)
-                        .map(|(k, f)| (k.to_string(), f.value.to_string()))
+                        .map(|(k, f)| (k, f.value))
                         .collect();
-                    assemble_profile(id.clone(), merged)
+                    fields.sort_unstable_by_key(|&(k, _)| k);
+                    assemble_profile(id.clone(), fields)
                 })
             }
         }
@@ -813,18 +816,24 @@ impl<'a> Collector<'a> {
 
 /// A profile from its merged fields (buyer over supplier), keyed as [`Collector::profile_field`]
 /// records them.
-fn assemble_profile(vid: VendorId, merged: BTreeMap<String, String>) -> VendorProfile {
+fn assemble_profile<K, V>(vid: VendorId, merged: impl IntoIterator<Item = (K, V)>) -> VendorProfile
+where
+    K: AsRef<str>,
+    V: AsRef<str> + Into<String>,
+{
     let mut profile = VendorProfile::bare(vid);
     for (k, v) in merged {
-        match k.as_str() {
-            "name" => profile.name = Some(v),
-            "country" => profile.country = Some(v),
-            "criticality" => profile.criticality = v.parse().ok(),
-            "ai_role" => profile.ai_role = v.parse().ok(),
-            "data_access" => profile.data_access = v.parse().ok(),
-            "assessed_on" => profile.assessed_on = crate::text::parse_date(&v),
+        let k = k.as_ref();
+        match k {
+            "name" => profile.name = Some(v.into()),
+            "country" => profile.country = Some(v.into()),
+            "criticality" => profile.criticality = v.as_ref().parse().ok(),
+            "ai_role" => profile.ai_role = v.as_ref().parse().ok(),
+            "data_access" => profile.data_access = v.as_ref().parse().ok(),
+            "assessed_on" => profile.assessed_on = crate::text::parse_date(v.as_ref()),
             "certifications" => {
                 profile.certifications = v
+                    .as_ref()
                     .split(';')
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
@@ -832,8 +841,8 @@ fn assemble_profile(vid: VendorId, merged: BTreeMap<String, String>) -> VendorPr
                     .collect();
             }
             _ => {
-                let name = k.strip_prefix(EXTRA).unwrap_or(&k).to_string();
-                profile.extra.insert(name, v);
+                let name = k.strip_prefix(EXTRA).unwrap_or(k).to_string();
+                profile.extra.insert(name, v.into());
             }
         }
     }

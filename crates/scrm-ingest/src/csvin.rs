@@ -5,7 +5,7 @@ use crate::ProblemCode;
 use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
 use crate::profiles::{Apply, Checked, ProfileCols};
-use crate::split::{Piece, Splitter, sniff_delimiter};
+use crate::split::{Piece, RecordLines, Splitter, sniff_delimiter};
 use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
@@ -293,19 +293,9 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
         .delimiter(delim)
         .from_reader(block);
     let mut rec = csv::ByteRecord::new();
-    // Lines are counted here, not taken from `csv`: after a CRLF its position still points at
-    // the LF (it is consumed with the next record), so its line is one short for every record
-    // after the first of a block.
-    let (mut at, mut line) = (0usize, 1u64);
+    let mut lines = RecordLines::new();
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
-        let from = rec.position().map_or(at, |p| p.byte() as usize).max(at);
-        // The record's first byte: past the line ends (and blank lines) before it.
-        let start = block[from..]
-            .iter()
-            .position(|&b| b != b'\n' && b != b'\r')
-            .map_or(block.len(), |k| from + k);
-        line += memchr::memchr_iter(b'\n', &block[at..start]).count() as u64;
-        at = start;
+        let line = lines.line(block, rec.position());
         let mut row = Row {
             line,
             ..Row::default()

@@ -10,7 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
-use crate::split::{Piece, Splitter};
+use crate::split::{Piece, RecordLines, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::trim;
 use crate::validate::{
@@ -287,20 +287,10 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
         .delimiter(st.ctx.delim)
         .from_reader(block);
     let mut rec = csv::ByteRecord::new();
-    // `csv` places a record where the previous one's terminator began (before any `\n` of a
-    // CRLF and any empty lines), so the line is counted here from the first byte of the record.
-    let (mut at, mut line) = (0, 1u64);
+    let mut lines = RecordLines::new();
     // Reading from a slice cannot fail, and byte records are not UTF-8 checked.
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
-        let mut start = rec
-            .position()
-            .map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at))
-            .clamp(at, block.len());
-        while block.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-            start += 1;
-        }
-        line += memchr::memchr_iter(b'\n', &block[at..start]).count() as u64;
-        at = start;
+        let line = lines.line(block, rec.position());
         if !st.row(out, line, &rec) {
             break;
         }

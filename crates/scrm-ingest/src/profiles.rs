@@ -4,7 +4,9 @@
 
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer};
-use crate::table::{Header, Row, RowSource, cell_within, report_stop, width_issue, within_rows};
+use crate::table::{
+    Header, Row, RowSource, cell_within, missing_column, report_stop, width_issue, within_rows,
+};
 use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns,
 };
@@ -46,20 +48,11 @@ impl ProfileCols {
     /// file is not to be loaded (no `vendor_id`, or a column twice).
     pub(crate) fn new(col: &mut Collector, part: u32, header: &Header) -> Option<Self> {
         let Some(vcol) = header.find("vendor_id") else {
-            col.issue(
-                part,
-                Some(header.row),
-                Issue::new(
-                    ProblemCode::MissingColumn,
-                    None,
-                    None,
-                    "the header has no 'vendor_id' column; the file is not loaded".to_string(),
-                )
-                .help(format!(
-                    "a profile table needs vendor_id and may have {}",
-                    PROFILE_FIELDS.join(", ")
-                )),
+            let help = format!(
+                "a profile table needs vendor_id and may have {}",
+                PROFILE_FIELDS.join(", ")
             );
+            missing_column(col, part, header, "vendor_id", help);
             return None;
         };
         let mut fields: Vec<(usize, u32)> = Vec::new();

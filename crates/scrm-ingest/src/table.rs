@@ -276,6 +276,24 @@ pub(crate) fn within_rows(col: &mut Collector, part: u32, seen: &mut u64, line: 
     false
 }
 
+/// Reports a column the table cannot be read without: the file is not loaded.
+pub(crate) fn missing_column(
+    col: &mut Collector,
+    part: u32,
+    header: &Header,
+    key: &str,
+    help: String,
+) {
+    let issue = Issue::new(
+        ProblemCode::MissingColumn,
+        None,
+        None,
+        format!("the header has no '{key}' column; the file is not loaded"),
+    )
+    .help(help);
+    col.issue(part, Some(header.row), issue);
+}
+
 /// Checks a cell's size and encoding; returns its text when usable.
 fn cell_ok<'r>(
     col: &Collector,
@@ -370,26 +388,17 @@ pub(crate) fn long_cols(
         }
         if at.is_empty() && required {
             ok = false;
-            col.issue(
-                part,
-                Some(header.row),
-                Issue::new(
-                    ProblemCode::MissingColumn,
-                    None,
-                    None,
-                    format!("the header has no '{key}' column; the file is not loaded"),
-                )
-                .help(format!(
-                    "a long table needs vendor_id, question_id and answer columns; found: {}",
-                    header
-                        .raw
-                        .iter()
-                        .filter(|r| !r.trim().is_empty())
-                        .map(|r| r.trim())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+            let found: Vec<&str> = header
+                .raw
+                .iter()
+                .map(|r| r.trim())
+                .filter(|r| !r.is_empty())
+                .collect();
+            let help = format!(
+                "a long table needs vendor_id, question_id and answer columns; found: {}",
+                found.join(", ")
             );
+            missing_column(col, part, header, key, help);
         }
         at.first().copied()
     };
@@ -810,17 +819,8 @@ pub(crate) fn read_exclusions(
         } else {
             "source"
         };
-        col.issue(
-            part,
-            Some(header.row),
-            Issue::new(
-                ProblemCode::MissingColumn,
-                None,
-                None,
-                format!("the header has no '{missing}' column; the file is not loaded"),
-            )
-            .help("an exclusions file has the columns vendor_id,source,reference,listed_on"),
-        );
+        let help = "an exclusions file has the columns vendor_id,source,reference,listed_on";
+        missing_column(col, part, header, missing, help.to_string());
         return;
     };
     let rcol = header.find("reference");

@@ -3,7 +3,7 @@
 //! Codes are part of the public interface (CSV/JSON outputs, policy exemptions, `--fail-on`,
 //! `docs/codes.md`). A code is never renamed or reused; new codes are appended.
 
-use crate::{Lens, QuestionId};
+use crate::{Detail, Lens, QuestionId};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -119,7 +119,9 @@ pub struct Finding {
     /// Effective severity after policy overrides and exemptions.
     pub severity: Severity,
     /// Human explanation with the numbers behind it.
-    pub message: String,
+    #[serde(rename = "message")]
+    #[schemars(rename = "message", with = "String")]
+    pub detail: Detail,
     /// The lens concerned, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lens: Option<Lens>,
@@ -133,11 +135,11 @@ pub struct Finding {
 
 impl Finding {
     /// A finding at the code's default severity.
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, detail: impl Into<Detail>) -> Self {
         Self {
             code,
             severity: code.default_severity(),
-            message: message.into(),
+            detail: detail.into(),
             lens: None,
             questions: Vec::new(),
             exempted: None,
@@ -156,6 +158,11 @@ impl Finding {
     pub fn with_questions(mut self, qs: Vec<QuestionId>) -> Self {
         self.questions = qs;
         self
+    }
+
+    /// The explanation as text (written out here when the rule kept it typed).
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        self.detail.text()
     }
 
     /// Whether this finding comes from a hard gate.

@@ -6,6 +6,7 @@
 
 mod answer;
 pub mod columns;
+mod detail;
 mod finding;
 mod gate;
 mod ids;
@@ -20,6 +21,7 @@ pub mod safe;
 mod vendor;
 
 pub use answer::{Answer, AnswerKind, AnswerValue, ParseAnswerError};
+pub use detail::{Detail, Shown};
 pub use finding::{Code, Finding, Severity};
 pub use gate::{Exclusion, GateSource};
 pub use ids::{QuestionId, VendorId};

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 struct FindingOut<'a> {
     code: &'static str,
     severity: &'static str,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     lens: Option<&'static str>,
     questions: Vec<&'a str>,
     exempted: Option<&'a str>,
@@ -30,7 +30,7 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
         Self {
             code: f.code.as_str(),
             severity: f.severity.as_str(),
-            message: &f.message,
+            message: f.message(),
             lens: f.lens.map(|l| l.as_str()),
             questions: f.questions.iter().map(|q| q.as_str()).collect(),
             exempted: f.exempted.as_deref(),

@@ -151,7 +151,7 @@ pub(crate) fn why_line(r: &VendorResult) -> String {
         .collect();
     fs.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
     fs.iter()
-        .map(|f| format!("{} ({})", f.code, terminal_safe(&f.message)))
+        .map(|f| format!("{} ({})", f.code, terminal_safe(&f.message())))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -899,7 +899,7 @@ fn build_result(v: &Vendor) -> (VendorResult, Vec<LensExplanation>) {
             let score = lenses[lens as usize]
                 .score
                 .map_or("-".to_string(), |x| format!("{x:.2}"));
-            f.message = f.message.replace(&key, &score);
+            f.detail = f.message().replace(&key, &score).into();
         }
     }
     let combined_score = combined(&lenses);

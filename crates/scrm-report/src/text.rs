@@ -176,7 +176,7 @@ fn finding_lines(out: &mut String, title: &str, fs: &[Finding], lang: Lang) {
             "  {} ({}): {}",
             f.code,
             severity_label(f.severity, lang),
-            terminal_safe(&f.message)
+            terminal_safe(&f.message())
         );
     }
 }

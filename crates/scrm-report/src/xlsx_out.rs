@@ -338,7 +338,7 @@ fn finding_cells(f: &Finding) -> [String; 6] {
         f.code.as_str().to_string(),
         f.severity.as_str().to_string(),
         f.lens.map(|l| l.as_str().to_string()).unwrap_or_default(),
-        f.message.clone(),
+        f.message().into_owned(),
         f.questions
             .iter()
             .map(|q| q.as_str())

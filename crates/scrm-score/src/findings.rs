@@ -5,7 +5,7 @@ use crate::eval::{Eval, EvidenceState};
 use crate::structure::Structure;
 use chrono::NaiveDate;
 use scrm_model::{
-    AnswerValue, Code, Exclusion, Finding, Lens, QuestionId, Severity, Tier, VendorProfile,
+    AnswerValue, Code, Detail, Exclusion, Finding, Lens, Severity, Shown, Tier, VendorProfile,
 };
 use scrm_policy::Policy;
 
@@ -19,35 +19,11 @@ pub(crate) struct Context<'a> {
     pub tier: Tier,
 }
 
-/// Numbers in messages: three decimals, so a value just under a threshold never reads as equal.
-fn num(x: f64) -> String {
-    format!("{x:.3}")
-}
-
-/// A value and its threshold, with enough decimals that the value never reads as equal to it.
-fn pair(x: f64, t: f64) -> (String, String) {
-    let (a, b) = (num(x), num(t));
-    if a == b {
-        (format!("{x:.6}"), format!("{t:.6}"))
-    } else {
-        (a, b)
-    }
-}
-
 fn level_text(v: AnswerValue) -> String {
     match v {
         AnswerValue::Unanswered => "unanswered".to_string(),
         other => format!("'{other}'"),
     }
-}
-
-fn list(qs: &[QuestionId]) -> String {
-    const SHOWN: usize = 8;
-    let mut s: Vec<&str> = qs.iter().take(SHOWN).map(QuestionId::as_str).collect();
-    if qs.len() > SHOWN {
-        s.push("…");
-    }
-    s.join(", ")
 }
 
 /// Hard-gate findings (never subject to severities or exemptions).
@@ -139,28 +115,29 @@ pub(crate) fn rules(
     if let (Some(t), Some(x)) = (th.combined, combined)
         && crate::below(x, t)
     {
-        let (x, t) = pair(x, t);
         out.push(Finding::new(
             Code::BelowTierThreshold,
-            format!(
-                "combined score {x} is below the {} tier minimum {t}",
-                cx.tier
-            ),
+            Detail::BelowMinimum {
+                lens: None,
+                score: x,
+                minimum: t,
+                tier: cx.tier,
+            },
         ));
     }
     for lens in Lens::ALL {
         if let (Some(t), Some(x)) = (th.lens(lens), ev.lens_score(lens))
             && crate::below(x, t)
         {
-            let (x, t) = pair(x, t);
             out.push(
                 Finding::new(
                     Code::BelowTierThreshold,
-                    format!(
-                        "{} score {x} is below the {} tier minimum {t}",
-                        lens.label(scrm_model::Lang::En),
-                        cx.tier
-                    ),
+                    Detail::BelowMinimum {
+                        lens: Some(lens),
+                        score: x,
+                        minimum: t,
+                        tier: cx.tier,
+                    },
                 )
                 .with_lens(lens),
             );
@@ -171,12 +148,11 @@ pub(crate) fn rules(
     {
         out.push(Finding::new(
             Code::BelowTierThreshold,
-            format!(
-                "coverage {:.1}% is below the {} tier minimum {:.1}%",
-                coverage * 100.0,
-                cx.tier,
-                t * 100.0
-            ),
+            Detail::CoverageBelowMinimum {
+                coverage,
+                minimum: t,
+                tier: cx.tier,
+            },
         ));
     }
 
@@ -184,12 +160,11 @@ pub(crate) fn rules(
     if coverage < p.quality.low_coverage_below {
         out.push(Finding::new(
             Code::LowCoverage,
-            format!(
-                "answered {} of {} applicable questions ({:.1}%)",
-                counts.1,
-                counts.0,
-                coverage * 100.0
-            ),
+            Detail::LowCoverage {
+                answered: counts.1,
+                applicable: counts.0,
+                coverage,
+            },
         ));
     }
 
@@ -226,46 +201,33 @@ pub(crate) fn rules(
         }
     }
     if !missing.is_empty() && missing.len() as f64 > p.evidence.max_missing_share * claims as f64 {
-        out.push(
-            Finding::new(
-                Code::MissingEvidence,
-                format!(
-                    "{} of {claims} claim(s) (answers at {:.0}% of the top level or more) have no evidence (more than {:.0}%): {}",
-                    missing.len(),
-                    p.evidence.claim_threshold * 100.0,
-                    p.evidence.max_missing_share * 100.0,
-                    list(&missing)
-                ),
-            )
-                .with_questions(missing),
-        );
+        let detail = Detail::MissingEvidence {
+            missing: missing.len(),
+            claims,
+            claim_threshold: p.evidence.claim_threshold,
+            max_missing_share: p.evidence.max_missing_share,
+            shown: Shown::of(&missing),
+        };
+        out.push(Finding::new(Code::MissingEvidence, detail).with_questions(missing));
     }
     if !stale.is_empty() {
-        let days = p.evidence.max_age_days.unwrap_or(0);
-        out.push(
-            Finding::new(
-                Code::StaleEvidence,
-                format!(
-                    "{} answer(s) rest on evidence older than {days} days: {}",
-                    stale.len(),
-                    list(&stale)
-                ),
-            )
-            .with_questions(stale),
-        );
+        let detail = Detail::StaleEvidence {
+            stale: stale.len(),
+            max_age_days: p.evidence.max_age_days.unwrap_or(0),
+            shown: Shown::of(&stale),
+        };
+        out.push(Finding::new(Code::StaleEvidence, detail).with_questions(stale));
     }
     if let Some(max) = p.evidence.assessment_max_age_days {
         match cx.profile.assessed_on {
-            None => out.push(Finding::new(
-                Code::StaleAssessment,
-                "the questionnaire is undated (no assessed_on)",
-            )),
+            None => out.push(Finding::new(Code::StaleAssessment, Detail::Undated)),
             Some(d) if (cx.as_of - d).num_days() > i64::from(max) => out.push(Finding::new(
                 Code::StaleAssessment,
-                format!(
-                    "the questionnaire is dated {d}, more than {max} days before {}",
-                    cx.as_of
-                ),
+                Detail::StaleAssessment {
+                    dated: d,
+                    max_age_days: max,
+                    as_of: cx.as_of,
+                },
             )),
             Some(_) => {}
         }
@@ -416,7 +378,8 @@ pub(crate) fn finalize(
             .cmp(&a.severity)
             .then(a.code.cmp(&b.code))
             .then(a.lens.cmp(&b.lens))
-            .then(a.message.cmp(&b.message))
+            // Written out only for the rare tie (two thresholds missed, say).
+            .then_with(|| a.detail.cmp(&b.detail))
     });
     gates
 }

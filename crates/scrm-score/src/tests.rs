@@ -191,7 +191,7 @@ fn contradiction_is_found_and_lowers_confidence() {
         .iter()
         .find(|f| f.code == Code::ContradictoryAnswers)
         .expect("contradiction");
-    insta::assert_snapshot!(f.message);
+    insta::assert_snapshot!(f.message().into_owned());
     assert_eq!(r.status, Status::Conditional);
     assert!((r.confidence - 0.75 * 0.75).abs() < 1e-12);
 }
@@ -380,7 +380,7 @@ fn partial_profiles_say_what_was_assumed() {
             .findings
             .iter()
             .filter(|f| f.code == Code::MissingProfile)
-            .map(|f| f.message.clone())
+            .map(|f| f.message().into_owned())
             .collect()
     };
     assert_eq!(messages(&typical()), Vec::<String>::new());

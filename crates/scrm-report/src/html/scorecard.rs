@@ -219,7 +219,7 @@ pub fn render_scorecard_html(input: &ScorecardReport<'_>, lang: Lang) -> String 
                 f.severity.as_str(),
                 severity_label(f.severity, lang),
                 f.code.as_str(),
-                escape_html(&f.message),
+                escape_html(&f.message()),
                 escape_html(code_text(f.code, lang)),
                 f.lens.map(|l| l.label(lang)).unwrap_or(""),
                 escape_html(&join_ids(&f.questions)),
@@ -328,7 +328,7 @@ fn plan_section(
                 s,
                 "<li><span class=\"mono\">{}</span>: {}</li>",
                 f.code.as_str(),
-                escape_html(&f.message)
+                escape_html(&f.message())
             );
         }
         s.push_str("</ul>");

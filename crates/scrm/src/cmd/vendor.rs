@@ -169,7 +169,7 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
                     "  {} [{}] {}\n",
                     fi.severity,
                     fi.code,
-                    scrm_report::terminal_safe(&fi.message)
+                    scrm_report::terminal_safe(&fi.message())
                 ));
             }
             output::print(&s)?;

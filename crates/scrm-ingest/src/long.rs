@@ -12,7 +12,7 @@ use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
 use crate::split::{Piece, RecordLines, Splitter};
 use crate::table::{Header, LongCols};
-use crate::text::trim;
+use crate::text::{short_eq, trim};
 use crate::validate::{
     ColRef, Issue, bad_encoding, blank_vendor, check_answer, check_date, too_large,
     unknown_question,
@@ -533,7 +533,7 @@ impl RowState<'_, '_> {
         }
         let (vmap, last_vendor) = (&mut self.vmap, &mut self.last_vendor);
         let vi = vendor.map(|v| match last_vendor {
-            Some((b, i)) if b.as_slice() == v.as_bytes() => *i,
+            Some((b, i)) if short_eq(b, v.as_bytes()) => *i,
             _ => {
                 let i = match vmap.get(v.as_bytes()) {
                     Some(&i) => i,
@@ -558,7 +558,7 @@ impl RowState<'_, '_> {
             let next = *last_q + 1;
             let next = if next < qs.len() { next } else { 0 };
             let pos = match qs.get(next) {
-                Some((raw, _)) if **raw == *q.as_bytes() => next,
+                Some((raw, _)) if short_eq(raw, q.as_bytes()) => next,
                 _ => match qmap.get(q.as_bytes()) {
                     Some(&p) => p as usize,
                     None => {

@@ -288,6 +288,24 @@ pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
 }
 
+/// Whether two short byte strings are equal, without a call to `memcmp`: ids are 4 to 16
+/// bytes, compared twice per answer row (with the last row's vendor and the expected next
+/// question), where the library call costs more than the comparison. Two overlapping 8-byte
+/// (or 4-byte) loads cover any length in range; longer strings use the ordinary comparison.
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+    let w4 = |s: &[u8], i: usize| u32::from_ne_bytes(s[i..i + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        _ => a == b,
+    }
+}
+
 /// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
 /// once when the field starts and ends with a visible ASCII character, as nearly every id,
 /// answer and date does: the reader trims several fields of every row.
@@ -331,6 +349,22 @@ pub(crate) fn did_you_mean<'c>(raw: &str, candidates: &[&'c str]) -> Option<&'c 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Equal exactly when the slices are, at every length around the load widths.
+    #[test]
+    fn short_eq_is_slice_equality() {
+        let base: Vec<u8> = (0u8..40).map(|i| b'A' + i % 26).collect();
+        for n in 0..=24 {
+            let a = &base[..n];
+            assert!(short_eq(a, a), "{n}");
+            for k in 0..n {
+                let mut b = a.to_vec();
+                b[k] ^= 0x20;
+                assert!(!short_eq(a, &b), "{n} differs at {k}");
+            }
+            assert!(!short_eq(a, &base[..n + 1]), "{n} vs longer");
+        }
+    }
 
     #[test]
     fn trim_is_str_trim() {

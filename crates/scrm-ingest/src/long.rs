@@ -702,9 +702,9 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
     // Several blocks per thread in flight: one thread also reads the next batch, and the merge
     // waits for the slowest block, so one block per thread leaves a core idle much of the time.
     let batch_len = 4 * rayon::current_num_threads().max(1);
-    let read_batch = |s: &mut Splitter<R>| -> Vec<Piece> {
-        let mut v = Vec::with_capacity(batch_len);
-        while v.len() < batch_len {
+    let read_batch_of = |s: &mut Splitter<R>, len: usize| -> Vec<Piece> {
+        let mut v = Vec::with_capacity(len);
+        while v.len() < len {
             match s.next_piece() {
                 None => break,
                 Some(p @ Piece::Block(_)) => v.push(p),
@@ -716,9 +716,12 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
         }
         v
     };
+    let read_batch = |s: &mut Splitter<R>| read_batch_of(s, batch_len);
     let max_rows = col.opts.limits.max_rows;
     let mut rows = 0u64;
-    let mut batch = read_batch(splitter);
+    // The first batch is one block per thread, so that parsing starts after the first few MiB
+    // rather than a whole batch read on one core.
+    let mut batch = read_batch_of(splitter, rayon::current_num_threads().max(1));
     let mut pool: Vec<RowBufs> = Vec::new();
     while !batch.is_empty() {
         let stops = batch.iter().any(|p| !matches!(p, Piece::Block(_)));

@@ -172,11 +172,12 @@ pub(crate) struct EarlyView<'c> {
 }
 
 impl EarlyView<'_> {
-    /// The buyer-declared profile of a vendor that may be finished in a worker, or `None` when it
-    /// may not (see [`VendorAcc::open_for_early`]).
-    pub(crate) fn profile(&self, id: &VendorId) -> Option<VendorProfile> {
+    /// The buyer-declared profile of a vendor that may be finished in a worker, with its index
+    /// when the run already has one (so the merge need not look it up again), or `None` when it
+    /// may not be finished (see [`VendorAcc::open_for_early`]).
+    pub(crate) fn profile(&self, id: &VendorId) -> Option<(Option<u32>, VendorProfile)> {
         match find_vendor(self.vendor_ix, self.vendor_ids, id.as_str()) {
-            None => Some(VendorProfile::bare(id.clone())),
+            None => Some((None, VendorProfile::bare(id.clone()))),
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
@@ -188,7 +189,7 @@ impl EarlyView<'_> {
                         .map(|(k, f)| (k, f.value))
                         .collect();
                     fields.sort_unstable_by_key(|&(k, _)| k);
-                    assemble_profile(id.clone(), fields)
+                    (Some(vi), assemble_profile(id.clone(), fields))
                 })
             }
         }
@@ -455,9 +456,17 @@ impl<'a> Collector<'a> {
     }
 
     /// Records a vendor a block worker finished; marks the run scattered when the vendor already
-    /// has rows (a neighbouring block of the same batch ended or began with it).
-    pub(crate) fn finished_early(&mut self, id: VendorId, r: Box<dyn Any + Send>) -> Option<u32> {
-        let vi = match find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
+    /// has rows (a neighbouring block of the same batch ended or began with it). `known` is the
+    /// vendor's index when the worker found it in the run (indexes never change); without it,
+    /// an earlier block of the batch may have added the vendor since, so it is looked up.
+    pub(crate) fn finished_early(
+        &mut self,
+        id: VendorId,
+        known: Option<u32>,
+        r: Box<dyn Any + Send>,
+    ) -> Option<u32> {
+        let found = known.or_else(|| find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()));
+        let vi = match found {
             Some(vi) if !self.vendors[vi as usize].open_for_early() => {
                 self.mark_scattered();
                 return None;

@@ -92,12 +92,23 @@ pub(crate) struct BlockOut {
     capped_at: Option<u64>,
     /// The vendor of the block's last row (its rows may go on in the next block).
     last_vendor: Option<u32>,
-    /// Vendors finished in the worker ([`EarlyView`]): what the map gave, and their duplicates.
-    early: Vec<(VendorId, Box<dyn Any + Send>, Vec<Dup>)>,
+    /// Vendors finished in the worker ([`EarlyView`]).
+    early: Vec<Early>,
     /// Which of `vendors` are in `early` (empty when none is).
     finished: Vec<bool>,
     /// The answer column, where stored answers are located.
     answer_col: u32,
+}
+
+/// A vendor finished in a block worker.
+struct Early {
+    id: VendorId,
+    /// Its index in the run, when the worker found one there.
+    known: Option<u32>,
+    /// What the map gave.
+    result: Box<dyn Any + Send>,
+    /// Its duplicate answers within the block.
+    dups: Vec<Dup>,
 }
 
 fn blank(f: &[u8]) -> bool {
@@ -160,14 +171,19 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
     out.early.reserve(n);
     for (i, vid) in out.vendors.iter().enumerate() {
         let edge = i == 0 || out.last_vendor == Some(i as u32);
-        let Some(profile) = (!edge).then(|| view.profile(vid)).flatten() else {
+        let Some((known, profile)) = (!edge).then(|| view.profile(vid)).flatten() else {
             continue;
         };
         let rows = &mut out.rows[ranges[i].clone()];
         let (rows, dups) = dedupe_rows(rows, &rank, texts, at, &mut scratch);
         let ex = view.exclusions_of(vid);
         let r = (view.map)(ReadVendor::compact(profile, rows, texts, qs), &ex);
-        out.early.push((vid.clone(), r, dups));
+        out.early.push(Early {
+            id: vid.clone(),
+            known,
+            result: r,
+            dups,
+        });
         finished[i] = true;
     }
     out.finished = finished;
@@ -667,8 +683,14 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
             col.store_all(vi, run);
         }
     }
-    for (vid, r, dups) in out.early {
-        let Some(vi) = col.finished_early(vid, r) else {
+    for Early {
+        id,
+        known,
+        result,
+        dups,
+    } in out.early
+    {
+        let Some(vi) = col.finished_early(id, known, result) else {
             // Scattered: the caller reads the file again; nothing here counts any more.
             return RowBufs::default();
         };

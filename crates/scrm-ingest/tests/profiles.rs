@@ -117,7 +117,7 @@ fn problems_are_reported_at_their_lines() {
         let rows: Vec<(Option<u64>, Option<String>)> = ing
             .rejects
             .iter()
-            .map(|r| (r.location.row, r.original.get(0).cloned()))
+            .map(|r| (r.location.row, r.original.first().cloned()))
             .collect();
         let want = [(2, "V1"), (4, "V2"), (7, "V4"), (9, "V5")]
             .map(|(l, v)| (Some(l), Some(v.to_string())));

@@ -252,7 +252,7 @@ mod tests {
     use super::*;
 
     fn ids(n: usize) -> Vec<QuestionId> {
-        (0..n).map(|i| QuestionId::new(&format!("Q-{i}"))).collect()
+        (0..n).map(|i| QuestionId::new(format!("Q-{i}"))).collect()
     }
 
     #[test]

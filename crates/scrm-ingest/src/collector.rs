@@ -389,9 +389,16 @@ impl<'a> Collector<'a> {
 
     /// The index of a vendor, creating it on first sight.
     pub(crate) fn vendor(&mut self, id: &VendorId) -> u32 {
-        if let Some(i) = find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
-            return i;
+        match find_vendor(&self.vendor_ix, &self.vendor_ids, id.as_str()) {
+            Some(i) => i,
+            None => self.add_vendor(id),
         }
+    }
+
+    /// Adds a vendor the caller just looked up and did not find ([`Collector::vendor_index`]),
+    /// without looking it up again.
+    pub(crate) fn add_vendor(&mut self, id: &VendorId) -> u32 {
+        debug_assert!(self.vendor_index(id).is_none(), "{id} added twice");
         let i = self.vendors.len() as u32;
         let ids = &self.vendor_ids;
         self.vendor_ix.insert_unique(id_hash(id.as_str()), i, |&j| {

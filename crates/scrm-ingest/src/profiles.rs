@@ -200,8 +200,9 @@ impl<'c> Apply<'c> {
             cells,
             ..
         } = c;
-        if let Some(v) = &vendor
-            && let Some(vi) = col.vendor_index(v)
+        // Looked up once: most rows are a vendor's first sight, added below without a second.
+        let found = vendor.as_ref().and_then(|v| col.vendor_index(v));
+        if let (Some(v), Some(vi)) = (&vendor, found)
             && let Some(&first) = self.first_row.get(vi as usize).filter(|&&l| l != NO_ROW)
         {
             let dup = Issue::new(
@@ -217,7 +218,7 @@ impl<'c> Apply<'c> {
             col.reject(part, Some(line), issues, cells);
             return true;
         };
-        let vi = col.vendor(&vendor);
+        let vi = found.unwrap_or_else(|| col.add_vendor(&vendor));
         if self.first_row.len() <= vi as usize {
             self.first_row.resize(vi as usize + 1, NO_ROW);
         }

@@ -124,7 +124,11 @@ struct PField {
 #[derive(Debug, Default)]
 pub(crate) struct VendorAcc {
     answers: Vec<Stored>,
-    supplier: BTreeMap<String, PField>,
+    /// Supplier-declared fields; boxed, since nearly every vendor has none and a million
+    /// vendors' slots are written once each (fresh pages) when a buyer's file is read: the
+    /// slot's size matters here, not one more allocation for the rare vendor that has them.
+    #[allow(clippy::box_collection)]
+    supplier: Option<Box<BTreeMap<String, PField>>>,
     buyer: PackedLayer,
     /// Already handed to the map by the grouped long-CSV reader ([`Early`]).
     finished: bool,
@@ -134,7 +138,7 @@ impl VendorAcc {
     /// Whether a block worker may finish this vendor on its own: nothing is stored for it yet
     /// and it has no supplier-declared profile (whose conflicts the final pass reports).
     pub(crate) fn open_for_early(&self) -> bool {
-        self.answers.is_empty() && self.supplier.is_empty() && !self.finished
+        self.answers.is_empty() && self.supplier.is_none() && !self.finished
     }
 }
 
@@ -561,7 +565,7 @@ impl<'a> Collector<'a> {
         };
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
-            Layer::Supplier => match acc.supplier.get(key) {
+            Layer::Supplier => match acc.supplier.as_deref().and_then(|m| m.get(key)) {
                 None => {
                     let col = col.clone();
                     let new = PField {
@@ -570,7 +574,9 @@ impl<'a> Collector<'a> {
                         row,
                         col,
                     };
-                    acc.supplier.insert(key.to_string(), new);
+                    acc.supplier
+                        .get_or_insert_with(Box::default)
+                        .insert(key.to_string(), new);
                     return;
                 }
                 Some(old) if old.value == value => return,
@@ -801,7 +807,7 @@ impl<'a> Collector<'a> {
     fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
         let vid = self.vendor_ids[vi as usize].clone();
         let mut merged: BTreeMap<String, String> = BTreeMap::new();
-        for (k, s) in &acc.supplier {
+        for (k, s) in acc.supplier.iter().flat_map(|m| m.iter()) {
             match acc.buyer.get(&self.buyer_arena, k) {
                 Some(b) if b.value != s.value => {
                     let bcol = self.packed_col(b.part, b.col);
@@ -953,4 +959,16 @@ pub(crate) fn answer_map(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million of these are written when a buyer's file is read: keep them small.
+    #[test]
+    fn vendor_slot_stays_small() {
+        let size = std::mem::size_of::<VendorAcc>();
+        assert!(size <= 64, "VendorAcc is {size} bytes");
+    }
 }

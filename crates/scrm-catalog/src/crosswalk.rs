@@ -98,6 +98,7 @@ impl Crosswalk {
                 return (Crosswalk::default(), problems.list);
             }
         }
+        let mut lines = scrm_model::lines::RecordLines::new();
         for record in rdr.records() {
             let record = match record {
                 Ok(r) => r,
@@ -113,7 +114,8 @@ impl Crosswalk {
                     continue;
                 }
             };
-            let line = record.position().map(|p| p.line() as usize);
+            let start = record.position().map(csv::Position::byte);
+            let line = Some(lines.line(src.as_bytes(), start) as usize);
             let mut bad = |column: usize, message: String, help: Option<String>| {
                 problems.list.push(CatalogProblem {
                     file: file.to_string(),
@@ -166,5 +168,29 @@ impl Crosswalk {
             }
         }
         (Crosswalk { pairs }, problems.list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A problem is located at the line its row starts on, in a CRLF file with a blank line and
+    /// a quoted field over two lines too.
+    #[test]
+    fn problems_name_the_line_of_their_row() {
+        let src = "airm,iso,provenance,note\r\n\
+                   GOVERN 1.1,4.1,listed,\"two\r\nlines\"\r\n\
+                   \r\n\
+                   GOVERN 9.9,4.1,listed,\r\n\
+                   GOVERN 1.1,7.7.7,listed,\r\n";
+        let (_, problems) = Crosswalk::parse("crosswalk.csv", src);
+        let lines: Vec<(Option<usize>, Option<usize>)> =
+            problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(
+            lines,
+            [(Some(5), Some(1)), (Some(6), Some(2))],
+            "{problems:?}"
+        );
     }
 }

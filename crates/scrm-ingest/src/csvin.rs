@@ -5,7 +5,7 @@ use crate::ProblemCode;
 use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
 use crate::profiles::{Apply, Checked, ProfileCols};
-use crate::split::{Piece, RecordLines, Splitter, sniff_delimiter};
+use crate::split::{Piece, Splitter, sniff_delimiter};
 use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
@@ -13,6 +13,7 @@ use crate::table::{
 use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex};
 use crate::validate::Issue;
 use rayon::prelude::*;
+use scrm_model::lines::RecordLines;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Cursor, Read};
@@ -295,7 +296,7 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
     let mut rec = csv::ByteRecord::new();
     let mut lines = RecordLines::new();
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
-        let line = lines.line(block, rec.position());
+        let line = lines.line(block, rec.position().map(csv::Position::byte));
         let mut row = Row {
             line,
             ..Row::default()

@@ -10,7 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
-use crate::split::{Piece, RecordLines, Splitter};
+use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{short_eq, trim};
 use crate::validate::{
@@ -20,6 +20,7 @@ use crate::validate::{
 use crate::{Limits, ProblemCode};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use scrm_model::lines::RecordLines;
 use scrm_model::{AnswerSpec, AnswerValue, QuestionId, QuestionLookup, Resolution, VendorId};
 use std::any::Any;
 use std::io::Read;
@@ -306,7 +307,7 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     let mut lines = RecordLines::new();
     // Reading from a slice cannot fail, and byte records are not UTF-8 checked.
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
-        let line = lines.line(block, rec.position());
+        let line = lines.line(block, rec.position().map(csv::Position::byte));
         if !st.row(out, line, &rec) {
             break;
         }

@@ -48,36 +48,6 @@ pub(crate) fn find_boundary(buf: &[u8], delim: u8) -> Option<usize> {
     }
 }
 
-/// Line numbers of the records of a block read with `csv`, counted from the block's first
-/// line (1). `csv` places a record where the previous one's terminator began (before the `\n`
-/// of a CRLF and any empty lines), so its own line is one short after every CRLF: the line is
-/// counted here up to the record's first byte.
-pub(crate) struct RecordLines {
-    at: usize,
-    line: u64,
-}
-
-impl RecordLines {
-    pub(crate) fn new() -> Self {
-        Self { at: 0, line: 1 }
-    }
-
-    /// The line of the record `csv` placed at `pos` in `block`; records come in order.
-    pub(crate) fn line(&mut self, block: &[u8], pos: Option<&csv::Position>) -> u64 {
-        let at = self.at;
-        let from = pos
-            .map_or(at, |p| usize::try_from(p.byte()).unwrap_or(at))
-            .clamp(at, block.len());
-        let start = block[from..]
-            .iter()
-            .position(|&b| !matches!(b, b'\r' | b'\n'))
-            .map_or(block.len(), |k| from + k);
-        self.line += memchr::memchr_iter(b'\n', &block[at..start]).count() as u64;
-        self.at = start;
-        self.line
-    }
-}
-
 /// What the splitter hands out, in stream order.
 pub(crate) enum Piece {
     /// Whole records.

@@ -12,6 +12,7 @@ mod gate;
 mod ids;
 mod input;
 mod lens;
+pub mod lines;
 mod lookup;
 mod manifest;
 mod question;

@@ -1,6 +1,6 @@
 //! Evaluating one vendor: which questions apply, each answer's effective value, and the scores.
 
-use crate::coeff::{Coefficients, score};
+use crate::coeff::Coefficients;
 use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
 use scrm_model::{
@@ -165,11 +165,11 @@ impl<'e> Eval<'e> {
                             .zip(&lc.groups)
                             .map(|(id, g)| GroupScore {
                                 id: std::borrow::Cow::Borrowed(*id),
-                                score: g.as_ref().map(|(v, _)| score(v, &self.effective)),
+                                score: g.as_ref().map(|(v, _)| v.score(&self.effective)),
                                 items_scored: g.as_ref().map_or(0, |(_, n)| *n),
                             })
                             .collect();
-                        (Some(score(&lc.questions, &self.effective)), groups)
+                        (Some(lc.sparse.score(&self.effective)), groups)
                     }
                     None => (
                         None,
@@ -196,16 +196,16 @@ impl<'e> Eval<'e> {
     /// The combined score.
     pub(crate) fn combined(&self) -> Option<f64> {
         self.coef
-            .combined
+            .combined_sparse
             .as_ref()
-            .map(|c| score(c, &self.effective))
+            .map(|c| c.score(&self.effective))
     }
 
     /// A lens's score.
     pub(crate) fn lens_score(&self, lens: Lens) -> Option<f64> {
         self.coef.lenses[lens as usize]
             .as_ref()
-            .map(|lc| score(&lc.questions, &self.effective))
+            .map(|lc| lc.sparse.score(&self.effective))
     }
 }
 

@@ -29,6 +29,12 @@ pub(crate) struct LensStructure {
     pub group_weights: Vec<f64>,
     /// Items, sorted by id.
     pub items: Vec<Item>,
+    /// Item indexes grouped by group, in item order within each group (coefficients are
+    /// built one group at a time).
+    pub by_group: Vec<usize>,
+    /// Per group, every question its items reach, ascending and once each: where a group's
+    /// coefficients can be non-zero.
+    pub group_questions: Vec<Vec<u32>>,
 }
 
 /// The whole structure.
@@ -210,11 +216,29 @@ impl Structure {
                 })
                 .collect();
             items.sort_by_key(|i| natural_key(&i.id));
+            let mut by_group: Vec<usize> = (0..items.len()).collect();
+            by_group.sort_by_key(|&i| items[i].group);
+            let mut group_questions = vec![Vec::new(); groups.len()];
+            for item in &items {
+                let qs: &mut Vec<u32> = &mut group_questions[item.group];
+                qs.extend(
+                    item.direct
+                        .iter()
+                        .chain(&item.crosswalk)
+                        .map(|(q, _)| *q as u32),
+                );
+            }
+            for qs in &mut group_questions {
+                qs.sort_unstable();
+                qs.dedup();
+            }
             lenses.push(LensStructure {
                 lens,
                 groups,
                 group_weights,
                 items,
+                by_group,
+                group_questions,
             });
         }
 

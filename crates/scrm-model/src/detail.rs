@@ -78,10 +78,11 @@ pub enum Detail {
     },
 }
 
-/// The first few of a finding's questions, as its message lists them.
-#[derive(Debug, Clone, Copy, Default)]
+/// The first few of a finding's questions, as its message lists them. Boxed, so that a
+/// finding stays small: a run can hold a million vendors' results (JSON, workbook, history).
+#[derive(Debug, Clone, Default)]
 pub struct Shown {
-    ids: [Option<QuestionId>; Shown::MAX],
+    ids: Box<[QuestionId]>,
     more: bool,
 }
 
@@ -91,21 +92,17 @@ impl Shown {
 
     /// The first [`Shown::MAX`] of `qs`.
     pub fn of(qs: &[QuestionId]) -> Self {
-        let mut s = Self {
+        Self {
+            ids: qs.iter().take(Self::MAX).copied().collect(),
             more: qs.len() > Self::MAX,
-            ..Self::default()
-        };
-        for (slot, q) in s.ids.iter_mut().zip(qs) {
-            *slot = Some(*q);
         }
-        s
     }
 }
 
 impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut sep = "";
-        for q in self.ids.iter().flatten() {
+        for q in &self.ids {
             write!(f, "{sep}{}", q.as_str())?;
             sep = ", ";
         }
@@ -266,6 +263,16 @@ mod tests {
         assert_eq!(
             Shown::of(&ids(9)).to_string(),
             "Q-0, Q-1, Q-2, Q-3, Q-4, Q-5, Q-6, Q-7, …"
+        );
+    }
+
+    /// A run may hold a million vendors' findings: a detail is no bigger than a few words.
+    #[test]
+    fn a_detail_stays_small() {
+        assert!(
+            std::mem::size_of::<Detail>() <= 64,
+            "{}",
+            std::mem::size_of::<Detail>()
         );
     }
 

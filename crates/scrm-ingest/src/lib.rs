@@ -18,6 +18,7 @@ mod packed;
 mod problem;
 mod profiles;
 mod render;
+mod scan;
 mod split;
 mod table;
 mod text;

@@ -10,6 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
+use crate::scan::Specials;
 use crate::split::{Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{short_eq, trim};
@@ -192,7 +193,8 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
 
 /// How many rows at the start of `rows` (grouped by vendor) are `v`'s. Galloping from the start
 /// rather than a binary search over the whole rest: a vendor has a couple of hundred rows among
-/// a block's hundred thousand, so this reads only lines that the vendor's scoring reads next.
+/// a block's hundred thousand, so this reads little beyond the vendor's own rows, which its
+/// scoring reads next.
 fn run_len(rows: &[Row], v: u32) -> usize {
     let mut hi = 1;
     while hi < rows.len() && rows[hi].vendor == v {
@@ -319,6 +321,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     let bytes = block.as_bytes();
     let delim = st.ctx.delim;
     let class = byte_classes(delim);
+    let mut specials = Specials::new(bytes, delim);
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
     let mut fields: Vec<&str> = Vec::with_capacity(st.ctx.header_len.max(8));
     let mut quoted = QuotedRecord::default();
@@ -327,15 +330,19 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     let mut line = 1u64;
     while pos < bytes.len() {
         // One pass over the line cuts it at its delimiters and stops at its end, or at the
-        // first quote or carriage return (a record `csv_core` reads). Lines are short (about
-        // 40 bytes in an export), so this beats three `memchr` searches per line.
+        // first quote or carriage return (a record `csv_core` reads), jumping from one such
+        // byte to the next ([`Specials`]): lines are short (about 40 bytes in an export) and
+        // hold about six of them.
         fields.clear();
-        let (mut start, mut i) = (pos, pos);
+        let mut start = pos;
+        specials.seek(pos);
         let end = loop {
+            let i = specials.next();
             let Some(&b) = bytes.get(i) else {
                 break Some(i);
             };
             match class[b as usize] {
+                // Never found by `specials`.
                 PLAIN => {}
                 DELIM => {
                     fields.push(&block[start..i]);
@@ -350,7 +357,6 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
                 }
                 _ => break None,
             }
-            i += 1;
         };
         let Some(end) = end else {
             // Line ends before the record (empty records) are skipped, as `csv` does, so that
@@ -522,26 +528,12 @@ impl RowState<'_, '_> {
         let c = &ctx.cols;
         let [vref, qref, aref, eref, dref, cref] = &ctx.refs;
         let limit = ctx.limits.max_field_bytes;
-        let field = |i: Option<usize>, r: &ColRef, issues: &mut Vec<Issue>| -> Option<&str> {
-            let Some(i) = i else { return Some("") };
-            let b = rec.bytes(i);
-            if b.len() > limit {
-                let head = String::from_utf8_lossy(&b[..b.len().min(256)]);
-                issues.push(too_large(b.len(), limit, r, &head));
-                return None;
-            }
-            let t = rec.text(i);
-            if t.is_none() {
-                issues.push(bad_encoding(r, &String::from_utf8_lossy(b)));
-            }
-            t
-        };
-        let v = field(c.vendor, vref, issues);
-        let q = field(Some(c.question), qref, issues);
-        let a = field(Some(c.answer), aref, issues);
-        let e = field(c.evidence, eref, issues);
-        let d = field(c.date, dref, issues);
-        let cm = field(c.comment, cref, issues);
+        let v = field(rec, c.vendor, vref, limit, issues);
+        let q = field(rec, Some(c.question), qref, limit, issues);
+        let a = field(rec, Some(c.answer), aref, limit, issues);
+        let e = field(rec, c.evidence, eref, limit, issues);
+        let d = field(rec, c.date, dref, limit, issues);
+        let cm = field(rec, c.comment, cref, limit, issues);
 
         // Vendor: consecutive rows usually share it, so compare with the last one first.
         let vendor = v.map(trim).filter(|v| !v.is_empty());
@@ -646,6 +638,41 @@ impl RowState<'_, '_> {
         });
         true
     }
+}
+
+/// Column `i` of a record as text (`""` for a column the file lacks); `None`, with the issue
+/// noted, when it is too large or not UTF-8. Inlined: it runs six times a row, and the calls
+/// cost more than the checks.
+#[inline(always)]
+fn field<'r, F: Fields>(
+    rec: &'r F,
+    i: Option<usize>,
+    r: &ColRef,
+    limit: usize,
+    issues: &mut Vec<Issue>,
+) -> Option<&'r str> {
+    let Some(i) = i else { return Some("") };
+    let b = rec.bytes(i);
+    if b.len() > limit {
+        field_too_large(b, r, limit, issues);
+        return None;
+    }
+    let t = rec.text(i);
+    if t.is_none() {
+        field_bad_encoding(b, r, issues);
+    }
+    t
+}
+
+#[cold]
+fn field_too_large(b: &[u8], r: &ColRef, limit: usize, issues: &mut Vec<Issue>) {
+    let head = String::from_utf8_lossy(&b[..b.len().min(256)]);
+    issues.push(too_large(b.len(), limit, r, &head));
+}
+
+#[cold]
+fn field_bad_encoding(b: &[u8], r: &ColRef, issues: &mut Vec<Issue>) {
+    issues.push(bad_encoding(r, &String::from_utf8_lossy(b)));
 }
 
 fn reject<F: Fields>(out: &mut BlockOut, line: u64, issues: &mut Vec<Issue>, rec: &F) {

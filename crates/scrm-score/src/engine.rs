@@ -1,7 +1,7 @@
 //! The engine: scores vendors in parallel, explains scores, answers what-if questions.
 
 use crate::coeff::Coefficients;
-use crate::eval::{Eval, EvidenceState};
+use crate::eval::Eval;
 use crate::findings::{self, Context};
 use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
@@ -225,16 +225,7 @@ impl Engine {
 
     /// Share of positive answers backed by current evidence, lowered per contradiction.
     fn confidence(&self, ev: &Eval<'_>, contradictions: u32) -> f64 {
-        let mut positive = 0u32;
-        let mut backed = 0u32;
-        for i in 0..ev.values.len() {
-            if ev.active[i] && ev.values[i].normalized().is_some_and(|x| x > 0.0) {
-                positive += 1;
-                if ev.evidence[i] == EvidenceState::Current {
-                    backed += 1;
-                }
-            }
-        }
+        let (positive, backed) = ev.positive_backed();
         let base = if positive == 0 {
             1.0
         } else {

@@ -35,6 +35,20 @@ pub(crate) struct Eval<'e> {
     pub effective: Vec<f64>,
     /// Coefficients for the active set.
     pub coef: Cow<'e, Coefficients>,
+    counts: Counts,
+}
+
+/// What coverage and confidence count over the questions, made in [`Eval::new`]'s pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    /// Applicable questions.
+    applicable: u32,
+    /// Applicable and answered (na included).
+    answered: u32,
+    /// Active with a positive answer.
+    positive: u32,
+    /// Of those, backed by current evidence.
+    backed: u32,
 }
 
 /// Every role a profile can declare, in [`role_key`] order.
@@ -71,10 +85,11 @@ pub(crate) fn evidence_state(a: &AnswerFacts, stale_before: Option<NaiveDate>) -
     }
 }
 
-/// The effective value of an answer: its normalized value, discounted when positive and not
-/// backed by current evidence.
-pub(crate) fn effective(v: AnswerValue, ev: EvidenceState, discount: f64) -> f64 {
-    match v.normalized() {
+/// The effective value of an answer from its normalized value: discounted when positive and
+/// not backed by current evidence.
+#[inline]
+fn effective_of(norm: Option<f64>, ev: EvidenceState, discount: f64) -> f64 {
+    match norm {
         Some(x) if x > 0.0 && ev != EvidenceState::Current => x * (1.0 - discount),
         Some(x) => x,
         None => 0.0,
@@ -103,29 +118,35 @@ impl<'e> Eval<'e> {
         });
         let role = vendor.profile().ai_role;
         let applicable: &[bool] = &s.applicable[role_key(role)];
+        // One pass over the questions: which are active, their effective values and the counts
+        // coverage and confidence need (each was a pass of its own; a vendor's few hundred
+        // answers are random to the branch predictor, so every pass cost more than its work).
         let mut has_na = false;
-        let active: Vec<bool> = (0..n)
-            .map(|i| {
-                let na =
-                    values[i] == AnswerValue::NotApplicable && s.questions[i].answer.na_allowed;
-                has_na |= applicable[i] && na;
-                applicable[i] && !na
-            })
-            .collect();
+        let mut active = Vec::with_capacity(n);
+        let mut effective = Vec::with_capacity(n);
+        let mut counts = Counts::default();
+        for (i, (&app, &v)) in applicable.iter().zip(&values).enumerate() {
+            let na = v == AnswerValue::NotApplicable && s.na_allowed[i];
+            has_na |= app && na;
+            let on = app && !na;
+            active.push(on);
+            let norm = v.normalized();
+            counts.applicable += u32::from(app);
+            counts.answered += u32::from(app && v.is_answered());
+            let positive = on && norm.is_some_and(|x| x > 0.0);
+            counts.positive += u32::from(positive);
+            counts.backed += u32::from(positive && evidence[i] == EvidenceState::Current);
+            effective.push(if on {
+                effective_of(norm, evidence[i], rules.discount)
+            } else {
+                0.0
+            });
+        }
         let coef = if has_na {
             Cow::Owned(Coefficients::compute(s, &active))
         } else {
             Cow::Borrowed(&base[role_key(role)])
         };
-        let effective = (0..n)
-            .map(|i| {
-                if active[i] {
-                    effective(values[i], evidence[i], rules.discount)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
         Self {
             values,
             evidence,
@@ -133,22 +154,18 @@ impl<'e> Eval<'e> {
             active,
             effective,
             coef,
+            counts,
         }
     }
 
     /// Applicable questions and how many are answered (na counts as answered).
     pub(crate) fn coverage_counts(&self) -> (u32, u32) {
-        let mut applicable = 0;
-        let mut answered = 0;
-        for i in 0..self.values.len() {
-            if self.applicable[i] {
-                applicable += 1;
-                if self.values[i].is_answered() {
-                    answered += 1;
-                }
-            }
-        }
-        (applicable, answered)
+        (self.counts.applicable, self.counts.answered)
+    }
+
+    /// Active questions with a positive answer, and how many of them have current evidence.
+    pub(crate) fn positive_backed(&self) -> (u32, u32) {
+        (self.counts.positive, self.counts.backed)
     }
 
     /// Lens scores in `Lens::ALL` order, with group scores.

@@ -168,38 +168,38 @@ pub(crate) fn rules(
         ));
     }
 
-    // Evidence, and (in the same pass) whether every scored answer is the same.
-    let mut missing = Vec::new();
-    let mut stale = Vec::new();
+    // Evidence, and (in the same pass) whether every scored answer is the same. Written with
+    // few branches: answers are random to the branch predictor, and this loop visits every
+    // question of every vendor. Questions are kept by index into fixed buffers (one slot per
+    // question, the count moving on only when it counts) and turned into ids afterwards.
+    let n = ev.values.len();
+    let (mut missing_ix, mut stale_ix) = (vec![0u32; n], vec![0u32; n]);
+    let (mut n_missing, mut n_stale) = (0usize, 0usize);
     let mut claims = 0usize;
-    // The uniform-answers check, counted without collecting: the first scored value, how many,
-    // and whether all equal it (the order does not matter: when all are equal, any is first).
-    let (mut first, mut scored, mut same) = (None, 0usize, true);
+    // The uniform-answers check: how many scored answers, and their lowest and highest values
+    // (all the same exactly when those are equal).
+    let (mut scored, mut lo, mut hi) = (0usize, f64::INFINITY, f64::NEG_INFINITY);
     // In id order, so that both lists come out sorted.
     for &i in &cx.s.by_id {
-        let q = &cx.s.questions[i];
-        if !ev.active[i] {
-            continue;
-        }
+        let on = ev.active[i];
         let norm = ev.values[i].normalized();
-        if let Some(x) = norm {
-            scored += 1;
-            match first {
-                None => first = Some(x),
-                Some(f) => same &= f == x,
-            }
-        }
-        let x = norm.unwrap_or(0.0);
-        if x >= p.evidence.claim_threshold {
-            claims += 1;
-            if ev.evidence[i] == EvidenceState::Missing {
-                missing.push(q.id);
-            }
-        }
-        if x > 0.0 && ev.evidence[i] == EvidenceState::Stale {
-            stale.push(q.id);
-        }
+        let counted = on && norm.is_some();
+        let x = if on { norm.unwrap_or(0.0) } else { 0.0 };
+        scored += usize::from(counted);
+        lo = lo.min(if counted { x } else { f64::INFINITY });
+        hi = hi.max(if counted { x } else { f64::NEG_INFINITY });
+        let claim = on && x >= p.evidence.claim_threshold;
+        claims += usize::from(claim);
+        missing_ix[n_missing] = i as u32;
+        n_missing += usize::from(claim && ev.evidence[i] == EvidenceState::Missing);
+        stale_ix[n_stale] = i as u32;
+        n_stale += usize::from(on && x > 0.0 && ev.evidence[i] == EvidenceState::Stale);
     }
+    let ids =
+        |ix: &[u32]| -> Vec<_> { ix.iter().map(|&i| cx.s.questions[i as usize].id).collect() };
+    let missing = ids(&missing_ix[..n_missing]);
+    let stale = ids(&stale_ix[..n_stale]);
+    let (first, same) = ((scored > 0).then_some(lo), lo == hi);
     if !missing.is_empty() && missing.len() as f64 > p.evidence.max_missing_share * claims as f64 {
         let detail = Detail::MissingEvidence {
             missing: missing.len(),

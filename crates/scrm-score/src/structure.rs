@@ -51,6 +51,9 @@ pub(crate) struct Structure {
     pub by_key: FxHashMap<usize, usize>,
     /// Whether each question applies, per role key ([`crate::eval::role_key`]).
     pub applicable: Vec<Vec<bool>>,
+    /// Whether each question allows `na` (read per question of every vendor: kept apart from
+    /// the large question records).
+    pub na_allowed: Vec<bool>,
     /// Question indexes in id order: findings that list questions visit them in this order
     /// and so need no sort per vendor.
     pub by_id: Vec<usize>,
@@ -252,6 +255,7 @@ impl Structure {
             .enumerate()
             .map(|(i, q)| (q.id.key(), i))
             .collect();
+        let na_allowed = questions.iter().map(|q| q.answer.na_allowed).collect();
         let applicable = crate::eval::roles()
             .map(|r| questions.iter().map(|q| q.applies_to(r)).collect())
             .collect();
@@ -269,6 +273,7 @@ impl Structure {
             index,
             by_key,
             applicable,
+            na_allowed,
             by_id,
         }
     }

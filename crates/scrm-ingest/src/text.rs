@@ -307,11 +307,14 @@ pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
-/// once when the field starts and ends with a visible ASCII character, as nearly every id,
-/// answer and date does: the reader trims several fields of every row.
+/// once when the field is empty or starts and ends with a visible ASCII character, as nearly
+/// every id, answer and date does: the reader trims several fields of every row.
+#[inline]
 pub(crate) fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        // Empty, as most comments, evidence and dates of an export are: no call needed.
+        (None, _) => s,
         _ => s.trim(),
     }
 }

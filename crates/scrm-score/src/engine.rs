@@ -219,7 +219,7 @@ impl Engine {
             answered,
             findings,
             input_hash: String::new(),
-            valid_until: self.valid_until(vendor),
+            valid_until: self.valid_until(vendor, ev),
         }
     }
 
@@ -237,7 +237,7 @@ impl Engine {
     }
 
     /// The last day on which nothing date-dependent in the result changes.
-    fn valid_until<V: ScoreInput + ?Sized>(&self, vendor: &V) -> Option<NaiveDate> {
+    fn valid_until<V: ScoreInput + ?Sized>(&self, vendor: &V, ev: &Eval<'_>) -> Option<NaiveDate> {
         let p = &self.policy;
         let mut until: Option<NaiveDate> = None;
         let mut consider = |d: Option<NaiveDate>| {
@@ -251,16 +251,9 @@ impl Engine {
             // The earliest evidence still current gives the earliest expiry: adding the age
             // limit keeps the order, so it is added once, not per answer.
             // Current evidence is dated from `stale_before` on (every date when that underflows).
+            // Found while the answers were evaluated ([`Eval::first_current`]).
             let days = Days::new(u64::from(max));
-            let mut first: Option<NaiveDate> = None;
-            vendor.for_each_answer(&mut |_, a| {
-                if let Some(d) = a.evidence_date
-                    && self.stale_before.is_none_or(|f| d >= f)
-                {
-                    first = Some(first.map_or(d, |x| x.min(d)));
-                }
-            });
-            consider(first.and_then(|d| d.checked_add_days(days)));
+            consider(ev.first_current.and_then(|d| d.checked_add_days(days)));
         }
         let pr = vendor.profile();
         if let Some(max) = p.evidence.assessment_max_age_days {

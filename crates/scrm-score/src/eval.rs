@@ -36,6 +36,8 @@ pub(crate) struct Eval<'e> {
     /// Coefficients for the active set.
     pub coef: Cow<'e, Coefficients>,
     counts: Counts,
+    /// The earliest evidence date of any answer that is not stale on the engine's date.
+    pub first_current: Option<NaiveDate>,
 }
 
 /// What coverage and confidence count over the questions, made in [`Eval::new`]'s pass.
@@ -109,8 +111,16 @@ impl<'e> Eval<'e> {
         let n = s.questions.len();
         let mut values = vec![AnswerValue::Unanswered; n];
         let mut evidence = vec![EvidenceState::Missing; n];
+        // The earliest evidence date still current, over every answer (the result's
+        // `valid_until` counts them all), found in the same visit.
+        let mut first_current: Option<NaiveDate> = None;
         // Answers to questions outside the engine's catalog (disabled ones) do not count.
         vendor.for_each_answer(&mut |q, a| {
+            if let Some(d) = a.evidence_date
+                && stale.is_none_or(|f| d >= f)
+            {
+                first_current = Some(first_current.map_or(d, |x| x.min(d)));
+            }
             if let Some(&qi) = s.by_key.get(&q.key()) {
                 values[qi] = a.value;
                 evidence[qi] = evidence_state(&a, stale);
@@ -155,6 +165,7 @@ impl<'e> Eval<'e> {
             effective,
             coef,
             counts,
+            first_current,
         }
     }
 

@@ -7,9 +7,11 @@
 //! contributions sum to the score by construction.
 
 use crate::structure::Structure;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, RwLock};
 
 /// Coefficients for one lens.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LensCoeff {
     /// Per question; sums to 1 over active questions.
     pub questions: Vec<f64>,
@@ -22,7 +24,7 @@ pub(crate) struct LensCoeff {
 }
 
 /// Coefficients for every lens and the combined score.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Coefficients {
     /// Per lens in `Lens::ALL` order; `None` when nothing in the lens is active.
     pub lenses: Vec<Option<LensCoeff>>,
@@ -192,6 +194,62 @@ impl Coefficients {
     }
 }
 
+/// Coefficients made for vendors whose `na` answers change their active set, shared by every
+/// vendor with the same active set. A portfolio has few such sets (`na` is allowed on few
+/// questions, and suppliers mark the same ones): 59 distinct sets among 1,452 such vendors of
+/// a generated 10k portfolio, where each made its own at about 80,000 instructions. Bounded,
+/// so that hostile input with a new set per vendor costs time, never memory; results do not
+/// depend on what the cache holds (the same coefficients are made either way).
+#[derive(Debug, Clone)]
+pub(crate) struct CoefCache {
+    sets: Arc<RwLock<SetMap>>,
+    /// At most this many active sets are kept.
+    max: usize,
+}
+
+/// Coefficients by active set (one bit per question).
+type SetMap = FxHashMap<Box<[u64]>, Arc<Coefficients>>;
+
+impl Default for CoefCache {
+    fn default() -> Self {
+        Self {
+            sets: Arc::default(),
+            max: 4096,
+        }
+    }
+}
+
+impl CoefCache {
+    /// The coefficients for `active`, from the cache or made (and kept while there is room).
+    pub(crate) fn get(&self, s: &Structure, active: &[bool]) -> Arc<Coefficients> {
+        let mut key = vec![0u64; active.len().div_ceil(64)];
+        for (i, &a) in active.iter().enumerate() {
+            key[i / 64] |= u64::from(a) << (i % 64);
+        }
+        // A poisoned lock only means another thread panicked while holding it; the map is
+        // still whole (inserts are single calls), so it is used as it is.
+        let hit = self
+            .sets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key.as_slice())
+            .cloned();
+        if let Some(c) = hit {
+            return c;
+        }
+        let made = Arc::new(Coefficients::compute(s, active));
+        let mut map = self
+            .sets
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() < self.max {
+            map.entry(key.into_boxed_slice())
+                .or_insert_with(|| Arc::clone(&made));
+        }
+        made
+    }
+}
+
 /// `5 * Σ c_q * e_q`, summed in question order (the same order explanations use): the dense
 /// reference that [`Sparse::score`] must equal bit for bit.
 #[cfg(test)]
@@ -207,6 +265,40 @@ pub(crate) fn score(coef: &[f64], effective: &[f64]) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The cache gives what computing gives, for the active sets `na` answers make, and keeps
+    /// no more sets than its bound however many it is asked for.
+    #[test]
+    fn cached_coefficients_are_computed_ones_and_bounded() {
+        let policy = scrm_policy::Policy::builtin(None).unwrap_or_else(|e| panic!("{e}"));
+        let catalog = scrm_catalog::Catalog::builtin();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+        let e = crate::Engine::new(catalog, &policy, as_of);
+        let s = &e.s;
+        let role = &s.applicable[1];
+        let cache = CoefCache {
+            max: 3,
+            ..CoefCache::default()
+        };
+        // Drop one applicable question (as an `na` answer would), five different ones, each
+        // asked for twice.
+        let dropped: Vec<usize> = (0..role.len())
+            .filter(|&i| role[i])
+            .step_by(7)
+            .take(5)
+            .collect();
+        for &q in dropped.iter().chain(&dropped) {
+            let mut active = role.clone();
+            active[q] = false;
+            assert_eq!(
+                *cache.get(s, &active),
+                Coefficients::compute(s, &active),
+                "{q}"
+            );
+        }
+        let kept = cache.sets.read().map(|m| m.len()).unwrap_or_default();
+        assert_eq!(kept, 3);
+    }
 
     proptest! {
         /// Skipping the zero coefficients gives the very same bits as the dense sum, whatever

@@ -1,6 +1,6 @@
 //! The engine: scores vendors in parallel, explains scores, answers what-if questions.
 
-use crate::coeff::Coefficients;
+use crate::coeff::{CoefCache, Coefficients};
 use crate::eval::Eval;
 use crate::findings::{self, Context};
 use crate::structure::Structure;
@@ -24,6 +24,8 @@ pub struct Engine {
     stale_before: Option<NaiveDate>,
     /// Coefficients for vendors without `na` answers, by role key.
     pub(crate) base: Vec<Coefficients>,
+    /// Coefficients of the active sets that vendors' `na` answers made.
+    coef_cache: CoefCache,
     catalog_hash: String,
     hash_inputs: bool,
 }
@@ -66,6 +68,7 @@ impl Engine {
             as_of,
             stale_before: crate::eval::stale_before(&policy.evidence, as_of),
             base,
+            coef_cache: CoefCache::default(),
             catalog_hash: catalog_hash.to_string(),
             hash_inputs: false,
         }
@@ -132,7 +135,7 @@ impl Engine {
     pub(crate) fn eval<'e, V: ScoreInput + ?Sized>(&'e self, vendor: &V) -> Eval<'e> {
         Eval::new(
             &self.s,
-            &self.base,
+            (&self.base, &self.coef_cache),
             &self.policy.evidence,
             self.stale_before,
             vendor,
@@ -184,7 +187,7 @@ impl Engine {
         let rules = findings::rules(
             &cx,
             ev,
-            combined,
+            (combined, &lenses),
             coverage,
             (applicable, answered),
             &mut contradictions,

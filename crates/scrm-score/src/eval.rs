@@ -1,13 +1,13 @@
 //! Evaluating one vendor: which questions apply, each answer's effective value, and the scores.
 
-use crate::coeff::Coefficients;
+use crate::coeff::{CoefCache, Coefficients};
 use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
 use scrm_model::{
     AiRole, AnswerFacts, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, ScoreInput,
 };
 use scrm_policy::EvidenceRules;
-use std::borrow::Cow;
+use std::sync::Arc;
 
 /// State of one question's evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +34,32 @@ pub(crate) struct Eval<'e> {
     /// Effective value in [0, 1] after the evidence rule (0 where not active).
     pub effective: Vec<f64>,
     /// Coefficients for the active set.
-    pub coef: Cow<'e, Coefficients>,
+    pub coef: Coef<'e>,
     counts: Counts,
     /// The earliest evidence date of any answer that is not stale on the engine's date.
     pub first_current: Option<NaiveDate>,
+    /// Each answer's normalized value, NaN for na and unanswered: later passes read it
+    /// without a branch on the kind of answer.
+    pub norms: Vec<f64>,
+}
+
+/// The coefficients of a vendor's active set: its role's, or those of its `na` answers.
+#[derive(Debug, Clone)]
+pub(crate) enum Coef<'e> {
+    /// The role's (no `na` answer changes the active set).
+    Role(&'e Coefficients),
+    /// Made for the vendor's active set, or shared with vendors that have the same one.
+    Own(Arc<Coefficients>),
+}
+
+impl std::ops::Deref for Coef<'_> {
+    type Target = Coefficients;
+    fn deref(&self) -> &Coefficients {
+        match self {
+            Self::Role(c) => c,
+            Self::Own(c) => c,
+        }
+    }
 }
 
 /// What coverage and confidence count over the questions, made in [`Eval::new`]'s pass.
@@ -100,10 +122,11 @@ fn effective_of(norm: Option<f64>, ev: EvidenceState, discount: f64) -> f64 {
 
 impl<'e> Eval<'e> {
     /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
-    /// without `na` answers; `stale` is [`stale_before`] for the run's date.
+    /// without `na` answers, `cache` those of the active sets `na` answers made; `stale` is
+    /// [`stale_before`] for the run's date.
     pub(crate) fn new<V: ScoreInput + ?Sized>(
         s: &'e Structure,
-        base: &'e [Coefficients],
+        (base, cache): (&'e [Coefficients], &CoefCache),
         rules: &EvidenceRules,
         stale: Option<NaiveDate>,
         vendor: &V,
@@ -134,6 +157,7 @@ impl<'e> Eval<'e> {
         let mut has_na = false;
         let mut active = Vec::with_capacity(n);
         let mut effective = Vec::with_capacity(n);
+        let mut norms = Vec::with_capacity(n);
         let mut counts = Counts::default();
         for (i, (&app, &v)) in applicable.iter().zip(&values).enumerate() {
             let na = v == AnswerValue::NotApplicable && s.na_allowed[i];
@@ -141,6 +165,7 @@ impl<'e> Eval<'e> {
             let on = app && !na;
             active.push(on);
             let norm = v.normalized();
+            norms.push(norm.unwrap_or(f64::NAN));
             counts.applicable += u32::from(app);
             counts.answered += u32::from(app && v.is_answered());
             let positive = on && norm.is_some_and(|x| x > 0.0);
@@ -153,9 +178,9 @@ impl<'e> Eval<'e> {
             });
         }
         let coef = if has_na {
-            Cow::Owned(Coefficients::compute(s, &active))
+            Coef::Own(cache.get(s, &active))
         } else {
-            Cow::Borrowed(&base[role_key(role)])
+            Coef::Role(&base[role_key(role)])
         };
         Self {
             values,
@@ -166,6 +191,7 @@ impl<'e> Eval<'e> {
             coef,
             counts,
             first_current,
+            norms,
         }
     }
 

@@ -5,7 +5,7 @@ use crate::eval::{Eval, EvidenceState};
 use crate::structure::Structure;
 use chrono::NaiveDate;
 use scrm_model::{
-    AnswerValue, Code, Detail, Exclusion, Finding, Lens, Severity, Shown, Tier, VendorProfile,
+    AnswerValue, Code, Detail, Exclusion, Finding, LensScore, Severity, Shown, Tier, VendorProfile,
 };
 use scrm_policy::Policy;
 
@@ -66,7 +66,7 @@ pub(crate) fn gates(cx: &Context<'_>) -> Vec<Finding> {
 pub(crate) fn rules(
     cx: &Context<'_>,
     ev: &Eval<'_>,
-    combined: Option<f64>,
+    (combined, lenses): (Option<f64>, &[LensScore]),
     coverage: f64,
     counts: (u32, u32),
     contradictions: &mut u32,
@@ -125,8 +125,9 @@ pub(crate) fn rules(
             },
         ));
     }
-    for lens in Lens::ALL {
-        if let (Some(t), Some(x)) = (th.lens(lens), ev.lens_score(lens))
+    // The lens scores already made (in `Lens::ALL` order), not made again.
+    for (lens, score) in lenses.iter().map(|l| (l.lens, l.score)) {
+        if let (Some(t), Some(x)) = (th.lens(lens), score)
             && crate::below(x, t)
         {
             out.push(
@@ -182,9 +183,9 @@ pub(crate) fn rules(
     // In id order, so that both lists come out sorted.
     for &i in &cx.s.by_id {
         let on = ev.active[i];
-        let norm = ev.values[i].normalized();
-        let counted = on && norm.is_some();
-        let x = if on { norm.unwrap_or(0.0) } else { 0.0 };
+        let norm = ev.norms[i];
+        let counted = on && !norm.is_nan();
+        let x = if counted { norm } else { 0.0 };
         scored += usize::from(counted);
         lo = lo.min(if counted { x } else { f64::INFINITY });
         hi = hi.max(if counted { x } else { f64::NEG_INFINITY });

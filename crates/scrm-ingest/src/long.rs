@@ -11,7 +11,7 @@ use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
 use crate::scan::Specials;
-use crate::split::{Piece, Splitter};
+use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{short_eq, trim};
 use crate::validate::{
@@ -25,6 +25,7 @@ use scrm_model::lines::RecordLines;
 use scrm_model::{AnswerSpec, AnswerValue, QuestionId, QuestionLookup, Resolution, VendorId};
 use std::any::Any;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, Sender};
 
 /// Everything a block worker needs, shared read-only across threads.
 pub(crate) struct LongCtx<'a> {
@@ -741,40 +742,78 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
 
 /// Reads the rest of a long CSV file (after its header) in parallel blocks. `before` runs
 /// while the first batch is parsed, before any of its vendors is finished or merged.
+///
+/// The file is read (and hashed) a batch ahead on a thread of its own, so that reading fills
+/// the moments a core would otherwise wait: at the end of each batch, for its slowest block,
+/// and while the batch is merged on one thread. The batches are the same as when reading took
+/// its turn, so nothing read depends on the timing.
 pub(crate) fn read_long_csv<'a, R: Read + Send>(
     col: &mut Collector<'a>,
     ctx: &LongCtx<'_>,
     splitter: &mut Splitter<R>,
+    next_line: u64,
+    before: BeforeRows<'_, 'a>,
+) {
+    let threads = rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        // A rendezvous channel: the reader holds one batch ready while the current one is
+        // parsed, no more (the memory of two batches, as before).
+        let (batches, ready) = std::sync::mpsc::sync_channel::<Vec<Piece>>(0);
+        let (recycle, recycled) = std::sync::mpsc::channel::<Block>();
+        scope.spawn(move || {
+            // The first batch is one block per thread, so that parsing starts after the first
+            // few MiB; then several blocks per thread, since the merge waits for the slowest.
+            let mut len = threads;
+            loop {
+                for b in recycled.try_iter() {
+                    splitter.recycle(b);
+                }
+                let batch = read_batch(splitter, len);
+                len = 4 * threads;
+                let last = batch.is_empty() || batch.iter().any(|p| !matches!(p, Piece::Block(_)));
+                // A closed channel means the reader of the batches stopped early.
+                if batches.send(batch).is_err() || last {
+                    return;
+                }
+            }
+        });
+        read_batches(col, ctx, (&ready, &recycle), next_line, before);
+    });
+}
+
+/// Up to `len` pieces, ending early after a piece that is not a block (reading stops there).
+fn read_batch<R: Read>(s: &mut Splitter<R>, len: usize) -> Vec<Piece> {
+    let mut v = Vec::with_capacity(len);
+    while v.len() < len {
+        match s.next_piece() {
+            None => break,
+            Some(p @ Piece::Block(_)) => v.push(p),
+            Some(p) => {
+                v.push(p);
+                break;
+            }
+        }
+    }
+    v
+}
+
+/// Parses and merges the batches [`read_long_csv`]'s reader sends, handing each block back
+/// once merged.
+fn read_batches<'a>(
+    col: &mut Collector<'a>,
+    ctx: &LongCtx<'_>,
+    (ready, recycle): (&Receiver<Vec<Piece>>, &Sender<Block>),
     mut next_line: u64,
     mut before: BeforeRows<'_, 'a>,
 ) {
     let part = ctx.part;
-    // Several blocks per thread in flight: one thread also reads the next batch, and the merge
-    // waits for the slowest block, so one block per thread leaves a core idle much of the time.
-    let batch_len = 4 * rayon::current_num_threads().max(1);
-    let read_batch_of = |s: &mut Splitter<R>, len: usize| -> Vec<Piece> {
-        let mut v = Vec::with_capacity(len);
-        while v.len() < len {
-            match s.next_piece() {
-                None => break,
-                Some(p @ Piece::Block(_)) => v.push(p),
-                Some(p) => {
-                    v.push(p);
-                    break;
-                }
-            }
-        }
-        v
-    };
-    let read_batch = |s: &mut Splitter<R>| read_batch_of(s, batch_len);
     let max_rows = col.opts.limits.max_rows;
     let mut rows = 0u64;
-    // The first batch is one block per thread, so that parsing starts after the first few MiB
-    // rather than a whole batch read on one core.
-    let mut batch = read_batch_of(splitter, rayon::current_num_threads().max(1));
+    // No more batches once the reader has stopped.
+    let next = || ready.recv().unwrap_or_default();
+    let mut batch = next();
     let mut pool: Vec<RowBufs> = Vec::new();
     while !batch.is_empty() {
-        let stops = batch.iter().any(|p| !matches!(p, Piece::Block(_)));
         let bufs: Vec<RowBufs> = (0..batch.len())
             .map(|_| pool.pop().unwrap_or_default())
             .collect();
@@ -788,17 +827,10 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 })
                 .collect::<Vec<_>>()
         };
-        let next = |s: &mut Splitter<R>| if stops { Vec::new() } else { read_batch(s) };
-        let (outs, following) = if let Some(first) = before.take() {
+        let outs = if let Some(first) = before.take() {
             // The buyer's profile file is serial work: the first batch is parsed meanwhile, and
             // its vendors are finished once the profiles are in.
-            let (mut outs, following) = rayon::join(
-                || parse(None, bufs),
-                || {
-                    first(col);
-                    next(splitter)
-                },
-            );
+            let (mut outs, ()) = rayon::join(|| parse(None, bufs), || first(col));
             if ctx.cols.vendor.is_some()
                 && let Some(view) = col.early_view()
             {
@@ -809,14 +841,14 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                     }
                 });
             }
-            (outs, following)
+            outs
         } else {
             let view = if ctx.cols.vendor.is_some() {
                 col.early_view()
             } else {
                 None
             };
-            rayon::join(|| parse(view.as_ref(), bufs), || next(splitter))
+            parse(view.as_ref(), bufs)
         };
         for (piece, out) in batch.into_iter().zip(outs) {
             match (piece, out) {
@@ -843,7 +875,8 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                     if col.scattered() {
                         return;
                     }
-                    splitter.recycle(b);
+                    // The reader may have stopped; the block is then simply dropped.
+                    let _ = recycle.send(b);
                     next_line += nl;
                 }
                 (Piece::Oversize { bytes }, _) => {
@@ -865,7 +898,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 (Piece::Block(_), None) => {}
             }
         }
-        batch = following;
+        batch = next();
     }
     // A file with no rows after its header parsed no batch to overlap with.
     if let Some(first) = before.take() {

@@ -41,6 +41,11 @@ macro_rules! kebab_enum {
         impl FromStr for $name {
             type Err = EnumParseError;
             fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                // The canonical spelling as it is (what scrm itself stores and writes) needs
+                // no folding: every vendor's stored profile is parsed again when it is scored.
+                $(if raw == $s {
+                    return Ok($name::$var);
+                })+
                 match fold(raw).as_str() {
                     $($s $(| $alias)* => Ok($name::$var),)+
                     _ => Err(EnumParseError { what: $what, raw: raw.to_string(), valid: Self::VALUES }),

@@ -21,6 +21,11 @@
 #   SCRM_BIN=PATH       the scrm binary (default: $CARGO_TARGET_DIR or ./target, release/scrm)
 #   BENCH_RESULTS=PATH  where to append results (default: benches/results.csv)
 #   BENCH_DIR=PATH      where portfolios go (default: /tmp)
+#   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
+#                       each of its runs right after one of this binary's: its median and the
+#                       ratio are printed (not written to results.csv). This machine's speed
+#                       drifts by tens of percent between minutes, so only runs taken together
+#                       compare two builds.
 set -euo pipefail
 # EPOCHREALTIME and awk must use "." as the decimal point whatever the locale.
 export LC_ALL=C
@@ -79,6 +84,41 @@ target_wall() { case "$1" in 100000) echo 1.2 ;; 1000000) echo 12 ;; *) echo "" 
 target_rss() { case "$1" in 1000000) echo 1048576 ;; *) echo "" ;; esac; }
 target_mb_s() { case "$1" in 100000) echo 700 ;; *) echo "" ;; esac; }
 
+# One `scrm score` of the portfolio in $2 with the binary $1: sets RUN_WALL (seconds, bash's
+# microsecond clock: GNU time rounds to 10 ms) and RUN_RSS (peak KiB).
+one_run() {
+    local bin="$1" dir="$2" timing status=0 start end
+    timing="$(mktemp)"
+    start="$EPOCHREALTIME"
+    /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
+        --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" \
+        --format csv --out /dev/null >/dev/null || status=$?
+    end="$EPOCHREALTIME"
+    # 0: scored; 1: scored, and some vendor failed the gate. Anything else is a failure.
+    if [ "$status" -gt 1 ]; then
+        cat "$timing" >&2
+        rm -f "$timing"
+        echo "bench: $bin score failed with exit code $status" >&2
+        exit "$status"
+    fi
+    RUN_RSS="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$timing")"
+    rm -f "$timing"
+    RUN_WALL="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
+}
+
+# The median, fastest and slowest of the wall times given.
+median_min_max() {
+    printf '%s\n' "$@" | sort -n | awk '
+        { w[NR] = $1 }
+        END { m = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
+              printf "%.3f %.3f %.3f\n", m, w[1], w[NR] }'
+}
+
+if [ -n "${BENCH_BASELINE:-}" ] && [ ! -x "$BENCH_BASELINE" ]; then
+    echo "bench: BENCH_BASELINE is no executable: $BENCH_BASELINE" >&2
+    exit 2
+fi
+
 missed=0
 printf '%-9s %12s %9s %15s %9s %12s %12s\n' vendors bytes wall_s min-max MB/s vendors/s max_rss_kb
 for n in "${SIZES[@]}"; do
@@ -90,36 +130,27 @@ for n in "${SIZES[@]}"; do
     bytes=$(($(stat -c %s "$out/answers.csv") + $(stat -c %s "$out/vendors.csv") + $(stat -c %s "$out/exclusions.csv")))
 
     walls=()
+    base_walls=()
     rss=0
     for ((run = 1; run <= RUNS; run++)); do
-        timing="$(mktemp)"
-        status=0
-        # Wall time from bash's microsecond clock: GNU time rounds to 10 ms.
-        start="$EPOCHREALTIME"
-        /usr/bin/time -v -o "$timing" "$BIN" score "$out/answers.csv" \
-            --vendors "$out/vendors.csv" --exclusions "$out/exclusions.csv" \
-            --format csv --out /dev/null >/dev/null || status=$?
-        end="$EPOCHREALTIME"
-        # 0: scored; 1: scored, and some vendor failed the gate. Anything else is a failure.
-        if [ "$status" -gt 1 ]; then
-            cat "$timing" >&2
-            rm -f "$timing"
-            echo "bench: scrm score failed with exit code $status" >&2
-            exit "$status"
+        one_run "$BIN" "$out"
+        walls+=("$RUN_WALL")
+        if [ "$RUN_RSS" -gt "$rss" ]; then rss="$RUN_RSS"; fi
+        if [ -n "${BENCH_BASELINE:-}" ]; then
+            one_run "$BENCH_BASELINE" "$out"
+            base_walls+=("$RUN_WALL")
         fi
-        r="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$timing")"
-        rm -f "$timing"
-        if [ "$r" -gt "$rss" ]; then rss="$r"; fi
-        walls+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
     done
-    read -r wall wmin wmax < <(printf '%s\n' "${walls[@]}" | sort -n | awk '
-        { w[NR] = $1 }
-        END { m = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
-              printf "%.3f %.3f %.3f\n", m, w[1], w[NR] }')
+    read -r wall wmin wmax < <(median_min_max "${walls[@]}")
     mb_s="$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }')"
     vendors_s="$(awk -v n="$n" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')"
 
     printf '%-9s %12s %9s %15s %9s %12s %12s\n' "$n" "$bytes" "$wall" "$wmin-$wmax" "$mb_s" "$vendors_s" "$rss"
+    if [ -n "${BENCH_BASELINE:-}" ]; then
+        read -r bwall bmin bmax < <(median_min_max "${base_walls[@]}")
+        ratio="$(awk -v a="$wall" -v b="$bwall" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+        printf '%-9s %12s %9s %15s   this/baseline %s (%s)\n' "$n" baseline "$bwall" "$bmin-$bmax" "$ratio" "$BENCH_BASELINE"
+    fi
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax" >>"$RESULTS"
 
     tw="$(target_wall "$n")"

@@ -172,9 +172,11 @@ pub(crate) fn rules(
     // Evidence, and (in the same pass) whether every scored answer is the same. Written with
     // few branches: answers are random to the branch predictor, and this loop visits every
     // question of every vendor. Questions are kept by index into fixed buffers (one slot per
-    // question, the count moving on only when it counts) and turned into ids afterwards.
+    // question, the count moving on only when it counts) and turned into ids afterwards; both
+    // lists share one allocation.
     let n = ev.values.len();
-    let (mut missing_ix, mut stale_ix) = (vec![0u32; n], vec![0u32; n]);
+    let mut ix = vec![0u32; 2 * n];
+    let (missing_ix, stale_ix) = ix.split_at_mut(n);
     let (mut n_missing, mut n_stale) = (0usize, 0usize);
     let mut claims = 0usize;
     // The uniform-answers check: how many scored answers, and their lowest and highest values

@@ -290,13 +290,12 @@ impl Fields for StrFields<'_> {
 /// at its delimiters where it lies, and any other record is parsed by `csv_core` with the rules
 /// the `csv` crate applies. Other blocks go through `csv`, which checks each field's encoding.
 fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBufs) -> BlockOut {
-    let newlines = memchr::memchr_iter(b'\n', block).count() as u64;
     let RowBufs { mut rows, mut text } = bufs;
     rows.clear();
     text.clear();
-    rows.reserve(usize::try_from(newlines).unwrap_or(0) + 1);
+    // About one row per 40 bytes in an export; a recycled buffer already has the room.
+    rows.reserve(block.len() / 32 + 1);
     let mut out = BlockOut {
-        newlines,
         answer_col: ctx.cols.answer as u32,
         rows,
         text,
@@ -313,11 +312,24 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
         last_vendor: None,
         issues: Vec::new(),
     };
-    match std::str::from_utf8(block) {
-        Ok(block) => str_rows(block, &mut st, &mut out),
-        Err(_) => csv_rows(block, &mut st, &mut out),
-    }
+    // The line cutter counts the line ends it passes, which saves a pass over the block; the
+    // other ways through count them here.
+    out.newlines = match std::str::from_utf8(block) {
+        Ok(text) => match str_rows(text, &mut st, &mut out) {
+            Some(n) => n,
+            None => count_newlines(block),
+        },
+        Err(_) => {
+            csv_rows(block, &mut st, &mut out);
+            count_newlines(block)
+        }
+    };
+    debug_assert_eq!(out.newlines, count_newlines(block));
     out
+}
+
+fn count_newlines(block: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', block).count() as u64
 }
 
 /// Records of a block through the `csv` crate.
@@ -339,7 +351,8 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
 }
 
 /// Records of a UTF-8 block, lines without quotes cut where they lie (see [`parse_rows`]).
-fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
+/// Gives the number of line feeds in the block, or `None` when it stopped early (row cap).
+fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Option<u64> {
     let bytes = block.as_bytes();
     let delim = st.ctx.delim;
     let class = byte_classes(delim);
@@ -350,6 +363,8 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
     let mut pos = 0;
     // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
     let mut line = 1u64;
+    // Line feeds passed (`line` also counts a carriage return that ends the block).
+    let mut newlines = 0u64;
     while pos < bytes.len() {
         // One pass over the line cuts it at its delimiters and stops at its end, or at the
         // first quote or carriage return (a record `csv_core` reads), jumping from one such
@@ -384,7 +399,9 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
             // Line ends before the record (empty records) are skipped, as `csv` does, so that
             // the record's line is where its first field is.
             if matches!(bytes[pos], b'\r' | b'\n') {
-                line += u64::from(bytes[pos] == b'\n');
+                let lf = u64::from(bytes[pos] == b'\n');
+                line += lf;
+                newlines += lf;
                 pos += 1;
                 continue;
             }
@@ -392,10 +409,12 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
             if !quoted.fields.is_empty() {
                 let strs = quoted.strs();
                 if !st.row(out, line, &StrFields(&strs)) {
-                    return;
+                    return None;
                 }
             }
-            line += memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
+            let lfs = memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
+            line += lfs;
+            newlines += lfs;
             pos += used.max(1);
             continue;
         };
@@ -403,16 +422,23 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) {
         if end > pos {
             fields.push(&block[start..end]);
             if !st.row(out, line, &StrFields(&fields)) {
-                return;
+                return None;
             }
         }
         // Past the line end: `\n`, or `\r\n`, or a `\r` that ends the block.
         pos = end + 1;
-        if bytes.get(end) == Some(&b'\r') && bytes.get(pos) == Some(&b'\n') {
-            pos += 1;
-        }
+        let lf = match bytes.get(end) {
+            Some(b'\r') if bytes.get(pos) == Some(&b'\n') => {
+                pos += 1;
+                true
+            }
+            Some(b) => *b == b'\n',
+            None => false,
+        };
+        newlines += u64::from(lf);
         line += 1;
     }
+    Some(newlines)
 }
 
 const PLAIN: u8 = 0;

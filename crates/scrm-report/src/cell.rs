@@ -22,9 +22,11 @@ pub(crate) fn push_fmt4(x: Option<f64>, out: &mut Vec<u8>) {
     }
     // In range, `r * 10^4` is within an ulp of the integer `k`.
     let k = (r * 10_000.0).round() as i64;
-    let sign = if k < 0 { "-" } else { "" };
+    if k < 0 {
+        out.push(b'-');
+    }
     let k = k.unsigned_abs();
-    let _ = write!(out, "{sign}{}", k / 10_000);
+    push_uint(k / 10_000, out);
     let mut frac = k % 10_000;
     if frac != 0 {
         let mut digits = 4;
@@ -32,8 +34,28 @@ pub(crate) fn push_fmt4(x: Option<f64>, out: &mut Vec<u8>) {
             frac /= 10;
             digits -= 1;
         }
-        let _ = write!(out, ".{frac:0digits$}");
+        out.push(b'.');
+        // `frac` has at most `digits` digits: left-padded with zeros to that width.
+        for p in (0..digits).rev() {
+            out.push(b'0' + (frac / 10u64.pow(p) % 10) as u8);
+        }
     }
+}
+
+/// Appends `n` in decimal: what `{}` prints, without the formatting machinery (a CSV row
+/// writes several numbers, and `write!` cost more than scoring some of them).
+pub(crate) fn push_uint(mut n: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Formats an optional score with 2 decimals for people (terminal, text, HTML); `–` for `None`.
@@ -186,6 +208,22 @@ mod tests {
         let mut out = Vec::new();
         push_fmt4(x, &mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn uint_writes_what_display_prints() {
+        let mut n = 1u64;
+        for k in (0..1000)
+            .chain([u64::MAX - 1, u64::MAX])
+            .chain(std::iter::from_fn(|| {
+                n = n.checked_mul(7)?;
+                Some(n)
+            }))
+        {
+            let mut out = Vec::new();
+            push_uint(k, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), k.to_string());
+        }
     }
 
     #[test]

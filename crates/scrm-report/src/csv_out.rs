@@ -15,11 +15,10 @@
 //! against spreadsheet formula injection with [`crate::neutralize_cell`].
 
 use crate::ReportError;
-use crate::cell::{neutralize_cell, push_fmt4};
+use crate::cell::{neutralize_cell, push_fmt4, push_uint};
 use crate::flat::SUMMARY_COLUMNS;
 use scrm_model::{Lens, RunManifest, Status, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Profile columns that follow the summary columns in CSV and XLSX.
@@ -139,8 +138,7 @@ impl CsvRow {
             push_fmt4(Some(x), &mut line);
         }
         line.push(b',');
-        // Writing to a `Vec` cannot fail.
-        let _ = write!(line, "{}", r.residual_risk);
+        push_uint(u64::from(r.residual_risk), &mut line);
         line.push(b',');
         // Finding codes are kebab-case: nothing in them to quote.
         line.extend_from_slice(r.finding_codes().as_bytes());

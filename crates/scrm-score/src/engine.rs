@@ -129,7 +129,19 @@ impl Engine {
         exclusions: &[&Exclusion],
     ) -> VendorResult {
         let ev = self.eval(vendor);
-        self.result_of(vendor, exclusions, &ev)
+        self.result_of(vendor, exclusions, &ev, true)
+    }
+
+    /// [`Engine::score_input`] without the group scores: every lens's `groups` is empty, and
+    /// everything else is the same. For outputs that show no group scores (a CSV row per
+    /// vendor), which then neither compute nor allocate a few hundred of them per vendor.
+    pub fn score_summary<V: ScoreInput + ?Sized>(
+        &self,
+        vendor: &V,
+        exclusions: &[&Exclusion],
+    ) -> VendorResult {
+        let ev = self.eval(vendor);
+        self.result_of(vendor, exclusions, &ev, false)
     }
 
     pub(crate) fn eval<'e, V: ScoreInput + ?Sized>(&'e self, vendor: &V) -> Eval<'e> {
@@ -149,19 +161,21 @@ impl Engine {
         exclusions: &[&Exclusion],
         ev: &Eval<'_>,
     ) -> VendorResult {
-        let mut r = self.result_of(vendor, exclusions, ev);
+        let mut r = self.result_of(vendor, exclusions, ev, true);
         if self.hash_inputs {
             r.input_hash = self.input_hash(vendor, exclusions);
         }
         r
     }
 
-    /// The result for an evaluated vendor, without `input_hash`.
+    /// The result for an evaluated vendor, without `input_hash`; with the lenses' group scores
+    /// when `groups` says so (findings never read them).
     fn result_of<V: ScoreInput + ?Sized>(
         &self,
         vendor: &V,
         exclusions: &[&Exclusion],
         ev: &Eval<'_>,
+        groups: bool,
     ) -> VendorResult {
         let p = &self.policy;
         let pr = vendor.profile();
@@ -172,7 +186,7 @@ impl Engine {
         } else {
             f64::from(answered) / f64::from(applicable)
         };
-        let lenses = ev.lens_scores(&self.s);
+        let lenses = ev.lens_scores(&self.s, groups);
         let combined = ev.combined();
         let cx = Context {
             s: &self.s,

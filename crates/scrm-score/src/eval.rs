@@ -205,13 +205,18 @@ impl<'e> Eval<'e> {
         (self.counts.positive, self.counts.backed)
     }
 
-    /// Lens scores in `Lens::ALL` order, with group scores.
-    pub(crate) fn lens_scores(&self, s: &Structure) -> Vec<LensScore> {
+    /// Lens scores in `Lens::ALL` order, with group scores when `with_groups` (else the
+    /// lenses' `groups` are empty).
+    pub(crate) fn lens_scores(&self, s: &Structure, with_groups: bool) -> Vec<LensScore> {
         s.lenses
             .iter()
             .zip(&self.coef.lenses)
             .map(|(ls, lc)| {
                 let (score_v, groups) = match lc {
+                    _ if !with_groups => (
+                        lc.as_ref().map(|lc| lc.sparse.score(&self.effective)),
+                        Vec::new(),
+                    ),
                     Some(lc) => {
                         let groups = ls
                             .groups

@@ -506,6 +506,17 @@ mod props {
             prop_assert!(!bar(after.status) || bar(before.status), "{:?} -> {:?}", before.status, after.status);
         }
 
+        /// A summary is the whole result with the group scores left out, nothing else.
+        #[test]
+        fn summary_is_the_result_without_groups(v in any_vendor()) {
+            let e = engine();
+            let mut full = e.score_input(&v, &[]);
+            for l in &mut full.lenses {
+                l.groups.clear();
+            }
+            prop_assert_eq!(e.score_summary(&v, &[]), full);
+        }
+
         /// Answering na where the answer was 0 or blank never lowers a score.
         #[test]
         fn na_never_lowers(v in any_vendor()) {

@@ -145,7 +145,8 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
                 pb.inc(1);
-                scrm_report::CsvRow::new(&engine.score_input(&v, ex))
+                // A CSV row shows no group scores.
+                scrm_report::CsvRow::new(&engine.score_summary(&v, ex))
             },
         )
     })?;

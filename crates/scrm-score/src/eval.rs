@@ -109,17 +109,6 @@ pub(crate) fn evidence_state(a: &AnswerFacts, stale_before: Option<NaiveDate>) -
     }
 }
 
-/// The effective value of an answer from its normalized value: discounted when positive and
-/// not backed by current evidence.
-#[inline]
-fn effective_of(norm: Option<f64>, ev: EvidenceState, discount: f64) -> f64 {
-    match norm {
-        Some(x) if x > 0.0 && ev != EvidenceState::Current => x * (1.0 - discount),
-        Some(x) => x,
-        None => 0.0,
-    }
-}
-
 impl<'e> Eval<'e> {
     /// Evaluates a vendor. `base` holds precomputed coefficients per role key for vendors
     /// without `na` answers, `cache` those of the active sets `na` answers made; `stale` is
@@ -134,6 +123,9 @@ impl<'e> Eval<'e> {
         let n = s.questions.len();
         let mut values = vec![AnswerValue::Unanswered; n];
         let mut evidence = vec![EvidenceState::Missing; n];
+        // NaN for na and unanswered, set per answer (a vendor answers fewer questions than
+        // there are, and the pass below then reads a number, not the kind of answer).
+        let mut norms = vec![f64::NAN; n];
         // The earliest evidence date still current, over every answer (the result's
         // `valid_until` counts them all), found in the same visit.
         let mut first_current: Option<NaiveDate> = None;
@@ -144,9 +136,10 @@ impl<'e> Eval<'e> {
             {
                 first_current = Some(first_current.map_or(d, |x| x.min(d)));
             }
-            if let Some(&qi) = s.by_key.get(&q.key()) {
+            if let Some(qi) = s.by_key.get(q.key()) {
                 values[qi] = a.value;
                 evidence[qi] = evidence_state(&a, stale);
+                norms[qi] = a.value.normalized().unwrap_or(f64::NAN);
             }
         });
         let role = vendor.profile().ai_role;
@@ -154,28 +147,37 @@ impl<'e> Eval<'e> {
         // One pass over the questions: which are active, their effective values and the counts
         // coverage and confidence need (each was a pass of its own; a vendor's few hundred
         // answers are random to the branch predictor, so every pass cost more than its work).
+        // Written as arithmetic on equal-length slices, so that it compiles without bounds
+        // checks or branches on the answers.
         let mut has_na = false;
-        let mut active = Vec::with_capacity(n);
-        let mut effective = Vec::with_capacity(n);
-        let mut norms = Vec::with_capacity(n);
+        let mut active = vec![false; n];
+        let mut effective = vec![0.0; n];
         let mut counts = Counts::default();
-        for (i, (&app, &v)) in applicable.iter().zip(&values).enumerate() {
-            let na = v == AnswerValue::NotApplicable && s.na_allowed[i];
+        let keep = 1.0 - rules.discount;
+        let na_allowed = &s.na_allowed[..n];
+        let applicable_n = &applicable[..n];
+        for i in 0..n {
+            let (app, v, norm, ev) = (applicable_n[i], values[i], norms[i], evidence[i]);
+            let na = v == AnswerValue::NotApplicable && na_allowed[i];
             has_na |= app && na;
             let on = app && !na;
-            active.push(on);
-            let norm = v.normalized();
-            norms.push(norm.unwrap_or(f64::NAN));
+            active[i] = on;
             counts.applicable += u32::from(app);
             counts.answered += u32::from(app && v.is_answered());
-            let positive = on && norm.is_some_and(|x| x > 0.0);
+            // NaN (na, unanswered) is not positive.
+            let positive = on && norm > 0.0;
+            let current = ev == EvidenceState::Current;
             counts.positive += u32::from(positive);
-            counts.backed += u32::from(positive && evidence[i] == EvidenceState::Current);
-            effective.push(if on {
-                effective_of(norm, evidence[i], rules.discount)
+            counts.backed += u32::from(positive && current);
+            // The effective value: discounted when positive and not backed by current
+            // evidence, 0 when not active or not a number.
+            effective[i] = if positive && !current {
+                norm * keep
+            } else if on && !norm.is_nan() {
+                norm
             } else {
                 0.0
-            });
+            };
         }
         let coef = if has_na {
             Coef::Own(cache.get(s, &active))

@@ -48,7 +48,7 @@ pub(crate) struct Structure {
     /// Question index by id (looked up by `QuestionId` or by `&str`).
     pub index: FxHashMap<QuestionId, usize>,
     /// Question index by [`QuestionId::key`], for the per-answer lookups of scoring.
-    pub by_key: FxHashMap<usize, usize>,
+    pub by_key: crate::keyindex::KeyIndex,
     /// Whether each question applies, per role key ([`crate::eval::role_key`]).
     pub applicable: Vec<Vec<bool>>,
     /// Whether each question allows `na` (read per question of every vendor: kept apart from
@@ -250,11 +250,9 @@ impl Structure {
             .enumerate()
             .map(|(i, q)| (q.id, i))
             .collect();
-        let by_key = questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.key(), i))
-            .collect();
+        let by_key = crate::keyindex::KeyIndex::new(
+            questions.iter().enumerate().map(|(i, q)| (q.id.key(), i)),
+        );
         let na_allowed = questions.iter().map(|q| q.answer.na_allowed).collect();
         let applicable = crate::eval::roles()
             .map(|r| questions.iter().map(|q| q.applies_to(r)).collect())

@@ -670,8 +670,8 @@ impl RowState<'_, '_> {
         }
         // The text of a block fits its offsets (blocks are capped far below 2 GiB).
         let (Some(evidence), Some(comment)) = (
-            Span::push(self.block, &mut out.text, e),
-            Span::push(self.block, &mut out.text, cm),
+            Span::push_trimmed(self.block, &mut out.text, e),
+            Span::push_trimmed(self.block, &mut out.text, cm),
         ) else {
             return true;
         };

@@ -44,28 +44,22 @@ impl Span {
     /// it starts: no branch on whether an answer has evidence, which is random row to row.
     #[inline]
     pub(crate) fn push_trimmed(block: &[u8], side: &mut String, t: &str) -> Option<Self> {
-        // A span starting at `start` when its end stays below the flag bit.
-        let span = |start: usize| {
-            let end = u32::try_from(start.checked_add(t.len())?).ok()?;
-            (end < IN_BLOCK).then_some(Self {
-                start: start as u32,
-                len: t.len() as u32,
-            })
-        };
-        // Where `t` starts in `block`, if it lies there; addresses only, nothing is read.
+        let len = u32::try_from(t.len()).ok()?;
+        // Where `t` starts in `block`, if it lies there; addresses only, nothing is read. Its
+        // end is then within the block, so below the flag bit when the block's end is.
         let off = (t.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
-        if off < block.len()
-            && block.len() - off >= t.len()
-            && let Some(s) = span(off)
-        {
+        if off < block.len() && block.len() - off >= t.len() && block.len() < IN_BLOCK as usize {
             return Some(Self {
-                start: s.start | IN_BLOCK,
-                ..s
+                start: off as u32 | IN_BLOCK,
+                len,
             });
         }
-        let s = span(side.len())?;
+        let start = u32::try_from(side.len()).ok()?;
+        if start.checked_add(len)? >= IN_BLOCK {
+            return None;
+        }
         side.push_str(t);
-        Some(s)
+        Some(Self { start, len })
     }
 
     pub(crate) fn get(self, t: Texts<'_>) -> Option<&str> {

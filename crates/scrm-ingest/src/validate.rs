@@ -69,13 +69,33 @@ pub(crate) fn valid_answers_help(spec: Option<AnswerSpec>) -> String {
 
 /// Checks an answer's text against the question it answers (`spec` is `None` when the question
 /// is unknown: the answer is then only parsed).
+///
+/// Inlined, with the problems in a function of their own: every answer row comes through here
+/// and nearly every one is fine.
+#[inline]
 pub(crate) fn check_answer(
     raw: &str,
     spec: Option<AnswerSpec>,
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<AnswerValue> {
-    let Some(v) = parse_answer(trim(raw)) else {
+    match (parse_answer(trim(raw)), spec) {
+        (Some(v), Some(s)) if s.kind.accepts(v, s.na_allowed) => Some(v),
+        (v, spec) => answer_problem(raw, v, spec, col, issues),
+    }
+}
+
+/// [`check_answer`] for an answer that is not one, or not one the question accepts (or whose
+/// question is unknown: then it is only parsed).
+#[cold]
+fn answer_problem(
+    raw: &str,
+    parsed: Option<AnswerValue>,
+    spec: Option<AnswerSpec>,
+    col: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<AnswerValue> {
+    let Some(v) = parsed else {
         issues.push(
             Issue::new(
                 ProblemCode::InvalidAnswer,
@@ -117,7 +137,8 @@ pub(crate) fn check_answer(
     None
 }
 
-/// Checks an optional date field; blank is fine.
+/// Checks an optional date field; blank is fine. Inlined, as [`check_answer`] is.
+#[inline]
 pub(crate) fn check_date(
     raw: &str,
     col: &ColRef,
@@ -129,17 +150,22 @@ pub(crate) fn check_date(
     }
     let d = parse_date(t);
     if d.is_none() {
-        issues.push(
-            Issue::new(
-                ProblemCode::InvalidDate,
-                col.clone(),
-                Some(raw),
-                format!("'{}' is not a date", shown(raw.trim())),
-            )
-            .help("write dates as YYYY-MM-DD, for example 2025-03-31"),
-        );
+        date_problem(raw, col, issues);
     }
     d
+}
+
+#[cold]
+fn date_problem(raw: &str, col: &ColRef, issues: &mut Vec<Issue>) {
+    issues.push(
+        Issue::new(
+            ProblemCode::InvalidDate,
+            col.clone(),
+            Some(raw),
+            format!("'{}' is not a date", shown(raw.trim())),
+        )
+        .help("write dates as YYYY-MM-DD, for example 2025-03-31"),
+    );
 }
 
 /// Issue for a field over the size limit.

@@ -32,7 +32,7 @@ impl Span {
     /// [`Span::push_trimmed`]; this is what that amounts to for any text.
     #[cfg(test)]
     pub(crate) fn push(block: &[u8], side: &mut String, s: &str) -> Option<Self> {
-        let t = crate::text::trim(s);
+        let t = crate::text::trim_bytes(s.as_bytes());
         if t.is_empty() {
             return Some(Self::default());
         }
@@ -43,22 +43,24 @@ impl Span {
     /// once). Blank text gives a span of length 0, which [`Span::get`] reads as none, wherever
     /// it starts: no branch on whether an answer has evidence, which is random row to row.
     #[inline]
-    pub(crate) fn push_trimmed(block: &[u8], side: &mut String, t: &str) -> Option<Self> {
-        let len = u32::try_from(t.len()).ok()?;
+    pub(crate) fn push_trimmed(block: &[u8], side: &mut String, t: &[u8]) -> Option<Self> {
         // Where `t` starts in `block`, if it lies there; addresses only, nothing is read. Its
         // end is then within the block, so below the flag bit when the block's end is.
         let off = (t.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
         if off < block.len() && block.len() - off >= t.len() && block.len() < IN_BLOCK as usize {
             return Some(Self {
                 start: off as u32 | IN_BLOCK,
-                len,
+                len: t.len() as u32,
             });
         }
+        // Text of a checked block or record is UTF-8, so nothing is replaced here.
+        let text = crate::text::lossy(t);
         let start = u32::try_from(side.len()).ok()?;
+        let len = u32::try_from(text.len()).ok()?;
         if start.checked_add(len)? >= IN_BLOCK {
             return None;
         }
-        side.push_str(t);
+        side.push_str(&text);
         Some(Self { start, len })
     }
 

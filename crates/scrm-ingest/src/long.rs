@@ -13,9 +13,9 @@ use crate::csvin::BeforeRows;
 use crate::scan::Specials;
 use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
-use crate::text::{short_eq, trim};
+use crate::text::{lossy, short_eq, trim_bytes};
 use crate::validate::{
-    ColRef, Issue, bad_encoding, blank_vendor, check_answer, check_date, too_large,
+    ColRef, Issue, bad_encoding, blank_vendor, check_answer_bytes, check_date_bytes, too_large,
     unknown_question,
 };
 use crate::{Limits, ProblemCode};
@@ -237,10 +237,11 @@ pub(crate) struct RowBufs {
 
 /// One record's fields, however the block was parsed.
 trait Fields {
+    /// Whether every field is known to be UTF-8 (a field of a block checked as a whole, or
+    /// text `csv_core` unescaped from one); otherwise each field read is checked.
+    const UTF8: bool;
     fn count(&self) -> usize;
     fn bytes(&self, i: usize) -> &[u8];
-    /// The field as text; `None` when it is not UTF-8.
-    fn text(&self, i: usize) -> Option<&str>;
     /// Every field as text (lossy), for the quarantine.
     fn original(&self) -> Vec<String> {
         (0..self.count())
@@ -254,32 +255,30 @@ trait Fields {
 }
 
 impl Fields for csv::ByteRecord {
+    const UTF8: bool = false;
     fn count(&self) -> usize {
         self.len()
     }
     fn bytes(&self, i: usize) -> &[u8] {
         self.get(i).unwrap_or(b"")
     }
-    fn text(&self, i: usize) -> Option<&str> {
-        std::str::from_utf8(self.bytes(i)).ok()
-    }
     fn blank(&self) -> bool {
         blank(self.as_slice())
     }
 }
 
-/// Fields of a block already known to be UTF-8.
-struct StrFields<'a>(&'a [&'a str]);
+/// Fields of a block already known to be UTF-8, cut at ASCII bytes (so each is UTF-8 too).
+/// Kept as bytes: the row handler reads them as bytes, and a `&str` of each would cost a
+/// check at both of its ends.
+struct Utf8Fields<'a>(&'a [&'a [u8]]);
 
-impl Fields for StrFields<'_> {
+impl Fields for Utf8Fields<'_> {
+    const UTF8: bool = true;
     fn count(&self) -> usize {
         self.0.len()
     }
     fn bytes(&self, i: usize) -> &[u8] {
-        self.0.get(i).map_or(b"", |f| f.as_bytes())
-    }
-    fn text(&self, i: usize) -> Option<&str> {
-        Some(self.0.get(i).copied().unwrap_or(""))
+        self.0.get(i).copied().unwrap_or(b"")
     }
 }
 
@@ -358,7 +357,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
     let class = byte_classes(delim);
     let mut specials = Specials::new(bytes, delim);
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
-    let mut fields: Vec<&str> = Vec::with_capacity(st.ctx.header_len.max(8));
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(st.ctx.header_len.max(8));
     let mut quoted = QuotedRecord::default();
     let mut pos = 0;
     // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
@@ -382,7 +381,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
                 // Never found by `specials`.
                 PLAIN => {}
                 DELIM => {
-                    fields.push(&block[start..i]);
+                    fields.push(&bytes[start..i]);
                     start = i + 1;
                 }
                 NEWLINE => break Some(i),
@@ -407,8 +406,8 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
             }
             let used = quoted.read(&mut core, &bytes[pos..]);
             if !quoted.fields.is_empty() {
-                let strs = quoted.strs();
-                if !st.row(out, line, &StrFields(&strs)) {
+                let fs = quoted.fields();
+                if !st.row(out, line, &Utf8Fields(&fs)) {
                     return None;
                 }
             }
@@ -420,8 +419,8 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
         };
         // An empty line is no record (as in `csv`).
         if end > pos {
-            fields.push(&block[start..end]);
-            if !st.row(out, line, &StrFields(&fields)) {
+            fields.push(&bytes[start..end]);
+            if !st.row(out, line, &Utf8Fields(&fields)) {
                 return None;
             }
         }
@@ -515,10 +514,10 @@ impl QuotedRecord {
         used
     }
 
-    fn strs(&self) -> Vec<&str> {
+    fn fields(&self) -> Vec<&[u8]> {
         self.fields
             .iter()
-            .map(|&(a, b)| self.text.get(a..b).unwrap_or(""))
+            .map(|&(a, b)| self.text.as_bytes().get(a..b).unwrap_or(b""))
             .collect()
     }
 }
@@ -584,25 +583,26 @@ impl RowState<'_, '_> {
         let cm = field(rec, c.comment, cref, limit, issues);
 
         // Vendor: consecutive rows usually share it, so compare with the last one first.
-        let vendor = v.map(trim).filter(|v| !v.is_empty());
+        let vendor = v.map(trim_bytes).filter(|v| !v.is_empty());
         if v.is_some() && vendor.is_none() {
             issues.push(blank_vendor(vref));
         }
         let (vmap, last_vendor) = (&mut self.vmap, &mut self.last_vendor);
         let vi = vendor.map(|v| match last_vendor {
-            Some((b, i)) if short_eq(b, v.as_bytes()) => *i,
+            Some((b, i)) if short_eq(b, v) => *i,
             _ => {
-                let i = match vmap.get(v.as_bytes()) {
+                let i = match vmap.get(v) {
                     Some(&i) => i,
                     None => {
                         let i = out.vendors.len() as u32;
-                        let id = VendorId::new(v).unwrap_or_else(|| unreachable!("non-blank"));
+                        let id =
+                            VendorId::new(&lossy(v)).unwrap_or_else(|| unreachable!("non-blank"));
                         out.vendors.push(id);
-                        vmap.insert(v.as_bytes().into(), i);
+                        vmap.insert(v.into(), i);
                         i
                     }
                 };
-                *last_vendor = Some((v.as_bytes().to_vec(), i));
+                *last_vendor = Some((v.to_vec(), i));
                 i
             }
         });
@@ -611,15 +611,15 @@ impl RowState<'_, '_> {
         }
         let (qs, qmap, last_q) = (&mut self.qs, &mut self.qmap, &mut self.last_q);
         let lq = q.map(|q| {
-            let q = trim(q);
+            let q = trim_bytes(q);
             let next = *last_q + 1;
             let next = if next < qs.len() { next } else { 0 };
             let pos = match qs.get(next) {
-                Some((raw, _)) if short_eq(raw, q.as_bytes()) => next,
-                _ => match qmap.get(q.as_bytes()) {
+                Some((raw, _)) if short_eq(raw, q) => next,
+                _ => match qmap.get(q) {
                     Some(&p) => p as usize,
                     None => {
-                        let r = match ctx.lookup.resolve(q) {
+                        let r = match ctx.lookup.resolve(&lossy(q)) {
                             Resolution::Known(id, spec) => {
                                 // One local index per question, whatever the spelling, so that
                                 // a worker's duplicate check sees `GV-1.1` and `gv1.1` as one.
@@ -635,8 +635,8 @@ impl RowState<'_, '_> {
                             Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
                         };
                         let p = qs.len();
-                        qmap.insert(q.as_bytes().into(), p as u32);
-                        qs.push((q.as_bytes().into(), r));
+                        qmap.insert(q.into(), p as u32);
+                        qs.push((q.into(), r));
                         p
                     }
                 },
@@ -647,13 +647,13 @@ impl RowState<'_, '_> {
         let spec = match (&lq, q) {
             (Some(LocalQ::Known(_, s)), _) => Some(*s),
             (Some(LocalQ::Unknown(sugg)), Some(raw)) => {
-                issues.push(unknown_question(raw, sugg.as_deref(), qref));
+                issues.push(unknown_question(&lossy(raw), sugg.as_deref(), qref));
                 None
             }
             _ => None,
         };
-        let value = a.and_then(|a| check_answer(a, spec, aref, issues));
-        let date = d.and_then(|d| check_date(d, dref, issues));
+        let value = a.and_then(|a| check_answer_bytes(a, spec, aref, issues));
+        let date = d.and_then(|d| check_date_bytes(d, dref, issues));
         if !issues.is_empty() {
             reject(out, line, issues, rec);
             return true;
@@ -662,7 +662,7 @@ impl RowState<'_, '_> {
             return true;
         };
         out.accepted += 1;
-        let (e, cm) = (trim(e.unwrap_or("")), trim(cm.unwrap_or("")));
+        let (e, cm) = (trim_bytes(e.unwrap_or(b"")), trim_bytes(cm.unwrap_or(b"")));
         // A blank answer with no evidence, date or comment says nothing beyond the default
         // (unanswered): counted as accepted, not kept.
         if value == AnswerValue::Unanswered && date.is_none() && e.is_empty() && cm.is_empty() {
@@ -688,9 +688,9 @@ impl RowState<'_, '_> {
     }
 }
 
-/// Column `i` of a record as text (`""` for a column the file lacks); `None`, with the issue
-/// noted, when it is too large or not UTF-8. Inlined: it runs six times a row, and the calls
-/// cost more than the checks.
+/// Column `i` of a record, as the bytes of UTF-8 text (empty for a column the file lacks);
+/// `None`, with the issue noted, when it is too large or not UTF-8. Inlined: it runs six times
+/// a row, and the calls cost more than the checks.
 #[inline(always)]
 fn field<'r, F: Fields>(
     rec: &'r F,
@@ -698,18 +698,18 @@ fn field<'r, F: Fields>(
     r: &ColRef,
     limit: usize,
     issues: &mut Vec<Issue>,
-) -> Option<&'r str> {
-    let Some(i) = i else { return Some("") };
+) -> Option<&'r [u8]> {
+    let Some(i) = i else { return Some(b"") };
     let b = rec.bytes(i);
     if b.len() > limit {
         field_too_large(b, r, limit, issues);
         return None;
     }
-    let t = rec.text(i);
-    if t.is_none() {
+    if !F::UTF8 && std::str::from_utf8(b).is_err() {
         field_bad_encoding(b, r, issues);
+        return None;
     }
-    t
+    Some(b)
 }
 
 #[cold]

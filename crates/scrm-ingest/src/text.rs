@@ -275,7 +275,13 @@ pub(crate) fn is_known_key(k: &str) -> bool {
 
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).
 pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let b: &[u8; 10] = trim(raw).as_bytes().try_into().ok()?;
+    parse_date_bytes(raw.as_bytes())
+}
+
+/// [`parse_date`] of the bytes of UTF-8 text (a field of a block already checked).
+#[inline]
+pub(crate) fn parse_date_bytes(raw: &[u8]) -> Option<NaiveDate> {
+    let b: &[u8; 10] = trim_bytes(raw).try_into().ok()?;
     if !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
         return None;
     }
@@ -312,17 +318,28 @@ pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input), returning at
-/// once when the field is empty or starts and ends with a visible ASCII character, as nearly
-/// every id, answer and date does: the reader trims several fields of every row.
+/// `str::trim` (Unicode whitespace, such as the ideographic space of CJK input) on the bytes of
+/// UTF-8 text, such as a field of a block already checked (the long CSV reader keeps fields as
+/// bytes, where making each a `&str` costs a check at both ends). Returns at once when the
+/// field is empty or starts and ends with a visible ASCII character, as nearly every id,
+/// answer and date does: the reader trims several fields of every row.
 #[inline]
-pub(crate) fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
-        // Empty, as most comments, evidence and dates of an export are: no call needed.
-        (None, _) => s,
-        _ => s.trim(),
+pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => b,
+        (None, _) => b,
+        _ => match std::str::from_utf8(b) {
+            Ok(s) => s.trim().as_bytes(),
+            Err(_) => b.trim_ascii(),
+        },
     }
+}
+
+/// The text of bytes that are UTF-8 (fields of a checked block), lossy should they not be:
+/// for the rare moments the reader needs a field as text (a vendor or question seen for the
+/// first time in a block, a problem to report).
+pub(crate) fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(b)
 }
 
 /// Untrusted text made safe for a terminal: control characters (escape sequences, carriage
@@ -377,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn trim_is_str_trim() {
+    fn trim_bytes_is_str_trim() {
         for t in [
             "",
             " ",
@@ -394,7 +411,7 @@ mod tests {
             "\r\n",
             "a b",
         ] {
-            assert_eq!(trim(t), t.trim(), "{t:?}");
+            assert_eq!(trim_bytes(t.as_bytes()), t.trim().as_bytes(), "{t:?}");
         }
     }
 
@@ -450,7 +467,7 @@ mod tests {
     #[test]
     fn dates_read_like_digit_by_digit() {
         fn by_digit(raw: &str) -> Option<NaiveDate> {
-            let b = trim(raw).as_bytes();
+            let b = raw.trim().as_bytes();
             if b.len() != 10 || !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
                 return None;
             }

@@ -2,7 +2,7 @@
 //! Each check returns typed issues that the readers locate (file, sheet, row, column).
 
 use crate::ProblemCode;
-use crate::text::{did_you_mean, parse_date, shown, trim};
+use crate::text::{did_you_mean, lossy, parse_date_bytes, shown, trim_bytes};
 use scrm_model::{AiRole, AnswerKind, AnswerSpec, AnswerValue, Criticality, DataAccess, fold};
 
 /// A column an issue points at: its index in the table (for ordering) and its label.
@@ -42,15 +42,15 @@ impl Issue {
 
 /// Parses an answer, with a fast path for the canonical spellings that machine-written files use.
 #[inline]
-pub(crate) fn parse_answer(raw: &str) -> Option<AnswerValue> {
-    let v = match raw.as_bytes() {
+pub(crate) fn parse_answer(raw: &[u8]) -> Option<AnswerValue> {
+    let v = match raw {
         b"yes" | b"Yes" | b"YES" => AnswerValue::Yes,
         b"no" | b"No" | b"NO" => AnswerValue::No,
         b"partial" | b"Partial" | b"PARTIAL" => AnswerValue::Partial,
         b"na" | b"NA" | b"N/A" | b"n/a" => AnswerValue::NotApplicable,
         b"" => AnswerValue::Unanswered,
         [d @ b'0'..=b'5'] => AnswerValue::Maturity(d - b'0'),
-        _ => return AnswerValue::parse(raw).ok(),
+        _ => return AnswerValue::parse(&lossy(raw)).ok(),
     };
     Some(v)
 }
@@ -79,9 +79,20 @@ pub(crate) fn check_answer(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<AnswerValue> {
-    match (parse_answer(trim(raw)), spec) {
+    check_answer_bytes(raw.as_bytes(), spec, col, issues)
+}
+
+/// [`check_answer`] of the bytes of UTF-8 text (a field of a block already checked).
+#[inline]
+pub(crate) fn check_answer_bytes(
+    raw: &[u8],
+    spec: Option<AnswerSpec>,
+    col: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<AnswerValue> {
+    match (parse_answer(trim_bytes(raw)), spec) {
         (Some(v), Some(s)) if s.kind.accepts(v, s.na_allowed) => Some(v),
-        (v, spec) => answer_problem(raw, v, spec, col, issues),
+        (v, spec) => answer_problem(&lossy(raw), v, spec, col, issues),
     }
 }
 
@@ -144,13 +155,23 @@ pub(crate) fn check_date(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<chrono::NaiveDate> {
-    let t = trim(raw);
+    check_date_bytes(raw.as_bytes(), col, issues)
+}
+
+/// [`check_date`] of the bytes of UTF-8 text (a field of a block already checked).
+#[inline]
+pub(crate) fn check_date_bytes(
+    raw: &[u8],
+    col: &ColRef,
+    issues: &mut Vec<Issue>,
+) -> Option<chrono::NaiveDate> {
+    let t = trim_bytes(raw);
     if t.is_empty() {
         return None;
     }
-    let d = parse_date(t);
+    let d = parse_date_bytes(t);
     if d.is_none() {
-        date_problem(raw, col, issues);
+        date_problem(&lossy(raw), col, issues);
     }
     d
 }
@@ -363,9 +384,13 @@ mod tests {
         for raw in [
             "yes", "Yes", "YES", "no", "No", "partial", "na", "NA", "N/A", "", "0", "5",
         ] {
-            assert_eq!(parse_answer(raw), AnswerValue::parse(raw).ok(), "{raw}");
+            assert_eq!(
+                parse_answer(raw.as_bytes()),
+                AnswerValue::parse(raw).ok(),
+                "{raw}"
+            );
         }
-        assert_eq!(parse_answer("6"), None);
-        assert_eq!(parse_answer("是"), Some(AnswerValue::Yes));
+        assert_eq!(parse_answer(b"6"), None);
+        assert_eq!(parse_answer("是".as_bytes()), Some(AnswerValue::Yes));
     }
 }

@@ -42,7 +42,7 @@ impl Span {
     /// [`Span::push`] of text already trimmed, for the row handler (which trims every field
     /// once). Blank text gives a span of length 0, which [`Span::get`] reads as none, wherever
     /// it starts: no branch on whether an answer has evidence, which is random row to row.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_trimmed(block: &[u8], side: &mut String, t: &[u8]) -> Option<Self> {
         // Where `t` starts in `block`, if it lies there; addresses only, nothing is read. Its
         // end is then within the block, so below the flag bit when the block's end is.
@@ -53,7 +53,13 @@ impl Span {
                 len: t.len() as u32,
             });
         }
-        // Text of a checked block or record is UTF-8, so nothing is replaced here.
+        Self::push_side(side, t)
+    }
+
+    /// Text that is not in the block (quoted, or from a block that is not UTF-8) copied to the
+    /// side buffer. It is UTF-8 (a checked field), so nothing is replaced.
+    #[cold]
+    fn push_side(side: &mut String, t: &[u8]) -> Option<Self> {
         let text = crate::text::lossy(t);
         let start = u32::try_from(side.len()).ok()?;
         let len = u32::try_from(text.len()).ok()?;

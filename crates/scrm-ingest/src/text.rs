@@ -339,7 +339,11 @@ pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
 /// for the rare moments the reader needs a field as text (a vendor or question seen for the
 /// first time in a block, a problem to report).
 pub(crate) fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(b)
+    // `from_utf8` checks ASCII a word at a time; the lossy reader goes byte by byte.
+    match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
 }
 
 /// Untrusted text made safe for a terminal: control characters (escape sequences, carriage

@@ -60,6 +60,10 @@ fn render(problems: &[CatalogProblem]) -> String {
 pub(crate) struct Problems<'a> {
     file: &'a str,
     src: &'a str,
+    /// Byte offset where each line after the first starts: every question field keeps its
+    /// position, so a position is a binary search here rather than a count from the top of
+    /// the file (which made loading the catalog quadratic in its size).
+    line_starts: Vec<usize>,
     pub(crate) list: Vec<CatalogProblem>,
 }
 
@@ -68,6 +72,7 @@ impl<'a> Problems<'a> {
         Self {
             file,
             src,
+            line_starts: src.match_indices('\n').map(|(i, _)| i + 1).collect(),
             list: Vec::new(),
         }
     }
@@ -85,11 +90,11 @@ impl<'a> Problems<'a> {
         while !self.src.is_char_boundary(start) {
             start -= 1;
         }
-        let before = &self.src[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        // Lines that start at or before `start`, besides the first.
+        let k = self.line_starts.partition_point(|&l| l <= start);
+        let line_start = if k == 0 { 0 } else { self.line_starts[k - 1] };
+        let col = self.src[line_start..start].chars().count() + 1;
+        (k + 1, col)
     }
 
     /// A problem at a span.
@@ -144,6 +149,14 @@ mod tests {
         assert_eq!(p.line_col(0), (1, 1));
         assert_eq!(p.line_col(6), (2, 1));
         assert_eq!(p.line_col(x), (2, 13));
+        // Every offset agrees with counting from the top of the file.
+        for off in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
+            let before = &src[..off];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(p.line_col(off), (line, before[start..].chars().count() + 1), "{off}");
+        }
+        assert_eq!(p.line_col(src.len() + 5), p.line_col(src.len()));
     }
 
     /// Display lists every problem on its own line.

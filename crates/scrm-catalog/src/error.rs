@@ -154,7 +154,11 @@ mod tests {
             let before = &src[..off];
             let line = before.matches('\n').count() + 1;
             let start = before.rfind('\n').map_or(0, |i| i + 1);
-            assert_eq!(p.line_col(off), (line, before[start..].chars().count() + 1), "{off}");
+            assert_eq!(
+                p.line_col(off),
+                (line, before[start..].chars().count() + 1),
+                "{off}"
+            );
         }
         assert_eq!(p.line_col(src.len() + 5), p.line_col(src.len()));
     }

@@ -31,7 +31,7 @@ fn bench_ingest(c: &mut Criterion) {
         b.iter(|| {
             let count = |v: scrm_ingest::ReadVendor<'_>, _: &[&scrm_model::Exclusion]| {
                 let mut n = 0u32;
-                v.for_each_answer(&mut |_, _| n += 1);
+                v.for_each_answer(|_, _| n += 1);
                 n
             };
             let (ingested, counts) = ingest_map(

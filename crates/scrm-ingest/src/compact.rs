@@ -263,7 +263,7 @@ impl ScoreInput for ReadVendor<'_> {
         }
     }
 
-    fn for_each_answer(&self, f: &mut dyn FnMut(QuestionId, AnswerFacts)) {
+    fn for_each_answer<F: FnMut(QuestionId, AnswerFacts)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer(f),
             Repr::Compact {

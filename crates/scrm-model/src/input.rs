@@ -23,7 +23,9 @@ pub trait ScoreInput {
     fn profile(&self) -> &VendorProfile;
 
     /// Calls `f` once per answered question (each question at most once), in any order.
-    fn for_each_answer(&self, f: &mut dyn FnMut(QuestionId, AnswerFacts));
+    /// Generic rather than `dyn`: scoring calls it for every answer of every vendor, and the
+    /// closure is then compiled into the reader's loop instead of called through a pointer.
+    fn for_each_answer<F: FnMut(QuestionId, AnswerFacts)>(&self, f: F);
 }
 
 impl ScoreInput for Vendor {
@@ -31,7 +33,7 @@ impl ScoreInput for Vendor {
         &self.profile
     }
 
-    fn for_each_answer(&self, f: &mut dyn FnMut(QuestionId, AnswerFacts)) {
+    fn for_each_answer<F: FnMut(QuestionId, AnswerFacts)>(&self, mut f: F) {
         for (q, a) in &self.answers {
             f(
                 *q,

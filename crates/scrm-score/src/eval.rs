@@ -4,7 +4,8 @@ use crate::coeff::{CoefCache, Coefficients};
 use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
 use scrm_model::{
-    AiRole, AnswerFacts, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, ScoreInput,
+    AiRole, AnswerFacts, AnswerValue, GroupScore, Lens, LensScore, MaturityLevel, QuestionId,
+    ScoreInput,
 };
 use scrm_policy::EvidenceRules;
 use std::sync::Arc;
@@ -130,7 +131,7 @@ impl<'e> Eval<'e> {
         // `valid_until` counts them all), found in the same visit.
         let mut first_current: Option<NaiveDate> = None;
         // Answers to questions outside the engine's catalog (disabled ones) do not count.
-        vendor.for_each_answer(&mut |q, a| {
+        vendor.for_each_answer(|q: QuestionId, a: AnswerFacts| {
             if let Some(d) = a.evidence_date
                 && stale.is_none_or(|f| d >= f)
             {

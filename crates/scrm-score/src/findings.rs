@@ -183,20 +183,23 @@ pub(crate) fn rules(
     // (all the same exactly when those are equal).
     let (mut scored, mut lo, mut hi) = (0usize, f64::INFINITY, f64::NEG_INFINITY);
     // In id order, so that both lists come out sorted.
+    let claim_threshold = p.evidence.claim_threshold;
     for &i in &cx.s.by_id {
         let on = ev.active[i];
         let norm = ev.norms[i];
-        let counted = on && !norm.is_nan();
+        let evidence = ev.evidence[i];
+        // `&` rather than `&&`, as in `Eval::new`: no branch on the answers.
+        let counted = on & !norm.is_nan();
         let x = if counted { norm } else { 0.0 };
         scored += usize::from(counted);
         lo = lo.min(if counted { x } else { f64::INFINITY });
         hi = hi.max(if counted { x } else { f64::NEG_INFINITY });
-        let claim = on && x >= p.evidence.claim_threshold;
+        let claim = on & (x >= claim_threshold);
         claims += usize::from(claim);
         missing_ix[n_missing] = i as u32;
-        n_missing += usize::from(claim && ev.evidence[i] == EvidenceState::Missing);
+        n_missing += usize::from(claim & (evidence == EvidenceState::Missing));
         stale_ix[n_stale] = i as u32;
-        n_stale += usize::from(on && x > 0.0 && ev.evidence[i] == EvidenceState::Stale);
+        n_stale += usize::from(on & (x > 0.0) & (evidence == EvidenceState::Stale));
     }
     let ids =
         |ix: &[u32]| -> Vec<_> { ix.iter().map(|&i| cx.s.questions[i as usize].id).collect() };

@@ -275,13 +275,12 @@ pub(crate) fn is_known_key(k: &str) -> bool {
 
 /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).
 pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
-    parse_date_bytes(raw.as_bytes())
+    parse_date10(trim_bytes(raw.as_bytes()).try_into().ok()?)
 }
 
-/// [`parse_date`] of the bytes of UTF-8 text (a field of a block already checked).
+/// [`parse_date`] of exactly ten bytes.
 #[inline]
-pub(crate) fn parse_date_bytes(raw: &[u8]) -> Option<NaiveDate> {
-    let b: &[u8; 10] = trim_bytes(raw).try_into().ok()?;
+pub(crate) fn parse_date10(b: &[u8; 10]) -> Option<NaiveDate> {
     if !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
         return None;
     }

@@ -2,7 +2,7 @@
 //! Each check returns typed issues that the readers locate (file, sheet, row, column).
 
 use crate::ProblemCode;
-use crate::text::{did_you_mean, lossy, parse_date_bytes, shown, trim_bytes};
+use crate::text::{did_you_mean, lossy, parse_date10, shown, trim_bytes};
 use scrm_model::{AiRole, AnswerKind, AnswerSpec, AnswerValue, Criticality, DataAccess, fold};
 
 /// A column an issue points at: its index in the table (for ordering) and its label.
@@ -169,7 +169,7 @@ pub(crate) fn check_date_bytes(
     if t.is_empty() {
         return None;
     }
-    let d = parse_date_bytes(t);
+    let d = t.try_into().ok().and_then(parse_date10);
     if d.is_none() {
         date_problem(&lossy(raw), col, issues);
     }

@@ -313,7 +313,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
     };
     // The line cutter counts the line ends it passes, which saves a pass over the block; the
     // other ways through count them here.
-    out.newlines = match std::str::from_utf8(block) {
+    out.newlines = match simdutf8::basic::from_utf8(block) {
         Ok(text) => match str_rows(text, &mut st, &mut out) {
             Some(n) => n,
             None => count_newlines(block),
@@ -504,8 +504,7 @@ impl QuotedRecord {
         }
         // The unescaped bytes of a UTF-8 block cut at ASCII delimiters are UTF-8.
         self.text.clear();
-        self.text
-            .push_str(&String::from_utf8_lossy(&self.buf[..nout]));
+        self.text.push_str(&lossy(&self.buf[..nout]));
         let mut start = 0;
         for &end in &self.ends[..nend] {
             self.fields.push((start, end));

@@ -192,8 +192,15 @@ pub(crate) fn rules(
         let counted = on & !norm.is_nan();
         let x = if counted { norm } else { 0.0 };
         scored += usize::from(counted);
-        lo = lo.min(if counted { x } else { f64::INFINITY });
-        hi = hi.max(if counted { x } else { f64::NEG_INFINITY });
+        // Plain comparisons, not `f64::min`/`max`: nothing here is NaN, and the NaN-aware
+        // forms are several instructions on the chain each step waits for.
+        let (down, up) = if counted {
+            (x, x)
+        } else {
+            (f64::INFINITY, f64::NEG_INFINITY)
+        };
+        lo = if down < lo { down } else { lo };
+        hi = if up > hi { up } else { hi };
         let claim = on & (x >= claim_threshold);
         claims += usize::from(claim);
         missing_ix[n_missing] = i as u32;

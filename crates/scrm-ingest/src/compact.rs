@@ -13,17 +13,30 @@ use scrm_model::{
 use std::collections::BTreeMap;
 
 /// A piece of text of a block ([`Texts`]); empty means none (text is stored trimmed, so a
-/// present text is never empty). The top bit of `start` says which buffer it is in.
+/// present text is never empty). Its start in the low 32 bits, whose top bit says which buffer
+/// it is in, and its length in the high 32. One word, not two fields: the row handler made a
+/// span in two 32-bit halves and read it back whole, a store the load had to wait out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Span {
-    start: u32,
-    len: u32,
-}
+pub(crate) struct Span(u64);
 
 /// `Span::start`'s flag for a span of the block itself.
 const IN_BLOCK: u32 = 1 << 31;
 
 impl Span {
+    #[inline(always)]
+    fn new(start: u32, len: u32) -> Self {
+        Self(u64::from(start) | u64::from(len) << 32)
+    }
+
+    fn start(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// The text's length in bytes (0: none).
+    pub(crate) fn len(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
     /// The span of `s` trimmed; a blank `s` gives the empty span. Text that lies in `block` (an
     /// unquoted field of a UTF-8 block, nearly every one) is not copied: most answers' evidence
     /// is never read again, so a copy would be work and memory for nothing. Other text is
@@ -48,10 +61,7 @@ impl Span {
         // end is then within the block, so below the flag bit when the block's end is.
         let off = (t.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
         if off < block.len() && block.len() - off >= t.len() && block.len() < IN_BLOCK as usize {
-            return Some(Self {
-                start: off as u32 | IN_BLOCK,
-                len: t.len() as u32,
-            });
+            return Some(Self::new(off as u32 | IN_BLOCK, t.len() as u32));
         }
         Self::push_side(side, t)
     }
@@ -67,16 +77,16 @@ impl Span {
             return None;
         }
         side.push_str(&text);
-        Some(Self { start, len })
+        Some(Self::new(start, len))
     }
 
     pub(crate) fn get(self, t: Texts<'_>) -> Option<&str> {
-        if self.len == 0 {
+        if self.len() == 0 {
             return None;
         }
-        let start = (self.start & !IN_BLOCK) as usize;
-        let range = start..start + self.len as usize;
-        if self.start & IN_BLOCK == 0 {
+        let start = (self.start() & !IN_BLOCK) as usize;
+        let range = start..start + self.len() as usize;
+        if self.start() & IN_BLOCK == 0 {
             return t.side.get(range);
         }
         // Only whole `&str` slices of the block are recorded, so this never fails.
@@ -275,7 +285,7 @@ impl ScoreInput for ReadVendor<'_> {
                         AnswerFacts {
                             value: r.value,
                             // Text is stored trimmed: a present span is non-blank evidence.
-                            has_evidence: r.evidence.len > 0,
+                            has_evidence: r.evidence.len() > 0,
                             evidence_date: r.date,
                         },
                     );

@@ -1054,6 +1054,24 @@ mod tests {
         assert_eq!(fast, csv);
     }
 
+    /// Lines with many fields read as `csv` reads them, with blank and non-blank extra fields.
+    #[test]
+    fn long_lines_read_like_csv() {
+        let mut block = String::new();
+        for n in [6, 15, 16, 17, 18, 40] {
+            let extra = n - 6;
+            block.push_str(&format!(
+                "V1,GV-1.1,3,POL,2025-01-02,c{}\n",
+                ",".repeat(extra)
+            ));
+            block.push_str(&format!("V2,GV-1.1,3,,,{}x\n", ",".repeat(extra)));
+            block.push_str(&format!("V3,\"GV-1.1\",3,,,{}\n", ",".repeat(extra)));
+        }
+        let (csv, fast) = read_both(&block, None);
+        assert_eq!(fast, csv);
+        assert!(fast.contains("POL"), "{fast}");
+    }
+
     /// Rows are numbered by the line they start on, in CRLF files and after empty lines too.
     #[test]
     fn rows_are_numbered_by_their_first_line() {

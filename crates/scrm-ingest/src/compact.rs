@@ -273,6 +273,7 @@ impl ScoreInput for ReadVendor<'_> {
         }
     }
 
+    #[inline]
     fn for_each_answer<F: FnMut(QuestionId, AnswerFacts)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer(f),

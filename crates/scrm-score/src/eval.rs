@@ -130,19 +130,24 @@ impl<'e> Eval<'e> {
         // The earliest evidence date still current, over every answer (the result's
         // `valid_until` counts them all), found in the same visit.
         let mut first_current: Option<NaiveDate> = None;
-        // Answers to questions outside the engine's catalog (disabled ones) do not count.
-        vendor.for_each_answer(|q: QuestionId, a: AnswerFacts| {
-            if let Some(d) = a.evidence_date
-                && stale.is_none_or(|f| d >= f)
-            {
-                first_current = Some(first_current.map_or(d, |x| x.min(d)));
-            }
-            if let Some(qi) = s.by_key.get(q.key()) {
-                values[qi] = a.value;
-                evidence[qi] = evidence_state(&a, stale);
-                norms[qi] = a.value.normalized().unwrap_or(f64::NAN);
-            }
-        });
+        // Answers to questions outside the engine's catalog (disabled ones) do not count. The
+        // closure is inlined into the reader's loop: called once per answer, it reloaded
+        // every capture through memory.
+        vendor.for_each_answer(
+            #[inline(always)]
+            |q: QuestionId, a: AnswerFacts| {
+                if let Some(d) = a.evidence_date
+                    && stale.is_none_or(|f| d >= f)
+                {
+                    first_current = Some(first_current.map_or(d, |x| x.min(d)));
+                }
+                if let Some(qi) = s.by_key.get(q.key()) {
+                    values[qi] = a.value;
+                    evidence[qi] = evidence_state(&a, stale);
+                    norms[qi] = a.value.normalized().unwrap_or(f64::NAN);
+                }
+            },
+        );
         let role = vendor.profile().ai_role;
         let applicable: &[bool] = &s.applicable[role_key(role)];
         // One pass over the questions: which are active, their effective values and the counts

@@ -387,12 +387,9 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
                 continue;
             }
             match class[b as usize] {
-                // Never found by `specials`.
-                PLAIN => {}
-                DELIM => {
-                    fields.push(&bytes[start..i]);
-                    start = i + 1;
-                }
+                // Never here: `specials` finds no plain byte, and the delimiter (whenever its
+                // class is `DELIM`) was taken above.
+                PLAIN | DELIM => {}
                 NEWLINE => break Some(i),
                 // A carriage return ending the line (or the block) is its line end, as `csv`
                 // has it (no quote came before it, or the loop would have stopped there);

@@ -69,10 +69,6 @@ pub(crate) fn valid_answers_help(spec: Option<AnswerSpec>) -> String {
 
 /// Checks an answer's text against the question it answers (`spec` is `None` when the question
 /// is unknown: the answer is then only parsed).
-///
-/// Inlined, with the problems in a function of their own: every answer row comes through here
-/// and nearly every one is fine.
-#[inline]
 pub(crate) fn check_answer(
     raw: &str,
     spec: Option<AnswerSpec>,
@@ -82,7 +78,9 @@ pub(crate) fn check_answer(
     check_answer_bytes(raw.as_bytes(), spec, col, issues)
 }
 
-/// [`check_answer`] of the bytes of UTF-8 text (a field of a block already checked).
+/// [`check_answer`] of the bytes of UTF-8 text (a field of a block already checked). Inlined,
+/// with the problems in a function of their own: every answer row comes through here and
+/// nearly every one is fine.
 #[inline]
 pub(crate) fn check_answer_bytes(
     raw: &[u8],
@@ -148,8 +146,7 @@ fn answer_problem(
     None
 }
 
-/// Checks an optional date field; blank is fine. Inlined, as [`check_answer`] is.
-#[inline]
+/// Checks an optional date field; blank is fine.
 pub(crate) fn check_date(
     raw: &str,
     col: &ColRef,
@@ -158,7 +155,8 @@ pub(crate) fn check_date(
     check_date_bytes(raw.as_bytes(), col, issues)
 }
 
-/// [`check_date`] of the bytes of UTF-8 text (a field of a block already checked).
+/// [`check_date`] of the bytes of UTF-8 text (a field of a block already checked). Inlined,
+/// as [`check_answer_bytes`] is.
 #[inline]
 pub(crate) fn check_date_bytes(
     raw: &[u8],

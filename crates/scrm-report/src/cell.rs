@@ -29,33 +29,25 @@ pub(crate) fn push_fmt4(x: Option<f64>, out: &mut Vec<u8>) {
     push_uint(k / 10_000, out);
     let mut frac = k % 10_000;
     if frac != 0 {
-        let mut digits = 4;
+        let mut digits: usize = 4;
         while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
         out.push(b'.');
         // `frac` has at most `digits` digits: left-padded with zeros to that width.
-        for p in (0..digits).rev() {
-            out.push(b'0' + (frac / 10u64.pow(p) % 10) as u8);
-        }
+        let mut buf = itoa::Buffer::new();
+        let text = buf.format(frac);
+        out.resize(out.len() + digits.saturating_sub(text.len()), b'0');
+        out.extend_from_slice(text.as_bytes());
     }
 }
 
-/// Appends `n` in decimal: what `{}` prints, without the formatting machinery (a CSV row
-/// writes several numbers, and `write!` cost more than scoring some of them).
-pub(crate) fn push_uint(mut n: u64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+/// Appends `n` in decimal: what `{}` prints, through `itoa` rather than the formatting
+/// machinery (a CSV row writes several numbers, and `write!` cost more than scoring some of
+/// them).
+pub(crate) fn push_uint(n: u64, out: &mut Vec<u8>) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Formats an optional score with 2 decimals for people (terminal, text, HTML); `–` for `None`.

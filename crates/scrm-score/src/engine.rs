@@ -128,8 +128,7 @@ impl Engine {
         vendor: &V,
         exclusions: &[&Exclusion],
     ) -> VendorResult {
-        let ev = self.eval(vendor);
-        self.result_of(vendor, exclusions, &ev, true)
+        self.scored(vendor, exclusions, true)
     }
 
     /// [`Engine::score_input`] without the group scores: every lens's `groups` is empty, and
@@ -140,8 +139,18 @@ impl Engine {
         vendor: &V,
         exclusions: &[&Exclusion],
     ) -> VendorResult {
+        self.scored(vendor, exclusions, false)
+    }
+
+    /// A [`ScoreInput`] evaluated and scored, with or without the group scores.
+    fn scored<V: ScoreInput + ?Sized>(
+        &self,
+        vendor: &V,
+        exclusions: &[&Exclusion],
+        groups: bool,
+    ) -> VendorResult {
         let ev = self.eval(vendor);
-        self.result_of(vendor, exclusions, &ev, false)
+        self.result_of(vendor, exclusions, &ev, groups)
     }
 
     pub(crate) fn eval<'e, V: ScoreInput + ?Sized>(&'e self, vendor: &V) -> Eval<'e> {

@@ -224,35 +224,28 @@ impl<'e> Eval<'e> {
             .iter()
             .zip(&self.coef.lenses)
             .map(|(ls, lc)| {
-                let (score_v, groups) = match lc {
-                    _ if !with_groups => (
-                        lc.as_ref().map(|lc| lc.sparse.score(&self.effective)),
-                        Vec::new(),
-                    ),
-                    Some(lc) => {
-                        let groups = ls
-                            .groups
-                            .iter()
-                            .zip(&lc.groups)
-                            .map(|(id, g)| GroupScore {
-                                id: std::borrow::Cow::Borrowed(*id),
-                                score: g.as_ref().map(|(v, _)| v.score(&self.effective)),
-                                items_scored: g.as_ref().map_or(0, |(_, n)| *n),
-                            })
-                            .collect();
-                        (Some(lc.sparse.score(&self.effective)), groups)
-                    }
-                    None => (
-                        None,
-                        ls.groups
-                            .iter()
-                            .map(|id| GroupScore {
-                                id: std::borrow::Cow::Borrowed(*id),
-                                score: None,
-                                items_scored: 0,
-                            })
-                            .collect(),
-                    ),
+                let score_v = lc.as_ref().map(|lc| lc.sparse.score(&self.effective));
+                let groups = match lc {
+                    _ if !with_groups => Vec::new(),
+                    Some(lc) => ls
+                        .groups
+                        .iter()
+                        .zip(&lc.groups)
+                        .map(|(id, g)| GroupScore {
+                            id: std::borrow::Cow::Borrowed(*id),
+                            score: g.as_ref().map(|(v, _)| v.score(&self.effective)),
+                            items_scored: g.as_ref().map_or(0, |(_, n)| *n),
+                        })
+                        .collect(),
+                    None => ls
+                        .groups
+                        .iter()
+                        .map(|id| GroupScore {
+                            id: std::borrow::Cow::Borrowed(*id),
+                            score: None,
+                            items_scored: 0,
+                        })
+                        .collect(),
                 };
                 LensScore {
                     lens: ls.lens,

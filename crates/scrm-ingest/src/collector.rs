@@ -402,13 +402,19 @@ impl<'a> Collector<'a> {
     /// Adds a vendor the caller just looked up and did not find ([`Collector::vendor_index`]),
     /// without looking it up again.
     pub(crate) fn add_vendor(&mut self, id: &VendorId) -> u32 {
-        debug_assert!(self.vendor_index(id).is_none(), "{id} added twice");
+        self.add_vendor_owned(id.clone())
+    }
+
+    /// [`Collector::add_vendor`] keeping the id given (a buyer's profile file adds a vendor per
+    /// row, and the row's id is not needed after).
+    pub(crate) fn add_vendor_owned(&mut self, id: VendorId) -> u32 {
+        debug_assert!(self.vendor_index(&id).is_none(), "{id} added twice");
         let i = self.vendors.len() as u32;
         let ids = &self.vendor_ids;
         self.vendor_ix.insert_unique(id_hash(id.as_str()), i, |&j| {
             id_hash(ids[j as usize].as_str())
         });
-        self.vendor_ids.push(id.clone());
+        self.vendor_ids.push(id);
         self.vendors.push(VendorAcc::default());
         i
     }
@@ -554,7 +560,7 @@ impl<'a> Collector<'a> {
         &mut self,
         layer: Layer,
         vendor: u32,
-        (key, value): (&str, String),
+        (key, value): (&str, &str),
         part: u32,
         row: Option<u64>,
         col: &ColRef,
@@ -569,7 +575,7 @@ impl<'a> Collector<'a> {
                 None => {
                     let col = col.clone();
                     let new = PField {
-                        value,
+                        value: value.to_string(),
                         part,
                         row,
                         col,
@@ -585,7 +591,7 @@ impl<'a> Collector<'a> {
             Layer::Buyer => match acc.buyer.get_ix(&self.buyer_arena, k) {
                 None => {
                     let f = PackedField {
-                        value: &value,
+                        value,
                         part,
                         row,
                         col: col.as_ref().map(|c| c.0),
@@ -612,10 +618,10 @@ impl<'a> Collector<'a> {
         let issue = Issue::new(
             ProblemCode::ProfileConflict,
             col.clone(),
-            Some(&value),
+            Some(value),
             format!(
                 "vendor '{vid}': {name} '{}' differs from '{}' declared first at {first}; keeping the first",
-                shown(&value),
+                shown(value),
                 shown(&old.value)
             ),
         );

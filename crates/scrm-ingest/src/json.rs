@@ -213,7 +213,7 @@ fn load_document(col: &mut Collector, part: u32, doc: SupplierDocument, line: Op
         Some(vi) => {
             col.count_accepted(part, 1);
             for (k, v, cref) in fields {
-                col.profile_field(Layer::Supplier, vi, (&k, v), part, line, &cref);
+                col.profile_field(Layer::Supplier, vi, (&k, &v), part, line, &cref);
             }
         }
         None => {

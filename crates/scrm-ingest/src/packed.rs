@@ -70,11 +70,22 @@ impl Arena {
         self.next = if i + 1 < self.keys.len() { i + 1 } else { 0 };
         i as u32
     }
+}
 
+/// Up to three varints encoded on the stack.
+#[derive(Default)]
+struct Varints {
+    buf: [u8; 30],
+    len: usize,
+}
+
+impl Varints {
     fn put(&mut self, n: u64) {
-        let mut buf = [0u8; 10];
-        let k = n.encode_var(&mut buf);
-        self.bytes.extend_from_slice(&buf[..k]);
+        self.len += n.encode_var(&mut self.buf[self.len..]);
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
@@ -92,13 +103,21 @@ impl PackedLayer {
         }
         let before = arena.bytes.len();
         let value = &f.value.as_bytes()[..f.value.len().min(u32::MAX as usize)];
-        arena.put(u64::from(key));
-        arena.put(value.len() as u64);
-        arena.bytes.extend_from_slice(value);
-        arena.put(u64::from(f.part));
+        // The varints before and after the value are made on the stack and appended at once:
+        // a buyer's file appends every field of every vendor here, on one thread.
+        let mut head = Varints::default();
+        head.put(u64::from(key));
+        head.put(value.len() as u64);
+        let mut tail = Varints::default();
+        tail.put(u64::from(f.part));
         // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
-        arena.put(f.row.map_or(0, |r| r.wrapping_add(1)));
-        arena.put(f.col.map_or(0, |c| u64::from(c) + 1));
+        tail.put(f.row.map_or(0, |r| r.wrapping_add(1)));
+        tail.put(f.col.map_or(0, |c| u64::from(c) + 1));
+        let bytes = &mut arena.bytes;
+        bytes.reserve(head.len + value.len() + tail.len);
+        bytes.extend_from_slice(head.bytes());
+        bytes.extend_from_slice(value);
+        bytes.extend_from_slice(tail.bytes());
         self.len += arena.bytes.len() - before;
         if key < 64 {
             self.has |= 1 << key;

@@ -8,7 +8,8 @@ use crate::table::{
     Header, Row, RowSource, cell_within, missing_column, report_stop, width_issue, within_rows,
 };
 use crate::validate::{
-    ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns,
+    Canon, ColRef, Issue, PROFILE_FIELDS, ProfileKind, blank_vendor, check_profile_value,
+    extra_columns,
 };
 use scrm_model::VendorId;
 
@@ -17,8 +18,8 @@ pub(crate) struct ProfileCols {
     vcol: usize,
     vref: ColRef,
     /// Profile fields (validated), then extra columns (kept as written, trimmed): the column
-    /// and the index of its key in `keys`.
-    fields: Vec<(usize, u32)>,
+    /// and the index of its key in `keys` (and, for a profile field, what it holds).
+    fields: Vec<(usize, u32, ProfileKind)>,
     extras: Vec<(usize, u32)>,
     /// Profile field names, then `extra:` keys.
     keys: Vec<String>,
@@ -37,8 +38,8 @@ pub(crate) struct Checked {
     /// Where a duplicate-vendor issue goes among `issues`: after the vendor cell's own, before
     /// the fields', as when rows are checked one after the other.
     dup_at: usize,
-    /// Key index, value, column.
-    values: Vec<(u32, String, u32)>,
+    /// Key index, value (of the cell in that column, trimmed), column.
+    values: Vec<(u32, Canon, u32)>,
     /// The row as written, for the quarantine.
     cells: Vec<String>,
 }
@@ -55,7 +56,7 @@ impl ProfileCols {
             missing_column(col, part, header, "vendor_id", help);
             return None;
         };
-        let mut fields: Vec<(usize, u32)> = Vec::new();
+        let mut fields: Vec<(usize, u32, ProfileKind)> = Vec::new();
         let mut extra_cols: Vec<usize> = Vec::new();
         let mut keys: Vec<String> = Vec::new();
         let mut dup = false;
@@ -78,7 +79,7 @@ impl ProfileCols {
                     .help("remove or rename one of the two columns"),
                 );
             } else if PROFILE_FIELDS.contains(&key.as_str()) {
-                fields.push((i, keys.len() as u32));
+                fields.push((i, keys.len() as u32, ProfileKind::of(key)));
                 keys.push(key.clone());
             } else {
                 extra_cols.push(i);
@@ -130,10 +131,10 @@ impl ProfileCols {
         }
         let dup_at = issues.len();
         let mut values = Vec::with_capacity(self.fields.len());
-        for &(i, k) in &self.fields {
+        for &(i, k, kind) in &self.fields {
             let cref = &self.crefs[i];
             if let Some(s) = cell_within(self.limit, &row, Some(i), cref, &mut issues) {
-                match check_profile_field(&self.keys[k as usize], s, cref) {
+                match check_profile_value(kind, &self.keys[k as usize], s, cref) {
                     Ok(Some(v)) => values.push((k, v, i as u32)),
                     Ok(None) => {}
                     Err(i) => issues.push(i),
@@ -145,7 +146,7 @@ impl ProfileCols {
             if let Some(s) = cell_within(self.limit, &row, Some(i), cref, &mut issues)
                 && !s.trim().is_empty()
             {
-                values.push((k, s.trim().to_string(), i as u32));
+                values.push((k, Canon::AsWritten, i as u32));
             }
         }
         Some(Checked {
@@ -218,7 +219,7 @@ impl<'c> Apply<'c> {
             col.reject(part, Some(line), issues, cells);
             return true;
         };
-        let vi = found.unwrap_or_else(|| col.add_vendor(&vendor));
+        let vi = found.unwrap_or_else(|| col.add_vendor_owned(vendor));
         if self.first_row.len() <= vi as usize {
             self.first_row.resize(vi as usize + 1, NO_ROW);
         }
@@ -227,7 +228,8 @@ impl<'c> Apply<'c> {
         for (k, v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
-            col.profile_field(self.layer, vi, (key, v), part, Some(line), cref);
+            let cell = cells.get(i as usize).map_or("", |c| c.trim());
+            col.profile_field(self.layer, vi, (key, v.text(cell)), part, Some(line), cref);
         }
         true
     }

@@ -664,7 +664,7 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
                         col.profile_field(
                             Layer::Supplier,
                             vi,
-                            (&k, v),
+                            (&k, &v),
                             part,
                             Some(row.line),
                             &cref,

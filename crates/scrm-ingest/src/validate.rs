@@ -263,6 +263,78 @@ pub(crate) fn check_profile_field(
     raw: &str,
     col: &ColRef,
 ) -> Result<Option<String>, Issue> {
+    Ok(check_profile_value(ProfileKind::of(key), key, raw, col)?
+        .map(|c| c.text(raw.trim()).to_string()))
+}
+
+/// What a profile column holds, worked out from its key once per table rather than once per
+/// cell (a buyer's profile file has a row per vendor, each checked field by field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProfileKind {
+    Name,
+    Country,
+    Criticality,
+    AiRole,
+    DataAccess,
+    AssessedOn,
+    Certifications,
+    /// A column outside the profile format, passed through as written.
+    Extra,
+}
+
+impl ProfileKind {
+    pub(crate) fn of(key: &str) -> Self {
+        match key {
+            "name" => Self::Name,
+            "country" => Self::Country,
+            "criticality" => Self::Criticality,
+            "ai_role" => Self::AiRole,
+            "data_access" => Self::DataAccess,
+            "assessed_on" => Self::AssessedOn,
+            "certifications" => Self::Certifications,
+            _ => Self::Extra,
+        }
+    }
+}
+
+/// A profile field's canonical text: nearly always the trimmed cell itself or a fixed
+/// spelling, so a checked row carries no text of its own beside its cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Canon {
+    /// The trimmed cell as written.
+    AsWritten,
+    Static(&'static str),
+    Owned(String),
+}
+
+impl Canon {
+    /// The text, given the trimmed cell it was checked from.
+    pub(crate) fn text<'a>(&'a self, trimmed: &'a str) -> &'a str {
+        match self {
+            Self::AsWritten => trimmed,
+            Self::Static(s) => s,
+            Self::Owned(s) => s,
+        }
+    }
+
+    /// The trimmed cell when it is already canonical, else the canonical text.
+    fn unless_same(trimmed: &str, canonical: String) -> Self {
+        if canonical == trimmed {
+            Self::AsWritten
+        } else {
+            Self::Owned(canonical)
+        }
+    }
+}
+
+/// [`check_profile_field`] for a column whose kind is known, giving the text as a [`Canon`]
+/// of the trimmed cell. `key` names the field in messages.
+pub(crate) fn check_profile_value(
+    kind: ProfileKind,
+    key: &str,
+    raw: &str,
+    col: &ColRef,
+) -> Result<Option<Canon>, Issue> {
     let t = raw.trim();
     if t.is_empty() {
         return Ok(None);
@@ -280,14 +352,23 @@ pub(crate) fn check_profile_field(
         }
         i.help(help)
     };
-    let v = match key {
-        "name" => t.to_string(),
-        "country" => {
-            let up = fold(t).to_ascii_uppercase();
-            if is_country(&up) {
-                up
+    let v = match kind {
+        ProfileKind::Name | ProfileKind::Extra => Canon::AsWritten,
+        ProfileKind::Country => {
+            // A code written as it is stored (two capital letters) needs no folding.
+            let stored = t.len() == 2 && t.bytes().all(|b| b.is_ascii_uppercase());
+            let up = if stored {
+                std::borrow::Cow::Borrowed(t)
             } else {
-                let hint = match up.as_str() {
+                std::borrow::Cow::Owned(fold(t).to_ascii_uppercase())
+            };
+            if is_country(&up) {
+                match up {
+                    std::borrow::Cow::Borrowed(_) => Canon::AsWritten,
+                    std::borrow::Cow::Owned(up) => Canon::unless_same(t, up),
+                }
+            } else {
+                let hint = match &*up {
                     "UK" => "did you mean 'GB'? ISO 3166-1 codes the United Kingdom as GB. ",
                     _ => "",
                 };
@@ -302,29 +383,36 @@ pub(crate) fn check_profile_field(
                 )));
             }
         }
-        "criticality" => t
-            .parse::<Criticality>()
-            .map_err(|_| enum_issue(Criticality::VALUES))?
-            .as_str()
-            .to_string(),
-        "ai_role" => t
-            .parse::<AiRole>()
-            .map_err(|_| enum_issue(AiRole::VALUES))?
-            .as_str()
-            .to_string(),
-        "data_access" => t
-            .parse::<DataAccess>()
-            .map_err(|_| enum_issue(DataAccess::VALUES))?
-            .as_str()
-            .to_string(),
-        "assessed_on" => {
+        ProfileKind::Criticality => Canon::Static(
+            t.parse::<Criticality>()
+                .map_err(|_| enum_issue(Criticality::VALUES))?
+                .as_str(),
+        ),
+        ProfileKind::AiRole => Canon::Static(
+            t.parse::<AiRole>()
+                .map_err(|_| enum_issue(AiRole::VALUES))?
+                .as_str(),
+        ),
+        ProfileKind::DataAccess => Canon::Static(
+            t.parse::<DataAccess>()
+                .map_err(|_| enum_issue(DataAccess::VALUES))?
+                .as_str(),
+        ),
+        ProfileKind::AssessedOn => {
             let mut issues = Vec::new();
             match check_date(t, col, &mut issues) {
-                Some(d) => d.to_string(),
+                // Ten bytes with dashes that parse are the date as chrono writes it (four-digit
+                // year, zero-padded month and day): no text to make.
+                Some(_) if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' => {
+                    Canon::AsWritten
+                }
+                Some(d) => Canon::unless_same(t, d.to_string()),
                 None => return Err(issues.remove(0)),
             }
         }
-        "certifications" => {
+        // One certification: already trimmed.
+        ProfileKind::Certifications if !t.contains(';') => Canon::AsWritten,
+        ProfileKind::Certifications => {
             let certs: Vec<&str> = t
                 .split(';')
                 .map(str::trim)
@@ -333,10 +421,8 @@ pub(crate) fn check_profile_field(
             if certs.is_empty() {
                 return Ok(None);
             }
-            certs.join(";")
+            Canon::unless_same(t, certs.join(";"))
         }
-        // Extra columns are passed through as written.
-        _ => t.to_string(),
     };
     Ok(Some(v))
 }
@@ -375,6 +461,57 @@ mod tests {
         assert_eq!(COUNTRIES.len(), 249);
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
         assert!(is_country("TW") && is_country("GB") && !is_country("UK"));
+    }
+
+    /// Each kind's canonical text, and that a value already canonical is kept as written.
+    #[test]
+    fn profile_values_are_canonical_and_kept_as_written_when_already() {
+        let col: ColRef = Some((2, "country".into()));
+        let check = |kind, raw: &str| {
+            let key = format!("{kind:?}");
+            check_profile_value(kind, &key, raw, &col)
+                .map(|v| v.map(|c| (c.text(raw.trim()).to_string(), c == Canon::AsWritten)))
+                .map_err(|i| i.message)
+        };
+        let ok = |text: &str, kept: bool| Ok(Some((text.to_string(), kept)));
+        use ProfileKind as K;
+        assert_eq!(check(K::Name, "  Acme, Inc. "), ok("Acme, Inc.", true));
+        assert_eq!(check(K::Extra, " APAC"), ok("APAC", true));
+        assert_eq!(check(K::Name, "   "), Ok(None));
+        assert_eq!(check(K::Country, "TW"), ok("TW", true));
+        assert_eq!(check(K::Country, " tw "), ok("TW", false));
+        assert_eq!(check(K::Country, "ＪＰ"), ok("JP", false));
+        assert!(check(K::Country, "UK").is_err_and(|m| m.contains("'UK'")));
+        assert_eq!(check(K::Criticality, "HIGH"), ok("high", false));
+        assert_eq!(check(K::Criticality, "high"), ok("high", false));
+        assert_eq!(check(K::AiRole, "developer"), ok("provider", false));
+        assert_eq!(check(K::DataAccess, "regulated"), ok("regulated", false));
+        assert_eq!(check(K::AssessedOn, "2026-08-08"), ok("2026-08-08", true));
+        assert_eq!(
+            check(K::AssessedOn, " 2026/08/08 "),
+            ok("2026-08-08", false)
+        );
+        assert!(check(K::AssessedOn, "2026-02-30").is_err());
+        assert_eq!(check(K::Certifications, "SOC 2"), ok("SOC 2", true));
+        assert_eq!(check(K::Certifications, "A;B"), ok("A;B", true));
+        assert_eq!(check(K::Certifications, " A ; B ;"), ok("A;B", false));
+        assert_eq!(check(K::Certifications, ";"), Ok(None));
+        assert_eq!(ProfileKind::of("assessed_on"), K::AssessedOn);
+        assert_eq!(ProfileKind::of("region"), K::Extra);
+    }
+
+    /// A date kept as written is the date as chrono writes it, for every year it can read.
+    #[test]
+    fn dates_kept_as_written_are_chrono_text() {
+        let col: ColRef = None;
+        let mut d = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or_default();
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+        while d <= last {
+            let text = d.to_string();
+            let v = check_profile_value(ProfileKind::AssessedOn, "assessed_on", &text, &col);
+            assert_eq!(v.ok().flatten(), Some(Canon::AsWritten), "{text}");
+            d += chrono::TimeDelta::days(37);
+        }
     }
 
     #[test]

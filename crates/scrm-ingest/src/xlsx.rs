@@ -350,7 +350,7 @@ fn read_template_profile(
             let vi = col.vendor(v);
             col.count_accepted(part, 1);
             for (k, val, line, cref) in fields {
-                col.profile_field(Layer::Supplier, vi, (&k, val), part, Some(line), &cref);
+                col.profile_field(Layer::Supplier, vi, (&k, &val), part, Some(line), &cref);
             }
         }
         return default;

@@ -40,8 +40,8 @@ pub(crate) struct Checked {
     dup_at: usize,
     /// Key index, value (of the cell in that column, trimmed), column.
     values: Vec<(u32, Canon, u32)>,
-    /// The row as written, for the quarantine.
-    cells: Vec<String>,
+    /// The row as written: the text of its values, and the quarantine's if rejected.
+    cells: csv::StringRecord,
 }
 
 impl ProfileCols {
@@ -216,7 +216,12 @@ impl<'c> Apply<'c> {
             issues.insert(dup_at, dup);
         }
         let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
-            col.reject(part, Some(line), issues, cells);
+            col.reject(
+                part,
+                Some(line),
+                issues,
+                cells.iter().map(str::to_string).collect(),
+            );
             return true;
         };
         let vi = found.unwrap_or_else(|| col.add_vendor_owned(vendor));
@@ -228,7 +233,7 @@ impl<'c> Apply<'c> {
         for (k, v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
-            let cell = cells.get(i as usize).map_or("", |c| c.trim());
+            let cell = cells.get(i as usize).map_or("", str::trim);
             col.profile_field(self.layer, vi, (key, v.text(cell)), part, Some(line), cref);
         }
         true

@@ -177,7 +177,9 @@ pub(crate) fn classify(header: &Header, col: &mut Collector) -> TableKind {
 pub(crate) struct Row {
     /// Line (CSV) or Excel row number.
     pub line: u64,
-    pub cells: Vec<String>,
+    /// The cells in one buffer (`csv`'s record): a few allocations a row rather than one a
+    /// cell, since a buyer's profile file has a row per vendor.
+    pub cells: csv::StringRecord,
     /// Cells that were not valid UTF-8 (shown lossily).
     pub bad_utf8: Vec<usize>,
     /// Too few fields, or non-blank fields past the header (CSV only).
@@ -186,7 +188,12 @@ pub(crate) struct Row {
 
 impl Row {
     fn cell(&self, i: usize) -> &str {
-        self.cells.get(i).map_or("", String::as_str)
+        self.cells.get(i).unwrap_or("")
+    }
+
+    /// The cells as written, for the quarantine.
+    pub(crate) fn original(&self) -> Vec<String> {
+        self.cells.iter().map(str::to_string).collect()
     }
 
     pub(crate) fn is_blank(&self) -> bool {
@@ -519,7 +526,7 @@ pub(crate) fn read_long(
             col.vendor(v);
         }
         if !issues.is_empty() {
-            col.reject(part, Some(row.line), issues, row.cells);
+            col.reject(part, Some(row.line), issues, row.original());
             continue;
         }
         let (Some(vendor), Some((_, QRes::Known(gq, _))), Some(value)) = (vendor, spec_q, value)
@@ -885,7 +892,7 @@ pub(crate) fn read_exclusions(
                     listed_on: listed,
                 });
             }
-            _ => col.reject(part, Some(row.line), issues, row.cells),
+            _ => col.reject(part, Some(row.line), issues, row.original()),
         }
     }
 }

@@ -138,7 +138,7 @@ fn rows_of(range: &calamine::Range<Data>) -> Vec<Row> {
         }
         out.push(Row {
             line: u64::from(r0) + i as u64 + 1,
-            cells: texts,
+            cells: csv::StringRecord::from(texts),
             ..Row::default()
         });
     }
@@ -180,7 +180,7 @@ impl RowSource for VecRows {
 fn header_and_rows(rows: Vec<Row>) -> Option<(Header, VecRows)> {
     let mut it = rows.into_iter();
     let first = it.next()?;
-    Some((Header::new(first.cells, first.line, true), VecRows(it)))
+    Some((Header::new(first.original(), first.line, true), VecRows(it)))
 }
 
 fn read_sheets(
@@ -201,7 +201,7 @@ fn read_sheets(
     for (name, rows) in sheets {
         let is_template_profile = sheet_is(&name, "Profile")
             && rows.first().is_some_and(|r| {
-                let keys: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
+                let keys: Vec<String> = r.cells.iter().map(header_key).collect();
                 keys.iter().any(|k| k == "field") && keys.iter().any(|k| k == "value")
             });
         if is_template_profile && !saw_profile {
@@ -280,11 +280,11 @@ fn read_template_profile(
     let mut extras = Vec::new();
     let mut original = vec![String::new(); 1 + PROFILE_FIELDS.len()];
     for row in &rows {
-        let key = header_key(row.cells.get(fcol).map_or("", String::as_str));
+        let key = header_key(row.cells.get(fcol).unwrap_or(""));
         if key.is_empty() {
             continue;
         }
-        let value = row.cells.get(vcol).map_or("", String::as_str);
+        let value = row.cells.get(vcol).unwrap_or("");
         let cref = Some((vcol as u32, format!("{} ({key})", column_letter(vcol))));
         let mut ri = Vec::new();
         if value.len() > limit {

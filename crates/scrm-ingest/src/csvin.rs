@@ -297,10 +297,17 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
     let mut lines = RecordLines::new();
     while let Ok(true) = rdr.read_byte_record(&mut rec) {
         let line = lines.line(block, rec.position().map(csv::Position::byte));
-        // The record's text checked in one go; cell by cell only when some byte is not UTF-8.
+        // The record's text checked in one go; cell by cell only when some byte is not UTF-8
+        // (those cells are then shown lossily, by `csv`, and reported).
         let (cells, bad_utf8) = match csv::StringRecord::from_byte_record(rec.clone()) {
             Ok(cells) => (cells, Vec::new()),
-            Err(e) => lossy_cells(&e.into_byte_record()),
+            Err(e) => {
+                let rec = e.into_byte_record();
+                let bad = (0..rec.len())
+                    .filter(|&i| std::str::from_utf8(&rec[i]).is_err())
+                    .collect();
+                (csv::StringRecord::from_byte_record_lossy(rec), bad)
+            }
         };
         let mut row = Row {
             line,
@@ -316,22 +323,6 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
         f(row);
     }
     memchr::memchr_iter(b'\n', block).count() as u64
-}
-
-/// A record's cells with the ones that are not UTF-8 shown lossily, and their indexes.
-fn lossy_cells(rec: &csv::ByteRecord) -> (csv::StringRecord, Vec<usize>) {
-    let mut cells = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
-    let mut bad = Vec::new();
-    for (i, f) in rec.iter().enumerate() {
-        match std::str::from_utf8(f) {
-            Ok(s) => cells.push_field(s),
-            Err(_) => {
-                bad.push(i);
-                cells.push_field(&String::from_utf8_lossy(f));
-            }
-        }
-    }
-    (cells, bad)
 }
 
 /// What one batch of a profile file's blocks gave: each block's checked rows and newlines, then

@@ -114,7 +114,6 @@ impl PackedLayer {
         tail.put(f.row.map_or(0, |r| r.wrapping_add(1)));
         tail.put(f.col.map_or(0, |c| u64::from(c) + 1));
         let bytes = &mut arena.bytes;
-        bytes.reserve(head.len + value.len() + tail.len);
         bytes.extend_from_slice(head.bytes());
         bytes.extend_from_slice(value);
         bytes.extend_from_slice(tail.bytes());

@@ -5,7 +5,8 @@
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer};
 use crate::table::{
-    Header, Row, RowSource, cell_within, missing_column, report_stop, width_issue, within_rows,
+    Header, Row, RowSource, as_written, cell_within, missing_column, report_stop, width_issue,
+    within_rows,
 };
 use crate::validate::{
     Canon, ColRef, Issue, PROFILE_FIELDS, ProfileKind, blank_vendor, check_profile_value,
@@ -216,12 +217,7 @@ impl<'c> Apply<'c> {
             issues.insert(dup_at, dup);
         }
         let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
-            col.reject(
-                part,
-                Some(line),
-                issues,
-                cells.iter().map(str::to_string).collect(),
-            );
+            col.reject(part, Some(line), issues, as_written(&cells));
             return true;
         };
         let vi = found.unwrap_or_else(|| col.add_vendor_owned(vendor));

@@ -193,12 +193,17 @@ impl Row {
 
     /// The cells as written, for the quarantine.
     pub(crate) fn original(&self) -> Vec<String> {
-        self.cells.iter().map(str::to_string).collect()
+        as_written(&self.cells)
     }
 
     pub(crate) fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.trim().is_empty())
     }
+}
+
+/// A record's cells as written, for the quarantine.
+pub(crate) fn as_written(cells: &csv::StringRecord) -> Vec<String> {
+    cells.iter().map(str::to_string).collect()
 }
 
 /// Why a row source stopped early.

@@ -354,21 +354,15 @@ pub(crate) fn check_profile_value(
     };
     let v = match kind {
         ProfileKind::Name | ProfileKind::Extra => Canon::AsWritten,
+        // A code as it is stored (the list holds capitals only) is kept as written, unfolded.
+        ProfileKind::Country if is_country(t) => Canon::AsWritten,
         ProfileKind::Country => {
-            // A code written as it is stored (two capital letters) needs no folding.
-            let stored = t.len() == 2 && t.bytes().all(|b| b.is_ascii_uppercase());
-            let up = if stored {
-                std::borrow::Cow::Borrowed(t)
-            } else {
-                std::borrow::Cow::Owned(fold(t).to_ascii_uppercase())
-            };
+            let up = fold(t).to_ascii_uppercase();
+            // Not the cell itself: the cell is no code, and `up` is one.
             if is_country(&up) {
-                match up {
-                    std::borrow::Cow::Borrowed(_) => Canon::AsWritten,
-                    std::borrow::Cow::Owned(up) => Canon::unless_same(t, up),
-                }
+                Canon::Owned(up)
             } else {
-                let hint = match &*up {
+                let hint = match up.as_str() {
                     "UK" => "did you mean 'GB'? ISO 3166-1 codes the United Kingdom as GB. ",
                     _ => "",
                 };

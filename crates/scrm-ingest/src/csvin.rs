@@ -36,7 +36,8 @@ const PROFILE_BLOCK: usize = 256 * 1024;
 type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 
 /// Work to run before the first vendor of a long CSV is finished: reading the buyer's profile
-/// and exclusion files, which the long reader overlaps with parsing its first blocks. Any other
+/// and exclusion files, which the long reader overlaps with reading and parsing its first
+/// blocks (even when the file has no rows after its header). Any other
 /// kind of file runs it before its first row; the caller runs it if the file ends sooner.
 pub(crate) type BeforeRows<'h, 'a> = Option<Box<dyn FnOnce(&mut Collector<'a>) + Send + 'h>>;
 

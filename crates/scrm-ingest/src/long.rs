@@ -812,7 +812,7 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
 }
 
 /// Reads the rest of a long CSV file (after its header) in parallel blocks. `before` runs
-/// while the first batch is parsed, before any of its vendors is finished or merged.
+/// while the first batch is read and parsed, before any of its vendors is finished or merged.
 ///
 /// The file is read (and hashed) a batch ahead on a thread of its own, so that reading fills
 /// the moments a core would otherwise wait: at the end of each batch, for its slowest block,
@@ -848,7 +848,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 }
             }
         });
-        read_batches(col, ctx, (&ready, &recycle), next_line, before);
+        read_batches(col, ctx, (ready, &recycle), next_line, before);
     });
 }
 
@@ -873,7 +873,7 @@ fn read_batch<R: Read>(s: &mut Splitter<R>, len: usize) -> Vec<Piece> {
 fn read_batches<'a>(
     col: &mut Collector<'a>,
     ctx: &LongCtx<'_>,
-    (ready, recycle): (&Receiver<Vec<Piece>>, &Sender<Block>),
+    (ready, recycle): (Receiver<Vec<Piece>>, &Sender<Block>),
     mut next_line: u64,
     mut before: BeforeRows<'_, 'a>,
 ) {
@@ -881,27 +881,43 @@ fn read_batches<'a>(
     let max_rows = col.opts.limits.max_rows;
     let mut rows = 0u64;
     // No more batches once the reader has stopped.
-    let next = || ready.recv().unwrap_or_default();
-    let mut batch = next();
+    let next = |ready: &Receiver<Vec<Piece>>| ready.recv().unwrap_or_default();
+    let parse = |batch: &[Piece], view: Option<&EarlyView<'_>>, bufs: Vec<RowBufs>| {
+        batch
+            .par_iter()
+            .zip(bufs)
+            .map(|(p, bufs)| match p {
+                Piece::Block(b) => Some(parse_block(b, ctx, None, view, bufs)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    // The buyer's profile file is serial work: it is read while the first batch is read and
+    // parsed (not after the reader has the batch ready), and that batch's vendors are finished
+    // once the profiles are in.
+    // (The receiver goes to the worker that waits for the batch, and comes back with it: it
+    // may move between threads but not be shared.)
+    let (ready, mut batch, mut first_outs) = match before.take() {
+        Some(first) => {
+            let ((ready, batch, outs), ()) = rayon::join(
+                move || {
+                    let batch = next(&ready);
+                    let bufs = batch.iter().map(|_| RowBufs::default()).collect();
+                    let outs = parse(&batch, None, bufs);
+                    (ready, batch, outs)
+                },
+                || first(col),
+            );
+            (ready, batch, Some(outs))
+        }
+        None => {
+            let batch = next(&ready);
+            (ready, batch, None)
+        }
+    };
     let mut pool: Vec<RowBufs> = Vec::new();
     while !batch.is_empty() {
-        let bufs: Vec<RowBufs> = (0..batch.len())
-            .map(|_| pool.pop().unwrap_or_default())
-            .collect();
-        let parse = |view: Option<&EarlyView<'_>>, bufs: Vec<RowBufs>| {
-            batch
-                .par_iter()
-                .zip(bufs)
-                .map(|(p, bufs)| match p {
-                    Piece::Block(b) => Some(parse_block(b, ctx, None, view, bufs)),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        };
-        let outs = if let Some(first) = before.take() {
-            // The buyer's profile file is serial work: the first batch is parsed meanwhile, and
-            // its vendors are finished once the profiles are in.
-            let (mut outs, ()) = rayon::join(|| parse(None, bufs), || first(col));
+        let outs = if let Some(mut outs) = first_outs.take() {
             if ctx.cols.vendor.is_some()
                 && let Some(view) = col.early_view()
             {
@@ -914,12 +930,15 @@ fn read_batches<'a>(
             }
             outs
         } else {
+            let bufs: Vec<RowBufs> = (0..batch.len())
+                .map(|_| pool.pop().unwrap_or_default())
+                .collect();
             let view = if ctx.cols.vendor.is_some() {
                 col.early_view()
             } else {
                 None
             };
-            parse(view.as_ref(), bufs)
+            parse(&batch, view.as_ref(), bufs)
         };
         for (piece, out) in batch.into_iter().zip(outs) {
             match (piece, out) {
@@ -969,11 +988,7 @@ fn read_batches<'a>(
                 (Piece::Block(_), None) => {}
             }
         }
-        batch = next();
-    }
-    // A file with no rows after its header parsed no batch to overlap with.
-    if let Some(first) = before.take() {
-        first(col);
+        batch = next(&ready);
     }
 }
 

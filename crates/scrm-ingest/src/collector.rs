@@ -889,7 +889,7 @@ fn display_key(k: &str) -> String {
 
 /// Early results and final-pass results (each sorted by vendor id, disjoint) as one list in
 /// vendor-id order.
-fn merge_by_id<R: 'static>(
+fn merge_by_id<R: Send + 'static>(
     mut done: Vec<(u32, Box<dyn Any + Send>)>,
     names: &[VendorId],
     ids: Vec<VendorId>,
@@ -898,19 +898,29 @@ fn merge_by_id<R: 'static>(
     // On every core: at a million vendors this is a serial step at the end of the run. The
     // ids are distinct, so an unstable sort gives the one order.
     done.par_sort_unstable_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
-    let open = |b: Box<dyn Any + Send>| -> R {
-        *b.downcast::<R>()
-            .unwrap_or_else(|_| unreachable!("early results have the map's type"))
-    };
-    let mut out = Vec::with_capacity(done.len() + mapped.len());
-    let mut early = done.into_iter().peekable();
+    // Unboxed on every core too: a box freed on a thread other than the one that made it is
+    // the slow path of the allocator, and these are nearly all of a run's results.
+    let early: Vec<(u32, R)> = done
+        .into_par_iter()
+        .map(|(i, b)| {
+            let r = *b
+                .downcast::<R>()
+                .unwrap_or_else(|_| unreachable!("early results have the map's type"));
+            (i, r)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(early.len() + mapped.len());
+    let mut early = early.into_iter();
+    // The few vendors of the final pass go between runs of early ones, found by a binary
+    // search rather than a comparison of ids per early result.
     for (id, r) in ids.into_iter().zip(mapped) {
-        while let Some((_, b)) = early.next_if(|(e, _)| names[*e as usize] < id) {
-            out.push(open(b));
-        }
+        let before = early
+            .as_slice()
+            .partition_point(|(e, _)| names[*e as usize] < id);
+        out.extend(early.by_ref().take(before).map(|(_, r)| r));
         out.push(r);
     }
-    out.extend(early.map(|(_, b)| open(b)));
+    out.extend(early.map(|(_, r)| r));
     out
 }
 

@@ -478,7 +478,7 @@ impl<'a> Collector<'a> {
     /// an earlier block of the batch may have added the vendor since, so it is looked up.
     pub(crate) fn finished_early(
         &mut self,
-        id: VendorId,
+        id: &VendorId,
         known: Option<u32>,
         r: Box<dyn Any + Send>,
     ) -> Option<u32> {
@@ -489,7 +489,7 @@ impl<'a> Collector<'a> {
                 return None;
             }
             Some(vi) => vi,
-            None => self.vendor(&id),
+            None => self.vendor(id),
         };
         let acc = &mut self.vendors[vi as usize];
         acc.finished = true;

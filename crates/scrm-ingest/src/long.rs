@@ -108,7 +108,8 @@ pub(crate) struct BlockOut {
 
 /// A vendor finished in a block worker.
 struct Early {
-    id: VendorId,
+    /// Its index in the block's `vendors` (the id is not copied: the merge reads it there).
+    vendor: u32,
     /// Its index in the run, when the worker found one there.
     known: Option<u32>,
     /// What the map gave.
@@ -205,7 +206,7 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
             let ex = view.exclusions_of(vid);
             let result = (view.map)(ReadVendor::compact(profile, rows, texts, qs), &ex);
             Some(Early {
-                id: vid.clone(),
+                vendor: i as u32,
                 known,
                 result,
                 dups,
@@ -237,6 +238,9 @@ fn run_len(rows: &[Row], v: u32) -> usize {
 pub(crate) struct RowBufs {
     rows: Vec<Row>,
     text: String,
+    /// The ids of the block's vendors, freed when the buffers are taken up again by a worker
+    /// (a hundred thousand ids at 100,000 vendors, not freed one by one in the serial merge).
+    vendors: Vec<VendorId>,
 }
 
 /// One record's fields, however the block was parsed.
@@ -293,15 +297,21 @@ impl Fields for Utf8Fields<'_> {
 /// at its delimiters where it lies, and any other record is parsed by `csv_core` with the rules
 /// the `csv` crate applies. Other blocks go through `csv`, which checks each field's encoding.
 fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBufs) -> BlockOut {
-    let RowBufs { mut rows, mut text } = bufs;
+    let RowBufs {
+        mut rows,
+        mut text,
+        mut vendors,
+    } = bufs;
     rows.clear();
     text.clear();
+    vendors.clear();
     // About one row per 40 bytes in an export; a recycled buffer already has the room.
     rows.reserve(block.len() / 32 + 1);
     let mut out = BlockOut {
         answer_col: ctx.cols.answer as u32,
         rows,
         text,
+        vendors,
         ..BlockOut::default()
     };
     let mut st = RowState {
@@ -784,13 +794,13 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
         }
     }
     for Early {
-        id,
+        vendor,
         known,
         result,
         dups,
     } in out.early
     {
-        let Some(vi) = col.finished_early(id, known, result) else {
+        let Some(vi) = col.finished_early(&out.vendors[vendor as usize], known, result) else {
             // Scattered: the caller reads the file again; nothing here counts any more.
             return RowBufs::default();
         };
@@ -808,6 +818,7 @@ fn merge(col: &mut Collector, part: u32, out: BlockOut, block: &[u8], first_line
     RowBufs {
         rows: out.rows,
         text: out.text,
+        vendors: out.vendors,
     }
 }
 

@@ -421,10 +421,28 @@ pub(crate) fn check_profile_value(
     Ok(Some(v))
 }
 
-/// Whether a code is an officially assigned ISO 3166-1 alpha-2 code.
+/// Whether a code is an officially assigned ISO 3166-1 alpha-2 code: one bit test (a profile
+/// file checks a country per vendor, and a search of the list cost eight string compares).
 pub(crate) fn is_country(code: &str) -> bool {
-    COUNTRIES.binary_search(&code).is_ok()
+    match *code.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+            COUNTRY_BITS[usize::from(a - b'A')] >> (b - b'A') & 1 == 1
+        }
+        _ => false,
+    }
 }
+
+/// [`COUNTRIES`] as bits: bit `b` of entry `a` is set for the code of letters `a`, `b`.
+const COUNTRY_BITS: [u32; 26] = {
+    let mut bits = [0u32; 26];
+    let mut i = 0;
+    while i < COUNTRIES.len() {
+        let c = COUNTRIES[i].as_bytes();
+        bits[(c[0] - b'A') as usize] |= 1 << (c[1] - b'A');
+        i += 1;
+    }
+    bits
+};
 
 /// ISO 3166-1 alpha-2, the 249 officially assigned codes, sorted (for binary search).
 const COUNTRIES: &[&str] = &[
@@ -455,6 +473,20 @@ mod tests {
         assert_eq!(COUNTRIES.len(), 249);
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
         assert!(is_country("TW") && is_country("GB") && !is_country("UK"));
+        // The bits say what the list says, for every pair of capitals and a few other texts.
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = String::from_utf8(vec![a, b]).unwrap_or_default();
+                assert_eq!(
+                    is_country(&code),
+                    COUNTRIES.binary_search(&code.as_str()).is_ok(),
+                    "{code}"
+                );
+            }
+        }
+        for other in ["", "T", "tw", "Tw", "TWN", "T1", "@A", "[A", "Ａ"] {
+            assert!(!is_country(other), "{other}");
+        }
     }
 
     /// Each kind's canonical text, and that a value already canonical is kept as written.

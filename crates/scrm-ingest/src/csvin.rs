@@ -10,7 +10,7 @@ use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
 };
-use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex};
+use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex, trim_str};
 use crate::validate::Issue;
 use rayon::prelude::*;
 use scrm_model::lines::RecordLines;
@@ -317,8 +317,8 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
             width: None,
         };
         let n = row.cells.len();
-        let past = row.cells.iter().skip(len).any(|c| !c.trim().is_empty());
-        if !row.cells.iter().all(|c| c.trim().is_empty()) && (n < width || past) {
+        let past = row.cells.iter().skip(len).any(|c| !trim_str(c).is_empty());
+        if !row.is_blank() && (n < width || past) {
             row.width = Some((n, width));
         }
         f(row);

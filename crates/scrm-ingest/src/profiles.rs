@@ -8,6 +8,7 @@ use crate::table::{
     Header, Row, RowSource, as_written, cell_within, missing_column, report_stop, width_issue,
     within_rows,
 };
+use crate::text::trim_str;
 use crate::validate::{
     Canon, ColRef, Issue, PROFILE_FIELDS, ProfileKind, blank_vendor, check_profile_value,
     extra_columns,
@@ -145,7 +146,7 @@ impl ProfileCols {
         for &(i, k) in &self.extras {
             let cref = &self.crefs[i];
             if let Some(s) = cell_within(self.limit, &row, Some(i), cref, &mut issues)
-                && !s.trim().is_empty()
+                && !trim_str(s).is_empty()
             {
                 values.push((k, Canon::AsWritten, i as u32));
             }
@@ -229,7 +230,7 @@ impl<'c> Apply<'c> {
         for (k, v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
-            let cell = cells.get(i as usize).map_or("", str::trim);
+            let cell = cells.get(i as usize).map_or("", trim_str);
             col.profile_field(self.layer, vi, (key, v.text(cell)), part, Some(line), cref);
         }
         true

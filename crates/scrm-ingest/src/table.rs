@@ -197,7 +197,9 @@ impl Row {
     }
 
     pub(crate) fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells
+            .iter()
+            .all(|c| crate::text::trim_str(c).is_empty())
     }
 }
 

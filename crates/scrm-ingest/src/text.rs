@@ -336,6 +336,18 @@ pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
     trim_slow(b)
 }
 
+/// `str::trim`, returning at once when the text is empty or starts and ends with a visible
+/// ASCII character (a profile file's cells are trimmed several times each).
+#[inline]
+pub(crate) fn trim_str(s: &str) -> &str {
+    let b = s.as_bytes();
+    let graphic = |c: Option<&u8>| c.is_none_or(u8::is_ascii_graphic);
+    if graphic(b.first()) & graphic(b.last()) {
+        return s;
+    }
+    s.trim()
+}
+
 #[cold]
 fn trim_slow(b: &[u8]) -> &[u8] {
     match std::str::from_utf8(b) {
@@ -425,6 +437,15 @@ mod tests {
             "a b",
         ] {
             assert_eq!(trim_bytes(t.as_bytes()), t.trim().as_bytes(), "{t:?}");
+            assert_eq!(trim_str(t), t.trim(), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// `trim_str` is `str::trim` on any text, ASCII and Unicode whitespace included.
+        #[test]
+        fn trim_str_is_str_trim(t in "[ \\t\\r\\n\u{a0}\u{3000}\u{85}a-zé,]{0,8}") {
+            proptest::prop_assert_eq!(trim_str(&t), t.trim());
         }
     }
 

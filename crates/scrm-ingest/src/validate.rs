@@ -335,7 +335,7 @@ pub(crate) fn check_profile_value(
     raw: &str,
     col: &ColRef,
 ) -> Result<Option<Canon>, Issue> {
-    let t = raw.trim();
+    let t = crate::text::trim_str(raw);
     if t.is_empty() {
         return Ok(None);
     }

@@ -33,7 +33,7 @@ impl RecordLines {
             .iter()
             .position(|&b| !matches!(b, b'\r' | b'\n'))
             .map_or(text.len(), |k| from + k);
-        self.line += text[at..first].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += memchr::memchr_iter(b'\n', &text[at..first]).count() as u64;
         self.at = first;
         self.line
     }

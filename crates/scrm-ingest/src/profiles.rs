@@ -187,22 +187,18 @@ impl<'c> Apply<'c> {
     }
 
     /// Applies one row, its line moved on by `line_off`; `false` once the row limit is passed
-    /// (reported; the rest of the file is not read).
-    pub(crate) fn row(&mut self, col: &mut Collector, c: Checked, line_off: u64) -> bool {
+    /// (reported; the rest of the file is not read). The row is borrowed, its vendor id and
+    /// issues taken: what is left of it is freed by the caller, off this serial path.
+    pub(crate) fn row(&mut self, col: &mut Collector, c: &mut Checked, line_off: u64) -> bool {
         let part = self.part;
         let line = c.line + line_off;
         if !within_rows(col, part, &mut self.seen, line) {
             return false;
         }
         col.count_read(part, 1);
-        let Checked {
-            vendor,
-            mut issues,
-            dup_at,
-            values,
-            cells,
-            ..
-        } = c;
+        let (vendor, mut issues, dup_at) =
+            (c.vendor.take(), std::mem::take(&mut c.issues), c.dup_at);
+        let (values, cells) = (&c.values, &c.cells);
         // Looked up once: most rows are a vendor's first sight, added below without a second.
         let found = vendor.as_ref().and_then(|v| col.vendor_index(v));
         if let (Some(v), Some(vi)) = (&vendor, found)
@@ -218,7 +214,7 @@ impl<'c> Apply<'c> {
             issues.insert(dup_at, dup);
         }
         let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
-            col.reject(part, Some(line), issues, as_written(&cells));
+            col.reject(part, Some(line), issues, as_written(cells));
             return true;
         };
         let vi = found.unwrap_or_else(|| col.add_vendor_owned(vendor));
@@ -227,7 +223,7 @@ impl<'c> Apply<'c> {
         }
         self.first_row[vi as usize] = line;
         col.count_accepted(part, 1);
-        for (k, v, i) in values {
+        for &(k, ref v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
             let cell = cells.get(i as usize).map_or("", trim_str);
@@ -253,8 +249,8 @@ pub(crate) fn read_profiles(
     while let Some(row) = rows.next_row() {
         match row {
             Ok(row) => {
-                if let Some(c) = cols.check(row)
-                    && !apply.row(col, c, 0)
+                if let Some(mut c) = cols.check(row)
+                    && !apply.row(col, &mut c, 0)
                 {
                     return;
                 }

@@ -176,11 +176,28 @@ pub(crate) struct EarlyView<'c> {
 }
 
 impl EarlyView<'_> {
-    /// The buyer-declared profile of a vendor that may be finished in a worker, with its index
-    /// when the run already has one (so the merge need not look it up again), or `None` when it
-    /// may not be finished (see [`VendorAcc::open_for_early`]).
-    pub(crate) fn profile(&self, id: &VendorId) -> Option<(Option<u32>, VendorProfile)> {
-        match find_vendor(self.vendor_ix, self.vendor_ids, id.as_str()) {
+    /// The index of a vendor in the run, if it has one. `guess` is checked first: a block's
+    /// vendors come in the order the buyer's profile file named them (both sorted by id, as a
+    /// rule), so the vendor after the last one found is nearly always the one after its index,
+    /// and a comparison replaces a probe of a million-entry table, which missed the cache.
+    pub(crate) fn index_of(&self, id: &VendorId, guess: Option<u32>) -> Option<u32> {
+        match guess.and_then(|g| self.vendor_ids.get(g as usize)) {
+            Some(at) if crate::text::short_eq(at.as_str().as_bytes(), id.as_str().as_bytes()) => {
+                guess
+            }
+            _ => find_vendor(self.vendor_ix, self.vendor_ids, id.as_str()),
+        }
+    }
+
+    /// The buyer-declared profile of a vendor that may be finished in a worker, given its
+    /// index in the run ([`EarlyView::index_of`]) and passing it on (so the merge need not look
+    /// it up again), or `None` when it may not be finished (see [`VendorAcc::open_for_early`]).
+    pub(crate) fn profile(
+        &self,
+        id: &VendorId,
+        index: Option<u32>,
+    ) -> Option<(Option<u32>, VendorProfile)> {
+        match index {
             None => Some((None, VendorProfile::bare(id.clone()))),
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];

@@ -192,6 +192,17 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
         side: &out.text,
     };
     let (vendors, last_vendor) = (&out.vendors, out.last_vendor);
+    // The vendors' indexes in the run, in block order: each guessed as the one after the
+    // last found ([`EarlyView::index_of`]).
+    let mut last: Option<u32> = None;
+    let indexes: Vec<Option<u32>> = vendors
+        .iter()
+        .map(|vid| {
+            let vi = view.index_of(vid, last.map(|l| l + 1));
+            last = vi.or(last);
+            vi
+        })
+        .collect();
     // About a hundred microseconds of scoring a task: small enough to balance, large enough
     // that stealing costs nothing measurable.
     let done: Vec<Option<Early>> = slices
@@ -201,7 +212,7 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
         .map_init(Scratch::default, |scratch, (i, rows)| {
             let vid = &vendors[i];
             let edge = i == 0 || last_vendor == Some(i as u32);
-            let (known, profile) = (!edge).then(|| view.profile(vid)).flatten()?;
+            let (known, profile) = (!edge).then(|| view.profile(vid, indexes[i])).flatten()?;
             let (rows, dups) = dedupe_rows(rows, &rank, texts, at, scratch);
             let ex = view.exclusions_of(vid);
             let result = (view.map)(ReadVendor::compact(profile, rows, texts, qs), &ex);

@@ -73,14 +73,14 @@ pub(crate) fn rules(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let p = cx.policy;
-    let index = |id: &str| cx.s.index.get(id).copied();
-
-    // Knock-outs.
-    for k in &p.knockouts {
+    // Knock-outs (their questions found when the engine was made, from this policy).
+    debug_assert_eq!(p.knockouts.len(), cx.s.knockout_ix.len());
+    debug_assert_eq!(p.contradictions.len(), cx.s.contradiction_ix.len());
+    for (k, &qi) in p.knockouts.iter().zip(&cx.s.knockout_ix) {
         if !k.tiers.is_empty() && !k.tiers.contains(&cx.tier) {
             continue;
         }
-        let Some(qi) = index(&k.question) else {
+        let Some(qi) = qi else {
             continue;
         };
         if !ev.applicable[qi] {
@@ -254,8 +254,8 @@ pub(crate) fn rules(
             .iter()
             .any(|c| scrm_model::fold(c).contains(&n))
     };
-    for c in &p.contradictions {
-        let (Some(wi), Some(xi)) = (index(&c.when), index(&c.expect)) else {
+    for (c, &ix) in p.contradictions.iter().zip(&cx.s.contradiction_ix) {
+        let (Some(wi), Some(xi)) = ix else {
             continue;
         };
         if !ev.applicable[xi] || ev.values[xi] == AnswerValue::NotApplicable {

@@ -57,6 +57,11 @@ pub(crate) struct Structure {
     /// Question indexes in id order: findings that list questions visit them in this order
     /// and so need no sort per vendor.
     pub by_id: Vec<usize>,
+    /// The question of each of the policy's knock-outs, in its order (`None`: not in the
+    /// catalog): found once, not per vendor.
+    pub knockout_ix: Vec<Option<usize>>,
+    /// The `when` and `expect` questions of each of the policy's contradiction rules.
+    pub contradiction_ix: Vec<(Option<usize>, Option<usize>)>,
 }
 
 /// The scored ISO/IEC 42001 item an id rolls up to: `6.1.1`..`6.1.4` roll up to `6.1`.
@@ -245,10 +250,17 @@ impl Structure {
             });
         }
 
-        let index = questions
+        let index: FxHashMap<QuestionId, usize> = questions
             .iter()
             .enumerate()
             .map(|(i, q)| (q.id, i))
+            .collect();
+        let find = |id: &str| index.get(id).copied();
+        let knockout_ix = policy.knockouts.iter().map(|k| find(&k.question)).collect();
+        let contradiction_ix = policy
+            .contradictions
+            .iter()
+            .map(|c| (find(&c.when), find(&c.expect)))
             .collect();
         let by_key = crate::keyindex::KeyIndex::new(
             questions.iter().enumerate().map(|(i, q)| (q.id.key(), i)),
@@ -273,6 +285,8 @@ impl Structure {
             applicable,
             na_allowed,
             by_id,
+            knockout_ix,
+            contradiction_ix,
         }
     }
 }

@@ -691,15 +691,22 @@ impl<'a> Collector<'a> {
         for (vi, d) in events {
             self.duplicate_event(vi, d);
         }
-        let accs = std::mem::take(&mut self.vendors);
-        let open = accs.iter().filter(|a| !a.finished).count();
-        let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(open);
-        for (vi, mut acc) in accs.into_iter().enumerate() {
-            if !acc.finished {
-                let k = std::mem::take(&mut acc.answers);
-                pending.push((self.build_profile(vi as u32, acc), k));
-            }
+        let mut accs = std::mem::take(&mut self.vendors);
+        // The vendors left for this pass, found on every core: at a million vendors, nearly
+        // all finished early, a serial walk over every record was a step of its own.
+        let open: Vec<u32> = accs
+            .par_iter()
+            .enumerate()
+            .filter(|(_, a)| !a.finished)
+            .map(|(vi, _)| vi as u32)
+            .collect();
+        let mut pending: Vec<(VendorProfile, Vec<Stored>)> = Vec::with_capacity(open.len());
+        for vi in open {
+            let mut acc = std::mem::take(&mut accs[vi as usize]);
+            let k = std::mem::take(&mut acc.answers);
+            pending.push((self.build_profile(vi, acc), k));
         }
+        drop(accs);
         let mut done = self.early.take().map(|e| e.done).unwrap_or_default();
         pending.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
         let exclusions = std::mem::take(&mut self.exclusions);
@@ -918,30 +925,27 @@ fn merge_by_id<R: Send + 'static>(
     // On every core: at a million vendors this is a serial step at the end of the run. The
     // ids are distinct, so an unstable sort gives the one order.
     done.par_sort_unstable_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
-    // Unboxed on every core too: a box freed on a thread other than the one that made it is
-    // the slow path of the allocator, and these are nearly all of a run's results.
-    let early: Vec<(u32, R)> = done
-        .into_par_iter()
-        .map(|(i, b)| {
-            let r = *b
-                .downcast::<R>()
-                .unwrap_or_else(|_| unreachable!("early results have the map's type"));
-            (i, r)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(early.len() + mapped.len());
-    let mut early = early.into_iter();
-    // The few vendors of the final pass go between runs of early ones, found by a binary
-    // search rather than a comparison of ids per early result.
+    // The final pass's few vendors (in id order) placed among the early ones by binary
+    // search, as boxes (two words each): the one serial step moves those, not the results.
+    let mut all: Vec<Box<dyn Any + Send>> = Vec::with_capacity(done.len() + mapped.len());
+    let mut early = done.into_iter();
     for (id, r) in ids.into_iter().zip(mapped) {
         let before = early
             .as_slice()
             .partition_point(|(e, _)| names[*e as usize] < id);
-        out.extend(early.by_ref().take(before).map(|(_, r)| r));
-        out.push(r);
+        all.extend(early.by_ref().take(before).map(|(_, b)| b));
+        all.push(Box::new(r));
     }
-    out.extend(early.map(|(_, r)| r));
-    out
+    all.extend(early.map(|(_, b)| b));
+    // Unboxed on every core, straight into the result's place: a box freed on a thread other
+    // than the one that made it is the slow path of the allocator, and these are nearly all
+    // of a run's results.
+    all.into_par_iter()
+        .map(|b| {
+            *b.downcast::<R>()
+                .unwrap_or_else(|_| unreachable!("early results have the map's type"))
+        })
+        .collect()
 }
 
 /// A duplicate (vendor, question) found in the final pass.

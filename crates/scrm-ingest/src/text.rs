@@ -326,26 +326,30 @@ pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
 /// answer and date does: the reader trims several fields of every row.
 #[inline]
 pub(crate) fn trim_bytes(b: &[u8]) -> &[u8] {
-    // Empty and visible-at-both-ends are one case, tested without a branch on which: whether
-    // a field is empty (evidence, dates) is random row to row, and a mispredicted branch costs
-    // more than the rest of the test.
-    let graphic = |c: Option<&u8>| c.is_none_or(u8::is_ascii_graphic);
-    if graphic(b.first()) & graphic(b.last()) {
+    if nothing_to_trim(b) {
         return b;
     }
     trim_slow(b)
 }
 
-/// `str::trim`, returning at once when the text is empty or starts and ends with a visible
-/// ASCII character (a profile file's cells are trimmed several times each).
+/// `str::trim`, returning at once as [`trim_bytes`] does (a profile file's cells are trimmed
+/// several times each).
 #[inline]
 pub(crate) fn trim_str(s: &str) -> &str {
-    let b = s.as_bytes();
-    let graphic = |c: Option<&u8>| c.is_none_or(u8::is_ascii_graphic);
-    if graphic(b.first()) & graphic(b.last()) {
+    if nothing_to_trim(s.as_bytes()) {
         return s;
     }
     s.trim()
+}
+
+/// Whether UTF-8 text is empty or starts and ends with a visible ASCII character, so that
+/// trimming leaves it as it is. Empty and visible-at-both-ends are one case, tested without a
+/// branch on which: whether a field is empty (evidence, dates) is random row to row, and a
+/// mispredicted branch costs more than the rest of the test.
+#[inline(always)]
+fn nothing_to_trim(b: &[u8]) -> bool {
+    let graphic = |c: Option<&u8>| c.is_none_or(u8::is_ascii_graphic);
+    graphic(b.first()) & graphic(b.last())
 }
 
 #[cold]

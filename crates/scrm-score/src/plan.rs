@@ -99,7 +99,6 @@ impl Engine {
         // Forced moves.
         let tier = before.tier;
         let ev0 = self.eval(vendor);
-        let index = |id: &str| self.s.index.get(id).copied();
         let mut forced: BTreeMap<usize, AnswerValue> = BTreeMap::new();
         let mut raise = |qi: usize, to: AnswerValue| {
             let e = forced.entry(qi).or_insert(to);
@@ -107,11 +106,12 @@ impl Engine {
                 *e = to;
             }
         };
-        for k in &self.policy.knockouts {
+        // The policy's questions as the engine found them once (`Structure::knockout_ix`).
+        for (k, &qi) in self.policy.knockouts.iter().zip(&self.s.knockout_ix) {
             if !k.tiers.is_empty() && !k.tiers.contains(&tier) {
                 continue;
             }
-            if let Some(qi) = index(&k.question)
+            if let Some(qi) = qi
                 && ev0.applicable[qi]
             {
                 let v = ev0.values[qi];
@@ -131,13 +131,11 @@ impl Engine {
                 .iter()
                 .filter(|f| f.code == Code::ContradictoryAnswers && f.exempted.is_none())
             {
-                for c in self
-                    .policy
-                    .contradictions
-                    .iter()
-                    .filter(|c| f.questions.iter().any(|q| q.as_str() == c.expect))
-                {
-                    if let Some(qi) = index(&c.expect) {
+                let rules = self.policy.contradictions.iter();
+                for (c, &(_, expect)) in rules.zip(&self.s.contradiction_ix) {
+                    if let Some(qi) = expect
+                        && f.questions.iter().any(|q| q.as_str() == c.expect)
+                    {
                         raise(qi, c.expect_at_least);
                     }
                 }

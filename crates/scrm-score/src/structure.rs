@@ -45,8 +45,6 @@ pub(crate) struct Structure {
     pub lens_weights: Vec<f64>,
     /// Share of an item carried by crosswalked answers when it also has direct ones.
     pub crosswalk_weight: f64,
-    /// Question index by id (looked up by `QuestionId` or by `&str`).
-    pub index: FxHashMap<QuestionId, usize>,
     /// Question index by [`QuestionId::key`], for the per-answer lookups of scoring.
     pub by_key: crate::keyindex::KeyIndex,
     /// Whether each question applies, per role key ([`crate::eval::role_key`]).
@@ -250,6 +248,7 @@ impl Structure {
             });
         }
 
+        // Question index by id, for the policy's rules (found here once).
         let index: FxHashMap<QuestionId, usize> = questions
             .iter()
             .enumerate()
@@ -280,7 +279,6 @@ impl Structure {
             lenses,
             lens_weights,
             crosswalk_weight: policy.crosswalk_weight,
-            index,
             by_key,
             applicable,
             na_allowed,

@@ -60,6 +60,11 @@ pub struct RunInfo {
     pub run_id: String,
     /// The manifest's `generated_at` (RFC 3339).
     pub generated_at: String,
+    /// The order the store recorded it in (1 for its first run): runs whose `generated_at` is
+    /// the same second (a clock held fixed, two runs in a row) keep the order they were made
+    /// in. 0 in runs recorded before the store kept it.
+    #[serde(default)]
+    pub sequence: u64,
     /// The date the run scored as of.
     pub as_of: NaiveDate,
     /// SHA-256 (hex) of the manifest without `generated_at` plus every result.
@@ -159,8 +164,8 @@ fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
     dir.join(format!("{RUN_PREFIX}{run_id}"))
 }
 
-/// Every committed run, oldest first (by `generated_at`, then id). A missing directory holds no
-/// runs. Staging directories and unrelated entries are ignored.
+/// Every committed run, oldest first (by `generated_at`, then the order recorded, then id). A
+/// missing directory holds no runs. Staging directories and unrelated entries are ignored.
 pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -189,7 +194,11 @@ pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
         let t = parse_time(&info.generated_at)?;
         runs.push((t, info));
     }
-    runs.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.run_id.cmp(&b.1.run_id)));
+    runs.sort_by(|a, b| {
+        (a.0, a.1.sequence)
+            .cmp(&(b.0, b.1.sequence))
+            .then_with(|| a.1.run_id.cmp(&b.1.run_id))
+    });
     Ok(runs.into_iter().map(|(_, i)| i).collect())
 }
 
@@ -361,6 +370,7 @@ pub fn record_run<A: RecordedAnswers>(
     let info = RunInfo {
         run_id: run_id.clone(),
         generated_at: manifest.generated_at.clone(),
+        sequence: runs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1,
         as_of: manifest.as_of,
         content_hash: hash,
         tool_version: manifest.tool_version.clone(),

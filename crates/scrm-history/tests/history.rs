@@ -214,6 +214,38 @@ fn runs_sort_by_time_and_resolve_by_prefix() {
     insta::assert_snapshot!("unknown_run_message", msg);
 }
 
+/// Runs made in the same second (a clock held fixed) keep the order they were recorded in,
+/// whatever their content hashes: `latest` and `previous`, which `scrm diff` compares by
+/// default, are the last two recorded.
+#[test]
+fn runs_of_the_same_second_keep_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 5);
+    let ids: Vec<String> = (0..4)
+        .map(|k| {
+            let r = record_run(h, &m, &synthetic_results(5, k), &[] as &[Vendor]).unwrap();
+            assert!(r.created);
+            r.run_id
+        })
+        .collect();
+    let listed = list_runs(h).unwrap();
+    let order: Vec<(&str, u64)> = listed
+        .iter()
+        .map(|r| (r.run_id.as_str(), r.sequence))
+        .collect();
+    let want: Vec<(&str, u64)> = ids.iter().map(String::as_str).zip(1..).collect();
+    assert_eq!(order, want);
+    assert_eq!(resolve_run(h, "latest").unwrap().run_id, ids[3]);
+    assert_eq!(resolve_run(h, "previous").unwrap().run_id, ids[2]);
+    // The newest run's content again is recognised as the newest: nothing recorded.
+    let again = record_run(h, &m, &synthetic_results(5, 3), &[] as &[Vendor]).unwrap();
+    assert_eq!(
+        (again.run_id.as_str(), again.created),
+        (ids[3].as_str(), false)
+    );
+}
+
 #[test]
 fn readers_ignore_staging_and_a_later_run_removes_dead_ones() {
     let dir = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ use scrm_model::{
     ScoreInput,
 };
 use scrm_policy::EvidenceRules;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// State of one question's evidence.
@@ -42,6 +43,56 @@ pub(crate) struct Eval<'e> {
     /// Each answer's normalized value, NaN for na and unanswered: later passes read it
     /// without a branch on the kind of answer.
     pub norms: Vec<f64>,
+}
+
+/// The vectors of the last [`Eval`] a thread dropped, for the next one to fill: each vendor's
+/// evaluation needs five vectors as long as the catalog, and making and freeing them was a
+/// tenth of a run's allocations.
+#[derive(Default)]
+struct Spare {
+    values: Vec<AnswerValue>,
+    evidence: Vec<EvidenceState>,
+    active: Vec<bool>,
+    effective: Vec<f64>,
+    norms: Vec<f64>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Spare> = const {
+        RefCell::new(Spare {
+            values: Vec::new(),
+            evidence: Vec::new(),
+            active: Vec::new(),
+            effective: Vec::new(),
+            norms: Vec::new(),
+        })
+    };
+}
+
+/// `v` emptied, then filled with `n` copies of `x`.
+fn refill<T: Clone>(mut v: Vec<T>, n: usize, x: T) -> Vec<T> {
+    v.clear();
+    v.resize(n, x);
+    v
+}
+
+impl Drop for Eval<'_> {
+    fn drop(&mut self) {
+        let spare = Spare {
+            values: std::mem::take(&mut self.values),
+            evidence: std::mem::take(&mut self.evidence),
+            active: std::mem::take(&mut self.active),
+            effective: std::mem::take(&mut self.effective),
+            norms: std::mem::take(&mut self.norms),
+        };
+        // Not kept when the thread is going away, or (never, as written) when the spare is
+        // borrowed: the vectors are then simply freed.
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = spare;
+            }
+        });
+    }
 }
 
 /// The coefficients of a vendor's active set: its role's, or those of its `na` answers.
@@ -122,11 +173,16 @@ impl<'e> Eval<'e> {
         vendor: &V,
     ) -> Self {
         let n = s.questions.len();
-        let mut values = vec![AnswerValue::Unanswered; n];
-        let mut evidence = vec![EvidenceState::Missing; n];
+        let spare = SPARE
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).ok())
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let mut values = refill(spare.values, n, AnswerValue::Unanswered);
+        let mut evidence = refill(spare.evidence, n, EvidenceState::Missing);
         // NaN for na and unanswered, set per answer (a vendor answers fewer questions than
         // there are, and the pass below then reads a number, not the kind of answer).
-        let mut norms = vec![f64::NAN; n];
+        let mut norms = refill(spare.norms, n, f64::NAN);
         // The earliest evidence date still current, over every answer (the result's
         // `valid_until` counts them all), found in the same visit.
         let mut first_current: Option<NaiveDate> = None;
@@ -156,8 +212,8 @@ impl<'e> Eval<'e> {
         // Written as arithmetic on equal-length slices, so that it compiles without bounds
         // checks or branches on the answers.
         let mut has_na = false;
-        let mut active = vec![false; n];
-        let mut effective = vec![0.0; n];
+        let mut active = refill(spare.active, n, false);
+        let mut effective = refill(spare.effective, n, 0.0);
         let mut counts = Counts::default();
         let keep = 1.0 - rules.discount;
         let na_allowed = &s.na_allowed[..n];

@@ -333,6 +333,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
         qmap: FxHashMap::default(),
         qs: Vec::new(),
         last_q: 0,
+        next_q: Vec::new(),
         last_vendor: None,
         issues: Vec::new(),
     };
@@ -552,6 +553,9 @@ impl QuotedRecord {
     }
 }
 
+/// No question position yet (see `RowState::next_q`).
+const NO_Q: u32 = u32::MAX;
+
 /// What the row handler keeps between the rows of a block.
 struct RowState<'c, 'l> {
     ctx: &'c LongCtx<'l>,
@@ -563,9 +567,13 @@ struct RowState<'c, 'l> {
     qmap: FxHashMap<Box<[u8]>, u32>,
     /// Question spellings in first-seen order, with what they resolved to.
     qs: Vec<(Box<[u8]>, LocalQ)>,
-    /// The position in `qs` of the last row's question: vendors answer in the same order, so
-    /// the next row's question is usually the one after it, checked before any hashing.
+    /// The position in `qs` of the last row's question.
     last_q: usize,
+    /// For each position in `qs`, the positions of the last two different questions that came
+    /// next (`NO_Q`: none yet), checked before any hashing: vendors answer in catalog order,
+    /// each skipping the questions its role does not have, so what follows a question is one
+    /// of a few. (The one after it in `qs`, checked alone, missed one row in nine.)
+    next_q: Vec<[u32; 2]>,
     last_vendor: Option<(Vec<u8>, u32)>,
     issues: Vec<Issue>,
 }
@@ -639,14 +647,22 @@ impl RowState<'_, '_> {
         if vi.is_some() {
             out.last_vendor = vi;
         }
-        let (qs, qmap, last_q) = (&mut self.qs, &mut self.qmap, &mut self.last_q);
+        let (qs, qmap, last_q, next_q) = (
+            &mut self.qs,
+            &mut self.qmap,
+            &mut self.last_q,
+            &mut self.next_q,
+        );
         let lq = q.map(|q| {
             let q = trim_bytes(q);
-            let next = *last_q + 1;
-            let next = if next < qs.len() { next } else { 0 };
-            let pos = match qs.get(next) {
-                Some((raw, _)) if short_eq(raw, q) => next,
-                _ => match qmap.get(q) {
+            let [a, b] = next_q.get(*last_q).copied().unwrap_or([NO_Q; 2]);
+            let is = |qs: &[(Box<[u8]>, LocalQ)], p: u32| {
+                qs.get(p as usize).is_some_and(|(raw, _)| short_eq(raw, q))
+            };
+            let pos = match () {
+                () if is(qs, a) => a as usize,
+                () if is(qs, b) => b as usize,
+                () => match qmap.get(q) {
                     Some(&p) => p as usize,
                     None => {
                         let r = match ctx.lookup.resolve(&lossy(q)) {
@@ -667,10 +683,17 @@ impl RowState<'_, '_> {
                         let p = qs.len();
                         qmap.insert(q.into(), p as u32);
                         qs.push((q.into(), r));
+                        next_q.push([NO_Q; 2]);
                         p
                     }
                 },
             };
+            // The latest first, and the one it displaced kept as the second guess.
+            if let Some(n) = next_q.get_mut(*last_q)
+                && n[0] != pos as u32
+            {
+                *n = [pos as u32, n[0]];
+            }
             *last_q = pos;
             &qs[pos].1
         });
@@ -1087,6 +1110,7 @@ mod tests {
                 qmap: FxHashMap::default(),
                 qs: Vec::new(),
                 last_q: 0,
+                next_q: Vec::new(),
                 last_vendor: None,
                 issues: Vec::new(),
             };

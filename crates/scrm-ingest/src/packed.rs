@@ -57,7 +57,7 @@ impl Arena {
     /// The index of a key, added on first sight.
     pub(crate) fn intern(&mut self, key: &str) -> u32 {
         let i = match self.keys.get(self.next) {
-            Some(k) if **k == *key => self.next,
+            Some(k) if crate::text::short_eq(k.as_bytes(), key.as_bytes()) => self.next,
             _ => match self.key_index(key) {
                 Some(i) => i as usize,
                 None => {
@@ -72,21 +72,17 @@ impl Arena {
     }
 }
 
-/// Up to three varints encoded on the stack.
-#[derive(Default)]
-struct Varints {
-    buf: [u8; 30],
-    len: usize,
-}
-
-impl Varints {
-    fn put(&mut self, n: u64) {
-        self.len += n.encode_var(&mut self.buf[self.len..]);
+/// Appends `n` as a varint, the encoding `integer-encoding` reads back (seven bits a byte, low
+/// first, the high bit set on every byte but the last). Written here rather than through the
+/// crate's stack buffer: the buyer's file appends every field of every vendor on one thread,
+/// and the varints are mostly one byte each.
+#[inline]
+fn put_var(bytes: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        bytes.push(n as u8 | 0x80);
+        n >>= 7;
     }
-
-    fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
+    bytes.push(n as u8);
 }
 
 impl PackedLayer {
@@ -101,22 +97,17 @@ impl PackedLayer {
             bytes.extend_from_within(self.start..self.start + self.len);
             self.start = start;
         }
-        let before = arena.bytes.len();
+        let before = bytes.len();
         let value = &f.value.as_bytes()[..f.value.len().min(u32::MAX as usize)];
-        // The varints before and after the value are made on the stack and appended at once:
-        // a buyer's file appends every field of every vendor here, on one thread.
-        let mut head = Varints::default();
-        head.put(u64::from(key));
-        head.put(value.len() as u64);
-        let mut tail = Varints::default();
-        tail.put(u64::from(f.part));
-        // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
-        tail.put(f.row.map_or(0, |r| r.wrapping_add(1)));
-        tail.put(f.col.map_or(0, |c| u64::from(c) + 1));
-        let bytes = &mut arena.bytes;
-        bytes.extend_from_slice(head.bytes());
+        // Room for the value and five varints of up to ten bytes each, made once.
+        bytes.reserve(value.len() + 50);
+        put_var(bytes, u64::from(key));
+        put_var(bytes, value.len() as u64);
         bytes.extend_from_slice(value);
-        bytes.extend_from_slice(tail.bytes());
+        put_var(bytes, u64::from(f.part));
+        // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
+        put_var(bytes, f.row.map_or(0, |r| r.wrapping_add(1)));
+        put_var(bytes, f.col.map_or(0, |c| u64::from(c) + 1));
         self.len += arena.bytes.len() - before;
         if key < 64 {
             self.has |= 1 << key;
@@ -212,6 +203,21 @@ fn take(b: &mut &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `put_var` writes what `integer-encoding` writes (and so reads back), at every length.
+    #[test]
+    fn varints_as_the_crate_writes_them() {
+        let mut ns: Vec<u64> = vec![0, 1, 127, 128, 255, 300, 16_383, 16_384, u64::MAX];
+        ns.extend((0..64).map(|b| 1u64 << b));
+        ns.extend((1..64).map(|b| (1u64 << b) - 1));
+        for n in ns {
+            let mut ours = Vec::new();
+            put_var(&mut ours, n);
+            let mut theirs = [0u8; 10];
+            let k = n.encode_var(&mut theirs);
+            assert_eq!(ours, &theirs[..k], "{n}");
+        }
+    }
 
     #[test]
     fn fields_come_back_as_pushed() {

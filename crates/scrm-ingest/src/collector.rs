@@ -575,6 +575,22 @@ impl<'a> Collector<'a> {
         }
     }
 
+    /// The index of a buyer's profile key in the arena (added on first sight): a profile file
+    /// interns its columns' keys once, so that its rows can be encoded off the serial path.
+    pub(crate) fn buyer_key(&mut self, key: &str) -> u32 {
+        self.buyer_arena.intern(key)
+    }
+
+    /// A vendor's buyer fields as [`crate::packed::encode`] wrote them, from one profile row, for
+    /// a vendor that has none yet: what [`Collector::profile_field`] would store field by field.
+    /// `false`, and nothing stored, when the vendor already has buyer fields (the caller then
+    /// adds them one by one, each checked against those).
+    pub(crate) fn buyer_fields_encoded(&mut self, vendor: u32, fields: &[u8], has: u64) -> bool {
+        self.vendors[vendor as usize]
+            .buyer
+            .append_encoded(&mut self.buyer_arena, fields, has)
+    }
+
     /// Records one profile field declared for a vendor.
     pub(crate) fn profile_field(
         &mut self,
@@ -1006,6 +1022,99 @@ pub(crate) fn answer_map(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::profiles::{Apply, ProfileCols};
+    use crate::table::{Header, Row};
+
+    /// A buyer field as compared: key, value, part, row.
+    type Field = (String, String, u32, Option<u64>);
+
+    /// Every vendor's buyer fields, by key text (key indexes depend on the order keys came in).
+    fn buyer_fields(col: &Collector) -> Vec<(String, Vec<Field>)> {
+        col.vendor_ids
+            .iter()
+            .zip(&col.vendors)
+            .map(|(id, acc)| {
+                let fields = acc
+                    .buyer
+                    .iter(&col.buyer_arena)
+                    .map(|(k, f)| (k.to_string(), f.value.to_string(), f.part, f.row))
+                    .collect();
+                (id.to_string(), fields)
+            })
+            .collect()
+    }
+
+    /// Rows encoded where they are checked ([`ProfileCols::encode`]) give the run exactly what
+    /// applying them field by field gives: the same fields and provenance, and the same
+    /// conflicts for vendors that already had fields from an earlier file.
+    #[test]
+    fn encoded_rows_apply_as_field_by_field() {
+        let cat = crate::testutil::TestCatalog::load();
+        let opts = crate::IngestOptions::default();
+        let files: [(&[&str], &[&[&str]]); 2] = [
+            (
+                &["vendor_id", "name", "criticality", "x", "assessed_on"],
+                &[
+                    &["V1", " Acme ", "High", "", "2025-01-31"],
+                    &["V2", "", "low", "kept", ""],
+                    &["V3", "Corp", "hihg", "y", "2025-02-30"],
+                    &["V1", "again", "", "", ""],
+                    &["", "no id", "", "", ""],
+                ],
+            ),
+            (
+                &["vendor_id", "criticality", "name", "country"],
+                &[
+                    &["V2", "LOW", "Other", "tw"],
+                    &["V4", "moderate", "New", "JP"],
+                    &["V1", "critical", "Acme", ""],
+                ],
+            ),
+        ];
+        let run = |encoded: bool| {
+            let mut col = Collector::new(&cat, &opts);
+            for (n, (head, rows)) in files.iter().enumerate() {
+                let part = col.new_file(format!("vendors-{n}.csv"), "profiles");
+                let header = Header::new(head.iter().map(|h| h.to_string()).collect(), 1, false);
+                let Some(cols) = ProfileCols::new(&mut col, part, &header) else {
+                    panic!("header refused");
+                };
+                let keys: Vec<u32> = cols.keys().iter().map(|k| col.buyer_key(k)).collect();
+                let mut apply = Apply::new(&cols, Layer::Buyer, part);
+                let mut buf = Vec::new();
+                for (i, cells) in rows.iter().enumerate() {
+                    let row = Row {
+                        line: i as u64 + 2,
+                        cells: csv::StringRecord::from(cells.to_vec()),
+                        bad_utf8: Vec::new(),
+                        width: None,
+                    };
+                    let Some(mut c) = cols.check(row) else {
+                        continue;
+                    };
+                    if encoded {
+                        cols.encode(&mut c, &keys, (part, 100), &mut buf);
+                    }
+                    assert!(apply.row(&mut col, &mut c, 100, &buf));
+                }
+            }
+            let problems: Vec<String> = col.problems.iter().map(|p| format!("{p:?}")).collect();
+            (buyer_fields(&col), problems)
+        };
+        let (fields, problems) = run(true);
+        assert_eq!((fields.clone(), problems.clone()), run(false));
+        // V3's row is rejected; the second file met vendors with fields (a conflict on V1's
+        // criticality) and one without (V4).
+        let ids: Vec<&str> = fields.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["V1", "V2", "V4"]);
+        for code in ["ProfileConflict", "DuplicateVendor", "BlankVendorId"] {
+            assert!(
+                problems.iter().any(|p| p.contains(code)),
+                "{code}: {problems:?}"
+            );
+        }
+    }
 
     /// A million of these are written when a buyer's file is read: keep them small.
     #[test]

@@ -326,10 +326,10 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
     memchr::memchr_iter(b'\n', block).count() as u64
 }
 
-/// What one batch of a profile file's blocks gave: each block's checked rows and newlines, then
-/// why reading stopped, if it did.
+/// What one batch of a profile file's blocks gave: each block's checked rows, newlines and
+/// encoded fields ([`ProfileCols::encode`]), then why reading stopped, if it did.
 struct ProfileBatch {
-    blocks: Vec<(Vec<Checked>, u64)>,
+    blocks: Vec<(Vec<Checked>, u64, Vec<u8>)>,
     stop: Option<Piece>,
 }
 
@@ -357,8 +357,16 @@ fn read_profiles_csv<R: Read + Send>(
     // the batches are many even at 100,000 vendors, and the apply of one overlaps the next.
     splitter.set_block(col.opts.chunk_bytes.min(PROFILE_BLOCK));
     let per_batch = 2 * rayon::current_num_threads().max(1);
-    let cols = &cols;
-    let fetch = |s: &mut Splitter<R>| -> Option<ProfileBatch> {
+    // The line the next batch to fetch starts on (the apply's own count, `next_line`, is a
+    // batch behind).
+    let mut fetch_line = next_line;
+    // The buyer's rows are encoded for the arena where they are checked, off the serial apply;
+    // their keys are interned once, here, for that.
+    let keys: Option<Vec<u32>> =
+        (layer == Layer::Buyer).then(|| cols.keys().iter().map(|k| col.buyer_key(k)).collect());
+    let (cols, keys) = (&cols, keys.as_deref());
+    // `first_line` is the line of the batch's first byte (the apply's `next_line` then).
+    let fetch = |s: &mut Splitter<R>, first_line: u64| -> Option<ProfileBatch> {
         let mut blocks = Vec::with_capacity(per_batch);
         let mut stop = None;
         while blocks.len() < per_batch {
@@ -374,16 +382,36 @@ fn read_profiles_csv<R: Read + Send>(
         if blocks.is_empty() && stop.is_none() {
             return None;
         }
-        let checked = blocks
+        let mut checked: Vec<(Vec<Checked>, u64, Vec<u8>)> = blocks
             .par_iter()
             .map(|b| {
                 let mut v = Vec::new();
                 let nl = block_rows(b, delim, (width, len), |row| v.extend(cols.check(row)));
-                (v, nl)
+                (v, nl, Vec::new())
             })
             .collect();
         for b in blocks {
             s.recycle(b);
+        }
+        if let Some(keys) = keys {
+            // Each block's first line, known once every block before it is counted.
+            let mut next = first_line;
+            let offs: Vec<u64> = checked
+                .iter()
+                .map(|(_, nl, _)| {
+                    let off = next - 1;
+                    next += nl;
+                    off
+                })
+                .collect();
+            checked
+                .par_iter_mut()
+                .zip(offs)
+                .for_each(|((rows, _, out), off)| {
+                    for c in rows {
+                        cols.encode(c, keys, (part, off), out);
+                    }
+                });
         }
         Some(ProfileBatch {
             blocks: checked,
@@ -393,9 +421,9 @@ fn read_profiles_csv<R: Read + Send>(
     let mut apply = Apply::new(cols, layer, part);
     // `false` once reading stops (the row limit, or the source stopped).
     let mut apply_batch = |col: &mut Collector, batch: &mut ProfileBatch| -> bool {
-        for (rows, nl) in &mut batch.blocks {
+        for (rows, nl, encoded) in &mut batch.blocks {
             for c in rows {
-                if !apply.row(col, c, next_line - 1) {
+                if !apply.row(col, c, next_line - 1, encoded) {
                     return false;
                 }
             }
@@ -415,17 +443,19 @@ fn read_profiles_csv<R: Read + Send>(
         report_stop(col, part, stop);
         false
     };
-    let mut pending = fetch(splitter);
+    let newlines = |b: &ProfileBatch| b.blocks.iter().map(|(_, nl, _)| nl).sum::<u64>();
+    let mut pending = fetch(splitter, fetch_line);
     // The rows of the batch applied last, freed while the next batch is applied: their cells
     // were allocated on other threads, and freeing a million rows' worth one by one was a
     // tenth of the serial apply.
     let mut applied: Option<ProfileBatch> = None;
     while let Some(mut batch) = pending {
         let done = applied.take();
+        fetch_line += newlines(&batch);
         let (next, go_on) = rayon::join(
             || {
                 drop(done);
-                fetch(splitter)
+                fetch(splitter, fetch_line)
             },
             || apply_batch(col, &mut batch),
         );

@@ -85,11 +85,33 @@ fn put_var(bytes: &mut Vec<u8>, mut n: u64) {
     bytes.push(n as u8);
 }
 
+/// Appends one field as a layer holds it (varints `key index, value length`, the value, varints
+/// `part, row + 1, column + 1`), giving the bytes written. A value past 4 GiB cannot come from
+/// a row under the field-size limit; it is cut rather than wrapped.
+pub(crate) fn encode(bytes: &mut Vec<u8>, key: u32, f: PackedField<'_>) -> usize {
+    let before = bytes.len();
+    let value = &f.value.as_bytes()[..f.value.len().min(u32::MAX as usize)];
+    // Room for the value and five varints of up to ten bytes each, made once.
+    bytes.reserve(value.len() + 50);
+    put_var(bytes, u64::from(key));
+    put_var(bytes, value.len() as u64);
+    bytes.extend_from_slice(value);
+    put_var(bytes, u64::from(f.part));
+    // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
+    put_var(bytes, f.row.map_or(0, |r| r.wrapping_add(1)));
+    put_var(bytes, f.col.map_or(0, |c| u64::from(c) + 1));
+    bytes.len() - before
+}
+
+/// A key index's bit in [`PackedLayer::has`] (none past the first 64 keys).
+pub(crate) fn key_bit(key: u32) -> u64 {
+    if key < 64 { 1 << key } else { 0 }
+}
+
 impl PackedLayer {
     /// Appends a field under `key`, an index from [`Arena::intern`] (the caller checks that the
     /// key is new). A layer that is not the last in the arena (a vendor with profile rows apart)
-    /// moves to the end first; the bytes it leaves are not reused. A value past 4 GiB cannot
-    /// come from a row under the field-size limit; it is cut rather than wrapped.
+    /// moves to the end first; the bytes it leaves are not reused.
     pub(crate) fn push(&mut self, arena: &mut Arena, key: u32, f: PackedField<'_>) {
         let bytes = &mut arena.bytes;
         if self.start + self.len != bytes.len() || self.len == 0 {
@@ -97,21 +119,22 @@ impl PackedLayer {
             bytes.extend_from_within(self.start..self.start + self.len);
             self.start = start;
         }
-        let before = bytes.len();
-        let value = &f.value.as_bytes()[..f.value.len().min(u32::MAX as usize)];
-        // Room for the value and five varints of up to ten bytes each, made once.
-        bytes.reserve(value.len() + 50);
-        put_var(bytes, u64::from(key));
-        put_var(bytes, value.len() as u64);
-        bytes.extend_from_slice(value);
-        put_var(bytes, u64::from(f.part));
-        // Row numbers count lines of a file, far below `u64::MAX`, so `row + 1` cannot wrap.
-        put_var(bytes, f.row.map_or(0, |r| r.wrapping_add(1)));
-        put_var(bytes, f.col.map_or(0, |c| u64::from(c) + 1));
-        self.len += arena.bytes.len() - before;
-        if key < 64 {
-            self.has |= 1 << key;
+        self.len += encode(bytes, key, f);
+        self.has |= key_bit(key);
+    }
+
+    /// Appends fields encoded ahead by [`encode`] (`has` their [`key_bit`]s) to a layer that
+    /// has none yet, as pushing them one by one would; `false`, and nothing done, when the
+    /// layer already has fields (each must then be checked against those).
+    pub(crate) fn append_encoded(&mut self, arena: &mut Arena, fields: &[u8], has: u64) -> bool {
+        if self.len != 0 {
+            return false;
         }
+        self.start = arena.bytes.len();
+        arena.bytes.extend_from_slice(fields);
+        self.len = fields.len();
+        self.has = has;
+        true
     }
 
     /// The fields in insertion order.

@@ -4,6 +4,7 @@
 
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer};
+use crate::packed::{PackedField, encode, key_bit};
 use crate::table::{
     Header, Row, RowSource, as_written, cell_within, missing_column, report_stop, width_issue,
     within_rows,
@@ -44,6 +45,9 @@ pub(crate) struct Checked {
     values: Vec<(u32, Canon, u32)>,
     /// The row as written: the text of its values, and the quarantine's if rejected.
     cells: csv::StringRecord,
+    /// Where [`ProfileCols::encode`] put the row's fields in its block's buffer, and their key
+    /// bits; `None` when not encoded.
+    encoded: Option<(u32, u32, u64)>,
 }
 
 impl ProfileCols {
@@ -158,7 +162,48 @@ impl ProfileCols {
             dup_at,
             values,
             cells: row.cells,
+            encoded: None,
         })
+    }
+
+    /// The profile keys of the columns, in the order their indexes count.
+    pub(crate) fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// Encodes a checked row's fields for the buyer's arena into `out` (the block's buffer), as
+    /// the serial apply would store them one by one for a vendor seen first: `keys` are the
+    /// columns' key indexes ([`Collector::buyer_key`], made once per file), `line_off` moves the
+    /// row's line from its block's to the file's. Done where rows are checked, in parallel; a
+    /// row that will be rejected is not encoded.
+    pub(crate) fn encode(
+        &self,
+        c: &mut Checked,
+        keys: &[u32],
+        (part, line_off): (u32, u64),
+        out: &mut Vec<u8>,
+    ) {
+        if c.vendor.is_none() || !c.issues.is_empty() {
+            return;
+        }
+        let start = out.len();
+        let mut has = 0;
+        for &(k, ref v, i) in &c.values {
+            let cell = c.cells.get(i as usize).map_or("", trim_str);
+            let f = PackedField {
+                value: v.text(cell),
+                part,
+                row: Some(c.line + line_off),
+                col: self.crefs[i as usize].as_ref().map(|c| c.0),
+            };
+            let key = keys[k as usize];
+            encode(out, key, f);
+            has |= key_bit(key);
+        }
+        // A block's buffer stays far below 4 GiB (a block is at most the record cap).
+        if let (Ok(a), Ok(b)) = (u32::try_from(start), u32::try_from(out.len())) {
+            c.encoded = Some((a, b, has));
+        }
     }
 }
 
@@ -189,7 +234,15 @@ impl<'c> Apply<'c> {
     /// Applies one row, its line moved on by `line_off`; `false` once the row limit is passed
     /// (reported; the rest of the file is not read). The row is borrowed, its vendor id and
     /// issues taken: what is left of it is freed by the caller, off this serial path.
-    pub(crate) fn row(&mut self, col: &mut Collector, c: &mut Checked, line_off: u64) -> bool {
+    /// `encoded` is the buffer of the row's block, where [`ProfileCols::encode`] put its fields
+    /// (empty when rows are not encoded).
+    pub(crate) fn row(
+        &mut self,
+        col: &mut Collector,
+        c: &mut Checked,
+        line_off: u64,
+        encoded: &[u8],
+    ) -> bool {
         let part = self.part;
         let line = c.line + line_off;
         if !within_rows(col, part, &mut self.seen, line) {
@@ -223,6 +276,15 @@ impl<'c> Apply<'c> {
         }
         self.first_row[vi as usize] = line;
         col.count_accepted(part, 1);
+        // A vendor seen first takes the row's fields as encoded where the row was checked;
+        // one with fields already (from another file) has each checked against those.
+        if let Some((a, b, has)) = c.encoded
+            && self.layer == Layer::Buyer
+            && let Some(fields) = encoded.get(a as usize..b as usize)
+            && col.buyer_fields_encoded(vi, fields, has)
+        {
+            return true;
+        }
         for &(k, ref v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
@@ -250,7 +312,7 @@ pub(crate) fn read_profiles(
         match row {
             Ok(row) => {
                 if let Some(mut c) = cols.check(row)
-                    && !apply.row(col, &mut c, 0)
+                    && !apply.row(col, &mut c, 0, &[])
                 {
                     return;
                 }

@@ -339,12 +339,17 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
     };
     // The line cutter counts the line ends it passes, which saves a pass over the block; the
     // other ways through count them here.
-    out.newlines = match simdutf8::basic::from_utf8(block) {
-        Ok(text) => match str_rows(text, &mut st, &mut out) {
+    // (A delimiter outside ASCII could cut a character in two: such files go through `csv`,
+    // which checks each field's encoding.)
+    let utf8 = simdutf8::basic::from_utf8(block)
+        .ok()
+        .filter(|_| ctx.delim.is_ascii());
+    out.newlines = match utf8 {
+        Some(text) => match str_rows(text, &mut st, &mut out) {
             Some(n) => n,
             None => count_newlines(block),
         },
-        Err(_) => {
+        None => {
             csv_rows(block, &mut st, &mut out);
             count_newlines(block)
         }
@@ -1081,6 +1086,37 @@ mod tests {
             "read {} accepted {} capped {:?} last {:?}\nvendors {:?}\nquestions {:?}\nrows {rows:#?}\nrejects {rejects:#?}",
             out.read, out.accepted, out.capped_at, out.last_vendor, out.vendors, out.questions
         )
+    }
+
+    /// A delimiter outside ASCII may cut a character in two: the block then goes through `csv`,
+    /// whose cells are checked for UTF-8, so the broken vendor id is reported, not accepted.
+    #[test]
+    fn a_delimiter_outside_ascii_does_not_split_text_unchecked() {
+        let cat = TestCatalog::load();
+        let header = Header::new(
+            vec!["vendor_id".into(), "question_id".into(), "answer".into()],
+            1,
+            false,
+        );
+        let cols = LongCols {
+            vendor: Some(0),
+            question: 1,
+            answer: 2,
+            evidence: None,
+            date: None,
+            comment: None,
+        };
+        // 'é' is C3 A9 and '©' C2 A9: with A9 as the delimiter, both fields end in a lone byte.
+        let ctx = LongCtx::new(&header, cols, 0xA9, 0, Limits::default(), &cat);
+        let block = "V\u{e9}GV-1.1\u{a9}3\n".as_bytes();
+        let out = parse_block(block, &ctx, None, None, RowBufs::default());
+        assert_eq!((out.read, out.accepted, out.rows.len()), (1, 0, 0));
+        let codes: Vec<_> = out
+            .rejects
+            .iter()
+            .flat_map(|r| r.1.iter().map(|i| i.code))
+            .collect();
+        assert_eq!(codes, [ProblemCode::Encoding; 2], "{:?}", out.rejects);
     }
 
     fn read_both(block: &str, cap: Option<u64>) -> (String, String) {

@@ -202,14 +202,11 @@ impl EarlyView<'_> {
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
-                    // Borrowed from the arena, in key order as in the final pass: only the
-                    // profile's own strings are allocated.
-                    let mut fields: Vec<(&str, &str)> = acc
-                        .buyer
-                        .iter(self.buyer_arena)
-                        .map(|(k, f)| (k, f.value))
-                        .collect();
-                    fields.sort_unstable_by_key(|&(k, _)| k);
+                    // Borrowed from the arena: only the profile's own strings are allocated.
+                    // In the layer's order, not sorted by key as the final pass merges them:
+                    // a layer holds each key once, and each key sets a field of its own (the
+                    // extra ones a map's entry), so the order changes nothing.
+                    let fields = acc.buyer.iter(self.buyer_arena).map(|(k, f)| (k, f.value));
                     (Some(vi), assemble_profile(id.clone(), fields))
                 })
             }

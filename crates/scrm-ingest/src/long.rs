@@ -664,10 +664,12 @@ impl RowState<'_, '_> {
             let is = |qs: &[(Box<[u8]>, LocalQ)], p: u32| {
                 qs.get(p as usize).is_some_and(|(raw, _)| short_eq(raw, q))
             };
-            let pos = match () {
-                () if is(qs, a) => a as usize,
-                () if is(qs, b) => b as usize,
-                () => match qmap.get(q) {
+            let pos = if is(qs, a) {
+                a as usize
+            } else if is(qs, b) {
+                b as usize
+            } else {
+                match qmap.get(q) {
                     Some(&p) => p as usize,
                     None => {
                         let r = match ctx.lookup.resolve(&lossy(q)) {
@@ -691,7 +693,7 @@ impl RowState<'_, '_> {
                         next_q.push([NO_Q; 2]);
                         p
                     }
-                },
+                }
             };
             // The latest first, and the one it displaced kept as the second guess.
             if let Some(n) = next_q.get_mut(*last_q)

@@ -13,7 +13,7 @@ use crate::csvin::BeforeRows;
 use crate::scan::Specials;
 use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
-use crate::text::{lossy, short_eq, trim_bytes};
+use crate::text::{DateCache, lossy, short_eq, trim_bytes};
 use crate::validate::{
     ColRef, Issue, bad_encoding, blank_vendor, check_answer_bytes, check_date_bytes, too_large,
     unknown_question,
@@ -336,6 +336,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
         next_q: Vec::new(),
         last_vendor: None,
         issues: Vec::new(),
+        dates: DateCache::new(),
     };
     // The line cutter counts the line ends it passes, which saves a pass over the block; the
     // other ways through count them here.
@@ -581,6 +582,7 @@ struct RowState<'c, 'l> {
     next_q: Vec<[u32; 2]>,
     last_vendor: Option<(Vec<u8>, u32)>,
     issues: Vec<Issue>,
+    dates: DateCache,
 }
 
 impl RowState<'_, '_> {
@@ -713,7 +715,8 @@ impl RowState<'_, '_> {
             _ => None,
         };
         let value = a.and_then(|a| check_answer_bytes(a, spec, aref, issues));
-        let date = d.and_then(|d| check_date_bytes(d, dref, issues));
+        let dates = &mut self.dates;
+        let date = d.and_then(|d| check_date_bytes(d, dref, issues, |b| dates.parse(b)));
         if !issues.is_empty() {
             reject(out, line, issues, rec);
             return true;
@@ -1151,6 +1154,7 @@ mod tests {
                 next_q: Vec::new(),
                 last_vendor: None,
                 issues: Vec::new(),
+                dates: DateCache::new(),
             };
             if str_path {
                 str_rows(block, &mut st, &mut out);

@@ -281,6 +281,13 @@ pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
 /// [`parse_date`] of exactly ten bytes.
 #[inline]
 pub(crate) fn parse_date10(b: &[u8; 10]) -> Option<NaiveDate> {
+    date_of_digits(date_digits(b)?)
+}
+
+/// The eight digits of `YYYY-MM-DD` (or `YYYY/MM/DD`), less '0' each, in one word (year first,
+/// in the low bytes); `None` when the text is not of that shape.
+#[inline]
+fn date_digits(b: &[u8; 10]) -> Option<u64> {
     if !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
         return None;
     }
@@ -293,10 +300,51 @@ pub(crate) fn parse_date10(b: &[u8; 10]) -> Option<NaiveDate> {
     if (w | w.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 != 0 {
         return None;
     }
+    Some(w)
+}
+
+/// The day [`date_digits`]' word names, when the calendar has it.
+#[inline]
+fn date_of_digits(w: u64) -> Option<NaiveDate> {
     let dg = |k: u32| ((w >> (8 * k)) & 0xFF) as u32;
     let y = dg(0) * 1000 + dg(1) * 100 + dg(2) * 10 + dg(3);
     let (m, d) = (dg(4) * 10 + dg(5), dg(6) * 10 + dg(7));
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
+}
+
+/// The days a block's rows named, by their digits ([`date_digits`]): evidence dates repeat (a
+/// portfolio's span a few years, so a block of fifty thousand rows names each about twenty
+/// times), and each costs the calendar's arithmetic in `chrono` otherwise. Direct-mapped; a
+/// slot's key has its top bit set (digits never do), so an empty slot matches nothing.
+pub(crate) struct DateCache {
+    slots: Vec<(u64, NaiveDate)>,
+}
+
+impl DateCache {
+    /// A power of two, a few times the dates a block names (64 KiB).
+    const SLOTS: usize = 4096;
+
+    pub(crate) fn new() -> Self {
+        Self {
+            slots: vec![(0, NaiveDate::MIN); Self::SLOTS],
+        }
+    }
+
+    /// [`parse_date10`], looked up first.
+    #[inline]
+    pub(crate) fn parse(&mut self, b: &[u8; 10]) -> Option<NaiveDate> {
+        let w = date_digits(b)?;
+        let key = w | 1 << 63;
+        // Fibonacci hashing: the top 12 bits of the product mix every digit.
+        let i = (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
+        let slot = self.slots.get_mut(i)?;
+        if slot.0 == key {
+            return Some(slot.1);
+        }
+        let d = date_of_digits(w)?;
+        *slot = (key, d);
+        Some(d)
+    }
 }
 
 /// Whether two short byte strings are equal, without a call to `memcmp`: ids are 4 to 16
@@ -404,6 +452,38 @@ pub(crate) fn did_you_mean<'c>(raw: &str, candidates: &[&'c str]) -> Option<&'c 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cache gives what `parse_date10` gives, on first sight and again, for real and
+    /// impossible days, both separators and texts that are no date, whatever shares a slot.
+    #[test]
+    fn date_cache_reads_as_parse_date10() {
+        let mut cache = DateCache::new();
+        let mut texts: Vec<String> = Vec::new();
+        for y in [0, 1999, 2000, 2024, 2025, 2100, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    texts.push(format!("{y:04}-{m:02}-{d:02}"));
+                    texts.push(format!("{y:04}/{m:02}/{d:02}"));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "2025-01-3a",
+                "2025-01/31",
+                "2025.01.31",
+                "20250131xx",
+                "2025-1-310",
+            ]
+            .map(String::from),
+        );
+        for _ in 0..2 {
+            for t in &texts {
+                let b: [u8; 10] = t.as_bytes().try_into().unwrap_or([0; 10]);
+                assert_eq!(cache.parse(&b), parse_date10(&b), "{t}");
+            }
+        }
+    }
     use proptest::prelude::*;
 
     /// Equal exactly when the slices are, at every length around the load widths.

@@ -152,22 +152,24 @@ pub(crate) fn check_date(
     col: &ColRef,
     issues: &mut Vec<Issue>,
 ) -> Option<chrono::NaiveDate> {
-    check_date_bytes(raw.as_bytes(), col, issues)
+    check_date_bytes(raw.as_bytes(), col, issues, parse_date10)
 }
 
-/// [`check_date`] of the bytes of UTF-8 text (a field of a block already checked). Inlined,
-/// as [`check_answer_bytes`] is.
+/// [`check_date`] of the bytes of UTF-8 text (a field of a block already checked), ten bytes
+/// read as a date by `parse` ([`parse_date10`], or a block's [`crate::text::DateCache`]).
+/// Inlined, as [`check_answer_bytes`] is.
 #[inline]
 pub(crate) fn check_date_bytes(
     raw: &[u8],
     col: &ColRef,
     issues: &mut Vec<Issue>,
+    parse: impl FnOnce(&[u8; 10]) -> Option<chrono::NaiveDate>,
 ) -> Option<chrono::NaiveDate> {
     let t = trim_bytes(raw);
     if t.is_empty() {
         return None;
     }
-    let d = t.try_into().ok().and_then(parse_date10);
+    let d = t.try_into().ok().and_then(parse);
     if d.is_none() {
         date_problem(&lossy(raw), col, issues);
     }

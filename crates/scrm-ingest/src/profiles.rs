@@ -50,6 +50,15 @@ pub(crate) struct Checked {
     encoded: Option<(u32, u32, u64)>,
 }
 
+impl Checked {
+    /// The text a field stores: the value's canonical text, or its cell in column `col` as
+    /// written (trimmed). One definition for the rows encoded where they are checked and those
+    /// applied field by field.
+    fn value<'a>(&'a self, v: &'a Canon, col: u32) -> &'a str {
+        v.text(self.cells.get(col as usize).map_or("", trim_str))
+    }
+}
+
 impl ProfileCols {
     /// The columns of a profile table, after reporting the header's problems; `None` when the
     /// file is not to be loaded (no `vendor_id`, or a column twice).
@@ -189,9 +198,8 @@ impl ProfileCols {
         let start = out.len();
         let mut has = 0;
         for &(k, ref v, i) in &c.values {
-            let cell = c.cells.get(i as usize).map_or("", trim_str);
             let f = PackedField {
-                value: v.text(cell),
+                value: c.value(v, i),
                 part,
                 row: Some(c.line + line_off),
                 col: self.crefs[i as usize].as_ref().map(|c| c.0),
@@ -251,7 +259,7 @@ impl<'c> Apply<'c> {
         col.count_read(part, 1);
         let (vendor, mut issues, dup_at) =
             (c.vendor.take(), std::mem::take(&mut c.issues), c.dup_at);
-        let (values, cells) = (&c.values, &c.cells);
+        let values = &c.values;
         // Looked up once: most rows are a vendor's first sight, added below without a second.
         let found = vendor.as_ref().and_then(|v| col.vendor_index(v));
         if let (Some(v), Some(vi)) = (&vendor, found)
@@ -267,7 +275,7 @@ impl<'c> Apply<'c> {
             issues.insert(dup_at, dup);
         }
         let Some(vendor) = vendor.filter(|_| issues.is_empty()) else {
-            col.reject(part, Some(line), issues, as_written(cells));
+            col.reject(part, Some(line), issues, as_written(&c.cells));
             return true;
         };
         let vi = found.unwrap_or_else(|| col.add_vendor_owned(vendor));
@@ -288,8 +296,7 @@ impl<'c> Apply<'c> {
         for &(k, ref v, i) in values {
             let key = &self.cols.keys[k as usize];
             let cref = &self.cols.crefs[i as usize];
-            let cell = cells.get(i as usize).map_or("", trim_str);
-            col.profile_field(self.layer, vi, (key, v.text(cell)), part, Some(line), cref);
+            col.profile_field(self.layer, vi, (key, c.value(v, i)), part, Some(line), cref);
         }
         true
     }

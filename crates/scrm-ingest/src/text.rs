@@ -337,7 +337,10 @@ impl DateCache {
         let key = w | 1 << 63;
         // Fibonacci hashing: the top 12 bits of the product mix every digit.
         let i = (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
-        let slot = self.slots.get_mut(i)?;
+        // `i` has 12 bits, so a slot is always there; without one the date is simply parsed.
+        let Some(slot) = self.slots.get_mut(i) else {
+            return date_of_digits(w);
+        };
         if slot.0 == key {
             return Some(slot.1);
         }
@@ -452,6 +455,7 @@ pub(crate) fn did_you_mean<'c>(raw: &str, candidates: &[&'c str]) -> Option<&'c 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The cache gives what `parse_date10` gives, on first sight and again, for real and
     /// impossible days, both separators and texts that are no date, whatever shares a slot.
@@ -484,7 +488,6 @@ mod tests {
             }
         }
     }
-    use proptest::prelude::*;
 
     /// Equal exactly when the slices are, at every length around the load widths.
     #[test]

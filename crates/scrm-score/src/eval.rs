@@ -85,13 +85,9 @@ impl Drop for Eval<'_> {
             effective: std::mem::take(&mut self.effective),
             norms: std::mem::take(&mut self.norms),
         };
-        // Not kept when the thread is going away, or (never, as written) when the spare is
-        // borrowed: the vectors are then simply freed.
-        let _ = SPARE.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                *s = spare;
-            }
-        });
+        // Not kept when the thread is going away: the vectors are then simply freed. (The
+        // spare is only ever borrowed inside `take` and `replace`, never across a call.)
+        let _ = SPARE.try_with(|s| s.replace(spare));
     }
 }
 
@@ -173,11 +169,7 @@ impl<'e> Eval<'e> {
         vendor: &V,
     ) -> Self {
         let n = s.questions.len();
-        let spare = SPARE
-            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).ok())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let spare = SPARE.try_with(RefCell::take).unwrap_or_default();
         let mut values = refill(spare.values, n, AnswerValue::Unanswered);
         let mut evidence = refill(spare.evidence, n, EvidenceState::Missing);
         // NaN for na and unanswered, set per answer (a vendor answers fewer questions than

@@ -10,7 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
-use crate::scan::Specials;
+use crate::scan::{Cursor, MAX_DELIMS};
 use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{DateCache, lossy, short_eq, trim_bytes};
@@ -301,6 +301,35 @@ impl Fields for Utf8Fields<'_> {
     }
 }
 
+/// A line of a UTF-8 block cut where it lies: its start, its delimiters' positions and its
+/// end (each field is UTF-8, cut at ASCII bytes). The fields are found when read, from the
+/// positions the cursor gave, not gathered as slices first.
+struct Cut<'a> {
+    bytes: &'a [u8],
+    start: usize,
+    delims: &'a [usize],
+    end: usize,
+}
+
+impl Fields for Cut<'_> {
+    const UTF8: bool = true;
+    fn count(&self) -> usize {
+        self.delims.len() + 1
+    }
+    #[inline]
+    fn bytes(&self, i: usize) -> &[u8] {
+        let from = match i.checked_sub(1) {
+            None => self.start,
+            Some(k) => match self.delims.get(k) {
+                Some(&d) => d + 1,
+                None => return b"",
+            },
+        };
+        let to = self.delims.get(i).copied().unwrap_or(self.end);
+        self.bytes.get(from..to).unwrap_or(b"")
+    }
+}
+
 /// Parses one block's rows into answers, rejects and counts.
 ///
 /// A block that is valid UTF-8 (nearly every block: files in other encodings are transcoded
@@ -386,11 +415,9 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
 fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Option<u64> {
     let bytes = block.as_bytes();
     let delim = st.ctx.delim;
-    let class = byte_classes(delim);
-    let plain_delim = class[delim as usize] == DELIM;
-    let mut specials = Specials::new(bytes, delim);
+    let mut cursor = Cursor::new(bytes, delim);
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(st.ctx.header_len.max(8));
+    let mut delims = [0usize; MAX_DELIMS];
     let mut quoted = QuotedRecord::default();
     let mut pos = 0;
     // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
@@ -398,40 +425,20 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
     // Line feeds passed (`line` also counts a carriage return that ends the block).
     let mut newlines = 0u64;
     while pos < bytes.len() {
-        // One pass over the line cuts it at its delimiters and stops at its end, or at the
-        // first quote or carriage return (a record `csv_core` reads), jumping from one such
-        // byte to the next ([`Specials`]): lines are short (about 40 bytes in an export) and
-        // hold about six of them.
-        fields.clear();
-        let mut start = pos;
-        specials.seek(pos);
-        let end = loop {
-            let i = specials.next();
-            let Some(&b) = bytes.get(i) else {
-                break Some(i);
-            };
-            // The delimiter compared first, not looked up: it is most special bytes, and the
-            // table's load lengthened the chain from the mask to the branch. (A delimiter that
-            // is also a quote or a line end keeps that meaning: `plain_delim` is false then.)
-            if plain_delim && b == delim {
-                fields.push(&bytes[start..i]);
-                start = i + 1;
-                continue;
-            }
-            match class[b as usize] {
-                // Never here: `specials` finds no plain byte, and the delimiter (whenever its
-                // class is `DELIM`) was taken above.
-                PLAIN | DELIM => {}
-                NEWLINE => break Some(i),
+        // The line's delimiters, up to its first quote, CR or LF ([`Cursor::line`]): lines are
+        // short (about 40 bytes in an export), and a plain one ends at a line feed (or a
+        // carriage return before one, or the block's end). A quote, a carriage return anywhere
+        // else, or more delimiters than the cursor collects make a record `csv_core` reads.
+        let mut n = 0;
+        let end = cursor
+            .line(&mut delims, &mut n)
+            .filter(|&e| match bytes.get(e) {
+                None | Some(b'\n') => true,
                 // A carriage return ending the line (or the block) is its line end, as `csv`
-                // has it (no quote came before it, or the loop would have stopped there);
-                // anywhere else it is part of a record `csv_core` reads.
-                _ if b == b'\r' && matches!(bytes.get(i + 1), None | Some(b'\n')) => {
-                    break Some(i);
-                }
-                _ => break None,
-            }
-        };
+                // has it.
+                Some(b'\r') => matches!(bytes.get(e + 1), None | Some(b'\n')),
+                _ => false,
+            });
         let Some(end) = end else {
             // Line ends before the record (empty records) are skipped, as `csv` does, so that
             // the record's line is where its first field is.
@@ -440,6 +447,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
                 line += lf;
                 newlines += lf;
                 pos += 1;
+                cursor.seek(pos);
                 continue;
             }
             let used = quoted.read(&mut core, &bytes[pos..]);
@@ -453,12 +461,18 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
             line += lfs;
             newlines += lfs;
             pos += used.max(1);
+            cursor.seek(pos);
             continue;
         };
         // An empty line is no record (as in `csv`).
         if end > pos {
-            fields.push(&bytes[start..end]);
-            if !st.row(out, line, &Utf8Fields(&fields)) {
+            let cut = Cut {
+                bytes,
+                start: pos,
+                delims: &delims[..n],
+                end,
+            };
+            if !st.row(out, line, &cut) {
                 return None;
             }
         }
@@ -467,6 +481,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
         let lf = match bytes.get(end) {
             Some(b'\r') if bytes.get(pos) == Some(&b'\n') => {
                 pos += 1;
+                cursor.seek(pos);
                 true
             }
             Some(b) => *b == b'\n',
@@ -476,23 +491,6 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
         line += 1;
     }
     Some(newlines)
-}
-
-const PLAIN: u8 = 0;
-const DELIM: u8 = 1;
-const NEWLINE: u8 = 2;
-const SPECIAL: u8 = 3;
-
-/// What each byte means to the line cutter of [`str_rows`].
-fn byte_classes(delim: u8) -> [u8; 256] {
-    let mut class = [PLAIN; 256];
-    // Set first, so that a quote, carriage return or line feed named as the delimiter keeps
-    // its meaning (a line end or a quote), as it had for the `memchr` cutter.
-    class[delim as usize] = DELIM;
-    class[b'"' as usize] = SPECIAL;
-    class[b'\r' as usize] = SPECIAL;
-    class[b'\n' as usize] = NEWLINE;
-    class
 }
 
 /// One record parsed by `csv_core` (quoted fields, carriage returns), its buffers reused.
@@ -1125,6 +1123,10 @@ mod tests {
     }
 
     fn read_both(block: &str, cap: Option<u64>) -> (String, String) {
+        read_both_with(block, cap, b',')
+    }
+
+    fn read_both_with(block: &str, cap: Option<u64>, delim: u8) -> (String, String) {
         let cat = TestCatalog::load();
         let raw = "vendor_id,question_id,answer,evidence,evidence_date,comment";
         let header = Header::new(raw.split(',').map(str::to_string).collect(), 1, false);
@@ -1140,7 +1142,7 @@ mod tests {
             max_field_bytes: 12,
             ..Limits::default()
         };
-        let ctx = LongCtx::new(&header, cols, b',', 0, limits, &cat);
+        let ctx = LongCtx::new(&header, cols, delim, 0, limits, &cat);
         let run = |str_path: bool| {
             let mut out = BlockOut::default();
             let mut st = RowState {
@@ -1255,13 +1257,15 @@ mod tests {
                     "V1", "V2", " V3 ", "GV-1.1", "gv1.1", "MP-4.1", "XX-1", "3", "yes", "na",
                     "maybe", "2025-01-02", "2025-02-30", "POL v1.pdf", "a long field text", "是",
                     "\"q,\"\"x\"\"\"", "\"", "\"\"", ",", ",", ",", "\n", "\n", "\r\n", "\r", " ",
+                    ";", "\t", ",,,,,,,,,,,,,,,,", ";;;;;;;;;;;;;;;;",
                 ]),
                 0..60,
             ),
             cap in proptest::option::of(0u64..6),
+            delim in proptest::sample::select(vec![b',', b',', b';', b'\t']),
         ) {
             let block = parts.concat();
-            let (csv, fast) = read_both(&block, cap);
+            let (csv, fast) = read_both_with(&block, cap, delim);
             prop_assert_eq!(fast, csv);
         }
     }

@@ -276,18 +276,17 @@ impl<R> CsvRows<'_, R> {
     fn parse(&mut self, block: &[u8]) {
         let off = self.next_line - 1;
         let queue = &mut self.queue;
-        let nl = block_rows(block, self.delim, (self.width, self.len), |mut row| {
+        block_rows(block, self.delim, (self.width, self.len), |mut row| {
             row.line += off;
             queue.push_back(row);
         });
-        self.next_line += nl;
+        self.next_line += memchr::memchr_iter(b'\n', block).count() as u64;
     }
 }
 
-/// The rows of a block of whole records, numbered from the block's first line (1), in order;
-/// returns the block's newlines. `width` is the header's width and length, for the
-/// unequal-fields check.
-fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) -> u64 {
+/// The rows of a block of whole records, numbered from the block's first line (1), in order.
+/// `width` is the header's width and length, for the unequal-fields check.
+fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) {
     let (width, len) = width;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -323,7 +322,6 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
         }
         f(row);
     }
-    memchr::memchr_iter(b'\n', block).count() as u64
 }
 
 /// What one batch of a profile file's blocks gave: each block's checked rows, newlines and
@@ -356,7 +354,10 @@ fn read_profiles_csv<R: Read + Send>(
     // Small blocks, a few per thread: a buyer's profile file is about 80 bytes a vendor, so
     // the batches are many even at 100,000 vendors, and the apply of one overlaps the next.
     splitter.set_block(col.opts.chunk_bytes.min(PROFILE_BLOCK));
-    let per_batch = 2 * rayon::current_num_threads().max(1);
+    let threads = rayon::current_num_threads().max(1);
+    // The first batch is small, so that the serial apply starts soon; later ones larger, so that
+    // the end of each batch (the cores waiting for its slowest block) comes seldom.
+    let mut per_batch = 2 * threads;
     // The line the next batch to fetch starts on (the apply's own count, `next_line`, is a
     // batch behind).
     let mut fetch_line = next_line;
@@ -366,7 +367,7 @@ fn read_profiles_csv<R: Read + Send>(
         (layer == Layer::Buyer).then(|| cols.keys().iter().map(|k| col.buyer_key(k)).collect());
     let (cols, keys) = (&cols, keys.as_deref());
     // `first_line` is the line of the batch's first byte (the apply's `next_line` then).
-    let fetch = |s: &mut Splitter<R>, first_line: u64| -> Option<ProfileBatch> {
+    let mut fetch = |s: &mut Splitter<R>, first_line: u64| -> Option<ProfileBatch> {
         let mut blocks = Vec::with_capacity(per_batch);
         let mut stop = None;
         while blocks.len() < per_batch {
@@ -379,39 +380,40 @@ fn read_profiles_csv<R: Read + Send>(
                 }
             }
         }
+        per_batch = 8 * threads;
         if blocks.is_empty() && stop.is_none() {
             return None;
         }
-        let mut checked: Vec<(Vec<Checked>, u64, Vec<u8>)> = blocks
-            .par_iter()
+        // Each block's first line, from the line feeds of the blocks before it (counted first,
+        // a pass `memchr` makes quickly), so that a block's rows are checked and encoded in one
+        // parallel pass.
+        let mut next = first_line;
+        let lines: Vec<(u64, u64)> = blocks
+            .iter()
             .map(|b| {
-                let mut v = Vec::new();
-                let nl = block_rows(b, delim, (width, len), |row| v.extend(cols.check(row)));
-                (v, nl, Vec::new())
+                let nl = memchr::memchr_iter(b'\n', b).count() as u64;
+                let off = next - 1;
+                next += nl;
+                (nl, off)
+            })
+            .collect();
+        let checked: Vec<(Vec<Checked>, u64, Vec<u8>)> = blocks
+            .par_iter()
+            .zip(lines)
+            .map(|(b, (nl, off))| {
+                let mut rows = Vec::new();
+                block_rows(b, delim, (width, len), |row| rows.extend(cols.check(row)));
+                let mut out = Vec::new();
+                if let Some(keys) = keys {
+                    for c in &mut rows {
+                        cols.encode(c, keys, (part, off), &mut out);
+                    }
+                }
+                (rows, nl, out)
             })
             .collect();
         for b in blocks {
             s.recycle(b);
-        }
-        if let Some(keys) = keys {
-            // Each block's first line, known once every block before it is counted.
-            let mut next = first_line;
-            let offs: Vec<u64> = checked
-                .iter()
-                .map(|(_, nl, _)| {
-                    let off = next - 1;
-                    next += nl;
-                    off
-                })
-                .collect();
-            checked
-                .par_iter_mut()
-                .zip(offs)
-                .for_each(|((rows, _, out), off)| {
-                    for c in rows {
-                        cols.encode(c, keys, (part, off), out);
-                    }
-                });
         }
         Some(ProfileBatch {
             blocks: checked,

@@ -303,8 +303,9 @@ fn date_digits(b: &[u8; 10]) -> Option<u64> {
     Some(w)
 }
 
-/// The day [`date_digits`]' word names, when the calendar has it.
-#[inline]
+/// The day [`date_digits`]' word names, when the calendar has it. Out of line: a block's
+/// cache ([`DateCache::parse`]) meets each date a few times before it is found there.
+#[inline(never)]
 fn date_of_digits(w: u64) -> Option<NaiveDate> {
     let dg = |k: u32| ((w >> (8 * k)) & 0xFF) as u32;
     let y = dg(0) * 1000 + dg(1) * 100 + dg(2) * 10 + dg(3);
@@ -330,8 +331,9 @@ impl DateCache {
         }
     }
 
-    /// [`parse_date10`], looked up first.
-    #[inline]
+    /// [`parse_date10`], looked up first. Inlined into the row handler, with the calendar
+    /// arithmetic of a date not yet cached kept out of line.
+    #[inline(always)]
     pub(crate) fn parse(&mut self, b: &[u8; 10]) -> Option<NaiveDate> {
         let w = date_digits(b)?;
         let key = w | 1 << 63;

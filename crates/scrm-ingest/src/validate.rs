@@ -41,18 +41,29 @@ impl Issue {
 }
 
 /// Parses an answer, with a fast path for the canonical spellings that machine-written files use.
-#[inline]
+/// Inlined into the row handler (a maturity digit, most answers, is tested first); other
+/// spellings go to [`AnswerValue::parse`] out of line.
+#[inline(always)]
 pub(crate) fn parse_answer(raw: &[u8]) -> Option<AnswerValue> {
+    if let [d @ b'0'..=b'5'] = raw {
+        return Some(AnswerValue::Maturity(d - b'0'));
+    }
     let v = match raw {
         b"yes" | b"Yes" | b"YES" => AnswerValue::Yes,
         b"no" | b"No" | b"NO" => AnswerValue::No,
         b"partial" | b"Partial" | b"PARTIAL" => AnswerValue::Partial,
         b"na" | b"NA" | b"N/A" | b"n/a" => AnswerValue::NotApplicable,
         b"" => AnswerValue::Unanswered,
-        [d @ b'0'..=b'5'] => AnswerValue::Maturity(d - b'0'),
-        _ => return AnswerValue::parse(&lossy(raw)).ok(),
+        _ => return parse_answer_text(raw),
     };
     Some(v)
+}
+
+/// [`parse_answer`] for any other spelling (other cases, Chinese, labels).
+#[cold]
+#[inline(never)]
+fn parse_answer_text(raw: &[u8]) -> Option<AnswerValue> {
+    AnswerValue::parse(&lossy(raw)).ok()
 }
 
 /// The "valid values are ..." help for a question's kind.
@@ -81,7 +92,7 @@ pub(crate) fn check_answer(
 /// [`check_answer`] of the bytes of UTF-8 text (a field of a block already checked). Inlined,
 /// with the problems in a function of their own: every answer row comes through here and
 /// nearly every one is fine.
-#[inline]
+#[inline(always)]
 pub(crate) fn check_answer_bytes(
     raw: &[u8],
     spec: Option<AnswerSpec>,
@@ -95,8 +106,10 @@ pub(crate) fn check_answer_bytes(
 }
 
 /// [`check_answer`] for an answer that is not one, or not one the question accepts (or whose
-/// question is unknown: then it is only parsed).
+/// question is unknown: then it is only parsed). Never inlined, so that the check inlined into
+/// the row handler stays a few instructions.
 #[cold]
+#[inline(never)]
 fn answer_problem(
     raw: &str,
     parsed: Option<AnswerValue>,
@@ -177,6 +190,7 @@ pub(crate) fn check_date_bytes(
 }
 
 #[cold]
+#[inline(never)]
 fn date_problem(raw: &str, col: &ColRef, issues: &mut Vec<Issue>) {
     issues.push(
         Issue::new(

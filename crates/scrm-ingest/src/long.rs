@@ -603,15 +603,7 @@ impl RowState<'_, '_> {
         if n < ctx.header_width
             || (n > ctx.header_len && (ctx.header_len..n).any(|i| !blank(rec.bytes(i))))
         {
-            issues.push(
-                Issue::new(
-                    ProblemCode::UnequalFields,
-                    None,
-                    None,
-                    format!("the row has {n} fields but the header has {}", ctx.header_width),
-                )
-                .help("check for a missing or extra delimiter, or an unquoted delimiter inside a field"),
-            );
+            unequal_fields(n, ctx.header_width, issues);
             reject(out, line, issues, rec);
             return true;
         }
@@ -633,21 +625,7 @@ impl RowState<'_, '_> {
         let (vmap, last_vendor) = (&mut self.vmap, &mut self.last_vendor);
         let vi = vendor.map(|v| match last_vendor {
             Some((b, i)) if short_eq(b, v) => *i,
-            _ => {
-                let i = match vmap.get(v) {
-                    Some(&i) => i,
-                    None => {
-                        let i = out.vendors.len() as u32;
-                        let id =
-                            VendorId::new(&lossy(v)).unwrap_or_else(|| unreachable!("non-blank"));
-                        out.vendors.push(id);
-                        vmap.insert(v.into(), i);
-                        i
-                    }
-                };
-                *last_vendor = Some((v.to_vec(), i));
-                i
-            }
+            _ => other_vendor(vmap, last_vendor, out, v),
         });
         if vi.is_some() {
             out.last_vendor = vi;
@@ -671,28 +649,7 @@ impl RowState<'_, '_> {
             } else {
                 match qmap.get(q) {
                     Some(&p) => p as usize,
-                    None => {
-                        let r = match ctx.lookup.resolve(&lossy(q)) {
-                            Resolution::Known(id, spec) => {
-                                // One local index per question, whatever the spelling, so that
-                                // a worker's duplicate check sees `GV-1.1` and `gv1.1` as one.
-                                let i = match out.questions.iter().position(|(x, _)| *x == id) {
-                                    Some(i) => i,
-                                    None => {
-                                        out.questions.push((id, spec));
-                                        out.questions.len() - 1
-                                    }
-                                };
-                                LocalQ::Known(i as u32, spec)
-                            }
-                            Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
-                        };
-                        let p = qs.len();
-                        qmap.insert(q.into(), p as u32);
-                        qs.push((q.into(), r));
-                        next_q.push([NO_Q; 2]);
-                        p
-                    }
+                    None => new_question(ctx, qs, qmap, next_q, out, q),
                 }
             };
             // The latest first, and the one it displaced kept as the second guess.
@@ -749,6 +706,77 @@ impl RowState<'_, '_> {
     }
 }
 
+/// A row's vendor when it is not the last row's: found among the block's vendors, or added
+/// (once per vendor and block; out of the row handler's loop).
+#[inline(never)]
+fn other_vendor(
+    vmap: &mut FxHashMap<Box<[u8]>, u32>,
+    last_vendor: &mut Option<(Vec<u8>, u32)>,
+    out: &mut BlockOut,
+    v: &[u8],
+) -> u32 {
+    let i = match vmap.get(v) {
+        Some(&i) => i,
+        None => {
+            let i = out.vendors.len() as u32;
+            let id = VendorId::new(&lossy(v)).unwrap_or_else(|| unreachable!("non-blank"));
+            out.vendors.push(id);
+            vmap.insert(v.into(), i);
+            i
+        }
+    };
+    *last_vendor = Some((v.to_vec(), i));
+    i
+}
+
+/// A question spelling the block has not met: resolved through the catalog and given its
+/// position among the block's spellings (once per spelling and block).
+#[cold]
+#[inline(never)]
+fn new_question(
+    ctx: &LongCtx<'_>,
+    qs: &mut Vec<(Box<[u8]>, LocalQ)>,
+    qmap: &mut FxHashMap<Box<[u8]>, u32>,
+    next_q: &mut Vec<[u32; 2]>,
+    out: &mut BlockOut,
+    q: &[u8],
+) -> usize {
+    let r = match ctx.lookup.resolve(&lossy(q)) {
+        Resolution::Known(id, spec) => {
+            // One local index per question, whatever the spelling, so that a worker's
+            // duplicate check sees `GV-1.1` and `gv1.1` as one.
+            let i = match out.questions.iter().position(|(x, _)| *x == id) {
+                Some(i) => i,
+                None => {
+                    out.questions.push((id, spec));
+                    out.questions.len() - 1
+                }
+            };
+            LocalQ::Known(i as u32, spec)
+        }
+        Resolution::Unknown { suggestion } => LocalQ::Unknown(suggestion),
+    };
+    let p = qs.len();
+    qmap.insert(q.into(), p as u32);
+    qs.push((q.into(), r));
+    next_q.push([NO_Q; 2]);
+    p
+}
+
+#[cold]
+#[inline(never)]
+fn unequal_fields(n: usize, width: usize, issues: &mut Vec<Issue>) {
+    issues.push(
+        Issue::new(
+            ProblemCode::UnequalFields,
+            None,
+            None,
+            format!("the row has {n} fields but the header has {width}"),
+        )
+        .help("check for a missing or extra delimiter, or an unquoted delimiter inside a field"),
+    );
+}
+
 /// Column `i` of a record, as the bytes of UTF-8 text (empty for a column the file lacks);
 /// `None`, with the issue noted, when it is too large or not UTF-8. Inlined: it runs six times
 /// a row, and the calls cost more than the checks.
@@ -774,16 +802,20 @@ fn field<'r, F: Fields>(
 }
 
 #[cold]
+#[inline(never)]
 fn field_too_large(b: &[u8], r: &ColRef, limit: usize, issues: &mut Vec<Issue>) {
     let head = String::from_utf8_lossy(&b[..b.len().min(256)]);
     issues.push(too_large(b.len(), limit, r, &head));
 }
 
 #[cold]
+#[inline(never)]
 fn field_bad_encoding(b: &[u8], r: &ColRef, issues: &mut Vec<Issue>) {
     issues.push(bad_encoding(r, &String::from_utf8_lossy(b)));
 }
 
+#[cold]
+#[inline(never)]
 fn reject<F: Fields>(out: &mut BlockOut, line: u64, issues: &mut Vec<Issue>, rec: &F) {
     out.rejects
         .push((line, std::mem::take(issues), rec.original()));

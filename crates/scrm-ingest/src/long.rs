@@ -10,7 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
-use crate::scan::{Cursor, MAX_DELIMS};
+use crate::scan::{Bounds, Cursor, MAX_DELIMS};
 use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{DateCache, lossy, short_eq, trim_bytes};
@@ -301,32 +301,27 @@ impl Fields for Utf8Fields<'_> {
     }
 }
 
-/// A line of a UTF-8 block cut where it lies: its start, its delimiters' positions and its
-/// end (each field is UTF-8, cut at ASCII bytes). The fields are found when read, from the
+/// A line of a UTF-8 block cut where it lies: `bounds` holds its start less one, its
+/// delimiters' positions and its end, so that field `i` lies between bounds `i` and `i + 1`
+/// (each field is UTF-8, cut at ASCII bytes). The fields are found when read, from the
 /// positions the cursor gave, not gathered as slices first.
 struct Cut<'a> {
     bytes: &'a [u8],
-    start: usize,
-    delims: &'a [usize],
-    end: usize,
+    bounds: &'a [usize],
 }
 
 impl Fields for Cut<'_> {
     const UTF8: bool = true;
     fn count(&self) -> usize {
-        self.delims.len() + 1
+        self.bounds.len() - 1
     }
     #[inline]
     fn bytes(&self, i: usize) -> &[u8] {
-        let from = match i.checked_sub(1) {
-            None => self.start,
-            Some(k) => match self.delims.get(k) {
-                Some(&d) => d + 1,
-                None => return b"",
-            },
-        };
-        let to = self.delims.get(i).copied().unwrap_or(self.end);
-        self.bytes.get(from..to).unwrap_or(b"")
+        match self.bounds.get(i..i + 2) {
+            // The first bound is the line's start less one (wrapping at a block's start).
+            Some(&[a, b]) => self.bytes.get(a.wrapping_add(1)..b).unwrap_or(b""),
+            _ => b"",
+        }
     }
 }
 
@@ -417,7 +412,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
     let delim = st.ctx.delim;
     let mut cursor = Cursor::new(bytes, delim);
     let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
-    let mut delims = [0usize; MAX_DELIMS];
+    let mut bounds: Bounds = [0; MAX_DELIMS + 2];
     let mut quoted = QuotedRecord::default();
     let mut pos = 0;
     // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
@@ -431,7 +426,7 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
         // else, or more delimiters than the cursor collects make a record `csv_core` reads.
         let mut n = 0;
         let end = cursor
-            .line(&mut delims, &mut n)
+            .line(&mut bounds, &mut n)
             .filter(|&e| match bytes.get(e) {
                 None | Some(b'\n') => true,
                 // A carriage return ending the line (or the block) is its line end, as `csv`
@@ -466,11 +461,11 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
         };
         // An empty line is no record (as in `csv`).
         if end > pos {
+            bounds[0] = pos.wrapping_sub(1);
+            bounds[n + 1] = end;
             let cut = Cut {
                 bytes,
-                start: pos,
-                delims: &delims[..n],
-                end,
+                bounds: &bounds[..n + 2],
             };
             if !st.row(out, line, &cut) {
                 return None;

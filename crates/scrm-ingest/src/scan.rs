@@ -14,6 +14,10 @@
 /// way (`csv_core`, which gives the same fields). An answer row has five.
 pub(crate) const MAX_DELIMS: usize = 32;
 
+/// A line's field bounds: the line's start less one, its delimiters' positions, its end (the
+/// first [`Cursor::line`] leaves to the caller, the delimiters it fills from index 1).
+pub(crate) type Bounds = [usize; MAX_DELIMS + 2];
+
 /// The positions of a block's delimiters and line-ending bytes, handed out line by line.
 pub(crate) struct Cursor<'a> {
     bytes: &'a [u8],
@@ -61,13 +65,13 @@ impl<'a> Cursor<'a> {
         self.whole_from = pos;
     }
 
-    /// The line from where the cursor stands: the positions of its delimiters go to `out`
-    /// (their number to `n`), up to the first quote, CR or LF, whose position is returned
+    /// The line from where the cursor stands: the positions of its delimiters go to `out` from
+    /// index 1 (their number to `n`), up to the first quote, CR or LF, whose position is returned
     /// (the block's length when there is none), and the cursor moves past it. `None` when the
     /// line has more than [`MAX_DELIMS`] delimiters before it: the cursor is then somewhere in
     /// the line, and the caller seeks on.
     #[inline]
-    pub(crate) fn line(&mut self, out: &mut [usize; MAX_DELIMS], n: &mut usize) -> Option<usize> {
+    pub(crate) fn line(&mut self, out: &mut Bounds, n: &mut usize) -> Option<usize> {
         *n = 0;
         loop {
             if self.ends != 0 {
@@ -95,12 +99,15 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Appends the positions of the bits of `m` (a chunk's, starting at `base`) to `out`; `None`
-/// when they do not fit.
+/// Appends the positions of the bits of `m` (a chunk's, starting at `base`) to the delimiters
+/// of `out` (from index 1); `None` when there would be more than [`MAX_DELIMS`].
 #[inline(always)]
-fn take(mut m: u64, base: usize, out: &mut [usize; MAX_DELIMS], n: &mut usize) -> Option<()> {
+fn take(mut m: u64, base: usize, out: &mut Bounds, n: &mut usize) -> Option<()> {
     while m != 0 {
-        *out.get_mut(*n)? = base + m.trailing_zeros() as usize;
+        if *n == MAX_DELIMS {
+            return None;
+        }
+        out[*n + 1] = base + m.trailing_zeros() as usize;
         *n += 1;
         m &= m - 1;
     }
@@ -209,14 +216,14 @@ mod tests {
     /// Lines from `pos` on, as the cursor cuts them (seeking only where a line got too long).
     fn by_cursor(bytes: &[u8], delim: u8) -> Vec<(Vec<usize>, usize)> {
         let mut c = Cursor::new(bytes, delim);
-        let mut out = [0; MAX_DELIMS];
+        let mut out = [0; MAX_DELIMS + 2];
         let mut lines = Vec::new();
         let mut pos = 0;
         while pos < bytes.len() {
             let mut n = 0;
             match c.line(&mut out, &mut n) {
                 Some(end) => {
-                    lines.push((out[..n].to_vec(), end));
+                    lines.push((out[1..=n].to_vec(), end));
                     pos = end + 1;
                 }
                 None => {
@@ -297,7 +304,7 @@ mod tests {
         ) {
             prop_assert_eq!(by_cursor(&bytes, delim), by_bytes(&bytes, delim));
             let mut c = Cursor::new(&bytes, delim);
-            let mut out = [0; MAX_DELIMS];
+            let mut out = [0; MAX_DELIMS + 2];
             let mut pos = 0usize;
             for j in jumps {
                 pos = pos.saturating_add_signed(j).min(bytes.len());
@@ -305,7 +312,7 @@ mod tests {
                 let (delims, end) = by_byte(&bytes, delim, pos);
                 let mut n = 0;
                 match c.line(&mut out, &mut n) {
-                    Some(e) => prop_assert_eq!((out[..n].to_vec(), e), (delims, end)),
+                    Some(e) => prop_assert_eq!((out[1..=n].to_vec(), e), (delims, end)),
                     None => prop_assert!(delims.len() > MAX_DELIMS),
                 }
             }

@@ -286,8 +286,88 @@ impl<R> CsvRows<'_, R> {
 
 /// The rows of a block of whole records, numbered from the block's first line (1), in order.
 /// `width` is the header's width and length, for the unequal-fields check.
+///
+/// A block that is UTF-8 (nearly every one: other encodings are transcoded before blocks are
+/// cut) is cut line by line where it lies, as the answers are ([`crate::scan::Cursor`]), each
+/// row's cells copied once into their record; a line with a quote or a lone carriage return is
+/// read by `csv_core`. Other blocks go through `csv`, whose cells are checked one by one.
 fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) {
-    let (width, len) = width;
+    match simdutf8::basic::from_utf8(block)
+        .ok()
+        .filter(|_| delim.is_ascii())
+    {
+        Some(text) => str_block_rows(text, delim, width, &mut f),
+        None => csv_block_rows(block, delim, width, &mut f),
+    }
+}
+
+/// [`block_rows`] of a UTF-8 block, the lines that need no unquoting cut where they lie (the
+/// line numbering and the records are those of `csv`, as for the answers' [`crate::long`]).
+fn str_block_rows(text: &str, delim: u8, width: (usize, usize), f: &mut impl FnMut(Row)) {
+    use crate::scan::{Bounds, Cursor as LineCursor, MAX_DELIMS};
+    let bytes = text.as_bytes();
+    let mut cursor = LineCursor::new(bytes, delim);
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
+    let mut bounds: Bounds = [0; MAX_DELIMS + 2];
+    let mut quoted = crate::long::QuotedRecord::default();
+    let mut pos = 0;
+    let mut line = 1u64;
+    while pos < bytes.len() {
+        let mut n = 0;
+        let end = cursor
+            .line(&mut bounds, &mut n)
+            .filter(|&e| match bytes.get(e) {
+                None | Some(b'\n') => true,
+                Some(b'\r') => matches!(bytes.get(e + 1), None | Some(b'\n')),
+                _ => false,
+            });
+        let Some(end) = end else {
+            // Line ends before a record are skipped, as `csv` does.
+            if matches!(bytes[pos], b'\r' | b'\n') {
+                line += u64::from(bytes[pos] == b'\n');
+                pos += 1;
+                cursor.seek(pos);
+                continue;
+            }
+            let used = quoted.read(&mut core, &bytes[pos..]);
+            if !quoted.fields.is_empty() {
+                let mut cells =
+                    csv::StringRecord::with_capacity(quoted.text.len(), quoted.fields.len());
+                for &(a, b) in &quoted.fields {
+                    cells.push_field(quoted.text.get(a..b).unwrap_or(""));
+                }
+                finish_row(line, cells, Vec::new(), width, f);
+            }
+            line += memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
+            pos += used.max(1);
+            cursor.seek(pos);
+            continue;
+        };
+        // An empty line is no record.
+        if end > pos {
+            bounds[0] = pos.wrapping_sub(1);
+            bounds[n + 1] = end;
+            let mut cells = csv::StringRecord::with_capacity(end - pos, n + 1);
+            for k in 0..=n {
+                // Cut at ASCII bytes of UTF-8 text: each field is whole characters.
+                cells.push_field(
+                    text.get(bounds[k].wrapping_add(1)..bounds[k + 1])
+                        .unwrap_or(""),
+                );
+            }
+            finish_row(line, cells, Vec::new(), width, f);
+        }
+        pos = end + 1;
+        if bytes.get(end) == Some(&b'\r') && bytes.get(pos) == Some(&b'\n') {
+            pos += 1;
+            cursor.seek(pos);
+        }
+        line += 1;
+    }
+}
+
+/// [`block_rows`] through `csv`, for a block that is not UTF-8 (or a delimiter outside ASCII).
+fn csv_block_rows(block: &[u8], delim: u8, width: (usize, usize), f: &mut impl FnMut(Row)) {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -309,19 +389,31 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
                 (csv::StringRecord::from_byte_record_lossy(rec), bad)
             }
         };
-        let mut row = Row {
-            line,
-            cells,
-            bad_utf8,
-            width: None,
-        };
-        let n = row.cells.len();
-        let past = row.cells.iter().skip(len).any(|c| !trim_str(c).is_empty());
-        if !row.is_blank() && (n < width || past) {
-            row.width = Some((n, width));
-        }
-        f(row);
+        finish_row(line, cells, bad_utf8, width, f);
     }
+}
+
+/// Hands on a record as a row, flagged when it has too few fields or non-blank ones past the
+/// header.
+fn finish_row(
+    line: u64,
+    cells: csv::StringRecord,
+    bad_utf8: Vec<usize>,
+    (width, len): (usize, usize),
+    f: &mut impl FnMut(Row),
+) {
+    let mut row = Row {
+        line,
+        cells,
+        bad_utf8,
+        width: None,
+    };
+    let n = row.cells.len();
+    let past = row.cells.iter().skip(len).any(|c| !trim_str(c).is_empty());
+    if !row.is_blank() && (n < width || past) {
+        row.width = Some((n, width));
+    }
+    f(row);
 }
 
 /// What one batch of a profile file's blocks gave: each block's checked rows, newlines and
@@ -466,5 +558,67 @@ fn read_profiles_csv<R: Read + Send>(
             return;
         }
         pending = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every row a block gives, as text: line, cells, cells not UTF-8, width flag.
+    fn rows(block: &str, delim: u8, fast: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut keep = |r: Row| {
+            out.push(format!(
+                "{} {:?} {:?} {:?}",
+                r.line,
+                r.cells.iter().collect::<Vec<_>>(),
+                r.bad_utf8,
+                r.width
+            ));
+        };
+        if fast {
+            str_block_rows(block, delim, (4, 4), &mut keep);
+        } else {
+            csv_block_rows(block.as_bytes(), delim, (4, 4), &mut keep);
+        }
+        out
+    }
+
+    #[test]
+    fn profile_rows_cut_in_place_read_like_csv() {
+        let block = "V1,Acme,TW,high\n\
+                     V2,\"Acme, Inc.\",US,low\r\n\
+                     \r\n\
+                     \n\
+                     ,,,\n\
+                     V3,\"two\nlines\",JP,\n\
+                     V4,x\rV5,y,z,w,extra\n\
+                     V6,短,TW,中\n\
+                     V7,\"unterminated";
+        assert_eq!(rows(block, b',', true), rows(block, b',', false));
+        let long = format!("V1{}\nV2,a,b,c\n", ",".repeat(40));
+        assert_eq!(rows(&long, b',', true), rows(&long, b',', false));
+    }
+
+    proptest! {
+        /// Any mix of cells, quotes, delimiters and line ends gives the same rows either way:
+        /// the same cells, line numbers and width flags.
+        #[test]
+        fn any_profile_block_reads_like_csv(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "V1", " V2 ", "Acme Co., Ltd.", "TW", "high", "provider", "2025-01-02",
+                    "ISO/IEC 42001; SOC 2", "短", "\"a,\"\"b\"\"\"", "\"", "\"\"", ",", ",", ",",
+                    ";", "\t", "\n", "\n", "\r\n", "\r", " ", ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+                ]),
+                0..60,
+            ),
+            delim in proptest::sample::select(vec![b',', b',', b';', b'\t']),
+        ) {
+            let block = parts.concat();
+            prop_assert_eq!(rows(&block, delim, true), rows(&block, delim, false));
+        }
     }
 }

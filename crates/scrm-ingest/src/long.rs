@@ -490,18 +490,18 @@ fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Optio
 
 /// One record parsed by `csv_core` (quoted fields, carriage returns), its buffers reused.
 #[derive(Default)]
-struct QuotedRecord {
+pub(crate) struct QuotedRecord {
     buf: Vec<u8>,
     ends: Vec<usize>,
     /// Field texts; empty when the bytes read held no record.
-    fields: Vec<(usize, usize)>,
-    text: String,
+    pub(crate) fields: Vec<(usize, usize)>,
+    pub(crate) text: String,
 }
 
 impl QuotedRecord {
     /// Reads one record from the start of `input` (which starts a record); returns the bytes
     /// used. At the end of `input` the record ends too: a block holds whole records.
-    fn read(&mut self, core: &mut csv_core::Reader, input: &[u8]) -> usize {
+    pub(crate) fn read(&mut self, core: &mut csv_core::Reader, input: &[u8]) -> usize {
         use csv_core::ReadRecordResult as R;
         if self.buf.is_empty() {
             self.buf.resize(4096, 0);

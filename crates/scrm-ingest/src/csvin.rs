@@ -5,6 +5,7 @@ use crate::ProblemCode;
 use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
 use crate::profiles::{Apply, Checked, ProfileCols};
+use crate::records::{self, Record};
 use crate::split::{Piece, Splitter, sniff_delimiter};
 use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
@@ -301,69 +302,33 @@ fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(
     }
 }
 
-/// [`block_rows`] of a UTF-8 block, the lines that need no unquoting cut where they lie (the
-/// line numbering and the records are those of `csv`, as for the answers' [`crate::long`]).
+/// [`block_rows`] of a UTF-8 block ([`records::walk`]: the records and line numbers of `csv`).
 fn str_block_rows(text: &str, delim: u8, width: (usize, usize), f: &mut impl FnMut(Row)) {
-    use crate::scan::{Bounds, Cursor as LineCursor, MAX_DELIMS};
-    let bytes = text.as_bytes();
-    let mut cursor = LineCursor::new(bytes, delim);
-    let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
-    let mut bounds: Bounds = [0; MAX_DELIMS + 2];
-    let mut quoted = crate::long::QuotedRecord::default();
-    let mut pos = 0;
-    let mut line = 1u64;
-    while pos < bytes.len() {
-        let mut n = 0;
-        let end = cursor
-            .line(&mut bounds, &mut n)
-            .filter(|&e| match bytes.get(e) {
-                None | Some(b'\n') => true,
-                Some(b'\r') => matches!(bytes.get(e + 1), None | Some(b'\n')),
-                _ => false,
-            });
-        let Some(end) = end else {
-            // Line ends before a record are skipped, as `csv` does.
-            if matches!(bytes[pos], b'\r' | b'\n') {
-                line += u64::from(bytes[pos] == b'\n');
-                pos += 1;
-                cursor.seek(pos);
-                continue;
-            }
-            let used = quoted.read(&mut core, &bytes[pos..]);
-            if !quoted.fields.is_empty() {
-                let mut cells =
-                    csv::StringRecord::with_capacity(quoted.text.len(), quoted.fields.len());
-                for &(a, b) in &quoted.fields {
-                    cells.push_field(quoted.text.get(a..b).unwrap_or(""));
+    records::walk(
+        text,
+        delim,
+        #[inline(always)]
+        |line, rec| {
+            let cells = match rec {
+                Record::Line(cut) => {
+                    let mut cells = csv::StringRecord::with_capacity(cut.len_bytes(), cut.count());
+                    for i in 0..cut.count() {
+                        cells.push_field(cut.text(i));
+                    }
+                    cells
                 }
-                finish_row(line, cells, Vec::new(), width, f);
-            }
-            line += memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
-            pos += used.max(1);
-            cursor.seek(pos);
-            continue;
-        };
-        // An empty line is no record.
-        if end > pos {
-            bounds[0] = pos.wrapping_sub(1);
-            bounds[n + 1] = end;
-            let mut cells = csv::StringRecord::with_capacity(end - pos, n + 1);
-            for k in 0..=n {
-                // Cut at ASCII bytes of UTF-8 text: each field is whole characters.
-                cells.push_field(
-                    text.get(bounds[k].wrapping_add(1)..bounds[k + 1])
-                        .unwrap_or(""),
-                );
-            }
+                Record::Quoted(q) => {
+                    let mut cells = csv::StringRecord::with_capacity(q.text.len(), q.fields.len());
+                    for cell in q.cells() {
+                        cells.push_field(cell);
+                    }
+                    cells
+                }
+            };
             finish_row(line, cells, Vec::new(), width, f);
-        }
-        pos = end + 1;
-        if bytes.get(end) == Some(&b'\r') && bytes.get(pos) == Some(&b'\n') {
-            pos += 1;
-            cursor.seek(pos);
-        }
-        line += 1;
-    }
+            true
+        },
+    );
 }
 
 /// [`block_rows`] through `csv`, for a block that is not UTF-8 (or a delimiter outside ASCII).

@@ -17,6 +17,7 @@ mod options;
 mod packed;
 mod problem;
 mod profiles;
+mod records;
 mod render;
 mod scan;
 mod split;

@@ -10,7 +10,7 @@
 use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
-use crate::scan::{Bounds, Cursor, MAX_DELIMS};
+use crate::records::{self, Line, Record};
 use crate::split::{Block, Piece, Splitter};
 use crate::table::{Header, LongCols};
 use crate::text::{DateCache, lossy, short_eq, trim_bytes};
@@ -301,27 +301,16 @@ impl Fields for Utf8Fields<'_> {
     }
 }
 
-/// A line of a UTF-8 block cut where it lies: `bounds` holds its start less one, its
-/// delimiters' positions and its end, so that field `i` lies between bounds `i` and `i + 1`
-/// (each field is UTF-8, cut at ASCII bytes). The fields are found when read, from the
-/// positions the cursor gave, not gathered as slices first.
-struct Cut<'a> {
-    bytes: &'a [u8],
-    bounds: &'a [usize],
-}
-
-impl Fields for Cut<'_> {
+/// A line of a UTF-8 block cut where it lies (each field is UTF-8, cut at ASCII bytes): its
+/// fields are read from the positions the cursor gave, not gathered as slices first.
+impl Fields for Line<'_> {
     const UTF8: bool = true;
     fn count(&self) -> usize {
-        self.bounds.len() - 1
+        Line::count(self)
     }
     #[inline]
     fn bytes(&self, i: usize) -> &[u8] {
-        match self.bounds.get(i..i + 2) {
-            // The first bound is the line's start less one (wrapping at a block's start).
-            Some(&[a, b]) => self.bytes.get(a.wrapping_add(1)..b).unwrap_or(b""),
-            _ => b"",
-        }
+        self.field(i)
     }
 }
 
@@ -408,148 +397,15 @@ fn csv_rows(block: &[u8], st: &mut RowState<'_, '_>, out: &mut BlockOut) {
 /// Records of a UTF-8 block, lines without quotes cut where they lie (see [`parse_rows`]).
 /// Gives the number of line feeds in the block, or `None` when it stopped early (row cap).
 fn str_rows(block: &str, st: &mut RowState<'_, '_>, out: &mut BlockOut) -> Option<u64> {
-    let bytes = block.as_bytes();
-    let delim = st.ctx.delim;
-    let mut cursor = Cursor::new(bytes, delim);
-    let mut core = csv_core::ReaderBuilder::new().delimiter(delim).build();
-    let mut bounds: Bounds = [0; MAX_DELIMS + 2];
-    let mut quoted = QuotedRecord::default();
-    let mut pos = 0;
-    // Line number (1-based, within the block) of `pos`: `csv` counts `\n`s too.
-    let mut line = 1u64;
-    // Line feeds passed (`line` also counts a carriage return that ends the block).
-    let mut newlines = 0u64;
-    while pos < bytes.len() {
-        // The line's delimiters, up to its first quote, CR or LF ([`Cursor::line`]): lines are
-        // short (about 40 bytes in an export), and a plain one ends at a line feed (or a
-        // carriage return before one, or the block's end). A quote, a carriage return anywhere
-        // else, or more delimiters than the cursor collects make a record `csv_core` reads.
-        let mut n = 0;
-        let end = cursor
-            .line(&mut bounds, &mut n)
-            .filter(|&e| match bytes.get(e) {
-                None | Some(b'\n') => true,
-                // A carriage return ending the line (or the block) is its line end, as `csv`
-                // has it.
-                Some(b'\r') => matches!(bytes.get(e + 1), None | Some(b'\n')),
-                _ => false,
-            });
-        let Some(end) = end else {
-            // Line ends before the record (empty records) are skipped, as `csv` does, so that
-            // the record's line is where its first field is.
-            if matches!(bytes[pos], b'\r' | b'\n') {
-                let lf = u64::from(bytes[pos] == b'\n');
-                line += lf;
-                newlines += lf;
-                pos += 1;
-                cursor.seek(pos);
-                continue;
-            }
-            let used = quoted.read(&mut core, &bytes[pos..]);
-            if !quoted.fields.is_empty() {
-                let fs = quoted.fields();
-                if !st.row(out, line, &Utf8Fields(&fs)) {
-                    return None;
-                }
-            }
-            let lfs = memchr::memchr_iter(b'\n', &bytes[pos..pos + used]).count() as u64;
-            line += lfs;
-            newlines += lfs;
-            pos += used.max(1);
-            cursor.seek(pos);
-            continue;
-        };
-        // An empty line is no record (as in `csv`).
-        if end > pos {
-            bounds[0] = pos.wrapping_sub(1);
-            bounds[n + 1] = end;
-            let cut = Cut {
-                bytes,
-                bounds: &bounds[..n + 2],
-            };
-            if !st.row(out, line, &cut) {
-                return None;
-            }
-        }
-        // Past the line end: `\n`, or `\r\n`, or a `\r` that ends the block.
-        pos = end + 1;
-        let lf = match bytes.get(end) {
-            Some(b'\r') if bytes.get(pos) == Some(&b'\n') => {
-                pos += 1;
-                cursor.seek(pos);
-                true
-            }
-            Some(b) => *b == b'\n',
-            None => false,
-        };
-        newlines += u64::from(lf);
-        line += 1;
-    }
-    Some(newlines)
-}
-
-/// One record parsed by `csv_core` (quoted fields, carriage returns), its buffers reused.
-#[derive(Default)]
-pub(crate) struct QuotedRecord {
-    buf: Vec<u8>,
-    ends: Vec<usize>,
-    /// Field texts; empty when the bytes read held no record.
-    pub(crate) fields: Vec<(usize, usize)>,
-    pub(crate) text: String,
-}
-
-impl QuotedRecord {
-    /// Reads one record from the start of `input` (which starts a record); returns the bytes
-    /// used. At the end of `input` the record ends too: a block holds whole records.
-    pub(crate) fn read(&mut self, core: &mut csv_core::Reader, input: &[u8]) -> usize {
-        use csv_core::ReadRecordResult as R;
-        if self.buf.is_empty() {
-            self.buf.resize(4096, 0);
-            self.ends.resize(64, 0);
-        }
-        self.fields.clear();
-        let (mut used, mut nout, mut nend) = (0, 0, 0);
-        loop {
-            // Once `input` is used up, the empty rest tells `csv_core` that the input ended.
-            let (res, i, o, e) = core.read_record(
-                &input[used..],
-                &mut self.buf[nout..],
-                &mut self.ends[nend..],
-            );
-            used += i;
-            nout += o;
-            nend += e;
-            match res {
-                R::Record => break,
-                R::End => return used,
-                R::InputEmpty => {}
-                R::OutputFull => {
-                    let n = self.buf.len() * 2;
-                    self.buf.resize(n, 0);
-                }
-                R::OutputEndsFull => {
-                    let n = self.ends.len() * 2;
-                    self.ends.resize(n, 0);
-                }
-            }
-        }
-        // The unescaped bytes of a UTF-8 block cut at ASCII delimiters are UTF-8.
-        self.text.clear();
-        self.text.push_str(&lossy(&self.buf[..nout]));
-        let mut start = 0;
-        for &end in &self.ends[..nend] {
-            self.fields.push((start, end));
-            start = end;
-        }
-        used
-    }
-
-    fn fields(&self) -> Vec<&[u8]> {
-        self.fields
-            .iter()
-            .map(|&(a, b)| self.text.as_bytes().get(a..b).unwrap_or(b""))
-            .collect()
-    }
+    records::walk(
+        block,
+        st.ctx.delim,
+        #[inline(always)]
+        |line, rec| match rec {
+            Record::Line(cut) => st.row(out, line, &cut),
+            Record::Quoted(q) => st.row(out, line, &Utf8Fields(&q.fields())),
+        },
+    )
 }
 
 /// No question position yet (see `RowState::next_q`).

@@ -289,9 +289,9 @@ impl<R> CsvRows<'_, R> {
 /// `width` is the header's width and length, for the unequal-fields check.
 ///
 /// A block that is UTF-8 (nearly every one: other encodings are transcoded before blocks are
-/// cut) is cut line by line where it lies, as the answers are ([`crate::scan::Cursor`]), each
-/// row's cells copied once into their record; a line with a quote or a lone carriage return is
-/// read by `csv_core`. Other blocks go through `csv`, whose cells are checked one by one.
+/// cut) is walked as the answers are ([`records::walk`]: lines cut where they lie, `csv_core`
+/// for quoted ones), each row's cells copied once into a record made to size. Other blocks go
+/// through `csv`, whose cells are checked one by one.
 fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) {
     match simdutf8::basic::from_utf8(block)
         .ok()

@@ -1,7 +1,7 @@
 //! Cutting a block into lines and fields 64 bytes at a time: two bit masks per chunk, one of
 //! the delimiters and one of the bytes that end a plain line (a quote, CR or LF), so that the
-//! long-CSV line cutter collects a line's delimiters with bit operations instead of looking
-//! at each special byte in turn.
+//! CSV readers ([`crate::records`]) collect a line's delimiters with bit operations instead of
+//! looking at each special byte in turn.
 //!
 //! A 64-byte chunk is compared with the four bytes sixteen at a time and the results packed
 //! into the masks (SSE2's `pmovmskb` on x86-64; elsewhere a loop the compiler turns into

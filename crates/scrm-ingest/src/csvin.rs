@@ -32,7 +32,7 @@ pub(crate) enum CsvRole {
 }
 
 /// Blocks of a buyer's profile file (see [`read_profiles_csv`]).
-const PROFILE_BLOCK: usize = 256 * 1024;
+const PROFILE_BLOCK: usize = 64 * 1024;
 
 type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 
@@ -408,13 +408,14 @@ fn read_profiles_csv<R: Read + Send>(
         len,
         ..
     } = rows;
-    // Small blocks, a few per thread: a buyer's profile file is about 80 bytes a vendor, so
+    // Small blocks, several per thread: a buyer's profile file is about 80 bytes a vendor, so
     // the batches are many even at 100,000 vendors, and the apply of one overlaps the next.
+    // A batch is 512 KiB a thread (eight blocks of 64 KiB): the thread that finishes the
+    // serial apply first takes blocks of the fetch in small pieces, and the batch holds no
+    // more checked rows than two blocks of 256 KiB did (eight of those took 20 MB more at
+    // 100,000 vendors, fresh pages the kernel clears, for no gain in time).
     splitter.set_block(col.opts.chunk_bytes.min(PROFILE_BLOCK));
-    // Two blocks a thread: larger batches wait less often for their slowest block, but hold
-    // more checked rows at once (eight blocks a thread took 20 MB more at 100,000 vendors,
-    // fresh pages the kernel clears, for no gain in time).
-    let per_batch = 2 * rayon::current_num_threads().max(1);
+    let per_batch = 8 * rayon::current_num_threads().max(1);
     // The line the next batch to fetch starts on (the apply's own count, `next_line`, is a
     // batch behind).
     let mut fetch_line = next_line;

@@ -471,12 +471,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The cache gives what `parse_date10` gives, on first sight and again, for real and
-    /// impossible days, both separators and texts that are no date, whatever shares a slot.
+    /// Each digit word packs to its digits as hexadecimal nibbles (so no two words share a
+    /// key, and none is the empty slot's).
     #[test]
     fn packed_digits_are_the_digits() {
-        // Each digit word packs to its digits as hexadecimal nibbles (so no two words share a
-        // key, and none is the empty slot's).
         for t in [
             "0000-00-00",
             "1999-12-31",
@@ -494,6 +492,8 @@ mod tests {
         }
     }
 
+    /// The cache gives what `parse_date10` gives, on first sight and again, for real and
+    /// impossible days, both separators and texts that are no date, whatever shares a slot.
     #[test]
     fn date_cache_reads_as_parse_date10() {
         let mut cache = DateCache::new();

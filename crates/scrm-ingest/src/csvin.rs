@@ -277,33 +277,40 @@ impl<R> CsvRows<'_, R> {
     fn parse(&mut self, block: &[u8]) {
         let off = self.next_line - 1;
         let queue = &mut self.queue;
-        block_rows(block, self.delim, (self.width, self.len), |mut row| {
+        self.next_line += block_rows(block, self.delim, (self.width, self.len), |mut row| {
             row.line += off;
             queue.push_back(row);
         });
-        self.next_line += memchr::memchr_iter(b'\n', block).count() as u64;
     }
 }
 
-/// The rows of a block of whole records, numbered from the block's first line (1), in order.
-/// `width` is the header's width and length, for the unequal-fields check.
+/// The rows of a block of whole records, numbered from the block's first line (1), in order;
+/// gives the block's line feeds. `width` is the header's width and length, for the
+/// unequal-fields check.
 ///
 /// A block that is UTF-8 (nearly every one: other encodings are transcoded before blocks are
 /// cut) is walked as the answers are ([`records::walk`]: lines cut where they lie, `csv_core`
 /// for quoted ones), each row's cells copied once into a record made to size. Other blocks go
 /// through `csv`, whose cells are checked one by one.
-fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) {
-    match simdutf8::basic::from_utf8(block)
-        .ok()
-        .filter(|_| delim.is_ascii())
-    {
-        Some(text) => str_block_rows(text, delim, width, &mut f),
-        None => csv_block_rows(block, delim, width, &mut f),
+fn block_rows(block: &[u8], delim: u8, width: (usize, usize), mut f: impl FnMut(Row)) -> u64 {
+    match records::text_to_cut(block, delim) {
+        // Every record is taken (`f` never stops the walk), so the count is the whole block's.
+        Some(text) => str_block_rows(text, delim, width, &mut f).unwrap_or(0),
+        None => {
+            csv_block_rows(block, delim, width, &mut f);
+            memchr::memchr_iter(b'\n', block).count() as u64
+        }
     }
 }
 
-/// [`block_rows`] of a UTF-8 block ([`records::walk`]: the records and line numbers of `csv`).
-fn str_block_rows(text: &str, delim: u8, width: (usize, usize), f: &mut impl FnMut(Row)) {
+/// [`block_rows`] of a UTF-8 block ([`records::walk`]: the records and line numbers of `csv`);
+/// gives its line feeds.
+fn str_block_rows(
+    text: &str,
+    delim: u8,
+    width: (usize, usize),
+    f: &mut impl FnMut(Row),
+) -> Option<u64> {
     records::walk(
         text,
         delim,
@@ -328,7 +335,7 @@ fn str_block_rows(text: &str, delim: u8, width: (usize, usize), f: &mut impl FnM
             finish_row(line, cells, Vec::new(), width, f);
             true
         },
-    );
+    )
 }
 
 /// [`block_rows`] through `csv`, for a block that is not UTF-8 (or a delimiter outside ASCII).
@@ -459,6 +466,7 @@ fn read_profiles_csv<R: Read + Send>(
             .zip(lines)
             .map(|(b, (nl, off))| {
                 let mut rows = Vec::new();
+                // The block's line feeds were counted above, for its offset.
                 block_rows(b, delim, (width, len), |row| rows.extend(cols.check(row)));
                 let mut out = Vec::new();
                 if let Some(keys) = keys {

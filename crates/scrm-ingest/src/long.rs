@@ -353,12 +353,7 @@ fn parse_rows(block: &[u8], ctx: &LongCtx<'_>, row_cap: Option<u64>, bufs: RowBu
     };
     // The line cutter counts the line ends it passes, which saves a pass over the block; the
     // other ways through count them here.
-    // (A delimiter outside ASCII could cut a character in two: such files go through `csv`,
-    // which checks each field's encoding.)
-    let utf8 = simdutf8::basic::from_utf8(block)
-        .ok()
-        .filter(|_| ctx.delim.is_ascii());
-    out.newlines = match utf8 {
+    out.newlines = match records::text_to_cut(block, ctx.delim) {
         Some(text) => match str_rows(text, &mut st, &mut out) {
             Some(n) => n,
             None => count_newlines(block),

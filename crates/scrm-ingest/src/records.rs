@@ -59,9 +59,10 @@ impl<'a> Line<'a> {
     /// Field `i` (empty past the last).
     #[inline]
     pub(crate) fn field(&self, i: usize) -> &'a [u8] {
-        match self.bounds.get(i..i + 2) {
+        // Two lookups rather than a range of two: the range's overflow check cost more.
+        match (self.bounds.get(i), self.bounds.get(i.wrapping_add(1))) {
             // The first bound is the line's start less one (wrapping at a block's start).
-            Some(&[a, b]) => self
+            (Some(&a), Some(&b)) => self
                 .text
                 .as_bytes()
                 .get(a.wrapping_add(1)..b)

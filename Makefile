@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/scrm-target
 DEMO := fixtures/demo
 AS_OF := 2026-11-02
 
-.PHONY: help demo test test-deps lint fmt bench demo-data docs-img ci
+.PHONY: help demo test test-deps lint fmt bench bench-genai demo-data docs-img ci
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ fmt: ## Format the code
 
 bench: ## End-to-end benchmark at 10k and 100k vendors (BENCH_FULL=1 adds 1M); see benches/README.md
 	bash scripts/bench.sh
+
+bench-genai: ## The same with a buyer overlay of NIST AI 600-1 questions: about 200 answers a vendor
+	BENCH_CATALOG=benches/genai-overlay.toml bash scripts/bench.sh
 
 demo-data: ## Regenerate fixtures/demo deterministically (scrm gen --demo)
 	rm -rf $(DEMO) && cargo run -q -p scrm -- gen --demo --out $(DEMO)

@@ -8,8 +8,8 @@
 #      --format csv --out /dev/null`, BENCH_RUNS times (default 3);
 #   3. prints the median wall time with the fastest and slowest, MB/s and vendors/s at the median
 #      (input bytes of the three CSV files), and the highest peak RSS, and appends
-#      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s` to
-#      benches/results.csv. This machine's wall times swing by 20-50 % from minute to minute
+#      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog`
+#      to benches/results.csv (`catalog`: `builtin`, or the overlay's file name). This machine's wall times swing by 20-50 % from minute to minute
 #      (benches/README.md), so one run says little; the targets are checked on the median.
 #
 # Environment:
@@ -21,6 +21,11 @@
 #   SCRM_BIN=PATH       the scrm binary (default: $CARGO_TARGET_DIR or ./target, release/scrm)
 #   BENCH_RESULTS=PATH  where to append results (default: benches/results.csv)
 #   BENCH_DIR=PATH      where portfolios go (default: /tmp)
+#   BENCH_CATALOG=FILE  a buyer catalog overlay for both `scrm gen` and `scrm score`, so that
+#                       vendors answer its added questions too; portfolios then go to
+#                       scrm-bench-N-<overlay name>. `make bench-genai` uses
+#                       benches/genai-overlay.toml (94 NIST AI 600-1 questions): about 212
+#                       answers and 8.9 KB a vendor, the shape issue 6 states its targets for.
 #   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
 #                       each of its runs right after one of this binary's: its median and the
 #                       ratio are printed (not written to results.csv). This machine's speed
@@ -36,6 +41,18 @@ BIN="${SCRM_BIN:-$TARGET_DIR/release/scrm}"
 RESULTS="${BENCH_RESULTS:-$ROOT/benches/results.csv}"
 BENCH_DIR="${BENCH_DIR:-/tmp}"
 SEED=42
+CATALOG_ARGS=()
+CATALOG_NAME=builtin
+SUFFIX=
+if [ -n "${BENCH_CATALOG:-}" ]; then
+    if [ ! -f "$BENCH_CATALOG" ]; then
+        echo "bench: BENCH_CATALOG is no file: $BENCH_CATALOG" >&2
+        exit 2
+    fi
+    CATALOG_ARGS=(--catalog "$(cd "$(dirname "$BENCH_CATALOG")" && pwd)/$(basename "$BENCH_CATALOG")")
+    CATALOG_NAME="$(basename "$BENCH_CATALOG")"
+    SUFFIX="-${CATALOG_NAME%.toml}"
+fi
 
 if [ -n "${BENCH_SIZES:-}" ]; then
     read -r -a SIZES <<<"$BENCH_SIZES"
@@ -68,7 +85,7 @@ commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ "$commit" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
     commit="$commit-dirty"
 fi
-HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s"
+HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog"
 if [ ! -s "$RESULTS" ]; then
     mkdir -p "$(dirname "$RESULTS")"
     echo "$HEADER" >"$RESULTS"
@@ -91,7 +108,7 @@ one_run() {
     timing="$(mktemp)"
     start="$EPOCHREALTIME"
     /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
-        --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" \
+        --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" "${CATALOG_ARGS[@]}" \
         --format csv --out /dev/null >/dev/null || status=$?
     end="$EPOCHREALTIME"
     # 0: scored; 1: scored, and some vendor failed the gate. Anything else is a failure.
@@ -122,11 +139,11 @@ fi
 missed=0
 printf '%-9s %12s %9s %15s %9s %12s %12s\n' vendors bytes wall_s min-max MB/s vendors/s max_rss_kb
 for n in "${SIZES[@]}"; do
-    out="$BENCH_DIR/scrm-bench-$n"
+    out="$BENCH_DIR/scrm-bench-$n$SUFFIX"
     # `scrm gen` itself skips a folder that already holds this portfolio: same seed, size and
     # catalog (its `.scrm-gen` record), files intact. A changed catalog regenerates.
-    echo "bench: scrm gen --vendors $n --seed $SEED --out $out" >&2
-    "$BIN" gen --vendors "$n" --seed "$SEED" --out "$out" >&2
+    echo "bench: scrm gen --vendors $n --seed $SEED ${CATALOG_ARGS[*]} --out $out" >&2
+    "$BIN" gen --vendors "$n" --seed "$SEED" "${CATALOG_ARGS[@]}" --out "$out" >&2
     bytes=$(($(stat -c %s "$out/answers.csv") + $(stat -c %s "$out/vendors.csv") + $(stat -c %s "$out/exclusions.csv")))
 
     walls=()
@@ -151,7 +168,7 @@ for n in "${SIZES[@]}"; do
         ratio="$(awk -v a="$wall" -v b="$bwall" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
         printf '%-9s %12s %9s %15s   this/baseline %s (%s)\n' "$n" baseline "$bwall" "$bmin-$bmax" "$ratio" "$BENCH_BASELINE"
     fi
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax" >>"$RESULTS"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax,$CATALOG_NAME" >>"$RESULTS"
 
     tw="$(target_wall "$n")"
     tr="$(target_rss "$n")"

@@ -453,6 +453,10 @@ pub struct GenArgs {
     /// Output folder.
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// Buyer catalog overlay TOML: its added questions are answered too (score with the same
+    /// overlay).
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub catalog: Option<PathBuf>,
     /// Write the bundled demo portfolio (about 50 hand-shaped suppliers) instead.
     #[arg(long)]
     pub demo: bool,

@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 
 /// Runs `scrm gen`.
 pub fn run(a: &GenArgs) -> Result<u8> {
-    let catalog = context::catalog(None)?;
+    let catalog = context::catalog(a.catalog.as_deref())?;
     let q = catalog.questions();
     if a.demo {
         let s = scrm_gen::demo(q, &a.out).map_err(|e| anyhow!("{e}"))?;

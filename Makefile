@@ -5,10 +5,10 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/scrm-target
 DEMO := fixtures/demo
 AS_OF := 2026-11-02
 
-.PHONY: help demo test test-deps lint fmt bench bench-genai demo-data docs-img ci
+.PHONY: help demo test test-deps lint fmt bench bench-builtin demo-data docs-img ci
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
 
 demo: ## Score the bundled demo portfolio (50 suppliers) and print the table
 	cargo run -q -p scrm -- score $(DEMO) --as-of $(AS_OF) --fail-on never
@@ -28,11 +28,11 @@ lint: ## rustfmt check and clippy with warnings as errors
 fmt: ## Format the code
 	cargo fmt --all
 
-bench: ## End-to-end benchmark at 10k and 100k vendors (BENCH_FULL=1 adds 1M); see benches/README.md
+bench: ## End-to-end benchmark, about 200 answers a vendor, at 10k and 100k (BENCH_FULL=1 adds 1M); see benches/README.md
 	bash scripts/bench.sh
 
-bench-genai: ## The same with a buyer overlay of NIST AI 600-1 questions: about 200 answers a vendor
-	BENCH_CATALOG=benches/genai-overlay.toml bash scripts/bench.sh
+bench-builtin: ## The same with the shipped catalog alone (about 121 answers a vendor)
+	BENCH_CATALOG=none bash scripts/bench.sh
 
 demo-data: ## Regenerate fixtures/demo deterministically (scrm gen --demo)
 	rm -rf $(DEMO) && cargo run -q -p scrm -- gen --demo --out $(DEMO)

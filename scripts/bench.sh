@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # End-to-end throughput of `scrm score` on synthetic portfolios (`make bench`).
 #
+# The portfolio has the shape issue 6 states its targets for: about 200 answers a vendor. The
+# shipped catalog gives about 121 (role filtering), so by default both `scrm gen` and `scrm score`
+# take the buyer overlay benches/genai-overlay.toml (94 NIST AI 600-1 questions, written by
+# scripts/genai-overlay.py): about 212 answers and 8.9 KB a vendor, 910 MB at 100k.
+# BENCH_CATALOG=none (`make bench-builtin`) runs the shipped catalog alone (4.9 KB a vendor).
+#
 # For each size N (10k and 100k; 1M too with BENCH_FULL=1):
-#   1. `scrm gen --vendors N --seed 42 --out /tmp/scrm-bench-N` (which writes nothing when the
-#      folder already holds that portfolio: same seed, size and catalog, files intact);
+#   1. `scrm gen --vendors N --seed 42 --catalog OVERLAY --out /tmp/scrm-bench-N-genai-overlay`
+#      (which writes nothing when the folder already holds that portfolio: same seed, size and
+#      catalog, files intact; /tmp/scrm-bench-N without an overlay);
 #   2. `/usr/bin/time -v scrm score answers.csv --vendors vendors.csv --exclusions exclusions.csv
-#      --format csv --out /dev/null`, BENCH_RUNS times (default 3);
+#      --catalog OVERLAY --format csv --out /dev/null`, BENCH_RUNS times (default 3);
 #   3. prints the median wall time with the fastest and slowest, MB/s and vendors/s at the median
 #      (input bytes of the three CSV files), and the highest peak RSS, and appends
 #      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog`
-#      to benches/results.csv (`catalog`: `builtin`, or the overlay's file name). This machine's wall times swing by 20-50 % from minute to minute
-#      (benches/README.md), so one run says little; the targets are checked on the median.
+#      to benches/results.csv (`catalog`: the overlay's file name, or `builtin`). This machine's
+#      wall times swing by 20-50 % from minute to minute (benches/README.md), so one run says
+#      little; the targets are checked on the median.
 #
 # Environment:
-#   BENCH_FULL=1        also run 1,000,000 vendors (about 5 GB of CSV in /tmp)
+#   BENCH_FULL=1        also run 1,000,000 vendors (about 9.3 GB of CSV in /tmp; 5 GB without
+#                       the overlay)
 #   BENCH_SIZES="..."   sizes to run instead (e.g. "1000 20000")
 #   BENCH_RUNS=K        runs per size (default 3)
 #   BENCH_STRICT=1      exit 1 when a target in benches/README.md is missed
@@ -21,11 +30,9 @@
 #   SCRM_BIN=PATH       the scrm binary (default: $CARGO_TARGET_DIR or ./target, release/scrm)
 #   BENCH_RESULTS=PATH  where to append results (default: benches/results.csv)
 #   BENCH_DIR=PATH      where portfolios go (default: /tmp)
-#   BENCH_CATALOG=FILE  a buyer catalog overlay for both `scrm gen` and `scrm score`, so that
-#                       vendors answer its added questions too; portfolios then go to
-#                       scrm-bench-N-<overlay name>. `make bench-genai` uses
-#                       benches/genai-overlay.toml (94 NIST AI 600-1 questions): about 212
-#                       answers and 8.9 KB a vendor, the shape issue 6 states its targets for.
+#   BENCH_CATALOG=FILE  the buyer catalog overlay for both `scrm gen` and `scrm score` (default
+#                       benches/genai-overlay.toml; `none`: the shipped catalog alone);
+#                       portfolios go to scrm-bench-N-<overlay name>
 #   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
 #                       each of its runs right after one of this binary's: its median and the
 #                       ratio are printed (not written to results.csv). This machine's speed
@@ -44,13 +51,14 @@ SEED=42
 CATALOG_ARGS=()
 CATALOG_NAME=builtin
 SUFFIX=
-if [ -n "${BENCH_CATALOG:-}" ]; then
-    if [ ! -f "$BENCH_CATALOG" ]; then
-        echo "bench: BENCH_CATALOG is no file: $BENCH_CATALOG" >&2
+CATALOG="${BENCH_CATALOG:-$ROOT/benches/genai-overlay.toml}"
+if [ "$CATALOG" != none ]; then
+    if [ ! -f "$CATALOG" ]; then
+        echo "bench: BENCH_CATALOG is no file: $CATALOG" >&2
         exit 2
     fi
-    CATALOG_ARGS=(--catalog "$(cd "$(dirname "$BENCH_CATALOG")" && pwd)/$(basename "$BENCH_CATALOG")")
-    CATALOG_NAME="$(basename "$BENCH_CATALOG")"
+    CATALOG_ARGS=(--catalog "$(cd "$(dirname "$CATALOG")" && pwd)/$(basename "$CATALOG")")
+    CATALOG_NAME="$(basename "$CATALOG")"
     SUFFIX="-${CATALOG_NAME%.toml}"
 fi
 

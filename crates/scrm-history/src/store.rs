@@ -11,7 +11,9 @@ use crate::table::{
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
 use rayon::prelude::*;
-use scrm_model::{AnswerValue, QuestionId, RunManifest, Status, Vendor, VendorId, VendorResult};
+use scrm_model::{
+    AnswerValue, FullInput, QuestionId, RunManifest, Status, Vendor, VendorId, VendorResult,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -289,12 +291,22 @@ pub struct AnswerSheet {
     pub answers: Vec<(QuestionId, AnswerValue)>,
 }
 
+impl AnswerSheet {
+    /// The sheet of any vendor that carries its answers ([`FullInput`]), such as the streaming
+    /// reader's borrowed vendors, without making a [`Vendor`] of it first.
+    pub fn of<V: FullInput + ?Sized>(v: &V) -> Self {
+        let mut answers = Vec::with_capacity(v.answer_count());
+        v.for_each_answer_text(|a| answers.push((a.question, a.value)));
+        Self {
+            vendor_id: v.profile().vendor_id.clone(),
+            answers,
+        }
+    }
+}
+
 impl From<&Vendor> for AnswerSheet {
     fn from(v: &Vendor) -> Self {
-        Self {
-            vendor_id: v.id().clone(),
-            answers: v.answer_values().collect(),
-        }
+        Self::of(v)
     }
 }
 
@@ -360,8 +372,14 @@ pub fn record_run<A: RecordedAnswers>(
     for r in &rows {
         statuses.add(r.status);
     }
-    write_results_file(&staging.join("results.parquet"), manifest, &rows)?;
-    let answers = write_answers_file(&staging.join("answers.parquet"), manifest, vendors)?;
+    // Two files of their own, each mostly one thread's work (encoding and compressing): written
+    // side by side.
+    let (results_written, answers) = rayon::join(
+        || write_results_file(&staging.join("results.parquet"), manifest, &rows),
+        || write_answers_file(&staging.join("answers.parquet"), manifest, vendors),
+    );
+    results_written?;
+    let answers = answers?;
     let manifest_json = serde_json::to_vec_pretty(manifest)
         .map_err(HistoryError::json(staging.join("manifest.json")))?;
     write_synced(&staging.join("manifest.json"), |w| {

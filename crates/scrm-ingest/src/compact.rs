@@ -7,8 +7,8 @@
 use crate::collector::{Dup, Stored};
 use chrono::NaiveDate;
 use scrm_model::{
-    Answer, AnswerFacts, AnswerSpec, AnswerValue, QuestionId, ScoreInput, Vendor, VendorId,
-    VendorProfile,
+    Answer, AnswerFacts, AnswerSpec, AnswerText, AnswerValue, FullInput, QuestionId, ScoreInput,
+    Vendor, VendorId, VendorProfile,
 };
 use std::collections::BTreeMap;
 
@@ -208,6 +208,8 @@ enum Repr<'a> {
         rows: &'a [Row],
         text: Texts<'a>,
         questions: &'a [(QuestionId, AnswerSpec)],
+        /// The canonical (question-id) order of `questions`, as [`dedupe_rows`] takes it.
+        rank: &'a [u32],
     },
 }
 
@@ -220,13 +222,14 @@ impl<'a> ReadVendor<'a> {
         profile: VendorProfile,
         rows: &'a [Row],
         text: Texts<'a>,
-        questions: &'a [(QuestionId, AnswerSpec)],
+        (questions, rank): (&'a [(QuestionId, AnswerSpec)], &'a [u32]),
     ) -> Self {
         Self(Repr::Compact {
             profile,
             rows,
             text,
             questions,
+            rank,
         })
     }
 
@@ -244,6 +247,7 @@ impl<'a> ReadVendor<'a> {
                 rows,
                 text,
                 questions,
+                ..
             } => {
                 let answers: BTreeMap<QuestionId, Answer> = rows
                     .iter()
@@ -290,6 +294,42 @@ impl ScoreInput for ReadVendor<'_> {
                             evidence_date: r.date,
                         },
                     );
+                }
+            }
+        }
+    }
+}
+
+impl FullInput for ReadVendor<'_> {
+    fn answer_count(&self) -> usize {
+        match &self.0 {
+            Repr::Owned(v) => v.answer_count(),
+            Repr::Compact { rows, .. } => rows.len(),
+        }
+    }
+
+    fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, mut f: F) {
+        match &self.0 {
+            Repr::Owned(v) => v.for_each_answer_text(f),
+            Repr::Compact {
+                rows,
+                text,
+                questions,
+                rank,
+                ..
+            } => {
+                // Rows come deduplicated (one a question) but in file order: put them in
+                // question-id order by the block's ranks, numbers rather than ids compared.
+                let mut order: Vec<&Row> = rows.iter().collect();
+                order.sort_unstable_by_key(|r| rank[r.q as usize]);
+                for r in order {
+                    f(AnswerText {
+                        question: questions[r.q as usize].0,
+                        value: r.value,
+                        evidence: r.evidence.get(*text),
+                        evidence_date: r.date,
+                        comment: r.comment.get(*text),
+                    });
                 }
             }
         }

@@ -215,7 +215,7 @@ fn finish_early(out: &mut BlockOut, block: &[u8], view: &EarlyView<'_>, at: (u32
             let (known, profile) = (!edge).then(|| view.profile(vid, indexes[i])).flatten()?;
             let (rows, dups) = dedupe_rows(rows, &rank, texts, at, scratch);
             let ex = view.exclusions_of(vid);
-            let result = (view.map)(ReadVendor::compact(profile, rows, texts, qs), &ex);
+            let result = (view.map)(ReadVendor::compact(profile, rows, texts, (qs, &rank)), &ex);
             Some(Early {
                 vendor: i as u32,
                 known,

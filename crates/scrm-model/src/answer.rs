@@ -115,13 +115,21 @@ impl AnswerValue {
 
     /// The canonical spelling written to outputs and templates.
     pub fn canonical(self) -> String {
+        self.canonical_str().into_owned()
+    }
+
+    /// [`AnswerValue::canonical`] without an allocation (for the levels parsing makes, 0-5).
+    pub fn canonical_str(self) -> std::borrow::Cow<'static, str> {
+        const LEVELS: [&str; 6] = ["0", "1", "2", "3", "4", "5"];
         match self {
-            Self::Maturity(n) => n.to_string(),
+            Self::Maturity(n) => LEVELS
+                .get(usize::from(n))
+                .map_or_else(|| n.to_string().into(), |s| (*s).into()),
             Self::Yes => "yes".into(),
             Self::Partial => "partial".into(),
             Self::No => "no".into(),
             Self::NotApplicable => "na".into(),
-            Self::Unanswered => String::new(),
+            Self::Unanswered => "".into(),
         }
     }
 
@@ -154,7 +162,7 @@ impl fmt::Display for AnswerValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Unanswered => f.write_str("(blank)"),
-            v => f.write_str(&v.canonical()),
+            v => f.write_str(&v.canonical_str()),
         }
     }
 }

@@ -46,3 +46,47 @@ impl ScoreInput for Vendor {
         }
     }
 }
+
+/// One answer whole, text included, borrowed from wherever the vendor is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerText<'a> {
+    /// The question.
+    pub question: QuestionId,
+    /// The parsed answer.
+    pub value: AnswerValue,
+    /// Evidence text, if any.
+    pub evidence: Option<&'a str>,
+    /// The evidence's date.
+    pub evidence_date: Option<NaiveDate>,
+    /// Comment text, if any.
+    pub comment: Option<&'a str>,
+}
+
+/// A vendor with every answer's text: what its `input_hash` and the history's answer sheet
+/// read. Implemented by [`Vendor`] and by the streaming reader's borrowed vendors, which then
+/// need not be copied into a [`Vendor`] (a map and two strings an answer) to be hashed.
+pub trait FullInput: ScoreInput {
+    /// How many answers.
+    fn answer_count(&self) -> usize;
+
+    /// Calls `f` once per answer, in question-id order (the order of [`Vendor::answers`]).
+    fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, f: F);
+}
+
+impl FullInput for Vendor {
+    fn answer_count(&self) -> usize {
+        self.answers.len()
+    }
+
+    fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, mut f: F) {
+        for (q, a) in &self.answers {
+            f(AnswerText {
+                question: *q,
+                value: a.value,
+                evidence: a.evidence.as_deref(),
+                evidence_date: a.evidence_date,
+                comment: a.comment.as_deref(),
+            });
+        }
+    }
+}

@@ -7,11 +7,11 @@ use crate::structure::Structure;
 use chrono::{Days, NaiveDate};
 use rayon::prelude::*;
 use scrm_model::{
-    AnswerValue, Contribution, Exclusion, Explanation, Lens, LensExplanation, MaturityLevel,
-    Question, QuestionId, ScoreInput, Severity, Status, Vendor, VendorId, VendorResult,
+    AnswerValue, Contribution, Exclusion, Explanation, FullInput, Lens, LensExplanation,
+    MaturityLevel, Question, QuestionId, ScoreInput, Severity, Status, Vendor, VendorId,
+    VendorResult,
 };
 use scrm_policy::Policy;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Scores vendors against one catalog and one policy, as of one date.
@@ -296,64 +296,12 @@ impl Engine {
 
     /// SHA-256 over everything that determines a vendor's result except the date: catalog and
     /// policy hashes, the profile, the answers and the vendor's exclusion entries.
-    pub fn input_hash(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> String {
-        let mut h = Sha256::new();
-        let mut field = |b: &[u8]| {
-            h.update((b.len() as u64).to_le_bytes());
-            h.update(b);
-        };
-        field(self.catalog_hash.as_bytes());
-        field(self.policy.hash.as_bytes());
-        let pr = &vendor.profile;
-        field(pr.vendor_id.as_str().as_bytes());
-        for x in [&pr.name, &pr.country] {
-            field(x.as_deref().unwrap_or("\u{0}").as_bytes());
-        }
-        field(pr.criticality.map_or("", |x| x.as_str()).as_bytes());
-        field(pr.ai_role.map_or("", |x| x.as_str()).as_bytes());
-        field(pr.data_access.map_or("", |x| x.as_str()).as_bytes());
-        field(
-            pr.assessed_on
-                .map(|d| d.to_string())
-                .unwrap_or_default()
-                .as_bytes(),
-        );
-        field(&(pr.certifications.len() as u64).to_le_bytes());
-        for c in &pr.certifications {
-            field(c.as_bytes());
-        }
-        field(&(pr.extra.len() as u64).to_le_bytes());
-        for (k, v) in &pr.extra {
-            field(k.as_bytes());
-            field(v.as_bytes());
-        }
-        field(&(vendor.answers.len() as u64).to_le_bytes());
-        for (q, a) in &vendor.answers {
-            field(q.as_str().as_bytes());
-            field(a.value.canonical().as_bytes());
-            field(a.evidence.as_deref().unwrap_or("\u{0}").as_bytes());
-            field(
-                a.evidence_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
-                    .as_bytes(),
-            );
-            field(a.comment.as_deref().unwrap_or("\u{0}").as_bytes());
-        }
-        field(&(exclusions.len() as u64).to_le_bytes());
-        let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();
-        ex.sort();
-        for e in ex {
-            field(e.source.name().as_bytes());
-            field(e.reference.as_bytes());
-            field(
-                e.listed_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
-                    .as_bytes(),
-            );
-        }
-        hex::encode(h.finalize())
+    pub fn input_hash<V: FullInput + ?Sized>(
+        &self,
+        vendor: &V,
+        exclusions: &[&Exclusion],
+    ) -> String {
+        crate::inputhash::input_hash((&self.catalog_hash, &self.policy.hash), vendor, exclusions)
     }
 
     /// Each applicable question's contribution to each lens score (in catalog order); the

@@ -8,6 +8,7 @@ mod coeff;
 mod engine;
 mod eval;
 mod findings;
+mod inputhash;
 mod keyindex;
 mod plan;
 mod structure;

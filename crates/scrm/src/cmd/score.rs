@@ -6,13 +6,13 @@ use crate::output;
 use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use scrm_model::{Plan, Status, Vendor, VendorResult};
+use scrm_model::{FullInput, Plan, Status, Vendor, VendorResult};
 use scrm_report::{OutputFormat, RenderOptions};
 use scrm_score::{Engine, index_exclusions};
 
 /// Scores every vendor; with a history store, unchanged vendors reuse their stored result.
 pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Vec<VendorResult>> {
-    let engine = Engine::new(&l.catalog, &l.policy, l.as_of).with_input_hashes(history.is_some());
+    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let vendors = &l.ingested.vendors;
     let ex = index_exclusions(&l.ingested.exclusions);
     let cache = match history {
@@ -59,21 +59,27 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
 }
 
 /// A vendor's stored result when the cache holds one for the same inputs and date, else a fresh
-/// score; counts the reuses.
-fn score_or_reuse(
+/// score; counts the reuses. With a cache (a history store) every result carries its
+/// `input_hash`, computed once here: the engine is made without hashing of its own, which would
+/// hash every answer a second time.
+fn score_or_reuse<V: FullInput + ?Sized>(
     engine: &Engine,
     cache: Option<&scrm_history::Cache>,
-    v: &Vendor,
+    v: &V,
     ex: &[&scrm_model::Exclusion],
     reused: &std::sync::atomic::AtomicUsize,
 ) -> VendorResult {
-    if let Some(c) = cache
-        && let Some(r) = c.reusable(v.id(), &engine.input_hash(v, ex), engine.as_of())
-    {
+    let Some(c) = cache else {
+        return engine.score_input(v, ex);
+    };
+    let hash = engine.input_hash(v, ex);
+    if let Some(r) = c.reusable(&v.profile().vendor_id, &hash, engine.as_of()) {
         reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return r;
     }
-    engine.score(v, ex)
+    let mut r = engine.score_input(v, ex);
+    r.input_hash = hash;
+    r
 }
 
 /// One vendor scored as ingestion finished it, with what the history keeps of its answers
@@ -93,7 +99,7 @@ fn score_streamed(
     let pb = streamed_progress()?;
     let reused = std::sync::atomic::AtomicUsize::new(0);
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
-        let engine = Engine::new(catalog, policy, as_of).with_input_hashes(cache.is_some());
+        let engine = Engine::new(catalog, policy, as_of);
         let (cache, pb, reused) = (&cache, &pb, &reused);
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
@@ -103,9 +109,10 @@ fn score_streamed(
                     // the reader holds it.
                     return (engine.score_input(&v, ex), None);
                 }
-                let v = v.into_vendor();
+                // Hashed, scored and recorded where the reader holds it, not copied into a
+                // `Vendor` first (a map and two strings an answer).
                 let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
-                let sheet = Some(scrm_history::AnswerSheet::from(&v));
+                let sheet = Some(scrm_history::AnswerSheet::of(&v));
                 (result, sheet)
             },
         )

@@ -296,7 +296,7 @@ impl AnswerSheet {
     /// reader's borrowed vendors, without making a [`Vendor`] of it first.
     pub fn of<V: FullInput + ?Sized>(v: &V) -> Self {
         let mut answers = Vec::with_capacity(v.answer_count());
-        v.for_each_answer_text(|a| answers.push((a.question, a.value)));
+        v.for_each_answer_value(|q, value| answers.push((q, value)));
         Self {
             vendor_id: v.profile().vendor_id.clone(),
             answers,

@@ -318,11 +318,7 @@ impl FullInput for ReadVendor<'_> {
                 rank,
                 ..
             } => {
-                // Rows come deduplicated (one a question) but in file order: put them in
-                // question-id order by the block's ranks, numbers rather than ids compared.
-                let mut order: Vec<&Row> = rows.iter().collect();
-                order.sort_unstable_by_key(|r| rank[r.q as usize]);
-                for r in order {
+                for r in in_id_order(rows, rank) {
                     f(AnswerText {
                         question: questions[r.q as usize].0,
                         value: r.value,
@@ -334,6 +330,30 @@ impl FullInput for ReadVendor<'_> {
             }
         }
     }
+
+    fn for_each_answer_value<F: FnMut(QuestionId, AnswerValue)>(&self, mut f: F) {
+        match &self.0 {
+            Repr::Owned(v) => v.for_each_answer_value(f),
+            Repr::Compact {
+                rows,
+                questions,
+                rank,
+                ..
+            } => {
+                for r in in_id_order(rows, rank) {
+                    f(questions[r.q as usize].0, r.value);
+                }
+            }
+        }
+    }
+}
+
+/// A vendor's rows in question-id order. They come deduplicated (one a question) but in file
+/// order: sorted by the block's ranks, numbers rather than ids compared.
+fn in_id_order<'r>(rows: &'r [Row], rank: &[u32]) -> Vec<&'r Row> {
+    let mut order: Vec<&Row> = rows.iter().collect();
+    order.sort_unstable_by_key(|r| rank[r.q as usize]);
+    order
 }
 
 #[cfg(test)]

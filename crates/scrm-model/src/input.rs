@@ -71,6 +71,12 @@ pub trait FullInput: ScoreInput {
 
     /// Calls `f` once per answer, in question-id order (the order of [`Vendor::answers`]).
     fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, f: F);
+
+    /// Each answer's question and value, in question-id order: what the history keeps. A reader
+    /// can give them without looking up any text.
+    fn for_each_answer_value<F: FnMut(QuestionId, AnswerValue)>(&self, mut f: F) {
+        self.for_each_answer_text(|a| f(a.question, a.value));
+    }
 }
 
 impl FullInput for Vendor {

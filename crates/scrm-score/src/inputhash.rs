@@ -10,6 +10,13 @@
 use chrono::{Datelike, NaiveDate};
 use scrm_model::{Exclusion, FullInput};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The thread's buffer, kept from vendor to vendor: a fresh one of some 20 KB a vendor was
+    /// fresh pages for the kernel to clear each time.
+    static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Appends one field: its length, then its bytes.
 fn field(buf: &mut Vec<u8>, b: &[u8]) {
@@ -51,8 +58,8 @@ pub(crate) fn input_hash<V: FullInput + ?Sized>(
     vendor: &V,
     exclusions: &[&Exclusion],
 ) -> String {
-    // About 90 bytes an answer.
-    let mut buf = Vec::with_capacity(512 + 96 * vendor.answer_count());
+    let mut buf = BUF.try_with(RefCell::take).unwrap_or_default();
+    buf.clear();
     let b = &mut buf;
     field(b, catalog_hash.as_bytes());
     field(b, policy_hash.as_bytes());
@@ -90,7 +97,10 @@ pub(crate) fn input_hash<V: FullInput + ?Sized>(
         field(b, e.reference.as_bytes());
         date(b, e.listed_on);
     }
-    hex::encode(Sha256::digest(&buf))
+    let digest = Sha256::digest(&buf);
+    // Not kept when the thread is going away.
+    let _ = BUF.try_with(|k| k.replace(buf));
+    hex::encode(digest)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 mod common;
 
 use scrm_ingest::{IngestOptions, Ingested, ingest};
-use scrm_model::{AnswerFacts, QuestionId, ScoreInput};
+use scrm_model::{AnswerFacts, AnswerValue, FullInput, QuestionId, ScoreInput};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -13,6 +13,33 @@ fn facts(v: &impl ScoreInput) -> (scrm_model::VendorProfile, Vec<(QuestionId, An
     v.for_each_answer(&mut |q, a| answers.push((q, a)));
     answers.sort_by_key(|(q, _)| *q);
     (v.profile().clone(), answers)
+}
+
+/// One answer whole, owned.
+type Whole = (
+    QuestionId,
+    AnswerValue,
+    Option<String>,
+    Option<chrono::NaiveDate>,
+    Option<String>,
+);
+
+/// Everything the input hash and the history's answer sheet read of a vendor ([`FullInput`]),
+/// in the order they read it.
+fn whole(v: &impl FullInput) -> (usize, Vec<Whole>, Vec<(QuestionId, AnswerValue)>) {
+    let mut texts = Vec::new();
+    v.for_each_answer_text(|a| {
+        texts.push((
+            a.question,
+            a.value,
+            a.evidence.map(str::to_string),
+            a.evidence_date,
+            a.comment.map(str::to_string),
+        ));
+    });
+    let mut values = Vec::new();
+    v.for_each_answer_value(|q, x| values.push((q, x)));
+    (v.answer_count(), texts, values)
 }
 
 fn big_file(dir: &std::path::Path) -> PathBuf {
@@ -183,8 +210,13 @@ fn map_equals_ingest(
                     // What scoring reads of the vendor as handed (compact when finished in a
                     // block worker) is what it reads of the whole vendor.
                     let handed = facts(&v);
+                    // And what the input hash and the answer sheet read of it, in the same
+                    // (question-id) order: a history's cache must find a vendor hashed on the
+                    // streamed path (as handed) from the materialized one (whole), and back.
+                    let handed_whole = whole(&v);
                     let v = v.into_vendor();
                     assert_eq!(handed, facts(&v), "facts of {}", v.id());
+                    assert_eq!(handed_whole, whole(&v), "answers of {}", v.id());
                     (v, refs)
                 },
                 false,

@@ -27,7 +27,6 @@ pub struct Engine {
     /// Coefficients of the active sets that vendors' `na` answers made.
     coef_cache: CoefCache,
     catalog_hash: String,
-    hash_inputs: bool,
 }
 
 impl Engine {
@@ -70,16 +69,7 @@ impl Engine {
             base,
             coef_cache: CoefCache::default(),
             catalog_hash: catalog_hash.to_string(),
-            hash_inputs: false,
         }
-    }
-
-    /// Computes `input_hash` for every result (needed by the history store; off by default
-    /// because hashing every answer costs more than scoring it).
-    #[must_use]
-    pub fn with_input_hashes(mut self, on: bool) -> Self {
-        self.hash_inputs = on;
-        self
     }
 
     /// The date scoring is done as of.
@@ -113,16 +103,16 @@ impl Engine {
         out
     }
 
-    /// Scores one vendor; `exclusions` are the entries naming this vendor.
+    /// Scores one vendor; `exclusions` are the entries naming this vendor. The result's
+    /// `input_hash` is empty: a history store sets it ([`Engine::input_hash`]).
     pub fn score(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> VendorResult {
         let ev = self.eval(vendor);
-        self.result(vendor, exclusions, &ev)
+        self.result_of(vendor, exclusions, &ev, true)
     }
 
     /// Scores a vendor given as what scoring reads of it ([`ScoreInput`]), such as the compact
-    /// vendors a streaming reader hands over. The result is [`Engine::score`]'s except that
-    /// `input_hash` is always empty: that hash covers the evidence and comment text, which a
-    /// [`ScoreInput`] does not carry.
+    /// vendors a streaming reader hands over. The result is [`Engine::score`]'s, `input_hash`
+    /// empty too.
     pub fn score_input<V: ScoreInput + ?Sized>(
         &self,
         vendor: &V,
@@ -161,20 +151,6 @@ impl Engine {
             self.stale_before,
             vendor,
         )
-    }
-
-    /// The result for an evaluated vendor, with `input_hash` when the engine computes it.
-    pub(crate) fn result(
-        &self,
-        vendor: &Vendor,
-        exclusions: &[&Exclusion],
-        ev: &Eval<'_>,
-    ) -> VendorResult {
-        let mut r = self.result_of(vendor, exclusions, ev, true);
-        if self.hash_inputs {
-            r.input_hash = self.input_hash(vendor, exclusions);
-        }
-        r
     }
 
     /// The result for an evaluated vendor, without `input_hash`; with the lenses' group scores
@@ -308,7 +284,7 @@ impl Engine {
     /// contributions of a lens sum to its score.
     pub fn explain(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Explanation {
         let ev = self.eval(vendor);
-        let result = self.result(vendor, exclusions, &ev);
+        let result = self.result_of(vendor, exclusions, &ev, true);
         let lenses = Lens::ALL
             .iter()
             .map(|&lens| {

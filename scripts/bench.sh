@@ -15,8 +15,9 @@
 #      --catalog OVERLAY --format csv --out /dev/null`, BENCH_RUNS times (default 3);
 #   3. prints the median wall time with the fastest and slowest, MB/s and vendors/s at the median
 #      (input bytes of the three CSV files), and the highest peak RSS, and appends
-#      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog`
-#      to benches/results.csv (`catalog`: the overlay's file name, or `builtin`). This machine's
+#      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog,job`
+#      to benches/results.csv (`catalog`: the overlay's file name, or `builtin`; `job`: `score`,
+#      or `score --history` with BENCH_HISTORY=1). This machine's
 #      wall times swing by 20-50 % from minute to minute (benches/README.md), so one run says
 #      little; the targets are checked on the median.
 #
@@ -33,6 +34,10 @@
 #   BENCH_CATALOG=FILE  the buyer catalog overlay for both `scrm gen` and `scrm score` (default
 #                       benches/genai-overlay.toml; `none`: the shipped catalog alone);
 #                       portfolios go to scrm-bench-N-<overlay name>
+#   BENCH_HISTORY=1     time the nightly job instead: `score --history DIR`, each run into a
+#                       fresh, empty store in BENCH_DIR (removed after the run); results.csv
+#                       says `score --history` in its `job` column. The targets are not
+#                       checked (they are stated for the scoring run).
 #   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
 #                       each of its runs right after one of this binary's: its median and the
 #                       ratio are printed (not written to results.csv). This machine's speed
@@ -93,7 +98,11 @@ commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ "$commit" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
     commit="$commit-dirty"
 fi
-HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog"
+HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog,job"
+JOB=score
+if [ "${BENCH_HISTORY:-0}" = "1" ]; then
+    JOB="score --history"
+fi
 if [ ! -s "$RESULTS" ]; then
     mkdir -p "$(dirname "$RESULTS")"
     echo "$HEADER" >"$RESULTS"
@@ -109,25 +118,35 @@ target_wall() { case "$1" in 100000) echo 1.2 ;; 1000000) echo 12 ;; *) echo "" 
 target_rss() { case "$1" in 1000000) echo 1048576 ;; *) echo "" ;; esac; }
 target_mb_s() { case "$1" in 100000) echo 700 ;; *) echo "" ;; esac; }
 
-# One `scrm score` of the portfolio in $2 with the binary $1: sets RUN_WALL (seconds, bash's
-# microsecond clock: GNU time rounds to 10 ms) and RUN_RSS (peak KiB).
+# One `scrm score` of the portfolio in $2 with the binary $1 (with BENCH_HISTORY=1, into a
+# fresh history store): sets RUN_WALL (seconds, bash's microsecond clock: GNU time rounds to
+# 10 ms) and RUN_RSS (peak KiB).
 one_run() {
-    local bin="$1" dir="$2" timing status=0 start end
+    local bin="$1" dir="$2" timing errs status=0 start end hist=""
+    local history_args=()
     timing="$(mktemp)"
+    errs="$(mktemp)"
+    if [ "$JOB" != score ]; then
+        hist="$(mktemp -d "$BENCH_DIR/scrm-bench-history.XXXXXX")"
+        history_args=(--history "$hist")
+    fi
     start="$EPOCHREALTIME"
     /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
         --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" "${CATALOG_ARGS[@]}" \
-        --format csv --out /dev/null >/dev/null || status=$?
+        "${history_args[@]}" --format csv --out /dev/null >/dev/null 2>"$errs" || status=$?
     end="$EPOCHREALTIME"
+    if [ -n "$hist" ]; then
+        rm -rf "$hist"
+    fi
     # 0: scored; 1: scored, and some vendor failed the gate. Anything else is a failure.
     if [ "$status" -gt 1 ]; then
-        cat "$timing" >&2
-        rm -f "$timing"
+        cat "$errs" "$timing" >&2
+        rm -f "$timing" "$errs"
         echo "bench: $bin score failed with exit code $status" >&2
         exit "$status"
     fi
     RUN_RSS="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$timing")"
-    rm -f "$timing"
+    rm -f "$timing" "$errs"
     RUN_WALL="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
 }
 
@@ -176,11 +195,16 @@ for n in "${SIZES[@]}"; do
         ratio="$(awk -v a="$wall" -v b="$bwall" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
         printf '%-9s %12s %9s %15s   this/baseline %s (%s)\n' "$n" baseline "$bwall" "$bmin-$bmax" "$ratio" "$BENCH_BASELINE"
     fi
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax,$CATALOG_NAME" >>"$RESULTS"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax,$CATALOG_NAME,$JOB" >>"$RESULTS"
 
     tw="$(target_wall "$n")"
     tr="$(target_rss "$n")"
     tm="$(target_mb_s "$n")"
+    if [ "$JOB" != score ]; then
+        tw=""
+        tr=""
+        tm=""
+    fi
     if [ -n "$tw" ] && awk -v w="$wall" -v t="$tw" 'BEGIN { exit !(w > t) }'; then
         echo "bench: MISSED target for $n vendors: median wall ${wall}s > ${tw}s" >&2
         missed=1

@@ -10,6 +10,7 @@ use scrm_model::{
     Answer, AnswerFacts, AnswerSpec, AnswerText, AnswerValue, FullInput, QuestionId, ScoreInput,
     Vendor, VendorId, VendorProfile,
 };
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// A piece of text of a block ([`Texts`]); empty means none (text is stored trimmed, so a
@@ -202,7 +203,8 @@ pub struct ReadVendor<'a>(Repr<'a>);
 
 enum Repr<'a> {
     Owned(Vendor),
-    /// Rows deduplicated and sorted by question, borrowed from the block that holds them.
+    /// Rows deduplicated, borrowed from the block that holds them: in file order, or sorted by
+    /// question where duplicates were removed ([`dedupe_rows`]).
     Compact {
         profile: VendorProfile,
         rows: &'a [Row],
@@ -210,6 +212,9 @@ enum Repr<'a> {
         questions: &'a [(QuestionId, AnswerSpec)],
         /// The canonical (question-id) order of `questions`, as [`dedupe_rows`] takes it.
         rank: &'a [u32],
+        /// The rows' positions in question-id order, sorted on first use and kept: the input
+        /// hash and the answer sheet both walk them.
+        id_order: OnceCell<Box<[u32]>>,
     },
 }
 
@@ -230,6 +235,7 @@ impl<'a> ReadVendor<'a> {
             text,
             questions,
             rank,
+            id_order: OnceCell::new(),
         })
     }
 
@@ -316,9 +322,10 @@ impl FullInput for ReadVendor<'_> {
                 text,
                 questions,
                 rank,
+                id_order,
                 ..
             } => {
-                for r in in_id_order(rows, rank) {
+                for r in in_id_order(rows, rank, id_order) {
                     f(AnswerText {
                         question: questions[r.q as usize].0,
                         value: r.value,
@@ -338,9 +345,10 @@ impl FullInput for ReadVendor<'_> {
                 rows,
                 questions,
                 rank,
+                id_order,
                 ..
             } => {
-                for r in in_id_order(rows, rank) {
+                for r in in_id_order(rows, rank, id_order) {
                     f(questions[r.q as usize].0, r.value);
                 }
             }
@@ -349,11 +357,18 @@ impl FullInput for ReadVendor<'_> {
 }
 
 /// A vendor's rows in question-id order. They come deduplicated (one a question) but in file
-/// order: sorted by the block's ranks, numbers rather than ids compared.
-fn in_id_order<'r>(rows: &'r [Row], rank: &[u32]) -> Vec<&'r Row> {
-    let mut order: Vec<&Row> = rows.iter().collect();
-    order.sort_unstable_by_key(|r| rank[r.q as usize]);
-    order
+/// order: sorted by the block's ranks, numbers rather than ids compared, once per vendor.
+fn in_id_order<'r>(
+    rows: &'r [Row],
+    rank: &[u32],
+    order: &'r OnceCell<Box<[u32]>>,
+) -> impl Iterator<Item = &'r Row> {
+    let order = order.get_or_init(|| {
+        let mut o: Vec<u32> = (0..rows.len() as u32).collect();
+        o.sort_unstable_by_key(|&i| rank[rows[i as usize].q as usize]);
+        o.into_boxed_slice()
+    });
+    order.iter().map(move |&i| &rows[i as usize])
 }
 
 #[cfg(test)]

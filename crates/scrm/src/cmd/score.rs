@@ -60,8 +60,7 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
 
 /// A vendor's stored result when the cache holds one for the same inputs and date, else a fresh
 /// score; counts the reuses. With a cache (a history store) every result carries its
-/// `input_hash`, computed once here: the engine is made without hashing of its own, which would
-/// hash every answer a second time.
+/// `input_hash`, computed once here (the engine leaves it empty).
 fn score_or_reuse<V: FullInput + ?Sized>(
     engine: &Engine,
     cache: Option<&scrm_history::Cache>,

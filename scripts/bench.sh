@@ -17,9 +17,9 @@
 #      (input bytes of the three CSV files), and the highest peak RSS, and appends
 #      `date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog,job`
 #      to benches/results.csv (`catalog`: the overlay's file name, or `builtin`; `job`: `score`,
-#      or `score --history` with BENCH_HISTORY=1). This machine's
-#      wall times swing by 20-50 % from minute to minute (benches/README.md), so one run says
-#      little; the targets are checked on the median.
+#      or `score --history` with BENCH_HISTORY=1). This machine's wall times swing by 20-50 %
+#      from minute to minute (benches/README.md), so one run says little; the targets are
+#      checked on the median.
 #
 # Environment:
 #   BENCH_FULL=1        also run 1,000,000 vendors (about 9.3 GB of CSV in /tmp; 5 GB without

@@ -50,10 +50,10 @@ pub use diff::{
 pub use error::HistoryError;
 pub use scrm_model::round::{round4, round4_opt};
 pub use store::{
-    AnswerSheet, Recorded, RecordedAnswers, RunInfo, StatusCounts, content_hash, list_runs,
-    read_run_results, record_run, resolve_run, run_id_for,
+    AnswerSheet, Recorded, RecordedAnswers, RunInfo, StatusCounts, StoredResult, content_hash,
+    list_runs, read_run_results, record_run, record_stored, resolve_run, run_id_for,
 };
 pub use table::{
-    FORMAT_KEY, FORMAT_VERSION, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN, flat_columns,
-    read_parquet_manifest, write_results_parquet,
+    FORMAT_KEY, FORMAT_VERSION, FlatRow, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN,
+    flat_columns, read_parquet_manifest, write_results_parquet,
 };

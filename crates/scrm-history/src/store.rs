@@ -6,7 +6,7 @@
 
 use crate::HistoryError;
 use crate::table::{
-    RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_writer, read_columns, str_col,
+    FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_writer, read_columns, str_col,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
@@ -108,10 +108,47 @@ fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
     }
 }
 
-/// Results sorted by vendor id, so the hash and the files do not depend on input order.
-fn sorted(results: &[VendorResult]) -> Vec<&VendorResult> {
-    let mut v: Vec<&VendorResult> = results.iter().collect();
-    v.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+/// One vendor's result as a run stores it: its row of the flat table and the whole result as
+/// JSON (`result_json`, which the content hash covers too). Made where the vendor is scored, on
+/// every core, so that a run need not keep its results until the store is written: at a million
+/// vendors those were most of a nightly run's memory, and each was serialized twice, for the
+/// content hash and then for the file, on one core at the end of the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredResult {
+    flat: FlatRow,
+    json: Box<str>,
+}
+
+impl StoredResult {
+    /// What the history keeps of `r`.
+    pub fn new(r: &VendorResult) -> Self {
+        Self {
+            flat: FlatRow::new(r),
+            // Serializing plain data into a string cannot fail.
+            json: serde_json::to_string(r)
+                .unwrap_or_default()
+                .into_boxed_str(),
+        }
+    }
+
+    /// The vendor.
+    pub fn vendor_id(&self) -> &VendorId {
+        self.flat.vendor_id()
+    }
+
+    /// The vendor's standing.
+    pub fn status(&self) -> Status {
+        self.flat.status()
+    }
+}
+
+/// Rows sorted by vendor id, so the hash and the files do not depend on input order.
+fn sorted<T>(rows: &[T], id: impl Fn(&T) -> &VendorId) -> Vec<&T> {
+    let mut v: Vec<&T> = rows.iter().collect();
+    // Nearly always in order already (a streamed run hands its vendors over in id order).
+    if !v.is_sorted_by(|a, b| id(a) <= id(b)) {
+        v.sort_by(|a, b| id(a).cmp(id(b)));
+    }
     v
 }
 
@@ -119,21 +156,24 @@ fn sorted(results: &[VendorResult]) -> Vec<&VendorResult> {
 /// every result in vendor-id order (hashed in fixed chunks of 4096 results, in parallel; the
 /// chunk digests are hashed in order, so the value does not depend on the thread count).
 pub fn content_hash(manifest: &RunManifest, results: &[VendorResult]) -> String {
-    hash_sorted(manifest, &sorted(results))
+    let rows = sorted(results, |r| &r.vendor_id);
+    let json: Vec<String> = rows
+        .par_iter()
+        .map(|r| serde_json::to_string(r).unwrap_or_default())
+        .collect();
+    let json: Vec<&str> = json.iter().map(String::as_str).collect();
+    hash_json(manifest, &json)
 }
 
-fn hash_sorted(manifest: &RunManifest, rows: &[&VendorResult]) -> String {
+/// [`content_hash`] of results already serialized, in vendor-id order.
+fn hash_json(manifest: &RunManifest, rows: &[&str]) -> String {
     let chunk_digests: Vec<[u8; 32]> = rows
         .par_chunks(HASH_CHUNK)
         .map(|chunk| {
             let mut h = Sha256::new();
-            let mut buf = Vec::with_capacity(4096);
-            for r in chunk {
-                buf.clear();
-                // Serializing plain data into a Vec cannot fail.
-                let _ = serde_json::to_writer(&mut buf, r);
-                buf.push(b'\n');
-                h.update(&buf);
+            for json in chunk {
+                h.update(json.as_bytes());
+                h.update(b"\n");
             }
             h.finalize().into()
         })
@@ -386,8 +426,20 @@ pub fn record_run<A: RecordedAnswers>(
     results: &[VendorResult],
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
-    let rows = sorted(results);
-    let hash = hash_sorted(manifest, &rows);
+    let stored: Vec<StoredResult> = results.par_iter().map(StoredResult::new).collect();
+    record_stored(dir, manifest, &stored, vendors)
+}
+
+/// [`record_run`] for results already made into what the history keeps ([`StoredResult`]).
+pub fn record_stored<A: RecordedAnswers>(
+    dir: &Path,
+    manifest: &RunManifest,
+    results: &[StoredResult],
+    vendors: &[A],
+) -> Result<Recorded, HistoryError> {
+    let rows = sorted(results, StoredResult::vendor_id);
+    let json: Vec<&str> = rows.iter().map(|r| &*r.json).collect();
+    let hash = hash_json(manifest, &json);
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
 
@@ -423,12 +475,12 @@ pub fn record_run<A: RecordedAnswers>(
 
     let mut statuses = StatusCounts::default();
     for r in &rows {
-        statuses.add(r.status);
+        statuses.add(r.status());
     }
     // Two files of their own, each mostly one thread's work (encoding and compressing): written
     // side by side.
     let (results_written, answers) = rayon::join(
-        || write_results_file(&staging.join("results.parquet"), manifest, &rows),
+        || write_results_file(&staging.join("results.parquet"), manifest, &rows, &json),
         || write_answers_file(&staging.join("answers.parquet"), manifest, vendors),
     );
     results_written?;
@@ -507,7 +559,8 @@ fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
 fn write_results_file(
     path: &Path,
     manifest: &RunManifest,
-    rows: &[&VendorResult],
+    rows: &[&StoredResult],
+    json: &[&str],
 ) -> Result<(), HistoryError> {
     let what = path.display().to_string();
     let file = File::create(path).map_err(HistoryError::io(path))?;
@@ -517,12 +570,10 @@ fn write_results_file(
         let mut w = parquet_writer(&mut buf, manifest)?
             .batched(empty.schema())
             .map_err(HistoryError::parquet(&what))?;
-        for chunk in rows.chunks(ROW_GROUP_ROWS) {
-            let json: Vec<String> = chunk
-                .par_iter()
-                .map(|r| serde_json::to_string(r).unwrap_or_default())
-                .collect();
-            let df = flat_frame(chunk, Some(json)).map_err(HistoryError::parquet(&what))?;
+        for (chunk, json) in rows.chunks(ROW_GROUP_ROWS).zip(json.chunks(ROW_GROUP_ROWS)) {
+            let flat: Vec<&FlatRow> = chunk.iter().map(|r| &r.flat).collect();
+            let df =
+                flat_frame(&flat, Some(json.to_vec())).map_err(HistoryError::parquet(&what))?;
             w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
         }
         w.finish().map_err(HistoryError::parquet(&what))?;

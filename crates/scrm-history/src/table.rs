@@ -4,9 +4,10 @@
 //! a `result_json` column holding the whole [`VendorResult`] so incremental runs can reuse it.
 
 use crate::HistoryError;
+use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_model::round::{round4, round4_opt};
-use scrm_model::{Lens, RunManifest, Status, VendorResult};
+use scrm_model::{Lens, MaturityLevel, RunManifest, Status, Tier, VendorId, VendorResult};
 use std::io::Write;
 use std::path::Path;
 
@@ -38,72 +39,119 @@ pub fn flat_columns() -> Vec<&'static str> {
         .collect()
 }
 
+/// One vendor's row of the flat table: its cells, rounded as the file stores them. Made where
+/// the vendor is scored, so that a run need not keep the whole result until the file is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatRow {
+    vendor_id: VendorId,
+    name: Option<String>,
+    tier: Tier,
+    status: Status,
+    /// Combined, AI RMF, ISO/IEC 42001 and C-SCRM scores.
+    scores: [Option<f64>; 4],
+    /// AI RMF and ISO/IEC 42001 levels.
+    levels: [Option<MaturityLevel>; 2],
+    coverage: f64,
+    confidence: f64,
+    residual_risk: u8,
+    findings: String,
+    groups: [Option<f64>; GROUP_COLUMNS.len()],
+    input_hash: String,
+    valid_until: Option<NaiveDate>,
+}
+
+impl FlatRow {
+    /// The row of a result.
+    pub fn new(r: &VendorResult) -> Self {
+        let lens = |l: Lens| r.lenses.get(l as usize);
+        // One pass over each result's groups (instead of a search per column): a million rows
+        // times 21 columns of string compares showed up first in the profile.
+        let mut groups = [None; GROUP_COLUMNS.len()];
+        for ls in &r.lenses {
+            for gs in &ls.groups {
+                if let Some(k) = group_column(ls.lens, &gs.id) {
+                    groups[k] = round4_opt(gs.score);
+                }
+            }
+        }
+        Self {
+            vendor_id: r.vendor_id.clone(),
+            name: r.profile.name.clone(),
+            tier: r.tier,
+            status: r.status,
+            scores: [
+                r.combined_score,
+                lens(Lens::Airm).and_then(|s| s.score),
+                lens(Lens::Aims).and_then(|s| s.score),
+                lens(Lens::Cscrm).and_then(|s| s.score),
+            ]
+            .map(round4_opt),
+            levels: [Lens::Airm, Lens::Aims].map(|l| lens(l).and_then(|s| s.level)),
+            coverage: round4(r.coverage),
+            confidence: round4(r.confidence),
+            residual_risk: r.residual_risk,
+            findings: r.finding_codes(),
+            groups,
+            input_hash: r.input_hash.clone(),
+            valid_until: r.valid_until,
+        }
+    }
+
+    /// The vendor.
+    pub fn vendor_id(&self) -> &VendorId {
+        &self.vendor_id
+    }
+
+    /// The vendor's standing.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+}
+
 /// Builds the flat table for `rows`, with a trailing `result_json` column when `json` is given
 /// (one entry per row, in the same order).
-pub(crate) fn flat_frame(
-    rows: &[&VendorResult],
-    json: Option<Vec<String>>,
-) -> PolarsResult<DataFrame> {
+pub(crate) fn flat_frame(rows: &[&FlatRow], json: Option<Vec<&str>>) -> PolarsResult<DataFrame> {
     let n = rows.len();
-    let lens_score = |r: &VendorResult, l: Lens| r.lenses.get(l as usize).and_then(|s| s.score);
-    let lens_level = |r: &VendorResult, l: Lens| {
-        r.lenses
-            .get(l as usize)
-            .and_then(|s| s.level)
-            .map(|m| m.as_str())
+    let f64_col = |name: &str, f: &dyn Fn(&FlatRow) -> f64| -> Column {
+        let v: Vec<f64> = rows.iter().map(|r| f(r)).collect();
+        Series::new(name.into(), v).into_column()
     };
-    let score_col = |name: &str, f: &dyn Fn(&VendorResult) -> Option<f64>| -> Column {
-        let v: Vec<Option<f64>> = rows.iter().map(|r| round4_opt(f(r))).collect();
+    let opt_col = |name: &str, f: &dyn Fn(&FlatRow) -> Option<f64>| -> Column {
+        let v: Vec<Option<f64>> = rows.iter().map(|r| f(r)).collect();
         Series::new(name.into(), v).into_column()
     };
 
     let mut cols: Vec<Column> = Vec::with_capacity(HEAD_COLUMNS.len() + 24);
     let ids: Vec<&str> = rows.iter().map(|r| r.vendor_id.as_str()).collect();
     cols.push(Series::new("vendor_id".into(), ids).into_column());
-    let names: Vec<Option<&str>> = rows.iter().map(|r| r.profile.name.as_deref()).collect();
+    let names: Vec<Option<&str>> = rows.iter().map(|r| r.name.as_deref()).collect();
     cols.push(Series::new("name".into(), names).into_column());
     let tiers: Vec<&str> = rows.iter().map(|r| r.tier.as_str()).collect();
     cols.push(Series::new("tier".into(), tiers).into_column());
     let statuses: Vec<&str> = rows.iter().map(|r| r.status.as_str()).collect();
     cols.push(Series::new("status".into(), statuses).into_column());
-    cols.push(score_col("combined_score", &|r| r.combined_score));
-    cols.push(score_col("airm_score", &|r| lens_score(r, Lens::Airm)));
-    cols.push(score_col("aims_score", &|r| lens_score(r, Lens::Aims)));
-    cols.push(score_col("cscrm_score", &|r| lens_score(r, Lens::Cscrm)));
-    let airm_level: Vec<Option<&str>> = rows.iter().map(|r| lens_level(r, Lens::Airm)).collect();
-    cols.push(Series::new("airm_level".into(), airm_level).into_column());
-    let aims_level: Vec<Option<&str>> = rows.iter().map(|r| lens_level(r, Lens::Aims)).collect();
-    cols.push(Series::new("aims_level".into(), aims_level).into_column());
-    let coverage: Vec<f64> = rows.iter().map(|r| round4(r.coverage)).collect();
-    cols.push(Series::new("coverage".into(), coverage).into_column());
-    let confidence: Vec<f64> = rows.iter().map(|r| round4(r.confidence)).collect();
-    cols.push(Series::new("confidence".into(), confidence).into_column());
+    for (k, name) in ["combined_score", "airm_score", "aims_score", "cscrm_score"]
+        .into_iter()
+        .enumerate()
+    {
+        cols.push(opt_col(name, &|r| r.scores[k]));
+    }
+    for (k, name) in ["airm_level", "aims_level"].into_iter().enumerate() {
+        let v: Vec<Option<&str>> = rows
+            .iter()
+            .map(|r| r.levels[k].map(|m| m.as_str()))
+            .collect();
+        cols.push(Series::new(name.into(), v).into_column());
+    }
+    cols.push(f64_col("coverage", &|r| r.coverage));
+    cols.push(f64_col("confidence", &|r| r.confidence));
     let risk: Vec<i32> = rows.iter().map(|r| i32::from(r.residual_risk)).collect();
     cols.push(Series::new("residual_risk".into(), risk).into_column());
-    let findings: Vec<String> = rows.iter().map(|r| r.finding_codes()).collect();
+    let findings: Vec<&str> = rows.iter().map(|r| r.findings.as_str()).collect();
     cols.push(Series::new("findings".into(), findings).into_column());
-
-    // One pass over each result's groups (instead of a search per column): a million rows
-    // times 21 columns of string compares showed up first in the profile.
-    let groups: Vec<[Option<f64>; GROUP_COLUMNS.len()]> = rows
-        .iter()
-        .map(|r| {
-            let mut g = [None; GROUP_COLUMNS.len()];
-            for ls in &r.lenses {
-                for gs in &ls.groups {
-                    if let Some(k) = group_column(ls.lens, &gs.id) {
-                        g[k] = round4_opt(gs.score);
-                    }
-                }
-            }
-            g
-        })
-        .collect();
     for (k, name) in GROUP_COLUMNS.iter().map(|g| g.name).enumerate() {
-        let v: Vec<Option<f64>> = groups.iter().map(|g| g[k]).collect();
-        cols.push(Series::new((*name).into(), v).into_column());
+        cols.push(opt_col(name, &|r| r.groups[k]));
     }
-
     let hashes: Vec<&str> = rows.iter().map(|r| r.input_hash.as_str()).collect();
     cols.push(Series::new("input_hash".into(), hashes).into_column());
     // A string, not a DATE: the workspace builds polars without `dtype-date` (see the crate docs).
@@ -160,7 +208,8 @@ pub fn write_results_parquet<W: Write>(
     manifest: &RunManifest,
     w: W,
 ) -> Result<u64, HistoryError> {
-    let refs: Vec<&VendorResult> = rows.iter().collect();
+    let flat: Vec<FlatRow> = rows.iter().map(FlatRow::new).collect();
+    let refs: Vec<&FlatRow> = flat.iter().collect();
     let mut df = flat_frame(&refs, None).map_err(HistoryError::parquet("Parquet output"))?;
     parquet_writer(w, manifest)?
         .finish(&mut df)

@@ -81,16 +81,22 @@ fn score_or_reuse<V: FullInput + ?Sized>(
     r
 }
 
-/// One vendor scored as ingestion finished it, with what the history keeps of its answers
-/// (when there is a history).
-type Streamed = (VendorResult, Option<scrm_history::AnswerSheet>);
+/// What the history keeps of one vendor: its result ready to store and its answers.
+type Recorded = (scrm_history::StoredResult, scrm_history::AnswerSheet);
+
+/// One vendor scored as ingestion finished it: what the output needs (`O`) and, with a history,
+/// what the store keeps.
+type Streamed<O> = (O, Option<Recorded>);
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
-/// reuse their stored result exactly as [`score_vendors`] does.
-fn score_streamed(
+/// reuse their stored result exactly as [`score_vendors`] does. `out` makes what the output
+/// needs of each result; the history's part is made on the same core, so the results
+/// themselves need not outlive the vendor.
+fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
     rejects_default: Option<std::path::PathBuf>,
-) -> Result<(Loaded, Vec<Streamed>)> {
+    out: impl Fn(VendorResult) -> O + Sync,
+) -> Result<(Loaded, Vec<Streamed<O>>)> {
     let cache = match &a.history {
         Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
         None => None,
@@ -99,20 +105,21 @@ fn score_streamed(
     let reused = std::sync::atomic::AtomicUsize::new(0);
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of);
-        let (cache, pb, reused) = (&cache, &pb, &reused);
+        let (cache, pb, reused, out) = (&cache, &pb, &reused, &out);
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
                 pb.inc(1);
                 if cache.is_none() {
                     // No history: nothing needs the evidence text, so the vendor is scored where
                     // the reader holds it.
-                    return (engine.score_input(&v, ex), None);
+                    return (out(engine.score_input(&v, ex)), None);
                 }
                 // Hashed, scored and recorded where the reader holds it, not copied into a
                 // `Vendor` first (a map and two strings an answer).
                 let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
-                let sheet = Some(scrm_history::AnswerSheet::of(&v));
-                (result, sheet)
+                let stored = scrm_history::StoredResult::new(&result);
+                let sheet = scrm_history::AnswerSheet::of(&v);
+                (out(result), Some((stored, sheet)))
             },
         )
     })?;
@@ -140,33 +147,70 @@ fn streamed_progress() -> Result<ProgressBar> {
     Ok(pb)
 }
 
-/// `score --format csv` without a history: each vendor is scored where the reader holds it and
-/// only its rendered row is kept (a few hundred bytes, where a result takes about a kilobyte),
-/// so a million-vendor portfolio fits in memory; the bytes are those of rendering the results.
+/// `score --format csv`: each vendor is scored where the reader holds it and only its rendered
+/// row is kept (a few hundred bytes, where a result takes kilobytes), and with a history what
+/// the store keeps of it, so that a million-vendor portfolio fits in memory; the bytes are
+/// those of rendering the results.
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
-    let pb = streamed_progress()?;
-    let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
-        let engine = Engine::new(catalog, policy, as_of);
-        let pb = &pb;
-        Ok(
-            move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
-                pb.inc(1);
-                // A CSV row shows no group scores.
-                scrm_report::CsvRow::new(&engine.score_summary(&v, ex))
-            },
-        )
-    })?;
-    pb.finish_and_clear();
+    let (l, rows, recorded) = if a.history.is_some() {
+        let (l, kept) = score_streamed(a, rejects_default, |r| scrm_report::CsvRow::new(&r))?;
+        let (rows, recorded): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
+        (l, rows, recorded.into_iter().flatten().unzip())
+    } else {
+        let pb = streamed_progress()?;
+        let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
+            let engine = Engine::new(catalog, policy, as_of);
+            let pb = &pb;
+            Ok(
+                move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
+                    pb.inc(1);
+                    // A CSV row shows no group scores.
+                    scrm_report::CsvRow::new(&engine.score_summary(&v, ex))
+                },
+            )
+        })?;
+        pb.finish_and_clear();
+        (l, rows, (Vec::new(), Vec::new()))
+    };
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
     output::write_with(a.out.as_deref(), &mut |w| {
         scrm_report::write_csv_rows(&rows, w).map_err(|e| anyhow!("{e}"))
     })?;
     write_csv_sidecar(a, &manifest)?;
+    if let Some(dir) = &a.history {
+        let (stored, sheets) = &recorded;
+        record(dir, &manifest, stored, sheets)?;
+    }
     let code = u8::from(super::flagged(rows.iter().map(|r| r.status), a.fail_on));
     // The process ends next: freeing a million rows one by one would only delay the exit.
     std::mem::forget(rows);
+    std::mem::forget(recorded);
     Ok(code)
+}
+
+/// Records the run in the history store and says what it did.
+fn record<A: scrm_history::RecordedAnswers>(
+    dir: &std::path::Path,
+    manifest: &scrm_model::RunManifest,
+    stored: &[scrm_history::StoredResult],
+    answers: &[A],
+) -> Result<()> {
+    let rec =
+        scrm_history::record_stored(dir, manifest, stored, answers).map_err(|e| anyhow!("{e}"))?;
+    if rec.created {
+        output::note(&format!(
+            "history: recorded run {} in {}",
+            rec.run_id,
+            dir.display()
+        ));
+    } else {
+        output::note(&format!(
+            "history: inputs unchanged since run {}; nothing recorded",
+            rec.run_id
+        ));
+    }
+    Ok(())
 }
 
 /// The manifest next to a CSV written to a file ([`scrm_report::manifest_sidecar_path`]).
@@ -202,7 +246,7 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 pub fn run(a: &ScoreArgs) -> Result<u8> {
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
-    if a.format == ScoreFormat::Csv && a.history.is_none() {
+    if a.format == ScoreFormat::Csv {
         return run_csv_rows(a, rejects_default);
     }
     // Formats that show only results are scored as ingestion finishes each vendor, so that
@@ -211,25 +255,16 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     // summary) need the vendors afterwards.
     let streamed = matches!(
         a.format,
-        ScoreFormat::Table
-            | ScoreFormat::Csv
-            | ScoreFormat::Json
-            | ScoreFormat::Jsonl
-            | ScoreFormat::Parquet
+        ScoreFormat::Table | ScoreFormat::Json | ScoreFormat::Jsonl | ScoreFormat::Parquet
     );
-    let (l, results, sheets) = if streamed {
-        let (l, scored) = score_streamed(a, rejects_default)?;
-        let mut results = Vec::with_capacity(scored.len());
-        let mut sheets = Vec::new();
-        for (r, sheet) in scored {
-            results.push(r);
-            sheets.extend(sheet);
-        }
-        (l, results, sheets)
+    let (l, results, recorded) = if streamed {
+        let (l, scored) = score_streamed(a, rejects_default, |r| r)?;
+        let (results, recorded): (Vec<_>, Vec<_>) = scored.into_iter().unzip();
+        (l, results, recorded.into_iter().flatten().unzip())
     } else {
         let l = context::load(&a.input, rejects_default)?;
         let results = score_vendors(&l, a.history.as_deref())?;
-        (l, results, Vec::new())
+        (l, results, (Vec::new(), Vec::new()))
     };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
@@ -276,27 +311,16 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         }
     };
     output::write(a.out.as_deref(), &bytes)?;
-    if a.format == ScoreFormat::Csv {
-        write_csv_sidecar(a, &manifest)?;
-    }
     if let Some(dir) = &a.history {
-        let rec = if streamed {
-            scrm_history::record_run(dir, &manifest, &results, &sheets)
+        if streamed {
+            let (stored, sheets) = &recorded;
+            record(dir, &manifest, stored, sheets)?;
         } else {
-            scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
-        }
-        .map_err(|e| anyhow!("{e}"))?;
-        if rec.created {
-            output::note(&format!(
-                "history: recorded run {} in {}",
-                rec.run_id,
-                dir.display()
-            ));
-        } else {
-            output::note(&format!(
-                "history: inputs unchanged since run {}; nothing recorded",
-                rec.run_id
-            ));
+            let stored: Vec<scrm_history::StoredResult> = results
+                .par_iter()
+                .map(scrm_history::StoredResult::new)
+                .collect();
+            record(dir, &manifest, &stored, &l.ingested.vendors)?;
         }
     }
     Ok(u8::from(super::flagged(

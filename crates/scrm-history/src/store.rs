@@ -115,7 +115,8 @@ fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
 /// content hash and then for the file, on one core at the end of the run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredResult {
-    flat: FlatRow,
+    /// Boxed: a run holds a vector of these, moved about whole, and the row is 528 bytes.
+    flat: Box<FlatRow>,
     json: Box<str>,
 }
 
@@ -123,11 +124,8 @@ impl StoredResult {
     /// What the history keeps of `r`.
     pub fn new(r: &VendorResult) -> Self {
         Self {
-            flat: FlatRow::new(r),
-            // Serializing plain data into a string cannot fail.
-            json: serde_json::to_string(r)
-                .unwrap_or_default()
-                .into_boxed_str(),
+            flat: Box::new(FlatRow::new(r)),
+            json: json_of(r),
         }
     }
 
@@ -140,6 +138,24 @@ impl StoredResult {
     pub fn status(&self) -> Status {
         self.flat.status()
     }
+}
+
+thread_local! {
+    /// The thread's buffer for serializing a result, kept from vendor to vendor: serialized into
+    /// a fresh string, which grows by doubling, each result took twice its length or more until
+    /// it was copied to its size.
+    static JSON_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The JSON of a result, in a string of its exact size.
+fn json_of(r: &VendorResult) -> Box<str> {
+    let mut buf = JSON_BUF.try_with(RefCell::take).unwrap_or_default();
+    buf.clear();
+    // Serializing plain data into a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = serde_json::to_writer(&mut buf, r);
+    let json: Box<str> = String::from_utf8_lossy(&buf).into();
+    let _ = JSON_BUF.try_with(|b| b.replace(buf));
+    json
 }
 
 /// Rows sorted by vendor id, so the hash and the files do not depend on input order.
@@ -571,7 +587,7 @@ fn write_results_file(
             .batched(empty.schema())
             .map_err(HistoryError::parquet(&what))?;
         for (chunk, json) in rows.chunks(ROW_GROUP_ROWS).zip(json.chunks(ROW_GROUP_ROWS)) {
-            let flat: Vec<&FlatRow> = chunk.iter().map(|r| &r.flat).collect();
+            let flat: Vec<&FlatRow> = chunk.iter().map(|r| &*r.flat).collect();
             let df =
                 flat_frame(&flat, Some(json.to_vec())).map_err(HistoryError::parquet(&what))?;
             w.write_batch(&df).map_err(HistoryError::parquet(&what))?;

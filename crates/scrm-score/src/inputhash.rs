@@ -1,6 +1,9 @@
 //! The byte stream a vendor's `input_hash` is the SHA-256 of: every field that determines its
 //! result (catalog and policy hashes, profile, answers, exclusion entries), each written as its
-//! length (eight bytes, little-endian) and its bytes.
+//! length (LEB128: one byte below 128) and its bytes.
+//!
+//! The length was eight bytes until the eighth session: five fields an answer made 40 bytes of
+//! lengths beside some 45 of text, and a nightly run hashed nearly twice its input.
 //!
 //! The stream is written into one buffer and hashed with one call: fed to the hasher field by
 //! field (ten small updates an answer, and a `String` for each date), a nightly run of 100,000
@@ -18,9 +21,15 @@ thread_local! {
     static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Appends one field: its length, then its bytes.
+/// Appends one field: its length (LEB128, seven bits a byte, low bits first, the high bit set
+/// on every byte but the last), then its bytes.
 fn field(buf: &mut Vec<u8>, b: &[u8]) {
-    buf.extend_from_slice(&(b.len() as u64).to_le_bytes());
+    let mut n = b.len() as u64;
+    while n >= 0x80 {
+        buf.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    buf.push(n as u8);
     buf.extend_from_slice(b);
 }
 
@@ -135,6 +144,25 @@ mod tests {
         }
         let mut none = Vec::new();
         date(&mut none, None);
-        assert_eq!(none, 0u64.to_le_bytes());
+        assert_eq!(none, [0]);
+    }
+
+    /// A field's length is LEB128: one byte below 128, more above, the high bit marking each
+    /// byte that another follows.
+    #[test]
+    fn lengths_are_leb128() {
+        for (len, want) in [
+            (0usize, vec![0x00]),
+            (1, vec![0x01]),
+            (127, vec![0x7f]),
+            (128, vec![0x80, 0x01]),
+            (300, vec![0xac, 0x02]),
+            (16_384, vec![0x80, 0x80, 0x01]),
+        ] {
+            let mut buf = Vec::new();
+            field(&mut buf, &vec![b'x'; len]);
+            assert_eq!(&buf[..want.len()], &want[..], "{len}");
+            assert_eq!(buf.len(), want.len() + len, "{len}");
+        }
     }
 }

@@ -134,6 +134,34 @@ fn score_streamed<O: Send + 'static>(
     Ok(out)
 }
 
+/// A streamed run's vendors as the output's part and the history's, in one pass into vectors of
+/// their final size (at a million vendors each step of `unzip` was a copy of them all).
+fn split_kept<O>(
+    kept: Vec<Streamed<O>>,
+) -> (
+    Vec<O>,
+    (
+        Vec<scrm_history::StoredResult>,
+        Vec<scrm_history::AnswerSheet>,
+    ),
+) {
+    let n = kept.len();
+    let recorded = kept.first().is_some_and(|k| k.1.is_some());
+    let (mut out, mut stored, mut sheets) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(if recorded { n } else { 0 }),
+        Vec::with_capacity(if recorded { n } else { 0 }),
+    );
+    for (o, r) in kept {
+        out.push(o);
+        if let Some((s, a)) = r {
+            stored.push(s);
+            sheets.push(a);
+        }
+    }
+    (out, (stored, sheets))
+}
+
 /// A spinner counting vendors as a streamed run scores them (hidden when stderr is no terminal).
 fn streamed_progress() -> Result<ProgressBar> {
     if !output::stderr_progress() {
@@ -154,8 +182,8 @@ fn streamed_progress() -> Result<ProgressBar> {
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
     let (l, rows, recorded) = if a.history.is_some() {
         let (l, kept) = score_streamed(a, rejects_default, |r| scrm_report::CsvRow::new(&r))?;
-        let (rows, recorded): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
-        (l, rows, recorded.into_iter().flatten().unzip())
+        let (rows, recorded) = split_kept(kept);
+        (l, rows, recorded)
     } else {
         let pb = streamed_progress()?;
         let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
@@ -259,8 +287,8 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     );
     let (l, results, recorded) = if streamed {
         let (l, scored) = score_streamed(a, rejects_default, |r| r)?;
-        let (results, recorded): (Vec<_>, Vec<_>) = scored.into_iter().unzip();
-        (l, results, recorded.into_iter().flatten().unzip())
+        let (results, recorded) = split_kept(scored);
+        (l, results, recorded)
     } else {
         let l = context::load(&a.input, rejects_default)?;
         let results = score_vendors(&l, a.history.as_deref())?;

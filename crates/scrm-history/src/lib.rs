@@ -9,8 +9,9 @@
 //! `valid_until` is `YYYY-MM-DD` text rather than a Parquet DATE.
 //!
 //! # The history store
-//! `scrm score --history DIR` (and `scrm batch`) call [`record_run`], which keeps a
-//! hive-partitioned dataset:
+//! `scrm score --history DIR` calls [`record_stored`] (or [`record_run`] with whole results),
+//! which keeps a hive-partitioned dataset. A streamed run makes each vendor's [`StoredResult`]
+//! (its flat row and its JSON) where the vendor is scored:
 //!
 //! ```text
 //! DIR/run=<run_id>/results.parquet   flat table + result_json (the whole VendorResult)

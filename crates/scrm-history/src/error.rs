@@ -84,6 +84,15 @@ pub enum HistoryError {
         /// How many runs it holds.
         found: usize,
     },
+    /// A run's results could not be kept in, or read back from, its spill files (see
+    /// `Spill`): the disk of the history store is full, as a rule.
+    #[error("{}: keeping the run's results until they are recorded: {problem}", dir.display())]
+    Spill {
+        /// The spill directory.
+        dir: PathBuf,
+        /// What went wrong (the first failed write, with its file).
+        problem: String,
+    },
 }
 
 fn available_text(available: &[String]) -> String {

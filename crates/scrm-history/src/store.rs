@@ -5,12 +5,14 @@
 //! therefore sees a run completely or not at all, whatever moment a writer dies at.
 
 use crate::HistoryError;
+use crate::spill::{Spill, Spilled, spill_pid};
 use crate::table::{
     FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_writer, read_columns, str_col,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::*;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use scrm_model::{
     AnswerValue, FullInput, QuestionId, RunManifest, Status, Vendor, VendorId, VendorResult,
 };
@@ -112,20 +114,64 @@ fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
 /// JSON (`result_json`, which the content hash covers too). Made where the vendor is scored, on
 /// every core, so that a run need not keep its results until the store is written: at a million
 /// vendors those were most of a nightly run's memory, and each was serialized twice, for the
-/// content hash and then for the file, on one core at the end of the run.
-#[derive(Debug, Clone, PartialEq)]
+/// content hash and then for the file, on one core at the end of the run. The JSON is kept in
+/// memory ([`StoredResult::new`]) or in the run's [`Spill`] files ([`StoredResult::spilled`]).
+#[derive(Debug, Clone)]
 pub struct StoredResult {
     /// Boxed: a run holds a vector of these, moved about whole, and the row is 528 bytes.
     flat: Box<FlatRow>,
-    json: Box<str>,
+    json: Json,
+}
+
+/// Where a stored result's JSON is.
+#[derive(Clone)]
+enum Json {
+    Here(Box<str>),
+    Spilled(Arc<Spill>, Spilled),
+}
+
+impl std::fmt::Debug for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Here(j) => f.debug_tuple("Here").field(j).finish(),
+            Self::Spilled(_, at) => f.debug_tuple("Spilled").field(at).finish(),
+        }
+    }
+}
+
+thread_local! {
+    /// The thread's buffer for serializing a result, kept from vendor to vendor: serialized into
+    /// a fresh string, which grows by doubling, each result took twice its length or more until
+    /// it was copied to its size.
+    static JSON_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `f` given the JSON of a result, in the thread's buffer.
+fn with_json<T>(r: &VendorResult, f: impl FnOnce(&[u8]) -> T) -> T {
+    let mut buf = JSON_BUF.try_with(RefCell::take).unwrap_or_default();
+    buf.clear();
+    // Serializing plain data into a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = serde_json::to_writer(&mut buf, r);
+    let out = f(&buf);
+    let _ = JSON_BUF.try_with(|b| b.replace(buf));
+    out
 }
 
 impl StoredResult {
-    /// What the history keeps of `r`.
+    /// What the history keeps of `r`, its JSON in memory.
     pub fn new(r: &VendorResult) -> Self {
         Self {
             flat: Box::new(FlatRow::new(r)),
-            json: json_of(r),
+            json: Json::Here(with_json(r, |j| String::from_utf8_lossy(j).into())),
+        }
+    }
+
+    /// What the history keeps of `r`, its JSON in `spill`'s files. A failed write surfaces
+    /// when the run is recorded.
+    pub fn spilled(r: &VendorResult, spill: &Arc<Spill>) -> Self {
+        Self {
+            flat: Box::new(FlatRow::new(r)),
+            json: Json::Spilled(Arc::clone(spill), with_json(r, |j| spill.put(j))),
         }
     }
 
@@ -138,24 +184,31 @@ impl StoredResult {
     pub fn status(&self) -> Status {
         self.flat.status()
     }
-}
 
-thread_local! {
-    /// The thread's buffer for serializing a result, kept from vendor to vendor: serialized into
-    /// a fresh string, which grows by doubling, each result took twice its length or more until
-    /// it was copied to its size.
-    static JSON_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
+    /// The result's JSON, read into `buf` when it was spilled.
+    fn json_bytes<'a>(&'a self, buf: &'a mut Vec<u8>) -> Result<&'a [u8], HistoryError> {
+        match &self.json {
+            Json::Here(j) => Ok(j.as_bytes()),
+            Json::Spilled(spill, at) => {
+                spill.read(*at, buf)?;
+                Ok(buf)
+            }
+        }
+    }
 
-/// The JSON of a result, in a string of its exact size.
-fn json_of(r: &VendorResult) -> Box<str> {
-    let mut buf = JSON_BUF.try_with(RefCell::take).unwrap_or_default();
-    buf.clear();
-    // Serializing plain data into a Vec cannot fail, and serde_json writes UTF-8.
-    let _ = serde_json::to_writer(&mut buf, r);
-    let json: Box<str> = String::from_utf8_lossy(&buf).into();
-    let _ = JSON_BUF.try_with(|b| b.replace(buf));
-    json
+    /// The result's JSON as text (read back when it was spilled).
+    fn json_text(&self) -> Result<std::borrow::Cow<'_, str>, HistoryError> {
+        match &self.json {
+            Json::Here(j) => Ok(std::borrow::Cow::Borrowed(j)),
+            Json::Spilled(spill, at) => {
+                let mut buf = Vec::new();
+                spill.read(*at, &mut buf)?;
+                Ok(std::borrow::Cow::Owned(
+                    String::from_utf8_lossy(&buf).into_owned(),
+                ))
+            }
+        }
+    }
 }
 
 /// Rows sorted by vendor id, so the hash and the files do not depend on input order.
@@ -173,32 +226,43 @@ fn sorted<T>(rows: &[T], id: impl Fn(&T) -> &VendorId) -> Vec<&T> {
 /// chunk digests are hashed in order, so the value does not depend on the thread count).
 pub fn content_hash(manifest: &RunManifest, results: &[VendorResult]) -> String {
     let rows = sorted(results, |r| &r.vendor_id);
-    let json: Vec<String> = rows
-        .par_iter()
-        .map(|r| serde_json::to_string(r).unwrap_or_default())
-        .collect();
-    let json: Vec<&str> = json.iter().map(String::as_str).collect();
-    hash_json(manifest, &json)
-}
-
-/// [`content_hash`] of results already serialized, in vendor-id order.
-fn hash_json(manifest: &RunManifest, rows: &[&str]) -> String {
-    let chunk_digests: Vec<[u8; 32]> = rows
+    let digests: Vec<[u8; 32]> = rows
         .par_chunks(HASH_CHUNK)
         .map(|chunk| {
             let mut h = Sha256::new();
-            for json in chunk {
-                h.update(json.as_bytes());
+            for r in chunk {
+                with_json(r, |j| h.update(j));
                 h.update(b"\n");
             }
             h.finalize().into()
         })
         .collect();
+    hash_digests(manifest, &digests)
+}
+
+/// [`content_hash`] of stored results, in vendor-id order.
+fn hash_stored(manifest: &RunManifest, rows: &[&StoredResult]) -> Result<String, HistoryError> {
+    let digests = rows
+        .par_chunks(HASH_CHUNK)
+        .map(|chunk| {
+            let (mut h, mut buf) = (Sha256::new(), Vec::new());
+            for r in chunk {
+                h.update(r.json_bytes(&mut buf)?);
+                h.update(b"\n");
+            }
+            Ok(h.finalize().into())
+        })
+        .collect::<Result<Vec<[u8; 32]>, HistoryError>>()?;
+    Ok(hash_digests(manifest, &digests))
+}
+
+/// The run's hash from its chunks' digests.
+fn hash_digests(manifest: &RunManifest, digests: &[[u8; 32]]) -> String {
     let mut h = Sha256::new();
     h.update(b"scrm-run/1\n");
     h.update(serde_json::to_vec(&manifest_for_hash(manifest)).unwrap_or_default());
     h.update(b"\n");
-    for d in &chunk_digests {
+    for d in digests {
         h.update(d);
     }
     hex::encode(h.finalize())
@@ -339,18 +403,54 @@ impl RecordedAnswers for Vendor {
     }
 }
 
-/// A vendor's answers as the history records them: the questions answered, in a list shared
-/// with the vendors that answered the same ones, and a value for each. A streamed run keeps one
-/// for every vendor until the store is written: about two bytes an answer, where a list of
-/// `(question, value)` pairs took 24 (2.9 GB for a million vendors of 121 answers).
+/// A vendor's answers as the history records them: the questions answered and a value for
+/// each. A streamed run keeps one for every vendor until the store is written, so the questions
+/// are kept small: as two-byte indexes into the run's [`QuestionTable`] (a sheet of 212 answers
+/// is then about 640 bytes), or, without a table, as a list shared with the vendors that
+/// answered the same questions. Nearly every vendor of a generated portfolio answers a set of
+/// its own (skipped and blank answers), so shared lists alone took 3.4 KB a vendor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerSheet {
     /// The vendor.
     pub vendor_id: VendorId,
-    /// The questions answered, in question-id order.
-    pub questions: Arc<[QuestionId]>,
-    /// Each question's value, in the same order.
+    questions: SheetQuestions,
+    /// Each question's value, in question-id order.
     pub values: Box<[AnswerValue]>,
+}
+
+/// The questions of an [`AnswerSheet`], in question-id order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SheetQuestions {
+    Shared(Arc<[QuestionId]>),
+    Indexed(Arc<QuestionTable>, Box<[u16]>),
+}
+
+/// Every question a run's answers can name (its catalog's), so that an [`AnswerSheet`] keeps a
+/// two-byte index for each instead of a sixteen-byte id.
+#[derive(Debug, PartialEq, Eq)]
+pub struct QuestionTable {
+    ids: Vec<QuestionId>,
+    index: FxHashMap<QuestionId, u16>,
+}
+
+impl QuestionTable {
+    /// The table of `ids` (the first 65,536 distinct ones: a catalog has a few hundred).
+    pub fn new(ids: impl IntoIterator<Item = QuestionId>) -> Arc<Self> {
+        let mut t = Self {
+            ids: Vec::new(),
+            index: FxHashMap::default(),
+        };
+        for id in ids {
+            if t.ids.len() > usize::from(u16::MAX) {
+                break;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = t.index.entry(id) {
+                e.insert(t.ids.len() as u16);
+                t.ids.push(id);
+            }
+        }
+        Arc::new(t)
+    }
 }
 
 /// How many recent question lists a thread keeps to share ([`AnswerSheet::of`]): vendors of
@@ -392,18 +492,48 @@ fn shared_list(qs: Vec<QuestionId>) -> Arc<[QuestionId]> {
 
 impl AnswerSheet {
     /// The sheet of any vendor that carries its answers ([`FullInput`]), such as the streaming
-    /// reader's borrowed vendors, without making a [`Vendor`] of it first.
+    /// reader's borrowed vendors, without making a [`Vendor`] of it first; its questions in a
+    /// list shared with the thread's recent vendors that answered the same ones.
     pub fn of<V: FullInput + ?Sized>(v: &V) -> Self {
+        let (qs, values) = Self::answers(v);
+        Self {
+            vendor_id: v.profile().vendor_id.clone(),
+            questions: SheetQuestions::Shared(shared_list(qs)),
+            values,
+        }
+    }
+
+    /// [`AnswerSheet::of`] with the questions as indexes into `table` (as a shared list when
+    /// one is not in it).
+    pub fn indexed<V: FullInput + ?Sized>(v: &V, table: &Arc<QuestionTable>) -> Self {
+        let (qs, values) = Self::answers(v);
+        let idx: Option<Box<[u16]>> = qs.iter().map(|q| table.index.get(q).copied()).collect();
+        let questions = match idx {
+            Some(idx) => SheetQuestions::Indexed(Arc::clone(table), idx),
+            None => SheetQuestions::Shared(shared_list(qs)),
+        };
+        Self {
+            vendor_id: v.profile().vendor_id.clone(),
+            questions,
+            values,
+        }
+    }
+
+    fn answers<V: FullInput + ?Sized>(v: &V) -> (Vec<QuestionId>, Box<[AnswerValue]>) {
         let n = v.answer_count();
         let (mut qs, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n));
         v.for_each_answer_value(|q, value| {
             qs.push(q);
             values.push(value);
         });
-        Self {
-            vendor_id: v.profile().vendor_id.clone(),
-            questions: shared_list(qs),
-            values: values.into_boxed_slice(),
+        (qs, values.into_boxed_slice())
+    }
+
+    /// The questions answered, in question-id order.
+    pub fn questions(&self) -> Box<dyn Iterator<Item = QuestionId> + '_> {
+        match &self.questions {
+            SheetQuestions::Shared(l) => Box::new(l.iter().copied()),
+            SheetQuestions::Indexed(t, idx) => Box::new(idx.iter().map(|&i| t.ids[usize::from(i)])),
         }
     }
 }
@@ -420,12 +550,7 @@ impl RecordedAnswers for AnswerSheet {
     }
 
     fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_> {
-        Box::new(
-            self.questions
-                .iter()
-                .copied()
-                .zip(self.values.iter().copied()),
-        )
+        Box::new(self.questions().zip(self.values.iter().copied()))
     }
 }
 
@@ -454,8 +579,7 @@ pub fn record_stored<A: RecordedAnswers>(
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
     let rows = sorted(results, StoredResult::vendor_id);
-    let json: Vec<&str> = rows.iter().map(|r| &*r.json).collect();
-    let hash = hash_json(manifest, &json);
+    let hash = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
 
@@ -496,7 +620,7 @@ pub fn record_stored<A: RecordedAnswers>(
     // Two files of their own, each mostly one thread's work (encoding and compressing): written
     // side by side.
     let (results_written, answers) = rayon::join(
-        || write_results_file(&staging.join("results.parquet"), manifest, &rows, &json),
+        || write_results_file(&staging.join("results.parquet"), manifest, &rows),
         || write_answers_file(&staging.join("answers.parquet"), manifest, vendors),
     );
     results_written?;
@@ -576,7 +700,6 @@ fn write_results_file(
     path: &Path,
     manifest: &RunManifest,
     rows: &[&StoredResult],
-    json: &[&str],
 ) -> Result<(), HistoryError> {
     let what = path.display().to_string();
     let file = File::create(path).map_err(HistoryError::io(path))?;
@@ -586,10 +709,14 @@ fn write_results_file(
         let mut w = parquet_writer(&mut buf, manifest)?
             .batched(empty.schema())
             .map_err(HistoryError::parquet(&what))?;
-        for (chunk, json) in rows.chunks(ROW_GROUP_ROWS).zip(json.chunks(ROW_GROUP_ROWS)) {
+        for chunk in rows.chunks(ROW_GROUP_ROWS) {
             let flat: Vec<&FlatRow> = chunk.iter().map(|r| &*r.flat).collect();
-            let df =
-                flat_frame(&flat, Some(json.to_vec())).map_err(HistoryError::parquet(&what))?;
+            let json = chunk
+                .par_iter()
+                .map(|r| r.json_text())
+                .collect::<Result<Vec<_>, HistoryError>>()?;
+            let json: Vec<&str> = json.iter().map(|j| &**j).collect();
+            let df = flat_frame(&flat, Some(json)).map_err(HistoryError::parquet(&what))?;
             w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
         }
         w.finish().map_err(HistoryError::parquet(&what))?;
@@ -685,7 +812,8 @@ fn pid_alive(pid: u32) -> bool {
 }
 
 /// Removes `.staging-<run_id>-<pid>` directories older than the newest committed run whose
-/// writer is gone (a writer killed mid-run leaves one behind).
+/// writer is gone (a writer killed mid-run leaves one behind), and `.spill-<pid>` directories
+/// whose writer is gone.
 fn remove_stale_staging(dir: &Path, own_pid: u32) -> Result<Vec<PathBuf>, HistoryError> {
     let Some(newest) = list_runs(dir)?.last().map(|r| r.run_id.clone()) else {
         return Ok(Vec::new());
@@ -694,6 +822,16 @@ fn remove_stale_staging(dir: &Path, own_pid: u32) -> Result<Vec<PathBuf>, Histor
     for entry in fs::read_dir(dir).map_err(HistoryError::io(dir))? {
         let entry = entry.map_err(HistoryError::io(dir))?;
         let name = entry.file_name();
+        if let Some(pid) = name.to_str().and_then(spill_pid) {
+            // A spill directory outlives its run only when the run was killed.
+            if pid != own_pid && !pid_alive(pid) {
+                let path = entry.path();
+                fs::remove_dir_all(&path).map_err(HistoryError::io(&path))?;
+                tracing::info!(path = %path.display(), "removed a spill directory left by a dead writer");
+                removed.push(path);
+            }
+            continue;
+        }
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(STAGING_PREFIX)) else {
             continue;
         };

@@ -7,7 +7,10 @@
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, synthetic_results, synthetic_vendors};
-use scrm_history::{content_hash, list_runs, load_cache, read_run_results, record_run};
+use scrm_history::{
+    Spill, StoredResult, content_hash, list_runs, load_cache, read_run_results, record_run,
+    record_stored,
+};
 use scrm_model::RunManifest;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -44,10 +47,21 @@ fn crash_child_writer() {
         return;
     };
     let start: u64 = std::env::var(START_ENV).unwrap().parse().unwrap();
+    let dir = Path::new(&dir);
     for k in start..start + 1000 {
         let results = synthetic_results(VENDORS, k);
         let vendors = synthetic_vendors(VENDORS, QUESTIONS, k);
-        record_run(Path::new(&dir), &run_manifest(k), &results, &vendors).unwrap();
+        if k % 2 == 0 {
+            record_run(dir, &run_manifest(k), &results, &vendors).unwrap();
+        } else {
+            // As `score --history` does: the results wait in spill files next to the store.
+            let spill = std::sync::Arc::new(Spill::create(dir).unwrap());
+            let stored: Vec<StoredResult> = results
+                .iter()
+                .map(|r| StoredResult::spilled(r, &spill))
+                .collect();
+            record_stored(dir, &run_manifest(k), &stored, &vendors).unwrap();
+        }
     }
 }
 
@@ -100,11 +114,12 @@ fn verify(dir: &Path) -> usize {
     runs.len()
 }
 
+/// What writers leave in the store besides runs: staging and spill directories.
 fn staging_dirs(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".staging-"))
+        .filter(|n| n.starts_with(".staging-") || n.starts_with(".spill-"))
         .collect();
     v.sort();
     v

@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
 use scrm_history::{
-    HistoryError, diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest,
-    read_run_results, record_run, render_diff_text, resolve_run, write_results_parquet,
+    AnswerSheet, HistoryError, QuestionTable, Spill, StoredResult, diff_runs, flat_columns,
+    list_runs, load_cache, read_parquet_manifest, read_run_results, record_run, record_stored,
+    render_diff_text, resolve_run, write_results_parquet,
 };
 use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
 use serde_json::Value;
@@ -164,6 +165,57 @@ fn record_round_trips_and_is_idempotent() {
     let stored: scrm_model::RunManifest =
         serde_json::from_slice(&std::fs::read(first.path.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(stored, m);
+}
+
+/// Results kept in spill files and answers kept as indexed sheets (what `score --history`
+/// records) make the very run that whole results and vendors make, byte for byte, and the
+/// spill files go with the last stored result.
+#[test]
+fn spilled_results_and_indexed_sheets_record_the_same_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let results = synthetic_results(300, 7);
+    let vendors = synthetic_vendors(300, 12, 7);
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 300);
+    let whole = record_run(&a, &m, &results, &vendors).unwrap();
+
+    let spill = std::sync::Arc::new(Spill::create(&b).unwrap());
+    let stored: Vec<StoredResult> = results
+        .iter()
+        .map(|r| StoredResult::spilled(r, &spill))
+        .collect();
+    let mut ids: Vec<QuestionId> = vendors
+        .iter()
+        .flat_map(|v| v.answers.keys().copied())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    // Every other vendor with a table that lacks a question it answered: its sheet falls back
+    // to a shared list.
+    let (full, partial) = (
+        QuestionTable::new(ids.iter().copied()),
+        QuestionTable::new(ids[1..].iter().copied()),
+    );
+    let sheets: Vec<AnswerSheet> = vendors
+        .iter()
+        .enumerate()
+        .map(|(i, v)| AnswerSheet::indexed(v, if i % 2 == 0 { &full } else { &partial }))
+        .collect();
+    let kinds = format!("{sheets:?}");
+    assert!(kinds.contains("Indexed") && kinds.contains("Shared"));
+    let spilled = record_stored(&b, &m, &stored, &sheets).unwrap();
+    assert_eq!(spilled.run_id, whole.run_id);
+    for f in ["results.parquet", "answers.parquet", "manifest.json"] {
+        assert_eq!(
+            std::fs::read(whole.path.join(f)).unwrap(),
+            std::fs::read(spilled.path.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let spill_dir = b.join(format!(".spill-{}", std::process::id()));
+    assert!(spill_dir.is_dir());
+    drop((stored, spill));
+    assert!(!spill_dir.exists(), "the spill outlived its results");
 }
 
 #[test]

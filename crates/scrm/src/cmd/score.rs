@@ -88,6 +88,14 @@ type Recorded = (scrm_history::StoredResult, scrm_history::AnswerSheet);
 /// what the store keeps.
 type Streamed<O> = (O, Option<Recorded>);
 
+/// A streamed run: the inputs, each vendor, and with a history the files its stored results
+/// wait in.
+type StreamedRun<O> = (
+    Loaded,
+    Vec<Streamed<O>>,
+    Option<std::sync::Arc<scrm_history::Spill>>,
+);
+
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
 /// reuse their stored result exactly as [`score_vendors`] does. `out` makes what the output
 /// needs of each result; the history's part is made on the same core, so the results
@@ -96,29 +104,38 @@ fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
     rejects_default: Option<std::path::PathBuf>,
     out: impl Fn(VendorResult) -> O + Sync,
-) -> Result<(Loaded, Vec<Streamed<O>>)> {
+) -> Result<StreamedRun<O>> {
     let cache = match &a.history {
         Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
+        None => None,
+    };
+    // Each vendor's stored result waits on disk, next to the store, until the run is recorded.
+    let spill = match &a.history {
+        Some(dir) => Some(std::sync::Arc::new(
+            scrm_history::Spill::create(dir).map_err(|e| anyhow!("{e}"))?,
+        )),
         None => None,
     };
     let pb = streamed_progress()?;
     let reused = std::sync::atomic::AtomicUsize::new(0);
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of);
-        let (cache, pb, reused, out) = (&cache, &pb, &reused, &out);
+        // Every question an accepted answer can name: the sheets index it.
+        let table = scrm_history::QuestionTable::new(catalog.questions().iter().map(|q| q.id));
+        let (cache, spill, pb, reused, out) = (&cache, &spill, &pb, &reused, &out);
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
                 pb.inc(1);
-                if cache.is_none() {
+                let Some(spill) = spill else {
                     // No history: nothing needs the evidence text, so the vendor is scored where
                     // the reader holds it.
                     return (out(engine.score_input(&v, ex)), None);
-                }
+                };
                 // Hashed, scored and recorded where the reader holds it, not copied into a
                 // `Vendor` first (a map and two strings an answer).
                 let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
-                let stored = scrm_history::StoredResult::new(&result);
-                let sheet = scrm_history::AnswerSheet::of(&v);
+                let stored = scrm_history::StoredResult::spilled(&result, spill);
+                let sheet = scrm_history::AnswerSheet::indexed(&v, &table);
                 (out(result), Some((stored, sheet)))
             },
         )
@@ -131,7 +148,7 @@ fn score_streamed<O: Send + 'static>(
             "incremental scoring: reused unchanged vendors from the newest run"
         );
     }
-    Ok(out)
+    Ok((out.0, out.1, spill))
 }
 
 /// A streamed run's vendors as the output's part and the history's, in one pass into vectors of
@@ -181,9 +198,10 @@ fn streamed_progress() -> Result<ProgressBar> {
 /// those of rendering the results.
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
     let (l, rows, recorded) = if a.history.is_some() {
-        let (l, kept) = score_streamed(a, rejects_default, |r| scrm_report::CsvRow::new(&r))?;
+        let (l, kept, spill) =
+            score_streamed(a, rejects_default, |r| scrm_report::CsvRow::new(&r))?;
         let (rows, recorded) = split_kept(kept);
-        (l, rows, recorded)
+        (l, rows, (recorded, spill))
     } else {
         let pb = streamed_progress()?;
         let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
@@ -198,7 +216,7 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
             )
         })?;
         pb.finish_and_clear();
-        (l, rows, (Vec::new(), Vec::new()))
+        (l, rows, ((Vec::new(), Vec::new()), None))
     };
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
@@ -206,14 +224,17 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         scrm_report::write_csv_rows(&rows, w).map_err(|e| anyhow!("{e}"))
     })?;
     write_csv_sidecar(a, &manifest)?;
+    let ((stored, sheets), spill) = recorded;
     if let Some(dir) = &a.history {
-        let (stored, sheets) = &recorded;
-        record(dir, &manifest, stored, sheets)?;
+        record(dir, &manifest, &stored, &sheets)?;
+    }
+    if let Some(spill) = spill {
+        spill.remove().map_err(|e| anyhow!("{e}"))?;
     }
     let code = u8::from(super::flagged(rows.iter().map(|r| r.status), a.fail_on));
     // The process ends next: freeing a million rows one by one would only delay the exit.
     std::mem::forget(rows);
-    std::mem::forget(recorded);
+    std::mem::forget((stored, sheets));
     Ok(code)
 }
 
@@ -286,7 +307,8 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         ScoreFormat::Table | ScoreFormat::Json | ScoreFormat::Jsonl | ScoreFormat::Parquet
     );
     let (l, results, recorded) = if streamed {
-        let (l, scored) = score_streamed(a, rejects_default, |r| r)?;
+        // The stored results are dropped with the run, and the spill with the last of them.
+        let (l, scored, _) = score_streamed(a, rejects_default, |r| r)?;
         let (results, recorded) = split_kept(scored);
         (l, results, recorded)
     } else {

@@ -203,8 +203,10 @@ impl StoredResult {
             Json::Spilled(spill, at) => {
                 let mut buf = Vec::new();
                 spill.read(*at, &mut buf)?;
+                // Written from a `String`: checked, not copied.
                 Ok(std::borrow::Cow::Owned(
-                    String::from_utf8_lossy(&buf).into_owned(),
+                    String::from_utf8(buf)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 ))
             }
         }

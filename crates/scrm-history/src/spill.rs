@@ -148,6 +148,11 @@ impl Spill {
 }
 
 impl Spill {
+    /// The spill directory.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Removes the files once the run is recorded, for a caller that will not drop its stored
     /// results (a process about to exit need not free a million of them one by one). Reading a
     /// record afterwards fails.

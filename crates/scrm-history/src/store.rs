@@ -18,6 +18,7 @@ use scrm_model::{
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -114,26 +115,30 @@ fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
 /// JSON (`result_json`, which the content hash covers too). Made where the vendor is scored, on
 /// every core, so that a run need not keep its results until the store is written: at a million
 /// vendors those were most of a nightly run's memory, and each was serialized twice, for the
-/// content hash and then for the file, on one core at the end of the run. The JSON is kept in
-/// memory ([`StoredResult::new`]) or in the run's [`Spill`] files ([`StoredResult::spilled`]).
+/// content hash and then for the file, on one core at the end of the run. The row and the JSON
+/// are kept in memory ([`StoredResult::new`]) or in the run's [`Spill`] files
+/// ([`StoredResult::spilled`]), where a vendor keeps only its id and status.
 #[derive(Debug, Clone)]
 pub struct StoredResult {
-    /// Boxed: a run holds a vector of these, moved about whole, and the row is 528 bytes.
-    flat: Box<FlatRow>,
-    json: Json,
+    vendor_id: VendorId,
+    status: Status,
+    body: Body,
 }
 
-/// Where a stored result's JSON is.
+/// Where a stored result's row and JSON are.
 #[derive(Clone)]
-enum Json {
-    Here(Box<str>),
+enum Body {
+    /// Boxed: a run holds a vector of these, moved about whole, and the row is 528 bytes.
+    Here(Box<(FlatRow, Box<str>)>),
+    /// One record: the row's length (four bytes, little-endian), the row (postcard), the
+    /// result's JSON.
     Spilled(Arc<Spill>, Spilled),
 }
 
-impl std::fmt::Debug for Json {
+impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Here(j) => f.debug_tuple("Here").field(j).finish(),
+            Self::Here(b) => f.debug_tuple("Here").field(b).finish(),
             Self::Spilled(_, at) => f.debug_tuple("Spilled").field(at).finish(),
         }
     }
@@ -158,58 +163,90 @@ fn with_json<T>(r: &VendorResult, f: impl FnOnce(&[u8]) -> T) -> T {
 }
 
 impl StoredResult {
-    /// What the history keeps of `r`, its JSON in memory.
+    /// What the history keeps of `r`, in memory.
     pub fn new(r: &VendorResult) -> Self {
+        let json = with_json(r, |j| String::from_utf8_lossy(j).into());
         Self {
-            flat: Box::new(FlatRow::new(r)),
-            json: Json::Here(with_json(r, |j| String::from_utf8_lossy(j).into())),
+            vendor_id: r.vendor_id.clone(),
+            status: r.status,
+            body: Body::Here(Box::new((FlatRow::new(r), json))),
         }
     }
 
-    /// What the history keeps of `r`, its JSON in `spill`'s files. A failed write surfaces
-    /// when the run is recorded.
+    /// What the history keeps of `r`, in `spill`'s files. A failed write surfaces when the run
+    /// is recorded.
     pub fn spilled(r: &VendorResult, spill: &Arc<Spill>) -> Self {
+        let at = with_json(r, |json| {
+            // Plain data: serializing it cannot fail.
+            let row = postcard::to_allocvec(&FlatRow::new(r)).unwrap_or_default();
+            let mut record = Vec::with_capacity(4 + row.len() + json.len());
+            record.extend_from_slice(&(row.len() as u32).to_le_bytes());
+            record.extend_from_slice(&row);
+            record.extend_from_slice(json);
+            spill.put(&record)
+        });
         Self {
-            flat: Box::new(FlatRow::new(r)),
-            json: Json::Spilled(Arc::clone(spill), with_json(r, |j| spill.put(j))),
+            vendor_id: r.vendor_id.clone(),
+            status: r.status,
+            body: Body::Spilled(Arc::clone(spill), at),
         }
     }
 
     /// The vendor.
     pub fn vendor_id(&self) -> &VendorId {
-        self.flat.vendor_id()
+        &self.vendor_id
     }
 
     /// The vendor's standing.
     pub fn status(&self) -> Status {
-        self.flat.status()
+        self.status
     }
 
     /// The result's JSON, read into `buf` when it was spilled.
     fn json_bytes<'a>(&'a self, buf: &'a mut Vec<u8>) -> Result<&'a [u8], HistoryError> {
-        match &self.json {
-            Json::Here(j) => Ok(j.as_bytes()),
-            Json::Spilled(spill, at) => {
+        match &self.body {
+            Body::Here(b) => Ok(b.1.as_bytes()),
+            Body::Spilled(spill, at) => {
                 spill.read(*at, buf)?;
-                Ok(buf)
+                let (_, json) = split_record(buf, spill)?;
+                Ok(json)
             }
         }
     }
 
-    /// The result's JSON as text (read back when it was spilled).
-    fn json_text(&self) -> Result<std::borrow::Cow<'_, str>, HistoryError> {
-        match &self.json {
-            Json::Here(j) => Ok(std::borrow::Cow::Borrowed(j)),
-            Json::Spilled(spill, at) => {
+    /// The row and the result's JSON as text (read back when they were spilled).
+    fn row_and_json(&self) -> Result<(Cow<'_, FlatRow>, Cow<'_, str>), HistoryError> {
+        match &self.body {
+            Body::Here(b) => Ok((Cow::Borrowed(&b.0), Cow::Borrowed(&*b.1))),
+            Body::Spilled(spill, at) => {
                 let mut buf = Vec::new();
                 spill.read(*at, &mut buf)?;
-                // Written from a `String`: checked, not copied.
-                Ok(std::borrow::Cow::Owned(
-                    String::from_utf8(buf)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                ))
+                let (row, json) = split_record(&buf, spill)?;
+                let row: FlatRow = postcard::from_bytes(row).map_err(|e| HistoryError::Spill {
+                    dir: spill.dir().to_path_buf(),
+                    problem: format!("a stored row does not read back: {e}"),
+                })?;
+                // Written from a `String`: checked once more, the ASCII of it a word at a time.
+                let json = String::from_utf8(json.to_vec())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                Ok((Cow::Owned(row), Cow::Owned(json)))
             }
         }
+    }
+}
+
+/// A spilled record's row (postcard) and result JSON.
+fn split_record<'a>(record: &'a [u8], spill: &Spill) -> Result<(&'a [u8], &'a [u8]), HistoryError> {
+    let split = record
+        .first_chunk::<4>()
+        .map(|n| 4 + u32::from_le_bytes(*n) as usize)
+        .filter(|&end| end <= record.len());
+    match split {
+        Some(end) => Ok((&record[4..end], &record[end..])),
+        None => Err(HistoryError::Spill {
+            dir: spill.dir().to_path_buf(),
+            problem: "a stored record is cut short".into(),
+        }),
     }
 }
 
@@ -391,40 +428,80 @@ pub(crate) fn resolve_in(
 pub trait RecordedAnswers: Sync {
     /// The vendor's id.
     fn vendor_id(&self) -> &VendorId;
-    /// Every answer given, in question-id order.
-    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_>;
+    /// Every answer given, in question-id order (read back from disk when it was spilled).
+    fn answer_values(&self) -> Result<AnswerValues<'_>, HistoryError>;
 }
+
+/// A vendor's answers with their values, in question-id order.
+pub type AnswerValues<'a> = Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + 'a>;
 
 impl RecordedAnswers for Vendor {
     fn vendor_id(&self) -> &VendorId {
         self.id()
     }
 
-    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_> {
-        Box::new(self.answers.iter().map(|(q, a)| (*q, a.value)))
+    fn answer_values(&self) -> Result<AnswerValues<'_>, HistoryError> {
+        Ok(Box::new(self.answers.iter().map(|(q, a)| (*q, a.value))))
     }
 }
 
 /// A vendor's answers as the history records them: the questions answered and a value for
-/// each. A streamed run keeps one for every vendor until the store is written, so the questions
-/// are kept small: as two-byte indexes into the run's [`QuestionTable`] (a sheet of 212 answers
-/// is then about 640 bytes), or, without a table, as a list shared with the vendors that
-/// answered the same questions. Nearly every vendor of a generated portfolio answers a set of
-/// its own (skipped and blank answers), so shared lists alone took 3.4 KB a vendor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// each. A streamed run keeps one for every vendor until the store is written, so it is kept
+/// small: in the run's [`Spill`] files, three bytes an answer (the question's two-byte index in
+/// the run's [`QuestionTable`] and its value's code); in memory, with the questions as those
+/// indexes; or, without a table, as a list shared with the vendors that answered the same
+/// questions. Nearly every vendor of a generated portfolio answers a set of its own (skipped
+/// and blank answers), so shared lists alone took 3.4 KB a vendor.
+#[derive(Debug, Clone)]
 pub struct AnswerSheet {
     /// The vendor.
     pub vendor_id: VendorId,
-    questions: SheetQuestions,
-    /// Each question's value, in question-id order.
-    pub values: Box<[AnswerValue]>,
+    body: SheetBody,
 }
 
-/// The questions of an [`AnswerSheet`], in question-id order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SheetQuestions {
-    Shared(Arc<[QuestionId]>),
-    Indexed(Arc<QuestionTable>, Box<[u16]>),
+/// The questions and values of an [`AnswerSheet`], in question-id order.
+#[derive(Clone)]
+enum SheetBody {
+    Shared(Arc<[QuestionId]>, Box<[AnswerValue]>),
+    Indexed(Arc<QuestionTable>, Box<[u16]>, Box<[AnswerValue]>),
+    Spilled(Arc<QuestionTable>, Arc<Spill>, Spilled),
+}
+
+impl std::fmt::Debug for SheetBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Shared(q, v) => f.debug_tuple("Shared").field(q).field(v).finish(),
+            Self::Indexed(_, q, v) => f.debug_tuple("Indexed").field(q).field(v).finish(),
+            Self::Spilled(_, _, at) => f.debug_tuple("Spilled").field(at).finish(),
+        }
+    }
+}
+
+/// An answer's value as one byte in a spilled sheet (`None` for a level above 249, which
+/// parsing never makes; such a sheet stays in memory).
+fn value_code(v: AnswerValue) -> Option<u8> {
+    Some(match v {
+        AnswerValue::Maturity(n) if n < 250 => n,
+        AnswerValue::Maturity(_) => return None,
+        AnswerValue::Yes => 250,
+        AnswerValue::Partial => 251,
+        AnswerValue::No => 252,
+        AnswerValue::NotApplicable => 253,
+        AnswerValue::Unanswered => 254,
+    })
+}
+
+/// The value a [`value_code`] stands for.
+fn value_of(code: u8) -> Option<AnswerValue> {
+    Some(match code {
+        0..250 => AnswerValue::Maturity(code),
+        250 => AnswerValue::Yes,
+        251 => AnswerValue::Partial,
+        252 => AnswerValue::No,
+        253 => AnswerValue::NotApplicable,
+        254 => AnswerValue::Unanswered,
+        _ => return None,
+    })
 }
 
 /// Every question a run's answers can name (its catalog's), so that an [`AnswerSheet`] keeps a
@@ -500,8 +577,7 @@ impl AnswerSheet {
         let (qs, values) = Self::answers(v);
         Self {
             vendor_id: v.profile().vendor_id.clone(),
-            questions: SheetQuestions::Shared(shared_list(qs)),
-            values,
+            body: SheetBody::Shared(shared_list(qs), values),
         }
     }
 
@@ -509,15 +585,38 @@ impl AnswerSheet {
     /// one is not in it).
     pub fn indexed<V: FullInput + ?Sized>(v: &V, table: &Arc<QuestionTable>) -> Self {
         let (qs, values) = Self::answers(v);
-        let idx: Option<Box<[u16]>> = qs.iter().map(|q| table.index.get(q).copied()).collect();
-        let questions = match idx {
-            Some(idx) => SheetQuestions::Indexed(Arc::clone(table), idx),
-            None => SheetQuestions::Shared(shared_list(qs)),
+        let body = match table.indexes(&qs) {
+            Some(idx) => SheetBody::Indexed(Arc::clone(table), idx, values),
+            None => SheetBody::Shared(shared_list(qs), values),
         };
         Self {
             vendor_id: v.profile().vendor_id.clone(),
-            questions,
-            values,
+            body,
+        }
+    }
+
+    /// [`AnswerSheet::indexed`] kept in `spill`'s files (in memory when a question is not in
+    /// `table`). A failed write surfaces when the run is recorded.
+    pub fn spilled<V: FullInput + ?Sized>(
+        v: &V,
+        table: &Arc<QuestionTable>,
+        spill: &Arc<Spill>,
+    ) -> Self {
+        let (qs, values) = Self::answers(v);
+        let Some(idx) = table.indexes(&qs) else {
+            return Self::indexed(v, table);
+        };
+        let mut record = Vec::with_capacity(3 * idx.len());
+        for (i, value) in idx.iter().zip(values.iter()) {
+            let Some(code) = value_code(*value) else {
+                return Self::indexed(v, table);
+            };
+            record.extend_from_slice(&i.to_le_bytes());
+            record.push(code);
+        }
+        Self {
+            vendor_id: v.profile().vendor_id.clone(),
+            body: SheetBody::Spilled(Arc::clone(table), Arc::clone(spill), spill.put(&record)),
         }
     }
 
@@ -530,13 +629,12 @@ impl AnswerSheet {
         });
         (qs, values.into_boxed_slice())
     }
+}
 
-    /// The questions answered, in question-id order.
-    pub fn questions(&self) -> Box<dyn Iterator<Item = QuestionId> + '_> {
-        match &self.questions {
-            SheetQuestions::Shared(l) => Box::new(l.iter().copied()),
-            SheetQuestions::Indexed(t, idx) => Box::new(idx.iter().map(|&i| t.ids[usize::from(i)])),
-        }
+impl QuestionTable {
+    /// The index of each of `qs`, or `None` when one is not in the table.
+    fn indexes(&self, qs: &[QuestionId]) -> Option<Box<[u16]>> {
+        qs.iter().map(|q| self.index.get(q).copied()).collect()
     }
 }
 
@@ -551,8 +649,35 @@ impl RecordedAnswers for AnswerSheet {
         &self.vendor_id
     }
 
-    fn answer_values(&self) -> Box<dyn Iterator<Item = (QuestionId, AnswerValue)> + '_> {
-        Box::new(self.questions().zip(self.values.iter().copied()))
+    fn answer_values(&self) -> Result<AnswerValues<'_>, HistoryError> {
+        Ok(match &self.body {
+            SheetBody::Shared(q, v) => Box::new(q.iter().copied().zip(v.iter().copied())),
+            SheetBody::Indexed(t, q, v) => Box::new(
+                q.iter()
+                    .map(|&i| t.ids[usize::from(i)])
+                    .zip(v.iter().copied()),
+            ),
+            SheetBody::Spilled(t, spill, at) => {
+                let mut record = Vec::new();
+                spill.read(*at, &mut record)?;
+                let bad = || HistoryError::Spill {
+                    dir: spill.dir().to_path_buf(),
+                    problem: format!("the answers of vendor {} do not read back", self.vendor_id),
+                };
+                let answers = record
+                    .chunks(3)
+                    .map(|c| match c {
+                        &[a, b, code] => Some((
+                            *t.ids.get(usize::from(u16::from_le_bytes([a, b])))?,
+                            value_of(code)?,
+                        )),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(bad)?;
+                Box::new(answers.into_iter())
+            }
+        })
     }
 }
 
@@ -712,12 +837,12 @@ fn write_results_file(
             .batched(empty.schema())
             .map_err(HistoryError::parquet(&what))?;
         for chunk in rows.chunks(ROW_GROUP_ROWS) {
-            let flat: Vec<&FlatRow> = chunk.iter().map(|r| &*r.flat).collect();
-            let json = chunk
+            let read = chunk
                 .par_iter()
-                .map(|r| r.json_text())
+                .map(|r| r.row_and_json())
                 .collect::<Result<Vec<_>, HistoryError>>()?;
-            let json: Vec<&str> = json.iter().map(|j| &**j).collect();
+            let flat: Vec<&FlatRow> = read.iter().map(|(row, _)| &**row).collect();
+            let json: Vec<&str> = read.iter().map(|(_, j)| &**j).collect();
             let df = flat_frame(&flat, Some(json)).map_err(HistoryError::parquet(&what))?;
             w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
         }
@@ -786,7 +911,7 @@ fn write_answers_file<A: RecordedAnswers>(
             Ok::<(), HistoryError>(())
         };
         for vendor in order {
-            for (qid, value) in vendor.answer_values() {
+            for (qid, value) in vendor.answer_values()? {
                 v.push(vendor.vendor_id().as_str());
                 q.push(qid.as_str());
                 a.push(canonical(value));
@@ -886,6 +1011,26 @@ pub(crate) fn answers_path(dir: &Path, run_id: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_value_a_sheet_spills_reads_back() {
+        let mut all = vec![
+            AnswerValue::Yes,
+            AnswerValue::Partial,
+            AnswerValue::No,
+            AnswerValue::NotApplicable,
+            AnswerValue::Unanswered,
+        ];
+        all.extend((0..=249).map(AnswerValue::Maturity));
+        let mut codes = std::collections::BTreeSet::new();
+        for v in all {
+            let code = value_code(v).unwrap();
+            assert!(codes.insert(code), "{v:?} shares its code");
+            assert_eq!(value_of(code), Some(v));
+        }
+        assert_eq!(value_code(AnswerValue::Maturity(250)), None);
+        assert_eq!(value_of(255), None);
+    }
 
     #[test]
     fn canonical_matches_the_model() {

@@ -41,7 +41,7 @@ pub fn flat_columns() -> Vec<&'static str> {
 
 /// One vendor's row of the flat table: its cells, rounded as the file stores them. Made where
 /// the vendor is scored, so that a run need not keep the whole result until the file is written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlatRow {
     vendor_id: VendorId,
     name: Option<String>,

@@ -8,8 +8,8 @@ use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, synthetic_results, synthetic_vendors};
 use scrm_history::{
-    Spill, StoredResult, content_hash, list_runs, load_cache, read_run_results, record_run,
-    record_stored,
+    AnswerSheet, QuestionTable, Spill, StoredResult, content_hash, list_runs, load_cache,
+    read_run_results, record_run, record_stored,
 };
 use scrm_model::RunManifest;
 use std::path::Path;
@@ -60,7 +60,12 @@ fn crash_child_writer() {
                 .iter()
                 .map(|r| StoredResult::spilled(r, &spill))
                 .collect();
-            record_stored(dir, &run_manifest(k), &stored, &vendors).unwrap();
+            let table = QuestionTable::new(vendors.iter().flat_map(|v| v.answers.keys().copied()));
+            let sheets: Vec<AnswerSheet> = vendors
+                .iter()
+                .map(|v| AnswerSheet::spilled(v, &table, &spill))
+                .collect();
+            record_stored(dir, &run_manifest(k), &stored, &sheets).unwrap();
         }
     }
 }

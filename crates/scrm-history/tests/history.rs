@@ -199,10 +199,16 @@ fn spilled_results_and_indexed_sheets_record_the_same_run() {
     let sheets: Vec<AnswerSheet> = vendors
         .iter()
         .enumerate()
-        .map(|(i, v)| AnswerSheet::indexed(v, if i % 2 == 0 { &full } else { &partial }))
+        .map(|(i, v)| match i % 3 {
+            0 => AnswerSheet::indexed(v, &full),
+            1 => AnswerSheet::spilled(v, &full, &spill),
+            _ => AnswerSheet::spilled(v, &partial, &spill),
+        })
         .collect();
     let kinds = format!("{sheets:?}");
-    assert!(kinds.contains("Indexed") && kinds.contains("Shared"));
+    for kind in ["Indexed", "Spilled", "Shared"] {
+        assert!(kinds.contains(kind), "no {kind} sheet");
+    }
     let spilled = record_stored(&b, &m, &stored, &sheets).unwrap();
     assert_eq!(spilled.run_id, whole.run_id);
     for f in ["results.parquet", "answers.parquet", "manifest.json"] {
@@ -214,7 +220,7 @@ fn spilled_results_and_indexed_sheets_record_the_same_run() {
     }
     let spill_dir = b.join(format!(".spill-{}", std::process::id()));
     assert!(spill_dir.is_dir());
-    drop((stored, spill));
+    drop((stored, sheets, spill));
     assert!(!spill_dir.exists(), "the spill outlived its results");
 }
 

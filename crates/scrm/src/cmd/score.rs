@@ -135,7 +135,7 @@ fn score_streamed<O: Send + 'static>(
                 // `Vendor` first (a map and two strings an answer).
                 let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
                 let stored = scrm_history::StoredResult::spilled(&result, spill);
-                let sheet = scrm_history::AnswerSheet::indexed(&v, &table);
+                let sheet = scrm_history::AnswerSheet::spilled(&v, &table, spill);
                 (out(result), Some((stored, sheet)))
             },
         )

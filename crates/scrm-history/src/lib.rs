@@ -37,6 +37,7 @@
 //! vendor's input hash is unchanged and the result is still valid on the new `as_of`.
 //! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
 
+mod answers;
 mod cache;
 mod diff;
 mod error;

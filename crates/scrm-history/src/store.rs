@@ -7,10 +7,10 @@
 use crate::HistoryError;
 use crate::spill::{Spill, Spilled, spill_pid};
 use crate::table::{
-    FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_writer, read_columns, str_col,
+    FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_metadata, parquet_writer,
+    read_columns, str_col,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use polars::prelude::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use scrm_model::{
@@ -33,8 +33,6 @@ const STAGING_PREFIX: &str = ".staging-";
 const RUN_INFO_FILE: &str = "run.json";
 /// Results per hashing and encoding task.
 const HASH_CHUNK: usize = 4096;
-/// Answer rows per Parquet row group.
-const ANSWER_BATCH: usize = 1 << 20;
 
 /// How many vendors of a run ended in each status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -854,76 +852,18 @@ fn write_results_file(
     file.sync_all().map_err(HistoryError::io(path))
 }
 
-/// The canonical spelling of an answer without allocating (`None` for a blank answer): the
-/// answers file has a row per answer, 127 million for a million vendors.
-fn canonical(v: AnswerValue) -> Option<&'static str> {
-    Some(match v {
-        AnswerValue::Maturity(n) => ["0", "1", "2", "3", "4", "5"].get(usize::from(n))?,
-        AnswerValue::Yes => "yes",
-        AnswerValue::Partial => "partial",
-        AnswerValue::No => "no",
-        AnswerValue::NotApplicable => "na",
-        AnswerValue::Unanswered => return None,
-    })
-}
-
-fn answers_frame(v: &[&str], q: &[&str], a: &[Option<&str>]) -> PolarsResult<DataFrame> {
-    DataFrame::new(
-        v.len(),
-        vec![
-            Series::new("vendor_id".into(), v).into_column(),
-            Series::new("question_id".into(), q).into_column(),
-            Series::new("answer".into(), a).into_column(),
-        ],
-    )
-}
-
 /// Writes `answers.parquet` (vendor_id, question_id, answer; blank answers are null), vendors in
-/// id order and questions in id order. Returns the number of rows.
+/// id order and questions in id order ([`crate::answers`]). Returns the number of rows.
 fn write_answers_file<A: RecordedAnswers>(
     path: &Path,
     manifest: &RunManifest,
     vendors: &[A],
 ) -> Result<u64, HistoryError> {
-    let what = path.display().to_string();
     let mut order: Vec<&A> = vendors.iter().collect();
     order.sort_by(|a, b| a.vendor_id().cmp(b.vendor_id()));
     let file = File::create(path).map_err(HistoryError::io(path))?;
     let mut buf = BufWriter::with_capacity(1 << 20, file);
-    let mut total = 0u64;
-    {
-        let empty = answers_frame(&[], &[], &[]).map_err(HistoryError::parquet(&what))?;
-        let mut w = parquet_writer(&mut buf, manifest)?
-            .batched(empty.schema())
-            .map_err(HistoryError::parquet(&what))?;
-        let mut v: Vec<&str> = Vec::new();
-        let mut q: Vec<&str> = Vec::new();
-        let mut a: Vec<Option<&str>> = Vec::new();
-        let mut flush = |v: &mut Vec<&str>, q: &mut Vec<&str>, a: &mut Vec<Option<&str>>| {
-            if v.is_empty() {
-                return Ok(());
-            }
-            let df = answers_frame(v, q, a).map_err(HistoryError::parquet(&what))?;
-            w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
-            v.clear();
-            q.clear();
-            a.clear();
-            Ok::<(), HistoryError>(())
-        };
-        for vendor in order {
-            for (qid, value) in vendor.answer_values()? {
-                v.push(vendor.vendor_id().as_str());
-                q.push(qid.as_str());
-                a.push(canonical(value));
-                total += 1;
-                if v.len() >= ANSWER_BATCH {
-                    flush(&mut v, &mut q, &mut a)?;
-                }
-            }
-        }
-        flush(&mut v, &mut q, &mut a)?;
-        w.finish().map_err(HistoryError::parquet(&what))?;
-    }
+    let total = crate::answers::write_answers(&order, parquet_metadata(manifest)?, &mut buf)?;
     let file = buf
         .into_inner()
         .map_err(|e| HistoryError::io(path)(e.into_error()))?;
@@ -1030,21 +970,5 @@ mod tests {
         }
         assert_eq!(value_code(AnswerValue::Maturity(250)), None);
         assert_eq!(value_of(255), None);
-    }
-
-    #[test]
-    fn canonical_matches_the_model() {
-        let mut all = vec![
-            AnswerValue::Yes,
-            AnswerValue::Partial,
-            AnswerValue::No,
-            AnswerValue::NotApplicable,
-            AnswerValue::Unanswered,
-        ];
-        all.extend((0..=5).map(AnswerValue::Maturity));
-        for v in all {
-            let want = v.is_answered().then(|| v.canonical());
-            assert_eq!(canonical(v).map(str::to_string), want, "{v:?}");
-        }
     }
 }

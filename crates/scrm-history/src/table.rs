@@ -180,16 +180,35 @@ pub(crate) fn parquet_writer<W: Write>(
     w: W,
     manifest: &RunManifest,
 ) -> Result<ParquetWriter<W>, HistoryError> {
-    let manifest_json = serde_json::to_string(manifest).map_err(HistoryError::json("manifest"))?;
-    let kv = KeyValueMetadata::from_static(vec![
-        (FORMAT_KEY.to_string(), FORMAT_VERSION.to_string()),
-        (MANIFEST_KEY.to_string(), manifest_json),
-    ]);
+    let kv = KeyValueMetadata::from_static(
+        parquet_metadata(manifest)?
+            .into_iter()
+            .map(|kv| (kv.key, kv.value.unwrap_or_default()))
+            .collect(),
+    );
     Ok(ParquetWriter::new(w)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
         .with_row_group_size(Some(ROW_GROUP_ROWS))
         .with_key_value_metadata(Some(kv)))
+}
+
+/// The key-value metadata of every Parquet file scrm writes: the table format and the run
+/// manifest as JSON, in that order.
+pub(crate) fn parquet_metadata(
+    manifest: &RunManifest,
+) -> Result<Vec<polars_parquet::write::KeyValue>, HistoryError> {
+    let manifest_json = serde_json::to_string(manifest).map_err(HistoryError::json("manifest"))?;
+    Ok(vec![
+        polars_parquet::write::KeyValue {
+            key: FORMAT_KEY.to_string(),
+            value: Some(FORMAT_VERSION.to_string()),
+        },
+        polars_parquet::write::KeyValue {
+            key: MANIFEST_KEY.to_string(),
+            value: Some(manifest_json),
+        },
+    ])
 }
 
 /// Rows per Parquet row group: large enough for good compression, small enough that readers

@@ -11,6 +11,7 @@ use crate::table::{
     read_columns, str_col,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use polars::prelude::ParquetCompression;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use scrm_model::{
@@ -831,7 +832,11 @@ fn write_results_file(
     let mut buf = BufWriter::with_capacity(1 << 20, file);
     {
         let empty = flat_frame(&[], Some(Vec::new())).map_err(HistoryError::parquet(&what))?;
+        // The fastest zstd level: the `result_json` column is most of the file and of the time it
+        // takes to write, and level 3 made it only a little smaller.
+        let level = polars_parquet::write::ZstdLevel::try_new(1).ok();
         let mut w = parquet_writer(&mut buf, manifest)?
+            .with_compression(ParquetCompression::Zstd(level))
             .batched(empty.schema())
             .map_err(HistoryError::parquet(&what))?;
         for chunk in rows.chunks(ROW_GROUP_ROWS) {

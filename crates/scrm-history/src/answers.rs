@@ -162,21 +162,27 @@ pub(crate) fn write_answers<A: RecordedAnswers, W: Write>(
     Ok(total)
 }
 
+/// Every answer value, with maturity levels 0 to `max_level` (for tests of encodings).
+#[cfg(test)]
+pub(crate) fn every_value(max_level: u8) -> Vec<AnswerValue> {
+    let mut all = vec![
+        AnswerValue::Yes,
+        AnswerValue::Partial,
+        AnswerValue::No,
+        AnswerValue::NotApplicable,
+        AnswerValue::Unanswered,
+    ];
+    all.extend((0..=max_level).map(AnswerValue::Maturity));
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn answer_keys_spell_the_canonical_values() {
-        let mut all = vec![
-            AnswerValue::Yes,
-            AnswerValue::Partial,
-            AnswerValue::No,
-            AnswerValue::NotApplicable,
-            AnswerValue::Unanswered,
-        ];
-        all.extend((0..=7).map(AnswerValue::Maturity));
-        for v in all {
+        for v in every_value(7) {
             let want = (v.is_answered() && !matches!(v, AnswerValue::Maturity(6..)))
                 .then(|| v.canonical());
             let got = answer_key(v).map(|k| ANSWERS[k as usize].to_string());

@@ -959,16 +959,8 @@ mod tests {
 
     #[test]
     fn every_value_a_sheet_spills_reads_back() {
-        let mut all = vec![
-            AnswerValue::Yes,
-            AnswerValue::Partial,
-            AnswerValue::No,
-            AnswerValue::NotApplicable,
-            AnswerValue::Unanswered,
-        ];
-        all.extend((0..=249).map(AnswerValue::Maturity));
         let mut codes = std::collections::BTreeSet::new();
-        for v in all {
+        for v in crate::answers::every_value(249) {
             let code = value_code(v).unwrap();
             assert!(codes.insert(code), "{v:?} shares its code");
             assert_eq!(value_of(code), Some(v));

@@ -12,7 +12,7 @@
 //! `scrm score --history DIR` calls [`record_stored`] (or [`record_run`] with whole results),
 //! which keeps a hive-partitioned dataset. A streamed run makes each vendor's [`StoredResult`]
 //! (its flat row and its JSON) and [`AnswerSheet`] where the vendor is scored, and keeps them in
-//! a [`Spill`] (`DIR/.spill-<pid>/`, files of the run's own, removed once it is recorded) until
+//! a [`Spill`] (`DIR/.spill-<pid>-<n>/`, files of the run's own, removed once it is recorded) until
 //! the reader has every vendor in id order:
 //!
 //! ```text

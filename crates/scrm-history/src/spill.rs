@@ -7,7 +7,7 @@
 //! a million vendors held 7 GB of results and answer sheets in memory before (8.8 GiB peak,
 //! 1.4 GiB now).
 //!
-//! The files live in `DIR/.spill-<pid>/`, are never synced (a crash loses nothing that a run
+//! The files live in `DIR/.spill-<pid>-<n>/`, are never synced (a crash loses nothing that a run
 //! needs: no run is visible until it is committed from its own staging directory), and are
 //! removed when the last record pointing into them is dropped, or by [`Spill::remove`]. A
 //! writer killed before that leaves the directory behind; the next run that records removes it.
@@ -16,7 +16,7 @@ use crate::HistoryError;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Prefix of spill directories in a history store.
@@ -58,11 +58,14 @@ pub(crate) struct Spilled {
 }
 
 impl Spill {
-    /// Makes `store/.spill-<pid>/` (and `store` if missing), with a file for each thread of the
+    /// Makes `store/.spill-<pid>-<n>/` (and `store` if missing), with a file for each thread of the
     /// current rayon pool and one more.
     pub fn create(store: &Path) -> Result<Self, HistoryError> {
         fs::create_dir_all(store).map_err(HistoryError::io(store))?;
-        let dir = store.join(format!("{SPILL_PREFIX}{}", std::process::id()));
+        // A process may hold several (a run's, and its cache's).
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = store.join(format!("{SPILL_PREFIX}{}-{n}", std::process::id()));
         // Left by an earlier process that had this pid and was killed.
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(HistoryError::io(&dir))?;
@@ -149,6 +152,14 @@ impl Spill {
     }
 }
 
+impl std::fmt::Debug for Spill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spill")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Spill {
     /// The spill directory.
     pub(crate) fn dir(&self) -> &Path {
@@ -195,9 +206,12 @@ fn read_exact_at(f: &File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<(
     Ok(())
 }
 
-/// Whether a directory entry of the store is a spill directory, and of which process.
+/// Whether a directory entry of the store is a spill directory (`.spill-<pid>-<n>`), and of
+/// which process.
 pub(crate) fn spill_pid(name: &str) -> Option<u32> {
-    name.strip_prefix(SPILL_PREFIX)?.parse().ok()
+    let (pid, n) = name.strip_prefix(SPILL_PREFIX)?.split_once('-')?;
+    n.parse::<u32>().ok()?;
+    pid.parse().ok()
 }
 
 #[cfg(test)]
@@ -218,18 +232,21 @@ mod tests {
             spill.read(*s, &mut buf).unwrap();
             assert_eq!(buf, t.as_bytes());
         }
-        let dir = store
-            .path()
-            .join(format!("{SPILL_PREFIX}{}", std::process::id()));
+        let dir = spill.dir().to_path_buf();
         assert!(dir.is_dir());
+        assert_eq!(
+            dir.file_name().and_then(|n| n.to_str()).and_then(spill_pid),
+            Some(std::process::id())
+        );
         drop(spill);
         assert!(!dir.exists(), "the spill directory outlived the spill");
     }
 
     #[test]
     fn spill_directories_are_named_by_pid() {
-        assert_eq!(spill_pid(".spill-4242"), Some(4242));
-        assert_eq!(spill_pid(".spill-x"), None);
+        assert_eq!(spill_pid(".spill-4242-0"), Some(4242));
+        assert_eq!(spill_pid(".spill-4242"), None);
+        assert_eq!(spill_pid(".spill-x-1"), None);
         assert_eq!(spill_pid(".staging-20260101T000000Z-ab-12"), None);
     }
 }

@@ -884,7 +884,7 @@ fn pid_alive(pid: u32) -> bool {
 }
 
 /// Removes `.staging-<run_id>-<pid>` directories older than the newest committed run whose
-/// writer is gone (a writer killed mid-run leaves one behind), and `.spill-<pid>` directories
+/// writer is gone (a writer killed mid-run leaves one behind), and `.spill-<pid>-<n>` directories
 /// whose writer is gone.
 fn remove_stale_staging(dir: &Path, own_pid: u32) -> Result<Vec<PathBuf>, HistoryError> {
     let Some(newest) = list_runs(dir)?.last().map(|r| r.run_id.clone()) else {

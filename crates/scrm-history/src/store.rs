@@ -448,9 +448,9 @@ impl RecordedAnswers for Vendor {
 /// each. A streamed run keeps one for every vendor until the store is written, so it is kept
 /// small: in the run's [`Spill`] files, three bytes an answer (the question's two-byte index in
 /// the run's [`QuestionTable`] and its value's code); in memory, with the questions as those
-/// indexes; or, without a table, as a list shared with the vendors that answered the same
-/// questions. Nearly every vendor of a generated portfolio answers a set of its own (skipped
-/// and blank answers), so shared lists alone took 3.4 KB a vendor.
+/// indexes; or, without a table, as the list of its questions. Nearly every vendor of a
+/// generated portfolio answers a set of its own (skipped and blank answers), so a list shared
+/// with the vendors that answered the same questions saved nothing: 3.4 KB a vendor.
 #[derive(Debug, Clone)]
 pub struct AnswerSheet {
     /// The vendor.
@@ -461,15 +461,16 @@ pub struct AnswerSheet {
 /// The questions and values of an [`AnswerSheet`], in question-id order.
 #[derive(Clone)]
 enum SheetBody {
-    Shared(Arc<[QuestionId]>, Box<[AnswerValue]>),
+    Listed(Box<[QuestionId]>, Box<[AnswerValue]>),
     Indexed(Arc<QuestionTable>, Box<[u16]>, Box<[AnswerValue]>),
     Spilled(Arc<QuestionTable>, Arc<Spill>, Spilled),
 }
 
+/// Without the run's question table and spill, which every sheet shares.
 impl std::fmt::Debug for SheetBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Shared(q, v) => f.debug_tuple("Shared").field(q).field(v).finish(),
+            Self::Listed(q, v) => f.debug_tuple("Listed").field(q).field(v).finish(),
             Self::Indexed(_, q, v) => f.debug_tuple("Indexed").field(q).field(v).finish(),
             Self::Spilled(_, _, at) => f.debug_tuple("Spilled").field(at).finish(),
         }
@@ -531,62 +532,24 @@ impl QuestionTable {
     }
 }
 
-/// How many recent question lists a thread keeps to share ([`AnswerSheet::of`]): vendors of
-/// one AI role answer the same questions, and there are four roles.
-const SHARED_LISTS: usize = 8;
-
-thread_local! {
-    /// The thread's most recent question lists, the latest first.
-    static LISTS: RefCell<Vec<Arc<[QuestionId]>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// `qs` as a shared list: one of the thread's recent lists when it equals one (moved to the
-/// front), else a new one kept in their place.
-fn shared_list(qs: Vec<QuestionId>) -> Arc<[QuestionId]> {
-    let found = LISTS
-        .try_with(|c| {
-            let mut lists = c.borrow_mut();
-            // Lengths first: a list of another length is another list.
-            let i = lists
-                .iter()
-                .position(|l| l.len() == qs.len() && **l == *qs)?;
-            let l = lists.remove(i);
-            lists.insert(0, Arc::clone(&l));
-            Some(l)
-        })
-        .ok()
-        .flatten();
-    if let Some(l) = found {
-        return l;
-    }
-    let l: Arc<[QuestionId]> = qs.into();
-    let _ = LISTS.try_with(|c| {
-        let mut lists = c.borrow_mut();
-        lists.insert(0, Arc::clone(&l));
-        lists.truncate(SHARED_LISTS);
-    });
-    l
-}
-
 impl AnswerSheet {
     /// The sheet of any vendor that carries its answers ([`FullInput`]), such as the streaming
-    /// reader's borrowed vendors, without making a [`Vendor`] of it first; its questions in a
-    /// list shared with the thread's recent vendors that answered the same ones.
+    /// reader's borrowed vendors, without making a [`Vendor`] of it first; its questions listed.
     pub fn of<V: FullInput + ?Sized>(v: &V) -> Self {
         let (qs, values) = Self::answers(v);
         Self {
             vendor_id: v.profile().vendor_id.clone(),
-            body: SheetBody::Shared(shared_list(qs), values),
+            body: SheetBody::Listed(qs.into_boxed_slice(), values),
         }
     }
 
-    /// [`AnswerSheet::of`] with the questions as indexes into `table` (as a shared list when
-    /// one is not in it).
+    /// [`AnswerSheet::of`] with the questions as indexes into `table` (listed when one is not
+    /// in it).
     pub fn indexed<V: FullInput + ?Sized>(v: &V, table: &Arc<QuestionTable>) -> Self {
         let (qs, values) = Self::answers(v);
         let body = match table.indexes(&qs) {
             Some(idx) => SheetBody::Indexed(Arc::clone(table), idx, values),
-            None => SheetBody::Shared(shared_list(qs), values),
+            None => SheetBody::Listed(qs.into_boxed_slice(), values),
         };
         Self {
             vendor_id: v.profile().vendor_id.clone(),
@@ -650,7 +613,7 @@ impl RecordedAnswers for AnswerSheet {
 
     fn answer_values(&self) -> Result<AnswerValues<'_>, HistoryError> {
         Ok(match &self.body {
-            SheetBody::Shared(q, v) => Box::new(q.iter().copied().zip(v.iter().copied())),
+            SheetBody::Listed(q, v) => Box::new(q.iter().copied().zip(v.iter().copied())),
             SheetBody::Indexed(t, q, v) => Box::new(
                 q.iter()
                     .map(|&i| t.ids[usize::from(i)])

@@ -191,7 +191,7 @@ fn spilled_results_and_indexed_sheets_record_the_same_run() {
     ids.sort();
     ids.dedup();
     // Every other vendor with a table that lacks a question it answered: its sheet falls back
-    // to a shared list.
+    // to a list of its questions.
     let (full, partial) = (
         QuestionTable::new(ids.iter().copied()),
         QuestionTable::new(ids[1..].iter().copied()),
@@ -206,7 +206,7 @@ fn spilled_results_and_indexed_sheets_record_the_same_run() {
         })
         .collect();
     let kinds = format!("{sheets:?}");
-    for kind in ["Indexed", "Spilled", "Shared"] {
+    for kind in ["Indexed", "Spilled", "Listed"] {
         assert!(kinds.contains(kind), "no {kind} sheet");
     }
     let spilled = record_stored(&b, &m, &stored, &sheets).unwrap();

@@ -226,7 +226,10 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
     write_csv_sidecar(a, &manifest)?;
     let ((stored, sheets), spill) = recorded;
     if let Some(dir) = &a.history {
-        record(dir, &manifest, &stored, &sheets)?;
+        note_recorded(
+            dir,
+            scrm_history::record_stored(dir, &manifest, &stored, &sheets),
+        )?;
     }
     if let Some(spill) = spill {
         spill.remove().map_err(|e| anyhow!("{e}"))?;
@@ -238,15 +241,12 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
     Ok(code)
 }
 
-/// Records the run in the history store and says what it did.
-fn record<A: scrm_history::RecordedAnswers>(
+/// Says what recording the run in the history store at `dir` did.
+fn note_recorded(
     dir: &std::path::Path,
-    manifest: &scrm_model::RunManifest,
-    stored: &[scrm_history::StoredResult],
-    answers: &[A],
+    rec: Result<scrm_history::Recorded, scrm_history::HistoryError>,
 ) -> Result<()> {
-    let rec =
-        scrm_history::record_stored(dir, manifest, stored, answers).map_err(|e| anyhow!("{e}"))?;
+    let rec = rec.map_err(|e| anyhow!("{e}"))?;
     if rec.created {
         output::note(&format!(
             "history: recorded run {} in {}",
@@ -362,16 +362,13 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     };
     output::write(a.out.as_deref(), &bytes)?;
     if let Some(dir) = &a.history {
-        if streamed {
-            let (stored, sheets) = &recorded;
-            record(dir, &manifest, stored, sheets)?;
+        let (stored, sheets) = &recorded;
+        let rec = if streamed {
+            scrm_history::record_stored(dir, &manifest, stored, sheets)
         } else {
-            let stored: Vec<scrm_history::StoredResult> = results
-                .par_iter()
-                .map(scrm_history::StoredResult::new)
-                .collect();
-            record(dir, &manifest, &stored, &l.ingested.vendors)?;
-        }
+            scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
+        };
+        note_recorded(dir, rec)?;
     }
     Ok(u8::from(super::flagged(
         results.iter().map(|r| r.status),

@@ -27,10 +27,22 @@ use std::sync::Arc;
 /// few thousand and a few hundred.
 const ROWS: usize = 1 << 18;
 
-/// The canonical spellings, in the order of their keys ([`answer_key`]).
-const ANSWERS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "yes", "partial", "no", "na"];
+/// The answers a cell can hold, in the order of their keys ([`answer_key`]); the dictionary is
+/// their canonical spellings ([`AnswerValue::canonical_str`]).
+const ORDER: [AnswerValue; 10] = [
+    AnswerValue::Maturity(0),
+    AnswerValue::Maturity(1),
+    AnswerValue::Maturity(2),
+    AnswerValue::Maturity(3),
+    AnswerValue::Maturity(4),
+    AnswerValue::Maturity(5),
+    AnswerValue::Yes,
+    AnswerValue::Partial,
+    AnswerValue::No,
+    AnswerValue::NotApplicable,
+];
 
-/// An answer's key in [`ANSWERS`]; `None` (a null cell) for a blank answer and for a level
+/// An answer's key in [`ORDER`]; `None` (a null cell) for a blank answer and for a level
 /// outside 0-5, which parsing never makes.
 fn answer_key(v: AnswerValue) -> Option<u32> {
     Some(match v {
@@ -86,10 +98,12 @@ impl<'a> Group<'a> {
             let values = Utf8ViewArray::from_slice_values(values).boxed();
             DictionaryArray::try_from_keys(keys, values, false).map(|d| d.boxed())
         };
+        let spellings = ORDER.map(AnswerValue::canonical_str);
+        let answers = spellings.each_ref().map(|s| &**s);
         let arrays = vec![
             column(g.vendor_keys, None, &g.vendors),
             column(g.question_keys, None, &g.questions),
-            column(g.answer_keys, Some(g.answered), &ANSWERS),
+            column(g.answer_keys, Some(g.answered), &answers),
         ]
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
@@ -185,7 +199,7 @@ mod tests {
         for v in every_value(7) {
             let want = (v.is_answered() && !matches!(v, AnswerValue::Maturity(6..)))
                 .then(|| v.canonical());
-            let got = answer_key(v).map(|k| ANSWERS[k as usize].to_string());
+            let got = answer_key(v).map(|k| ORDER[k as usize].canonical());
             assert_eq!(got, want, "{v:?}");
         }
     }

@@ -1,30 +1,39 @@
 //! The incremental-scoring cache: results of the newest run, reusable while inputs are unchanged.
+//!
+//! A reused result is neither parsed nor serialized again. Each cached vendor's flat row (from
+//! the results file's columns) and result JSON wait in a spill in the very record format a
+//! run's own results are spilled in ([`spill_record`]), so a reused vendor's stored result is a
+//! handle to that record, and a CSV row is made from the row and the vendor's profile. Parsing
+//! a result's JSON (about 3 KB a vendor) cost more than scoring the vendor afresh: a nightly run
+//! that reused nearly every vendor took longer than one that reused none. The JSON is parsed
+//! only for outputs that show the whole result.
 
 use crate::HistoryError;
 use crate::spill::{Spill, Spilled};
-use crate::store::{list_runs, results_path};
-use crate::table::{RESULT_JSON_COLUMN, ROW_GROUP_ROWS, read_columns, str_col};
+use crate::store::{StoredResult, list_runs, results_path, spill_record, split_record};
+use crate::table::{FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_columns, flat_rows, str_col};
 use chrono::NaiveDate;
 use polars::prelude::*;
-use scrm_model::{VendorId, VendorResult};
+use rayon::prelude::*;
+use scrm_model::{Status, VendorId, VendorResult};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// One cached vendor: what decides reuse, and where its stored result is.
+/// One cached vendor: what decides reuse, and where its stored row and result are.
 #[derive(Debug, Clone)]
 struct Entry {
     input_hash: String,
     valid_until: Option<NaiveDate>,
-    json: Spilled,
+    status: Status,
+    record: Spilled,
 }
 
 /// Results of the newest run in a history, keyed by vendor id.
 ///
-/// The stored JSON is parsed only for vendors actually reused, so loading stays cheap for a
-/// million vendors, and it waits in a [`Spill`] next to the store, not in memory: the JSON
-/// column of a million vendors is 3 GB, and a nightly run that reused nearly all of them
-/// peaked at 5.3 GB with it in memory. Lookup only: nothing iterates the map into an output.
+/// What is stored waits in a [`Spill`] next to the store, not in memory: the JSON column of a
+/// million vendors is 3 GB, and a nightly run that reused nearly all of them peaked at 5.3 GB
+/// with it in memory. Lookup only: nothing iterates the map into an output.
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
     run_id: Option<String>,
@@ -32,7 +41,49 @@ pub struct Cache {
     /// backward.
     as_of: Option<NaiveDate>,
     entries: HashMap<String, Entry>,
-    json: Option<Arc<Spill>>,
+    spill: Option<Arc<Spill>>,
+}
+
+/// A cached result that can stand for a fresh one ([`Cache::lookup`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Reused<'c> {
+    vendor_id: &'c VendorId,
+    entry: &'c Entry,
+    spill: &'c Arc<Spill>,
+}
+
+impl Reused<'_> {
+    /// What the history keeps of the result: the cached record itself, recorded as stored.
+    pub fn stored(&self) -> StoredResult {
+        StoredResult::in_spill(
+            self.vendor_id.clone(),
+            self.entry.status,
+            self.spill,
+            self.entry.record,
+        )
+    }
+
+    /// The result's flat row (scores rounded to 4 decimals, as the table holds them).
+    pub fn row(&self) -> Result<FlatRow, HistoryError> {
+        let mut buf = Vec::new();
+        self.spill.read(self.entry.record, &mut buf)?;
+        let (row, _) = split_record(&buf, self.spill)?;
+        postcard::from_bytes(row).map_err(|e| HistoryError::Spill {
+            dir: self.spill.dir().to_path_buf(),
+            problem: format!("a cached row does not read back: {e}"),
+        })
+    }
+
+    /// The whole result, parsed from its JSON; `None` when it no longer parses or disagrees with
+    /// the key columns (a hand-edited file), and the vendor is then scored afresh.
+    pub fn result(&self) -> Option<VendorResult> {
+        let mut buf = Vec::new();
+        self.spill.read(self.entry.record, &mut buf).ok()?;
+        let (_, json) = split_record(&buf, self.spill).ok()?;
+        let result: VendorResult = serde_json::from_slice(json).ok()?;
+        (result.vendor_id == *self.vendor_id && result.input_hash == self.entry.input_hash)
+            .then_some(result)
+    }
 }
 
 impl Cache {
@@ -55,25 +106,34 @@ impl Cache {
     /// equals `input_hash`, and `as_of` is on or after the cached run's date and on or before
     /// the result's `valid_until` (or it has none). An earlier date is re-scored: evidence stale
     /// then may have been current, and `valid_until` only looks forward.
-    /// A stored result that no longer parses is treated as absent (the vendor is re-scored).
+    pub fn lookup<'c>(
+        &'c self,
+        vendor_id: &'c VendorId,
+        input_hash: &str,
+        as_of: NaiveDate,
+    ) -> Option<Reused<'c>> {
+        let entry = self.entries.get(vendor_id.as_str())?;
+        if entry.input_hash != input_hash
+            || self.as_of.is_none_or(|from| as_of < from)
+            || entry.valid_until.is_some_and(|d| as_of > d)
+        {
+            return None;
+        }
+        Some(Reused {
+            vendor_id,
+            entry,
+            spill: self.spill.as_ref()?,
+        })
+    }
+
+    /// [`Cache::lookup`]'s whole result ([`Reused::result`]).
     pub fn reusable(
         &self,
         vendor_id: &VendorId,
         input_hash: &str,
         as_of: NaiveDate,
     ) -> Option<VendorResult> {
-        let e = self.entries.get(vendor_id.as_str())?;
-        if e.input_hash != input_hash
-            || self.as_of.is_none_or(|from| as_of < from)
-            || e.valid_until.is_some_and(|d| as_of > d)
-        {
-            return None;
-        }
-        let mut json = Vec::new();
-        self.json.as_ref()?.read(e.json, &mut json).ok()?;
-        let result: VendorResult = serde_json::from_slice(&json).ok()?;
-        // Guard against a hand-edited file whose JSON disagrees with its key columns.
-        (result.vendor_id == *vendor_id && result.input_hash == input_hash).then_some(result)
+        self.lookup(vendor_id, input_hash, as_of)?.result()
     }
 }
 
@@ -85,64 +145,51 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         return Ok(Cache::default());
     };
     let path = results_path(dir, &latest.run_id);
-    let df = read_columns(&path, &["vendor_id", "input_hash", "valid_until"])?;
-    let ids = str_col(&df, "vendor_id", &path)?;
-    let hashes = str_col(&df, "input_hash", &path)?;
-    let valid = str_col(&df, "valid_until", &path)?;
-    // The JSON a row group at a time, each row into the spill as it comes.
-    let spill = Arc::new(Spill::create(dir)?);
-    let mut json = Vec::with_capacity(ids.len());
     let what = || HistoryError::parquet(path.display().to_string());
-    while json.len() < ids.len() {
+    let mut columns: Vec<String> = flat_columns().into_iter().map(str::to_string).collect();
+    columns.push(RESULT_JSON_COLUMN.to_string());
+    // A row group at a time: each row and its JSON into the spill as they come.
+    let spill = Arc::new(Spill::create(dir)?);
+    let mut entries = HashMap::new();
+    let mut offset = 0;
+    loop {
         let file = std::fs::File::open(&path).map_err(HistoryError::io(&path))?;
         let part = ParquetReader::new(file)
-            .with_columns(Some(vec![RESULT_JSON_COLUMN.to_string()]))
-            .with_slice(Some((json.len(), ROW_GROUP_ROWS)))
+            .with_columns(Some(columns.clone()))
+            .with_slice(Some((offset, ROW_GROUP_ROWS)))
             .finish()
             .map_err(what())?;
-        let col = str_col(&part, RESULT_JSON_COLUMN, &path)?;
-        if col.is_empty() {
+        if part.height() == 0 {
             break;
         }
-        json.extend(
-            col.iter()
-                .map(|j| spill.put(j.unwrap_or_default().as_bytes())),
-        );
+        let rows = flat_rows(&part, &path)?;
+        let json = str_col(&part, RESULT_JSON_COLUMN, &path)?;
+        let json: Vec<&str> = json.iter().map(Option::unwrap_or_default).collect();
+        // Encoded side by side, put in row order.
+        let records: Vec<Vec<u8>> = rows
+            .par_iter()
+            .zip(json.par_iter())
+            .map(|(row, json)| spill_record(row, json.as_bytes()))
+            .collect();
+        for (row, record) in rows.into_iter().zip(records) {
+            let record = spill.put(&record);
+            entries.insert(
+                row.vendor_id().as_str().to_string(),
+                Entry {
+                    status: row.status(),
+                    input_hash: row.input_hash().to_string(),
+                    valid_until: row.valid_until(),
+                    record,
+                },
+            );
+        }
+        offset += part.height();
     }
     spill.seal()?;
-    let mut entries = HashMap::with_capacity(ids.len());
-    for (row, ((id, hash), valid)) in ids.iter().zip(hashes.iter()).zip(valid.iter()).enumerate() {
-        let (Some(id), Some(hash)) = (id, hash) else {
-            continue;
-        };
-        let valid_until = match valid {
-            None => None,
-            Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                HistoryError::Corrupt {
-                    path: path.clone(),
-                    row: row + 1,
-                    column: "valid_until".into(),
-                    value: s.to_string(),
-                    problem: "not a YYYY-MM-DD date".into(),
-                }
-            })?),
-        };
-        let Some(&json) = json.get(row) else {
-            continue;
-        };
-        entries.insert(
-            id.to_string(),
-            Entry {
-                input_hash: hash.to_string(),
-                valid_until,
-                json,
-            },
-        );
-    }
     Ok(Cache {
         run_id: Some(latest.run_id.clone()),
         as_of: Some(latest.as_of),
         entries,
-        json: Some(spill),
+        spill: Some(spill),
     })
 }

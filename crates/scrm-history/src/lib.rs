@@ -43,11 +43,12 @@ mod diff;
 mod error;
 #[doc(hidden)]
 pub mod fixtures;
+mod results_file;
 mod spill;
 mod store;
 mod table;
 
-pub use cache::{Cache, load_cache};
+pub use cache::{Cache, Reused, load_cache};
 pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
     render_diff_text,

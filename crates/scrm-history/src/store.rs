@@ -5,13 +5,10 @@
 //! therefore sees a run completely or not at all, whatever moment a writer dies at.
 
 use crate::HistoryError;
+use crate::results_file::write_results_file;
 use crate::spill::{Spill, Spilled, spill_pid};
-use crate::table::{
-    FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_frame, parquet_metadata, parquet_writer,
-    read_columns, str_col,
-};
+use crate::table::{FlatRow, RESULT_JSON_COLUMN, parquet_metadata, read_columns, str_col};
 use chrono::{DateTime, NaiveDate, Utc};
-use polars::prelude::ParquetCompression;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use scrm_model::{
@@ -175,18 +172,21 @@ impl StoredResult {
     /// What the history keeps of `r`, in `spill`'s files. A failed write surfaces when the run
     /// is recorded.
     pub fn spilled(r: &VendorResult, spill: &Arc<Spill>) -> Self {
-        let at = with_json(r, |json| {
-            // Plain data: serializing it cannot fail.
-            let row = postcard::to_allocvec(&FlatRow::new(r)).unwrap_or_default();
-            let mut record = Vec::with_capacity(4 + row.len() + json.len());
-            record.extend_from_slice(&(row.len() as u32).to_le_bytes());
-            record.extend_from_slice(&row);
-            record.extend_from_slice(json);
-            spill.put(&record)
-        });
+        let at = with_json(r, |json| spill.put(&spill_record(&FlatRow::new(r), json)));
+        Self::in_spill(r.vendor_id.clone(), r.status, spill, at)
+    }
+
+    /// A result already in `spill` at `at` as [`spill_record`] wrote it (a reused result stays
+    /// where the incremental cache put it: neither read nor written again until it is recorded).
+    pub(crate) fn in_spill(
+        vendor_id: VendorId,
+        status: Status,
+        spill: &Arc<Spill>,
+        at: Spilled,
+    ) -> Self {
         Self {
-            vendor_id: r.vendor_id.clone(),
-            status: r.status,
+            vendor_id,
+            status,
             body: Body::Spilled(Arc::clone(spill), at),
         }
     }
@@ -214,7 +214,7 @@ impl StoredResult {
     }
 
     /// The row and the result's JSON as text (read back when they were spilled).
-    fn row_and_json(&self) -> Result<(Cow<'_, FlatRow>, Cow<'_, str>), HistoryError> {
+    pub(crate) fn row_and_json(&self) -> Result<(Cow<'_, FlatRow>, Cow<'_, str>), HistoryError> {
         match &self.body {
             Body::Here(b) => Ok((Cow::Borrowed(&b.0), Cow::Borrowed(&*b.1))),
             Body::Spilled(spill, at) => {
@@ -234,8 +234,23 @@ impl StoredResult {
     }
 }
 
+/// A stored result as a spill keeps it: the row's length (`u32`, little-endian), the row
+/// (postcard), then the result's JSON.
+pub(crate) fn spill_record(row: &FlatRow, json: &[u8]) -> Vec<u8> {
+    // Plain data: serializing it cannot fail.
+    let row = postcard::to_allocvec(row).unwrap_or_default();
+    let mut record = Vec::with_capacity(4 + row.len() + json.len());
+    record.extend_from_slice(&(row.len() as u32).to_le_bytes());
+    record.extend_from_slice(&row);
+    record.extend_from_slice(json);
+    record
+}
+
 /// A spilled record's row (postcard) and result JSON.
-fn split_record<'a>(record: &'a [u8], spill: &Spill) -> Result<(&'a [u8], &'a [u8]), HistoryError> {
+pub(crate) fn split_record<'a>(
+    record: &'a [u8],
+    spill: &Spill,
+) -> Result<(&'a [u8], &'a [u8]), HistoryError> {
     let split = record
         .first_chunk::<4>()
         .map(|n| 4 + u32::from_le_bytes(*n) as usize)
@@ -781,43 +796,6 @@ fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(HistoryError::io(dir))
-}
-
-/// Writes `results.parquet`: the flat table plus `result_json`, in row groups of
-/// [`ROW_GROUP_ROWS`] so memory stays bounded for a million vendors.
-fn write_results_file(
-    path: &Path,
-    manifest: &RunManifest,
-    rows: &[&StoredResult],
-) -> Result<(), HistoryError> {
-    let what = path.display().to_string();
-    let file = File::create(path).map_err(HistoryError::io(path))?;
-    let mut buf = BufWriter::with_capacity(1 << 20, file);
-    {
-        let empty = flat_frame(&[], Some(Vec::new())).map_err(HistoryError::parquet(&what))?;
-        // The fastest zstd level: the `result_json` column is most of the file and of the time it
-        // takes to write, and level 3 made it only a little smaller.
-        let level = polars_parquet::write::ZstdLevel::try_new(1).ok();
-        let mut w = parquet_writer(&mut buf, manifest)?
-            .with_compression(ParquetCompression::Zstd(level))
-            .batched(empty.schema())
-            .map_err(HistoryError::parquet(&what))?;
-        for chunk in rows.chunks(ROW_GROUP_ROWS) {
-            let read = chunk
-                .par_iter()
-                .map(|r| r.row_and_json())
-                .collect::<Result<Vec<_>, HistoryError>>()?;
-            let flat: Vec<&FlatRow> = read.iter().map(|(row, _)| &**row).collect();
-            let json: Vec<&str> = read.iter().map(|(_, j)| &**j).collect();
-            let df = flat_frame(&flat, Some(json)).map_err(HistoryError::parquet(&what))?;
-            w.write_batch(&df).map_err(HistoryError::parquet(&what))?;
-        }
-        w.finish().map_err(HistoryError::parquet(&what))?;
-    }
-    let file = buf
-        .into_inner()
-        .map_err(|e| HistoryError::io(path)(e.into_error()))?;
-    file.sync_all().map_err(HistoryError::io(path))
 }
 
 /// Writes `answers.parquet` (vendor_id, question_id, answer; blank answers are null), vendors in

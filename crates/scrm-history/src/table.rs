@@ -106,6 +106,138 @@ impl FlatRow {
     pub fn status(&self) -> Status {
         self.status
     }
+
+    /// The vendor's name as scored.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The vendor's tier.
+    pub fn tier(&self) -> Tier {
+        self.tier
+    }
+
+    /// Combined, AI RMF, ISO/IEC 42001 and C-SCRM scores, rounded to 4 decimals.
+    pub fn scores(&self) -> [Option<f64>; 4] {
+        self.scores
+    }
+
+    /// AI RMF and ISO/IEC 42001 maturity levels.
+    pub fn levels(&self) -> [Option<MaturityLevel>; 2] {
+        self.levels
+    }
+
+    /// Coverage and confidence, rounded to 4 decimals.
+    pub fn coverage_confidence(&self) -> (f64, f64) {
+        (self.coverage, self.confidence)
+    }
+
+    /// Residual risk (1 to 25).
+    pub fn residual_risk(&self) -> u8 {
+        self.residual_risk
+    }
+
+    /// The finding codes, `;`-separated.
+    pub fn findings(&self) -> &str {
+        &self.findings
+    }
+
+    /// The input hash the result was scored from.
+    pub fn input_hash(&self) -> &str {
+        &self.input_hash
+    }
+
+    /// The last date the result holds for (`None`: no date ages it).
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.valid_until
+    }
+}
+
+/// The flat rows of a frame read from the results file at `path` (every column of
+/// [`flat_columns`]), in row order: what a reused result keeps without its JSON being parsed.
+pub(crate) fn flat_rows(df: &DataFrame, path: &Path) -> Result<Vec<FlatRow>, HistoryError> {
+    let corrupt = |row: usize, column: &str, value: &str, problem: &str| HistoryError::Corrupt {
+        path: path.to_path_buf(),
+        row: row + 1,
+        column: column.into(),
+        value: value.into(),
+        problem: problem.into(),
+    };
+    let ids = str_col(df, "vendor_id", path)?;
+    let names = str_col(df, "name", path)?;
+    let tiers = str_col(df, "tier", path)?;
+    let statuses = str_col(df, "status", path)?;
+    let scores =
+        ["combined_score", "airm_score", "aims_score", "cscrm_score"].map(|c| f64_col(df, c, path));
+    let scores = scores.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let levels = [
+        str_col(df, "airm_level", path)?,
+        str_col(df, "aims_level", path)?,
+    ];
+    let coverage = f64_col(df, "coverage", path)?;
+    let confidence = f64_col(df, "confidence", path)?;
+    let risk = df
+        .column("residual_risk")
+        .and_then(|c| c.i32().map(|c| c.rechunk().into_owned()))
+        .map_err(HistoryError::parquet(path.display().to_string()))?;
+    let findings = str_col(df, "findings", path)?;
+    let groups = GROUP_COLUMNS
+        .iter()
+        .map(|g| f64_col(df, g.name, path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let hashes = str_col(df, "input_hash", path)?;
+    let valid = str_col(df, "valid_until", path)?;
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let id = ids.get(i).unwrap_or_default();
+        let vendor_id =
+            VendorId::new(id).ok_or_else(|| corrupt(i, "vendor_id", id, "not a vendor id"))?;
+        let tier = tiers.get(i).unwrap_or_default();
+        let tier = Tier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == tier)
+            .ok_or_else(|| corrupt(i, "tier", tier, "not a tier"))?;
+        let status = statuses.get(i).unwrap_or_default();
+        let status =
+            parse_status(status).ok_or_else(|| corrupt(i, "status", status, "not a status"))?;
+        let level = |k: usize, column: &str| match levels[k].get(i) {
+            None => Ok(None),
+            Some(s) => MaturityLevel::ALL
+                .into_iter()
+                .find(|m| m.as_str() == s)
+                .map(Some)
+                .ok_or_else(|| corrupt(i, column, s, "not a maturity level")),
+        };
+        let valid_until = match valid.get(i) {
+            None => None,
+            Some(s) => Some(
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| corrupt(i, "valid_until", s, "not a YYYY-MM-DD date"))?,
+            ),
+        };
+        let risk = risk.get(i).unwrap_or_default();
+        let mut g = [None; GROUP_COLUMNS.len()];
+        for (slot, col) in g.iter_mut().zip(&groups) {
+            *slot = col.get(i);
+        }
+        rows.push(FlatRow {
+            vendor_id,
+            name: names.get(i).map(str::to_string),
+            tier,
+            status,
+            scores: [0, 1, 2, 3].map(|k| scores[k].get(i)),
+            levels: [level(0, "airm_level")?, level(1, "aims_level")?],
+            coverage: coverage.get(i).unwrap_or_default(),
+            confidence: confidence.get(i).unwrap_or_default(),
+            residual_risk: u8::try_from(risk)
+                .map_err(|_| corrupt(i, "residual_risk", &risk.to_string(), "not 0 to 255"))?,
+            findings: findings.get(i).unwrap_or_default().to_string(),
+            groups: g,
+            input_hash: hashes.get(i).unwrap_or_default().to_string(),
+            valid_until,
+        });
+    }
+    Ok(rows)
 }
 
 /// Builds the flat table for `rows`, with a trailing `result_json` column when `json` is given

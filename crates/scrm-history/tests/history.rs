@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
 use scrm_history::{
-    AnswerSheet, HistoryError, QuestionTable, Spill, StoredResult, diff_runs, flat_columns,
-    list_runs, load_cache, read_parquet_manifest, read_run_results, record_run, record_stored,
-    render_diff_text, resolve_run, write_results_parquet,
+    AnswerSheet, FlatRow, HistoryError, QuestionTable, Spill, StoredResult, diff_runs,
+    flat_columns, list_runs, load_cache, read_parquet_manifest, read_run_results, record_run,
+    record_stored, render_diff_text, resolve_run, write_results_parquet,
 };
 use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
 use serde_json::Value;
@@ -422,6 +422,26 @@ fn cache_reuses_only_unchanged_and_still_valid_results() {
         cache.reusable(&VendorId::new("V-9999").unwrap(), "x", date(2026, 1, 1)),
         None
     );
+
+    // A reused result's row reads back from the file's columns as the result's own row, and its
+    // stored form is recorded as it was: a run of the reused results is the run of the results.
+    let mut stored = Vec::new();
+    for (r, (id, hash)) in results.iter().zip([(&v1, "aaaa"), (&v2, "bbbb")]) {
+        let hit = cache.lookup(id, hash, date(2026, 11, 2)).unwrap();
+        assert_eq!(hit.row().unwrap(), FlatRow::new(r));
+        assert_eq!(hit.result().as_ref(), Some(r));
+        stored.push(hit.stored());
+    }
+    let m = manifest("2026-11-03T02:00:00Z", date(2026, 11, 2), 2);
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = record_stored(one.path(), &m, &stored, &[] as &[Vendor]).unwrap();
+    let b = record_run(two.path(), &m, &results, &[] as &[Vendor]).unwrap();
+    assert_eq!(a.run_id, b.run_id);
+    let file = |d: &Path, run: &str| std::fs::read(d.join(format!("run={run}/results.parquet")));
+    assert_eq!(
+        file(one.path(), &a.run_id).unwrap(),
+        file(two.path(), &b.run_id).unwrap()
+    );
 }
 
 fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {
@@ -680,4 +700,42 @@ fn diff_needs_two_runs() {
         matches!(err, HistoryError::NotEnoughRuns { found: 0, .. }),
         "{err}"
     );
+}
+
+/// `results.parquet`'s row groups are encoded side by side: a run of more vendors than a row
+/// group holds gives the same bytes on one thread as on four, and reads back whole.
+#[test]
+fn results_file_row_groups_do_not_depend_on_threads() {
+    let results = synthetic_results(20_000, 7);
+    let m = manifest(
+        "2026-11-02T02:00:00Z",
+        date(2026, 11, 2),
+        results.len() as u64,
+    );
+    let record = |threads: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let rec = pool
+            .install(|| record_run(dir.path(), &m, &results, &[] as &[Vendor]))
+            .unwrap();
+        let path = dir
+            .path()
+            .join(format!("run={}/results.parquet", rec.run_id));
+        (dir, rec.run_id, std::fs::read(path).unwrap())
+    };
+    let (one_dir, run, one) = record(1);
+    let (_four_dir, run4, four) = record(4);
+    assert_eq!(run, run4);
+    assert!(
+        one == four,
+        "results.parquet differs between 1 and 4 threads"
+    );
+    let back = read_run_results(one_dir.path(), &run).unwrap();
+    assert_eq!(back.len(), results.len());
+    assert!(back == results, "results read back differ");
+    let df = read_parquet(&one_dir.path().join(format!("run={run}/results.parquet")));
+    assert_eq!(df.height(), 20_000);
 }

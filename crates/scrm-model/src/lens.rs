@@ -72,6 +72,16 @@ pub enum MaturityLevel {
 }
 
 impl MaturityLevel {
+    /// Every level, lowest first.
+    pub const ALL: [MaturityLevel; 6] = [
+        Self::Incomplete,
+        Self::Initial,
+        Self::Managed,
+        Self::Defined,
+        Self::QuantitativelyManaged,
+        Self::Optimizing,
+    ];
+
     /// The level whose band contains `score` (a score in [n, n+1) is level n; 5 is optimizing).
     pub fn from_score(score: f64) -> Self {
         match score {

@@ -17,7 +17,7 @@
 use crate::ReportError;
 use crate::cell::{neutralize_cell, push_fmt4, push_uint};
 use crate::flat::SUMMARY_COLUMNS;
-use scrm_model::{Lens, RunManifest, Status, VendorResult};
+use scrm_model::{Lens, MaturityLevel, RunManifest, Status, Tier, VendorProfile, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -71,8 +71,7 @@ fn extra_headers(keys: BTreeSet<&str>) -> Vec<(String, String)> {
 }
 
 /// The four profile passthrough values of a result, as text (empty where not declared).
-pub(crate) fn profile_values(r: &VendorResult) -> [&str; 4] {
-    let p = &r.profile;
+pub(crate) fn profile_values(p: &VendorProfile) -> [&str; 4] {
     [
         p.country.as_deref().unwrap_or(""),
         p.criticality.map_or("", |c| c.as_str()),
@@ -102,56 +101,104 @@ pub struct CsvRow {
     extra: BTreeMap<String, String>,
 }
 
+/// The cells of one CSV row: a result's summary and the vendor's profile. A result gives them
+/// ([`CsvCells::of`]), and so does a history's stored row for a result reused without its JSON
+/// being parsed (scores then come rounded to 4 decimals, which the row rounds to anyway).
+#[derive(Debug, Clone, Copy)]
+pub struct CsvCells<'a> {
+    /// The vendor's profile as scored (id, name and profile columns).
+    pub profile: &'a VendorProfile,
+    /// Tier.
+    pub tier: Tier,
+    /// Status.
+    pub status: Status,
+    /// Combined, AI RMF, ISO/IEC 42001 and C-SCRM scores.
+    pub scores: [Option<f64>; 4],
+    /// AI RMF and ISO/IEC 42001 maturity levels.
+    pub levels: [Option<MaturityLevel>; 2],
+    /// Coverage.
+    pub coverage: f64,
+    /// Confidence.
+    pub confidence: f64,
+    /// Residual risk.
+    pub residual_risk: u8,
+    /// Finding codes, `;`-separated ([`VendorResult::finding_codes`]).
+    pub findings: &'a str,
+}
+
+impl<'a> CsvCells<'a> {
+    /// The cells of a result; `findings` holds its finding codes.
+    pub fn of(r: &'a VendorResult, findings: &'a str) -> Self {
+        let lens = |l: Lens| r.lenses.get(l as usize);
+        Self {
+            profile: &r.profile,
+            tier: r.tier,
+            status: r.status,
+            scores: [
+                r.combined_score,
+                lens(Lens::Airm).and_then(|s| s.score),
+                lens(Lens::Aims).and_then(|s| s.score),
+                lens(Lens::Cscrm).and_then(|s| s.score),
+            ],
+            levels: [Lens::Airm, Lens::Aims].map(|l| lens(l).and_then(|s| s.level)),
+            coverage: r.coverage,
+            confidence: r.confidence,
+            residual_risk: r.residual_risk,
+            findings,
+        }
+    }
+}
+
 impl CsvRow {
-    /// The row of a result: the cells of [`SUMMARY_COLUMNS`] and the profile columns. Written
-    /// straight into one buffer (a portfolio has a row per vendor): supplier text is
-    /// neutralized and CSV-encoded, and the cells the tool itself spells (tiers, statuses,
-    /// levels, numbers, finding codes) need neither.
+    /// The row of a result: the cells of [`SUMMARY_COLUMNS`] and the profile columns.
     pub fn new(r: &VendorResult) -> Self {
+        let codes = r.finding_codes();
+        Self::of_cells(&CsvCells::of(r, &codes))
+    }
+
+    /// The row of `c`. Written straight into one buffer (a portfolio has a row per vendor):
+    /// supplier text is neutralized and CSV-encoded, and the cells the tool itself spells (tiers,
+    /// statuses, levels, numbers, finding codes) need neither.
+    pub fn of_cells(c: &CsvCells<'_>) -> Self {
         let mut line = Vec::with_capacity(192);
         let text = |s: &str, line: &mut Vec<u8>| encode_cell(&neutralize_cell(s), line);
-        let lens = |l: Lens| r.lenses.get(l as usize);
-        text(r.vendor_id.as_str(), &mut line);
+        let p = c.profile;
+        text(p.vendor_id.as_str(), &mut line);
         line.push(b',');
-        text(r.profile.name.as_deref().unwrap_or(""), &mut line);
+        text(p.name.as_deref().unwrap_or(""), &mut line);
         line.push(b',');
-        line.extend_from_slice(r.tier.as_str().as_bytes());
+        line.extend_from_slice(c.tier.as_str().as_bytes());
         line.push(b',');
-        line.extend_from_slice(r.status.as_str().as_bytes());
-        for score in [
-            r.combined_score,
-            lens(Lens::Airm).and_then(|s| s.score),
-            lens(Lens::Aims).and_then(|s| s.score),
-            lens(Lens::Cscrm).and_then(|s| s.score),
-        ] {
+        line.extend_from_slice(c.status.as_str().as_bytes());
+        for score in c.scores {
             line.push(b',');
             push_fmt4(score, &mut line);
         }
-        for l in [Lens::Airm, Lens::Aims] {
+        for level in c.levels {
             line.push(b',');
-            if let Some(m) = lens(l).and_then(|s| s.level) {
+            if let Some(m) = level {
                 line.extend_from_slice(m.as_str().as_bytes());
             }
         }
-        for x in [r.coverage, r.confidence] {
+        for x in [c.coverage, c.confidence] {
             line.push(b',');
             push_fmt4(Some(x), &mut line);
         }
         line.push(b',');
-        push_uint(u64::from(r.residual_risk), &mut line);
+        push_uint(u64::from(c.residual_risk), &mut line);
         line.push(b',');
         // Finding codes are kebab-case: nothing in them to quote.
-        line.extend_from_slice(r.finding_codes().as_bytes());
-        for v in profile_values(r) {
+        line.extend_from_slice(c.findings.as_bytes());
+        for v in profile_values(p) {
             line.push(b',');
             text(v, &mut line);
         }
         let fixed = String::from_utf8(line)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Self {
-            status: r.status,
+            status: c.status,
             fixed: fixed.into(),
-            extra: r.profile.extra.clone(),
+            extra: p.extra.clone(),
         }
     }
 }

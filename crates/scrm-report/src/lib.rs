@@ -27,7 +27,7 @@ pub use cell::{
     char_width, neutralize_cell, round_to, round4, str_width, terminal_safe, truncate_width,
 };
 pub use csv_out::{
-    CsvRow, manifest_sidecar_json, manifest_sidecar_path, render_csv_rows, write_csv_rows,
+    CsvCells, CsvRow, manifest_sidecar_json, manifest_sidecar_path, render_csv_rows, write_csv_rows,
 };
 pub use flat::{
     FlatKind, FlatRow, FlatValue, GROUP_COLUMNS, GroupColumn, SUMMARY_COLUMNS, flat_columns,

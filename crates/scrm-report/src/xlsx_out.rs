@@ -318,7 +318,7 @@ fn vendors_sheet(
             }
         }
         let mut c = n_flat;
-        for v in profile_values(r) {
+        for v in profile_values(&r.profile) {
             put_text(ws, xr, col(c), v)?;
             widths.see(c, v);
             c += 1;

@@ -6,7 +6,7 @@ use crate::output;
 use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use scrm_model::{FullInput, Plan, Status, Vendor, VendorResult};
+use scrm_model::{FullInput, Plan, ScoreInput, Status, Vendor, VendorResult};
 use scrm_report::{OutputFormat, RenderOptions};
 use scrm_score::{Engine, index_exclusions};
 
@@ -97,13 +97,16 @@ type StreamedRun<O> = (
 );
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
-/// reuse their stored result exactly as [`score_vendors`] does. `out` makes what the output
-/// needs of each result; the history's part is made on the same core, so the results
-/// themselves need not outlive the vendor.
+/// reuse their stored result as [`score_vendors`] does. `out` makes what the output needs of
+/// each result; `reused` makes it of a reused result's stored row and the vendor's profile when
+/// that is enough (the CSV row), and otherwise the stored JSON is parsed for `out`. The
+/// history's part is made on the same core, so the results themselves need not outlive the
+/// vendor; a reused result is recorded as it was stored.
 fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
     rejects_default: Option<std::path::PathBuf>,
     out: impl Fn(VendorResult) -> O + Sync,
+    reused: impl Fn(&scrm_history::FlatRow, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
     let cache = match &a.history {
         Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
@@ -117,12 +120,13 @@ fn score_streamed<O: Send + 'static>(
         None => None,
     };
     let pb = streamed_progress()?;
-    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let reused_count = std::sync::atomic::AtomicUsize::new(0);
     let out = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
         let engine = Engine::new(catalog, policy, as_of);
         // Every question an accepted answer can name: the sheets index it.
         let table = scrm_history::QuestionTable::new(catalog.questions().iter().map(|q| q.id));
-        let (cache, spill, pb, reused, out) = (&cache, &spill, &pb, &reused, &out);
+        let (cache, spill, pb, count, out, reused) =
+            (&cache, &spill, &pb, &reused_count, &out, &reused);
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
                 pb.inc(1);
@@ -133,9 +137,25 @@ fn score_streamed<O: Send + 'static>(
                 };
                 // Hashed, scored and recorded where the reader holds it, not copied into a
                 // `Vendor` first (a map and two strings an answer).
-                let result = score_or_reuse(&engine, cache.as_ref(), &v, ex, reused);
-                let stored = scrm_history::StoredResult::spilled(&result, spill);
                 let sheet = scrm_history::AnswerSheet::spilled(&v, &table, spill);
+                let hash = engine.input_hash(&v, ex);
+                let profile = v.profile();
+                if let Some(hit) = cache
+                    .as_ref()
+                    .and_then(|c| c.lookup(&profile.vendor_id, &hash, engine.as_of()))
+                {
+                    let o = match hit.row() {
+                        Ok(row) => reused(&row, profile),
+                        Err(_) => None,
+                    };
+                    if let Some(o) = o.or_else(|| hit.result().map(out)) {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        return (o, Some((hit.stored(), sheet)));
+                    }
+                }
+                let mut result = engine.score_input(&v, ex);
+                result.input_hash = hash;
+                let stored = scrm_history::StoredResult::spilled(&result, spill);
                 (out(result), Some((stored, sheet)))
             },
         )
@@ -143,12 +163,32 @@ fn score_streamed<O: Send + 'static>(
     pb.finish_and_clear();
     if cache.is_some() {
         tracing::info!(
-            reused = reused.into_inner(),
+            reused = reused_count.into_inner(),
             scored = out.1.len(),
             "incremental scoring: reused unchanged vendors from the newest run"
         );
     }
     Ok((out.0, out.1, spill))
+}
+
+/// The CSV row of a reused result: its stored row (the summary) and the vendor's profile, which
+/// is the one it was scored with (the input hash covers it).
+fn csv_row(
+    row: &scrm_history::FlatRow,
+    profile: &scrm_model::VendorProfile,
+) -> Option<scrm_report::CsvRow> {
+    let (coverage, confidence) = row.coverage_confidence();
+    Some(scrm_report::CsvRow::of_cells(&scrm_report::CsvCells {
+        profile,
+        tier: row.tier(),
+        status: row.status(),
+        scores: row.scores(),
+        levels: row.levels(),
+        coverage,
+        confidence,
+        residual_risk: row.residual_risk(),
+        findings: row.findings(),
+    }))
 }
 
 /// A streamed run's vendors as the output's part and the history's, in one pass into vectors of
@@ -198,8 +238,12 @@ fn streamed_progress() -> Result<ProgressBar> {
 /// those of rendering the results.
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
     let (l, rows, recorded) = if a.history.is_some() {
-        let (l, kept, spill) =
-            score_streamed(a, rejects_default, |r| scrm_report::CsvRow::new(&r))?;
+        let (l, kept, spill) = score_streamed(
+            a,
+            rejects_default,
+            |r| scrm_report::CsvRow::new(&r),
+            csv_row,
+        )?;
         let (rows, recorded) = split_kept(kept);
         (l, rows, (recorded, spill))
     } else {
@@ -308,7 +352,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     );
     let (l, results, recorded) = if streamed {
         // The stored results are dropped with the run, and the spill with the last of them.
-        let (l, scored, _) = score_streamed(a, rejects_default, |r| r)?;
+        let (l, scored, _) = score_streamed(a, rejects_default, |r| r, |_, _| None)?;
         let (results, recorded) = split_kept(scored);
         (l, results, recorded)
     } else {

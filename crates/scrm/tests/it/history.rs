@@ -125,3 +125,91 @@ fn diff_without_history() {
     r.expect_code(2);
     assert_run!("history_diff_no_store", r);
 }
+
+/// A run that reuses stored results records, byte for byte, what a fresh store records for the
+/// same inputs, and writes the same CSV: a reused result is carried as it was stored, and its CSV
+/// row is made from its stored row and the vendor's profile, never from its parsed JSON.
+#[test]
+fn reused_results_record_what_a_fresh_run_records() {
+    let dir = tempdir();
+    let input = dir.path().join("portfolio");
+    copy_dir(&root().join(DEMO), &input);
+    let (kept, fresh) = (dir.path().join("kept"), dir.path().join("fresh"));
+    let score = |history: &std::path::Path, out: &str, now: &str| {
+        let r = Scrm::new([
+            "score",
+            &arg(&input),
+            "--as-of",
+            AS_OF,
+            "--history",
+            &arg(history),
+            "--format",
+            "csv",
+            "--out",
+            &arg(&dir.path().join(out)),
+            "-v",
+        ])
+        .env("SCRM_NOW", now)
+        .run();
+        r.expect_code(1);
+        r
+    };
+    score(&kept, "first.csv", "2026-11-02T06:00:00Z");
+    // One supplier's answer changes; the other 49 are reused the next day.
+    let answers = input.join("answers.csv");
+    let text = std::fs::read_to_string(&answers).expect("answers");
+    let edited = text.replacen(
+        "V-0013,SUP-INCIDENT-NOTIFY,yes,",
+        "V-0013,SUP-INCIDENT-NOTIFY,no,",
+        1,
+    );
+    assert_ne!(edited, text, "the edit applied");
+    std::fs::write(&answers, edited).expect("write answers");
+    let next = score(&kept, "kept.csv", "2026-11-03T06:00:00Z");
+    assert!(next.stderr.contains("reused=49"), "{}", next.stderr);
+    let afresh = score(&fresh, "fresh.csv", "2026-11-03T06:00:00Z");
+    assert!(afresh.stderr.contains("reused=0"), "{}", afresh.stderr);
+
+    let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
+    assert_eq!(read("kept.csv"), read("fresh.csv"));
+    let newest = |h: &std::path::Path| {
+        let mut runs: Vec<std::path::PathBuf> = std::fs::read_dir(h)
+            .expect("history dir")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("run="))
+            })
+            .collect();
+        runs.sort();
+        runs.pop().expect("a run")
+    };
+    let (kept_run, fresh_run) = (newest(&kept), newest(&fresh));
+    assert_eq!(kept_run.file_name(), fresh_run.file_name());
+    let kept_files = crate::common::tree(&kept_run);
+    assert_eq!(
+        kept_files.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        [
+            "answers.parquet",
+            "manifest.json",
+            "results.parquet",
+            "run.json"
+        ]
+    );
+    let fresh_files = crate::common::tree(&fresh_run);
+    // `run.json` counts the store's runs (`sequence`: the second run of one, the first of the
+    // other); everything else is the same.
+    let info = |files: &[(String, Vec<u8>)]| {
+        let mut v: serde_json::Value = serde_json::from_slice(&files[3].1).expect("run.json");
+        v.as_object_mut().map(|o| o.remove("sequence"));
+        v
+    };
+    assert_eq!(info(&kept_files), info(&fresh_files));
+    let differ: Vec<&str> = kept_files[..3]
+        .iter()
+        .zip(&fresh_files)
+        .filter(|(k, f)| k != f)
+        .map(|(k, _)| k.0.as_str())
+        .collect();
+    assert!(differ.is_empty(), "these files differ: {differ:?}");
+}

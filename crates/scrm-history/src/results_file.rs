@@ -1,0 +1,122 @@
+//! Writes a history run's `results.parquet` with its row groups encoded and compressed side by
+//! side.
+//!
+//! The file is mostly its `result_json` column (about 3 KB a vendor), and compressing it was the
+//! last, single-threaded part of recording a run: polars' batched writer encodes the columns of
+//! a row group in parallel but compresses their pages lazily, one after the other, as the file
+//! pulls them. Here each row group of [`RESULT_GROUP_ROWS`] rows is read back from the spill,
+//! built into a frame, encoded and compressed on its own core, and the pages are written in row
+//! order through the same writer, options and metadata as before. The bytes depend on the data
+//! alone, never on the thread count.
+
+use crate::HistoryError;
+use crate::store::StoredResult;
+use crate::table::{FlatRow, flat_frame, parquet_writer};
+use polars::prelude::*;
+use polars_parquet::write::{
+    CompressedPage, CompressionOptions, Encoding, ParquetType, StatisticsOptions, Version,
+    WriteOptions, ZstdLevel, array_to_columns, compress, to_parquet_schema,
+};
+use rayon::prelude::*;
+use scrm_model::RunManifest;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+/// Rows per row group of `results.parquet`: about 50 MB of JSON before compression, so that a
+/// run of 100,000 vendors gives both cores several groups, and compression stays as good as with
+/// larger groups (zstd's window is far smaller than a group).
+pub(crate) const RESULT_GROUP_ROWS: usize = 16_384;
+
+/// Row groups encoded at once: what waits in memory to be written is this many groups'
+/// compressed pages (about 12 MB each at 16,384 vendors).
+const GROUPS_IN_FLIGHT: usize = 8;
+
+/// One row group: its row count and each leaf column's compressed pages.
+type Encoded = (u64, Vec<Vec<CompressedPage>>);
+
+/// Writes `results.parquet` at `path` for `rows` (in the file's order), then syncs it.
+pub(crate) fn write_results_file(
+    path: &Path,
+    manifest: &RunManifest,
+    rows: &[&StoredResult],
+) -> Result<(), HistoryError> {
+    let what = path.display().to_string();
+    let err = || HistoryError::parquet(&what);
+    let file = File::create(path).map_err(HistoryError::io(path))?;
+    let mut buf = BufWriter::with_capacity(1 << 20, file);
+    {
+        let empty = flat_frame(&[], Some(Vec::new())).map_err(err())?;
+        // The fastest zstd level: the `result_json` column is most of the file and of the time it
+        // takes to write, and level 3 made it only a little smaller.
+        let level = ZstdLevel::try_new(1).ok();
+        let mut w = parquet_writer(&mut buf, manifest)?
+            .with_compression(ParquetCompression::Zstd(level))
+            .batched(empty.schema())
+            .map_err(err())?;
+        // What polars' writer derives from the same schema and options (`ParquetWriter::batched`).
+        let arrow = empty.schema().to_arrow(CompatLevel::newest());
+        let columns = Columns {
+            types: to_parquet_schema(&arrow).map_err(err())?.fields().to_vec(),
+            encodings: polars::prelude::get_encodings(&arrow).to_vec(),
+            options: WriteOptions {
+                statistics: StatisticsOptions::default(),
+                compression: CompressionOptions::Zstd(level),
+                version: Version::V1,
+                data_page_size: None,
+            },
+        };
+        for window in rows.chunks(RESULT_GROUP_ROWS * GROUPS_IN_FLIGHT) {
+            let groups = window
+                .par_chunks(RESULT_GROUP_ROWS)
+                .map(|group| columns.encode(group, &what))
+                .collect::<Result<Vec<Encoded>, HistoryError>>()?;
+            for (n, pages) in &groups {
+                w.write_row_group(*n, pages).map_err(err())?;
+            }
+        }
+        w.finish().map_err(err())?;
+    }
+    let file = buf
+        .into_inner()
+        .map_err(|e| HistoryError::io(path)(e.into_error()))?;
+    file.sync_all().map_err(HistoryError::io(path))
+}
+
+/// How each column of the table is written.
+struct Columns {
+    types: Vec<ParquetType>,
+    encodings: Vec<Vec<Encoding>>,
+    options: WriteOptions,
+}
+
+impl Columns {
+    /// One row group: read back, built into a frame, encoded and compressed.
+    fn encode(&self, rows: &[&StoredResult], what: &str) -> Result<Encoded, HistoryError> {
+        let err = || HistoryError::parquet(what);
+        let read = rows
+            .iter()
+            .map(|r| r.row_and_json())
+            .collect::<Result<Vec<_>, HistoryError>>()?;
+        let flat: Vec<&FlatRow> = read.iter().map(|(row, _)| &**row).collect();
+        let json: Vec<&str> = read.iter().map(|(_, j)| &**j).collect();
+        let mut df = flat_frame(&flat, Some(json)).map_err(err())?;
+        df.rechunk_mut();
+        let mut pages = Vec::new();
+        for batch in df.iter_chunks(CompatLevel::newest(), false) {
+            for ((array, ty), enc) in batch.columns().iter().zip(&self.types).zip(&self.encodings) {
+                for leaf in array_to_columns(array, ty.clone(), self.options, enc).map_err(err())? {
+                    let compressed = leaf
+                        .map(|page| {
+                            let page = page.map_err(err())?;
+                            compress(page, Vec::new(), self.options.compression)
+                                .map_err(|e| err()(PolarsError::from(e)))
+                        })
+                        .collect::<Result<Vec<CompressedPage>, HistoryError>>()?;
+                    pages.push(compressed);
+                }
+            }
+        }
+        Ok((rows.len() as u64, pages))
+    }
+}

@@ -9,9 +9,10 @@
 //! only for outputs that show the whole result.
 
 use crate::HistoryError;
+use crate::results_file::RESULT_GROUP_ROWS;
 use crate::spill::{Spill, Spilled};
 use crate::store::{StoredResult, list_runs, results_path, spill_record, split_record};
-use crate::table::{FlatRow, RESULT_JSON_COLUMN, ROW_GROUP_ROWS, flat_columns, flat_rows, str_col};
+use crate::table::{FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_rows, str_col};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -148,7 +149,8 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     let what = || HistoryError::parquet(path.display().to_string());
     let mut columns: Vec<String> = flat_columns().into_iter().map(str::to_string).collect();
     columns.push(RESULT_JSON_COLUMN.to_string());
-    // A row group at a time: each row and its JSON into the spill as they come.
+    // A row group at a time (as `results_file` writes them): each row and its JSON into the
+    // spill as they come, so that what is held at once is a group's, not the file's.
     let spill = Arc::new(Spill::create(dir)?);
     let mut entries = HashMap::new();
     let mut offset = 0;
@@ -156,7 +158,7 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         let file = std::fs::File::open(&path).map_err(HistoryError::io(&path))?;
         let part = ParquetReader::new(file)
             .with_columns(Some(columns.clone()))
-            .with_slice(Some((offset, ROW_GROUP_ROWS)))
+            .with_slice(Some((offset, RESULT_GROUP_ROWS)))
             .finish()
             .map_err(what())?;
         if part.height() == 0 {

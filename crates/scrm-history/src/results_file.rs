@@ -29,8 +29,9 @@ use std::path::Path;
 pub(crate) const RESULT_GROUP_ROWS: usize = 16_384;
 
 /// Row groups encoded at once: what waits in memory to be written is this many groups'
-/// compressed pages (about 12 MB each at 16,384 vendors).
-const GROUPS_IN_FLIGHT: usize = 8;
+/// compressed pages (about 12 MB each at 16,384 vendors), and each core holds one group's
+/// JSON twice while it builds the group's frame (about 100 MB).
+const GROUPS_IN_FLIGHT: usize = 4;
 
 /// One row group: its row count and each leaf column's compressed pages.
 type Encoded = (u64, Vec<Vec<CompressedPage>>);

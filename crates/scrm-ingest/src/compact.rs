@@ -7,8 +7,8 @@
 use crate::collector::{Dup, Stored};
 use chrono::NaiveDate;
 use scrm_model::{
-    Answer, AnswerFacts, AnswerSpec, AnswerText, AnswerValue, FullInput, QuestionId, ScoreInput,
-    Vendor, VendorId, VendorProfile,
+    Answer, AnswerBytes, AnswerFacts, AnswerSpec, AnswerText, AnswerValue, FullInput, QuestionId,
+    ScoreInput, Vendor, VendorId, VendorProfile,
 };
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -79,6 +79,20 @@ impl Span {
         }
         side.push_str(&text);
         Some(Self::new(start, len))
+    }
+
+    /// [`Span::get`] as bytes, which a span of the block gives without checking its UTF-8 again
+    /// (only whole `&str` slices of the block are recorded).
+    pub(crate) fn get_bytes(self, t: Texts<'_>) -> Option<&[u8]> {
+        if self.len() == 0 {
+            return None;
+        }
+        let start = (self.start() & !IN_BLOCK) as usize;
+        let range = start..start + self.len() as usize;
+        if self.start() & IN_BLOCK == 0 {
+            return t.side.as_bytes().get(range);
+        }
+        t.block.get(range)
     }
 
     pub(crate) fn get(self, t: Texts<'_>) -> Option<&str> {
@@ -338,6 +352,30 @@ impl FullInput for ReadVendor<'_> {
         }
     }
 
+    fn for_each_answer_bytes<F: FnMut(AnswerBytes<'_>)>(&self, mut f: F) {
+        match &self.0 {
+            Repr::Owned(v) => v.for_each_answer_bytes(f),
+            Repr::Compact {
+                rows,
+                text,
+                questions,
+                rank,
+                id_order,
+                ..
+            } => {
+                for r in in_id_order(rows, rank, id_order) {
+                    f(AnswerBytes {
+                        question: questions[r.q as usize].0,
+                        value: r.value,
+                        evidence: r.evidence.get_bytes(*text),
+                        evidence_date: r.date,
+                        comment: r.comment.get_bytes(*text),
+                    });
+                }
+            }
+        }
+    }
+
     fn for_each_answer_value<F: FnMut(QuestionId, AnswerValue)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer_value(f),
@@ -364,9 +402,15 @@ fn in_id_order<'r>(
     order: &'r OnceCell<Box<[u32]>>,
 ) -> impl Iterator<Item = &'r Row> {
     let order = order.get_or_init(|| {
-        let mut o: Vec<u32> = (0..rows.len() as u32).collect();
-        o.sort_unstable_by_key(|&i| rank[rows[i as usize].q as usize]);
-        o.into_boxed_slice()
+        // Each row's rank and position in one `u64`, sorted as plain numbers: no lookups in the
+        // comparisons (ranks are distinct, rows being one a question).
+        let mut keys: Vec<u64> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| u64::from(rank[r.q as usize]) << 32 | i as u64)
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k as u32).collect()
     });
     order.iter().map(move |&i| &rows[i as usize])
 }

@@ -37,6 +37,19 @@ fn whole(v: &impl FullInput) -> (usize, Vec<Whole>, Vec<(QuestionId, AnswerValue
             a.comment.map(str::to_string),
         ));
     });
+    // The bytes the input hash reads are the same answers' text, in the same order.
+    let mut bytes = Vec::new();
+    v.for_each_answer_bytes(|a| {
+        let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8(b.to_vec()).expect("UTF-8"));
+        bytes.push((
+            a.question,
+            a.value,
+            text(a.evidence),
+            a.evidence_date,
+            text(a.comment),
+        ));
+    });
+    assert_eq!(bytes, texts, "for_each_answer_bytes");
     let mut values = Vec::new();
     v.for_each_answer_value(|q, x| values.push((q, x)));
     (v.answer_count(), texts, values)

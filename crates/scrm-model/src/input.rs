@@ -62,6 +62,22 @@ pub struct AnswerText<'a> {
     pub comment: Option<&'a str>,
 }
 
+/// [`AnswerText`] with the text as bytes: what a hash of the answers reads, which needs no
+/// check that the text is UTF-8 (a reader has checked it once already).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerBytes<'a> {
+    /// The question.
+    pub question: QuestionId,
+    /// The parsed answer.
+    pub value: AnswerValue,
+    /// Evidence text, if any.
+    pub evidence: Option<&'a [u8]>,
+    /// The evidence's date.
+    pub evidence_date: Option<NaiveDate>,
+    /// Comment text, if any.
+    pub comment: Option<&'a [u8]>,
+}
+
 /// A vendor with every answer's text: what its `input_hash` and the history's answer sheet
 /// read. Implemented by [`Vendor`] and by the streaming reader's borrowed vendors, which then
 /// need not be copied into a [`Vendor`] (a map and two strings an answer) to be hashed.
@@ -71,6 +87,20 @@ pub trait FullInput: ScoreInput {
 
     /// Calls `f` once per answer, in question-id order (the order of [`Vendor::answers`]).
     fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, f: F);
+
+    /// [`FullInput::for_each_answer_text`] with the text as bytes (the same answers, in the same
+    /// order). A reader that holds text it has already checked gives it without a second check.
+    fn for_each_answer_bytes<F: FnMut(AnswerBytes<'_>)>(&self, mut f: F) {
+        self.for_each_answer_text(|a| {
+            f(AnswerBytes {
+                question: a.question,
+                value: a.value,
+                evidence: a.evidence.map(str::as_bytes),
+                evidence_date: a.evidence_date,
+                comment: a.comment.map(str::as_bytes),
+            })
+        });
+    }
 
     /// Each answer's question and value, in question-id order: what the history keeps. A reader
     /// can give them without looking up any text.

@@ -26,7 +26,7 @@ pub use detail::{Detail, Shown};
 pub use finding::{Code, Finding, Severity};
 pub use gate::{Exclusion, GateSource};
 pub use ids::{QuestionId, VendorId};
-pub use input::{AnswerFacts, AnswerText, FullInput, ScoreInput};
+pub use input::{AnswerBytes, AnswerFacts, AnswerText, FullInput, ScoreInput};
 pub use lens::{Lens, MaturityLevel, Status, Tier};
 pub use lookup::{QuestionLookup, Resolution};
 pub use manifest::{InputFile, RunCounts, RunManifest};

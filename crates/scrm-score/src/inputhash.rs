@@ -91,12 +91,12 @@ pub(crate) fn input_hash<V: FullInput + ?Sized>(
         field(b, v.as_bytes());
     }
     field(b, &(vendor.answer_count() as u64).to_le_bytes());
-    vendor.for_each_answer_text(|a| {
+    vendor.for_each_answer_bytes(|a| {
         field(b, a.question.as_str().as_bytes());
         field(b, a.value.canonical_str().as_bytes());
-        field(b, a.evidence.unwrap_or("\u{0}").as_bytes());
+        field(b, a.evidence.unwrap_or(b"\0"));
         date(b, a.evidence_date);
-        field(b, a.comment.unwrap_or("\u{0}").as_bytes());
+        field(b, a.comment.unwrap_or(b"\0"));
     });
     field(b, &(exclusions.len() as u64).to_le_bytes());
     let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();

@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/scrm-target
 DEMO := fixtures/demo
 AS_OF := 2026-11-02
 
-.PHONY: help demo test test-deps lint fmt bench bench-builtin bench-nightly demo-data docs-img ci
+.PHONY: help demo test test-deps lint fmt bench bench-builtin bench-nightly bench-nightly-next demo-data docs-img ci
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ bench-builtin: ## The same with the shipped catalog alone (about 121 answers a v
 
 bench-nightly: ## The nightly job: score --history into a fresh store, about 200 answers a vendor
 	BENCH_HISTORY=1 bash scripts/bench.sh
+
+bench-nightly-next: ## The nightly job the morning after: score --history into yesterday's store
+	BENCH_HISTORY=next bash scripts/bench.sh
 
 demo-data: ## Regenerate fixtures/demo deterministically (scrm gen --demo)
 	rm -rf $(DEMO) && cargo run -q -p scrm -- gen --demo --out $(DEMO)

@@ -38,6 +38,12 @@
 #                       fresh, empty store in BENCH_DIR (removed after the run); results.csv
 #                       says `score --history` in its `job` column. The targets are not
 #                       checked (they are stated for the scoring run).
+#                       BENCH_HISTORY=next (`make bench-nightly-next`): the run the morning
+#                       after instead. One run with SCRM_NOW=2026-11-02T06:00:00Z records a
+#                       seed store per size (untimed); each timed run scores into a copy of it
+#                       with SCRM_NOW a day later, so it reuses every vendor whose result the
+#                       date leaves unchanged (97 % of them) and re-scores the rest. `job`:
+#                       `score --history (next day)`.
 #   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
 #                       each of its runs right after one of this binary's: its median and the
 #                       ratio are printed (not written to results.csv). This machine's speed
@@ -100,9 +106,18 @@ if [ "$commit" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/
 fi
 HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog,job"
 JOB=score
-if [ "${BENCH_HISTORY:-0}" = "1" ]; then
-    JOB="score --history"
-fi
+case "${BENCH_HISTORY:-0}" in
+    0) ;;
+    1) JOB="score --history" ;;
+    next) JOB="score --history (next day)" ;;
+    *)
+        echo "bench: BENCH_HISTORY must be 0, 1 or next, not '${BENCH_HISTORY}'" >&2
+        exit 2
+        ;;
+esac
+# The morning after (BENCH_HISTORY=next): the seed store's run and the timed runs' clock.
+DAY1=2026-11-02T06:00:00Z
+DAY2=2026-11-03T06:00:00Z
 if [ ! -s "$RESULTS" ]; then
     mkdir -p "$(dirname "$RESULTS")"
     echo "$HEADER" >"$RESULTS"
@@ -126,12 +141,18 @@ one_run() {
     local history_args=()
     timing="$(mktemp)"
     errs="$(mktemp)"
+    local now_env=()
     if [ "$JOB" != score ]; then
         hist="$(mktemp -d "$BENCH_DIR/scrm-bench-history.XXXXXX")"
         history_args=(--history "$hist")
     fi
+    if [ "${BENCH_HISTORY:-0}" = next ]; then
+        # A copy of the seed store, made before the clock starts.
+        cp -a "$SEED_STORE/." "$hist/"
+        now_env=(env "SCRM_NOW=$DAY2")
+    fi
     start="$EPOCHREALTIME"
-    /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
+    "${now_env[@]}" /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
         --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" "${CATALOG_ARGS[@]}" \
         "${history_args[@]}" --format csv --out /dev/null >/dev/null 2>"$errs" || status=$?
     end="$EPOCHREALTIME"
@@ -173,6 +194,19 @@ for n in "${SIZES[@]}"; do
     "$BIN" gen --vendors "$n" --seed "$SEED" "${CATALOG_ARGS[@]}" --out "$out" >&2
     bytes=$(($(stat -c %s "$out/answers.csv") + $(stat -c %s "$out/vendors.csv") + $(stat -c %s "$out/exclusions.csv")))
 
+    if [ "${BENCH_HISTORY:-0}" = next ]; then
+        SEED_STORE="$BENCH_DIR/scrm-bench-seed-$n$SUFFIX"
+        rm -rf "$SEED_STORE"
+        echo "bench: recording the seed store $SEED_STORE (SCRM_NOW=$DAY1)" >&2
+        status=0
+        SCRM_NOW="$DAY1" "$BIN" score "$out/answers.csv" --vendors "$out/vendors.csv" \
+            --exclusions "$out/exclusions.csv" "${CATALOG_ARGS[@]}" --history "$SEED_STORE" \
+            --format csv --out /dev/null >/dev/null 2>&1 || status=$?
+        if [ "$status" -gt 1 ]; then
+            echo "bench: recording the seed store failed with exit code $status" >&2
+            exit 1
+        fi
+    fi
     walls=()
     base_walls=()
     rss=0
@@ -196,6 +230,9 @@ for n in "${SIZES[@]}"; do
         printf '%-9s %12s %9s %15s   this/baseline %s (%s)\n' "$n" baseline "$bwall" "$bmin-$bmax" "$ratio" "$BENCH_BASELINE"
     fi
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$commit,$n,$bytes,$wall,$mb_s,$vendors_s,$rss,$RUNS,$wmin,$wmax,$CATALOG_NAME,$JOB" >>"$RESULTS"
+    if [ -n "${SEED_STORE:-}" ]; then
+        rm -rf "$SEED_STORE"
+    fi
 
     tw="$(target_wall "$n")"
     tr="$(target_rss "$n")"

@@ -33,8 +33,12 @@
 //! hive_partitioning = true)`).
 //!
 //! # Incremental runs and diff
-//! [`load_cache`] opens the newest run; [`Cache::reusable`] hands back a stored result when the
-//! vendor's input hash is unchanged and the result is still valid on the new `as_of`.
+//! [`load_cache`] opens the newest run; [`Cache::lookup`] finds a stored result that can stand
+//! for a fresh one (the vendor's input hash is unchanged and the result is still valid on the
+//! new `as_of`). A [`Reused`] result is carried into the new run as it was stored, and gives its
+//! flat row without its JSON being parsed; [`Cache::reusable`] parses the whole result for
+//! outputs that show it. `results.parquet` is written in row groups of 16,384 vendors, encoded
+//! and compressed side by side (`results_file.rs`).
 //! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
 
 mod answers;

@@ -63,7 +63,6 @@ pub struct FlatRow {
 impl FlatRow {
     /// The row of a result.
     pub fn new(r: &VendorResult) -> Self {
-        let lens = |l: Lens| r.lenses.get(l as usize);
         // One pass over each result's groups (instead of a search per column): a million rows
         // times 21 columns of string compares showed up first in the profile.
         let mut groups = [None; GROUP_COLUMNS.len()];
@@ -79,14 +78,8 @@ impl FlatRow {
             name: r.profile.name.clone(),
             tier: r.tier,
             status: r.status,
-            scores: [
-                r.combined_score,
-                lens(Lens::Airm).and_then(|s| s.score),
-                lens(Lens::Aims).and_then(|s| s.score),
-                lens(Lens::Cscrm).and_then(|s| s.score),
-            ]
-            .map(round4_opt),
-            levels: [Lens::Airm, Lens::Aims].map(|l| lens(l).and_then(|s| s.level)),
+            scores: r.summary_scores().map(round4_opt),
+            levels: r.summary_levels(),
             coverage: round4(r.coverage),
             confidence: round4(r.confidence),
             residual_risk: r.residual_risk,

@@ -253,6 +253,24 @@ impl<'a> ReadVendor<'a> {
         })
     }
 
+    /// Each row of a compact vendor in question-id order, with its question and the text its
+    /// spans point into (nothing for an owned vendor, which walks its own map).
+    fn each_row_in_order(&self, mut f: impl FnMut(QuestionId, &Row, Texts<'_>)) {
+        if let Repr::Compact {
+            rows,
+            text,
+            questions,
+            rank,
+            id_order,
+            ..
+        } = &self.0
+        {
+            for r in in_id_order(rows, rank, id_order) {
+                f(questions[r.q as usize].0, r, *text);
+            }
+        }
+    }
+
     /// The vendor's id.
     pub fn id(&self) -> &VendorId {
         &ScoreInput::profile(self).vendor_id
@@ -331,48 +349,30 @@ impl FullInput for ReadVendor<'_> {
     fn for_each_answer_text<F: FnMut(AnswerText<'_>)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer_text(f),
-            Repr::Compact {
-                rows,
-                text,
-                questions,
-                rank,
-                id_order,
-                ..
-            } => {
-                for r in in_id_order(rows, rank, id_order) {
-                    f(AnswerText {
-                        question: questions[r.q as usize].0,
-                        value: r.value,
-                        evidence: r.evidence.get(*text),
-                        evidence_date: r.date,
-                        comment: r.comment.get(*text),
-                    });
-                }
-            }
+            Repr::Compact { .. } => self.each_row_in_order(|q, r, text| {
+                f(AnswerText {
+                    question: q,
+                    value: r.value,
+                    evidence: r.evidence.get(text),
+                    evidence_date: r.date,
+                    comment: r.comment.get(text),
+                })
+            }),
         }
     }
 
     fn for_each_answer_bytes<F: FnMut(AnswerBytes<'_>)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer_bytes(f),
-            Repr::Compact {
-                rows,
-                text,
-                questions,
-                rank,
-                id_order,
-                ..
-            } => {
-                for r in in_id_order(rows, rank, id_order) {
-                    f(AnswerBytes {
-                        question: questions[r.q as usize].0,
-                        value: r.value,
-                        evidence: r.evidence.get_bytes(*text),
-                        evidence_date: r.date,
-                        comment: r.comment.get_bytes(*text),
-                    });
-                }
-            }
+            Repr::Compact { .. } => self.each_row_in_order(|q, r, text| {
+                f(AnswerBytes {
+                    question: q,
+                    value: r.value,
+                    evidence: r.evidence.get_bytes(text),
+                    evidence_date: r.date,
+                    comment: r.comment.get_bytes(text),
+                })
+            }),
         }
     }
 

@@ -77,6 +77,22 @@ impl VendorResult {
         &self.lenses[lens as usize]
     }
 
+    /// Combined, AI RMF, ISO/IEC 42001 and C-SCRM scores: the summary columns' order.
+    pub fn summary_scores(&self) -> [Option<f64>; 4] {
+        let lens = |l: Lens| self.lenses.get(l as usize).and_then(|s| s.score);
+        [
+            self.combined_score,
+            lens(Lens::Airm),
+            lens(Lens::Aims),
+            lens(Lens::Cscrm),
+        ]
+    }
+
+    /// AI RMF and ISO/IEC 42001 maturity levels: the summary columns' order.
+    pub fn summary_levels(&self) -> [Option<MaturityLevel>; 2] {
+        [Lens::Airm, Lens::Aims].map(|l| self.lenses.get(l as usize).and_then(|s| s.level))
+    }
+
     /// Finding codes in order, de-duplicated, as one `;`-joined string (CSV `findings` column).
     pub fn finding_codes(&self) -> String {
         // Distinct codes are few (the catalogue's), so a scan of those kept beats a set, which

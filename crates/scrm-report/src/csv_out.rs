@@ -17,7 +17,7 @@
 use crate::ReportError;
 use crate::cell::{neutralize_cell, push_fmt4, push_uint};
 use crate::flat::SUMMARY_COLUMNS;
-use scrm_model::{Lens, MaturityLevel, RunManifest, Status, Tier, VendorProfile, VendorResult};
+use scrm_model::{MaturityLevel, RunManifest, Status, Tier, VendorProfile, VendorResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -129,18 +129,12 @@ pub struct CsvCells<'a> {
 impl<'a> CsvCells<'a> {
     /// The cells of a result; `findings` holds its finding codes.
     pub fn of(r: &'a VendorResult, findings: &'a str) -> Self {
-        let lens = |l: Lens| r.lenses.get(l as usize);
         Self {
             profile: &r.profile,
             tier: r.tier,
             status: r.status,
-            scores: [
-                r.combined_score,
-                lens(Lens::Airm).and_then(|s| s.score),
-                lens(Lens::Aims).and_then(|s| s.score),
-                lens(Lens::Cscrm).and_then(|s| s.score),
-            ],
-            levels: [Lens::Airm, Lens::Aims].map(|l| lens(l).and_then(|s| s.level)),
+            scores: r.summary_scores(),
+            levels: r.summary_levels(),
             coverage: r.coverage,
             confidence: r.confidence,
             residual_risk: r.residual_risk,

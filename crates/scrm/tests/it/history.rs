@@ -3,6 +3,20 @@
 
 use crate::common::{AS_OF, DEMO, Scrm, arg, copy_dir, root, scrm, tempdir};
 
+/// V-0013 (eligible) withdraws its incident-notification commitment in the portfolio at `input`:
+/// a high-tier knock-out.
+fn withdraw_incident_notification(input: &std::path::Path) {
+    let answers = input.join("answers.csv");
+    let text = std::fs::read_to_string(&answers).expect("answers");
+    let edited = text.replacen(
+        "V-0013,SUP-INCIDENT-NOTIFY,yes,",
+        "V-0013,SUP-INCIDENT-NOTIFY,no,",
+        1,
+    );
+    assert_ne!(edited, text, "the edit applied");
+    std::fs::write(&answers, edited).expect("write answers");
+}
+
 #[test]
 fn record_then_diff() {
     let dir = tempdir();
@@ -42,16 +56,7 @@ fn record_then_diff() {
     r.expect_code(2);
     assert_run!("history_diff_one_run", r);
 
-    // V-0013 (eligible) withdraws its incident-notification commitment: a high-tier knock-out.
-    let answers = input.join("answers.csv");
-    let text = std::fs::read_to_string(&answers).expect("answers");
-    let edited = text.replacen(
-        "V-0013,SUP-INCIDENT-NOTIFY,yes,",
-        "V-0013,SUP-INCIDENT-NOTIFY,no,",
-        1,
-    );
-    assert_ne!(edited, text, "the edit applied");
-    std::fs::write(&answers, edited).expect("write answers");
+    withdraw_incident_notification(&input);
     // A day later (run ids sort by time), scoring as of the same date; -v shows the reuse.
     let third = Scrm::new(score(&["-v"]))
         .env("SCRM_NOW", "2026-11-03T06:00:00Z")
@@ -156,15 +161,7 @@ fn reused_results_record_what_a_fresh_run_records() {
     };
     score(&kept, "first.csv", "2026-11-02T06:00:00Z");
     // One supplier's answer changes; the other 49 are reused the next day.
-    let answers = input.join("answers.csv");
-    let text = std::fs::read_to_string(&answers).expect("answers");
-    let edited = text.replacen(
-        "V-0013,SUP-INCIDENT-NOTIFY,yes,",
-        "V-0013,SUP-INCIDENT-NOTIFY,no,",
-        1,
-    );
-    assert_ne!(edited, text, "the edit applied");
-    std::fs::write(&answers, edited).expect("write answers");
+    withdraw_incident_notification(&input);
     let next = score(&kept, "kept.csv", "2026-11-03T06:00:00Z");
     assert!(next.stderr.contains("reused=49"), "{}", next.stderr);
     let afresh = score(&fresh, "fresh.csv", "2026-11-03T06:00:00Z");

@@ -580,21 +580,34 @@ impl AnswerSheet {
         spill: &Arc<Spill>,
     ) -> Self {
         let (qs, values) = Self::answers(v);
+        let body = Self::spilled_body(qs, values, table, spill);
+        Self {
+            vendor_id: v.profile().vendor_id.clone(),
+            body,
+        }
+    }
+
+    /// The answers in `spill` at three bytes each; kept in memory as [`AnswerSheet::indexed`]
+    /// keeps them, without walking the vendor again, when a question is not in `table` or a
+    /// value has no one-byte code.
+    fn spilled_body(
+        qs: Vec<QuestionId>,
+        values: Box<[AnswerValue]>,
+        table: &Arc<QuestionTable>,
+        spill: &Arc<Spill>,
+    ) -> SheetBody {
         let Some(idx) = table.indexes(&qs) else {
-            return Self::indexed(v, table);
+            return SheetBody::Listed(qs.into_boxed_slice(), values);
         };
         let mut record = Vec::with_capacity(3 * idx.len());
         for (i, value) in idx.iter().zip(values.iter()) {
             let Some(code) = value_code(*value) else {
-                return Self::indexed(v, table);
+                return SheetBody::Indexed(Arc::clone(table), idx, values);
             };
             record.extend_from_slice(&i.to_le_bytes());
             record.push(code);
         }
-        Self {
-            vendor_id: v.profile().vendor_id.clone(),
-            body: SheetBody::Spilled(Arc::clone(table), Arc::clone(spill), spill.put(&record)),
-        }
+        SheetBody::Spilled(Arc::clone(table), Arc::clone(spill), spill.put(&record))
     }
 
     fn answers<V: FullInput + ?Sized>(v: &V) -> (Vec<QuestionId>, Box<[AnswerValue]>) {

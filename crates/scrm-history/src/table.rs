@@ -7,7 +7,7 @@ use crate::HistoryError;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_model::round::{round4, round4_opt};
-use scrm_model::{Lens, MaturityLevel, RunManifest, Status, Tier, VendorId, VendorResult};
+use scrm_model::{MaturityLevel, RunManifest, Status, Tier, VendorId, VendorResult};
 use std::io::Write;
 use std::path::Path;
 
@@ -63,16 +63,6 @@ pub struct FlatRow {
 impl FlatRow {
     /// The row of a result.
     pub fn new(r: &VendorResult) -> Self {
-        // One pass over each result's groups (instead of a search per column): a million rows
-        // times 21 columns of string compares showed up first in the profile.
-        let mut groups = [None; GROUP_COLUMNS.len()];
-        for ls in &r.lenses {
-            for gs in &ls.groups {
-                if let Some(k) = group_column(ls.lens, &gs.id) {
-                    groups[k] = round4_opt(gs.score);
-                }
-            }
-        }
         Self {
             vendor_id: r.vendor_id.clone(),
             name: r.profile.name.clone(),
@@ -84,7 +74,7 @@ impl FlatRow {
             confidence: round4(r.confidence),
             residual_risk: r.residual_risk,
             findings: r.finding_codes(),
-            groups,
+            groups: r.group_scores().map(round4_opt),
             input_hash: r.input_hash.clone(),
             valid_until: r.valid_until,
         }
@@ -98,11 +88,6 @@ impl FlatRow {
     /// The vendor's standing.
     pub fn status(&self) -> Status {
         self.status
-    }
-
-    /// The vendor's name as scored.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
     }
 
     /// The vendor's tier.
@@ -292,13 +277,6 @@ pub(crate) fn flat_frame(rows: &[&FlatRow], json: Option<Vec<&str>>) -> PolarsRe
     DataFrame::new(n, cols)
 }
 
-/// The index in [`GROUP_COLUMNS`] of a lens group, `None` for a group the table does not carry.
-fn group_column(lens: Lens, id: &str) -> Option<usize> {
-    GROUP_COLUMNS
-        .iter()
-        .position(|c| c.lens == lens && c.group_id == id)
-}
-
 /// A Parquet writer with the options that make the bytes a function of the data alone: fixed
 /// compression and statistics, no timestamps (polars writes none), metadata in a fixed order.
 pub(crate) fn parquet_writer<W: Write>(
@@ -425,17 +403,4 @@ pub(crate) fn f64_col(
 /// Parses a status as written in the table.
 pub(crate) fn parse_status(s: &str) -> Option<Status> {
     Status::ALL.into_iter().find(|st| st.as_str() == s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_columns_and_lookup_agree() {
-        for (k, c) in GROUP_COLUMNS.iter().enumerate() {
-            assert_eq!(group_column(c.lens, c.group_id), Some(k), "{}", c.name);
-        }
-        assert_eq!(group_column(Lens::Airm, "A.2"), None);
-    }
 }

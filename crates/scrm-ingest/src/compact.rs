@@ -379,17 +379,7 @@ impl FullInput for ReadVendor<'_> {
     fn for_each_answer_value<F: FnMut(QuestionId, AnswerValue)>(&self, mut f: F) {
         match &self.0 {
             Repr::Owned(v) => v.for_each_answer_value(f),
-            Repr::Compact {
-                rows,
-                questions,
-                rank,
-                id_order,
-                ..
-            } => {
-                for r in in_id_order(rows, rank, id_order) {
-                    f(questions[r.q as usize].0, r.value);
-                }
-            }
+            Repr::Compact { .. } => self.each_row_in_order(|q, r, _| f(q, r.value)),
         }
     }
 }

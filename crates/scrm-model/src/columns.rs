@@ -84,3 +84,23 @@ pub const PROFILE_FIELDS: &[&str] = match PROFILE_COLUMNS.split_first() {
     Some((_, rest)) => rest,
     None => &[],
 };
+
+/// The index in [`GROUP_COLUMNS`] of a lens group, `None` for a group the table does not carry.
+pub fn group_column(lens: Lens, id: &str) -> Option<usize> {
+    GROUP_COLUMNS
+        .iter()
+        .position(|c| c.lens == lens && c.group_id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_columns_and_lookup_agree() {
+        for (k, c) in GROUP_COLUMNS.iter().enumerate() {
+            assert_eq!(group_column(c.lens, c.group_id), Some(k), "{}", c.name);
+        }
+        assert_eq!(group_column(Lens::Airm, "A.2"), None);
+    }
+}

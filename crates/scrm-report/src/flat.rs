@@ -8,7 +8,7 @@
 //! shows the same numbers.
 
 use crate::cell::round4;
-use scrm_model::{Lens, VendorResult};
+use scrm_model::VendorResult;
 
 pub use scrm_model::columns::{GROUP_COLUMNS, GroupColumn, SUMMARY_COLUMNS};
 
@@ -98,39 +98,24 @@ pub struct FlatRow {
 impl FlatRow {
     /// Builds the row of one result.
     pub fn from_result(r: &VendorResult) -> Self {
-        let lens_score = |l: Lens| r.lenses.get(l as usize).and_then(|s| s.score).map(round4);
-        let lens_level = |l: Lens| {
-            r.lenses
-                .get(l as usize)
-                .and_then(|s| s.level)
-                .map(|m| m.as_str())
-        };
-        let mut groups = [None; GROUP_COLUMNS.len()];
-        for (slot, col) in groups.iter_mut().zip(GROUP_COLUMNS.iter()) {
-            *slot = r
-                .lenses
-                .iter()
-                .find(|ls| ls.lens == col.lens)
-                .and_then(|ls| ls.groups.iter().find(|gs| gs.id == col.group_id))
-                .and_then(|gs| gs.score)
-                .map(round4);
-        }
+        let [combined, airm, aims, cscrm] = r.summary_scores().map(|s| s.map(round4));
+        let [airm_level, aims_level] = r.summary_levels().map(|l| l.map(|m| m.as_str()));
         Self {
             vendor_id: r.vendor_id.as_str().to_string(),
             name: r.profile.name.clone(),
             tier: r.tier.as_str(),
             status: r.status.as_str(),
-            combined_score: r.combined_score.map(round4),
-            airm_score: lens_score(Lens::Airm),
-            aims_score: lens_score(Lens::Aims),
-            cscrm_score: lens_score(Lens::Cscrm),
-            airm_level: lens_level(Lens::Airm),
-            aims_level: lens_level(Lens::Aims),
+            combined_score: combined,
+            airm_score: airm,
+            aims_score: aims,
+            cscrm_score: cscrm,
+            airm_level,
+            aims_level,
             coverage: round4(r.coverage),
             confidence: round4(r.confidence),
             residual_risk: r.residual_risk,
             findings: r.finding_codes(),
-            groups,
+            groups: r.group_scores().map(|g| g.map(round4)),
         }
     }
 

@@ -71,11 +71,33 @@ fn score_or_reuse<V: FullInput + ?Sized>(
     let Some(c) = cache else {
         return engine.score_input(v, ex);
     };
-    let hash = engine.input_hash(v, ex);
-    if let Some(r) = c.reusable(&v.profile().vendor_id, &hash, engine.as_of()) {
+    let (hash, hit) = look_up(engine, c, v, ex);
+    if let Some(r) = hit.and_then(|h| h.result()) {
         reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return r;
     }
+    scored_fresh(engine, v, ex, hash)
+}
+
+/// `v`'s input hash, and the cached result that can stand for a fresh one, if any.
+fn look_up<'c, V: FullInput + ?Sized>(
+    engine: &Engine,
+    cache: &'c scrm_history::Cache,
+    v: &'c V,
+    ex: &[&scrm_model::Exclusion],
+) -> (String, Option<scrm_history::Reused<'c>>) {
+    let hash = engine.input_hash(v, ex);
+    let hit = cache.lookup(&v.profile().vendor_id, &hash, engine.as_of());
+    (hash, hit)
+}
+
+/// A fresh score of `v` that carries its input hash.
+fn scored_fresh<V: FullInput + ?Sized>(
+    engine: &Engine,
+    v: &V,
+    ex: &[&scrm_model::Exclusion],
+    hash: String,
+) -> VendorResult {
     let mut r = engine.score_input(v, ex);
     r.input_hash = hash;
     r
@@ -98,15 +120,15 @@ type StreamedRun<O> = (
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
 /// reuse their stored result as [`score_vendors`] does. `out` makes what the output needs of
-/// each result; `reused` makes it of a reused result's stored row and the vendor's profile when
-/// that is enough (the CSV row), and otherwise the stored JSON is parsed for `out`. The
-/// history's part is made on the same core, so the results themselves need not outlive the
-/// vendor; a reused result is recorded as it was stored.
+/// each result; `reused` makes it of a reused result and the vendor's profile when it can
+/// without the whole result (the CSV row, from the stored row), and otherwise the stored JSON is
+/// parsed for `out`. The history's part is made on the same core, so the results themselves
+/// need not outlive the vendor; a reused result is recorded as it was stored.
 fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
     rejects_default: Option<std::path::PathBuf>,
     out: impl Fn(VendorResult) -> O + Sync,
-    reused: impl Fn(&scrm_history::FlatRow, &scrm_model::VendorProfile) -> Option<O> + Sync,
+    reused: impl Fn(&scrm_history::Reused<'_>, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
     let cache = match &a.history {
         Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
@@ -130,7 +152,8 @@ fn score_streamed<O: Send + 'static>(
         Ok(
             move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
                 pb.inc(1);
-                let Some(spill) = spill else {
+                // A history has both a cache (empty for a new store) and a spill.
+                let Some((cache, spill)) = cache.as_ref().zip(spill.as_ref()) else {
                     // No history: nothing needs the evidence text, so the vendor is scored where
                     // the reader holds it.
                     return (out(engine.score_input(&v, ex)), None);
@@ -138,23 +161,14 @@ fn score_streamed<O: Send + 'static>(
                 // Hashed, scored and recorded where the reader holds it, not copied into a
                 // `Vendor` first (a map and two strings an answer).
                 let sheet = scrm_history::AnswerSheet::spilled(&v, &table, spill);
-                let hash = engine.input_hash(&v, ex);
-                let profile = v.profile();
-                if let Some(hit) = cache
-                    .as_ref()
-                    .and_then(|c| c.lookup(&profile.vendor_id, &hash, engine.as_of()))
+                let (hash, hit) = look_up(&engine, cache, &v, ex);
+                if let Some(hit) = hit
+                    && let Some(o) = reused(&hit, v.profile()).or_else(|| hit.result().map(out))
                 {
-                    let o = match hit.row() {
-                        Ok(row) => reused(&row, profile),
-                        Err(_) => None,
-                    };
-                    if let Some(o) = o.or_else(|| hit.result().map(out)) {
-                        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        return (o, Some((hit.stored(), sheet)));
-                    }
+                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return (o, Some((hit.stored(), sheet)));
                 }
-                let mut result = engine.score_input(&v, ex);
-                result.input_hash = hash;
+                let result = scored_fresh(&engine, &v, ex, hash);
                 let stored = scrm_history::StoredResult::spilled(&result, spill);
                 (out(result), Some((stored, sheet)))
             },
@@ -172,11 +186,13 @@ fn score_streamed<O: Send + 'static>(
 }
 
 /// The CSV row of a reused result: its stored row (the summary) and the vendor's profile, which
-/// is the one it was scored with (the input hash covers it).
+/// is the one it was scored with (the input hash covers it). `None` when the row does not read
+/// back (the whole result is then tried).
 fn csv_row(
-    row: &scrm_history::FlatRow,
+    hit: &scrm_history::Reused<'_>,
     profile: &scrm_model::VendorProfile,
 ) -> Option<scrm_report::CsvRow> {
+    let row = hit.row().ok()?;
     let (coverage, confidence) = row.coverage_confidence();
     Some(scrm_report::CsvRow::of_cells(&scrm_report::CsvCells {
         profile,

@@ -70,8 +70,35 @@ pub struct Catalog {
     enabled_pos: BTreeMap<String, usize>,
     crosswalk: Crosswalk,
     /// Every source the catalog was built from, in hash order (overlays last).
-    sources: Vec<(String, String)>,
+    sources: Vec<Source>,
 }
+
+/// One file the catalog was built from.
+#[derive(Debug, Clone, PartialEq)]
+struct Source {
+    /// The name problems are reported under: the catalog's own file name, or an overlay's path
+    /// as the user gave it.
+    name: String,
+    /// Whether this is a buyer overlay. An overlay is hashed by its text and position alone,
+    /// because its path says where the file lies, not what it asks: `--catalog x.toml` and
+    /// `--catalog /abs/x.toml` must give the same hash, or a nightly run re-scores every vendor.
+    overlay: bool,
+    text: String,
+}
+
+impl Source {
+    /// The name the content hash covers.
+    fn hashed_name(&self) -> &str {
+        if self.overlay {
+            OVERLAY_HASH_NAME
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// What every overlay is called in the content hash (see [`Source::overlay`]).
+const OVERLAY_HASH_NAME: &str = "overlay";
 
 /// The lenses a question counts in: AI RMF when it cites an AI RMF subcategory, ISO/IEC 42001
 /// when it cites a clause or control, C-SCRM when it cites a CSF 2.0 GV.SC subcategory.
@@ -92,9 +119,10 @@ pub fn lenses_of(q: &Question) -> Vec<Lens> {
 
 /// SHA-256 (lower-case hex) over named sources; each name and text is length-prefixed so that
 /// moving bytes between files changes the hash.
-fn content_hash(sources: &[(String, String)]) -> String {
+fn content_hash(sources: &[Source]) -> String {
     let mut h = Sha256::new();
-    for (name, text) in sources {
+    for source in sources {
+        let (name, text) = (source.hashed_name(), &source.text);
         h.update((name.len() as u64).to_le_bytes());
         h.update(name.as_bytes());
         h.update((text.len() as u64).to_le_bytes());
@@ -273,9 +301,13 @@ impl Catalog {
         if !problems.is_empty() {
             return Err(sorted(problems, &names));
         }
-        let sources: Vec<(String, String)> = sources
+        let sources: Vec<Source> = sources
             .iter()
-            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .map(|(n, s)| Source {
+                name: n.to_string(),
+                overlay: false,
+                text: s.to_string(),
+            })
             .collect();
         Ok(Catalog::assemble(
             header.id,
@@ -295,7 +327,7 @@ impl Catalog {
         by_id: BTreeMap<String, usize>,
         by_key: BTreeMap<String, usize>,
         crosswalk: Crosswalk,
-        sources: Vec<(String, String)>,
+        sources: Vec<Source>,
     ) -> Catalog {
         let questions: Vec<Question> = entries
             .iter()
@@ -326,7 +358,8 @@ impl Catalog {
     /// replaces only the fields it gives; `enabled = false` switches a question off (and
     /// `true` back on); an entry with a new id must be complete and is appended. An optional
     /// `[catalog] version = "acme-1"` suffixes the version (`2026.11.0+acme-1`). The hash of
-    /// the result covers the overlay.
+    /// the result covers the overlay's text, not its `name`: the same overlay read from another
+    /// path gives the same catalog hash.
     pub fn with_overlay(&self, name: &str, toml_src: &str) -> Result<Catalog, CatalogError> {
         let mut p = Problems::new(name, toml_src);
         let (suffix, patches) = load::read_overlay(&mut p, toml_src);
@@ -407,7 +440,7 @@ impl Catalog {
             }
         }
         let (by_id, by_key) = index(&entries, &new_ids, &alias_pos, name, &mut problems);
-        let mut file_order: Vec<String> = self.sources.iter().map(|(n, _)| n.clone()).collect();
+        let mut file_order: Vec<String> = self.sources.iter().map(|s| s.name.clone()).collect();
         file_order.push(name.to_string());
         if !problems.is_empty() {
             return Err(sorted(problems, &file_order));
@@ -418,7 +451,11 @@ impl Catalog {
             None => self.version.clone(),
         };
         let mut sources = self.sources.clone();
-        sources.push((name.to_string(), toml_src.to_string()));
+        sources.push(Source {
+            name: name.to_string(),
+            overlay: true,
+            text: toml_src.to_string(),
+        });
         Ok(Catalog::assemble(
             self.id.clone(),
             version,

@@ -23,8 +23,8 @@
 //! ```
 //!
 //! `run_id` is `<UTC yyyymmddThhmmssZ from generated_at>-<first 8 hex of the content hash>`,
-//! so ids sort by time. The content hash covers the manifest without `generated_at` plus every
-//! result; recording the same content as the newest run again is a no-op that returns the
+//! so ids sort by time. The content hash covers the manifest without `generated_at` and the
+//! inputs' paths (each input counts by its kind, SHA-256 and counts) plus every result; recording the same content as the newest run again is a no-op that returns the
 //! existing id. A run is written under `DIR/.staging-<run_id>-<pid>/`, every file is fsynced,
 //! the directory is renamed into place and `DIR` is fsynced: a crash at any moment leaves the
 //! earlier runs intact and no partial run visible. Readers ignore `.staging-*`; the next

@@ -99,12 +99,20 @@ pub struct Recorded {
     pub removed_staging: Vec<PathBuf>,
 }
 
-/// The manifest as hashed: `generated_at` is the one field that varies between identical runs.
+/// The manifest as hashed: without `generated_at`, which varies between identical runs, and
+/// without the inputs' paths. A path says where a file was read from, not what it held: each
+/// input is still hashed by its kind, SHA-256 and counts, in the order read, and the results by
+/// what they say. A portfolio named by a relative path one night and an absolute one the next
+/// is the same run.
 fn manifest_for_hash(manifest: &RunManifest) -> RunManifest {
-    RunManifest {
+    let mut m = RunManifest {
         generated_at: String::new(),
         ..manifest.clone()
+    };
+    for input in &mut m.inputs {
+        input.path = String::new();
     }
+    m
 }
 
 /// One vendor's result as a run stores it: its row of the flat table and the whole result as

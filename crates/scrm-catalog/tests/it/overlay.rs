@@ -145,6 +145,36 @@ fn hash_covers_the_overlay() {
     assert_eq!(Catalog::builtin().hash(), Catalog::builtin().hash());
 }
 
+/// The hash covers what an overlay says, not where it lies: the same file named by a relative
+/// and by an absolute path gives the same hash (a nightly run would otherwise re-score every
+/// vendor), while its problems still name the path as given.
+#[test]
+fn hash_ignores_the_overlay_path() {
+    let relative = apply("benches/acme.toml", NEW_QUESTION);
+    let absolute = apply("/work/main/benches/acme.toml", NEW_QUESTION);
+    assert_eq!(relative.hash(), absolute.hash());
+
+    // Stacked overlays are still told apart by their order and their text.
+    let off = "[[question]]\nid = \"SUP-GENAI-RISK\"\nenabled = false\n";
+    let on = "[[question]]\nid = \"SUP-GENAI-RISK\"\nenabled = true\n";
+    let stack = |first: &str, second: &str| {
+        apply("one.toml", first)
+            .with_overlay("two.toml", second)
+            .map(|c| c.hash().to_string())
+            .map_err(|e| e.to_string())
+    };
+    assert_ne!(stack(off, on), stack(on, off));
+
+    let err = Catalog::builtin()
+        .with_overlay("/abs/path/broken.toml", "[[question]\nid = 1\n")
+        .map(|c| c.hash().to_string())
+        .map_err(|e| e.to_string());
+    assert!(
+        matches!(&err, Err(e) if e.contains("/abs/path/broken.toml")),
+        "{err:?}"
+    );
+}
+
 const BAD_OVERLAY: &str = r#"[catalog]
 version = "acme 1"
 id = "mine"

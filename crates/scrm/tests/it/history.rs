@@ -210,3 +210,46 @@ fn reused_results_record_what_a_fresh_run_records() {
         .collect();
     assert!(differ.is_empty(), "these files differ: {differ:?}");
 }
+
+/// A portfolio and a buyer overlay named by relative paths one night and by absolute paths the
+/// next are the same inputs: the second run reuses every supplier and records nothing new.
+#[test]
+fn input_paths_do_not_change_what_is_reused() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let run = |portfolio: &str, catalog: &str, out: &str| {
+        let r = Scrm::new([
+            "score",
+            portfolio,
+            "--as-of",
+            AS_OF,
+            "--catalog",
+            catalog,
+            "--history",
+            &arg(&history),
+            "--format",
+            "csv",
+            "--out",
+            &arg(&dir.path().join(out)),
+            "-v",
+        ])
+        .env("SCRM_NOW", "2026-11-02T06:00:00Z")
+        .run();
+        r.expect_code(1);
+        r
+    };
+    // The tests run in the workspace root, so the relative path names the same file.
+    let relative = "benches/genai-overlay.toml";
+    let absolute = arg(&root().join(relative));
+    let first = run(DEMO, relative, "first.csv");
+    assert!(first.stderr.contains("reused=0"), "{}", first.stderr);
+    let second = run(&arg(&root().join(DEMO)), &absolute, "second.csv");
+    assert!(second.stderr.contains("reused=50"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("inputs unchanged"),
+        "the same catalog, policy and answers make the same run:\n{}",
+        second.stderr
+    );
+    let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
+    assert_eq!(read("first.csv"), read("second.csv"));
+}

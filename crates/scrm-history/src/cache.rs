@@ -93,6 +93,12 @@ impl Cache {
         self.run_id.as_deref()
     }
 
+    /// The files the cached results wait in (`None` for an empty store). A caller that forgets
+    /// the results it reused instead of dropping them removes these itself ([`Spill::remove`]).
+    pub fn spill(&self) -> Option<&Arc<Spill>> {
+        self.spill.as_ref()
+    }
+
     /// Number of cached vendors.
     pub fn len(&self) -> usize {
         self.entries.len()

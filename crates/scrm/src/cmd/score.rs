@@ -111,11 +111,11 @@ type Recorded = (scrm_history::StoredResult, scrm_history::AnswerSheet);
 type Streamed<O> = (O, Option<Recorded>);
 
 /// A streamed run: the inputs, each vendor, and with a history the files its stored results
-/// wait in.
+/// wait in: the run's own, and the cache's, which its reused results point into.
 type StreamedRun<O> = (
     Loaded,
     Vec<Streamed<O>>,
-    Option<std::sync::Arc<scrm_history::Spill>>,
+    Vec<std::sync::Arc<scrm_history::Spill>>,
 );
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
@@ -182,7 +182,8 @@ fn score_streamed<O: Send + 'static>(
             "incremental scoring: reused unchanged vendors from the newest run"
         );
     }
-    Ok((out.0, out.1, spill))
+    let cached = cache.as_ref().and_then(scrm_history::Cache::spill).cloned();
+    Ok((out.0, out.1, spill.into_iter().chain(cached).collect()))
 }
 
 /// The CSV row of a reused result: its stored row (the summary) and the vendor's profile, which
@@ -276,7 +277,7 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
             )
         })?;
         pb.finish_and_clear();
-        (l, rows, ((Vec::new(), Vec::new()), None))
+        (l, rows, ((Vec::new(), Vec::new()), Vec::new()))
     };
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
@@ -284,16 +285,21 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         scrm_report::write_csv_rows(&rows, w).map_err(|e| anyhow!("{e}"))
     })?;
     write_csv_sidecar(a, &manifest)?;
-    let ((stored, sheets), spill) = recorded;
-    if let Some(dir) = &a.history {
-        note_recorded(
+    let ((stored, sheets), spills) = recorded;
+    let noted = match &a.history {
+        Some(dir) => note_recorded(
             dir,
             scrm_history::record_stored(dir, &manifest, &stored, &sheets),
-        )?;
-    }
-    if let Some(spill) = spill {
+        ),
+        None => Ok(()),
+    };
+    // The stored results are forgotten below, so their spills would never be dropped: a run's
+    // own, and the cache's (a nightly run's reused results, as large as a run's). Removed
+    // whether or not the run was recorded.
+    for spill in spills {
         spill.remove().map_err(|e| anyhow!("{e}"))?;
     }
+    noted?;
     let code = u8::from(super::flagged(rows.iter().map(|r| r.status), a.fail_on));
     // The process ends next: freeing a million rows one by one would only delay the exit.
     std::mem::forget(rows);

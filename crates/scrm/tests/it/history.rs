@@ -181,6 +181,15 @@ fn reused_results_record_what_a_fresh_run_records() {
         runs.sort();
         runs.pop().expect("a run")
     };
+    // Nothing but runs is left in the stores: neither the run's spill nor the cache's.
+    for store in [&kept, &fresh] {
+        let stray: Vec<String> = std::fs::read_dir(store)
+            .expect("history dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("run="))
+            .collect();
+        assert!(stray.is_empty(), "{stray:?}");
+    }
     let (kept_run, fresh_run) = (newest(&kept), newest(&fresh));
     assert_eq!(kept_run.file_name(), fresh_run.file_name());
     let kept_files = crate::common::tree(&kept_run);

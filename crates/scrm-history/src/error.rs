@@ -76,6 +76,12 @@ pub enum HistoryError {
         /// The runs it matches.
         matches: Vec<String>,
     },
+    /// The history store named does not exist.
+    #[error("{}: no history store here (record a run into it with `scrm score --history DIR`)", dir.display())]
+    NoStore {
+        /// The directory named.
+        dir: PathBuf,
+    },
     /// `diff` needs two runs and the history has fewer.
     #[error("{}: the history holds {found} run(s); a diff needs two (record runs with `scrm score --history DIR`)", dir.display())]
     NotEnoughRuns {

@@ -40,6 +40,12 @@
 //! outputs that show it. `results.parquet` is written in row groups of 16,384 vendors, encoded
 //! and compressed side by side (`results_file.rs`).
 //! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
+//!
+//! # Listing and pruning
+//! [`stored_runs`] lists the runs with their sizes. [`prune`] removes the runs a [`Retention`]
+//! does not keep (never the newest): each is renamed to `DIR/.pruned-<run_id>-<pid>/`, `DIR` is
+//! fsynced, then its files are deleted, so a reader sees a run whole or not at all; a prune
+//! stopped half way leaves `.pruned-*` directories that the next prune deletes.
 
 mod answers;
 mod cache;
@@ -48,6 +54,7 @@ mod error;
 #[doc(hidden)]
 pub mod fixtures;
 mod results_file;
+mod retention;
 mod spill;
 mod store;
 mod table;
@@ -58,6 +65,10 @@ pub use diff::{
     render_diff_text,
 };
 pub use error::HistoryError;
+pub use retention::{
+    Pruned, Retention, StoredRun, plan_prune, prune, render_prune_text, render_runs_text,
+    stored_runs,
+};
 pub use scrm_model::round::{round4, round4_opt};
 pub use spill::Spill;
 pub use store::{

@@ -345,7 +345,7 @@ pub fn run_id_for(manifest: &RunManifest, content_hash: &str) -> Result<String, 
     Ok(format!("{}-{short}", t.format("%Y%m%dT%H%M%SZ")))
 }
 
-fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
+pub(crate) fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
     dir.join(format!("{RUN_PREFIX}{run_id}"))
 }
 
@@ -813,7 +813,7 @@ fn write_synced(
 }
 
 /// Fsyncs a directory so that the entries created or renamed in it survive a power cut.
-fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(HistoryError::io(dir))

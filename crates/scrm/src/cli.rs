@@ -85,6 +85,11 @@ pub enum Command {
         after_help = "Exit codes: 0 = no vendor newly crossed the --fail-on level, 1 = some did, 2 = error.\nExample:\n  scrm diff --history history/"
     )]
     Diff(DiffArgs),
+    /// The history store: list its runs, prune old ones.
+    #[command(
+        after_help = "Examples:\n  scrm history list --history history/\n  scrm history prune --history history/ --keep 7 --older-than 30 --dry-run"
+    )]
+    History(HistoryArgs),
     /// Generate a synthetic portfolio (or the bundled demo) for demos and benchmarks.
     #[command(
         after_help = "Examples:\n  scrm gen --vendors 100000 --seed 42 --out /tmp/p100k\n  scrm gen --demo --out fixtures/demo"
@@ -439,6 +444,57 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
+}
+
+/// `scrm history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+/// History subcommands.
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Every run of the store, oldest first: when, as of which date, vendors per status, size.
+    List {
+        /// The history store.
+        #[arg(long, value_name = "DIR")]
+        history: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+    /// Remove old runs. Each goes whole (hidden by one rename, then deleted), and the newest
+    /// --keep runs always stay, so the next incremental run and `scrm diff` still find theirs.
+    Prune {
+        /// The history store.
+        #[arg(long, value_name = "DIR")]
+        history: PathBuf,
+        /// Keep this many of the newest runs, whatever their age (at least 1).
+        #[arg(long, value_name = "N", value_parser = at_least_one_run)]
+        keep: std::num::NonZeroUsize,
+        /// Remove only runs generated more than this many days ago (SCRM_NOW pins the clock).
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u32>,
+        /// Say what would be removed; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+}
+
+/// `--keep`: a whole number of runs, at least one.
+fn at_least_one_run(s: &str) -> Result<std::num::NonZeroUsize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a whole number of runs, found {s:?}"))?;
+    std::num::NonZeroUsize::new(n).ok_or_else(|| {
+        "at least 1: the newest run is the one the next incremental run reuses".to_string()
+    })
 }
 
 /// `scrm gen`.

@@ -52,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Catalog(a) => cmd::catalog::run(a),
         Command::Policy(a) => cmd::policy::run(a),
         Command::Diff(a) => cmd::diff::run(a),
+        Command::History(a) => cmd::history::run(a),
         Command::Gen(a) => cmd::generate::run(a),
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod diff;
 pub mod generate;
+pub mod history;
 pub mod policy;
 pub mod report;
 pub mod score;

@@ -12,6 +12,7 @@ mod hostile;
 mod misc;
 mod policy;
 mod report;
+mod retention;
 mod score;
 mod template;
 mod validate;

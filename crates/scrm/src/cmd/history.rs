@@ -1,0 +1,56 @@
+//! `scrm history`: list a history store's runs, prune old ones.
+
+use crate::cli::{HistoryArgs, HistoryCommand, TextFormat};
+use crate::{context, output};
+use anyhow::{Result, anyhow};
+use scrm_history::Retention;
+
+/// Runs `scrm history`.
+pub fn run(a: &HistoryArgs) -> Result<u8> {
+    match &a.command {
+        HistoryCommand::List { history, format } => {
+            let runs = scrm_history::stored_runs(history).map_err(|e| anyhow!("{e}"))?;
+            match format {
+                TextFormat::Human => output::print(&scrm_history::render_runs_text(&runs))?,
+                TextFormat::Json => output::print(
+                    &(serde_json::to_string_pretty(&serde_json::json!({ "runs": runs }))? + "\n"),
+                )?,
+            }
+        }
+        HistoryCommand::Prune {
+            history,
+            keep,
+            older_than,
+            dry_run,
+            format,
+        } => {
+            let older_than = match older_than {
+                None => None,
+                Some(days) => {
+                    let days = chrono::TimeDelta::try_days(i64::from(*days))
+                        .ok_or_else(|| anyhow!("--older-than {days}: too many days"))?;
+                    Some(
+                        context::now()?
+                            .checked_sub_signed(days)
+                            .ok_or_else(|| anyhow!("--older-than reaches before year 1"))?,
+                    )
+                }
+            };
+            let rule = Retention {
+                keep: *keep,
+                older_than,
+            };
+            let done = if *dry_run {
+                scrm_history::plan_prune(history, &rule)
+            } else {
+                scrm_history::prune(history, &rule)
+            }
+            .map_err(|e| anyhow!("{e}"))?;
+            match format {
+                TextFormat::Human => output::print(&scrm_history::render_prune_text(&done))?,
+                TextFormat::Json => output::print(&(serde_json::to_string_pretty(&done)? + "\n"))?,
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,152 @@
+//! `scrm history list` and `scrm history prune`: a nightly job's store, listed and kept to a
+//! size, with every run removed whole and the newest always kept.
+
+use crate::common::{DEMO, Scrm, arg, scrm, tempdir};
+use std::path::Path;
+
+/// Records three nightly runs of the demo portfolio, scored as of three dates (so each run's
+/// content differs), at 06:00 on 1, 2 and 3 November.
+fn three_nights(history: &Path) {
+    for (day, as_of) in [
+        ("01", "2026-10-30"),
+        ("02", "2026-10-31"),
+        ("03", "2026-11-01"),
+    ] {
+        let r = Scrm::new([
+            "score",
+            DEMO,
+            "--as-of",
+            as_of,
+            "--history",
+            &arg(history),
+            "--format",
+            "csv",
+            "--out",
+            "/dev/null",
+        ])
+        .env("SCRM_NOW", &format!("2026-11-{day}T06:00:00Z"))
+        .run();
+        r.expect_code(1);
+    }
+}
+
+/// The run ids of the store, oldest first, as `history list --format json` gives them.
+fn listed(history: &Path) -> Vec<String> {
+    let r = scrm(["history", "list", "--history", &arg(history), "-f", "json"]);
+    r.expect_code(0);
+    r.json()["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|run| run["run_id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Snapshots a run's output with sizes hidden: they depend on the Parquet files' embedded
+/// manifest, whose paths lie in a temp dir.
+fn assert_sized(name: &str, run: &crate::common::Run) {
+    let mut s = crate::common::settings();
+    s.add_filter(r"[0-9]+\.[0-9]+ (kB|MB|GB)", "[size]");
+    let rendered = run.render();
+    s.bind(|| insta::assert_snapshot!(name, rendered));
+}
+
+#[test]
+fn list_then_prune() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    three_nights(&history);
+
+    let r = scrm(["history", "list", "--history", &arg(&history)]);
+    r.expect_code(0);
+    assert_sized("history_list", &r);
+    let all = listed(&history);
+    assert_eq!(all.len(), 3, "{all:?}");
+
+    // On 3 November at noon, runs older than two days, beyond the newest one: only the first
+    // night's. A dry run touches nothing.
+    let prune = |extra: &[&str]| {
+        let mut args = vec![
+            "history".to_string(),
+            "prune".into(),
+            "--history".into(),
+            arg(&history),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        Scrm::new(args)
+            .env("SCRM_NOW", "2026-11-03T12:00:00Z")
+            .run()
+    };
+    let dry = prune(&["--keep", "1", "--older-than", "2", "--dry-run"]);
+    dry.expect_code(0);
+    assert_sized("history_prune_dry_run", &dry);
+    assert_eq!(listed(&history), all);
+
+    // A prune killed between hiding a run and deleting it left this behind.
+    let leftover = history.join(".pruned-20261031T060000Z-00000000-4242");
+    std::fs::create_dir(&leftover).expect("leftover dir");
+    std::fs::write(leftover.join("results.parquet"), b"half deleted").expect("leftover file");
+
+    let done = prune(&["--keep", "1", "--older-than", "2", "-f", "json"]);
+    done.expect_code(0);
+    let j = done.json();
+    assert_eq!(j["applied"], true);
+    assert_eq!(j["removed"][0]["run_id"].as_str(), Some(all[0].as_str()));
+    assert_eq!(j["kept"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        j["leftovers"][0]
+            .as_str()
+            .map(|p| p.ends_with(".pruned-20261031T060000Z-00000000-4242")),
+        Some(true)
+    );
+    assert_eq!(listed(&history), all[1..]);
+    // Nothing but the two runs is left in the store.
+    let mut names: Vec<String> = std::fs::read_dir(&history)
+        .expect("history dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [format!("run={}", all[1]), format!("run={}", all[2])]
+    );
+
+    // The two left still compare.
+    scrm(["diff", "--history", &arg(&history), "--fail-on", "never"]).expect_code(0);
+
+    // Without an age limit, --keep alone decides; the newest run always stays.
+    let r = prune(&["--keep", "1"]);
+    r.expect_code(0);
+    assert_sized("history_prune_keep_one", &r);
+    assert_eq!(listed(&history), all[2..]);
+}
+
+#[test]
+fn prune_refuses_what_it_cannot_do_safely() {
+    let dir = tempdir();
+    let missing = dir.path().join("no-such-store");
+    // A mistyped store is an error, not an empty list.
+    let r = scrm(["history", "list", "--history", &arg(&missing)]);
+    r.expect_code(2);
+    assert_run!("history_list_missing_store", r);
+    let r = scrm([
+        "history",
+        "prune",
+        "--history",
+        &arg(&missing),
+        "--keep",
+        "3",
+    ]);
+    r.expect_code(2);
+    // Keeping no run would leave the next incremental run nothing to reuse.
+    let r = scrm([
+        "history",
+        "prune",
+        "--history",
+        &arg(dir.path()),
+        "--keep",
+        "0",
+    ]);
+    r.expect_code(2);
+    assert_run!("history_prune_keep_zero", r);
+}

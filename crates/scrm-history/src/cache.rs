@@ -11,7 +11,10 @@
 use crate::HistoryError;
 use crate::results_file::RESULT_GROUP_ROWS;
 use crate::spill::{Spill, Spilled};
-use crate::store::{StoredResult, list_runs, results_path, spill_record, split_record};
+use crate::store::{
+    ChunkSum, HASH_CHUNK, StoredResult, list_runs, results_checksum, results_path, spill_record,
+    split_record,
+};
 use crate::table::{FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_rows, str_col};
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -20,6 +23,9 @@ use scrm_model::{Status, VendorId, VendorResult};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+// A results file's row groups start at multiples of the hashing chunk (see `load_cache`).
+const _: () = assert!(RESULT_GROUP_ROWS.is_multiple_of(HASH_CHUNK));
 
 /// One cached vendor: what decides reuse, and where its stored row and result are.
 #[derive(Debug, Clone)]
@@ -145,7 +151,9 @@ impl Cache {
 }
 
 /// Loads the cache from the newest run in `dir`; an empty or missing history gives an empty
-/// cache.
+/// cache. What is loaded is checked against the run's results checksum (`run.json`); when it
+/// differs, the results were changed or damaged since they were recorded, nothing is reused (a
+/// warning says so), and the cache is empty.
 pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     let runs = list_runs(dir)?;
     let Some(latest) = runs.last() else {
@@ -160,6 +168,7 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     let spill = Arc::new(Spill::create(dir)?);
     let mut entries = HashMap::new();
     let mut offset = 0;
+    let mut sums = Vec::new();
     loop {
         let file = std::fs::File::open(&path).map_err(HistoryError::io(&path))?;
         let part = ParquetReader::new(file)
@@ -173,12 +182,35 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         let rows = flat_rows(&part, &path)?;
         let json = str_col(&part, RESULT_JSON_COLUMN, &path)?;
         let json: Vec<&str> = json.iter().map(Option::unwrap_or_default).collect();
-        // Encoded side by side, put in row order.
-        let records: Vec<Vec<u8>> = rows
-            .par_iter()
-            .zip(json.par_iter())
-            .map(|(row, json)| spill_record(row, json.as_bytes()))
-            .collect();
+        // Encoded side by side, a hashing chunk a task, each record hashed while it is fresh in
+        // the core's cache (groups start at multiples of the chunk, so a group's chunks are the
+        // run's); put in row order.
+        let check = latest.results_checksum.is_some();
+        let chunks: Vec<(Vec<Vec<u8>>, Option<u128>)> = rows
+            .par_chunks(HASH_CHUNK)
+            .zip(json.par_chunks(HASH_CHUNK))
+            .map(|(rows, json)| {
+                let mut sum = check.then(ChunkSum::default);
+                let records = rows
+                    .iter()
+                    .zip(json)
+                    .map(|(row, json)| {
+                        let record = spill_record(row, json.as_bytes());
+                        if let Some(sum) = &mut sum {
+                            let (row, json) = split_record(&record, &spill)?;
+                            sum.add(row, json);
+                        }
+                        Ok(record)
+                    })
+                    .collect::<Result<Vec<_>, HistoryError>>()?;
+                Ok((records, sum.map(ChunkSum::finish)))
+            })
+            .collect::<Result<_, HistoryError>>()?;
+        let mut records = Vec::with_capacity(rows.len());
+        for (part, sum) in chunks {
+            records.extend(part);
+            sums.extend(sum);
+        }
         for (row, record) in rows.into_iter().zip(records) {
             let record = spill.put(&record);
             entries.insert(
@@ -194,6 +226,19 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         offset += part.height();
     }
     spill.seal()?;
+    if let Some(recorded) = &latest.results_checksum
+        && results_checksum(&sums) != *recorded
+    {
+        // Reusing them would carry the change into every later run: nothing is reused, and
+        // this run records what scoring every vendor gives.
+        tracing::warn!(
+            run = %latest.run_id,
+            path = %path.display(),
+            "the newest run's stored results do not match the checksum recorded with them \
+             (changed or damaged since): every vendor is scored afresh"
+        );
+        return Ok(Cache::default());
+    }
     Ok(Cache {
         run_id: Some(latest.run_id.clone()),
         as_of: Some(latest.as_of),

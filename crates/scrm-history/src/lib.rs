@@ -19,7 +19,7 @@
 //! DIR/run=<run_id>/results.parquet   flat table + result_json (the whole VendorResult)
 //! DIR/run=<run_id>/answers.parquet   vendor_id, question_id, answer
 //! DIR/run=<run_id>/manifest.json     the RunManifest
-//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, counts
+//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, results checksum, counts
 //! ```
 //!
 //! `run_id` is `<UTC yyyymmddThhmmssZ from generated_at>-<first 8 hex of the content hash>`,
@@ -35,7 +35,10 @@
 //! # Incremental runs and diff
 //! [`load_cache`] opens the newest run; [`Cache::lookup`] finds a stored result that can stand
 //! for a fresh one (the vendor's input hash is unchanged and the result is still valid on the
-//! new `as_of`). A [`Reused`] result is carried into the new run as it was stored, and gives its
+//! new `as_of`). Before anything is reused, what was loaded is checked against the run's results
+//! checksum (`run.json`, XXH3-128 over each result's flat row and JSON): results changed or
+//! damaged since they were recorded would otherwise be carried forward night after night, so on
+//! a mismatch nothing is reused and a warning says so. A [`Reused`] result is carried into the new run as it was stored, and gives its
 //! flat row without its JSON being parsed; [`Cache::reusable`] parses the whole result for
 //! outputs that show it. `results.parquet` is written in row groups of 16,384 vendors, encoded
 //! and compressed side by side (`results_file.rs`).

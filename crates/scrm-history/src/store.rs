@@ -22,6 +22,7 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use xxhash_rust::xxh3::Xxh3;
 
 /// Prefix of committed run directories (hive partition key `run`).
 const RUN_PREFIX: &str = "run=";
@@ -30,7 +31,7 @@ const STAGING_PREFIX: &str = ".staging-";
 /// Per-run summary file.
 const RUN_INFO_FILE: &str = "run.json";
 /// Results per hashing and encoding task.
-const HASH_CHUNK: usize = 4096;
+pub(crate) const HASH_CHUNK: usize = 4096;
 
 /// How many vendors of a run ended in each status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -70,8 +71,15 @@ pub struct RunInfo {
     pub sequence: u64,
     /// The date the run scored as of.
     pub as_of: NaiveDate,
-    /// SHA-256 (hex) of the manifest without `generated_at` plus every result.
+    /// SHA-256 (hex) of the manifest without `generated_at` and the inputs' paths, plus every
+    /// result.
     pub content_hash: String,
+    /// The checksum of the results as stored, each its flat row and its JSON (see
+    /// [`results_checksum`]): what an incremental run checks before it carries the run's
+    /// results into its own. `None` in runs recorded before it was kept, whose results are
+    /// reused unchecked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_checksum: Option<String>,
     /// scrm version that wrote the run.
     pub tool_version: String,
     /// Catalog version used.
@@ -209,14 +217,21 @@ impl StoredResult {
         self.status
     }
 
-    /// The result's JSON, read into `buf` when it was spilled.
-    fn json_bytes<'a>(&'a self, buf: &'a mut Vec<u8>) -> Result<&'a [u8], HistoryError> {
+    /// The row (postcard) and the result's JSON, the row written (or the record read) into `buf`.
+    fn record_parts<'a>(
+        &'a self,
+        buf: &'a mut Vec<u8>,
+    ) -> Result<(&'a [u8], &'a [u8]), HistoryError> {
         match &self.body {
-            Body::Here(b) => Ok(b.1.as_bytes()),
+            Body::Here(b) => {
+                buf.clear();
+                // Plain data: serializing it cannot fail.
+                *buf = postcard::to_extend(&b.0, std::mem::take(buf)).unwrap_or_default();
+                Ok((buf, b.1.as_bytes()))
+            }
             Body::Spilled(spill, at) => {
                 spill.read(*at, buf)?;
-                let (_, json) = split_record(buf, spill)?;
-                Ok(json)
+                split_record(buf, spill)
             }
         }
     }
@@ -301,20 +316,65 @@ pub fn content_hash(manifest: &RunManifest, results: &[VendorResult]) -> String 
     hash_digests(manifest, &digests)
 }
 
-/// [`content_hash`] of stored results, in vendor-id order.
-fn hash_stored(manifest: &RunManifest, rows: &[&StoredResult]) -> Result<String, HistoryError> {
+/// [`content_hash`] and [`results_checksum`] of stored results, in vendor-id order.
+fn hash_stored(
+    manifest: &RunManifest,
+    rows: &[&StoredResult],
+) -> Result<(String, String), HistoryError> {
     let digests = rows
         .par_chunks(HASH_CHUNK)
         .map(|chunk| {
-            let (mut h, mut buf) = (Sha256::new(), Vec::new());
+            let (mut h, mut sum, mut buf) = (Sha256::new(), ChunkSum::default(), Vec::new());
             for r in chunk {
-                h.update(r.json_bytes(&mut buf)?);
+                let (row, json) = r.record_parts(&mut buf)?;
+                h.update(json);
                 h.update(b"\n");
+                sum.add(row, json);
             }
-            Ok(h.finalize().into())
+            Ok((h.finalize().into(), sum.finish()))
         })
-        .collect::<Result<Vec<[u8; 32]>, HistoryError>>()?;
-    Ok(hash_digests(manifest, &digests))
+        .collect::<Result<Vec<([u8; 32], u128)>, HistoryError>>()?;
+    let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
+    Ok((hash_digests(manifest, &json), results_checksum(&sums)))
+}
+
+/// The checksum of one chunk of [`HASH_CHUNK`] stored results.
+pub(crate) struct ChunkSum(Xxh3);
+
+impl Default for ChunkSum {
+    fn default() -> Self {
+        Self(Xxh3::new())
+    }
+}
+
+impl ChunkSum {
+    /// Adds one result: its row (postcard, as a spill record holds it) and its JSON, each after
+    /// its length.
+    pub(crate) fn add(&mut self, row: &[u8], json: &[u8]) {
+        self.0.update(&(row.len() as u64).to_le_bytes());
+        self.0.update(row);
+        self.0.update(&(json.len() as u64).to_le_bytes());
+        self.0.update(json);
+    }
+
+    pub(crate) fn finish(self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// `xxh3-128:<32 hex>`: XXH3-128 over the chunks' checksums in order, each [`HASH_CHUNK`]
+/// results in vendor-id order. The content hash covers each result's JSON with SHA-256, but the
+/// cache also carries each result's flat row (a reused vendor's CSV row is made from it), and
+/// checking SHA-256 of everything a nightly run reuses cost about 5 % of the run. A checksum finds
+/// what was changed or damaged as well, at a twentieth of the cost. It proves nothing against
+/// someone who rewrites `run.json` too; neither would SHA-256.
+pub(crate) fn results_checksum(sums: &[u128]) -> String {
+    let mut h = Xxh3::new();
+    h.update(b"scrm-results/1");
+    for s in sums {
+        h.update(&s.to_le_bytes());
+    }
+    format!("xxh3-128:{:032x}", h.digest128())
 }
 
 /// The run's hash from its chunks' digests.
@@ -704,13 +764,19 @@ pub fn record_stored<A: RecordedAnswers>(
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
     let rows = sorted(results, StoredResult::vendor_id);
-    let hash = hash_stored(manifest, &rows)?;
+    let (hash, checksum) = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
 
     let runs = list_runs(dir)?;
+    // The same content whose stored results no longer match their checksum (changed or damaged
+    // since) is recorded again, so that the next run has sound results to reuse.
     if let Some(latest) = runs.last()
         && latest.content_hash == hash
+        && latest
+            .results_checksum
+            .as_ref()
+            .is_none_or(|c| *c == checksum)
     {
         tracing::info!(run = %latest.run_id, "content equals the newest run; nothing recorded");
         return Ok(Recorded {
@@ -761,6 +827,7 @@ pub fn record_stored<A: RecordedAnswers>(
         sequence: runs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1,
         as_of: manifest.as_of,
         content_hash: hash,
+        results_checksum: Some(checksum),
         tool_version: manifest.tool_version.clone(),
         catalog_version: manifest.catalog_version.clone(),
         policy_name: manifest.policy_name.clone(),

@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
 use scrm_history::{
-    AnswerSheet, FlatRow, HistoryError, QuestionTable, Spill, StoredResult, diff_runs,
-    flat_columns, list_runs, load_cache, read_parquet_manifest, read_run_results, record_run,
-    record_stored, render_diff_text, resolve_run, write_results_parquet,
+    AnswerSheet, FlatRow, HistoryError, QuestionTable, RESULT_JSON_COLUMN, Spill, StoredResult,
+    diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest, read_run_results,
+    record_run, record_stored, render_diff_text, resolve_run, write_results_parquet,
 };
 use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
 use serde_json::Value;
@@ -444,6 +444,84 @@ fn cache_reuses_only_unchanged_and_still_valid_results() {
     );
 }
 
+/// Rewrites one text column of a run's `results.parquet` as another tool could.
+fn rewrite_column(h: &Path, run: &str, column: &str, edit: impl Fn(usize, &str) -> String) {
+    let path = h.join(format!("run={run}/results.parquet"));
+    let mut df = read_parquet(&path);
+    let values: Vec<Option<String>> = df
+        .column(column)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v.map(|v| edit(i, v)))
+        .collect();
+    df.with_column(Column::new(column.into(), values)).unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+/// Results changed since they were recorded (a flat column, or a result's JSON) are not
+/// carried into the next run: the cache checks the run's results checksum and is empty when it
+/// differs. Runs recorded before the checksum was kept are reused unchecked.
+#[test]
+fn cache_refuses_results_changed_since_recorded() {
+    let results = sample_results();
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2);
+    let store = || {
+        let dir = tempfile::tempdir().unwrap();
+        let run = record_run(dir.path(), &m, &results, &[] as &[Vendor])
+            .unwrap()
+            .run_id;
+        (dir, run)
+    };
+
+    // Rewritten by another tool with the same values: still the recorded results.
+    let (intact, run) = store();
+    rewrite_column(intact.path(), &run, "status", |_, v| v.to_string());
+    rewrite_column(intact.path(), &run, RESULT_JSON_COLUMN, |_, v| {
+        v.to_string()
+    });
+    assert_eq!(load_cache(intact.path()).unwrap().len(), 2);
+
+    // V-0002 (at risk) made eligible in the status column; its JSON still says at risk.
+    let (status, run) = store();
+    let first = read_parquet(&status.path().join(format!("run={run}/results.parquet")))
+        .column("status")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_string();
+    rewrite_column(status.path(), &run, "status", |_, _| first.clone());
+    assert!(load_cache(status.path()).unwrap().is_empty());
+
+    // One result's JSON edited, its row left alone.
+    let (json, run) = store();
+    rewrite_column(json.path(), &run, RESULT_JSON_COLUMN, |i, v| {
+        if i == 0 {
+            v.replace("Formosa", "Formosb")
+        } else {
+            v.to_string()
+        }
+    });
+    assert!(load_cache(json.path()).unwrap().is_empty());
+
+    // The same edit in a run whose `run.json` has no checksum (recorded before it was kept).
+    let info = json.path().join(format!("run={run}/run.json"));
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
+    assert!(
+        v.as_object_mut()
+            .unwrap()
+            .remove("results_checksum")
+            .is_some()
+    );
+    std::fs::write(&info, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    assert_eq!(load_cache(json.path()).unwrap().len(), 2);
+}
+
 fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {
     let mut v = Vendor::new(VendorId::new(id).unwrap());
     for (q, a) in answers {
@@ -642,6 +720,7 @@ fn hash_filters() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     // Content hashes follow the serialized model; the structure is what these tests pin down.
     s.add_filter(r"[0-9a-f]{64}", "[content-hash]");
+    s.add_filter(r"xxh3-128:[0-9a-f]{32}", "[checksum]");
     s.add_filter(r"(\d{8}T\d{6}Z)-[0-9a-f]{8}", "$1-[hash8]");
     s
 }

@@ -205,6 +205,10 @@ pub fn settings() -> insta::Settings {
         r#""content_hash": "[0-9a-f]{64}""#,
         r#""content_hash": "[hash]""#,
     );
+    s.add_filter(
+        r#""results_checksum": "xxh3-128:[0-9a-f]{32}""#,
+        r#""results_checksum": "[checksum]""#,
+    );
     s
 }
 

@@ -262,3 +262,70 @@ fn input_paths_do_not_change_what_is_reused() {
     let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
     assert_eq!(read("first.csv"), read("second.csv"));
 }
+
+/// A store whose newest run no longer matches the checksum recorded with it is not reused: the
+/// run says so, scores every supplier afresh, gives the same results and records them again
+/// (though their content equals the newest run's), so the night after reuses sound results.
+#[test]
+fn changed_store_is_not_reused() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let run = |out: &str, now: &str| {
+        let r = Scrm::new([
+            "score",
+            DEMO,
+            "--as-of",
+            AS_OF,
+            "--history",
+            &arg(&history),
+            "--format",
+            "csv",
+            "--out",
+            &arg(&dir.path().join(out)),
+            "-v",
+        ])
+        .env("SCRM_NOW", now)
+        .run();
+        r.expect_code(1);
+        r
+    };
+    run("first.csv", "2026-11-02T06:00:00Z");
+    let info = std::fs::read_dir(&history)
+        .expect("history dir")
+        .map(|e| e.expect("entry").path().join("run.json"))
+        .find(|p| p.exists())
+        .expect("run.json");
+    let text = std::fs::read_to_string(&info).expect("run.json");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let recorded = v["results_checksum"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(recorded.starts_with("xxh3-128:"), "{recorded}");
+    v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
+    std::fs::write(&info, v.to_string()).expect("write run.json");
+
+    let next = run("next.csv", "2026-11-03T06:00:00Z");
+    assert!(
+        next.stderr
+            .contains("do not match the checksum recorded with them")
+            && next.stderr.contains("reused=0"),
+        "{}",
+        next.stderr
+    );
+    let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
+    assert_eq!(read("first.csv"), read("next.csv"));
+    // The same results are recorded again, sound, and the night after reuses them.
+    assert!(
+        next.stderr
+            .contains("history: recorded run 20261103T060000Z-"),
+        "{}",
+        next.stderr
+    );
+    let third = run("third.csv", "2026-11-04T06:00:00Z");
+    assert!(
+        third.stderr.contains("reused=50") && !third.stderr.contains("WARN"),
+        "{}",
+        third.stderr
+    );
+}

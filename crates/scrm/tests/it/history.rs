@@ -1,11 +1,12 @@
 //! `scrm score --history` and `scrm diff`: recording runs, skipping unchanged ones, and what
 //! changed between two runs after one supplier's answers changed.
 
-use crate::common::{AS_OF, DEMO, Scrm, arg, copy_dir, root, scrm, tempdir};
+use crate::common::{AS_OF, DEMO, Run, Scrm, arg, copy_dir, root, scrm, tempdir};
+use std::path::Path;
 
 /// V-0013 (eligible) withdraws its incident-notification commitment in the portfolio at `input`:
 /// a high-tier knock-out.
-fn withdraw_incident_notification(input: &std::path::Path) {
+fn withdraw_incident_notification(input: &Path) {
     let answers = input.join("answers.csv");
     let text = std::fs::read_to_string(&answers).expect("answers");
     let edited = text.replacen(
@@ -15,6 +16,29 @@ fn withdraw_incident_notification(input: &std::path::Path) {
     );
     assert_ne!(edited, text, "the edit applied");
     std::fs::write(&answers, edited).expect("write answers");
+}
+
+/// A nightly run: `scrm score PORTFOLIO --as-of AS_OF --history HISTORY --format csv --out OUT
+/// -v` and `extra`, with the clock at `now`. Exits 1: the demo has suppliers at risk.
+pub fn nightly(portfolio: &str, history: &Path, out: &Path, now: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "score".to_string(),
+        portfolio.to_string(),
+        "--history".into(),
+        arg(history),
+        "--format".into(),
+        "csv".into(),
+        "--out".into(),
+        arg(out),
+        "-v".into(),
+    ];
+    if !extra.contains(&"--as-of") {
+        args.extend(["--as-of".to_string(), AS_OF.to_string()]);
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let r = Scrm::new(args).env("SCRM_NOW", now).run();
+    r.expect_code(1);
+    r
 }
 
 #[test]
@@ -140,24 +164,8 @@ fn reused_results_record_what_a_fresh_run_records() {
     let input = dir.path().join("portfolio");
     copy_dir(&root().join(DEMO), &input);
     let (kept, fresh) = (dir.path().join("kept"), dir.path().join("fresh"));
-    let score = |history: &std::path::Path, out: &str, now: &str| {
-        let r = Scrm::new([
-            "score",
-            &arg(&input),
-            "--as-of",
-            AS_OF,
-            "--history",
-            &arg(history),
-            "--format",
-            "csv",
-            "--out",
-            &arg(&dir.path().join(out)),
-            "-v",
-        ])
-        .env("SCRM_NOW", now)
-        .run();
-        r.expect_code(1);
-        r
+    let score = |history: &Path, out: &str, now: &str| {
+        nightly(&arg(&input), history, &dir.path().join(out), now, &[])
     };
     score(&kept, "first.csv", "2026-11-02T06:00:00Z");
     // One supplier's answer changes; the other 49 are reused the next day.
@@ -169,7 +177,7 @@ fn reused_results_record_what_a_fresh_run_records() {
 
     let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
     assert_eq!(read("kept.csv"), read("fresh.csv"));
-    let newest = |h: &std::path::Path| {
+    let newest = |h: &Path| {
         let mut runs: Vec<std::path::PathBuf> = std::fs::read_dir(h)
             .expect("history dir")
             .map(|e| e.expect("entry").path())
@@ -227,25 +235,14 @@ fn input_paths_do_not_change_what_is_reused() {
     let dir = tempdir();
     let history = dir.path().join("history");
     let run = |portfolio: &str, catalog: &str, out: &str| {
-        let r = Scrm::new([
-            "score",
+        let out = dir.path().join(out);
+        nightly(
             portfolio,
-            "--as-of",
-            AS_OF,
-            "--catalog",
-            catalog,
-            "--history",
-            &arg(&history),
-            "--format",
-            "csv",
-            "--out",
-            &arg(&dir.path().join(out)),
-            "-v",
-        ])
-        .env("SCRM_NOW", "2026-11-02T06:00:00Z")
-        .run();
-        r.expect_code(1);
-        r
+            &history,
+            &out,
+            "2026-11-02T06:00:00Z",
+            &["--catalog", catalog],
+        )
     };
     // The tests run in the workspace root, so the relative path names the same file.
     let relative = "benches/genai-overlay.toml";
@@ -270,25 +267,7 @@ fn input_paths_do_not_change_what_is_reused() {
 fn changed_store_is_not_reused() {
     let dir = tempdir();
     let history = dir.path().join("history");
-    let run = |out: &str, now: &str| {
-        let r = Scrm::new([
-            "score",
-            DEMO,
-            "--as-of",
-            AS_OF,
-            "--history",
-            &arg(&history),
-            "--format",
-            "csv",
-            "--out",
-            &arg(&dir.path().join(out)),
-            "-v",
-        ])
-        .env("SCRM_NOW", now)
-        .run();
-        r.expect_code(1);
-        r
-    };
+    let run = |out: &str, now: &str| nightly(DEMO, &history, &dir.path().join(out), now, &[]);
     run("first.csv", "2026-11-02T06:00:00Z");
     let info = std::fs::read_dir(&history)
         .expect("history dir")

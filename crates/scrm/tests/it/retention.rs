@@ -2,6 +2,7 @@
 //! size, with every run removed whole and the newest always kept.
 
 use crate::common::{DEMO, Scrm, arg, scrm, tempdir};
+use crate::history::nightly;
 use std::path::Path;
 
 /// Records three nightly runs of the demo portfolio, scored as of three dates (so each run's
@@ -12,21 +13,14 @@ fn three_nights(history: &Path) {
         ("02", "2026-10-31"),
         ("03", "2026-11-01"),
     ] {
-        let r = Scrm::new([
-            "score",
+        let now = format!("2026-11-{day}T06:00:00Z");
+        nightly(
             DEMO,
-            "--as-of",
-            as_of,
-            "--history",
-            &arg(history),
-            "--format",
-            "csv",
-            "--out",
-            "/dev/null",
-        ])
-        .env("SCRM_NOW", &format!("2026-11-{day}T06:00:00Z"))
-        .run();
-        r.expect_code(1);
+            history,
+            Path::new("/dev/null"),
+            &now,
+            &["--as-of", as_of],
+        );
     }
 }
 

@@ -9,7 +9,7 @@
 //! its results.
 
 use crate::error::HistoryError;
-use crate::store::{RunInfo, list_runs, run_dir, sync_dir};
+use crate::store::{RunInfo, list_runs, parse_time, run_dir, sync_dir};
 use chrono::{DateTime, Utc};
 use scrm_model::safe::escape_controls;
 use serde::Serialize;
@@ -69,15 +69,7 @@ impl Retention {
         }
         match self.older_than {
             None => Ok(true),
-            Some(cutoff) => {
-                let info = &runs[index].info;
-                let t = DateTime::parse_from_rfc3339(info.generated_at.trim()).map_err(|_| {
-                    HistoryError::BadTimestamp {
-                        value: info.generated_at.clone(),
-                    }
-                })?;
-                Ok(t.with_timezone(&Utc) < cutoff)
-            }
+            Some(cutoff) => Ok(parse_time(&runs[index].info.generated_at)? < cutoff),
         }
     }
 }

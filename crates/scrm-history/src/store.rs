@@ -390,7 +390,7 @@ fn hash_digests(manifest: &RunManifest, digests: &[[u8; 32]]) -> String {
 }
 
 /// Parses an RFC 3339 time to UTC.
-fn parse_time(value: &str) -> Result<DateTime<Utc>, HistoryError> {
+pub(crate) fn parse_time(value: &str) -> Result<DateTime<Utc>, HistoryError> {
     DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| HistoryError::BadTimestamp {

@@ -9,15 +9,14 @@
 //! only for outputs that show the whole result.
 
 use crate::HistoryError;
-use crate::results_file::RESULT_GROUP_ROWS;
+use crate::results_file::{RESULT_GROUP_ROWS, for_each_group};
 use crate::spill::{Spill, Spilled};
 use crate::store::{
     ChunkSum, HASH_CHUNK, StoredResult, list_runs, results_checksum, results_path, spill_record,
     split_record,
 };
-use crate::table::{FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_rows, str_col};
+use crate::table::FlatRow;
 use chrono::NaiveDate;
-use polars::prelude::*;
 use rayon::prelude::*;
 use scrm_model::{Status, VendorId, VendorResult};
 use std::collections::HashMap;
@@ -152,40 +151,23 @@ impl Cache {
 
 /// Loads the cache from the newest run in `dir`; an empty or missing history gives an empty
 /// cache. What is loaded is checked against the run's results checksum (`run.json`); when it
-/// differs, the results were changed or damaged since they were recorded, nothing is reused (a
-/// warning says so), and the cache is empty.
+/// differs, or the file does not read back as written, the results were changed or damaged
+/// since they were recorded: nothing is reused (a warning says so), and the cache is empty.
 pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     let runs = list_runs(dir)?;
     let Some(latest) = runs.last() else {
         return Ok(Cache::default());
     };
     let path = results_path(dir, &latest.run_id);
-    let what = || HistoryError::parquet(path.display().to_string());
-    let mut columns: Vec<String> = flat_columns().into_iter().map(str::to_string).collect();
-    columns.push(RESULT_JSON_COLUMN.to_string());
-    // A row group at a time (as `results_file` writes them): each row and its JSON into the
-    // spill as they come, so that what is held at once is a group's, not the file's.
+    // Each row and its JSON into the spill as the groups come.
     let spill = Arc::new(Spill::create(dir)?);
     let mut entries = HashMap::new();
-    let mut offset = 0;
     let mut sums = Vec::new();
-    loop {
-        let file = std::fs::File::open(&path).map_err(HistoryError::io(&path))?;
-        let part = ParquetReader::new(file)
-            .with_columns(Some(columns.clone()))
-            .with_slice(Some((offset, RESULT_GROUP_ROWS)))
-            .finish()
-            .map_err(what())?;
-        if part.height() == 0 {
-            break;
-        }
-        let rows = flat_rows(&part, &path)?;
-        let json = str_col(&part, RESULT_JSON_COLUMN, &path)?;
-        let json: Vec<&str> = json.iter().map(Option::unwrap_or_default).collect();
+    let check = latest.results_checksum.is_some();
+    let read = for_each_group(&path, |rows, json| {
         // Encoded side by side, a hashing chunk a task, each record hashed while it is fresh in
         // the core's cache (groups start at multiples of the chunk, so a group's chunks are the
         // run's); put in row order.
-        let check = latest.results_checksum.is_some();
         let chunks: Vec<(Vec<Vec<u8>>, Option<u128>)> = rows
             .par_chunks(HASH_CHUNK)
             .zip(json.par_chunks(HASH_CHUNK))
@@ -223,7 +205,20 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
                 },
             );
         }
-        offset += part.height();
+        Ok(())
+    });
+    match read {
+        // A results file that no longer reads as written is damaged like one that no longer
+        // matches its checksum (below): scored afresh, not a failed night.
+        Err(e @ (HistoryError::Corrupt { .. } | HistoryError::Parquet { .. })) => {
+            tracing::warn!(
+                run = %latest.run_id,
+                error = %e,
+                "the newest run's stored results do not read back: every vendor is scored afresh"
+            );
+            return Ok(Cache::default());
+        }
+        other => other?,
     }
     spill.seal()?;
     if let Some(recorded) = &latest.results_checksum

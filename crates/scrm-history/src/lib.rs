@@ -44,8 +44,9 @@
 //! and compressed side by side (`results_file.rs`).
 //! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
 //!
-//! # Listing and pruning
-//! [`stored_runs`] lists the runs with their sizes. [`prune`] removes the runs a [`Retention`]
+//! # Listing, verifying and pruning
+//! [`stored_runs`] lists the runs with their sizes. [`verify_runs`] checks each run's results
+//! against its results checksum and its manifest and results against its content hash. [`prune`] removes the runs a [`Retention`]
 //! does not keep (never the newest): each is renamed to `DIR/.pruned-<run_id>-<pid>/`, `DIR` is
 //! fsynced, then its files are deleted, so a reader sees a run whole or not at all; a prune
 //! stopped half way leaves `.pruned-*` directories that the next prune deletes.
@@ -61,6 +62,7 @@ mod retention;
 mod spill;
 mod store;
 mod table;
+mod verify;
 
 pub use cache::{Cache, Reused, load_cache};
 pub use diff::{
@@ -83,3 +85,4 @@ pub use table::{
     FORMAT_KEY, FORMAT_VERSION, FlatRow, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN,
     flat_columns, read_parquet_manifest, write_results_parquet,
 };
+pub use verify::{Outcome, RunCheck, render_verify_text, verify_run, verify_runs};

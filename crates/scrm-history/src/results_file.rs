@@ -11,7 +11,9 @@
 
 use crate::HistoryError;
 use crate::store::StoredResult;
-use crate::table::{FlatRow, flat_frame, parquet_writer};
+use crate::table::{
+    FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_frame, flat_rows, parquet_writer, str_col,
+};
 use polars::prelude::*;
 use polars_parquet::write::{
     CompressedPage, CompressionOptions, Encoding, ParquetType, StatisticsOptions, Version,
@@ -32,6 +34,34 @@ pub(crate) const RESULT_GROUP_ROWS: usize = 16_384;
 /// compressed pages (about 12 MB each at 16,384 vendors), and each core holds one group's
 /// JSON twice while it builds the group's frame (about 100 MB).
 const GROUPS_IN_FLIGHT: usize = 4;
+
+/// Reads the `results.parquet` at `path` a row group at a time, as it was written: each group's
+/// flat rows (every enum and date checked) and result JSON, in the file's order, to `f`. What is
+/// held at once is a group's, not the file's (3 GB of JSON at a million vendors).
+pub(crate) fn for_each_group(
+    path: &Path,
+    mut f: impl FnMut(Vec<FlatRow>, Vec<&str>) -> Result<(), HistoryError>,
+) -> Result<(), HistoryError> {
+    let what = || HistoryError::parquet(path.display().to_string());
+    let mut columns: Vec<String> = flat_columns().into_iter().map(str::to_string).collect();
+    columns.push(RESULT_JSON_COLUMN.to_string());
+    let mut offset = 0;
+    loop {
+        let file = File::open(path).map_err(HistoryError::io(path))?;
+        let part = ParquetReader::new(file)
+            .with_columns(Some(columns.clone()))
+            .with_slice(Some((offset, RESULT_GROUP_ROWS)))
+            .finish()
+            .map_err(what())?;
+        if part.height() == 0 {
+            return Ok(());
+        }
+        let rows = flat_rows(&part, path)?;
+        let json = str_col(&part, RESULT_JSON_COLUMN, path)?;
+        f(rows, json.iter().map(Option::unwrap_or_default).collect())?;
+        offset += part.height();
+    }
+}
 
 /// One row group: its row count and each leaf column's compressed pages.
 type Encoded = (u64, Vec<Vec<CompressedPage>>);

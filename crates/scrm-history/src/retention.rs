@@ -34,13 +34,7 @@ pub struct StoredRun {
 /// Every run of the store at `dir`, oldest first, with its size. Unlike [`list_runs`], a
 /// store that does not exist is an error: a mistyped `--history` must not read as "no runs".
 pub fn stored_runs(dir: &Path) -> Result<Vec<StoredRun>, HistoryError> {
-    match fs::metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(HistoryError::NoStore { dir: dir.into() });
-        }
-        Err(e) => return Err(HistoryError::io(dir)(e)),
-        Ok(_) => {}
-    }
+    require_store(dir)?;
     list_runs(dir)?
         .into_iter()
         .map(|info| {
@@ -48,6 +42,17 @@ pub fn stored_runs(dir: &Path) -> Result<Vec<StoredRun>, HistoryError> {
             Ok(StoredRun { info, bytes })
         })
         .collect()
+}
+
+/// An error when there is no store at `dir` (for commands that only read one).
+pub(crate) fn require_store(dir: &Path) -> Result<(), HistoryError> {
+    match fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(HistoryError::NoStore { dir: dir.into() })
+        }
+        Err(e) => Err(HistoryError::io(dir)(e)),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Which runs a prune keeps.

@@ -378,7 +378,7 @@ pub(crate) fn results_checksum(sums: &[u128]) -> String {
 }
 
 /// The run's hash from its chunks' digests.
-fn hash_digests(manifest: &RunManifest, digests: &[[u8; 32]]) -> String {
+pub(crate) fn hash_digests(manifest: &RunManifest, digests: &[[u8; 32]]) -> String {
     let mut h = Sha256::new();
     h.update(b"scrm-run/1\n");
     h.update(serde_json::to_vec(&manifest_for_hash(manifest)).unwrap_or_default());

@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
 use scrm_history::{
-    AnswerSheet, FlatRow, HistoryError, QuestionTable, RESULT_JSON_COLUMN, Spill, StoredResult,
-    diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest, read_run_results,
-    record_run, record_stored, render_diff_text, resolve_run, write_results_parquet,
+    AnswerSheet, FlatRow, HistoryError, Outcome, QuestionTable, RESULT_JSON_COLUMN, Spill,
+    StoredResult, diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest,
+    read_run_results, record_run, record_stored, render_diff_text, resolve_run, verify_run,
+    verify_runs, write_results_parquet,
 };
 use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
 use serde_json::Value;
@@ -509,6 +510,11 @@ fn cache_refuses_results_changed_since_recorded() {
     });
     assert!(load_cache(json.path()).unwrap().is_empty());
 
+    // A cell that no longer reads as a status: damaged the same way.
+    let (bad, run) = store();
+    rewrite_column(bad.path(), &run, "status", |_, _| "unheard-of".to_string());
+    assert!(load_cache(bad.path()).unwrap().is_empty());
+
     // The same edit in a run whose `run.json` has no checksum (recorded before it was kept).
     let info = json.path().join(format!("run={run}/run.json"));
     let mut v: Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
@@ -520,6 +526,62 @@ fn cache_refuses_results_changed_since_recorded() {
     );
     std::fs::write(&info, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
     assert_eq!(load_cache(json.path()).unwrap().len(), 2);
+}
+
+/// `verify_run` tells an edited flat column (the checksum alone) from an edited JSON (the
+/// checksum and the content hash) and from a file no longer readable, and finds an intact run,
+/// even rewritten, sound.
+#[test]
+fn verify_tells_what_changed() {
+    let results = sample_results();
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2);
+    let stores: Vec<(tempfile::TempDir, String)> = (0..4)
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let run = record_run(dir.path(), &m, &results, &[] as &[Vendor])
+                .unwrap()
+                .run_id;
+            (dir, run)
+        })
+        .collect();
+    let check = |h: &Path| {
+        let checks = verify_runs(h).unwrap();
+        assert_eq!(checks.len(), 1);
+        checks[0].outcome.clone()
+    };
+
+    let (h, run) = (stores[0].0.path(), &stores[0].1);
+    rewrite_column(h, run, RESULT_JSON_COLUMN, |_, v| v.to_string());
+    assert_eq!(check(h), Outcome::Sound);
+
+    // V-0002, at risk, made eligible in the status column.
+    let (h, run) = (stores[1].0.path(), &stores[1].1);
+    rewrite_column(h, run, "status", |_, _| "eligible".to_string());
+    let changed = |results, content| Outcome::Changed {
+        results,
+        content,
+        vendors: false,
+    };
+    assert_eq!(check(h), changed(true, false));
+
+    let (h, run) = (stores[2].0.path(), &stores[2].1);
+    rewrite_column(h, run, RESULT_JSON_COLUMN, |i, v| {
+        if i == 1 {
+            v.replacen("V-0002", "V-0003", 1)
+        } else {
+            v.to_string()
+        }
+    });
+    assert_eq!(check(h), changed(true, true));
+
+    let (h, run) = (stores[3].0.path(), &stores[3].1);
+    rewrite_column(h, run, "tier", |_, v| format!("{v} "));
+    match check(h) {
+        Outcome::Unreadable { problem } => {
+            assert!(problem.contains("column `tier`"), "{problem}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {

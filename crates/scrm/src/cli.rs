@@ -85,9 +85,9 @@ pub enum Command {
         after_help = "Exit codes: 0 = no vendor newly crossed the --fail-on level, 1 = some did, 2 = error.\nExample:\n  scrm diff --history history/"
     )]
     Diff(DiffArgs),
-    /// The history store: list its runs, prune old ones.
+    /// The history store: list its runs, verify them, prune old ones.
     #[command(
-        after_help = "Examples:\n  scrm history list --history history/\n  scrm history prune --history history/ --keep 7 --older-than 30 --dry-run"
+        after_help = "Exit codes: 0 = done (verify: no run changed), 1 = verify found a changed run, 2 = error.\nExamples:\n  scrm history list --history history/\n  scrm history verify --history history/\n  scrm history prune --history history/ --keep 7 --older-than 30 --dry-run"
     )]
     History(HistoryArgs),
     /// Generate a synthetic portfolio (or the bundled demo) for demos and benchmarks.
@@ -458,6 +458,16 @@ pub struct HistoryArgs {
 pub enum HistoryCommand {
     /// Every run of the store, oldest first: when, as of which date, vendors per status, size.
     List {
+        /// The history store.
+        #[arg(long, value_name = "DIR")]
+        history: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
+    },
+    /// Check every run against what was recorded with it: its results against their checksum,
+    /// its manifest and results against the content hash its id is made from.
+    Verify {
         /// The history store.
         #[arg(long, value_name = "DIR")]
         history: PathBuf,

@@ -1,4 +1,4 @@
-//! `scrm history`: list a history store's runs, prune old ones.
+//! `scrm history`: list a history store's runs, verify them, prune old ones.
 
 use crate::cli::{HistoryArgs, HistoryCommand, TextFormat};
 use crate::{context, output};
@@ -16,6 +16,16 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                     &(serde_json::to_string_pretty(&serde_json::json!({ "runs": runs }))? + "\n"),
                 )?,
             }
+        }
+        HistoryCommand::Verify { history, format } => {
+            let checks = scrm_history::verify_runs(history).map_err(|e| anyhow!("{e}"))?;
+            match format {
+                TextFormat::Human => output::print(&scrm_history::render_verify_text(&checks))?,
+                TextFormat::Json => output::print(
+                    &(serde_json::to_string_pretty(&serde_json::json!({ "runs": checks }))? + "\n"),
+                )?,
+            }
+            return Ok(u8::from(checks.iter().any(scrm_history::RunCheck::changed)));
         }
         HistoryCommand::Prune {
             history,

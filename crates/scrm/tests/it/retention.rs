@@ -1,5 +1,5 @@
-//! `scrm history list` and `scrm history prune`: a nightly job's store, listed and kept to a
-//! size, with every run removed whole and the newest always kept.
+//! `scrm history list`, `verify` and `prune`: a nightly job's store, listed, checked against
+//! what was recorded, and kept to a size, with every run removed whole and the newest kept.
 
 use crate::common::{DEMO, Scrm, arg, scrm, tempdir};
 use crate::history::nightly;
@@ -143,4 +143,62 @@ fn prune_refuses_what_it_cannot_do_safely() {
     ]);
     r.expect_code(2);
     assert_run!("history_prune_keep_zero", r);
+}
+
+/// `history verify` finds a run whose results, or whose manifest, changed since it was
+/// recorded, says which, and exits 1; a run recorded before checksums is reported unchecked.
+#[test]
+fn verify_finds_what_changed() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    three_nights(&history);
+    let verify = |format: &str| {
+        scrm([
+            "history",
+            "verify",
+            "--history",
+            &arg(&history),
+            "-f",
+            format,
+        ])
+    };
+    let sound = verify("human");
+    sound.expect_code(0);
+    assert_run!("history_verify_sound", sound);
+
+    let runs = listed(&history);
+    let run_file = |run: &str, file: &str| history.join(format!("run={run}")).join(file);
+    let edit_json = |path: &Path, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json");
+        edit(&mut v);
+        std::fs::write(path, serde_json::to_vec_pretty(&v).expect("json")).expect("write");
+    };
+    // The first night: recorded before runs kept a checksum.
+    edit_json(&run_file(&runs[0], "run.json"), &|v| {
+        v.as_object_mut().map(|o| o.remove("results_checksum"));
+    });
+    // The second: its manifest says another as-of date than it was scored as of.
+    edit_json(&run_file(&runs[1], "manifest.json"), &|v| {
+        v["as_of"] = serde_json::json!("2026-01-01");
+    });
+    // The third: its results no longer match their checksum.
+    edit_json(&run_file(&runs[2], "run.json"), &|v| {
+        v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
+    });
+    let changed = verify("human");
+    changed.expect_code(1);
+    assert_run!("history_verify_changed", changed);
+    let j = verify("json");
+    j.expect_code(1);
+    let outcomes: Vec<String> = j.json()["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(outcomes, ["unchecked", "changed", "changed"]);
+    assert_eq!(j.json()["runs"][1]["content"], true);
+    assert_eq!(j.json()["runs"][1]["results"], false);
+    assert_eq!(j.json()["runs"][2]["results"], true);
 }

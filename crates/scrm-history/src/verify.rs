@@ -1,0 +1,190 @@
+//! Checking every run of a history store against what was recorded with it (`scrm history
+//! verify`): its results against `results_checksum`, and the manifest and results against the
+//! content hash its id is made from. An auditor can then tell that a run says today what it said
+//! the night it was recorded.
+
+use crate::error::HistoryError;
+use crate::results_file::for_each_group;
+use crate::retention::require_store;
+use crate::store::{
+    ChunkSum, HASH_CHUNK, RunInfo, hash_digests, list_runs, results_checksum, results_path, run_dir,
+};
+use rayon::prelude::*;
+use scrm_model::RunManifest;
+use scrm_model::safe::escape_controls;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// What checking one run found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The results match their checksum, and the manifest and results their content hash.
+    Sound,
+    /// Recorded before runs kept a results checksum, when the content hash was made another way
+    /// (with the inputs' paths): there is nothing to check it against.
+    Unchecked,
+    /// Its results file or manifest no longer reads as scrm wrote it (a damaged or foreign
+    /// file, a bad cell): what went wrong.
+    Unreadable {
+        /// The problem, with the file, row and column where it has them.
+        problem: String,
+    },
+    /// Changed or damaged since it was recorded.
+    Changed {
+        /// The results (rows or JSON) no longer match `results_checksum`.
+        results: bool,
+        /// The manifest or the results' JSON no longer match the content hash.
+        content: bool,
+        /// The results file holds another number of vendors than `run.json` says.
+        vendors: bool,
+    },
+}
+
+/// One run and what checking it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunCheck {
+    /// The run's id.
+    pub run_id: String,
+    /// Vendors in its results file (`run.json`'s count when it was not read).
+    pub vendors: u64,
+    /// What was found.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl RunCheck {
+    /// Whether the run was found changed or unreadable.
+    pub fn changed(&self) -> bool {
+        matches!(
+            self.outcome,
+            Outcome::Changed { .. } | Outcome::Unreadable { .. }
+        )
+    }
+}
+
+/// Checks every run of the store at `dir`, oldest first.
+pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
+    require_store(dir)?;
+    list_runs(dir)?
+        .iter()
+        .map(|info| verify_run(dir, info))
+        .collect()
+}
+
+/// Checks one run: its results file a row group at a time, the JSON with SHA-256 for the
+/// content hash and each row and JSON for the checksum, both in hashing chunks side by side.
+/// A file that no longer reads as scrm wrote it is [`Outcome::Unreadable`]; only a file that
+/// cannot be opened at all is an error.
+pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
+    match check_run(dir, info) {
+        Err(
+            e @ (HistoryError::Corrupt { .. }
+            | HistoryError::Parquet { .. }
+            | HistoryError::Json { .. }),
+        ) => Ok(RunCheck {
+            run_id: info.run_id.clone(),
+            vendors: info.vendors,
+            outcome: Outcome::Unreadable {
+                problem: e.to_string(),
+            },
+        }),
+        other => other,
+    }
+}
+
+fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
+    let Some(recorded) = &info.results_checksum else {
+        return Ok(RunCheck {
+            run_id: info.run_id.clone(),
+            vendors: info.vendors,
+            outcome: Outcome::Unchecked,
+        });
+    };
+    let mut digests: Vec<([u8; 32], u128)> = Vec::new();
+    let mut vendors = 0u64;
+    for_each_group(&results_path(dir, &info.run_id), |rows, json| {
+        vendors += rows.len() as u64;
+        let group: Vec<([u8; 32], u128)> = rows
+            .par_chunks(HASH_CHUNK)
+            .zip(json.par_chunks(HASH_CHUNK))
+            .map(|(rows, json)| {
+                let (mut sha, mut sum, mut buf) = (Sha256::new(), ChunkSum::default(), Vec::new());
+                for (row, json) in rows.iter().zip(json) {
+                    buf.clear();
+                    // Plain data: serializing it cannot fail.
+                    buf = postcard::to_extend(row, buf).unwrap_or_default();
+                    sum.add(&buf, json.as_bytes());
+                    sha.update(json.as_bytes());
+                    sha.update(b"\n");
+                }
+                (sha.finalize().into(), sum.finish())
+            })
+            .collect();
+        digests.extend(group);
+        Ok(())
+    })?;
+    let path = run_dir(dir, &info.run_id).join("manifest.json");
+    let text = std::fs::read(&path).map_err(HistoryError::io(&path))?;
+    let manifest: RunManifest = serde_json::from_slice(&text).map_err(HistoryError::json(&path))?;
+    let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
+    let results = results_checksum(&sums) != *recorded;
+    let content = hash_digests(&manifest, &json) != info.content_hash;
+    let count = vendors != info.vendors;
+    Ok(RunCheck {
+        run_id: info.run_id.clone(),
+        vendors,
+        outcome: if results || content || count {
+            Outcome::Changed {
+                results,
+                content,
+                vendors: count,
+            }
+        } else {
+            Outcome::Sound
+        },
+    })
+}
+
+/// What checking found, a line a run, for a terminal.
+pub fn render_verify_text(checks: &[RunCheck]) -> String {
+    let changed = checks.iter().filter(|c| c.changed()).count();
+    let mut out = format!(
+        "{} run{} checked: {} changed since recorded\n",
+        checks.len(),
+        if checks.len() == 1 { "" } else { "s" },
+        changed
+    );
+    for c in checks {
+        let what = match &c.outcome {
+            Outcome::Sound => "sound".to_string(),
+            Outcome::Unchecked => "not checked: recorded before runs kept a checksum".to_string(),
+            Outcome::Unreadable { problem } => {
+                format!("CHANGED: unreadable: {}", escape_controls(problem, false))
+            }
+            Outcome::Changed {
+                results,
+                content,
+                vendors,
+            } => {
+                let mut parts = Vec::new();
+                if *results {
+                    parts.push("results differ from their checksum");
+                }
+                if *content {
+                    parts.push("manifest or results differ from the content hash");
+                }
+                if *vendors {
+                    parts.push("another number of vendors than recorded");
+                }
+                format!("CHANGED: {}", parts.join("; "))
+            }
+        };
+        out.push_str(&format!(
+            "  {}  {:>9} vendors  {what}\n",
+            c.run_id, c.vendors
+        ));
+    }
+    out
+}

@@ -19,7 +19,7 @@
 //! DIR/run=<run_id>/results.parquet   flat table + result_json (the whole VendorResult)
 //! DIR/run=<run_id>/answers.parquet   vendor_id, question_id, answer
 //! DIR/run=<run_id>/manifest.json     the RunManifest
-//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, results checksum, counts
+//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, results and answers checksums, counts
 //! ```
 //!
 //! `run_id` is `<UTC yyyymmddThhmmssZ from generated_at>-<first 8 hex of the content hash>`,
@@ -46,7 +46,8 @@
 //!
 //! # Listing, verifying and pruning
 //! [`stored_runs`] lists the runs with their sizes. [`verify_runs`] checks each run's results
-//! against its results checksum and its manifest and results against its content hash. [`prune`] removes the runs a [`Retention`]
+//! against its results checksum, its answers file against its answers checksum, and its
+//! manifest and results against its content hash. [`prune`] removes the runs a [`Retention`]
 //! does not keep (never the newest): each is renamed to `DIR/.pruned-<run_id>-<pid>/`, `DIR` is
 //! fsynced, then its files are deleted, so a reader sees a run whole or not at all; a prune
 //! stopped half way leaves `.pruned-*` directories that the next prune deletes.

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
@@ -28,6 +28,8 @@ use xxhash_rust::xxh3::Xxh3;
 const RUN_PREFIX: &str = "run=";
 /// Prefix of directories being written.
 const STAGING_PREFIX: &str = ".staging-";
+/// A run's answers file.
+pub(crate) const ANSWERS_FILE: &str = "answers.parquet";
 /// Per-run summary file.
 const RUN_INFO_FILE: &str = "run.json";
 /// Results per hashing and encoding task.
@@ -80,6 +82,11 @@ pub struct RunInfo {
     /// reused unchecked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_checksum: Option<String>,
+    /// `xxh3-128:<32 hex>` of `answers.parquet`'s bytes as written: the answers `scrm diff`
+    /// shows behind each change, which the content hash does not cover. `None` in runs recorded
+    /// before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers_checksum: Option<String>,
     /// scrm version that wrote the run.
     pub tool_version: String,
     /// Catalog version used.
@@ -336,6 +343,21 @@ fn hash_stored(
         .collect::<Result<Vec<([u8; 32], u128)>, HistoryError>>()?;
     let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
     Ok((hash_digests(manifest, &json), results_checksum(&sums)))
+}
+
+/// `xxh3-128:<32 hex>` of a file's bytes, read back from disk a megabyte at a time.
+pub(crate) fn file_checksum(path: &Path) -> Result<String, HistoryError> {
+    let mut file = File::open(path).map_err(HistoryError::io(path))?;
+    let (mut h, mut buf) = (Xxh3::new(), vec![0u8; 1 << 20]);
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(HistoryError::io(path)(e)),
+        }
+    }
+    Ok(format!("xxh3-128:{:032x}", h.digest128()))
 }
 
 /// The checksum of one chunk of [`HASH_CHUNK`] stored results.
@@ -812,10 +834,11 @@ pub fn record_stored<A: RecordedAnswers>(
     // side by side.
     let (results_written, answers) = rayon::join(
         || write_results_file(&staging.join("results.parquet"), manifest, &rows),
-        || write_answers_file(&staging.join("answers.parquet"), manifest, vendors),
+        || write_answers_file(&staging.join(ANSWERS_FILE), manifest, vendors),
     );
     results_written?;
     let answers = answers?;
+    let answers_checksum = file_checksum(&staging.join(ANSWERS_FILE))?;
     let manifest_json = serde_json::to_vec_pretty(manifest)
         .map_err(HistoryError::json(staging.join("manifest.json")))?;
     write_synced(&staging.join("manifest.json"), |w| {
@@ -828,6 +851,7 @@ pub fn record_stored<A: RecordedAnswers>(
         as_of: manifest.as_of,
         content_hash: hash,
         results_checksum: Some(checksum),
+        answers_checksum: Some(answers_checksum),
         tool_version: manifest.tool_version.clone(),
         catalog_version: manifest.catalog_version.clone(),
         policy_name: manifest.policy_name.clone(),
@@ -979,7 +1003,7 @@ pub(crate) fn results_path(dir: &Path, run_id: &str) -> PathBuf {
 }
 
 pub(crate) fn answers_path(dir: &Path, run_id: &str) -> PathBuf {
-    run_dir(dir, run_id).join("answers.parquet")
+    run_dir(dir, run_id).join(ANSWERS_FILE)
 }
 
 #[cfg(test)]

@@ -1,13 +1,14 @@
 //! Checking every run of a history store against what was recorded with it (`scrm history
-//! verify`): its results against `results_checksum`, and the manifest and results against the
-//! content hash its id is made from. An auditor can then tell that a run says today what it said
-//! the night it was recorded.
+//! verify`): its results against `results_checksum`, its answers file against
+//! `answers_checksum`, and the manifest and results against the content hash its id is made
+//! from. An auditor can then tell that a run says today what it said the night it was recorded.
 
 use crate::error::HistoryError;
 use crate::results_file::for_each_group;
 use crate::retention::require_store;
 use crate::store::{
-    ChunkSum, HASH_CHUNK, RunInfo, hash_digests, list_runs, results_checksum, results_path, run_dir,
+    ChunkSum, HASH_CHUNK, RunInfo, answers_path, file_checksum, hash_digests, list_runs,
+    results_checksum, results_path, run_dir,
 };
 use rayon::prelude::*;
 use scrm_model::RunManifest;
@@ -39,6 +40,8 @@ pub enum Outcome {
         content: bool,
         /// The results file holds another number of vendors than `run.json` says.
         vendors: bool,
+        /// `answers.parquet` no longer matches `answers_checksum`.
+        answers: bool,
     },
 }
 
@@ -132,14 +135,19 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
     let results = results_checksum(&sums) != *recorded;
     let content = hash_digests(&manifest, &json) != info.content_hash;
     let count = vendors != info.vendors;
+    let answers = match &info.answers_checksum {
+        Some(recorded) => file_checksum(&answers_path(dir, &info.run_id))? != *recorded,
+        None => false,
+    };
     Ok(RunCheck {
         run_id: info.run_id.clone(),
         vendors,
-        outcome: if results || content || count {
+        outcome: if results || content || count || answers {
             Outcome::Changed {
                 results,
                 content,
                 vendors: count,
+                answers,
             }
         } else {
             Outcome::Sound
@@ -167,6 +175,7 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 results,
                 content,
                 vendors,
+                answers,
             } => {
                 let mut parts = Vec::new();
                 if *results {
@@ -177,6 +186,9 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 }
                 if *vendors {
                     parts.push("another number of vendors than recorded");
+                }
+                if *answers {
+                    parts.push("answers differ from their checksum");
                 }
                 format!("CHANGED: {}", parts.join("; "))
             }

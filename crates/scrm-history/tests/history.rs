@@ -561,6 +561,7 @@ fn verify_tells_what_changed() {
         results,
         content,
         vendors: false,
+        answers: false,
     };
     assert_eq!(check(h), changed(true, false));
 

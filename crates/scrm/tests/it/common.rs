@@ -206,8 +206,8 @@ pub fn settings() -> insta::Settings {
         r#""content_hash": "[hash]""#,
     );
     s.add_filter(
-        r#""results_checksum": "xxh3-128:[0-9a-f]{32}""#,
-        r#""results_checksum": "[checksum]""#,
+        r#""(results|answers)_checksum": "xxh3-128:[0-9a-f]{32}""#,
+        r#""${1}_checksum": "[checksum]""#,
     );
     s
 }

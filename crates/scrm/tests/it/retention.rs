@@ -174,18 +174,26 @@ fn verify_finds_what_changed() {
         edit(&mut v);
         std::fs::write(path, serde_json::to_vec_pretty(&v).expect("json")).expect("write");
     };
-    // The first night: recorded before runs kept a checksum.
+    // The first night: recorded before runs kept checksums.
     edit_json(&run_file(&runs[0], "run.json"), &|v| {
-        v.as_object_mut().map(|o| o.remove("results_checksum"));
+        if let Some(o) = v.as_object_mut() {
+            o.remove("results_checksum");
+            o.remove("answers_checksum");
+        }
     });
     // The second: its manifest says another as-of date than it was scored as of.
     edit_json(&run_file(&runs[1], "manifest.json"), &|v| {
         v["as_of"] = serde_json::json!("2026-01-01");
     });
-    // The third: its results no longer match their checksum.
+    // The third: its results no longer match their checksum, and its answers file has a byte
+    // more.
     edit_json(&run_file(&runs[2], "run.json"), &|v| {
         v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
     });
+    let answers = run_file(&runs[2], "answers.parquet");
+    let mut bytes = std::fs::read(&answers).expect("answers.parquet");
+    bytes.push(b'\n');
+    std::fs::write(&answers, bytes).expect("write answers.parquet");
     let changed = verify("human");
     changed.expect_code(1);
     assert_run!("history_verify_changed", changed);
@@ -201,4 +209,5 @@ fn verify_finds_what_changed() {
     assert_eq!(j.json()["runs"][1]["content"], true);
     assert_eq!(j.json()["runs"][1]["results"], false);
     assert_eq!(j.json()["runs"][2]["results"], true);
+    assert_eq!(j.json()["runs"][2]["answers"], true);
 }

@@ -88,7 +88,7 @@ fn main() {
         Err(e) => eprintln!("error: {e}"),
     }
     let t = Instant::now();
-    match diff_runs(&dir, None, None, 0.25, Status::AtRisk) {
+    match diff_runs(&dir, None, None, 0.25, Some(Status::AtRisk)) {
         Ok(d) => println!(
             "diff_runs: {} changed vendors in {:.3} s",
             d.changes().count(),

@@ -90,9 +90,11 @@ pub struct RunDiff {
     pub run_b: RunInfo,
     /// Smallest score move reported.
     pub threshold: f64,
-    /// The status the nightly gate fails on.
-    pub fail_on: Status,
-    /// Whether a vendor newly reached `fail_on` or worse (the exit-code-1 condition).
+    /// The status the nightly gate fails on (`never`: none).
+    #[serde(serialize_with = "fail_on_text")]
+    pub fail_on: Option<Status>,
+    /// Whether a vendor newly reached `fail_on` or worse (the exit-code-1 condition); never
+    /// with `fail_on` `never`.
     pub crossed: bool,
     /// Not excluded before, excluded now.
     pub newly_excluded: Vec<VendorChange>,
@@ -110,6 +112,14 @@ pub struct RunDiff {
     pub removed: Vec<VendorBrief>,
     /// Vendors in both runs with nothing to report.
     pub unchanged: u64,
+}
+
+/// `fail_on` as `--fail-on` spells it.
+fn fail_on_text<S: serde::Serializer>(f: &Option<Status>, s: S) -> Result<S::Ok, S::Error> {
+    match f {
+        Some(status) => status.serialize(s),
+        None => s.serialize_str("never"),
+    }
 }
 
 impl RunDiff {
@@ -248,7 +258,7 @@ pub fn diff_runs(
     a: Option<&str>,
     b: Option<&str>,
     threshold: f64,
-    fail_on: Status,
+    fail_on: Option<Status>,
 ) -> Result<RunDiff, HistoryError> {
     let runs = list_runs(dir)?;
     let (run_a, run_b) = match (a, b) {
@@ -414,7 +424,7 @@ pub fn diff_runs(
             .total_cmp(&largest(x))
             .then_with(|| x.vendor_id.cmp(&y.vendor_id))
     });
-    diff.crossed = diff.newly_crossed(fail_on);
+    diff.crossed = fail_on.is_some_and(|f| diff.newly_crossed(f));
     Ok(diff)
 }
 
@@ -528,16 +538,15 @@ pub fn render_diff_text(d: &RunDiff) -> String {
         d.removed.len(),
         d.unchanged
     );
+    let gate = match d.fail_on {
+        Some(f) if d.crossed => format!("fail-on {f}: newly crossed"),
+        Some(f) => format!("fail-on {f}: not crossed"),
+        None => "fail-on never".to_string(),
+    };
     let _ = writeln!(
         out,
-        "  score moves reported from {:.2}; fail-on {}: {}",
-        d.threshold,
-        d.fail_on,
-        if d.crossed {
-            "newly crossed"
-        } else {
-            "not crossed"
-        }
+        "  score moves reported from {:.2}; {gate}",
+        d.threshold
     );
     let sections: [(&str, &Vec<VendorChange>); 5] = [
         ("Newly excluded", &d.newly_excluded),

@@ -793,7 +793,7 @@ fn diff_of_two_runs_text_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let h = dir.path();
     two_runs(h);
-    let d = diff_runs(h, None, None, 0.25, Status::AtRisk).unwrap();
+    let d = diff_runs(h, None, None, 0.25, Some(Status::AtRisk)).unwrap();
     assert!(d.crossed);
     assert!(d.newly_crossed(Status::Excluded));
     assert!(d.newly_crossed(Status::AtRisk));
@@ -814,30 +814,37 @@ fn diff_selects_runs_and_reports_nothing_for_equal_runs() {
         Some(&runs[1].run_id),
         Some("latest"),
         0.25,
-        Status::AtRisk,
+        Some(Status::AtRisk),
     )
     .unwrap();
     assert!(!same.crossed);
     assert_eq!(same.unchanged, 7);
     hash_filters().bind(|| insta::assert_snapshot!("diff_text_no_change", render_diff_text(&same)));
 
-    let reversed = diff_runs(h, Some("latest"), Some("previous"), 0.25, Status::Excluded).unwrap();
+    let reversed = diff_runs(
+        h,
+        Some("latest"),
+        Some("previous"),
+        0.25,
+        Some(Status::Excluded),
+    )
+    .unwrap();
     assert!(
         !reversed.newly_crossed(Status::Excluded),
         "nobody newly excluded going backwards"
     );
     assert_eq!(reversed.recovered.len(), 2);
-    let only_a = diff_runs(h, Some("previous"), None, 0.25, Status::AtRisk).unwrap();
+    let only_a = diff_runs(h, Some("previous"), None, 0.25, Some(Status::AtRisk)).unwrap();
     assert_eq!(only_a.run_b.run_id, runs[1].run_id);
     // A high threshold hides the pure score moves of V-0004 and V-0007.
-    let coarse = diff_runs(h, None, None, 1.0, Status::AtRisk).unwrap();
+    let coarse = diff_runs(h, None, None, 1.0, Some(Status::AtRisk)).unwrap();
     assert!(coarse.score_moves.is_empty());
 }
 
 #[test]
 fn diff_needs_two_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let err = diff_runs(dir.path(), None, None, 0.25, Status::AtRisk).unwrap_err();
+    let err = diff_runs(dir.path(), None, None, 0.25, Some(Status::AtRisk)).unwrap_err();
     assert!(
         matches!(err, HistoryError::NotEnoughRuns { found: 0, .. }),
         "{err}"

@@ -3,7 +3,6 @@
 use crate::cli::{DiffArgs, TextFormat};
 use crate::output;
 use anyhow::{Result, anyhow};
-use scrm_model::Status;
 
 /// Runs `scrm diff`.
 pub fn run(a: &DiffArgs) -> Result<u8> {
@@ -13,12 +12,12 @@ pub fn run(a: &DiffArgs) -> Result<u8> {
         a.run_a.as_deref(),
         a.run_b.as_deref(),
         a.threshold,
-        fail.unwrap_or(Status::Excluded),
+        fail,
     )
     .map_err(|e| anyhow!("{e}"))?;
     match a.format {
         TextFormat::Human => output::print(&scrm_history::render_diff_text(&d))?,
         TextFormat::Json => output::print(&(serde_json::to_string_pretty(&d)? + "\n"))?,
     }
-    Ok(u8::from(fail.is_some_and(|s| d.newly_crossed(s))))
+    Ok(u8::from(d.crossed))
 }

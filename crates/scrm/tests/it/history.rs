@@ -141,6 +141,21 @@ fn record_then_diff() {
     assert_eq!(explicit.stdout, r.stdout);
     let r = scrm(["diff", "--history", &arg(&history), "--fail-on", "never"]);
     r.expect_code(0);
+    assert!(r.out().contains("; fail-on never\n"), "{}", r.out());
+    let r = scrm([
+        "diff",
+        "--history",
+        &arg(&history),
+        "--fail-on",
+        "never",
+        "-f",
+        "json",
+    ]);
+    r.expect_code(0);
+    assert_eq!(
+        (r.json()["fail_on"].clone(), r.json()["crossed"].clone()),
+        (serde_json::json!("never"), serde_json::json!(false))
+    );
     // Newest first is the reverse comparison: V-0013 recovers, nothing newly crosses.
     let r = scrm(["diff", "latest", "previous", "--history", &arg(&history)]);
     r.expect_code(0);

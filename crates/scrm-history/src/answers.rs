@@ -61,7 +61,9 @@ struct Group<'a> {
     vendors: Vec<&'a str>,
     vendor_keys: Vec<u32>,
     questions: Vec<&'static str>,
-    question_index: FxHashMap<QuestionId, u32>,
+    /// By [`QuestionId::key`]: an interned id's address hashes in one multiplication, where its
+    /// text took a few percent of a nightly run (21 million answers at 100k vendors).
+    question_index: FxHashMap<usize, u32>,
     question_keys: Vec<u32>,
     answer_keys: Vec<u32>,
     answered: MutableBitmap,
@@ -74,7 +76,7 @@ impl<'a> Group<'a> {
         }
         self.vendor_keys.push(self.vendors.len() as u32 - 1);
         let next = self.questions.len() as u32;
-        let key = *self.question_index.entry(q).or_insert(next);
+        let key = *self.question_index.entry(q.key()).or_insert(next);
         if key == next {
             self.questions.push(q.as_str());
         }

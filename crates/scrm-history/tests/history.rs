@@ -6,8 +6,8 @@ use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vend
 use scrm_history::{
     AnswerSheet, FlatRow, HistoryError, Outcome, QuestionTable, RESULT_JSON_COLUMN, Spill,
     StoredResult, diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest,
-    read_run_results, record_run, record_stored, render_diff_text, resolve_run, verify_run,
-    verify_runs, write_results_parquet,
+    read_run_results, record_run, record_stored, render_diff_text, resolve_run, verify_runs,
+    write_results_parquet,
 };
 use scrm_model::{Answer, AnswerValue, Code, QuestionId, Status, Vendor, VendorId, VendorResult};
 use serde_json::Value;

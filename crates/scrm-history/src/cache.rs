@@ -71,22 +71,25 @@ impl Reused<'_> {
 
     /// The result's flat row (scores rounded to 4 decimals, as the table holds them).
     pub fn row(&self) -> Result<FlatRow, HistoryError> {
-        let mut buf = Vec::new();
-        self.spill.read(self.entry.record, &mut buf)?;
-        let (row, _) = split_record(&buf, self.spill)?;
-        postcard::from_bytes(row).map_err(|e| HistoryError::Spill {
-            dir: self.spill.dir().to_path_buf(),
-            problem: format!("a cached row does not read back: {e}"),
+        self.spill.with_record(self.entry.record, |record| {
+            let (row, _) = split_record(record, self.spill)?;
+            postcard::from_bytes(row).map_err(|e| HistoryError::Spill {
+                dir: self.spill.dir().to_path_buf(),
+                problem: format!("a cached row does not read back: {e}"),
+            })
         })
     }
 
     /// The whole result, parsed from its JSON; `None` when it no longer parses or disagrees with
     /// the key columns (a hand-edited file), and the vendor is then scored afresh.
     pub fn result(&self) -> Option<VendorResult> {
-        let mut buf = Vec::new();
-        self.spill.read(self.entry.record, &mut buf).ok()?;
-        let (_, json) = split_record(&buf, self.spill).ok()?;
-        let result: VendorResult = serde_json::from_slice(json).ok()?;
+        let result: VendorResult = self
+            .spill
+            .with_record(self.entry.record, |record| {
+                let (_, json) = split_record(record, self.spill)?;
+                Ok(serde_json::from_slice(json).ok())
+            })
+            .ok()??;
         (result.vendor_id == *self.vendor_id && result.input_hash == self.entry.input_hash)
             .then_some(result)
     }

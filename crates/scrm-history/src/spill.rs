@@ -13,6 +13,7 @@
 //! writer killed before that leaves the directory behind; the next run that records removes it.
 
 use crate::HistoryError;
+use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -142,10 +143,28 @@ impl Spill {
     }
 
     /// Reads a record back into `buf` (replacing what it held). [`Spill::seal`] first.
+    /// `f` given a record, read into the thread's buffer: most records are read once, to be
+    /// decoded or copied, and a buffer of their own each was zeroed and freed every time.
+    pub(crate) fn with_record<T>(
+        &self,
+        s: Spilled,
+        f: impl FnOnce(&[u8]) -> Result<T, HistoryError>,
+    ) -> Result<T, HistoryError> {
+        thread_local! {
+            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        let mut buf = BUF.try_with(RefCell::take).unwrap_or_default();
+        let out = self.read(s, &mut buf).and_then(|()| f(&buf));
+        // Not kept when the thread is going away.
+        let _ = BUF.try_with(|b| b.replace(buf));
+        out
+    }
+
     pub(crate) fn read(&self, s: Spilled, buf: &mut Vec<u8>) -> Result<(), HistoryError> {
         self.seal()?;
         let file = &self.readers[s.slot as usize];
-        buf.clear();
+        // Not cleared first: `resize` zeroes only what the buffer grows by, and the read
+        // overwrites the rest (a cleared buffer was zeroed whole for every record read).
         buf.resize(s.len as usize, 0);
         read_exact_at(file, buf, s.at)
             .map_err(HistoryError::io(self.dir.join(format!("{}.json", s.slot))))

@@ -247,10 +247,8 @@ impl StoredResult {
     pub(crate) fn row_and_json(&self) -> Result<(Cow<'_, FlatRow>, Cow<'_, str>), HistoryError> {
         match &self.body {
             Body::Here(b) => Ok((Cow::Borrowed(&b.0), Cow::Borrowed(&*b.1))),
-            Body::Spilled(spill, at) => {
-                let mut buf = Vec::new();
-                spill.read(*at, &mut buf)?;
-                let (row, json) = split_record(&buf, spill)?;
+            Body::Spilled(spill, at) => spill.with_record(*at, |record| {
+                let (row, json) = split_record(record, spill)?;
                 let row: FlatRow = postcard::from_bytes(row).map_err(|e| HistoryError::Spill {
                     dir: spill.dir().to_path_buf(),
                     problem: format!("a stored row does not read back: {e}"),
@@ -259,7 +257,7 @@ impl StoredResult {
                 let json = String::from_utf8(json.to_vec())
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                 Ok((Cow::Owned(row), Cow::Owned(json)))
-            }
+            }),
         }
     }
 }
@@ -738,23 +736,23 @@ impl RecordedAnswers for AnswerSheet {
                     .zip(v.iter().copied()),
             ),
             SheetBody::Spilled(t, spill, at) => {
-                let mut record = Vec::new();
-                spill.read(*at, &mut record)?;
                 let bad = || HistoryError::Spill {
                     dir: spill.dir().to_path_buf(),
                     problem: format!("the answers of vendor {} do not read back", self.vendor_id),
                 };
-                let answers = record
-                    .chunks(3)
-                    .map(|c| match c {
-                        &[a, b, code] => Some((
-                            *t.ids.get(usize::from(u16::from_le_bytes([a, b])))?,
-                            value_of(code)?,
-                        )),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(bad)?;
+                let answers = spill.with_record(*at, |record| {
+                    record
+                        .chunks(3)
+                        .map(|c| match c {
+                            &[a, b, code] => Some((
+                                *t.ids.get(usize::from(u16::from_le_bytes([a, b])))?,
+                                value_of(code)?,
+                            )),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(bad)
+                })?;
                 Box::new(answers.into_iter())
             }
         })

@@ -10,21 +10,19 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
     match &a.command {
         HistoryCommand::List { history, format } => {
             let runs = scrm_history::stored_runs(history).map_err(|e| anyhow!("{e}"))?;
-            match format {
-                TextFormat::Human => output::print(&scrm_history::render_runs_text(&runs))?,
-                TextFormat::Json => output::print(
-                    &(serde_json::to_string_pretty(&serde_json::json!({ "runs": runs }))? + "\n"),
-                )?,
-            }
+            emit(
+                *format,
+                || scrm_history::render_runs_text(&runs),
+                &serde_json::json!({ "runs": runs }),
+            )?;
         }
         HistoryCommand::Verify { history, format } => {
             let checks = scrm_history::verify_runs(history).map_err(|e| anyhow!("{e}"))?;
-            match format {
-                TextFormat::Human => output::print(&scrm_history::render_verify_text(&checks))?,
-                TextFormat::Json => output::print(
-                    &(serde_json::to_string_pretty(&serde_json::json!({ "runs": checks }))? + "\n"),
-                )?,
-            }
+            emit(
+                *format,
+                || scrm_history::render_verify_text(&checks),
+                &serde_json::json!({ "runs": checks }),
+            )?;
             return Ok(u8::from(checks.iter().any(scrm_history::RunCheck::changed)));
         }
         HistoryCommand::Prune {
@@ -56,11 +54,20 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 scrm_history::prune(history, &rule)
             }
             .map_err(|e| anyhow!("{e}"))?;
-            match format {
-                TextFormat::Human => output::print(&scrm_history::render_prune_text(&done))?,
-                TextFormat::Json => output::print(&(serde_json::to_string_pretty(&done)? + "\n"))?,
-            }
+            emit(*format, || scrm_history::render_prune_text(&done), &done)?;
         }
     }
     Ok(0)
+}
+
+/// Prints the text a person reads, or the JSON a script does.
+fn emit<T: serde::Serialize>(
+    format: TextFormat,
+    human: impl FnOnce() -> String,
+    json: &T,
+) -> Result<()> {
+    match format {
+        TextFormat::Human => output::print(&human()),
+        TextFormat::Json => output::print(&(serde_json::to_string_pretty(json)? + "\n")),
+    }
 }

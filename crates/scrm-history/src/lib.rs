@@ -19,13 +19,14 @@
 //! DIR/run=<run_id>/results.parquet   flat table + result_json (the whole VendorResult)
 //! DIR/run=<run_id>/answers.parquet   vendor_id, question_id, answer
 //! DIR/run=<run_id>/manifest.json     the RunManifest
-//! DIR/run=<run_id>/run.json          RunInfo: id, content hash, results and answers checksums, counts
+//! DIR/run=<run_id>/run.json          RunInfo: id, hashes and checksums, counts
 //! ```
 //!
 //! `run_id` is `<UTC yyyymmddThhmmssZ from generated_at>-<first 8 hex of the content hash>`,
 //! so ids sort by time. The content hash covers the manifest without `generated_at` and the
-//! inputs' paths (each input counts by its kind, SHA-256 and counts) plus every result; recording the same content as the newest run again is a no-op that returns the
-//! existing id. A run is written under `DIR/.staging-<run_id>-<pid>/`, every file is fsynced,
+//! inputs' paths (each input counts by its kind, SHA-256 and counts) plus every result;
+//! recording the same content as the newest run again is a no-op that returns the existing
+//! id. A run is written under `DIR/.staging-<run_id>-<pid>/`, every file is fsynced,
 //! the directory is renamed into place and `DIR` is fsynced: a crash at any moment leaves the
 //! earlier runs intact and no partial run visible. Readers ignore `.staging-*`; the next
 //! successful run removes staging directories left by dead writers. External tools should
@@ -38,10 +39,11 @@
 //! new `as_of`). Before anything is reused, what was loaded is checked against the run's results
 //! checksum (`run.json`, XXH3-128 over each result's flat row and JSON): results changed or
 //! damaged since they were recorded would otherwise be carried forward night after night, so on
-//! a mismatch nothing is reused and a warning says so. A [`Reused`] result is carried into the new run as it was stored, and gives its
-//! flat row without its JSON being parsed; [`Cache::reusable`] parses the whole result for
-//! outputs that show it. `results.parquet` is written in row groups of 16,384 vendors, encoded
-//! and compressed side by side (`results_file.rs`).
+//! a mismatch nothing is reused and a warning says so. A [`Reused`] result is carried into the
+//! new run as it was stored, and gives its flat row without its JSON being parsed;
+//! [`Cache::reusable`] parses the whole result for outputs that show it. `results.parquet` is
+//! written in row groups of 16,384 vendors, encoded and compressed side by side
+//! (`results_file.rs`).
 //! [`diff_runs`] compares two runs (default: the last two) and [`render_diff_text`] prints it.
 //!
 //! # Listing, verifying and pruning

@@ -211,3 +211,37 @@ fn verify_finds_what_changed() {
     assert_eq!(j.json()["runs"][2]["results"], true);
     assert_eq!(j.json()["runs"][2]["answers"], true);
 }
+
+/// A policy named with a terminal escape and a bidirectional override is listed with both
+/// shown as escapes, never acted on.
+#[test]
+fn list_shows_a_hostile_policy_name_inert() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let policy = dir.path().join("policy.toml");
+    let init = scrm(["policy", "init"]);
+    init.expect_code(0);
+    let default = init.out();
+    let text = default.replacen(
+        "name = \"scrm default policy\"",
+        "name = \"\\u001b[2Jwiped \\u202EyciloP\"",
+        1,
+    );
+    assert_ne!(text, default, "the name was replaced");
+    std::fs::write(&policy, text).expect("policy");
+    nightly(
+        DEMO,
+        &history,
+        Path::new("/dev/null"),
+        "2026-11-02T06:00:00Z",
+        &["--policy", &arg(&policy)],
+    );
+    let r = scrm(["history", "list", "--history", &arg(&history)]);
+    r.expect_code(0);
+    let out = r.out();
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+    assert!(out.contains("\\u{1b}[2Jwiped \\u{202e}yciloP"), "{out}");
+}

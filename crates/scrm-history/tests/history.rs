@@ -583,6 +583,16 @@ fn verify_tells_what_changed() {
         }
         other => panic!("{other:?}"),
     }
+
+    // A run missing its answers file.
+    let (h, run) = (stores[0].0.path(), &stores[0].1);
+    std::fs::remove_file(h.join(format!("run={run}/answers.parquet"))).unwrap();
+    match check(h) {
+        Outcome::Unreadable { problem } => {
+            assert!(problem.contains("answers.parquet"), "{problem}")
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 fn vendor(id: &str, answers: &[(&str, AnswerValue)]) -> Vendor {

@@ -211,9 +211,9 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         Ok(())
     });
     match read {
-        // A results file that no longer reads as written is damaged like one that no longer
-        // matches its checksum (below): scored afresh, not a failed night.
-        Err(e @ (HistoryError::Corrupt { .. } | HistoryError::Parquet { .. })) => {
+        // A results file that is missing or no longer reads as written is damaged like one that
+        // no longer matches its checksum (below): scored afresh, not a failed night.
+        Err(e) if e.is_damage() => {
             tracing::warn!(
                 run = %latest.run_id,
                 error = %e,

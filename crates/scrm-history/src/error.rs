@@ -110,6 +110,16 @@ fn available_text(available: &[String]) -> String {
 }
 
 impl HistoryError {
+    /// Whether this says a stored file is missing or no longer reads as scrm wrote it (damage
+    /// to the store), rather than that it could not be read at all (permissions, the disk).
+    pub fn is_damage(&self) -> bool {
+        match self {
+            Self::Corrupt { .. } | Self::Parquet { .. } | Self::Json { .. } => true,
+            Self::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
         let path = path.into();
         move |source| Self::Io { path, source }

@@ -81,15 +81,8 @@ pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
 /// A file that is missing or no longer reads as scrm wrote it is [`Outcome::Unreadable`]; only
 /// a file that cannot be read for another reason (permissions, the disk) is an error.
 pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
-    let unreadable = |e: &HistoryError| match e {
-        HistoryError::Corrupt { .. } | HistoryError::Parquet { .. } | HistoryError::Json { .. } => {
-            true
-        }
-        HistoryError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
-        _ => false,
-    };
     match check_run(dir, info) {
-        Err(e) if unreadable(&e) => Ok(RunCheck {
+        Err(e) if e.is_damage() => Ok(RunCheck {
             run_id: info.run_id.clone(),
             vendors: info.vendors,
             outcome: Outcome::Unreadable {

@@ -515,6 +515,11 @@ fn cache_refuses_results_changed_since_recorded() {
     rewrite_column(bad.path(), &run, "status", |_, _| "unheard-of".to_string());
     assert!(load_cache(bad.path()).unwrap().is_empty());
 
+    // A run missing its results file.
+    let (gone, run) = store();
+    std::fs::remove_file(gone.path().join(format!("run={run}/results.parquet"))).unwrap();
+    assert!(load_cache(gone.path()).unwrap().is_empty());
+
     // The same edit in a run whose `run.json` has no checksum (recorded before it was kept).
     let info = json.path().join(format!("run={run}/run.json"));
     let mut v: Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();

@@ -48,6 +48,8 @@ pub struct Cache {
     as_of: Option<NaiveDate>,
     entries: HashMap<String, Entry>,
     spill: Option<Arc<Spill>>,
+    /// The newest run, when it was found damaged and nothing was loaded from it.
+    damaged: Option<String>,
 }
 
 /// A cached result that can stand for a fresh one ([`Cache::lookup`]).
@@ -96,9 +98,24 @@ impl Reused<'_> {
 }
 
 impl Cache {
+    /// An empty cache for a store whose newest run `run_id` was found damaged.
+    fn damaged(run_id: &str) -> Self {
+        Self {
+            damaged: Some(run_id.to_string()),
+            ..Self::default()
+        }
+    }
+
     /// The run the cache was loaded from (`None` for an empty history).
     pub fn run_id(&self) -> Option<&str> {
         self.run_id.as_deref()
+    }
+
+    /// The newest run's id when it was found changed or damaged and nothing was loaded from
+    /// it; give it to [`crate::record_stored_with`], so that this run is recorded even when its
+    /// content equals that run's.
+    pub fn damaged_run(&self) -> Option<&str> {
+        self.damaged.as_deref()
     }
 
     /// The files the cached results wait in (`None` for an empty store). A caller that forgets
@@ -219,7 +236,7 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
                 error = %e,
                 "the newest run's stored results do not read back: every vendor is scored afresh"
             );
-            return Ok(Cache::default());
+            return Ok(Cache::damaged(&latest.run_id));
         }
         other => other?,
     }
@@ -235,12 +252,13 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
             "the newest run's stored results do not match the checksum recorded with them \
              (changed or damaged since): every vendor is scored afresh"
         );
-        return Ok(Cache::default());
+        return Ok(Cache::damaged(&latest.run_id));
     }
     Ok(Cache {
         run_id: Some(latest.run_id.clone()),
         as_of: Some(latest.as_of),
         entries,
         spill: Some(spill),
+        damaged: None,
     })
 }

@@ -783,20 +783,35 @@ pub fn record_stored<A: RecordedAnswers>(
     results: &[StoredResult],
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
+    record_stored_with(dir, manifest, results, vendors, None)
+}
+
+/// [`record_stored`], told that the newest run was found damaged ([`crate::Cache::damaged_run`]):
+/// a run whose content equals that one's is recorded anyway, so that the store holds a sound
+/// copy and the next run has results to reuse. (Without this, its `run.json` would still say
+/// the same content hash and checksum, and the damaged run would stay the newest for good.)
+pub fn record_stored_with<A: RecordedAnswers>(
+    dir: &Path,
+    manifest: &RunManifest,
+    results: &[StoredResult],
+    vendors: &[A],
+    damaged_newest: Option<&str>,
+) -> Result<Recorded, HistoryError> {
     let rows = sorted(results, StoredResult::vendor_id);
     let (hash, checksum) = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
 
     let runs = list_runs(dir)?;
-    // The same content whose stored results no longer match their checksum (changed or damaged
-    // since) is recorded again, so that the next run has sound results to reuse.
+    // The same content is recorded again when the newest run's stored results no longer match
+    // their checksum or were found damaged, so that the next run has sound results to reuse.
     if let Some(latest) = runs.last()
         && latest.content_hash == hash
         && latest
             .results_checksum
             .as_ref()
             .is_none_or(|c| *c == checksum)
+        && damaged_newest != Some(latest.run_id.as_str())
     {
         tracing::info!(run = %latest.run_id, "content equals the newest run; nothing recorded");
         return Ok(Recorded {

@@ -11,7 +11,11 @@ use scrm_report::{OutputFormat, RenderOptions};
 use scrm_score::{Engine, index_exclusions};
 
 /// Scores every vendor; with a history store, unchanged vendors reuse their stored result.
-pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Vec<VendorResult>> {
+/// With a history, also the newest run's id when the cache found it damaged.
+pub fn score_vendors(
+    l: &Loaded,
+    history: Option<&std::path::Path>,
+) -> Result<(Vec<VendorResult>, Option<String>)> {
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let vendors = &l.ingested.vendors;
     let ex = index_exclusions(&l.ingested.exclusions);
@@ -55,7 +59,7 @@ pub fn score_vendors(l: &Loaded, history: Option<&std::path::Path>) -> Result<Ve
             "incremental scoring: reused unchanged vendors from the newest run"
         );
     }
-    Ok(results)
+    Ok((results, damaged_run(cache.as_ref())))
 }
 
 /// A vendor's stored result when the cache holds one for the same inputs and date, else a fresh
@@ -110,13 +114,17 @@ type Recorded = (scrm_history::StoredResult, scrm_history::AnswerSheet);
 /// what the store keeps.
 type Streamed<O> = (O, Option<Recorded>);
 
-/// A streamed run: the inputs, each vendor, and with a history the files its stored results
-/// wait in: the run's own, and the cache's, which its reused results point into.
-type StreamedRun<O> = (
-    Loaded,
-    Vec<Streamed<O>>,
-    Vec<std::sync::Arc<scrm_history::Spill>>,
-);
+/// A streamed run.
+struct StreamedRun<O> {
+    loaded: Loaded,
+    /// Each vendor, in vendor-id order.
+    scored: Vec<Streamed<O>>,
+    /// With a history, the files its stored results wait in: the run's own, and the cache's,
+    /// which its reused results point into.
+    spills: Vec<std::sync::Arc<scrm_history::Spill>>,
+    /// The newest run, when the cache found it damaged ([`scrm_history::Cache::damaged_run`]).
+    damaged: Option<String>,
+}
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
 /// reuse their stored result as [`score_vendors`] does. `out` makes what the output needs of
@@ -183,7 +191,19 @@ fn score_streamed<O: Send + 'static>(
         );
     }
     let cached = cache.as_ref().and_then(scrm_history::Cache::spill).cloned();
-    Ok((out.0, out.1, spill.into_iter().chain(cached).collect()))
+    Ok(StreamedRun {
+        loaded: out.0,
+        scored: out.1,
+        spills: spill.into_iter().chain(cached).collect(),
+        damaged: damaged_run(cache.as_ref()),
+    })
+}
+
+/// The newest run's id when the cache found it damaged.
+fn damaged_run(cache: Option<&scrm_history::Cache>) -> Option<String> {
+    cache
+        .and_then(scrm_history::Cache::damaged_run)
+        .map(str::to_string)
 }
 
 /// The CSV row of a reused result: its stored row (the summary) and the vendor's profile, which
@@ -255,14 +275,14 @@ fn streamed_progress() -> Result<ProgressBar> {
 /// those of rendering the results.
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
     let (l, rows, recorded) = if a.history.is_some() {
-        let (l, kept, spill) = score_streamed(
+        let run = score_streamed(
             a,
             rejects_default,
             |r| scrm_report::CsvRow::new(&r),
             csv_row,
         )?;
-        let (rows, recorded) = split_kept(kept);
-        (l, rows, (recorded, spill))
+        let (rows, recorded) = split_kept(run.scored);
+        (run.loaded, rows, (recorded, run.spills, run.damaged))
     } else {
         let pb = streamed_progress()?;
         let (l, rows) = context::load_map(&a.input, rejects_default, |catalog, policy, as_of| {
@@ -277,7 +297,7 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
             )
         })?;
         pb.finish_and_clear();
-        (l, rows, ((Vec::new(), Vec::new()), Vec::new()))
+        (l, rows, ((Vec::new(), Vec::new()), Vec::new(), None))
     };
     let manifest = context::manifest(&l, rows.len(), &a.input)?;
     // `ingest_map` hands results over in vendor-id order, the order of the CSV.
@@ -285,11 +305,11 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
         scrm_report::write_csv_rows(&rows, w).map_err(|e| anyhow!("{e}"))
     })?;
     write_csv_sidecar(a, &manifest)?;
-    let ((stored, sheets), spills) = recorded;
+    let ((stored, sheets), spills, damaged) = recorded;
     let noted = match &a.history {
         Some(dir) => note_recorded(
             dir,
-            scrm_history::record_stored(dir, &manifest, &stored, &sheets),
+            scrm_history::record_stored_with(dir, &manifest, &stored, &sheets, damaged.as_deref()),
         ),
         None => Ok(()),
     };
@@ -372,15 +392,15 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         a.format,
         ScoreFormat::Table | ScoreFormat::Json | ScoreFormat::Jsonl | ScoreFormat::Parquet
     );
-    let (l, results, recorded) = if streamed {
+    let (l, results, recorded, damaged) = if streamed {
         // The stored results are dropped with the run, and the spill with the last of them.
-        let (l, scored, _) = score_streamed(a, rejects_default, |r| r, |_, _| None)?;
-        let (results, recorded) = split_kept(scored);
-        (l, results, recorded)
+        let run = score_streamed(a, rejects_default, |r| r, |_, _| None)?;
+        let (results, recorded) = split_kept(run.scored);
+        (run.loaded, results, recorded, run.damaged)
     } else {
         let l = context::load(&a.input, rejects_default)?;
-        let results = score_vendors(&l, a.history.as_deref())?;
-        (l, results, (Vec::new(), Vec::new()))
+        let (results, damaged) = score_vendors(&l, a.history.as_deref())?;
+        (l, results, (Vec::new(), Vec::new()), damaged)
     };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
@@ -429,10 +449,15 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     output::write(a.out.as_deref(), &bytes)?;
     if let Some(dir) = &a.history {
         let (stored, sheets) = &recorded;
+        let damaged = damaged.as_deref();
         let rec = if streamed {
-            scrm_history::record_stored(dir, &manifest, stored, sheets)
+            scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged)
         } else {
-            scrm_history::record_run(dir, &manifest, &results, &l.ingested.vendors)
+            let stored: Vec<scrm_history::StoredResult> = results
+                .par_iter()
+                .map(scrm_history::StoredResult::new)
+                .collect();
+            scrm_history::record_stored_with(dir, &manifest, &stored, &l.ingested.vendors, damaged)
         };
         note_recorded(dir, rec)?;
     }

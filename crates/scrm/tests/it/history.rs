@@ -18,22 +18,23 @@ fn withdraw_incident_notification(input: &Path) {
     std::fs::write(&answers, edited).expect("write answers");
 }
 
-/// A nightly run: `scrm score PORTFOLIO --as-of AS_OF --history HISTORY --format csv --out OUT
-/// -v` and `extra`, with the clock at `now`. Exits 1: the demo has suppliers at risk.
+/// A nightly run: `scrm score PORTFOLIO --history HISTORY --out OUT -v` and `extra`, with the
+/// clock at `now`, `--as-of AS_OF` and `--format csv` unless `extra` gives them. Exits 1: the
+/// demo has suppliers at risk.
 pub fn nightly(portfolio: &str, history: &Path, out: &Path, now: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "score".to_string(),
         portfolio.to_string(),
         "--history".into(),
         arg(history),
-        "--format".into(),
-        "csv".into(),
         "--out".into(),
         arg(out),
         "-v".into(),
     ];
-    if !extra.contains(&"--as-of") {
-        args.extend(["--as-of".to_string(), AS_OF.to_string()]);
+    for (flag, default) in [("--as-of", AS_OF), ("--format", "csv")] {
+        if !extra.contains(&flag) {
+            args.extend([flag.to_string(), default.to_string()]);
+        }
     }
     args.extend(extra.iter().map(|s| s.to_string()));
     let r = Scrm::new(args).env("SCRM_NOW", now).run();
@@ -322,4 +323,59 @@ fn changed_store_is_not_reused() {
         "{}",
         third.stderr
     );
+}
+
+/// A newest run whose results file is gone is damage, not a failed night: the next run warns,
+/// scores everyone afresh and records its results even though their content equals the damaged
+/// run's (here through the workbook's path, which scores after reading), and the night after
+/// reuses them.
+#[test]
+fn a_damaged_store_heals() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let out = |name: &str| dir.path().join(name);
+    nightly(
+        DEMO,
+        &history,
+        &out("first.csv"),
+        "2026-11-02T06:00:00Z",
+        &[],
+    );
+    let run = std::fs::read_dir(&history)
+        .expect("history dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.join("results.parquet").exists())
+        .expect("a run");
+    std::fs::remove_file(run.join("results.parquet")).expect("remove");
+
+    let next = nightly(
+        DEMO,
+        &history,
+        &out("next.xlsx"),
+        "2026-11-03T06:00:00Z",
+        &["--format", "xlsx"],
+    );
+    assert!(
+        next.stderr.contains("do not read back")
+            && next.stderr.contains("reused=0")
+            && next
+                .stderr
+                .contains("history: recorded run 20261103T060000Z-"),
+        "{}",
+        next.stderr
+    );
+    let third = nightly(
+        DEMO,
+        &history,
+        &out("third.csv"),
+        "2026-11-04T06:00:00Z",
+        &[],
+    );
+    assert!(
+        third.stderr.contains("reused=50") && !third.stderr.contains("WARN"),
+        "{}",
+        third.stderr
+    );
+    let read = |name: &str| std::fs::read(out(name)).expect("csv");
+    assert_eq!(read("first.csv"), read("third.csv"));
 }

@@ -35,12 +35,12 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             let older_than = match older_than {
                 None => None,
                 Some(days) => {
-                    let days = chrono::TimeDelta::try_days(i64::from(*days))
-                        .ok_or_else(|| anyhow!("--older-than {days}: too many days"))?;
+                    let too_far = || anyhow!("--older-than {days}: further back than dates go");
+                    let span = chrono::TimeDelta::try_days(i64::from(*days)).ok_or_else(too_far)?;
                     Some(
                         context::now()?
-                            .checked_sub_signed(days)
-                            .ok_or_else(|| anyhow!("--older-than reaches before year 1"))?,
+                            .checked_sub_signed(span)
+                            .ok_or_else(too_far)?,
                     )
                 }
             };

@@ -143,6 +143,24 @@ fn prune_refuses_what_it_cannot_do_safely() {
     ]);
     r.expect_code(2);
     assert_run!("history_prune_keep_zero", r);
+    // An age past the calendar's start is an error, not "remove everything".
+    let r = scrm([
+        "history",
+        "prune",
+        "--history",
+        &arg(dir.path()),
+        "--keep",
+        "1",
+        "--older-than",
+        "4294967295",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("--older-than 4294967295: further back than dates go"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// `history verify` finds a run whose results, or whose manifest, changed since it was

@@ -123,38 +123,21 @@ fn prune_refuses_what_it_cannot_do_safely() {
     let r = scrm(["history", "list", "--history", &arg(&missing)]);
     r.expect_code(2);
     assert_run!("history_list_missing_store", r);
-    let r = scrm([
-        "history",
-        "prune",
-        "--history",
-        &arg(&missing),
-        "--keep",
-        "3",
-    ]);
-    r.expect_code(2);
+    let prune = |store: &Path, extra: &[&str]| {
+        let mut args = vec!["history", "prune", "--history"];
+        let store = arg(store);
+        args.push(&store);
+        args.extend(extra);
+        let r = scrm(args);
+        r.expect_code(2);
+        r
+    };
+    prune(&missing, &["--keep", "3"]);
     // Keeping no run would leave the next incremental run nothing to reuse.
-    let r = scrm([
-        "history",
-        "prune",
-        "--history",
-        &arg(dir.path()),
-        "--keep",
-        "0",
-    ]);
-    r.expect_code(2);
+    let r = prune(dir.path(), &["--keep", "0"]);
     assert_run!("history_prune_keep_zero", r);
     // An age past the calendar's start is an error, not "remove everything".
-    let r = scrm([
-        "history",
-        "prune",
-        "--history",
-        &arg(dir.path()),
-        "--keep",
-        "1",
-        "--older-than",
-        "4294967295",
-    ]);
-    r.expect_code(2);
+    let r = prune(dir.path(), &["--keep", "1", "--older-than", "4294967295"]);
     assert!(
         r.stderr
             .contains("--older-than 4294967295: further back than dates go"),

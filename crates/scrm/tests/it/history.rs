@@ -379,3 +379,36 @@ fn a_damaged_store_heals() {
     let read = |name: &str| std::fs::read(out(name)).expect("csv");
     assert_eq!(read("first.csv"), read("third.csv"));
 }
+
+/// The same run recorded on one thread and on four gives the same run id and the same files,
+/// byte for byte (docs/history.md promises it).
+#[test]
+fn a_run_is_recorded_the_same_on_any_thread_count() {
+    let dir = tempdir();
+    let record = |threads: &str| {
+        let history = dir.path().join(format!("history-{threads}"));
+        let out = dir.path().join(format!("out-{threads}.csv"));
+        nightly(
+            DEMO,
+            &history,
+            &out,
+            "2026-11-02T06:00:00Z",
+            &["--threads", threads],
+        );
+        crate::common::tree(&history)
+    };
+    let (one, four) = (record("1"), record("4"));
+    assert_eq!(
+        one.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        four.iter().map(|f| f.0.as_str()).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        one.len(),
+        4,
+        "{:?}",
+        one.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in one.iter().zip(&four) {
+        assert!(a == b, "{name} differs between 1 and 4 threads");
+    }
+}

@@ -142,7 +142,6 @@ impl Spill {
         })
     }
 
-    /// Reads a record back into `buf` (replacing what it held). [`Spill::seal`] first.
     /// `f` given a record, read into the thread's buffer: most records are read once, to be
     /// decoded or copied, and a buffer of their own each was zeroed and freed every time.
     pub(crate) fn with_record<T>(
@@ -160,6 +159,7 @@ impl Spill {
         out
     }
 
+    /// Reads a record back into `buf` (replacing what it held). [`Spill::seal`] first.
     pub(crate) fn read(&self, s: Spilled, buf: &mut Vec<u8>) -> Result<(), HistoryError> {
         self.seal()?;
         let file = &self.readers[s.slot as usize];

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
@@ -265,11 +265,13 @@ impl StoredResult {
 /// A stored result as a spill keeps it: the row's length (`u32`, little-endian), the row
 /// (postcard), then the result's JSON.
 pub(crate) fn spill_record(row: &FlatRow, json: &[u8]) -> Vec<u8> {
+    // The row is serialized in place after room for its length (a row is a few hundred bytes).
+    let mut record = Vec::with_capacity(4 + 512 + json.len());
+    record.extend_from_slice(&[0; 4]);
     // Plain data: serializing it cannot fail.
-    let row = postcard::to_allocvec(row).unwrap_or_default();
-    let mut record = Vec::with_capacity(4 + row.len() + json.len());
-    record.extend_from_slice(&(row.len() as u32).to_le_bytes());
-    record.extend_from_slice(&row);
+    let mut record = postcard::to_extend(row, record).unwrap_or_default();
+    let len = (record.len() - 4) as u32;
+    record[..4].copy_from_slice(&len.to_le_bytes());
     record.extend_from_slice(json);
     record
 }
@@ -329,33 +331,95 @@ fn hash_stored(
     let digests = rows
         .par_chunks(HASH_CHUNK)
         .map(|chunk| {
-            let (mut h, mut sum, mut buf) = (Sha256::new(), ChunkSum::default(), Vec::new());
+            let (mut d, mut buf) = (ChunkDigests::default(), Vec::new());
             for r in chunk {
                 let (row, json) = r.record_parts(&mut buf)?;
-                h.update(json);
-                h.update(b"\n");
-                sum.add(row, json);
+                d.add(row, json);
             }
-            Ok((h.finalize().into(), sum.finish()))
+            Ok(d.finish())
         })
-        .collect::<Result<Vec<([u8; 32], u128)>, HistoryError>>()?;
-    let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
-    Ok((hash_digests(manifest, &json), results_checksum(&sums)))
+        .collect::<Result<Vec<_>, HistoryError>>()?;
+    Ok(run_hashes(manifest, digests))
 }
 
-/// `xxh3-128:<32 hex>` of a file's bytes, read back from disk a megabyte at a time.
+/// What [`hash_stored`] and a run's verification hash of one chunk of [`HASH_CHUNK`] results:
+/// the JSON for the content hash (SHA-256, each JSON and a line feed) and the row and JSON for
+/// the results checksum.
+#[derive(Default)]
+pub(crate) struct ChunkDigests {
+    json: Sha256,
+    sum: ChunkSum,
+}
+
+impl ChunkDigests {
+    /// Adds one result: its row (postcard) and its JSON.
+    pub(crate) fn add(&mut self, row: &[u8], json: &[u8]) {
+        self.json.update(json);
+        self.json.update(b"\n");
+        self.sum.add(row, json);
+    }
+
+    pub(crate) fn finish(self) -> ([u8; 32], u128) {
+        (self.json.finalize().into(), self.sum.finish())
+    }
+}
+
+/// The content hash and the results checksum from the chunks' digests, in order.
+pub(crate) fn run_hashes(
+    manifest: &RunManifest,
+    digests: Vec<([u8; 32], u128)>,
+) -> (String, String) {
+    let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
+    (hash_digests(manifest, &json), results_checksum(&sums))
+}
+
+/// A checksum as `run.json` writes it.
+fn xxh3_text(sum: u128) -> String {
+    format!("xxh3-128:{sum:032x}")
+}
+
+/// `xxh3-128:<32 hex>` of a file's bytes, read back from disk.
 pub(crate) fn file_checksum(path: &Path) -> Result<String, HistoryError> {
-    let mut file = File::open(path).map_err(HistoryError::io(path))?;
-    let (mut h, mut buf) = (Xxh3::new(), vec![0u8; 1 << 20]);
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(HistoryError::io(path)(e)),
+    let file = File::open(path).map_err(HistoryError::io(path))?;
+    let mut summing = Summing::new(std::io::sink());
+    std::io::copy(
+        &mut std::io::BufReader::with_capacity(1 << 20, file),
+        &mut summing,
+    )
+    .map_err(HistoryError::io(path))?;
+    Ok(summing.checksum())
+}
+
+/// A writer that keeps the XXH3-128 of what passes through it: the answers file's checksum is
+/// taken as the file is written, not by reading it back.
+struct Summing<W> {
+    inner: W,
+    sum: Xxh3,
+}
+
+impl<W: Write> Summing<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            sum: Xxh3::new(),
         }
     }
-    Ok(format!("xxh3-128:{:032x}", h.digest128()))
+
+    fn checksum(&self) -> String {
+        xxh3_text(self.sum.digest128())
+    }
+}
+
+impl<W: Write> Write for Summing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The checksum of one chunk of [`HASH_CHUNK`] stored results.
@@ -394,7 +458,7 @@ pub(crate) fn results_checksum(sums: &[u128]) -> String {
     for s in sums {
         h.update(&s.to_le_bytes());
     }
-    format!("xxh3-128:{:032x}", h.digest128())
+    xxh3_text(h.digest128())
 }
 
 /// The run's hash from its chunks' digests.
@@ -850,8 +914,7 @@ pub fn record_stored_with<A: RecordedAnswers>(
         || write_answers_file(&staging.join(ANSWERS_FILE), manifest, vendors),
     );
     results_written?;
-    let answers = answers?;
-    let answers_checksum = file_checksum(&staging.join(ANSWERS_FILE))?;
+    let (answers, answers_checksum) = answers?;
     let manifest_json = serde_json::to_vec_pretty(manifest)
         .map_err(HistoryError::json(staging.join("manifest.json")))?;
     write_synced(&staging.join("manifest.json"), |w| {
@@ -924,22 +987,25 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<(), HistoryError> {
 }
 
 /// Writes `answers.parquet` (vendor_id, question_id, answer; blank answers are null), vendors in
-/// id order and questions in id order ([`crate::answers`]). Returns the number of rows.
+/// id order and questions in id order ([`crate::answers`]). Returns the number of rows and the
+/// file's checksum.
 fn write_answers_file<A: RecordedAnswers>(
     path: &Path,
     manifest: &RunManifest,
     vendors: &[A],
-) -> Result<u64, HistoryError> {
+) -> Result<(u64, String), HistoryError> {
     let mut order: Vec<&A> = vendors.iter().collect();
     order.sort_by(|a, b| a.vendor_id().cmp(b.vendor_id()));
     let file = File::create(path).map_err(HistoryError::io(path))?;
-    let mut buf = BufWriter::with_capacity(1 << 20, file);
+    let mut buf = Summing::new(BufWriter::with_capacity(1 << 20, file));
     let total = crate::answers::write_answers(&order, parquet_metadata(manifest)?, &mut buf)?;
+    let checksum = buf.checksum();
     let file = buf
+        .inner
         .into_inner()
         .map_err(|e| HistoryError::io(path)(e.into_error()))?;
     file.sync_all().map_err(HistoryError::io(path))?;
-    Ok(total)
+    Ok((total, checksum))
 }
 
 /// Whether the process that owns a staging directory may still be writing it. Where `/proc`

@@ -7,14 +7,13 @@ use crate::error::HistoryError;
 use crate::results_file::for_each_group;
 use crate::retention::require_store;
 use crate::store::{
-    ChunkSum, HASH_CHUNK, RunInfo, answers_path, file_checksum, hash_digests, list_runs,
-    results_checksum, results_path, run_dir,
+    ChunkDigests, HASH_CHUNK, RunInfo, answers_path, file_checksum, list_runs, results_path,
+    run_dir, run_hashes,
 };
 use rayon::prelude::*;
 use scrm_model::RunManifest;
 use scrm_model::safe::escape_controls;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// What checking one run found.
@@ -101,7 +100,7 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
             outcome: Outcome::Unchecked,
         });
     };
-    let mut digests: Vec<([u8; 32], u128)> = Vec::new();
+    let mut digests = Vec::new();
     let mut vendors = 0u64;
     for_each_group(&results_path(dir, &info.run_id), |rows, json| {
         vendors += rows.len() as u64;
@@ -109,16 +108,14 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
             .par_chunks(HASH_CHUNK)
             .zip(json.par_chunks(HASH_CHUNK))
             .map(|(rows, json)| {
-                let (mut sha, mut sum, mut buf) = (Sha256::new(), ChunkSum::default(), Vec::new());
+                let (mut d, mut buf) = (ChunkDigests::default(), Vec::new());
                 for (row, json) in rows.iter().zip(json) {
                     buf.clear();
                     // Plain data: serializing it cannot fail.
                     buf = postcard::to_extend(row, buf).unwrap_or_default();
-                    sum.add(&buf, json.as_bytes());
-                    sha.update(json.as_bytes());
-                    sha.update(b"\n");
+                    d.add(&buf, json.as_bytes());
                 }
-                (sha.finalize().into(), sum.finish())
+                d.finish()
             })
             .collect();
         digests.extend(group);
@@ -127,9 +124,9 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
     let path = run_dir(dir, &info.run_id).join("manifest.json");
     let text = std::fs::read(&path).map_err(HistoryError::io(&path))?;
     let manifest: RunManifest = serde_json::from_slice(&text).map_err(HistoryError::json(&path))?;
-    let (json, sums): (Vec<[u8; 32]>, Vec<u128>) = digests.into_iter().unzip();
-    let results = results_checksum(&sums) != *recorded;
-    let content = hash_digests(&manifest, &json) != info.content_hash;
+    let (content_hash, checksum) = run_hashes(&manifest, digests);
+    let results = checksum != *recorded;
+    let content = content_hash != info.content_hash;
     let count = vendors != info.vendors;
     let answers = match &info.answers_checksum {
         Some(recorded) => file_checksum(&answers_path(dir, &info.run_id))? != *recorded,

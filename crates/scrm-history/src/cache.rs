@@ -169,6 +169,41 @@ impl Cache {
     }
 }
 
+/// One hashing chunk of the cached run: each vendor's entry, and the chunk's checksum when the
+/// run has one.
+type Chunk = (Vec<(String, Entry)>, Option<u128>);
+
+/// Puts one chunk's rows and JSON into the spill as records, and sums them as the run's results
+/// checksum does.
+fn cache_chunk(
+    rows: &[FlatRow],
+    json: &[&str],
+    spill: &Spill,
+    check: bool,
+) -> Result<Chunk, HistoryError> {
+    let mut sum = check.then(ChunkSum::default);
+    let mut record = Vec::new();
+    let entries = rows
+        .iter()
+        .zip(json)
+        .map(|(row, json)| {
+            spill_record(&mut record, row, json.as_bytes());
+            if let Some(sum) = &mut sum {
+                let (row, json) = split_record(&record, spill)?;
+                sum.add(row, json);
+            }
+            let entry = Entry {
+                status: row.status(),
+                input_hash: row.input_hash().to_string(),
+                valid_until: row.valid_until(),
+                record: spill.put(&record),
+            };
+            Ok((row.vendor_id().as_str().to_string(), entry))
+        })
+        .collect::<Result<Vec<_>, HistoryError>>()?;
+    Ok((entries, sum.map(ChunkSum::finish)))
+}
+
 /// Loads the cache from the newest run in `dir`; an empty or missing history gives an empty
 /// cache. What is loaded is checked against the run's results checksum (`run.json`); when it
 /// differs, or the file does not read back as written, the results were changed or damaged
@@ -179,54 +214,29 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         return Ok(Cache::default());
     };
     let path = results_path(dir, &latest.run_id);
-    // Each row and its JSON into the spill as the groups come.
+    // Each row and its JSON into the spill as the groups come, by the core that read the
+    // group: a hashing chunk a task, each record hashed while it is fresh in the core's cache
+    // (groups start at multiples of the chunk, so a group's chunks are the run's).
     let spill = Arc::new(Spill::create(dir)?);
     let mut entries = HashMap::new();
     let mut sums = Vec::new();
     let check = latest.results_checksum.is_some();
-    let read = for_each_group(&path, |rows, json| {
-        // Encoded side by side, a hashing chunk a task, each record hashed while it is fresh in
-        // the core's cache (groups start at multiples of the chunk, so a group's chunks are the
-        // run's); put in row order.
-        let chunks: Vec<(Vec<Vec<u8>>, Option<u128>)> = rows
-            .par_chunks(HASH_CHUNK)
-            .zip(json.par_chunks(HASH_CHUNK))
-            .map(|(rows, json)| {
-                let mut sum = check.then(ChunkSum::default);
-                let records = rows
-                    .iter()
-                    .zip(json)
-                    .map(|(row, json)| {
-                        let record = spill_record(row, json.as_bytes());
-                        if let Some(sum) = &mut sum {
-                            let (row, json) = split_record(&record, &spill)?;
-                            sum.add(row, json);
-                        }
-                        Ok(record)
-                    })
-                    .collect::<Result<Vec<_>, HistoryError>>()?;
-                Ok((records, sum.map(ChunkSum::finish)))
-            })
-            .collect::<Result<_, HistoryError>>()?;
-        let mut records = Vec::with_capacity(rows.len());
-        for (part, sum) in chunks {
-            records.extend(part);
-            sums.extend(sum);
-        }
-        for (row, record) in rows.into_iter().zip(records) {
-            let record = spill.put(&record);
-            entries.insert(
-                row.vendor_id().as_str().to_string(),
-                Entry {
-                    status: row.status(),
-                    input_hash: row.input_hash().to_string(),
-                    valid_until: row.valid_until(),
-                    record,
-                },
-            );
-        }
-        Ok(())
-    });
+    let read = for_each_group(
+        &path,
+        |rows, json| {
+            rows.par_chunks(HASH_CHUNK)
+                .zip(json.par_chunks(HASH_CHUNK))
+                .map(|(rows, json)| cache_chunk(rows, json, &spill, check))
+                .collect::<Result<Vec<Chunk>, HistoryError>>()
+        },
+        |chunks| {
+            for (part, sum) in chunks {
+                entries.extend(part);
+                sums.extend(sum);
+            }
+            Ok(())
+        },
+    );
     match read {
         // A results file that is missing or no longer reads as written is damaged like one that
         // no longer matches its checksum (below): scored afresh, not a failed night.

@@ -168,6 +168,8 @@ thread_local! {
     /// a fresh string, which grows by doubling, each result took twice its length or more until
     /// it was copied to its size.
     static JSON_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The thread's buffer for a spill record ([`spill_record`]), kept from vendor to vendor.
+    static RECORD_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// `f` given the JSON of a result, in the thread's buffer.
@@ -195,7 +197,13 @@ impl StoredResult {
     /// What the history keeps of `r`, in `spill`'s files. A failed write surfaces when the run
     /// is recorded.
     pub fn spilled(r: &VendorResult, spill: &Arc<Spill>) -> Self {
-        let at = with_json(r, |json| spill.put(&spill_record(&FlatRow::new(r), json)));
+        let at = with_json(r, |json| {
+            let mut record = RECORD_BUF.try_with(RefCell::take).unwrap_or_default();
+            spill_record(&mut record, &FlatRow::new(r), json);
+            let at = spill.put(&record);
+            let _ = RECORD_BUF.try_with(|b| b.replace(record));
+            at
+        });
         Self::in_spill(r.vendor_id.clone(), r.status, spill, at)
     }
 
@@ -263,17 +271,18 @@ impl StoredResult {
 }
 
 /// A stored result as a spill keeps it: the row's length (`u32`, little-endian), the row
-/// (postcard), then the result's JSON.
-pub(crate) fn spill_record(row: &FlatRow, json: &[u8]) -> Vec<u8> {
+/// (postcard), then the result's JSON. Written into `record` (cleared first), which the caller
+/// keeps from one record to the next: a fresh 3 KB buffer a vendor was fresh pages for the
+/// kernel to clear.
+pub(crate) fn spill_record(record: &mut Vec<u8>, row: &FlatRow, json: &[u8]) {
+    record.clear();
     // The row is serialized in place after room for its length (a row is a few hundred bytes).
-    let mut record = Vec::with_capacity(4 + 512 + json.len());
     record.extend_from_slice(&[0; 4]);
     // Plain data: serializing it cannot fail.
-    let mut record = postcard::to_extend(row, record).unwrap_or_default();
+    *record = postcard::to_extend(row, std::mem::take(record)).unwrap_or_default();
     let len = (record.len() - 4) as u32;
     record[..4].copy_from_slice(&len.to_le_bytes());
     record.extend_from_slice(json);
-    record
 }
 
 /// A spilled record's row (postcard) and result JSON.

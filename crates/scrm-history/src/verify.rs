@@ -102,25 +102,31 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
     };
     let mut digests = Vec::new();
     let mut vendors = 0u64;
-    for_each_group(&results_path(dir, &info.run_id), |rows, json| {
-        vendors += rows.len() as u64;
-        let group: Vec<([u8; 32], u128)> = rows
-            .par_chunks(HASH_CHUNK)
-            .zip(json.par_chunks(HASH_CHUNK))
-            .map(|(rows, json)| {
-                let (mut d, mut buf) = (ChunkDigests::default(), Vec::new());
-                for (row, json) in rows.iter().zip(json) {
-                    buf.clear();
-                    // Plain data: serializing it cannot fail.
-                    buf = postcard::to_extend(row, buf).unwrap_or_default();
-                    d.add(&buf, json.as_bytes());
-                }
-                d.finish()
-            })
-            .collect();
-        digests.extend(group);
-        Ok(())
-    })?;
+    for_each_group(
+        &results_path(dir, &info.run_id),
+        |rows, json| {
+            let group: Vec<([u8; 32], u128)> = rows
+                .par_chunks(HASH_CHUNK)
+                .zip(json.par_chunks(HASH_CHUNK))
+                .map(|(rows, json)| {
+                    let (mut d, mut buf) = (ChunkDigests::default(), Vec::new());
+                    for (row, json) in rows.iter().zip(json) {
+                        buf.clear();
+                        // Plain data: serializing it cannot fail.
+                        buf = postcard::to_extend(row, buf).unwrap_or_default();
+                        d.add(&buf, json.as_bytes());
+                    }
+                    d.finish()
+                })
+                .collect();
+            Ok((rows.len() as u64, group))
+        },
+        |(n, group)| {
+            vendors += n;
+            digests.extend(group);
+            Ok(())
+        },
+    )?;
     let path = run_dir(dir, &info.run_id).join("manifest.json");
     let text = std::fs::read(&path).map_err(HistoryError::io(&path))?;
     let manifest: RunManifest = serde_json::from_slice(&text).map_err(HistoryError::json(&path))?;

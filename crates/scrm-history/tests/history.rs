@@ -902,4 +902,43 @@ fn results_file_row_groups_do_not_depend_on_threads() {
     assert!(back == results, "results read back differ");
     let df = read_parquet(&one_dir.path().join(format!("run={run}/results.parquet")));
     assert_eq!(df.height(), 20_000);
+
+    // The cache reads the groups side by side, as many as the pool has threads: one group a
+    // window, then a window whose second group is the short last one and whose third reads
+    // nothing. Every vendor is found, its row read back, and its stored form recorded as it
+    // was; `verify` reads the same way.
+    let as_of = date(2026, 11, 2);
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let (cache, checks) = pool.install(|| {
+            (
+                load_cache(one_dir.path()).unwrap(),
+                verify_runs(one_dir.path()).unwrap(),
+            )
+        });
+        assert_eq!(cache.len(), results.len(), "{threads} threads");
+        assert!(cache.damaged_run().is_none());
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].outcome, Outcome::Sound, "{threads} threads");
+        assert_eq!(checks[0].vendors, 20_000);
+        let stored: Vec<StoredResult> = results
+            .iter()
+            .map(|r| {
+                let hit = cache.lookup(&r.vendor_id, &r.input_hash, as_of).unwrap();
+                assert_eq!(hit.row().unwrap(), FlatRow::new(r), "{}", r.vendor_id);
+                hit.stored()
+            })
+            .collect();
+        let again = tempfile::tempdir().unwrap();
+        let rec = record_stored(again.path(), &m, &stored, &[] as &[Vendor]).unwrap();
+        assert_eq!(rec.run_id, run);
+        let bytes = std::fs::read(again.path().join(format!("run={run}/results.parquet")));
+        assert!(
+            bytes.unwrap() == one,
+            "{threads} threads: recorded from the cache differs"
+        );
+    }
 }

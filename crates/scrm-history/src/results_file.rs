@@ -15,6 +15,9 @@ use crate::table::{
     FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_frame, flat_rows, parquet_writer, str_col,
 };
 use polars::prelude::*;
+use polars_parquet::parquet::CowBuffer;
+use polars_parquet::parquet::error::ParquetResult;
+use polars_parquet::parquet::page::Page;
 use polars_parquet::write::{
     CompressedPage, CompressionOptions, Encoding, ParquetType, StatisticsOptions, Version,
     WriteOptions, ZstdLevel, array_to_columns, compress, to_parquet_schema,
@@ -168,7 +171,7 @@ impl Columns {
                     let compressed = leaf
                         .map(|page| {
                             let page = page.map_err(err())?;
-                            compress(page, Vec::new(), self.options.compression)
+                            compress_page(page, self.options.compression)
                                 .map_err(|e| err()(PolarsError::from(e)))
                         })
                         .collect::<Result<Vec<CompressedPage>, HistoryError>>()?;
@@ -178,4 +181,21 @@ impl Columns {
         }
         Ok((rows.len() as u64, pages))
     }
+}
+
+/// Compresses one page with `polars_parquet`'s `compress`, then fits its buffer to the
+/// compressed size. `compress` leaves a page's buffer at zstd's bound, about the page's own size
+/// (1 MB) for some 230 KB of compressed JSON, and a group's pages wait in those buffers until they
+/// are written: a fresh 50 MB a group for the kernel to clear, about a third of the time spent
+/// writing the file, and 150 MB more at the peak of a 100k run. Fitted at once, each page's large
+/// buffer is free again for the next page. The same bytes either way.
+fn compress_page(page: Page, options: CompressionOptions) -> ParquetResult<CompressedPage> {
+    let mut page = compress(page, Vec::new(), options)?;
+    // Dictionary pages are a column's distinct values: small, and left as they are.
+    if let CompressedPage::Data(p) = &mut page
+        && let CowBuffer::Owned(buffer) = p.slice_mut()
+    {
+        buffer.shrink_to_fit();
+    }
+    Ok(page)
 }

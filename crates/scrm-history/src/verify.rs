@@ -75,8 +75,8 @@ pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
         .collect()
 }
 
-/// Checks one run: its results file a row group at a time, the JSON with SHA-256 for the
-/// content hash and each row and JSON for the checksum, both in hashing chunks side by side.
+/// Checks one run: its results file's row groups, read side by side, the JSON with SHA-256 for
+/// the content hash and each row and JSON for the checksum, in hashing chunks side by side.
 /// A file that is missing or no longer reads as scrm wrote it is [`Outcome::Unreadable`]; only
 /// a file that cannot be read for another reason (permissions, the disk) is an error.
 pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {

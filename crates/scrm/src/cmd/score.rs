@@ -20,14 +20,14 @@ pub fn score_vendors(
     let vendors = &l.ingested.vendors;
     let ex = index_exclusions(&l.ingested.exclusions);
     let cache = match history {
-        Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
+        Some(dir) => Some(load_cache(dir)?),
         None => None,
     };
     let pb = if output::stderr_progress() && vendors.len() >= 5_000 {
         let pb = ProgressBar::new(vendors.len() as u64);
         pb.set_style(
             ProgressStyle::with_template(
-                "{spinner} scoring {pos}/{len} vendors {bar:30} {per_sec} eta {eta}",
+                "{spinner} scoring {human_pos}/{human_len} vendors {bar:30} eta {eta}",
             )
             .map_err(|e| anyhow!("{e}"))?,
         );
@@ -139,7 +139,7 @@ fn score_streamed<O: Send + 'static>(
     reused: impl Fn(&scrm_history::Reused<'_>, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
     let cache = match &a.history {
-        Some(dir) => Some(scrm_history::load_cache(dir).map_err(|e| anyhow!("{e}"))?),
+        Some(dir) => Some(load_cache(dir)?),
         None => None,
     };
     // Each vendor's stored result waits on disk, next to the store, until the run is recorded.
@@ -256,6 +256,34 @@ fn split_kept<O>(
     (out, (stored, sheets))
 }
 
+/// The newest run's results in the history at `dir`, for reuse ([`scrm_history::load_cache`]),
+/// with a spinner: a million vendors' take seconds.
+fn load_cache(dir: &std::path::Path) -> Result<scrm_history::Cache> {
+    with_spinner("loading the newest run's results", || {
+        scrm_history::load_cache(dir)
+    })
+    .map_err(|e| anyhow!("{e}"))
+}
+
+/// Runs `f` under a spinner saying `what` it does, for the steps of a run that show no count
+/// (loading the cache, recording the run: seconds each at a million vendors). Hidden when stderr
+/// is no terminal, as the other progress bars.
+fn with_spinner<T>(what: &'static str, f: impl FnOnce() -> T) -> T {
+    let pb = if output::stderr_progress() {
+        let pb = ProgressBar::new_spinner().with_message(what);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            pb.set_style(style);
+        }
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let out = f();
+    pb.finish_and_clear();
+    out
+}
+
 /// A spinner counting vendors as a streamed run scores them (hidden when stderr is no terminal).
 fn streamed_progress() -> Result<ProgressBar> {
     if !output::stderr_progress() {
@@ -263,7 +291,8 @@ fn streamed_progress() -> Result<ProgressBar> {
     }
     let pb = ProgressBar::no_length();
     pb.set_style(
-        ProgressStyle::with_template("{spinner} scored {pos} vendors {per_sec}")
+        // A count and the time so far: indicatif's rate shows four decimals ("3,234.2034/s").
+        ProgressStyle::with_template("{spinner} scored {human_pos} vendors {elapsed}")
             .map_err(|e| anyhow!("{e}"))?,
     );
     Ok(pb)
@@ -309,7 +338,15 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
     let noted = match &a.history {
         Some(dir) => note_recorded(
             dir,
-            scrm_history::record_stored_with(dir, &manifest, &stored, &sheets, damaged.as_deref()),
+            with_spinner("recording the run", || {
+                scrm_history::record_stored_with(
+                    dir,
+                    &manifest,
+                    &stored,
+                    &sheets,
+                    damaged.as_deref(),
+                )
+            }),
         ),
         None => Ok(()),
     };
@@ -450,15 +487,23 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     if let Some(dir) = &a.history {
         let (stored, sheets) = &recorded;
         let damaged = damaged.as_deref();
-        let rec = if streamed {
-            scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged)
-        } else {
-            let stored: Vec<scrm_history::StoredResult> = results
-                .par_iter()
-                .map(scrm_history::StoredResult::new)
-                .collect();
-            scrm_history::record_stored_with(dir, &manifest, &stored, &l.ingested.vendors, damaged)
-        };
+        let rec = with_spinner("recording the run", || {
+            if streamed {
+                scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged)
+            } else {
+                let stored: Vec<scrm_history::StoredResult> = results
+                    .par_iter()
+                    .map(scrm_history::StoredResult::new)
+                    .collect();
+                scrm_history::record_stored_with(
+                    dir,
+                    &manifest,
+                    &stored,
+                    &l.ingested.vendors,
+                    damaged,
+                )
+            }
+        });
         note_recorded(dir, rec)?;
     }
     Ok(u8::from(super::flagged(

@@ -11,7 +11,7 @@
 //! hash kept in every history run, is the same either way.
 
 use chrono::{Datelike, NaiveDate};
-use scrm_model::{Exclusion, FullInput};
+use scrm_model::{AnswerValue, Exclusion, FullInput};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 
@@ -23,6 +23,7 @@ thread_local! {
 
 /// Appends one field: its length (LEB128, seven bits a byte, low bits first, the high bit set
 /// on every byte but the last), then its bytes.
+#[inline]
 fn field(buf: &mut Vec<u8>, b: &[u8]) {
     let mut n = b.len() as u64;
     while n >= 0x80 {
@@ -37,28 +38,45 @@ fn field(buf: &mut Vec<u8>, b: &[u8]) {
 fn date(buf: &mut Vec<u8>, d: Option<NaiveDate>) {
     match d {
         None => field(buf, b""),
-        // Four-digit years by hand; `Display` writes others with a sign (`+10000-01-01`).
+        // Four-digit years by hand, the length and the ten bytes in one copy; `Display` writes
+        // others with a sign (`+10000-01-01`).
         Some(d) if (0..=9999).contains(&d.year()) => {
             let (y, m, day) = (d.year() as u32, d.month(), d.day());
             let digit = |x: u32| b'0' + (x % 10) as u8;
-            field(
-                buf,
-                &[
-                    digit(y / 1000),
-                    digit(y / 100),
-                    digit(y / 10),
-                    digit(y),
-                    b'-',
-                    digit(m / 10),
-                    digit(m),
-                    b'-',
-                    digit(day / 10),
-                    digit(day),
-                ],
-            );
+            buf.extend_from_slice(&[
+                10,
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ]);
         }
         Some(d) => field(buf, d.to_string().as_bytes()),
     }
+}
+
+/// Appends an answer's value as `field` writes its canonical spelling, from a table: the
+/// spelling's `Cow` and a second copy for each of a nightly run's 20 million answers.
+fn value(buf: &mut Vec<u8>, v: AnswerValue) {
+    const LEVELS: [&[u8]; 6] = [b"\x010", b"\x011", b"\x012", b"\x013", b"\x014", b"\x015"];
+    let encoded: &[u8] = match v {
+        AnswerValue::Yes => b"\x03yes",
+        AnswerValue::Partial => b"\x07partial",
+        AnswerValue::No => b"\x02no",
+        AnswerValue::NotApplicable => b"\x02na",
+        AnswerValue::Unanswered => b"\x00",
+        AnswerValue::Maturity(n) => match LEVELS.get(usize::from(n)) {
+            Some(e) => e,
+            None => return field(buf, v.canonical_str().as_bytes()),
+        },
+    };
+    buf.extend_from_slice(encoded);
 }
 
 /// The lower-case hex SHA-256 of `vendor`'s input (see the module's doc).
@@ -92,11 +110,18 @@ pub(crate) fn input_hash<V: FullInput + ?Sized>(
     }
     field(b, &(vendor.answer_count() as u64).to_le_bytes());
     vendor.for_each_answer_bytes(|a| {
-        field(b, a.question.as_str().as_bytes());
-        field(b, a.value.canonical_str().as_bytes());
-        field(b, a.evidence.unwrap_or(b"\0"));
+        let (q, e, c) = (
+            a.question.as_str().as_bytes(),
+            a.evidence.unwrap_or(b"\0"),
+            a.comment.unwrap_or(b"\0"),
+        );
+        // Room for the answer's five fields at once (lengths of up to ten bytes each).
+        b.reserve(q.len() + e.len() + c.len() + 11 + 8 + 5 * 10);
+        field(b, q);
+        value(b, a.value);
+        field(b, e);
         date(b, a.evidence_date);
-        field(b, a.comment.unwrap_or(b"\0"));
+        field(b, c);
     });
     field(b, &(exclusions.len() as u64).to_le_bytes());
     let mut ex: Vec<&&Exclusion> = exclusions.iter().collect();
@@ -145,6 +170,25 @@ mod tests {
         let mut none = Vec::new();
         date(&mut none, None);
         assert_eq!(none, [0]);
+    }
+
+    /// A value's field from the table is the field of its canonical spelling, for every value.
+    #[test]
+    fn values_are_written_as_their_spelling() {
+        let mut all = vec![
+            AnswerValue::Yes,
+            AnswerValue::Partial,
+            AnswerValue::No,
+            AnswerValue::NotApplicable,
+            AnswerValue::Unanswered,
+        ];
+        all.extend((0..=200).map(AnswerValue::Maturity));
+        for v in all {
+            let (mut ours, mut spelled) = (Vec::new(), Vec::new());
+            value(&mut ours, v);
+            field(&mut spelled, v.canonical_str().as_bytes());
+            assert_eq!(ours, spelled, "{v:?}");
+        }
     }
 
     /// A field's length is LEB128: one byte below 128, more above, the high bit marking each

@@ -43,9 +43,11 @@ const GROUPS_IN_FLIGHT: usize = 4;
 /// made, in the file's order. What is held at once is a few groups', not the file's (3 GB of
 /// JSON at a million vendors).
 ///
-/// As many groups as the pool has threads are read and mapped side by side: one group's JSON
-/// column is decompressed and decoded on one core, and a nightly run's cache, loaded a group
-/// after another, kept the second core idle for the first second of a 100k run.
+/// As many groups as the pool has threads, up to [`GROUPS_IN_FLIGHT`], are read and mapped side
+/// by side: one group's JSON column is decompressed and decoded on one core, and a nightly
+/// run's cache, loaded a group after another, kept the second core idle for the first second of
+/// a 100k run. The cap keeps memory to a few groups' (about 150 MB each while read) on a machine
+/// of many cores.
 pub(crate) fn for_each_group<T: Send>(
     path: &Path,
     map: impl Fn(Vec<FlatRow>, Vec<&str>) -> Result<T, HistoryError> + Sync,
@@ -53,7 +55,7 @@ pub(crate) fn for_each_group<T: Send>(
 ) -> Result<(), HistoryError> {
     let mut columns: Vec<String> = flat_columns().into_iter().map(str::to_string).collect();
     columns.push(RESULT_JSON_COLUMN.to_string());
-    let window = rayon::current_num_threads().max(1);
+    let window = rayon::current_num_threads().clamp(1, GROUPS_IN_FLIGHT);
     let mut offset = 0;
     loop {
         let groups = (0..window)

@@ -181,13 +181,7 @@ pub(crate) fn write_answers<A: RecordedAnswers, W: Write>(
 /// Every answer value, with maturity levels 0 to `max_level` (for tests of encodings).
 #[cfg(test)]
 pub(crate) fn every_value(max_level: u8) -> Vec<AnswerValue> {
-    let mut all = vec![
-        AnswerValue::Yes,
-        AnswerValue::Partial,
-        AnswerValue::No,
-        AnswerValue::NotApplicable,
-        AnswerValue::Unanswered,
-    ];
+    let mut all = AnswerValue::WORDS.to_vec();
     all.extend((0..=max_level).map(AnswerValue::Maturity));
     all
 }

@@ -81,6 +81,16 @@ pub struct ParseAnswerError {
 }
 
 impl AnswerValue {
+    /// Every value that is not a maturity level, in declaration order (with `Maturity(0..=5)`,
+    /// every value parsing makes).
+    pub const WORDS: [Self; 5] = [
+        Self::Yes,
+        Self::Partial,
+        Self::No,
+        Self::NotApplicable,
+        Self::Unanswered,
+    ];
+
     /// Parses what a supplier typed. Case-, width- and whitespace-insensitive; accepts the usual
     /// English spellings (Y, N, N/A, "Not applicable"), Traditional Chinese (是, 部分, 否, 不適用)
     /// and maturity written as `3`, `3.0`, `L3` or `level 3`.

@@ -175,15 +175,8 @@ mod tests {
     /// A value's field from the table is the field of its canonical spelling, for every value.
     #[test]
     fn values_are_written_as_their_spelling() {
-        let mut all = vec![
-            AnswerValue::Yes,
-            AnswerValue::Partial,
-            AnswerValue::No,
-            AnswerValue::NotApplicable,
-            AnswerValue::Unanswered,
-        ];
-        all.extend((0..=200).map(AnswerValue::Maturity));
-        for v in all {
+        let levels = (0..=200).map(AnswerValue::Maturity);
+        for v in AnswerValue::WORDS.into_iter().chain(levels) {
             let (mut ours, mut spelled) = (Vec::new(), Vec::new());
             value(&mut ours, v);
             field(&mut spelled, v.canonical_str().as_bytes());

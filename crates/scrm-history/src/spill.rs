@@ -161,6 +161,13 @@ impl Spill {
 
     /// Reads a record back into `buf` (replacing what it held). [`Spill::seal`] first.
     pub(crate) fn read(&self, s: Spilled, buf: &mut Vec<u8>) -> Result<(), HistoryError> {
+        // The files may still be open here after they are removed: refused, not read.
+        if self.removed.load(Ordering::Relaxed) {
+            return Err(HistoryError::Spill {
+                dir: self.dir.clone(),
+                problem: "a record was read after the spill was removed".to_string(),
+            });
+        }
         self.seal()?;
         let file = &self.readers[s.slot as usize];
         // Not cleared first: `resize` zeroes only what the buffer grows by, and the read

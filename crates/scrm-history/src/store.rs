@@ -912,42 +912,19 @@ pub fn record_stored_with<A: RecordedAnswers>(
     }
     fs::create_dir(&staging).map_err(HistoryError::io(&staging))?;
 
-    let mut statuses = StatusCounts::default();
-    for r in &rows {
-        statuses.add(r.status());
-    }
-    // Two files of their own, each mostly one thread's work (encoding and compressing): written
-    // side by side.
-    let (results_written, answers) = rayon::join(
-        || write_results_file(&staging.join("results.parquet"), manifest, &rows),
-        || write_answers_file(&staging.join(ANSWERS_FILE), manifest, vendors),
-    );
-    results_written?;
-    let (answers, answers_checksum) = answers?;
-    let manifest_json = serde_json::to_vec_pretty(manifest)
-        .map_err(HistoryError::json(staging.join("manifest.json")))?;
-    write_synced(&staging.join("manifest.json"), |w| {
-        w.write_all(&manifest_json)
-    })?;
-    let info = RunInfo {
-        run_id: run_id.clone(),
-        generated_at: manifest.generated_at.clone(),
+    let staged = Staged {
+        manifest,
+        run_id: &run_id,
         sequence: runs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1,
-        as_of: manifest.as_of,
         content_hash: hash,
-        results_checksum: Some(checksum),
-        answers_checksum: Some(answers_checksum),
-        tool_version: manifest.tool_version.clone(),
-        catalog_version: manifest.catalog_version.clone(),
-        policy_name: manifest.policy_name.clone(),
-        vendors: rows.len() as u64,
-        answers,
-        statuses,
+        checksum,
     };
-    let info_json = serde_json::to_vec_pretty(&info)
-        .map_err(HistoryError::json(staging.join(RUN_INFO_FILE)))?;
-    write_synced(&staging.join(RUN_INFO_FILE), |w| w.write_all(&info_json))?;
-    sync_dir(&staging)?;
+    // A run that cannot be written whole (a full disk, a failing device) leaves nothing behind:
+    // its staging directory goes with the error, and earlier runs are as they were.
+    if let Err(e) = staged.fill(&staging, &rows, vendors) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
 
     if let Err(e) = fs::rename(&staging, &final_dir) {
         // A concurrent writer committed the same run first: same id means same content.
@@ -972,6 +949,63 @@ pub fn record_stored_with<A: RecordedAnswers>(
         path: final_dir,
         removed_staging,
     })
+}
+
+/// What a run's staging directory is filled with, besides its results and answers.
+struct Staged<'a> {
+    manifest: &'a RunManifest,
+    run_id: &'a str,
+    sequence: u64,
+    content_hash: String,
+    checksum: String,
+}
+
+impl Staged<'_> {
+    /// Writes the run's four files into `staging` and syncs them and the directory.
+    fn fill<A: RecordedAnswers>(
+        self,
+        staging: &Path,
+        rows: &[&StoredResult],
+        vendors: &[A],
+    ) -> Result<(), HistoryError> {
+        let manifest = self.manifest;
+        let mut statuses = StatusCounts::default();
+        for r in rows {
+            statuses.add(r.status());
+        }
+        // Two files of their own, each mostly one thread's work (encoding and compressing):
+        // written side by side.
+        let (results_written, answers) = rayon::join(
+            || write_results_file(&staging.join("results.parquet"), manifest, rows),
+            || write_answers_file(&staging.join(ANSWERS_FILE), manifest, vendors),
+        );
+        results_written?;
+        let (answers, answers_checksum) = answers?;
+        let manifest_json = serde_json::to_vec_pretty(manifest)
+            .map_err(HistoryError::json(staging.join("manifest.json")))?;
+        write_synced(&staging.join("manifest.json"), |w| {
+            w.write_all(&manifest_json)
+        })?;
+        let info = RunInfo {
+            run_id: self.run_id.to_string(),
+            generated_at: manifest.generated_at.clone(),
+            sequence: self.sequence,
+            as_of: manifest.as_of,
+            content_hash: self.content_hash,
+            results_checksum: Some(self.checksum),
+            answers_checksum: Some(answers_checksum),
+            tool_version: manifest.tool_version.clone(),
+            catalog_version: manifest.catalog_version.clone(),
+            policy_name: manifest.policy_name.clone(),
+            vendors: rows.len() as u64,
+            answers,
+            statuses,
+        };
+        let info_json = serde_json::to_vec_pretty(&info)
+            .map_err(HistoryError::json(staging.join(RUN_INFO_FILE)))?;
+        write_synced(&staging.join(RUN_INFO_FILE), |w| w.write_all(&info_json))?;
+        sync_dir(staging)
+    }
 }
 
 /// Creates `path`, lets `f` fill it through a large buffer, and fsyncs it.

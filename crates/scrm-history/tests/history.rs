@@ -236,6 +236,46 @@ fn spilled_results_and_indexed_sheets_record_the_same_run() {
     assert_eq!(spilled_dirs(), 0, "the spill outlived its results");
 }
 
+/// A run that cannot be written whole leaves nothing in the store, and earlier runs are as they
+/// were: here its answers no longer read back while its files are written (their spill
+/// removed), as when the disk fills.
+#[test]
+fn a_run_that_fails_to_record_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("store");
+    let results = synthetic_results(50, 3);
+    let vendors = synthetic_vendors(50, 12, 3);
+    let day = |d: u32| manifest(&format!("2026-11-{d:02}T02:00:00Z"), date(2026, 11, d), 50);
+    let first = record_run(&h, &day(2), &results, &vendors).unwrap();
+
+    let spill = std::sync::Arc::new(Spill::create(&dir.path().join("elsewhere")).unwrap());
+    let mut ids: Vec<QuestionId> = vendors
+        .iter()
+        .flat_map(|v| v.answers.keys().copied())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let table = QuestionTable::new(ids.iter().copied());
+    let sheets: Vec<AnswerSheet> = vendors
+        .iter()
+        .map(|v| AnswerSheet::spilled(v, &table, &spill))
+        .collect();
+    spill.remove().unwrap();
+    let stored: Vec<StoredResult> = results.iter().map(StoredResult::new).collect();
+    let err = record_stored(&h, &day(3), &stored, &sheets).unwrap_err();
+    assert!(err.to_string().contains("spill"), "{err}");
+
+    let mut left: Vec<String> = std::fs::read_dir(&h)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [format!("run={}", first.run_id)]);
+    let checks = verify_runs(&h).unwrap();
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].outcome, Outcome::Sound);
+}
+
 #[test]
 fn runs_sort_by_time_and_resolve_by_prefix() {
     let dir = tempfile::tempdir().unwrap();

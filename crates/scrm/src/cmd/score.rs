@@ -369,7 +369,13 @@ fn note_recorded(
     dir: &std::path::Path,
     rec: Result<scrm_history::Recorded, scrm_history::HistoryError>,
 ) -> Result<()> {
-    let rec = rec.map_err(|e| anyhow!("{e}"))?;
+    let rec = rec.map_err(|e| {
+        anyhow!(
+            "the run was not recorded in {} (nothing of it is left there, and earlier runs are \
+             as they were): {e}",
+            dir.display()
+        )
+    })?;
     if rec.created {
         output::note(&format!(
             "history: recorded run {} in {}",

@@ -204,6 +204,19 @@ fn cache_chunk(
     Ok((entries, sum.map(ChunkSum::finish)))
 }
 
+/// An empty cache when the newest run's results cannot be kept for reuse while the run scores
+/// (their spill could not be made or written: the store's disk is full, as a rule). The run
+/// goes on and scores every vendor afresh, so that its output (the morning's report) is still
+/// written; recording it then meets the same disk and says so.
+fn unkept(run_id: &str, e: &HistoryError) -> Cache {
+    tracing::warn!(
+        run = %run_id,
+        error = %e,
+        "the newest run's results could not be kept for reuse: every vendor is scored afresh"
+    );
+    Cache::default()
+}
+
 /// Loads the cache from the newest run in `dir`; an empty or missing history gives an empty
 /// cache. What is loaded is checked against the run's results checksum (`run.json`); when it
 /// differs, or the file does not read back as written, the results were changed or damaged
@@ -217,7 +230,10 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
     // Each row and its JSON into the spill as the groups come, by the core that read the
     // group: a hashing chunk a task, each record hashed while it is fresh in the core's cache
     // (groups start at multiples of the chunk, so a group's chunks are the run's).
-    let spill = Arc::new(Spill::create(dir)?);
+    let spill = match Spill::create(dir) {
+        Ok(spill) => Arc::new(spill),
+        Err(e) => return Ok(unkept(&latest.run_id, &e)),
+    };
     let mut entries = HashMap::new();
     let mut sums = Vec::new();
     let check = latest.results_checksum.is_some();
@@ -250,7 +266,9 @@ pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
         }
         other => other?,
     }
-    spill.seal()?;
+    if let Err(e) = spill.seal() {
+        return Ok(unkept(&latest.run_id, &e));
+    }
     if let Some(recorded) = &latest.results_checksum
         && results_checksum(&sums) != *recorded
     {

@@ -90,9 +90,9 @@ pub enum HistoryError {
         /// How many runs it holds.
         found: usize,
     },
-    /// A run's results could not be kept in, or read back from, its spill files (see
-    /// `Spill`): the disk of the history store is full, as a rule.
-    #[error("{}: keeping the run's results until they are recorded: {problem}", dir.display())]
+    /// Results could not be kept in, or read back from, spill files (a run's own, or the newest
+    /// run's kept for reuse; see `Spill`): the disk of the history store is full, as a rule.
+    #[error("{}: keeping results on disk while the run scores: {problem}", dir.display())]
     Spill {
         /// The spill directory.
         dir: PathBuf,

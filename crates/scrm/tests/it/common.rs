@@ -82,8 +82,32 @@ impl Scrm {
         S: AsRef<std::ffi::OsStr>,
     {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_scrm"));
-        cmd.args(args)
-            .current_dir(root())
+        cmd.args(args);
+        Self::deterministic(cmd)
+    }
+
+    /// `scrm ARGS` as [`Scrm::new`] runs it, but no file it writes may grow past `blocks` of 512
+    /// bytes (`ulimit -f`, with `SIGXFSZ` ignored): a write past that fails as on a full disk.
+    /// Through `/bin/sh`, since the workspace forbids the `unsafe` a `pre_exec` needs.
+    #[cfg(unix)]
+    pub fn with_file_limit<I, S>(blocks: u32, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "ulimit -f {blocks} && trap '' XFSZ && exec \"$0\" \"$@\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_scrm"))
+            .args(args);
+        Self::deterministic(cmd)
+    }
+
+    /// `cmd` in the workspace root with `SCRM_NOW` pinned, colour off and no `RUST_LOG`.
+    fn deterministic(mut cmd: Command) -> Self {
+        cmd.current_dir(root())
             .env("SCRM_NOW", NOW)
             .env("NO_COLOR", "1")
             .env_remove("RUST_LOG")

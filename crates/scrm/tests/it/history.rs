@@ -412,3 +412,83 @@ fn a_run_is_recorded_the_same_on_any_thread_count() {
         assert!(a == b, "{name} differs between 1 and 4 threads");
     }
 }
+
+/// A full disk the morning after: with no file allowed past 32 KiB, the run can keep neither the
+/// newest run's results aside for reuse nor its own. It warns, scores every supplier afresh and
+/// still writes the CSV (the morning's report) as a run without a history does; then it fails to
+/// record, says that nothing of it is left, and exits 2. The store holds the earlier run alone,
+/// sound.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_still_gives_the_morning_report() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    nightly(
+        DEMO,
+        &history,
+        &dir.path().join("first.csv"),
+        "2026-11-02T06:00:00Z",
+        &[],
+    );
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&history)
+            .expect("history dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+    assert_eq!(before.len(), 1, "{before:?}");
+
+    let (next, full) = (dir.path().join("next.csv"), dir.path().join("full.csv"));
+    // One thread: every spilled record goes to one file, past the limit whatever the machine.
+    let r = Scrm::with_file_limit(
+        64,
+        [
+            "--threads",
+            "1",
+            "score",
+            DEMO,
+            "--history",
+            &arg(&history),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "csv",
+            "--out",
+            &arg(&next),
+        ],
+    )
+    .env("SCRM_NOW", "2026-11-03T06:00:00Z")
+    .run();
+    r.expect_code(2);
+    for said in [
+        "the newest run's results could not be kept for reuse: every vendor is scored afresh",
+        "the run was not recorded in",
+        "nothing of it is left there, and earlier runs are as they were",
+    ] {
+        assert!(r.stderr.contains(said), "{said:?} not in:\n{}", r.stderr);
+    }
+    scrm([
+        "score",
+        DEMO,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+        "--out",
+        &arg(&full),
+    ])
+    .expect_code(1);
+    let read = |p: &Path| std::fs::read(p).expect("csv");
+    assert!(read(&next) == read(&full), "the morning's CSV differs");
+    assert_eq!(listing(), before);
+    let verify = scrm(["history", "verify", "--history", &arg(&history)]);
+    verify.expect_code(0);
+    assert!(
+        verify.out().contains("1 run checked: 0 changed"),
+        "{}",
+        verify.out()
+    );
+}

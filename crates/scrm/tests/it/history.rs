@@ -492,3 +492,37 @@ fn a_full_disk_still_gives_the_morning_report() {
         verify.out()
     );
 }
+
+/// A run that cannot write its files (every file capped at 8 KiB: `results.parquet` does not
+/// fit) still gives its report on stdout, says that nothing of it is left, exits 2, and leaves
+/// no staging directory in the store. The HTML page's path keeps results in memory, so the cap
+/// stops the run's own files, not a spill.
+#[cfg(unix)]
+#[test]
+fn a_run_that_cannot_be_recorded_leaves_nothing() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let r = Scrm::with_file_limit(
+        16,
+        [
+            "score",
+            DEMO,
+            "--history",
+            &arg(&history),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "html",
+        ],
+    )
+    .run();
+    r.expect_code(2);
+    assert!(r.out().contains("</html>"), "no report on stdout");
+    assert!(
+        r.stderr.contains("the run was not recorded in") && r.stderr.contains("results.parquet"),
+        "{}",
+        r.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(&history).expect("history dir").collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -413,6 +413,15 @@ fn a_run_is_recorded_the_same_on_any_thread_count() {
     }
 }
 
+/// `scrm GLOBAL score DEMO --history HISTORY --as-of AS_OF EXTRA` with no file it writes allowed
+/// past `blocks` of 512 bytes ([`Scrm::with_file_limit`]): a disk that fills.
+#[cfg(unix)]
+fn capped(blocks: u32, global: &[&str], history: &Path, extra: &[&str]) -> Scrm {
+    let history = arg(history);
+    let score = ["score", DEMO, "--history", &history, "--as-of", AS_OF];
+    Scrm::with_file_limit(blocks, global.iter().chain(&score).chain(extra))
+}
+
 /// A full disk the morning after: with no file allowed past 32 KiB, the run can keep neither the
 /// newest run's results aside for reuse nor its own. It warns, scores every supplier afresh and
 /// still writes the CSV (the morning's report) as a run without a history does; then it fails to
@@ -443,22 +452,11 @@ fn a_full_disk_still_gives_the_morning_report() {
 
     let (next, full) = (dir.path().join("next.csv"), dir.path().join("full.csv"));
     // One thread: every spilled record goes to one file, past the limit whatever the machine.
-    let r = Scrm::with_file_limit(
+    let r = capped(
         64,
-        [
-            "--threads",
-            "1",
-            "score",
-            DEMO,
-            "--history",
-            &arg(&history),
-            "--as-of",
-            AS_OF,
-            "--format",
-            "csv",
-            "--out",
-            &arg(&next),
-        ],
+        &["--threads", "1"],
+        &history,
+        &["--format", "csv", "--out", &arg(&next)],
     )
     .env("SCRM_NOW", "2026-11-03T06:00:00Z")
     .run();
@@ -502,20 +500,7 @@ fn a_full_disk_still_gives_the_morning_report() {
 fn a_run_that_cannot_be_recorded_leaves_nothing() {
     let dir = tempdir();
     let history = dir.path().join("history");
-    let r = Scrm::with_file_limit(
-        16,
-        [
-            "score",
-            DEMO,
-            "--history",
-            &arg(&history),
-            "--as-of",
-            AS_OF,
-            "--format",
-            "html",
-        ],
-    )
-    .run();
+    let r = capped(16, &[], &history, &["--format", "html"]).run();
     r.expect_code(2);
     assert!(r.out().contains("</html>"), "no report on stdout");
     assert!(

@@ -81,8 +81,8 @@ pub use scrm_model::round::{round4, round4_opt};
 pub use spill::Spill;
 pub use store::{
     AnswerSheet, AnswerValues, QuestionTable, Recorded, RecordedAnswers, RunInfo, StatusCounts,
-    StoredResult, content_hash, list_runs, read_run_results, record_run, record_stored,
-    record_stored_with, resolve_run, run_id_for,
+    StoredResult, content_hash, list_runs, read_run_results, record_run, record_run_with,
+    record_stored, record_stored_with, resolve_run, run_id_for,
 };
 pub use table::{
     FORMAT_KEY, FORMAT_VERSION, FlatRow, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN,

@@ -19,6 +19,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
+use std::thread::LocalKey;
 
 /// Prefix of spill directories in a history store.
 pub(crate) const SPILL_PREFIX: &str = ".spill-";
@@ -152,11 +153,7 @@ impl Spill {
         thread_local! {
             static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
-        let mut buf = BUF.try_with(RefCell::take).unwrap_or_default();
-        let out = self.read(s, &mut buf).and_then(|()| f(&buf));
-        // Not kept when the thread is going away.
-        let _ = BUF.try_with(|b| b.replace(buf));
-        out
+        with_thread_buf(&BUF, |buf| self.read(s, buf).and_then(|()| f(buf)))
     }
 
     /// Reads a record back into `buf` (replacing what it held). [`Spill::seal`] first.
@@ -211,6 +208,19 @@ impl Drop for Spill {
             tracing::warn!(error = %e, "could not remove a spill directory");
         }
     }
+}
+
+/// `f` given the thread's buffer in `key`, kept from call to call: a fresh buffer for each of a
+/// run's million records was fresh pages for the kernel to clear. Not kept when the thread is
+/// going away.
+pub(crate) fn with_thread_buf<T>(
+    key: &'static LocalKey<RefCell<Vec<u8>>>,
+    f: impl FnOnce(&mut Vec<u8>) -> T,
+) -> T {
+    let mut buf = key.try_with(RefCell::take).unwrap_or_default();
+    let out = f(&mut buf);
+    let _ = key.try_with(|b| b.replace(buf));
+    out
 }
 
 #[cfg(unix)]

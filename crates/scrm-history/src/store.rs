@@ -6,7 +6,7 @@
 
 use crate::HistoryError;
 use crate::results_file::write_results_file;
-use crate::spill::{Spill, Spilled, spill_pid};
+use crate::spill::{Spill, Spilled, spill_pid, with_thread_buf};
 use crate::table::{FlatRow, RESULT_JSON_COLUMN, parquet_metadata, read_columns, str_col};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
@@ -174,13 +174,12 @@ thread_local! {
 
 /// `f` given the JSON of a result, in the thread's buffer.
 fn with_json<T>(r: &VendorResult, f: impl FnOnce(&[u8]) -> T) -> T {
-    let mut buf = JSON_BUF.try_with(RefCell::take).unwrap_or_default();
-    buf.clear();
-    // Serializing plain data into a Vec cannot fail, and serde_json writes UTF-8.
-    let _ = serde_json::to_writer(&mut buf, r);
-    let out = f(&buf);
-    let _ = JSON_BUF.try_with(|b| b.replace(buf));
-    out
+    with_thread_buf(&JSON_BUF, |buf| {
+        buf.clear();
+        // Serializing plain data into a Vec cannot fail, and serde_json writes UTF-8.
+        let _ = serde_json::to_writer(&mut *buf, r);
+        f(buf)
+    })
 }
 
 impl StoredResult {
@@ -198,11 +197,10 @@ impl StoredResult {
     /// is recorded.
     pub fn spilled(r: &VendorResult, spill: &Arc<Spill>) -> Self {
         let at = with_json(r, |json| {
-            let mut record = RECORD_BUF.try_with(RefCell::take).unwrap_or_default();
-            spill_record(&mut record, &FlatRow::new(r), json);
-            let at = spill.put(&record);
-            let _ = RECORD_BUF.try_with(|b| b.replace(record));
-            at
+            with_thread_buf(&RECORD_BUF, |record| {
+                spill_record(record, &FlatRow::new(r), json);
+                spill.put(record)
+            })
         });
         Self::in_spill(r.vendor_id.clone(), r.status, spill, at)
     }
@@ -238,12 +236,7 @@ impl StoredResult {
         buf: &'a mut Vec<u8>,
     ) -> Result<(&'a [u8], &'a [u8]), HistoryError> {
         match &self.body {
-            Body::Here(b) => {
-                buf.clear();
-                // Plain data: serializing it cannot fail.
-                *buf = postcard::to_extend(&b.0, std::mem::take(buf)).unwrap_or_default();
-                Ok((buf, b.1.as_bytes()))
-            }
+            Body::Here(b) => Ok((row_bytes(&b.0, buf), b.1.as_bytes())),
             Body::Spilled(spill, at) => {
                 spill.read(*at, buf)?;
                 split_record(buf, spill)
@@ -268,6 +261,14 @@ impl StoredResult {
             }),
         }
     }
+}
+
+/// A row as a spill record and the checksums hold it (postcard), written into `buf`.
+pub(crate) fn row_bytes<'a>(row: &FlatRow, buf: &'a mut Vec<u8>) -> &'a [u8] {
+    buf.clear();
+    // Plain data: serializing it cannot fail.
+    *buf = postcard::to_extend(row, std::mem::take(buf)).unwrap_or_default();
+    buf
 }
 
 /// A stored result as a spill keeps it: the row's length (`u32`, little-endian), the row
@@ -845,8 +846,19 @@ pub fn record_run<A: RecordedAnswers>(
     results: &[VendorResult],
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
+    record_run_with(dir, manifest, results, vendors, None)
+}
+
+/// [`record_run`], told that the newest run was found damaged (see [`record_stored_with`]).
+pub fn record_run_with<A: RecordedAnswers>(
+    dir: &Path,
+    manifest: &RunManifest,
+    results: &[VendorResult],
+    vendors: &[A],
+    damaged_newest: Option<&str>,
+) -> Result<Recorded, HistoryError> {
     let stored: Vec<StoredResult> = results.par_iter().map(StoredResult::new).collect();
-    record_stored(dir, manifest, &stored, vendors)
+    record_stored_with(dir, manifest, &stored, vendors, damaged_newest)
 }
 
 /// [`record_run`] for results already made into what the history keeps ([`StoredResult`]).
@@ -937,12 +949,17 @@ pub fn record_stored_with<A: RecordedAnswers>(
                 removed_staging: Vec::new(),
             });
         }
+        let _ = fs::remove_dir_all(&staging);
         return Err(HistoryError::io(&final_dir)(e));
     }
     sync_dir(dir)?;
     tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
 
-    let removed_staging = remove_stale_staging(dir, pid)?;
+    // Tidying what dead writers left is not part of recording this run: the run stands.
+    let removed_staging = remove_stale_staging(dir, pid).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not remove what an earlier run left behind");
+        Vec::new()
+    });
     Ok(Recorded {
         run_id,
         created: true,

@@ -8,7 +8,7 @@ use crate::results_file::for_each_group;
 use crate::retention::require_store;
 use crate::store::{
     ChunkDigests, HASH_CHUNK, RunInfo, answers_path, file_checksum, list_runs, results_path,
-    run_dir, run_hashes,
+    row_bytes, run_dir, run_hashes,
 };
 use rayon::prelude::*;
 use scrm_model::RunManifest;
@@ -111,10 +111,7 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
                 .map(|(rows, json)| {
                     let (mut d, mut buf) = (ChunkDigests::default(), Vec::new());
                     for (row, json) in rows.iter().zip(json) {
-                        buf.clear();
-                        // Plain data: serializing it cannot fail.
-                        buf = postcard::to_extend(row, buf).unwrap_or_default();
-                        d.add(&buf, json.as_bytes());
+                        d.add(row_bytes(row, &mut buf), json.as_bytes());
                     }
                     d.finish()
                 })

@@ -497,14 +497,10 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             if streamed {
                 scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged)
             } else {
-                let stored: Vec<scrm_history::StoredResult> = results
-                    .par_iter()
-                    .map(scrm_history::StoredResult::new)
-                    .collect();
-                scrm_history::record_stored_with(
+                scrm_history::record_run_with(
                     dir,
                     &manifest,
-                    &stored,
+                    &results,
                     &l.ingested.vendors,
                     damaged,
                 )

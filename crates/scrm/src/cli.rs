@@ -457,30 +457,15 @@ pub struct HistoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
     /// Every run of the store, oldest first: when, as of which date, vendors per status, size.
-    List {
-        /// The history store.
-        #[arg(long, value_name = "DIR")]
-        history: PathBuf,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
-        format: TextFormat,
-    },
-    /// Check every run against what was recorded with it: its results against their checksum,
-    /// its manifest and results against the content hash its id is made from.
-    Verify {
-        /// The history store.
-        #[arg(long, value_name = "DIR")]
-        history: PathBuf,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
-        format: TextFormat,
-    },
+    List(StoreArgs),
+    /// Check every run against what was recorded with it: its results and answers against their
+    /// checksums, its manifest and results against the content hash its id is made from.
+    Verify(StoreArgs),
     /// Remove old runs. Each goes whole (hidden by one rename, then deleted), and the newest
     /// --keep runs always stay, so the next incremental run and `scrm diff` still find theirs.
     Prune {
-        /// The history store.
-        #[arg(long, value_name = "DIR")]
-        history: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Keep this many of the newest runs, whatever their age (at least 1).
         #[arg(long, value_name = "N", value_parser = at_least_one_run)]
         keep: std::num::NonZeroUsize,
@@ -490,10 +475,18 @@ pub enum HistoryCommand {
         /// Say what would be removed; remove nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
-        format: TextFormat,
     },
+}
+
+/// The store a history subcommand works on, and how it reports.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The history store.
+    #[arg(long, value_name = "DIR")]
+    pub history: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
 }
 
 /// `--keep`: a whole number of runs, at least one.

@@ -98,6 +98,18 @@ pub fn print(text: &str) -> Result<()> {
     write(None, text.as_bytes())
 }
 
+/// Prints the text a person reads, or the JSON a script does (`--format human|json`).
+pub fn emit<T: serde::Serialize>(
+    format: crate::cli::TextFormat,
+    human: impl FnOnce() -> String,
+    json: &T,
+) -> Result<()> {
+    match format {
+        crate::cli::TextFormat::Human => print(&human()),
+        crate::cli::TextFormat::Json => print(&(serde_json::to_string_pretty(json)? + "\n")),
+    }
+}
+
 /// Whether output to stdout may use colour.
 pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()

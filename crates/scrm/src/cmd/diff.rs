@@ -1,6 +1,6 @@
 //! `scrm diff`: what changed between two runs of the history store.
 
-use crate::cli::{DiffArgs, TextFormat};
+use crate::cli::DiffArgs;
 use crate::output;
 use anyhow::{Result, anyhow};
 
@@ -15,9 +15,6 @@ pub fn run(a: &DiffArgs) -> Result<u8> {
         fail,
     )
     .map_err(|e| anyhow!("{e}"))?;
-    match a.format {
-        TextFormat::Human => output::print(&scrm_history::render_diff_text(&d))?,
-        TextFormat::Json => output::print(&(serde_json::to_string_pretty(&d)? + "\n"))?,
-    }
+    output::emit(a.format, || scrm_history::render_diff_text(&d), &d)?;
     Ok(u8::from(d.crossed))
 }

@@ -1,14 +1,15 @@
 //! `scrm history`: list a history store's runs, verify them, prune old ones.
 
-use crate::cli::{HistoryArgs, HistoryCommand, TextFormat};
-use crate::{context, output};
+use crate::cli::{HistoryArgs, HistoryCommand, StoreArgs};
+use crate::context;
+use crate::output::emit;
 use anyhow::{Result, anyhow};
 use scrm_history::Retention;
 
 /// Runs `scrm history`.
 pub fn run(a: &HistoryArgs) -> Result<u8> {
     match &a.command {
-        HistoryCommand::List { history, format } => {
+        HistoryCommand::List(StoreArgs { history, format }) => {
             let runs = scrm_history::stored_runs(history).map_err(|e| anyhow!("{e}"))?;
             emit(
                 *format,
@@ -16,7 +17,7 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 &serde_json::json!({ "runs": runs }),
             )?;
         }
-        HistoryCommand::Verify { history, format } => {
+        HistoryCommand::Verify(StoreArgs { history, format }) => {
             let checks = scrm_history::verify_runs(history).map_err(|e| anyhow!("{e}"))?;
             emit(
                 *format,
@@ -26,11 +27,10 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             return Ok(u8::from(checks.iter().any(scrm_history::RunCheck::changed)));
         }
         HistoryCommand::Prune {
-            history,
+            store: StoreArgs { history, format },
             keep,
             older_than,
             dry_run,
-            format,
         } => {
             let older_than = match older_than {
                 None => None,
@@ -58,16 +58,4 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
         }
     }
     Ok(0)
-}
-
-/// Prints the text a person reads, or the JSON a script does.
-fn emit<T: serde::Serialize>(
-    format: TextFormat,
-    human: impl FnOnce() -> String,
-    json: &T,
-) -> Result<()> {
-    match format {
-        TextFormat::Human => output::print(&human()),
-        TextFormat::Json => output::print(&(serde_json::to_string_pretty(json)? + "\n")),
-    }
 }

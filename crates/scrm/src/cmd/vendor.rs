@@ -52,14 +52,11 @@ pub fn explain(a: &VendorArgs) -> Result<u8> {
     let (v, ex) = find(&l, &a.vendor)?;
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let x = engine.explain(v, &ex);
-    match a.format {
-        TextFormat::Human => output::print(&scrm_report::render_explanation_text(
-            &x,
-            l.catalog.questions(),
-            lang,
-        ))?,
-        TextFormat::Json => output::print(&(serde_json::to_string_pretty(&x)? + "\n"))?,
-    }
+    output::emit(
+        a.format,
+        || scrm_report::render_explanation_text(&x, l.catalog.questions(), lang),
+        &x,
+    )?;
     Ok(0)
 }
 
@@ -95,14 +92,11 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     if a.set.is_empty() {
         let p = engine.plan(v, &ex);
-        match va.format {
-            TextFormat::Human => output::print(&scrm_report::render_plan_text(
-                &p,
-                l.catalog.questions(),
-                lang,
-            ))?,
-            TextFormat::Json => output::print(&(serde_json::to_string_pretty(&p)? + "\n"))?,
-        }
+        output::emit(
+            va.format,
+            || scrm_report::render_plan_text(&p, l.catalog.questions(), lang),
+            &p,
+        )?;
         return Ok(0);
     }
     let changes = a

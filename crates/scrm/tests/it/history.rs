@@ -1,7 +1,7 @@
 //! `scrm score --history` and `scrm diff`: recording runs, skipping unchanged ones, and what
 //! changed between two runs after one supplier's answers changed.
 
-use crate::common::{AS_OF, DEMO, Run, Scrm, arg, copy_dir, root, scrm, tempdir};
+use crate::common::{AS_OF, DEMO, Run, Scrm, arg, copy_dir, names, root, run_dirs, scrm, tempdir};
 use std::path::Path;
 
 /// V-0013 (eligible) withdraws its incident-notification commitment in the portfolio at `input`:
@@ -98,14 +98,7 @@ fn record_then_diff() {
             .contains("history: recorded run 20261103T060000Z-")
     );
 
-    let runs: Vec<String> = {
-        let mut v: Vec<String> = std::fs::read_dir(&history)
-            .expect("history dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    };
+    let runs = names(&history);
     assert_eq!(runs.len(), 2, "{runs:?}");
     assert!(runs[0].starts_with("run=20261102T060000Z-"), "{runs:?}");
     assert!(runs[1].starts_with("run=20261103T060000Z-"), "{runs:?}");
@@ -193,23 +186,11 @@ fn reused_results_record_what_a_fresh_run_records() {
 
     let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
     assert_eq!(read("kept.csv"), read("fresh.csv"));
-    let newest = |h: &Path| {
-        let mut runs: Vec<std::path::PathBuf> = std::fs::read_dir(h)
-            .expect("history dir")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("run="))
-            })
-            .collect();
-        runs.sort();
-        runs.pop().expect("a run")
-    };
+    let newest = |h: &Path| run_dirs(h).pop().expect("a run");
     // Nothing but runs is left in the stores: neither the run's spill nor the cache's.
     for store in [&kept, &fresh] {
-        let stray: Vec<String> = std::fs::read_dir(store)
-            .expect("history dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        let stray: Vec<String> = names(store)
+            .into_iter()
             .filter(|n| !n.starts_with("run="))
             .collect();
         assert!(stray.is_empty(), "{stray:?}");
@@ -285,11 +266,7 @@ fn changed_store_is_not_reused() {
     let history = dir.path().join("history");
     let run = |out: &str, now: &str| nightly(DEMO, &history, &dir.path().join(out), now, &[]);
     run("first.csv", "2026-11-02T06:00:00Z");
-    let info = std::fs::read_dir(&history)
-        .expect("history dir")
-        .map(|e| e.expect("entry").path().join("run.json"))
-        .find(|p| p.exists())
-        .expect("run.json");
+    let info = run_dirs(&history)[0].join("run.json");
     let text = std::fs::read_to_string(&info).expect("run.json");
     let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
     let recorded = v["results_checksum"]
@@ -341,11 +318,7 @@ fn a_damaged_store_heals() {
         "2026-11-02T06:00:00Z",
         &[],
     );
-    let run = std::fs::read_dir(&history)
-        .expect("history dir")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.join("results.parquet").exists())
-        .expect("a run");
+    let run = run_dirs(&history).remove(0);
     std::fs::remove_file(run.join("results.parquet")).expect("remove");
 
     let next = nightly(
@@ -439,15 +412,7 @@ fn a_full_disk_still_gives_the_morning_report() {
         "2026-11-02T06:00:00Z",
         &[],
     );
-    let listing = || {
-        let mut names: Vec<String> = std::fs::read_dir(&history)
-            .expect("history dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
-    let before = listing();
+    let before = names(&history);
     assert_eq!(before.len(), 1, "{before:?}");
 
     let (next, full) = (dir.path().join("next.csv"), dir.path().join("full.csv"));
@@ -481,7 +446,7 @@ fn a_full_disk_still_gives_the_morning_report() {
     .expect_code(1);
     let read = |p: &Path| std::fs::read(p).expect("csv");
     assert!(read(&next) == read(&full), "the morning's CSV differs");
-    assert_eq!(listing(), before);
+    assert_eq!(names(&history), before);
     let verify = scrm(["history", "verify", "--history", &arg(&history)]);
     verify.expect_code(0);
     assert!(
@@ -508,6 +473,6 @@ fn a_run_that_cannot_be_recorded_leaves_nothing() {
         "{}",
         r.stderr
     );
-    let left: Vec<_> = std::fs::read_dir(&history).expect("history dir").collect();
+    let left = names(&history);
     assert!(left.is_empty(), "{left:?}");
 }

@@ -194,11 +194,7 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
     assert!(std::fs::symlink_metadata(&link).expect("link").is_symlink());
     assert_eq!(std::fs::read(&real).expect("real"), expected);
 
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = crate::common::names(dir.path());
     assert_eq!(
         names,
         [

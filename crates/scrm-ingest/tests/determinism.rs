@@ -332,3 +332,162 @@ fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
         assert_eq!(extra, 0, "{}", path.display());
     }
 }
+
+/// One edit of a supplier's file: a byte set to one of the characters a CSV reader decides on
+/// (or any byte), a span deleted or repeated, or the file cut short.
+#[derive(Debug, Clone)]
+enum Edit {
+    Set(usize, u8),
+    Delete(usize, usize),
+    Repeat(usize, usize),
+    Cut(usize),
+}
+
+fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+    use proptest::prelude::*;
+    // The bytes a CSV reader branches on, the start of a BOM, a stray continuation byte and
+    // the delimiters it sniffs; then any byte.
+    let special = prop::sample::select(vec![
+        b'"', b',', b';', b'\t', b'\n', b'\r', 0u8, 0xEF, 0xBB, 0x80, 0xFF, b'=', b' ', b'V',
+    ]);
+    let byte = prop_oneof![3 => special, 1 => any::<u8>()];
+    prop_oneof![
+        6 => (any::<usize>(), byte).prop_map(|(at, b)| Edit::Set(at, b)),
+        2 => (any::<usize>(), 1usize..40).prop_map(|(at, n)| Edit::Delete(at, n)),
+        2 => (any::<usize>(), 1usize..200).prop_map(|(at, n)| Edit::Repeat(at, n)),
+        1 => any::<usize>().prop_map(Edit::Cut),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, edits: &[Edit]) {
+    for e in edits {
+        let len = bytes.len().max(1);
+        match *e {
+            Edit::Set(at, b) => {
+                if let Some(x) = bytes.get_mut(at % len) {
+                    *x = b;
+                }
+            }
+            Edit::Delete(at, n) => {
+                let at = (at % len).min(bytes.len());
+                let end = (at + n).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            Edit::Repeat(at, n) => {
+                let at = (at % len).min(bytes.len());
+                let end = (at + n).min(bytes.len());
+                let span = bytes[at..end].to_vec();
+                bytes.splice(end..end, span);
+            }
+            Edit::Cut(at) => bytes.truncate(at % len),
+        }
+    }
+}
+
+/// A small grouped portfolio with quoted, multi-line and duplicate rows, like `big_file`'s.
+fn small_text() -> String {
+    let qs = common::all_questions();
+    let mut s = String::from("vendor_id,question_id,answer,evidence,evidence_date,comment\n");
+    for v in 0..12 {
+        for (i, q) in qs.iter().enumerate().skip(v % 3).step_by(3) {
+            let answer = match (v + i) % 7 {
+                0 => "na",
+                1 => "partial",
+                2 => "yes",
+                n if n % 2 == 0 => "3",
+                _ => "1",
+            };
+            let comment = if (v + i) % 5 == 0 {
+                "\"two\nlines, \"\"quoted\"\"\""
+            } else {
+                "ok"
+            };
+            let _ = writeln!(
+                s,
+                "V{v:02},{q},{answer},ev-{i}.pdf,2026-0{}-1{},{comment}",
+                1 + i % 9,
+                v % 10
+            );
+        }
+    }
+    s
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// A supplier's file damaged anywhere (a quote, a delimiter, a line break, a BOM or a
+    /// stray byte where it should not be, a span lost or repeated, the file cut short) never
+    /// panics the reader, and whatever it reads is read the same by `ingest` and `ingest_map`,
+    /// at any thread count and block size; every row read is accepted or rejected.
+    #[test]
+    fn a_damaged_file_reads_the_same_every_way(
+        edits in proptest::collection::vec(edit(), 1..6),
+        profile_edits in proptest::collection::vec(edit(), 0..3),
+        threads in 1usize..4,
+        chunk in 64usize..4096,
+    ) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut answers = small_text().into_bytes();
+        apply(&mut answers, &edits);
+        let path = dir.path().join("answers.csv");
+        std::fs::write(&path, &answers).unwrap_or_else(|e| panic!("{e}"));
+        let mut profiles = b"vendor_id,name,country,criticality,ai_role,data_access,assessed_on\n\
+            V01,Alpha,TW,high,provider,regulated,2026-01-05\n\
+            V04,\"Beta, \"\"Ltd\"\"\",US,low,deployer,internal,\n\
+            V11,Omega,JP,,none,,\n".to_vec();
+        apply(&mut profiles, &profile_edits);
+        let vendors = dir.path().join("vendors.csv");
+        std::fs::write(&vendors, &profiles).unwrap_or_else(|e| panic!("{e}"));
+        let ex = dir.path().join("exclusions.csv");
+        std::fs::write(&ex, "vendor_id,source,reference,listed_on\nV03,sam,S-1,2026-01-02\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let inputs = [path];
+        // `map_equals_ingest` asserts that both ways agree on everything they return.
+        map_equals_ingest(&inputs, Some(&vendors), Some(&ex), threads, chunk);
+        // And neither the thread count nor the block size changes what is read.
+        let (pool, opts) = setup(threads, chunk);
+        let cat = common::catalog();
+        let small = pool
+            .install(|| ingest(&inputs, Some(&vendors), Some(&ex), &cat, &opts))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let whole = ingest(&inputs, Some(&vendors), Some(&ex), &cat, &IngestOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        proptest::prop_assert_eq!(&small, &whole);
+        for f in &whole.files {
+            proptest::prop_assert_eq!(f.rows_read, f.accepted + f.rejected, "{:?}", f);
+        }
+    }
+}
+
+/// The shipped examples of every input format (`fixtures/formats`), by file name.
+const FORMATS: &[&str] = &[
+    "responses-long.csv",
+    "responses-wide.csv",
+    "supplier.json",
+    "suppliers.jsonl",
+    "tables.xlsx",
+    "template.xlsx",
+    "profiles.csv",
+    "exclusions.csv",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    /// Any format's file, damaged: the reader never panics, reports rather than fails, and
+    /// `ingest_map` agrees with `ingest`.
+    #[test]
+    fn a_damaged_file_of_any_format_is_reported_not_fatal(
+        which in 0..FORMATS.len(),
+        edits in proptest::collection::vec(edit(), 1..12),
+        chunk in 64usize..4096,
+    ) {
+        let name = FORMATS[which];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/formats");
+        let mut bytes = std::fs::read(root.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        apply(&mut bytes, &edits);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        map_equals_ingest(std::slice::from_ref(&path), None, None, 2, chunk);
+    }
+}

@@ -353,6 +353,76 @@ fn a_damaged_store_heals() {
     assert_eq!(read("first.csv"), read("third.csv"));
 }
 
+/// A run recorded by another version of scrm is not reused: that version's engine may score the
+/// same inputs otherwise, or store a result in another shape. The first run after an upgrade
+/// says so, scores every supplier afresh, writes what a fresh store gives, and records its run;
+/// the night after reuses it.
+#[test]
+fn a_run_of_another_version_is_not_reused() {
+    let dir = tempdir();
+    let (history, fresh) = (dir.path().join("history"), dir.path().join("fresh"));
+    let out = |name: &str| dir.path().join(name);
+    nightly(
+        DEMO,
+        &history,
+        &out("first.csv"),
+        "2026-11-02T06:00:00Z",
+        &[],
+    );
+    // What an older release leaves: its version in the manifest and the run's summary, and so
+    // another content hash (the manifest is part of it).
+    let run = run_dirs(&history).remove(0);
+    let mine = format!("\"tool_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    for file in ["manifest.json", "run.json"] {
+        let text = std::fs::read_to_string(run.join(file)).expect(file);
+        assert!(text.contains(&mine), "{file}: {text}");
+        let mut text = text.replace(&mine, "\"tool_version\": \"0.0.9\"");
+        if file == "run.json" {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("run.json");
+            let hash = v["content_hash"]
+                .as_str()
+                .expect("content_hash")
+                .to_string();
+            text = text.replace(&hash, &hash.chars().rev().collect::<String>());
+        }
+        std::fs::write(run.join(file), text).expect(file);
+    }
+
+    let next = nightly(
+        DEMO,
+        &history,
+        &out("next.csv"),
+        "2026-11-03T06:00:00Z",
+        &[],
+    );
+    assert!(
+        next.stderr.contains("scored by another version of scrm")
+            && next.stderr.contains("recorded_by=0.0.9")
+            && next.stderr.contains("reused=0")
+            && next
+                .stderr
+                .contains("history: recorded run 20261103T060000Z-"),
+        "{}",
+        next.stderr
+    );
+    let afresh = nightly(DEMO, &fresh, &out("fresh.csv"), "2026-11-03T06:00:00Z", &[]);
+    let read = |name: &str| std::fs::read(out(name)).expect("csv");
+    assert_eq!(read("next.csv"), read("fresh.csv"));
+    let third = nightly(
+        DEMO,
+        &history,
+        &out("third.csv"),
+        "2026-11-04T06:00:00Z",
+        &[],
+    );
+    assert!(
+        third.stderr.contains("reused=50") && !third.stderr.contains("WARN"),
+        "{}\n{}",
+        third.stderr,
+        afresh.stderr
+    );
+}
+
 /// The same run recorded on one thread and on four gives the same run id and the same files,
 /// byte for byte (docs/history.md promises it).
 #[test]

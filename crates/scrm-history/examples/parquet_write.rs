@@ -79,7 +79,7 @@ fn main() {
         }
     }
     let t = Instant::now();
-    match load_cache(&dir) {
+    match load_cache(&dir, scrm_history::fixtures::TOOL_VERSION) {
         Ok(c) => println!(
             "load_cache: {} vendors in {:.3} s",
             c.len(),

@@ -217,15 +217,29 @@ fn unkept(run_id: &str, e: &HistoryError) -> Cache {
     Cache::default()
 }
 
-/// Loads the cache from the newest run in `dir`; an empty or missing history gives an empty
-/// cache. What is loaded is checked against the run's results checksum (`run.json`); when it
-/// differs, or the file does not read back as written, the results were changed or damaged
-/// since they were recorded: nothing is reused (a warning says so), and the cache is empty.
-pub fn load_cache(dir: &Path) -> Result<Cache, HistoryError> {
+/// Loads the cache from the newest run in `dir` for a run of scrm `tool_version`; an empty or
+/// missing history gives an empty cache. What is loaded is checked against the run's results
+/// checksum (`run.json`); when it differs, or the file does not read back as written, the
+/// results were changed or damaged since they were recorded: nothing is reused (a warning says
+/// so), and the cache is empty. So is it when another version of scrm recorded the run.
+pub fn load_cache(dir: &Path, tool_version: &str) -> Result<Cache, HistoryError> {
     let runs = list_runs(dir)?;
     let Some(latest) = runs.last() else {
         return Ok(Cache::default());
     };
+    // A stored result is what that version's engine gave for the inputs. Another version may
+    // score the same inputs otherwise (a rule fixed, a finding added) or store a result in
+    // another shape, and reusing it would mix both versions' results in one run, unseen: the
+    // first run after an upgrade scores every vendor.
+    if latest.tool_version != tool_version {
+        tracing::warn!(
+            run = %latest.run_id,
+            recorded_by = %latest.tool_version,
+            this_version = %tool_version,
+            "the newest run was scored by another version of scrm: every vendor is scored afresh"
+        );
+        return Ok(Cache::default());
+    }
     let path = results_path(dir, &latest.run_id);
     // Each row and its JSON into the spill as the groups come, by the core that read the
     // group: a hashing chunk a task, each record hashed while it is fresh in the core's cache

@@ -21,10 +21,13 @@ pub fn groups(lens: Lens) -> &'static [&'static str] {
     }
 }
 
+/// The scrm version the fixture manifests were written by.
+pub const TOOL_VERSION: &str = "0.1.0";
+
 /// A manifest with fixed hashes.
 pub fn manifest(generated_at: &str, as_of: NaiveDate, vendors: u64) -> RunManifest {
     RunManifest {
-        tool_version: "0.1.0".into(),
+        tool_version: TOOL_VERSION.into(),
         catalog_version: "2026.11".into(),
         catalog_hash: "c".repeat(64),
         policy_name: "builtin".into(),

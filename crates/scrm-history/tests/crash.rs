@@ -6,7 +6,7 @@
 
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
-use scrm_history::fixtures::{manifest, synthetic_results, synthetic_vendors};
+use scrm_history::fixtures::{TOOL_VERSION, manifest, synthetic_results, synthetic_vendors};
 use scrm_history::{
     AnswerSheet, QuestionTable, Spill, StoredResult, content_hash, list_runs, load_cache,
     read_run_results, record_run, record_stored,
@@ -182,7 +182,7 @@ fn sigkill_at_any_moment_leaves_earlier_runs_intact() {
         assert!(runs >= previous, "a run disappeared");
         previous = runs;
         // The cache opens whatever run is newest.
-        let cache = load_cache(h).unwrap();
+        let cache = load_cache(h, TOOL_VERSION).unwrap();
         assert_eq!(cache.len(), if runs == 0 { 0 } else { VENDORS });
     }
     assert!(previous > 0, "no writer got as far as committing a run");

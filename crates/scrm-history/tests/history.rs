@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use scrm_history::fixtures::{manifest, result, synthetic_results, synthetic_vendors};
+use scrm_history::fixtures::{
+    TOOL_VERSION, manifest, result, synthetic_results, synthetic_vendors,
+};
 use scrm_history::{
     AnswerSheet, FlatRow, HistoryError, Outcome, QuestionTable, RESULT_JSON_COLUMN, Spill,
     StoredResult, diff_runs, flat_columns, list_runs, load_cache, read_parquet_manifest,
@@ -379,7 +381,7 @@ fn readers_ignore_staging_and_a_later_run_removes_dead_ones() {
     std::fs::create_dir(&live).unwrap();
 
     assert_eq!(list_runs(h).unwrap().len(), 1);
-    assert_eq!(load_cache(h).unwrap().len(), 3);
+    assert_eq!(load_cache(h, TOOL_VERSION).unwrap().len(), 3);
 
     let r = record_run(
         h,
@@ -410,7 +412,7 @@ fn bad_generated_at_is_explained() {
 fn cache_reuses_only_unchanged_and_still_valid_results() {
     let dir = tempfile::tempdir().unwrap();
     let h = dir.path();
-    assert!(load_cache(h).unwrap().is_empty());
+    assert!(load_cache(h, TOOL_VERSION).unwrap().is_empty());
 
     let results = sample_results();
     record_run(
@@ -420,8 +422,11 @@ fn cache_reuses_only_unchanged_and_still_valid_results() {
         &[] as &[Vendor],
     )
     .unwrap();
-    let cache = load_cache(h).unwrap();
+    let cache = load_cache(h, TOOL_VERSION).unwrap();
     assert_eq!(cache.len(), 2);
+    // Another version of scrm reuses nothing the run holds.
+    let other = load_cache(h, "0.2.0").unwrap();
+    assert!(other.is_empty() && other.run_id().is_none());
     assert!(cache.run_id().unwrap().starts_with("20261102T020000Z-"));
 
     let v1 = VendorId::new("V-0001").unwrap();
@@ -524,7 +529,7 @@ fn cache_refuses_results_changed_since_recorded() {
     rewrite_column(intact.path(), &run, RESULT_JSON_COLUMN, |_, v| {
         v.to_string()
     });
-    assert_eq!(load_cache(intact.path()).unwrap().len(), 2);
+    assert_eq!(load_cache(intact.path(), TOOL_VERSION).unwrap().len(), 2);
 
     // V-0002 (at risk) made eligible in the status column; its JSON still says at risk.
     let (status, run) = store();
@@ -537,7 +542,7 @@ fn cache_refuses_results_changed_since_recorded() {
         .unwrap()
         .to_string();
     rewrite_column(status.path(), &run, "status", |_, _| first.clone());
-    assert!(load_cache(status.path()).unwrap().is_empty());
+    assert!(load_cache(status.path(), TOOL_VERSION).unwrap().is_empty());
 
     // One result's JSON edited, its row left alone.
     let (json, run) = store();
@@ -548,17 +553,17 @@ fn cache_refuses_results_changed_since_recorded() {
             v.to_string()
         }
     });
-    assert!(load_cache(json.path()).unwrap().is_empty());
+    assert!(load_cache(json.path(), TOOL_VERSION).unwrap().is_empty());
 
     // A cell that no longer reads as a status: damaged the same way.
     let (bad, run) = store();
     rewrite_column(bad.path(), &run, "status", |_, _| "unheard-of".to_string());
-    assert!(load_cache(bad.path()).unwrap().is_empty());
+    assert!(load_cache(bad.path(), TOOL_VERSION).unwrap().is_empty());
 
     // A run missing its results file.
     let (gone, run) = store();
     std::fs::remove_file(gone.path().join(format!("run={run}/results.parquet"))).unwrap();
-    assert!(load_cache(gone.path()).unwrap().is_empty());
+    assert!(load_cache(gone.path(), TOOL_VERSION).unwrap().is_empty());
 
     // The same edit in a run whose `run.json` has no checksum (recorded before it was kept).
     let info = json.path().join(format!("run={run}/run.json"));
@@ -570,7 +575,7 @@ fn cache_refuses_results_changed_since_recorded() {
             .is_some()
     );
     std::fs::write(&info, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
-    assert_eq!(load_cache(json.path()).unwrap().len(), 2);
+    assert_eq!(load_cache(json.path(), TOOL_VERSION).unwrap().len(), 2);
 }
 
 /// `verify_run` tells an edited flat column (the checksum alone) from an edited JSON (the
@@ -955,7 +960,7 @@ fn results_file_row_groups_do_not_depend_on_threads() {
             .unwrap();
         let (cache, checks) = pool.install(|| {
             (
-                load_cache(one_dir.path()).unwrap(),
+                load_cache(one_dir.path(), TOOL_VERSION).unwrap(),
                 verify_runs(one_dir.path()).unwrap(),
             )
         });

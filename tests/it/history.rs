@@ -353,6 +353,51 @@ fn a_damaged_store_heals() {
     assert_eq!(read("first.csv"), read("third.csv"));
 }
 
+/// The nightly run's date moves every night. A result reused on a later day is the result
+/// scoring gives that day: whole outputs (the JSON with every finding) and the recorded run are
+/// those of a fresh store, from the next day to ten months on, as evidence and questionnaires
+/// age past the policy's limits.
+#[test]
+fn a_later_day_reuses_only_what_scoring_that_day_gives() {
+    let dir = tempdir();
+    let kept = dir.path().join("kept");
+    let out = |name: &str| dir.path().join(name);
+    nightly(
+        DEMO,
+        &kept,
+        &out("day0.json"),
+        "2026-11-02T06:00:00Z",
+        &["--format", "json"],
+    );
+    for (i, day) in ["2026-11-03", "2026-11-20", "2027-01-15", "2027-09-01"]
+        .into_iter()
+        .enumerate()
+    {
+        let now = format!("{day}T06:00:00Z");
+        let args = ["--format", "json", "--as-of", day];
+        let (kept_out, fresh_out) = (format!("kept{i}.json"), format!("fresh{i}.json"));
+        let next = nightly(DEMO, &kept, &out(&kept_out), &now, &args);
+        assert!(!next.stderr.contains("reused=0 "), "{day}: {}", next.stderr);
+        let fresh = dir.path().join(format!("fresh{i}"));
+        nightly(DEMO, &fresh, &out(&fresh_out), &now, &args);
+        let read = |name: &str| std::fs::read_to_string(out(name)).expect("json");
+        let (kept_json, fresh_json) = (read(&kept_out), read(&fresh_out));
+        // The first line that differs, not two whole outputs.
+        let first = kept_json
+            .lines()
+            .zip(fresh_json.lines())
+            .find(|(k, f)| k != f);
+        assert_eq!(first, None, "{day}");
+        assert_eq!(kept_json, fresh_json, "{day}");
+        let newest = |h: &Path| run_dirs(h).pop().expect("a run");
+        assert_eq!(
+            newest(&kept).file_name(),
+            newest(&fresh).file_name(),
+            "{day}"
+        );
+    }
+}
+
 /// A run recorded by another version of scrm is not reused: that version's engine may score the
 /// same inputs otherwise, or store a result in another shape. The first run after an upgrade
 /// says so, scores every supplier afresh, writes what a fresh store gives, and records its run;

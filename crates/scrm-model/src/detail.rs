@@ -67,14 +67,14 @@ pub enum Detail {
     },
     /// The questionnaire has no date.
     Undated,
-    /// The questionnaire is older than the policy allows.
+    /// The questionnaire is older than the policy allows. It names no scoring date: a result
+    /// changes with the date only where a limit is crossed (`valid_until`), so that a nightly
+    /// run can carry it over unchanged, and the run's as-of date is in every output's manifest.
     StaleAssessment {
         /// The questionnaire's date.
         dated: NaiveDate,
         /// The policy's age limit.
         max_age_days: u32,
-        /// The date the run scores as of.
-        as_of: NaiveDate,
     },
 }
 
@@ -191,10 +191,9 @@ impl fmt::Display for Detail {
             Self::StaleAssessment {
                 dated,
                 max_age_days,
-                as_of,
             } => write!(
                 f,
-                "the questionnaire is dated {dated}, more than {max_age_days} days before {as_of}"
+                "the questionnaire dated {dated} is more than {max_age_days} days old"
             ),
         }
     }

@@ -239,7 +239,6 @@ pub(crate) fn rules(
                 Detail::StaleAssessment {
                     dated: d,
                     max_age_days: max,
-                    as_of: cx.as_of,
                 },
             )),
             Some(_) => {}

@@ -9,6 +9,7 @@ mod catalog;
 mod generate;
 mod history;
 mod hostile;
+mod incremental;
 mod misc;
 mod policy;
 mod report;

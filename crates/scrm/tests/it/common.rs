@@ -256,6 +256,14 @@ macro_rules! assert_text {
     }};
 }
 
+/// Two outputs that must be the same text: on a difference, the first line that differs
+/// (with `what` it is), not two whole outputs.
+pub fn assert_same_text(got: &str, want: &str, what: &str) {
+    let differ = got.lines().zip(want.lines()).find(|(a, b)| a != b);
+    assert_eq!(differ, None, "{what}");
+    assert_eq!(got, want, "{what}");
+}
+
 /// A fresh temporary directory.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")

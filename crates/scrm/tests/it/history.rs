@@ -1,7 +1,9 @@
 //! `scrm score --history` and `scrm diff`: recording runs, skipping unchanged ones, and what
 //! changed between two runs after one supplier's answers changed.
 
-use crate::common::{AS_OF, DEMO, Run, Scrm, arg, copy_dir, names, root, run_dirs, scrm, tempdir};
+use crate::common::{
+    AS_OF, DEMO, Run, Scrm, arg, assert_same_text, copy_dir, names, root, run_dirs, scrm, tempdir,
+};
 use std::path::Path;
 
 /// V-0013 (eligible) withdraws its incident-notification commitment in the portfolio at `input`:
@@ -40,6 +42,18 @@ pub fn nightly(portfolio: &str, history: &Path, out: &Path, now: &str, extra: &[
     let r = Scrm::new(args).env("SCRM_NOW", now).run();
     r.expect_code(1);
     r
+}
+
+/// The demo's run on 2026-11-04 into `history`, written to `out`: a store that healed (its
+/// newest run sound and of this version) gives every supplier's result to reuse, unwarned.
+fn the_night_after_reuses_all(history: &Path, out: &Path) -> Run {
+    let run = nightly(DEMO, history, out, "2026-11-04T06:00:00Z", &[]);
+    assert!(
+        run.stderr.contains("reused=50") && !run.stderr.contains("WARN"),
+        "{}",
+        run.stderr
+    );
+    run
 }
 
 #[test]
@@ -337,18 +351,7 @@ fn a_damaged_store_heals() {
         "{}",
         next.stderr
     );
-    let third = nightly(
-        DEMO,
-        &history,
-        &out("third.csv"),
-        "2026-11-04T06:00:00Z",
-        &[],
-    );
-    assert!(
-        third.stderr.contains("reused=50") && !third.stderr.contains("WARN"),
-        "{}",
-        third.stderr
-    );
+    the_night_after_reuses_all(&history, &out("third.csv"));
     let read = |name: &str| std::fs::read(out(name)).expect("csv");
     assert_eq!(read("first.csv"), read("third.csv"));
 }
@@ -381,14 +384,7 @@ fn a_later_day_reuses_only_what_scoring_that_day_gives() {
         let fresh = dir.path().join(format!("fresh{i}"));
         nightly(DEMO, &fresh, &out(&fresh_out), &now, &args);
         let read = |name: &str| std::fs::read_to_string(out(name)).expect("json");
-        let (kept_json, fresh_json) = (read(&kept_out), read(&fresh_out));
-        // The first line that differs, not two whole outputs.
-        let first = kept_json
-            .lines()
-            .zip(fresh_json.lines())
-            .find(|(k, f)| k != f);
-        assert_eq!(first, None, "{day}");
-        assert_eq!(kept_json, fresh_json, "{day}");
+        assert_same_text(&read(&kept_out), &read(&fresh_out), day);
         let newest = |h: &Path| run_dirs(h).pop().expect("a run");
         assert_eq!(
             newest(&kept).file_name(),
@@ -450,22 +446,10 @@ fn a_run_of_another_version_is_not_reused() {
         "{}",
         next.stderr
     );
-    let afresh = nightly(DEMO, &fresh, &out("fresh.csv"), "2026-11-03T06:00:00Z", &[]);
+    nightly(DEMO, &fresh, &out("fresh.csv"), "2026-11-03T06:00:00Z", &[]);
     let read = |name: &str| std::fs::read(out(name)).expect("csv");
     assert_eq!(read("next.csv"), read("fresh.csv"));
-    let third = nightly(
-        DEMO,
-        &history,
-        &out("third.csv"),
-        "2026-11-04T06:00:00Z",
-        &[],
-    );
-    assert!(
-        third.stderr.contains("reused=50") && !third.stderr.contains("WARN"),
-        "{}\n{}",
-        third.stderr,
-        afresh.stderr
-    );
+    the_night_after_reuses_all(&history, &out("third.csv"));
 }
 
 /// The same run recorded on one thread and on four gives the same run id and the same files,

@@ -2,7 +2,7 @@
 //! store writes, night after night, while suppliers change answers, evidence, profiles and
 //! exclusion entries, come and go, and the date moves on.
 
-use crate::common::{arg, run_dirs, scrm, tempdir};
+use crate::common::{arg, assert_same_text, run_dirs, scrm, tempdir};
 use crate::history::nightly;
 use std::path::Path;
 
@@ -183,11 +183,11 @@ fn nights_of_changes_reuse_only_what_scoring_gives() {
             assert!((100..295).contains(&n), "night {night}: reused={n}");
         }
         let read = |p: &Path| std::fs::read_to_string(p).expect("json");
-        let (k, f) = (read(&kept_out), read(&fresh_out));
-        // The first line that differs, not two whole outputs.
-        let differ = k.lines().zip(f.lines()).find(|(a, b)| a != b);
-        assert_eq!(differ, None, "night {night}");
-        assert_eq!(k, f, "night {night}");
+        assert_same_text(
+            &read(&kept_out),
+            &read(&fresh_out),
+            &format!("night {night}"),
+        );
         let newest = |h: &Path| run_dirs(h).pop().expect("a run");
         assert_eq!(
             newest(&kept).file_name(),

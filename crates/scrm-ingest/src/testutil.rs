@@ -1,11 +1,14 @@
-//! A small question lookup for tests, backed by `fixtures/ingest/test-catalog.csv`
+//! A small question lookup for tests, backed by `test-catalog.csv` beside this file
 //! (`id,kind,na_allowed,aliases`), normalizing the same wild spellings the real catalog does.
+//! The scenarios in `fixtures/ingest` are read against it. It lives in this crate: cargo tracks
+//! a file outside the package by absolute path, and a checkout sharing the build directory
+//! would then miss its changes.
 
 use scrm_model::{AnswerKind, AnswerSpec, QuestionId, QuestionLookup, Resolution, fold};
 use std::collections::BTreeMap;
 
 /// The test catalog's text.
-pub const TEST_CATALOG_CSV: &str = include_str!("../../../fixtures/ingest/test-catalog.csv");
+pub const TEST_CATALOG_CSV: &str = include_str!("test-catalog.csv");
 
 /// A lookup over the test catalog.
 #[derive(Debug, Clone)]

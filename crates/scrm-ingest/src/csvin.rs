@@ -182,6 +182,9 @@ fn read_with_splitter<'a>(
     splitter.set_delimiter(delim);
     let header = Header::new(raw, 1, false);
     col.parts[part as usize].labels = header.labels.clone();
+    if !crate::table::within_columns(col, part, &header) {
+        return;
+    }
     let kind = match role {
         CsvRole::Input => classify(&header, col),
         CsvRole::BuyerProfiles => TableKind::Profiles,

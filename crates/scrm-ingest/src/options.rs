@@ -8,6 +8,10 @@ pub struct Limits {
     pub max_field_bytes: usize,
     /// Most data rows read from one file; the rest of the file is not read. Default 1,000,000,000 (about 5 million vendors of 200 answers).
     pub max_rows: u64,
+    /// Most columns in a table's header; a wider table is not read. Default 16,384, Excel's own
+    /// limit: each header cell that names no question is matched against the catalog for a
+    /// did-you-mean, and a hostile header of a million cells would take that many times longer.
+    pub max_columns: usize,
     /// Largest total decompressed size of an XLSX workbook, in bytes. Default 256 MiB.
     pub max_xlsx_bytes: u64,
     /// Largest decompressed:compressed ratio of one XLSX part larger than 1 MiB. Default 100.
@@ -21,6 +25,7 @@ impl Default for Limits {
         Self {
             max_field_bytes: 64 * 1024,
             max_rows: 1_000_000_000,
+            max_columns: 16_384,
             max_xlsx_bytes: 256 * 1024 * 1024,
             max_xlsx_ratio: 100,
             max_json_depth: 64,

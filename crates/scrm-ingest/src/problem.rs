@@ -138,6 +138,8 @@ codes! {
     FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.";
     /// Row count over the limit.
     TooManyRows = "too-many-rows", Error, "The file has more data rows than the row limit; the rest of the file is not read.";
+    /// Header wider than the limit.
+    TooManyColumns = "too-many-columns", Error, "The table's header has more columns than the column limit; the table is not read.";
     /// Workbook too large when decompressed.
     XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size exceeds the XLSX size limit; it is not opened.";
     /// Suspicious compression ratio.

@@ -272,6 +272,26 @@ fn next_data_row(
     }
 }
 
+/// Whether `header` is within the column limit; `false` (after reporting) when it is wider, and
+/// the table is then not read. Checked before the header is classified: that matches each cell
+/// against the catalog.
+pub(crate) fn within_columns(col: &mut Collector, part: u32, header: &Header) -> bool {
+    let max = col.opts.limits.max_columns;
+    let n = header.raw.len();
+    if n <= max {
+        return true;
+    }
+    let i = Issue::new(
+        ProblemCode::TooManyColumns,
+        None,
+        None,
+        format!("{n} columns, more than the limit of {max}; the table is not read"),
+    )
+    .help("split the table, or raise the column limit");
+    col.issue(part, Some(header.row), i);
+    false
+}
+
 /// Counts data rows against the row limit; `false` (after reporting) once it is exceeded.
 pub(crate) fn within_rows(col: &mut Collector, part: u32, seen: &mut u64, line: u64) -> bool {
     *seen += 1;

@@ -226,6 +226,9 @@ fn read_sheets(
             continue;
         };
         let part = col.new_part(file, Some(name.clone()), header.labels.clone(), false);
+        if !crate::table::within_columns(col, part, &header) {
+            continue;
+        }
         let layer = if role == CsvRole::BuyerProfiles {
             Layer::Buyer
         } else {

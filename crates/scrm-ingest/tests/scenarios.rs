@@ -15,6 +15,7 @@ fn options(name: &str) -> IngestOptions {
     let mut o = IngestOptions::default();
     match name {
         "too-many-rows" => o.limits.max_rows = 3,
+        "too-many-columns" => o.limits.max_columns = 4,
         "buyer-profile-limit" => o.limits.max_rows = 4,
         "encoding" => o.encoding = Some(encoding_rs::UTF_8),
         _ => {}

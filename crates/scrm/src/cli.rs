@@ -150,6 +150,14 @@ pub struct InputArgs {
         help_heading = "Limits"
     )]
     pub max_rows: u64,
+    /// Most columns in a table's header (Excel's own limit by default).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 16_384,
+        help_heading = "Limits"
+    )]
+    pub max_columns: usize,
     /// Largest decompressed XLSX, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
     pub max_xlsx_bytes: u64,

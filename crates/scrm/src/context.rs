@@ -78,6 +78,7 @@ pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
         limits: Limits {
             max_field_bytes: a.max_field_bytes,
             max_rows: a.max_rows,
+            max_columns: a.max_columns,
             max_xlsx_bytes: a.max_xlsx_bytes,
             max_xlsx_ratio: a.max_xlsx_ratio,
             max_json_depth: a.max_json_depth,

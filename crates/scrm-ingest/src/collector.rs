@@ -251,6 +251,10 @@ pub(crate) struct Collector<'a> {
     qcache: FxHashMap<String, QRes>,
     problems: Vec<(Key, Problem)>,
     rejects: Vec<(Key, Reject)>,
+    /// Past the problem limit: problems counted by (file, code), and rejected rows by file,
+    /// not kept ([`crate::Limits::max_problems`]).
+    unlisted: BTreeMap<(u32, ProblemCode), u64>,
+    unlisted_rejects: BTreeMap<u32, u64>,
     seq: u64,
     pub exclusions: Vec<Exclusion>,
     pub early: Option<Early<'a>>,
@@ -272,6 +276,8 @@ impl<'a> Collector<'a> {
             qcache: FxHashMap::default(),
             problems: Vec::new(),
             rejects: Vec::new(),
+            unlisted: BTreeMap::new(),
+            unlisted_rejects: BTreeMap::new(),
             seq: 0,
             exclusions: Vec::new(),
             early: None,
@@ -333,8 +339,13 @@ impl<'a> Collector<'a> {
         )
     }
 
-    /// Records a located problem.
+    /// Records a located problem; past the problem limit, counts it.
     pub(crate) fn issue(&mut self, part: u32, row: Option<u64>, issue: Issue) {
+        if self.problems.len() >= self.opts.limits.max_problems {
+            let file = self.parts[part as usize].file;
+            *self.unlisted.entry((file, issue.code)).or_default() += 1;
+            return;
+        }
         let key = self.next_key(part, row, &issue.col);
         let severity = if self.opts.strict {
             ProblemSeverity::Error
@@ -366,6 +377,15 @@ impl<'a> Collector<'a> {
     ) {
         debug_assert!(!issues.is_empty());
         let Some(first) = issues.first() else { return };
+        self.file_of(part).rejected += 1;
+        if self.rejects.len() >= self.opts.limits.max_problems {
+            let file = self.parts[part as usize].file;
+            *self.unlisted_rejects.entry(file).or_default() += 1;
+            for i in issues {
+                self.issue(part, row, i);
+            }
+            return;
+        }
         let code = first.code;
         let col = first.col.clone();
         let reason = issues
@@ -387,7 +407,51 @@ impl<'a> Collector<'a> {
         for i in issues {
             self.issue(part, row, i);
         }
-        self.file_of(part).rejected += 1;
+    }
+
+    /// One `too-many-problems` problem for each file with problems or rejected rows past the
+    /// limit, saying how many of each code.
+    fn report_unlisted(&mut self) {
+        let mut files: BTreeMap<u32, Vec<(ProblemCode, u64)>> = BTreeMap::new();
+        for (&(file, code), &n) in &self.unlisted {
+            files.entry(file).or_default().push((code, n));
+        }
+        for &file in self.unlisted_rejects.keys() {
+            files.entry(file).or_default();
+        }
+        let max = self.opts.limits.max_problems;
+        for (file, codes) in files {
+            let total: u64 = codes.iter().map(|c| c.1).sum();
+            let each: Vec<String> = codes
+                .iter()
+                .map(|(code, n)| format!("{} {n}", code.as_str()))
+                .collect();
+            let rows = self.unlisted_rejects.get(&file).copied().unwrap_or(0);
+            let message = format!(
+                "past the limit of {max} problems, {total} more were found in this file and \
+                 counted, not listed ({}); {rows} of its rejected rows are not in the rejects \
+                 file",
+                each.join(", ")
+            );
+            let key = (u32::MAX, 0, 0, u64::from(file));
+            let severity = ProblemSeverity::Error;
+            self.problems.push((
+                key,
+                Problem {
+                    code: ProblemCode::TooManyProblems,
+                    severity,
+                    location: Location::file(self.files[file as usize].path.clone()),
+                    value: None,
+                    message,
+                    help: Some(
+                        "the problems listed first are often one cause repeated (a catalog \
+                         overlay not given, a column shifted): fix it and read again, or raise \
+                         the problem limit"
+                            .to_string(),
+                    ),
+                },
+            ));
+        }
     }
 
     /// Counts one unit read from a part's file.
@@ -728,7 +792,7 @@ impl<'a> Collector<'a> {
             by_vendor.entry(&e.vendor_id).or_default().push(e);
         }
         let vendors_read = (pending.len() + done.len()) as u64;
-        if skip_on_problems && !self.problems.is_empty() {
+        if skip_on_problems && !(self.problems.is_empty() && self.unlisted.is_empty()) {
             pending.clear();
             done.clear();
         }
@@ -754,6 +818,7 @@ impl<'a> Collector<'a> {
         } else {
             merge_by_id(done, &self.vendor_ids, pending_ids, mapped)
         };
+        self.report_unlisted();
         self.problems.sort_by_key(|p| p.0);
         self.rejects.sort_by_key(|r| r.0);
         let ingested = Ingested {

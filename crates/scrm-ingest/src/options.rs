@@ -12,6 +12,13 @@ pub struct Limits {
     /// limit: each header cell that names no question is matched against the catalog for a
     /// did-you-mean, and a hostile header of a million cells would take that many times longer.
     pub max_columns: usize,
+    /// Most problems listed, and rejected rows kept for the rejects file, over all inputs. Past
+    /// it, problems are counted by file and code but not kept, and one `too-many-problems`
+    /// problem per file says how many; every row is still read, and the counts stay whole.
+    /// Default 100,000: each kept problem and rejected row costs about a kilobyte, and a
+    /// portfolio read without its buyer's catalog overlay rejects nearly half its rows (at a
+    /// million vendors, some 90 million).
+    pub max_problems: usize,
     /// Largest total decompressed size of an XLSX workbook, in bytes. Default 256 MiB.
     pub max_xlsx_bytes: u64,
     /// Largest decompressed:compressed ratio of one XLSX part larger than 1 MiB. Default 100.
@@ -26,6 +33,7 @@ impl Default for Limits {
             max_field_bytes: 64 * 1024,
             max_rows: 1_000_000_000,
             max_columns: 16_384,
+            max_problems: 100_000,
             max_xlsx_bytes: 256 * 1024 * 1024,
             max_xlsx_ratio: 100,
             max_json_depth: 64,

@@ -138,6 +138,8 @@ codes! {
     FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.";
     /// Row count over the limit.
     TooManyRows = "too-many-rows", Error, "The file has more data rows than the row limit; the rest of the file is not read.";
+    /// More problems than the limit.
+    TooManyProblems = "too-many-problems", Error, "More problems than the problem limit: the rest are counted, not listed, and their rows are not in the rejects file; every row is still read.";
     /// Header wider than the limit.
     TooManyColumns = "too-many-columns", Error, "The table's header has more columns than the column limit; the table is not read.";
     /// Workbook too large when decompressed.

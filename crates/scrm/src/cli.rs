@@ -158,6 +158,14 @@ pub struct InputArgs {
         help_heading = "Limits"
     )]
     pub max_columns: usize,
+    /// Most problems listed and rejected rows kept; the rest are counted.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        help_heading = "Limits"
+    )]
+    pub max_problems: usize,
     /// Largest decompressed XLSX, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024, help_heading = "Limits")]
     pub max_xlsx_bytes: u64,

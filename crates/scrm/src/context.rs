@@ -79,6 +79,7 @@ pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
             max_field_bytes: a.max_field_bytes,
             max_rows: a.max_rows,
             max_columns: a.max_columns,
+            max_problems: a.max_problems,
             max_xlsx_bytes: a.max_xlsx_bytes,
             max_xlsx_ratio: a.max_xlsx_ratio,
             max_json_depth: a.max_json_depth,
@@ -197,11 +198,21 @@ fn report_inputs(
         output::note(&scrm_ingest::render_human(ingested));
         bail!("--strict: {errors} error(s) and {warnings} warning(s) in the inputs");
     }
+    let c = ingested.counts();
     if errors + warnings > 0 {
-        let c = ingested.counts();
+        let past = ingested
+            .problems
+            .iter()
+            .any(|p| p.code == scrm_ingest::ProblemCode::TooManyProblems);
         output::note(&format!(
-            "warning: inputs have {errors} error(s) and {warnings} warning(s); {} of {} rows rejected (run `scrm validate` for details)",
-            c.rejected, c.rows_read
+            "warning: inputs have {errors} error(s) and {warnings} warning(s){}; {} of {} rows rejected (run `scrm validate` for details)",
+            if past {
+                " listed, and more counted past the problem limit"
+            } else {
+                ""
+            },
+            c.rejected,
+            c.rows_read
         ));
     }
     if !ingested.rejects.is_empty() {
@@ -213,10 +224,15 @@ fn report_inputs(
         let mut buf = Vec::new();
         scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
         output::write(Some(&path), &buf)?;
+        let kept = ingested.rejects.len() as u64;
         output::note(&format!(
-            "note: {} rejected row(s) written to {}",
-            ingested.rejects.len(),
-            path.display()
+            "note: {kept} rejected row(s) written to {}{}",
+            path.display(),
+            if kept < c.rejected {
+                format!(" (the first {kept} of {}: the problem limit)", c.rejected)
+            } else {
+                String::new()
+            }
         ));
     }
     Ok(())

@@ -330,6 +330,32 @@ fn bad_rows_are_rejected_and_written_next_to_out() {
     assert_text!("score_rejects_file", rejects);
 }
 
+/// Past the problem limit, problems are counted rather than kept: the run says how many it
+/// listed, the rejects file holds the first rows, and every good row is still scored.
+#[test]
+fn past_the_problem_limit_problems_are_counted() {
+    let dir = tempdir();
+    let out = dir.path().join("results.csv");
+    let r = scrm([
+        "score",
+        "fixtures/ingest/invalid-answer/inputs",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+        "--out",
+        &arg(&out),
+        "--max-problems",
+        "2",
+    ]);
+    let rejects = std::fs::read_to_string(dir.path().join("results.rejects.csv"))
+        .expect("rejects written next to --out");
+    assert_run!("score_past_the_problem_limit", r);
+    assert_eq!(rejects.lines().count(), 1 + 2, "{rejects}");
+    let scored = std::fs::read_to_string(&out).expect("results");
+    assert!(scored.contains("V220,"), "{scored}");
+}
+
 #[test]
 fn strict_makes_bad_rows_fatal() {
     let dir = tempdir();

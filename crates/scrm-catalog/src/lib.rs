@@ -66,6 +66,8 @@ pub struct Catalog {
     pub(crate) by_id: BTreeMap<String, usize>,
     /// Token key of every canonical id and alias → index in `entries`.
     pub(crate) by_key: BTreeMap<String, usize>,
+    /// The characters of each of `by_key`'s keys counted, in its order ([`lookup::Bins`]).
+    pub(crate) key_bins: Vec<lookup::Bins>,
     /// Canonical id → index in `questions` (enabled only).
     enabled_pos: BTreeMap<String, usize>,
     crosswalk: Crosswalk,
@@ -340,6 +342,7 @@ impl Catalog {
             .map(|(i, q)| (q.id.to_string(), i))
             .collect();
         let hash = content_hash(&sources);
+        let key_bins = by_key.keys().map(|k| lookup::Bins::of(k)).collect();
         Catalog {
             id,
             version,
@@ -348,6 +351,7 @@ impl Catalog {
             questions,
             by_id,
             by_key,
+            key_bins,
             enabled_pos,
             crosswalk,
             sources,

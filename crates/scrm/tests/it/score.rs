@@ -310,11 +310,11 @@ fn explicit_profile_and_exclusion_files_give_the_same_results() {
     assert!(differ.is_empty(), "results differ for {differ:?}");
 }
 
-#[test]
-fn bad_rows_are_rejected_and_written_next_to_out() {
-    let dir = tempdir();
-    let out = dir.path().join("results.csv");
-    let r = scrm([
+/// `score` of the invalid-answer scenario (three bad rows, one good) as CSV to `out`, with
+/// `extra`; what it printed, and the rejects file written next to `out`.
+fn score_bad_rows(out: &std::path::Path, extra: &[&str]) -> (crate::common::Run, String) {
+    let out_arg = arg(out);
+    let mut args = vec![
         "score",
         "fixtures/ingest/invalid-answer/inputs",
         "--as-of",
@@ -322,10 +322,19 @@ fn bad_rows_are_rejected_and_written_next_to_out() {
         "--format",
         "csv",
         "--out",
-        &arg(&out),
-    ]);
-    let rejects = std::fs::read_to_string(dir.path().join("results.rejects.csv"))
+        &out_arg,
+    ];
+    args.extend(extra);
+    let r = scrm(args);
+    let rejects = std::fs::read_to_string(out.with_file_name("results.rejects.csv"))
         .expect("rejects written next to --out");
+    (r, rejects)
+}
+
+#[test]
+fn bad_rows_are_rejected_and_written_next_to_out() {
+    let dir = tempdir();
+    let (r, rejects) = score_bad_rows(&dir.path().join("results.csv"), &[]);
     assert_run!("score_rejects", r);
     assert_text!("score_rejects_file", rejects);
 }
@@ -336,20 +345,7 @@ fn bad_rows_are_rejected_and_written_next_to_out() {
 fn past_the_problem_limit_problems_are_counted() {
     let dir = tempdir();
     let out = dir.path().join("results.csv");
-    let r = scrm([
-        "score",
-        "fixtures/ingest/invalid-answer/inputs",
-        "--as-of",
-        AS_OF,
-        "--format",
-        "csv",
-        "--out",
-        &arg(&out),
-        "--max-problems",
-        "2",
-    ]);
-    let rejects = std::fs::read_to_string(dir.path().join("results.rejects.csv"))
-        .expect("rejects written next to --out");
+    let (r, rejects) = score_bad_rows(&out, &["--max-problems", "2"]);
     assert_run!("score_past_the_problem_limit", r);
     assert_eq!(rejects.lines().count(), 1 + 2, "{rejects}");
     let scored = std::fs::read_to_string(&out).expect("results");

@@ -1,5 +1,6 @@
 //! Reading JSON supplier documents (`scrm_model::SupplierDocument`): one per `.json` file, or
-//! one per line in JSON Lines (`.jsonl`, `.ndjson`). Nesting depth is checked by a byte scan
+//! one per line in JSON Lines (`.jsonl`, `.ndjson`). A document is read to one byte past the size
+//! limit at most; nesting depth is checked by a byte scan
 //! before serde_json parses anything.
 
 use crate::ProblemCode;
@@ -67,13 +68,26 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
     }
     let enc = detect_encoding(&sample, col.opts.encoding);
     let mut src = Utf8Source::new(Cursor::new(sample).chain(file), enc);
+    // Read one byte past the limit, to know a document went past it without holding it.
+    let max = col.opts.limits.max_json_bytes;
     if lines {
         let mut rdr = BufReader::with_capacity(1 << 20, &mut src);
         let mut buf = Vec::new();
         let mut line = 0u64;
         loop {
             buf.clear();
-            match rdr.read_until(b'\n', &mut buf) {
+            let read = (&mut rdr)
+                .take(max.saturating_add(1))
+                .read_until(b'\n', &mut buf)
+                .and_then(|n| {
+                    let ended = buf.last() == Some(&b'\n');
+                    // The rest of a line past the limit is skipped, not held.
+                    if n > 0 && !ended && buf.len() as u64 > max {
+                        skip_line(&mut rdr)?;
+                    }
+                    Ok(n)
+                });
+            match read {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
@@ -82,6 +96,11 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
                 }
             }
             line += 1;
+            let text = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            if text.len() as u64 > max {
+                json_too_large(col, part, Some(line), max);
+                continue;
+            }
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -89,10 +108,15 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
         }
     } else {
         let mut text = Vec::new();
-        if let Err(e) = src.read_to_end(&mut text) {
+        if let Err(e) = (&mut src)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut text)
+        {
             return unreadable(col, part, &e.to_string());
         }
-        if text.iter().all(u8::is_ascii_whitespace) {
+        if text.len() as u64 > max {
+            json_too_large(col, part, None, max);
+        } else if text.iter().all(u8::is_ascii_whitespace) {
             empty(col, part, "the file is empty");
         } else {
             read_document(col, part, &text, None);
@@ -102,6 +126,40 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
         Ok((sha, _)) => col.file_of(part).sha256 = sha,
         Err(e) => unreadable(col, part, &e.to_string()),
     }
+}
+
+/// Skips the rest of a line (through its `\n`, or to the end of the input).
+fn skip_line(rdr: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let avail = rdr.fill_buf()?;
+        if avail.is_empty() {
+            return Ok(());
+        }
+        match memchr::memchr(b'\n', avail) {
+            Some(at) => {
+                rdr.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let n = avail.len();
+                rdr.consume(n);
+            }
+        }
+    }
+}
+
+/// Rejects a document over the JSON size limit, unparsed: one rejected unit, shown empty in the
+/// rejects file (it is too large to copy there).
+fn json_too_large(col: &mut Collector, part: u32, line: Option<u64>, max: u64) {
+    col.count_read(part, 1);
+    let i = Issue::new(
+        ProblemCode::JsonTooLarge,
+        None,
+        None,
+        format!("the document is larger than {max} bytes; it is not parsed"),
+    )
+    .help("a supplier document is tens of kilobytes; check the file, or raise the JSON size limit");
+    col.reject(part, Some(line.unwrap_or(1)), vec![i], Vec::new());
 }
 
 /// Parses and loads one document. Counted units: the document's vendor profile and each

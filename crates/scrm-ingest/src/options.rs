@@ -25,6 +25,10 @@ pub struct Limits {
     pub max_xlsx_ratio: u64,
     /// Deepest nesting of arrays and objects in a JSON document. Default 64.
     pub max_json_depth: usize,
+    /// Largest JSON document (a `.json` file, or one line of JSON Lines), in bytes; a larger
+    /// one is not parsed. Default 64 MiB: a supplier's document is tens of kilobytes, and a
+    /// document is held whole while it is parsed.
+    pub max_json_bytes: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +41,7 @@ impl Default for Limits {
             max_xlsx_bytes: 256 * 1024 * 1024,
             max_xlsx_ratio: 100,
             max_json_depth: 64,
+            max_json_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -150,6 +150,8 @@ codes! {
     SkippedSheet = "skipped-sheet", Warning, "A worksheet has no vendor_id or question_id header; it is skipped.";
     /// JSON nested too deeply.
     JsonTooDeep = "json-too-deep", Error, "The JSON document nests deeper than the depth limit; it is not parsed.";
+    /// JSON document over the size limit.
+    JsonTooLarge = "json-too-large", Error, "A JSON document (or JSON Lines line) is larger than the JSON size limit; it is not parsed.";
     /// JSON syntax error.
     JsonSyntax = "json-syntax", Error, "The JSON text is not well formed.";
     /// JSON of the wrong shape.

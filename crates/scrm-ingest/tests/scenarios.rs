@@ -17,6 +17,7 @@ fn options(name: &str) -> IngestOptions {
         "too-many-rows" => o.limits.max_rows = 3,
         "too-many-columns" => o.limits.max_columns = 4,
         "too-many-problems" => o.limits.max_problems = 3,
+        "json-too-large" => o.limits.max_json_bytes = 200,
         "buyer-profile-limit" => o.limits.max_rows = 4,
         "encoding" => o.encoding = Some(encoding_rs::UTF_8),
         _ => {}

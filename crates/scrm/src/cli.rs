@@ -185,6 +185,9 @@ pub struct InputArgs {
         help_heading = "Limits"
     )]
     pub max_json_depth: usize,
+    /// Largest JSON document (or JSON Lines line), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Limits")]
+    pub max_json_bytes: u64,
     /// Score as of this date (YYYY-MM-DD): evidence age, exemption expiry. Default: today (UTC).
     #[arg(
         long,

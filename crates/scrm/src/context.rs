@@ -83,6 +83,7 @@ pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
             max_xlsx_bytes: a.max_xlsx_bytes,
             max_xlsx_ratio: a.max_xlsx_ratio,
             max_json_depth: a.max_json_depth,
+            max_json_bytes: a.max_json_bytes,
         },
         ..IngestOptions::default()
     })

@@ -1,7 +1,7 @@
 //! Reading JSON supplier documents (`scrm_model::SupplierDocument`): one per `.json` file, or
-//! one per line in JSON Lines (`.jsonl`, `.ndjson`). A document is read to one byte past the size
-//! limit at most; nesting depth is checked by a byte scan
-//! before serde_json parses anything.
+//! one per line in JSON Lines (`.jsonl`, `.ndjson`). A document is read to one byte past the
+//! size limit at most, and its nesting depth is checked by a byte scan before serde_json parses
+//! anything.
 
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer, QRes, Stored};

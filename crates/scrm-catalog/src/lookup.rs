@@ -198,6 +198,15 @@ impl Bins {
     }
 }
 
+/// The keys a did-you-mean compares with the catalog's: `raw`'s own, and those of the
+/// framework spellings it may be.
+fn probes(raw: &str) -> Vec<String> {
+    let mut probes = vec![key(raw)];
+    probes.extend(structured_candidates(raw).iter().map(|c| key(c)));
+    probes.retain(|p| !p.is_empty());
+    probes
+}
+
 impl Catalog {
     /// Index of the entry `raw` names, if any (canonical id, alias or a known spelling).
     pub(crate) fn find_entry(&self, raw: &str) -> Option<usize> {
@@ -218,19 +227,11 @@ impl Catalog {
     /// best so far: an unknown id is compared with every key and alias, and a file of distinct
     /// unknown ids (hostile, or a shifted column) spent 25 µs an id in the distances alone.
     pub(crate) fn suggest(&self, raw: &str) -> Option<String> {
-        let mut probes = vec![key(raw)];
-        probes.extend(structured_candidates(raw).iter().map(|c| key(c)));
-        probes.retain(|p| !p.is_empty());
-        let probes: Vec<(String, Bins)> = probes
-            .into_iter()
-            .map(|p| {
-                let b = Bins::of(&p);
-                (p, b)
-            })
-            .collect();
+        let probes: Vec<(Bins, String)> =
+            probes(raw).into_iter().map(|p| (Bins::of(&p), p)).collect();
         let mut best: Option<(f64, usize)> = None;
         for ((k, &i), kb) in self.by_key.iter().zip(&self.key_bins) {
-            for (p, pb) in &probes {
+            for (pb, p) in &probes {
                 // Ties at the best still count (the earlier question wins), so only a bound
                 // below it, or below the threshold, skips the key.
                 let floor = best.map_or(SUGGEST_MIN_SIMILARITY, |(s, _)| {
@@ -296,9 +297,7 @@ mod tests {
 
     /// `suggest` as it was, measuring every key: the bound may only skip work.
     fn suggest_measuring_all(c: &Catalog, raw: &str) -> Option<String> {
-        let mut probes = vec![key(raw)];
-        probes.extend(structured_candidates(raw).iter().map(|c| key(c)));
-        probes.retain(|p| !p.is_empty());
+        let probes = probes(raw);
         let mut best: Option<(f64, usize)> = None;
         for (k, &i) in &c.by_key {
             for p in &probes {

@@ -38,6 +38,14 @@ impl Ingested {
             .count()
     }
 
+    /// Whether problems went past the problem limit: some were counted, not listed, and the
+    /// rejects hold only the first rejected rows ([`crate::Limits::max_problems`]).
+    pub fn past_problem_limit(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.code == crate::ProblemCode::TooManyProblems)
+    }
+
     /// Totals over all files.
     pub fn counts(&self) -> RunCounts {
         let mut c = RunCounts {

@@ -12,6 +12,10 @@ use scrm_policy::Policy;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
+/// The version of scrm every manifest names, and the one a history's stored results must come
+/// from to be reused ([`scrm_history::load_cache`]).
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// The clock: `SCRM_NOW` (RFC 3339) pins it for tests and reproducible runs.
 pub fn now() -> Result<chrono::DateTime<chrono::Utc>> {
     if let Ok(s) = std::env::var("SCRM_NOW") {
@@ -201,10 +205,7 @@ fn report_inputs(
     }
     let c = ingested.counts();
     if errors + warnings > 0 {
-        let past = ingested
-            .problems
-            .iter()
-            .any(|p| p.code == scrm_ingest::ProblemCode::TooManyProblems);
+        let past = ingested.past_problem_limit();
         output::note(&format!(
             "warning: inputs have {errors} error(s) and {warnings} warning(s){}; {} of {} rows rejected (run `scrm validate` for details)",
             if past {
@@ -263,7 +264,7 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
     }
     let c = l.ingested.counts();
     Ok(RunManifest {
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        tool_version: TOOL_VERSION.to_string(),
         catalog_version: l.catalog.version().to_string(),
         catalog_hash: l.catalog.hash().to_string(),
         policy_name: l.policy.name.clone(),

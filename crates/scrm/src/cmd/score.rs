@@ -260,7 +260,7 @@ fn split_kept<O>(
 /// with a spinner: a million vendors' take seconds.
 fn load_cache(dir: &std::path::Path) -> Result<scrm_history::Cache> {
     with_spinner("loading the newest run's results", || {
-        scrm_history::load_cache(dir, env!("CARGO_PKG_VERSION"))
+        scrm_history::load_cache(dir, context::TOOL_VERSION)
     })
     .map_err(|e| anyhow!("{e}"))
 }

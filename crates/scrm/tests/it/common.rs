@@ -188,6 +188,16 @@ where
     Scrm::new(args).run()
 }
 
+/// `score DEMO --as-of AS_OF` plus `extra`.
+pub fn demo_score(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = ["score", DEMO, "--as-of", AS_OF]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
 /// `path` as an argument string.
 pub fn arg(path: &Path) -> String {
     path.display().to_string()

@@ -2,7 +2,8 @@
 //! changed between two runs after one supplier's answers changed.
 
 use crate::common::{
-    AS_OF, DEMO, Run, Scrm, arg, assert_same_text, copy_dir, names, root, run_dirs, scrm, tempdir,
+    AS_OF, DEMO, Run, Scrm, arg, assert_same_text, copy_dir, demo_score, names, root, run_dirs,
+    scrm, tempdir,
 };
 use std::path::Path;
 
@@ -42,6 +43,15 @@ pub fn nightly(portfolio: &str, history: &Path, out: &Path, now: &str, extra: &[
     let r = Scrm::new(args).env("SCRM_NOW", now).run();
     r.expect_code(1);
     r
+}
+
+/// The demo's first run, on 2026-11-02, into the empty store `history`, written to `out`; the
+/// run's directory.
+fn first_night(history: &Path, out: &Path) -> std::path::PathBuf {
+    nightly(DEMO, history, out, "2026-11-02T06:00:00Z", &[]);
+    let mut runs = run_dirs(history);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs.remove(0)
 }
 
 /// The demo's run on 2026-11-04 into `history`, written to `out`: a store that healed (its
@@ -325,14 +335,7 @@ fn a_damaged_store_heals() {
     let dir = tempdir();
     let history = dir.path().join("history");
     let out = |name: &str| dir.path().join(name);
-    nightly(
-        DEMO,
-        &history,
-        &out("first.csv"),
-        "2026-11-02T06:00:00Z",
-        &[],
-    );
-    let run = run_dirs(&history).remove(0);
+    let run = first_night(&history, &out("first.csv"));
     std::fs::remove_file(run.join("results.parquet")).expect("remove");
 
     let next = nightly(
@@ -403,16 +406,9 @@ fn a_run_of_another_version_is_not_reused() {
     let dir = tempdir();
     let (history, fresh) = (dir.path().join("history"), dir.path().join("fresh"));
     let out = |name: &str| dir.path().join(name);
-    nightly(
-        DEMO,
-        &history,
-        &out("first.csv"),
-        "2026-11-02T06:00:00Z",
-        &[],
-    );
+    let run = first_night(&history, &out("first.csv"));
     // What an older release leaves: its version in the manifest and the run's summary, and so
     // another content hash (the manifest is part of it).
-    let run = run_dirs(&history).remove(0);
     let mine = format!("\"tool_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
     for file in ["manifest.json", "run.json"] {
         let text = std::fs::read_to_string(run.join(file)).expect(file);
@@ -504,13 +500,7 @@ fn capped(blocks: u32, global: &[&str], history: &Path, extra: &[&str]) -> Scrm 
 fn a_full_disk_still_gives_the_morning_report() {
     let dir = tempdir();
     let history = dir.path().join("history");
-    nightly(
-        DEMO,
-        &history,
-        &dir.path().join("first.csv"),
-        "2026-11-02T06:00:00Z",
-        &[],
-    );
+    first_night(&history, &dir.path().join("first.csv"));
     let before = names(&history);
     assert_eq!(before.len(), 1, "{before:?}");
 
@@ -532,17 +522,7 @@ fn a_full_disk_still_gives_the_morning_report() {
     ] {
         assert!(r.stderr.contains(said), "{said:?} not in:\n{}", r.stderr);
     }
-    scrm([
-        "score",
-        DEMO,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "csv",
-        "--out",
-        &arg(&full),
-    ])
-    .expect_code(1);
+    scrm(demo_score(&["--format", "csv", "--out", &arg(&full)])).expect_code(1);
     let read = |p: &Path| std::fs::read(p).expect("csv");
     assert!(read(&next) == read(&full), "the morning's CSV differs");
     assert_eq!(names(&history), before);

@@ -1,17 +1,9 @@
 //! `scrm score`: every output format on the demo portfolio, exit codes, determinism, input errors.
 
-use crate::common::{AS_OF, DEMO, Scrm, arg, demo_subset, read_xlsx, root, scrm, tempdir};
+use crate::common::{
+    AS_OF, DEMO, Scrm, arg, demo_score, demo_subset, read_xlsx, root, scrm, tempdir,
+};
 use std::time::Duration;
-
-/// `score DEMO --as-of AS_OF` plus `extra`.
-fn demo(extra: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = ["score", DEMO, "--as-of", AS_OF]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    v.extend(extra.iter().map(|s| s.to_string()));
-    v
-}
 
 /// The 50 demo vendor ids, V-0001 to V-0050.
 fn demo_ids() -> Vec<String> {
@@ -21,7 +13,7 @@ fn demo_ids() -> Vec<String> {
 #[test]
 fn table() {
     // 26 at-risk and 2 excluded suppliers: the default --fail-on at-risk exits 1.
-    let r = scrm(demo(&[]));
+    let r = scrm(demo_score(&[]));
     r.expect_code(1);
     assert!(!r.stdout.contains(&0x1b), "NO_COLOR output has no escapes");
     assert_run!("score_demo_table", r);
@@ -29,7 +21,7 @@ fn table() {
 
 #[test]
 fn csv() {
-    let r = scrm(demo(&["--format", "csv"]));
+    let r = scrm(demo_score(&["--format", "csv"]));
     r.expect_code(1);
     let text = r.out();
     assert_eq!(text.lines().count(), 51, "header + 50 vendors");
@@ -43,11 +35,11 @@ fn csv() {
 fn csv_to_file_writes_manifest_sidecar() {
     let dir = tempdir();
     let out = dir.path().join("results.csv");
-    let r = scrm(demo(&["--format", "csv", "--out", &arg(&out)]));
+    let r = scrm(demo_score(&["--format", "csv", "--out", &arg(&out)]));
     r.expect_code(1);
     assert!(r.stdout.is_empty(), "data goes to --out, not stdout");
     assert_eq!(r.stderr, "", "nothing to say on a clean run");
-    let stdout_csv = scrm(demo(&["--format", "csv"])).stdout;
+    let stdout_csv = scrm(demo_score(&["--format", "csv"])).stdout;
     assert_eq!(std::fs::read(&out).expect("csv written"), stdout_csv);
     let side: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("results.csv.manifest.json")).expect("sidecar written"),
@@ -67,7 +59,7 @@ fn csv_to_file_writes_manifest_sidecar() {
 
 #[test]
 fn json() {
-    let r = scrm(demo(&["--format", "json"]));
+    let r = scrm(demo_score(&["--format", "json"]));
     r.expect_code(1);
     assert_eq!(r.stderr, "");
     let j = r.json();
@@ -79,7 +71,7 @@ fn json() {
         .collect();
     assert_eq!(ids, demo_ids(), "sorted by vendor id, all present");
     // The statuses agree with the CSV rendering of the same run.
-    let csv = scrm(demo(&["--format", "csv"])).out();
+    let csv = scrm(demo_score(&["--format", "csv"])).out();
     for (line, v) in csv.lines().skip(1).zip(vendors) {
         assert!(line.starts_with(&format!("{},", v["vendor_id"].as_str().unwrap_or(""))));
         let status = v["status"].as_str().expect("status");
@@ -111,7 +103,7 @@ fn json() {
 
 #[test]
 fn jsonl() {
-    let r = scrm(demo(&["--format", "jsonl"]));
+    let r = scrm(demo_score(&["--format", "jsonl"]));
     r.expect_code(1);
     let lines: Vec<serde_json::Value> = r
         .out()
@@ -120,7 +112,7 @@ fn jsonl() {
         .collect();
     assert_eq!(lines.len(), 51, "manifest line + 50 vendor lines");
     assert!(lines[0].get("manifest").is_some(), "{}", lines[0]);
-    let json = scrm(demo(&["--format", "json"])).json();
+    let json = scrm(demo_score(&["--format", "json"])).json();
     for (line, v) in lines[1..]
         .iter()
         .zip(json["vendors"].as_array().expect("vendors"))
@@ -138,7 +130,7 @@ fn jsonl() {
 fn xlsx_demo() {
     let dir = tempdir();
     let out = dir.path().join("portfolio.xlsx");
-    let r = Scrm::new(demo(&["--format", "xlsx", "--out", &arg(&out)]))
+    let r = Scrm::new(demo_score(&["--format", "xlsx", "--out", &arg(&out)]))
         .deadline(Duration::from_secs(60))
         .run();
     r.expect_code(1);
@@ -203,7 +195,7 @@ fn xlsx() {
 fn parquet() {
     let dir = tempdir();
     let out = dir.path().join("results.parquet");
-    let r = scrm(demo(&["--format", "parquet", "--out", &arg(&out)]));
+    let r = scrm(demo_score(&["--format", "parquet", "--out", &arg(&out)]));
     r.expect_code(1);
     assert_eq!(r.stderr, "");
     let bytes = std::fs::read(&out).expect("parquet written");
@@ -216,7 +208,7 @@ fn parquet() {
 fn html() {
     let dir = tempdir();
     let out = dir.path().join("portfolio.html");
-    let r = scrm(demo(&["--format", "html", "--out", &arg(&out)]));
+    let r = scrm(demo_score(&["--format", "html", "--out", &arg(&out)]));
     r.expect_code(1);
     assert_eq!(r.stderr, "");
     let html = std::fs::read_to_string(&out).expect("html written");
@@ -233,7 +225,12 @@ fn fail_on_levels() {
     // The demo has at-risk and excluded suppliers.
     let codes: Vec<(&str, i32)> = ["never", "excluded", "at-risk"]
         .into_iter()
-        .map(|f| (f, scrm(demo(&["--fail-on", f, "--format", "csv"])).code))
+        .map(|f| {
+            (
+                f,
+                scrm(demo_score(&["--fail-on", f, "--format", "csv"])).code,
+            )
+        })
         .collect();
     assert_eq!(codes, [("never", 0), ("excluded", 1), ("at-risk", 1)]);
 
@@ -259,11 +256,11 @@ fn fail_on_levels() {
 
 #[test]
 fn repeated_runs_are_byte_identical() {
-    let csv_a = scrm(demo(&["--format", "csv"]));
-    let csv_b = scrm(demo(&["--format", "csv"]));
+    let csv_a = scrm(demo_score(&["--format", "csv"]));
+    let csv_b = scrm(demo_score(&["--format", "csv"]));
     assert_eq!(csv_a.stdout, csv_b.stdout);
-    let json_a = scrm(demo(&["--format", "json"]));
-    let json_b = scrm(demo(&["--format", "json"]));
+    let json_a = scrm(demo_score(&["--format", "json"]));
+    let json_b = scrm(demo_score(&["--format", "json"]));
     // generated_at is the only field that may differ between runs; SCRM_NOW pins it here, so
     // the whole document is identical.
     assert_eq!(json_a.stdout, json_b.stdout);
@@ -271,8 +268,8 @@ fn repeated_runs_are_byte_identical() {
 
 #[test]
 fn thread_count_does_not_change_results() {
-    let one = scrm(demo(&["--format", "json", "--threads", "1"]));
-    let two = scrm(demo(&["--format", "json", "--threads", "2"]));
+    let one = scrm(demo_score(&["--format", "json", "--threads", "1"]));
+    let two = scrm(demo_score(&["--format", "json", "--threads", "2"]));
     one.expect_code(1);
     assert_eq!(one.stdout, two.stdout);
 }
@@ -283,8 +280,8 @@ fn thread_count_does_not_change_results() {
 /// only once.
 #[test]
 fn explicit_profile_and_exclusion_files_give_the_same_results() {
-    let plain = scrm(demo(&["--format", "json"])).json();
-    let explicit = scrm(demo(&[
+    let plain = scrm(demo_score(&["--format", "json"])).json();
+    let explicit = scrm(demo_score(&[
         "--vendors",
         "fixtures/demo/vendors.csv",
         "--exclusions",

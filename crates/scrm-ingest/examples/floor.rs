@@ -21,9 +21,10 @@
 //! The minimal parser does what a hand-written reader of a trusted export would: it cuts each
 //! line at its commas (a line with an odd number of quotes runs on to the next, as a quoted line
 //! break does), finds the question's position by hash, maps the answer (`yes`, `partial`, `no`,
-//! `na`, or a level 0 to 5) to a number and adds it, weighted, to the vendor's total, and reads the evidence date's digits. It checks no encoding,
-//! reports no problem, keeps no text, resolves no catalog and scores no lens; those are scrm's
-//! work on top of it. (A vendor cut by the halves' boundary is counted once in each half.)
+//! `na`, or a level 0 to 5) to a number and adds it, weighted, to the vendor's total, and reads
+//! the evidence date's digits. It checks no encoding, reports no problem, keeps no text,
+//! resolves no catalog and scores no lens; those are scrm's work on top of it. (A vendor cut by
+//! the halves' boundary is counted once in each half.)
 
 // An example program: it prints its measurements.
 #![allow(clippy::print_stdout)]

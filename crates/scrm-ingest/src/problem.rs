@@ -141,9 +141,9 @@ codes! {
     /// More problems than the limit.
     TooManyProblems = "too-many-problems", Error, "More problems than the problem limit: the rest are counted, not listed, and their rows are not in the rejects file; every row is still read.";
     /// Header wider than the limit.
-    TooManyColumns = "too-many-columns", Error, "The table's header has more columns than the column limit; the table is not read.";
+    TooManyColumns = "too-many-columns", Error, "A table's header, or a worksheet's cell, lies past the column limit; the table or worksheet is not read.";
     /// Workbook too large when decompressed.
-    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size exceeds the XLSX size limit; it is not opened.";
+    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size, or the cells its rows span, exceed the XLSX size limit; it is not opened, or the sheet is not read.";
     /// Suspicious compression ratio.
     XlsxRatio = "xlsx-ratio", Error, "A workbook part is compressed more than the ratio limit allows (zip bomb guard); it is not opened.";
     /// A sheet with no recognizable header.

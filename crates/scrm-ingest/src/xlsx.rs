@@ -10,7 +10,7 @@ use crate::table::{
     DefaultVendor, Header, Row, RowSource, SourceStop, TableKind, classify, column_letter,
     long_cols, read_exclusions, read_long, read_wide,
 };
-use crate::text::{Hashing, header_key, sha256_hex};
+use crate::text::{Hashing, header_key};
 use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns};
 use crate::zipdir::central_directory;
 use calamine::{Data, Reader, Xlsx};
@@ -32,9 +32,9 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
     if size > limits.max_xlsx_bytes {
         // Hash without holding the file, then refuse it.
         if let Ok(f) = std::fs::File::open(path)
-            && let Ok(sha) = Hashing::new(f).finish()
+            && let Ok(digest) = Hashing::new(f, col.opts.input_digest).finish()
         {
-            col.file_of(part).sha256 = sha;
+            col.file_of(part).digest = digest;
         }
         return too_large(col, part, size, limits.max_xlsx_bytes);
     }
@@ -42,7 +42,7 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         Ok(b) => b,
         Err(e) => return unreadable(col, part, &e.to_string()),
     };
-    col.file_of(part).sha256 = sha256_hex(&bytes);
+    col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
     let entries = match central_directory(&bytes) {
         Ok(e) => e,
         Err(why) => return unreadable(col, part, &format!("not an XLSX workbook: {why}")),
@@ -76,24 +76,131 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         Err(e) => return unreadable(col, part, &format!("not an XLSX workbook: {e}")),
     };
     let mut sheets = Vec::new();
+    // What the workbook's rows may take, counted in cells (see `SheetStop::Cells`).
+    let mut budget = limits.max_xlsx_bytes / CELL_BYTES;
     for name in wb.sheet_names() {
-        match wb.worksheet_range(&name) {
-            Ok(r) => sheets.push((name, rows_of(&r))),
-            Err(e) => {
-                col.issue(
-                    part,
-                    None,
-                    Issue::new(
-                        ProblemCode::UnreadableFile,
-                        None,
-                        Some(&name),
-                        format!("sheet '{name}' cannot be read: {e}"),
-                    ),
-                );
+        let issue = match sheet_rows(&mut wb, &name, limits.max_columns, &mut budget) {
+            Ok(rows) => {
+                sheets.push((name, rows));
+                continue;
             }
-        }
+            Err(SheetStop::Xlsx(e)) => Issue::new(
+                ProblemCode::UnreadableFile,
+                None,
+                Some(&name),
+                format!("sheet '{name}' cannot be read: {e}"),
+            ),
+            Err(SheetStop::Column { row, col: c }) => Issue::new(
+                ProblemCode::TooManyColumns,
+                None,
+                Some(&name),
+                format!(
+                    "sheet '{name}' has a cell in column {} (row {}), beyond the limit of {} columns; the sheet is not read",
+                    u64::from(c) + 1,
+                    u64::from(row) + 1,
+                    limits.max_columns
+                ),
+            )
+            .help("delete the stray cell, or raise the column limit"),
+            Err(SheetStop::Cells) => Issue::new(
+                ProblemCode::XlsxTooLarge,
+                None,
+                Some(&name),
+                format!(
+                    "sheet '{name}' spans more cells than the XLSX size limit allows ({} bytes, {CELL_BYTES} a cell, blank cells before each row's last counted); the sheet is not read",
+                    limits.max_xlsx_bytes
+                ),
+            )
+            .help("delete stray cells far from the table, or raise the XLSX size limit"),
+        };
+        col.issue(part, None, issue);
     }
     read_sheets(col, part, sheets, role);
+}
+
+/// What a row's cell costs in memory, blank or not (its bounds in the record), for the budget
+/// of [`sheet_rows`]: the XLSX size limit buys this many cells.
+const CELL_BYTES: u64 = 8;
+
+/// Why a sheet is not read.
+enum SheetStop {
+    /// calamine could not read it.
+    Xlsx(calamine::XlsxError),
+    /// A cell lies at or past the column limit (0-based row and column).
+    Column { row: u32, col: u32 },
+    /// Its rows, counted with the blank cells before each row's last, would take more cells
+    /// than the budget left.
+    Cells,
+}
+
+/// A worksheet's non-blank rows as text, with Excel row numbers; trailing blank cells dropped.
+/// Read cell by cell, not as calamine's dense range: a workbook of a few kilobytes can hold a
+/// cell at XFD1048576, and the range from A1 to it is 17 billion cells. Rows without a cell
+/// cost nothing, and each row's cells, blank ones before its last included, are taken from
+/// `budget`, which the size limit sets for the whole workbook (a sheet of a million rows, each
+/// with one cell in column XFD, is 16 billion cells from a 30 MB sheet).
+fn sheet_rows(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    max_columns: usize,
+    budget: &mut u64,
+) -> Result<Vec<Row>, SheetStop> {
+    let mut reader = match wb.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        // A chart sheet or dialog sheet holds no cells (as calamine's own range reading has it).
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(SheetStop::Xlsx(e)),
+    };
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(SheetStop::Xlsx)? {
+        let (row, c) = cell.get_position();
+        if usize::try_from(c).map_or(true, |c| c >= max_columns) {
+            return Err(SheetStop::Column { row, col: c });
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if !text.is_empty() {
+            cells.push((row, c, text));
+        }
+    }
+    // Cells do not always come in order. Of two at one position the later counts, as in
+    // calamine's range: the sort is stable, and the last of each run is kept.
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    // Each row's line and texts, a row's cells charged to the budget before they are made.
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut cells = cells.into_iter().peekable();
+    while let Some((r, c, text)) = cells.next() {
+        if cells.peek().is_some_and(|&(r2, c2, _)| (r2, c2) == (r, c)) {
+            continue;
+        }
+        let line = u64::from(r) + 1;
+        if rows.last().is_none_or(|(l, _)| *l != line) {
+            rows.push((line, Vec::new()));
+        }
+        if let Some((_, texts)) = rows.last_mut() {
+            // The column is under the column limit, so this fits in a usize.
+            let width = c as usize + 1;
+            let more = (width - texts.len()) as u64;
+            if more > *budget {
+                return Err(SheetStop::Cells);
+            }
+            *budget -= more;
+            texts.resize(width - 1, String::new());
+            texts.push(text);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|(line, mut texts)| {
+            while texts.last().is_some_and(|t| t.trim().is_empty()) {
+                texts.pop();
+            }
+            (!texts.is_empty()).then(|| Row {
+                line,
+                cells: csv::StringRecord::from(texts),
+                ..Row::default()
+            })
+        })
+        .collect())
 }
 
 fn too_large(col: &mut Collector, part: u32, size: u64, max: u64) {
@@ -120,29 +227,6 @@ fn sheet_is(name: &str, prefix: &str) -> bool {
             .chars()
             .next()
             .is_none_or(char::is_whitespace)
-}
-
-/// A worksheet's non-blank rows as text, with Excel row numbers; trailing blank cells dropped.
-fn rows_of(range: &calamine::Range<Data>) -> Vec<Row> {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut out = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let mut texts: Vec<String> = std::iter::repeat_n(String::new(), c0 as usize)
-            .chain(cells.iter().map(cell_text))
-            .collect();
-        while texts.last().is_some_and(|t| t.trim().is_empty()) {
-            texts.pop();
-        }
-        if texts.is_empty() {
-            continue;
-        }
-        out.push(Row {
-            line: u64::from(r0) + i as u64 + 1,
-            cells: csv::StringRecord::from(texts),
-            ..Row::default()
-        });
-    }
-    out
 }
 
 /// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.

@@ -92,6 +92,18 @@ fn every_scenario() {
     }
 }
 
+/// The cells a workbook's rows span, blank ones before each row's last counted, are bounded by
+/// the XLSX size limit at 8 bytes a cell: with 64 KiB (8,192 cells; the workbook itself is 16 KB
+/// uncompressed), the `xlsx-far-cells` row at column XFD is 16,384 cells, and that sheet is not
+/// read. The sheet past the column limit says so, and the third sheet is still read.
+#[test]
+fn a_workbooks_cells_are_bounded_by_the_size_limit() {
+    let mut opts = IngestOptions::default();
+    opts.limits.max_xlsx_bytes = 64 * 1024;
+    let ing = run("xlsx-far-cells", &opts);
+    insta::assert_snapshot!(render_human(&ing));
+}
+
 #[test]
 fn rejects_csv_neutralizes_formulas() {
     let ing = run("control-chars", &IngestOptions::default());

@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/scrm-target
 DEMO := fixtures/demo
 AS_OF := 2026-11-02
 
-.PHONY: help demo test test-deps lint fmt bench bench-builtin bench-nightly bench-nightly-next demo-data docs-img ci
+.PHONY: help demo test test-deps lint fmt bench bench-blake3 bench-builtin bench-nightly bench-nightly-next demo-data docs-img ci
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ fmt: ## Format the code
 
 bench: ## End-to-end benchmark, about 200 answers a vendor, at 10k and 100k (BENCH_FULL=1 adds 1M); see benches/README.md
 	bash scripts/bench.sh
+
+bench-blake3: ## The same, the manifest recording BLAKE3 of the input instead of SHA-256 (--input-digest blake3)
+	BENCH_DIGEST=blake3 bash scripts/bench.sh
 
 bench-builtin: ## The same with the shipped catalog alone (about 121 answers a vendor)
 	BENCH_CATALOG=none bash scripts/bench.sh

@@ -44,6 +44,10 @@
 #                       with SCRM_NOW a day later, so it reuses every vendor whose result the
 #                       date leaves unchanged (97 % of them) and re-scores the rest. `job`:
 #                       `score --history (next day)`.
+#   BENCH_DIGEST=ALGO   the input digest the manifest records, `--input-digest ALGO` (sha256,
+#                       the default, or blake3: `make bench-blake3`); results.csv's `job` says
+#                       `score --input-digest blake3` for BLAKE3. The targets are checked
+#                       either way. A baseline binary must know the flag.
 #   BENCH_BASELINE=PATH another scrm binary (an earlier build) run alternately with this one,
 #                       each of its runs right after one of this binary's: its median and the
 #                       ratio are printed (not written to results.csv). This machine's speed
@@ -106,10 +110,22 @@ if [ "$commit" != unknown ] && [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/
 fi
 HEADER="date,commit,n,bytes,wall_s,mb_s,vendors_s,max_rss_kb,runs,wall_min_s,wall_max_s,catalog,job"
 JOB=score
+DIGEST_ARGS=()
+case "${BENCH_DIGEST:-sha256}" in
+    sha256) ;;
+    blake3)
+        DIGEST_ARGS=(--input-digest blake3)
+        JOB="score --input-digest blake3"
+        ;;
+    *)
+        echo "bench: BENCH_DIGEST must be sha256 or blake3, not '${BENCH_DIGEST}'" >&2
+        exit 2
+        ;;
+esac
 case "${BENCH_HISTORY:-0}" in
     0) ;;
-    1) JOB="score --history" ;;
-    next) JOB="score --history (next day)" ;;
+    1) JOB="$JOB --history" ;;
+    next) JOB="$JOB --history (next day)" ;;
     *)
         echo "bench: BENCH_HISTORY must be 0, 1 or next, not '${BENCH_HISTORY}'" >&2
         exit 2
@@ -142,7 +158,7 @@ one_run() {
     timing="$(mktemp)"
     errs="$(mktemp)"
     local now_env=()
-    if [ "$JOB" != score ]; then
+    if [ "${BENCH_HISTORY:-0}" != 0 ]; then
         hist="$(mktemp -d "$BENCH_DIR/scrm-bench-history.XXXXXX")"
         history_args=(--history "$hist")
     fi
@@ -154,7 +170,7 @@ one_run() {
     start="$EPOCHREALTIME"
     "${now_env[@]}" /usr/bin/time -v -o "$timing" "$bin" score "$dir/answers.csv" \
         --vendors "$dir/vendors.csv" --exclusions "$dir/exclusions.csv" "${CATALOG_ARGS[@]}" \
-        "${history_args[@]}" --format csv --out /dev/null >/dev/null 2>"$errs" || status=$?
+        "${DIGEST_ARGS[@]}" "${history_args[@]}" --format csv --out /dev/null >/dev/null 2>"$errs" || status=$?
     end="$EPOCHREALTIME"
     if [ -n "$hist" ]; then
         rm -rf "$hist"
@@ -237,7 +253,7 @@ for n in "${SIZES[@]}"; do
     tw="$(target_wall "$n")"
     tr="$(target_rss "$n")"
     tm="$(target_mb_s "$n")"
-    if [ "$JOB" != score ]; then
+    if [ "${BENCH_HISTORY:-0}" != 0 ]; then
         tw=""
         tr=""
         tm=""

@@ -24,7 +24,8 @@ use std::hash::BuildHasher;
 pub(crate) struct FileSlot {
     pub path: String,
     pub kind: &'static str,
-    pub sha256: String,
+    /// The file's digest in the run's algorithm (`IngestOptions::input_digest`), lower-case hex.
+    pub digest: String,
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
@@ -289,7 +290,7 @@ impl<'a> Collector<'a> {
         self.files.push(FileSlot {
             path,
             kind,
-            sha256: String::new(),
+            digest: String::new(),
             read: 0,
             accepted: 0,
             rejected: 0,
@@ -821,6 +822,7 @@ impl<'a> Collector<'a> {
         self.report_unlisted();
         self.problems.sort_by_key(|p| p.0);
         self.rejects.sort_by_key(|r| r.0);
+        let algo = self.opts.input_digest;
         let ingested = Ingested {
             vendors: Vec::new(),
             vendors_read,
@@ -828,13 +830,18 @@ impl<'a> Collector<'a> {
             files: self
                 .files
                 .into_iter()
-                .map(|f| InputFile {
-                    path: f.path,
-                    kind: f.kind.to_string(),
-                    sha256: f.sha256,
-                    rows_read: f.read,
-                    accepted: f.accepted,
-                    rejected: f.rejected,
+                .map(|f| {
+                    let mut file = InputFile {
+                        path: f.path,
+                        kind: f.kind.to_string(),
+                        sha256: String::new(),
+                        blake3: String::new(),
+                        rows_read: f.read,
+                        accepted: f.accepted,
+                        rejected: f.rejected,
+                    };
+                    algo.record(f.digest, &mut file);
+                    file
                 })
                 .collect(),
             problems: self.problems.into_iter().map(|p| p.1).collect(),

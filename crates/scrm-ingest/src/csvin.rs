@@ -11,7 +11,7 @@ use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
 };
-use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, sha256_hex, trim_str};
+use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, trim_str};
 use crate::validate::Issue;
 use rayon::prelude::*;
 use scrm_model::lines::RecordLines;
@@ -70,7 +70,7 @@ pub(crate) fn read_csv_part<'a>(
         return unreadable(col, part, &e.to_string());
     }
     if sample.is_empty() {
-        col.file_of(part).sha256 = sha256_hex(&[]);
+        col.file_of(part).digest = col.opts.input_digest.hex_of(&[]);
         empty(col, part, "the file is empty");
         return;
     }
@@ -80,7 +80,7 @@ pub(crate) fn read_csv_part<'a>(
     }
     // The size lets a buyer's profile file reserve its memory at once (see `reserve_buyer`).
     let file_len = file.metadata().map_or(0, |m| m.len());
-    let src = Utf8Source::new(Cursor::new(sample).chain(file), enc);
+    let src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
     let limits = col.opts.limits;
     // One record may hold several maximal fields; past this, the file is not CSV we can use.
     let cap = (limits.max_field_bytes.saturating_mul(64)).saturating_add(1 << 20);
@@ -88,7 +88,7 @@ pub(crate) fn read_csv_part<'a>(
     read_with_splitter(col, part, &mut splitter, role, file_len, before);
     match splitter.into_inner().finish() {
         Ok((sha, replaced)) => {
-            col.file_of(part).sha256 = sha;
+            col.file_of(part).digest = sha;
             if replaced {
                 col.issue(
                     part,

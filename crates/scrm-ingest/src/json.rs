@@ -67,7 +67,7 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
         return unreadable(col, part, &e.to_string());
     }
     let enc = detect_encoding(&sample, col.opts.encoding);
-    let mut src = Utf8Source::new(Cursor::new(sample).chain(file), enc);
+    let mut src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
     // Read one byte past the limit, to know a document went past it without holding it.
     let max = col.opts.limits.max_json_bytes;
     if lines {
@@ -123,7 +123,7 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
         }
     }
     match src.finish() {
-        Ok((sha, _)) => col.file_of(part).sha256 = sha,
+        Ok((digest, _)) => col.file_of(part).digest = digest,
         Err(e) => unreadable(col, part, &e.to_string()),
     }
 }

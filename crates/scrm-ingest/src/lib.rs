@@ -9,6 +9,7 @@
 mod collector;
 mod compact;
 mod csvin;
+mod digest;
 mod error;
 mod ingested;
 mod json;
@@ -32,6 +33,7 @@ mod zipdir;
 pub mod testutil;
 
 pub use compact::ReadVendor;
+pub use digest::InputDigest;
 pub use error::IngestError;
 pub use ingested::Ingested;
 pub use options::{IngestOptions, Limits};
@@ -185,7 +187,7 @@ fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
         _ => {
             let part = col.new_file(f.display, "unsupported");
             if let Ok(bytes) = std::fs::read(&f.path) {
-                col.file_of(part).sha256 = text::sha256_hex(&bytes);
+                col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
             }
             let expected = match role {
                 CsvRole::Input => ".csv, .tsv, .txt, .xlsx, .xlsm, .json, .jsonl or .ndjson",

@@ -63,6 +63,8 @@ pub struct IngestOptions {
     /// pages the kernel must clear for it) at 32 MiB on two cores, and was about 4 % faster than
     /// 4 MiB at 100k vendors (benches/README.md).
     pub chunk_bytes: usize,
+    /// The digest recorded of each input file's bytes (SHA-256 unless asked otherwise).
+    pub input_digest: crate::InputDigest,
 }
 
 impl Default for IngestOptions {
@@ -73,6 +75,7 @@ impl Default for IngestOptions {
             strict: false,
             limits: Limits::default(),
             chunk_bytes: 2 * 1024 * 1024,
+            input_digest: crate::InputDigest::Sha256,
         }
     }
 }

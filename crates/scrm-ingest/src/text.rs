@@ -1,10 +1,10 @@
 //! Text handling shared by every reader: encoding detection and transcoding, header keys,
 //! dates, and making untrusted supplier text safe to show.
 
+use crate::digest::{Hasher, InputDigest};
 use chrono::NaiveDate;
 use encoding_rs::{CoderResult, Decoder, Encoding, UTF_8};
 use scrm_model::fold;
-use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 
 /// Bytes looked at to detect an encoding.
@@ -89,14 +89,14 @@ fn utf16_without_bom(sample: &[u8]) -> Option<&'static Encoding> {
 /// A reader that hashes every raw byte it reads (for the run manifest).
 pub(crate) struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Hasher,
 }
 
 impl<R: Read> Hashing<R> {
-    pub(crate) fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R, digest: InputDigest) -> Self {
         Self {
             inner,
-            hasher: Sha256::new(),
+            hasher: digest.hasher(),
         }
     }
 
@@ -109,7 +109,7 @@ impl<R: Read> Hashing<R> {
                 break;
             }
         }
-        Ok(hex::encode(self.hasher.finalize()))
+        Ok(self.hasher.finish())
     }
 }
 
@@ -119,11 +119,6 @@ impl<R: Read> Read for Hashing<R> {
         self.hasher.update(&buf[..n]);
         Ok(n)
     }
-}
-
-/// SHA-256 of a byte slice, lower-case hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// A raw file turned into a stream of UTF-8 bytes (or of bytes claimed to be UTF-8, which the
@@ -148,7 +143,7 @@ struct Decode {
 }
 
 impl<R: Read> Utf8Source<R> {
-    pub(crate) fn new(raw: R, enc: TextEncoding) -> Self {
+    pub(crate) fn new(raw: R, enc: TextEncoding, digest: InputDigest) -> Self {
         let (skip, decode) = match enc {
             TextEncoding::Utf8 { bom } => (bom, None),
             TextEncoding::Legacy(e) => (
@@ -168,7 +163,7 @@ impl<R: Read> Utf8Source<R> {
             ),
         };
         Self {
-            raw: Hashing::new(raw),
+            raw: Hashing::new(raw, digest),
             skip,
             decode,
         }

@@ -92,6 +92,64 @@ fn every_scenario() {
     }
 }
 
+/// Each file's digest, as the manifest records it, is the digest of the file's bytes: SHA-256
+/// by default and BLAKE3 when asked (the other field left empty), on every kind of file, those
+/// stopped at a limit or too large to read included. Nothing else read changes with the digest.
+#[test]
+fn every_file_has_the_digest_asked_for() {
+    use scrm_ingest::InputDigest;
+    use sha2::Digest as _;
+    let mut files = 0;
+    for name in scenarios() {
+        let opts = options(&name);
+        let sha = run(&name, &opts);
+        let b3 = run(
+            &name,
+            &IngestOptions {
+                input_digest: InputDigest::Blake3,
+                ..opts
+            },
+        );
+        for (s, b) in sha.files.iter().zip(&b3.files) {
+            assert_eq!(s.path, b.path, "{name}");
+            let (want_sha, want_b3) = match std::fs::read(&s.path) {
+                Ok(bytes) => (
+                    hex::encode(sha2::Sha256::digest(&bytes)),
+                    blake3::hash(&bytes).to_hex().to_string(),
+                ),
+                // The `unreadable-file` scenario: no digest either way.
+                Err(_) => (String::new(), String::new()),
+            };
+            assert_eq!(
+                (&s.sha256, &s.blake3),
+                (&want_sha, &String::new()),
+                "{name}: {}",
+                s.path
+            );
+            assert_eq!(
+                (&b.sha256, &b.blake3),
+                (&String::new(), &want_b3),
+                "{name}: {}",
+                b.path
+            );
+            files += 1;
+        }
+        let blank = |mut i: Ingested| {
+            for f in &mut i.files {
+                f.sha256.clear();
+                f.blake3.clear();
+            }
+            i
+        };
+        assert_eq!(
+            blank(sha),
+            blank(b3),
+            "{name}: the digest changed what was read"
+        );
+    }
+    assert!(files >= 50, "{files} files");
+}
+
 /// The cells a workbook's rows span, blank ones before each row's last counted, are bounded by
 /// the XLSX size limit at 8 bytes a cell: with 64 KiB (8,192 cells; the workbook itself is 16 KB
 /// uncompressed), the `xlsx-far-cells` row at column XFD is 16,384 cells, and that sheet is not

@@ -255,7 +255,7 @@ fn summary_sheet(
     let input_headers = [
         "input",
         "kind",
-        "sha256",
+        "digest",
         "rows_read",
         "accepted",
         "rejected",
@@ -267,7 +267,7 @@ fn summary_sheet(
     for f in &m.inputs {
         put_text(ws, r, 0, &f.path)?;
         put_text(ws, r, 1, &f.kind)?;
-        ws.write_string(r, 2, &f.sha256)?;
+        ws.write_string(r, 2, f.digest())?;
         ws.write_number(r, 3, f.rows_read as f64)?;
         ws.write_number(r, 4, f.accepted as f64)?;
         ws.write_number(r, 5, f.rejected as f64)?;

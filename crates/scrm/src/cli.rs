@@ -134,6 +134,15 @@ pub struct InputArgs {
     /// Where rejected rows go (default: <out>.rejects.csv, or scrm-rejects.csv).
     #[arg(long, value_name = "FILE", help_heading = "Reading")]
     pub rejects: Option<PathBuf>,
+    /// Digest the manifest records of each input file: sha256 (sha256sum, FIPS 180-4), or
+    /// blake3 (b3sum; 2.5 times faster, for large nightly runs; not FIPS-approved).
+    #[arg(
+        long,
+        value_name = "ALGO",
+        default_value = "sha256",
+        help_heading = "Reading"
+    )]
+    pub input_digest: Digest,
     /// Largest CSV field / cell, in bytes.
     #[arg(
         long,
@@ -196,6 +205,15 @@ pub struct InputArgs {
         help_heading = "Scoring"
     )]
     pub as_of: Option<String>,
+}
+
+/// Digests of input files (see `scrm_ingest::InputDigest`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Digest {
+    /// SHA-256
+    Sha256,
+    /// BLAKE3
+    Blake3,
 }
 
 /// CSV delimiters.

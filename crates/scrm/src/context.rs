@@ -1,15 +1,14 @@
 //! Resolving what a run needs from the flags: catalog, policy, ingest options, the clock, the
 //! inputs (read and validated), and the run manifest.
 
-use crate::cli::{Delimiter, InputArgs};
+use crate::cli::{Delimiter, Digest, InputArgs};
 use crate::output;
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::NaiveDate;
 use scrm_catalog::Catalog;
-use scrm_ingest::{IngestOptions, Ingested, Limits};
+use scrm_ingest::{IngestOptions, Ingested, InputDigest, Limits};
 use scrm_model::{InputFile, Lang, RunCounts, RunManifest};
 use scrm_policy::Policy;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The version of scrm every manifest names, and the one a history's stored results must come
@@ -79,6 +78,7 @@ pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
             Delimiter::Tab => b'\t',
         }),
         strict: a.strict,
+        input_digest: input_digest(a),
         limits: Limits {
             max_field_bytes: a.max_field_bytes,
             max_rows: a.max_rows,
@@ -240,26 +240,33 @@ fn report_inputs(
     Ok(())
 }
 
-/// SHA-256 of a file, lower-case hex.
-pub fn file_sha256(p: &Path) -> Result<String> {
-    let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
+/// The digest the manifest records of each input file.
+pub fn input_digest(a: &InputArgs) -> InputDigest {
+    match a.input_digest {
+        Digest::Sha256 => InputDigest::Sha256,
+        Digest::Blake3 => InputDigest::Blake3,
+    }
 }
 
 /// The run manifest of a scoring run.
 pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunManifest> {
     let mut inputs: Vec<InputFile> = l.ingested.files.clone();
-    // The policy and catalog files given by flag are inputs too: their hashes pin the run.
+    // The policy and catalog files given by flag are inputs too: their digests pin the run.
+    let algo = input_digest(a);
     for (path, kind) in [(&a.policy, "policy"), (&a.catalog, "catalog-overlay")] {
         if let Some(p) = path {
-            inputs.push(InputFile {
+            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            let mut file = InputFile {
                 path: p.display().to_string(),
                 kind: kind.into(),
-                sha256: file_sha256(p)?,
+                sha256: String::new(),
+                blake3: String::new(),
                 rows_read: 0,
                 accepted: 0,
                 rejected: 0,
-            });
+            };
+            algo.record(algo.hex_of(&bytes), &mut file);
+            inputs.push(file);
         }
     }
     let c = l.ingested.counts();

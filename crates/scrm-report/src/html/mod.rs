@@ -237,7 +237,7 @@ pub(crate) fn manifest_section(m: &RunManifest, t: &L) -> String {
     if !m.inputs.is_empty() {
         let _ = write!(
             s,
-            "<h3 style=\"font-size:14px;margin:14px 0 6px\">{}</h3><table><thead><tr><th>path</th><th>kind</th><th>sha256</th><th class=\"num\">rows_read</th><th class=\"num\">accepted</th><th class=\"num\">rejected</th></tr></thead><tbody>",
+            "<h3 style=\"font-size:14px;margin:14px 0 6px\">{}</h3><table><thead><tr><th>path</th><th>kind</th><th>digest</th><th class=\"num\">rows_read</th><th class=\"num\">accepted</th><th class=\"num\">rejected</th></tr></thead><tbody>",
             t.h_inputs
         );
         for f in &m.inputs {
@@ -246,7 +246,7 @@ pub(crate) fn manifest_section(m: &RunManifest, t: &L) -> String {
                 "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape_html(&f.path),
                 escape_html(&f.kind),
-                escape_html(&f.sha256),
+                escape_html(&f.digest()),
                 f.rows_read,
                 f.accepted,
                 f.rejected

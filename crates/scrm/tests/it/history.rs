@@ -450,6 +450,40 @@ fn a_run_of_another_version_is_not_reused() {
 
 /// The same run recorded on one thread and on four gives the same run id and the same files,
 /// byte for byte (docs/history.md promises it).
+/// A store recorded with `--input-digest blake3` gives its results to a night that records
+/// SHA-256 (the digest names the files, it does not change what was scored), and that night's
+/// output is what the same night into a fresh store gives.
+#[test]
+fn the_digest_does_not_change_what_is_reused() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let first = dir.path().join("first.csv");
+    nightly(
+        DEMO,
+        &history,
+        &first,
+        "2026-11-02T06:00:00Z",
+        &["--input-digest", "blake3"],
+    );
+    let kept = dir.path().join("kept.csv");
+    the_night_after_reuses_all(&history, &kept);
+    let fresh = dir.path().join("fresh.csv");
+    nightly(
+        DEMO,
+        &dir.path().join("fresh-history"),
+        &fresh,
+        "2026-11-04T06:00:00Z",
+        &[],
+    );
+    let read = |p: &Path| std::fs::read(p).expect("csv");
+    assert_eq!(read(&kept), read(&fresh));
+    assert_eq!(
+        read(&first),
+        read(&fresh),
+        "the demo's scores do not move in two days"
+    );
+}
+
 #[test]
 fn a_run_is_recorded_the_same_on_any_thread_count() {
     let dir = tempdir();

@@ -1,7 +1,7 @@
 //! `scrm score`: every output format on the demo portfolio, exit codes, determinism, input errors.
 
 use crate::common::{
-    AS_OF, DEMO, Scrm, arg, demo_score, demo_subset, read_xlsx, root, scrm, tempdir,
+    AS_OF, DEMO, Scrm, arg, demo_score, demo_subset, read_xlsx, root, scrm, sha256_hex, tempdir,
 };
 use std::time::Duration;
 
@@ -99,6 +99,62 @@ fn json() {
         "score_demo_json",
         serde_json::to_string_pretty(&shown).expect("json")
     );
+}
+
+/// `--input-digest blake3`: each input's manifest entry carries the BLAKE3 of the file's bytes
+/// and no SHA-256 (the policy and catalog overlay given by flag too), where the default carries
+/// the SHA-256 and no BLAKE3. Nothing else in the output changes.
+#[test]
+fn blake3_digest_records_blake3_and_scores_the_same() {
+    let extra = [
+        "--format",
+        "json",
+        "--policy",
+        "crates/scrm-policy/policy/default.toml",
+        "--catalog",
+    ];
+    let overlay = "benches/genai-overlay.toml";
+    let mut sha = scrm(demo_score(&[&extra[..], &[overlay]].concat())).json();
+    let b3 = scrm(demo_score(
+        &[&extra[..], &[overlay, "--input-digest", "blake3"]].concat(),
+    ));
+    assert_eq!(b3.stderr, "");
+    let mut b3 = b3.json();
+    let entries = |j: &serde_json::Value| j["manifest"]["inputs"].as_array().cloned();
+    let (sha_in, b3_in) = (
+        entries(&sha).expect("inputs"),
+        entries(&b3).expect("inputs"),
+    );
+    assert_eq!(sha_in.len(), b3_in.len());
+    let kinds: Vec<&str> = sha_in.iter().filter_map(|f| f["kind"].as_str()).collect();
+    for kind in [
+        "responses-long-csv",
+        "xlsx-template",
+        "json",
+        "policy",
+        "catalog-overlay",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    for (s, b) in sha_in.iter().zip(&b3_in) {
+        let path = s["path"].as_str().expect("path");
+        assert_eq!(b["path"].as_str(), Some(path));
+        let bytes = std::fs::read(root().join(path)).expect("an input file");
+        let want_sha = sha256_hex(&bytes);
+        let want_b3 = blake3::hash(&bytes).to_hex().to_string();
+        assert_eq!(s["sha256"].as_str(), Some(want_sha.as_str()), "{path}");
+        assert_eq!(s.get("blake3"), None, "{path}: no BLAKE3 unless asked");
+        assert_eq!(b["blake3"].as_str(), Some(want_b3.as_str()), "{path}");
+        assert_eq!(
+            b["sha256"].as_str(),
+            Some(""),
+            "{path}: no SHA-256 when BLAKE3 is asked"
+        );
+    }
+    for j in [&mut sha, &mut b3] {
+        j["manifest"]["inputs"] = serde_json::Value::Null;
+    }
+    assert_eq!(sha, b3);
 }
 
 #[test]

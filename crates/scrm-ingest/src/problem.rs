@@ -143,7 +143,7 @@ codes! {
     /// Header wider than the limit.
     TooManyColumns = "too-many-columns", Error, "A table's header, or a worksheet's cell, lies past the column limit; the table or worksheet is not read.";
     /// Workbook too large when decompressed.
-    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size, or the cells its rows span, exceed the XLSX size limit; it is not opened, or the sheet is not read.";
+    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size, or what a sheet takes once read, exceeds the XLSX size limit; it is not opened, or the sheet is not read.";
     /// Suspicious compression ratio.
     XlsxRatio = "xlsx-ratio", Error, "A workbook part is compressed more than the ratio limit allows (zip bomb guard); it is not opened.";
     /// A sheet with no recognizable header.

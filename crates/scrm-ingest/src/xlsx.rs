@@ -76,8 +76,8 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         Err(e) => return unreadable(col, part, &format!("not an XLSX workbook: {e}")),
     };
     let mut sheets = Vec::new();
-    // What the workbook's rows may take, counted in cells (see `SheetStop::Cells`).
-    let mut budget = limits.max_xlsx_bytes / CELL_BYTES;
+    // What the workbook's rows may take once read, in bytes (see `SheetStop::Cells`).
+    let mut budget = limits.max_xlsx_bytes;
     for name in wb.sheet_names() {
         let issue = match sheet_rows(&mut wb, &name, limits.max_columns, &mut budget) {
             Ok(rows) => {
@@ -107,7 +107,7 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
                 None,
                 Some(&name),
                 format!(
-                    "sheet '{name}' spans more cells than the XLSX size limit allows ({} bytes, {CELL_BYTES} a cell, blank cells before each row's last counted); the sheet is not read",
+                    "sheet '{name}' holds more once read than the XLSX size limit of {} bytes (its cells' text, and {CELL_BYTES} bytes a cell, the blank ones before each row's last included); the sheet is not read",
                     limits.max_xlsx_bytes
                 ),
             )
@@ -118,9 +118,9 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
     read_sheets(col, part, sheets, role);
 }
 
-/// What a row's cell costs in memory, blank or not (its bounds in the record), for the budget
-/// of [`sheet_rows`]: the XLSX size limit buys this many cells.
-const CELL_BYTES: u64 = 8;
+/// What a cell costs in memory besides its text, blank or not (its place in a row while the
+/// sheet is read), for the budget of [`sheet_rows`].
+const CELL_BYTES: u64 = 32;
 
 /// Why a sheet is not read.
 enum SheetStop {
@@ -128,18 +128,34 @@ enum SheetStop {
     Xlsx(calamine::XlsxError),
     /// A cell lies at or past the column limit (0-based row and column).
     Column { row: u32, col: u32 },
-    /// Its rows, counted with the blank cells before each row's last, would take more cells
-    /// than the budget left.
+    /// Its cells, their text and the blank cells before each row's last included, would take
+    /// more bytes than the budget left.
     Cells,
 }
 
 /// A worksheet's non-blank rows as text, with Excel row numbers; trailing blank cells dropped.
 /// Read cell by cell, not as calamine's dense range: a workbook of a few kilobytes can hold a
 /// cell at XFD1048576, and the range from A1 to it is 17 billion cells. Rows without a cell
-/// cost nothing, and each row's cells, blank ones before its last included, are taken from
-/// `budget`, which the size limit sets for the whole workbook (a sheet of a million rows, each
-/// with one cell in column XFD, is 16 billion cells from a 30 MB sheet).
+/// cost nothing. What the rows take is charged to `budget`, the XLSX size limit for the whole
+/// workbook: each cell's text, and [`CELL_BYTES`] for each cell, the blank ones before a row's
+/// last included. Without it, a sheet of a million rows each with one cell in column XFD is 16
+/// billion cells from a 30 MB sheet, and 50,000 cells naming one shared string of 1 MiB are
+/// 50 GB of text from a 766 KB workbook.
 fn sheet_rows(
+    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    max_columns: usize,
+    budget: &mut u64,
+) -> Result<Vec<Row>, SheetStop> {
+    // Charged to a copy: a sheet that is not read gives back what it took.
+    let mut left = *budget;
+    let rows = sheet_rows_within(wb, name, max_columns, &mut left)?;
+    *budget = left;
+    Ok(rows)
+}
+
+/// [`sheet_rows`] within `budget`, which it takes from as it reads.
+fn sheet_rows_within(
     wb: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
     max_columns: usize,
@@ -159,6 +175,7 @@ fn sheet_rows(
         }
         let text = cell_text(&Data::from(cell.get_value().clone()));
         if !text.is_empty() {
+            take(budget, CELL_BYTES + text.len() as u64)?;
             cells.push((row, c, text));
         }
     }
@@ -177,14 +194,11 @@ fn sheet_rows(
             rows.push((line, Vec::new()));
         }
         if let Some((_, texts)) = rows.last_mut() {
-            // The column is under the column limit, so this fits in a usize.
-            let width = c as usize + 1;
-            let more = (width - texts.len()) as u64;
-            if more > *budget {
-                return Err(SheetStop::Cells);
-            }
-            *budget -= more;
-            texts.resize(width - 1, String::new());
+            // The column is under the column limit, so this fits in a usize; the cell itself
+            // was charged as it was read.
+            let blanks = c as usize - texts.len();
+            take(budget, CELL_BYTES * blanks as u64)?;
+            texts.resize(c as usize, String::new());
             texts.push(text);
         }
     }
@@ -227,6 +241,12 @@ fn sheet_is(name: &str, prefix: &str) -> bool {
             .chars()
             .next()
             .is_none_or(char::is_whitespace)
+}
+
+/// Takes `cost` bytes from `budget`, or says the sheet is over it.
+fn take(budget: &mut u64, cost: u64) -> Result<(), SheetStop> {
+    *budget = budget.checked_sub(cost).ok_or(SheetStop::Cells)?;
+    Ok(())
 }
 
 /// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.

@@ -18,6 +18,7 @@ fn options(name: &str) -> IngestOptions {
         "too-many-columns" => o.limits.max_columns = 4,
         "too-many-problems" => o.limits.max_problems = 3,
         "json-too-large" => o.limits.max_json_bytes = 200,
+        "xlsx-shared-string" => o.limits.max_xlsx_bytes = 128 * 1024,
         "buyer-profile-limit" => o.limits.max_rows = 4,
         "encoding" => o.encoding = Some(encoding_rs::UTF_8),
         _ => {}
@@ -150,10 +151,11 @@ fn every_file_has_the_digest_asked_for() {
     assert!(files >= 50, "{files} files");
 }
 
-/// The cells a workbook's rows span, blank ones before each row's last counted, are bounded by
-/// the XLSX size limit at 8 bytes a cell: with 64 KiB (8,192 cells; the workbook itself is 16 KB
-/// uncompressed), the `xlsx-far-cells` row at column XFD is 16,384 cells, and that sheet is not
-/// read. The sheet past the column limit says so, and the third sheet is still read.
+/// What a workbook's sheets take once read is bounded by the XLSX size limit, each cell at 32
+/// bytes and its text, blank cells before each row's last counted: with 64 KiB (the workbook
+/// itself is 16 KB uncompressed), the `xlsx-far-cells` row at column XFD is 16,384 cells, 512
+/// KiB, and that sheet is not read. The sheet past the column limit says so, and the third sheet
+/// is still read. (`xlsx-shared-string` is the same bound reached by text.)
 #[test]
 fn a_workbooks_cells_are_bounded_by_the_size_limit() {
     let mut opts = IngestOptions::default();

@@ -12,10 +12,9 @@ use crate::table::{
 };
 use crate::text::{Hashing, header_key};
 use crate::validate::{Issue, PROFILE_FIELDS, blank_vendor, check_profile_field, extra_columns};
-use crate::zipdir::central_directory;
+use crate::zipdir::{ReadOnce, central_directory};
 use calamine::{Data, Reader, Xlsx};
 use scrm_model::VendorId;
-use std::io::Cursor;
 use std::path::Path;
 
 /// Parts above this size are checked against the compression-ratio limit.
@@ -71,7 +70,7 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         );
         return;
     }
-    let mut wb: Xlsx<_> = match Xlsx::new(Cursor::new(bytes)) {
+    let mut wb: Xlsx<_> = match Xlsx::new(ReadOnce::new(bytes, &entries)) {
         Ok(w) => w,
         Err(e) => return unreadable(col, part, &format!("not an XLSX workbook: {e}")),
     };
@@ -142,7 +141,7 @@ enum SheetStop {
 /// billion cells from a 30 MB sheet, and 50,000 cells naming one shared string of 1 MiB are
 /// 50 GB of text from a 766 KB workbook.
 fn sheet_rows(
-    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    wb: &mut Xlsx<ReadOnce>,
     name: &str,
     max_columns: usize,
     budget: &mut u64,
@@ -156,7 +155,7 @@ fn sheet_rows(
 
 /// [`sheet_rows`] within `budget`, which it takes from as it reads.
 fn sheet_rows_within(
-    wb: &mut Xlsx<Cursor<Vec<u8>>>,
+    wb: &mut Xlsx<ReadOnce>,
     name: &str,
     max_columns: usize,
     budget: &mut u64,

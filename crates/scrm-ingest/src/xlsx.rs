@@ -146,20 +146,9 @@ fn sheet_rows(
     max_columns: usize,
     budget: &mut u64,
 ) -> Result<Vec<Row>, SheetStop> {
-    // Charged to a copy: a sheet that is not read gives back what it took.
+    // Charged to a copy, kept only when the sheet is read: one that is not gives back what it
+    // took.
     let mut left = *budget;
-    let rows = sheet_rows_within(wb, name, max_columns, &mut left)?;
-    *budget = left;
-    Ok(rows)
-}
-
-/// [`sheet_rows`] within `budget`, which it takes from as it reads.
-fn sheet_rows_within(
-    wb: &mut Xlsx<ReadOnce>,
-    name: &str,
-    max_columns: usize,
-    budget: &mut u64,
-) -> Result<Vec<Row>, SheetStop> {
     let mut reader = match wb.worksheet_cells_reader(name) {
         Ok(r) => r,
         // A chart sheet or dialog sheet holds no cells (as calamine's own range reading has it).
@@ -174,7 +163,7 @@ fn sheet_rows_within(
         }
         let text = cell_text(&Data::from(cell.get_value().clone()));
         if !text.is_empty() {
-            take(budget, CELL_BYTES + text.len() as u64)?;
+            take(&mut left, CELL_BYTES + text.len() as u64)?;
             cells.push((row, c, text));
         }
     }
@@ -196,11 +185,12 @@ fn sheet_rows_within(
             // The column is under the column limit, so this fits in a usize; the cell itself
             // was charged as it was read.
             let blanks = c as usize - texts.len();
-            take(budget, CELL_BYTES * blanks as u64)?;
+            take(&mut left, CELL_BYTES * blanks as u64)?;
             texts.resize(c as usize, String::new());
             texts.push(text);
         }
     }
+    *budget = left;
     Ok(rows
         .into_iter()
         .filter_map(|(line, mut texts)| {

@@ -94,9 +94,10 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
                 None,
                 Some(&name),
                 format!(
-                    "sheet '{name}' has a cell in column {} (row {}), beyond the limit of {} columns; the sheet is not read",
-                    u64::from(c) + 1,
+                    "sheet '{name}' has a cell at {}{} (column {}), beyond the limit of {} columns; the sheet is not read",
+                    column_letter(c as usize),
                     u64::from(row) + 1,
+                    u64::from(c) + 1,
                     limits.max_columns
                 ),
             )

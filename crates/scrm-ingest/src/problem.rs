@@ -168,6 +168,8 @@ codes! {
     UnreadableFile = "unreadable-file", Error, "The file could not be read or opened.";
     /// Unsupported extension.
     UnsupportedFile = "unsupported-file", Error, "A file named on the command line has an extension scrm does not read.";
+    /// A symbolic link inside a folder.
+    LinkNotFollowed = "link-not-followed", Warning, "A symbolic link found in a folder is not followed: it may lead outside the folder. Name the file it points to, to read it.";
 }
 
 impl fmt::Display for ProblemCode {

@@ -35,11 +35,21 @@ fn skipped(name: &str) -> bool {
 }
 
 /// One path to read: the path, how it is shown, and its kind (`None`: unsupported extension,
-/// only for paths named directly).
+/// only for paths named directly, or an entry the walk does not read: see `skip`).
 pub(crate) struct Found {
     pub path: PathBuf,
     pub display: String,
     pub kind: Option<FileKind>,
+    /// Why a folder's entry is reported instead of read.
+    pub skip: Option<Skip>,
+}
+
+/// A folder's entry the walk reports instead of reading.
+pub(crate) enum Skip {
+    /// A symbolic link: not followed.
+    Link,
+    /// The walk could not read it (the error's text).
+    Unlistable(String),
 }
 
 /// Expands the inputs: files as given, folders recursively (sorted by path bytes so that the
@@ -65,25 +75,48 @@ pub(crate) fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>, IngestError> {
                 path: input.clone(),
                 display: input.to_string_lossy().into_owned(),
                 kind: kind_of(input),
+                skip: None,
             });
             continue;
         }
         let mut found = Vec::new();
+        // Links inside the folder are not followed (they are reported): a supplier's folder
+        // could otherwise lead the reader to any file on the machine, or round a loop. The
+        // folder given is followed if it is a link itself.
         let walker = walkdir::WalkDir::new(input)
-            .follow_links(true)
+            .follow_root_links(true)
+            .follow_links(false)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(skipped));
         for entry in walker {
-            let entry = entry.map_err(|e| IngestError::Walk {
-                path: input.clone(),
-                source: e,
-            })?;
-            if !entry.file_type().is_file() {
+            let entry = match entry {
+                Ok(e) => e,
+                // One entry that cannot be listed does not lose the rest of the folder.
+                Err(e) => {
+                    let Some(path) = e.path().map(Path::to_path_buf) else {
+                        return Err(IngestError::Walk {
+                            path: input.clone(),
+                            source: e,
+                        });
+                    };
+                    let why = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    found.push((path, None, Some(Skip::Unlistable(why))));
+                    continue;
+                }
+            };
+            let link = entry.path_is_symlink();
+            if !link && !entry.file_type().is_file() {
                 continue;
             }
             let path = entry.into_path();
+            // A link is reported when it names a file scrm would read, or a folder.
+            let to_folder = || link && std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
             match kind_of(&path) {
-                Some(k) => found.push((path, k)),
+                Some(k) if link => found.push((path, Some(k), Some(Skip::Link))),
+                Some(k) => found.push((path, Some(k), None)),
+                None if to_folder() => found.push((path, None, Some(Skip::Link))),
                 None => {
                     tracing::debug!(path = %path.display(), "not a supported extension; ignored")
                 }
@@ -94,10 +127,11 @@ pub(crate) fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>, IngestError> {
                 .as_encoded_bytes()
                 .cmp(b.0.as_os_str().as_encoded_bytes())
         });
-        out.extend(found.into_iter().map(|(path, k)| Found {
+        out.extend(found.into_iter().map(|(path, kind, skip)| Found {
             display: path.to_string_lossy().into_owned(),
             path,
-            kind: Some(k),
+            kind,
+            skip,
         }));
     }
     Ok(out)

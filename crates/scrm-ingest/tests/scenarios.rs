@@ -164,6 +164,79 @@ fn a_workbooks_cells_are_bounded_by_the_size_limit() {
     insta::assert_snapshot!(render_human(&ing));
 }
 
+/// Links inside a folder are reported, not followed: one to a file outside the folder, one to
+/// nothing, one to a folder, and one back to the folder itself (a loop, which used to stop the
+/// whole run). The folder's own file is read as usual; a link named directly is read.
+#[cfg(unix)]
+#[test]
+fn links_in_a_folder_are_reported_not_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let outside = dir.path().join("outside");
+    let folder = dir.path().join("portfolio");
+    for d in [&outside, &folder] {
+        std::fs::create_dir(d).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let answers = Path::new(FIXTURES).join("crlf/inputs");
+    let file = std::fs::read_dir(&answers)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "csv"))
+        .unwrap_or_else(|| panic!("a CSV in {}", answers.display()));
+    std::fs::copy(&file, folder.join("answers.csv")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(&file, outside.join("secret.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let links = [
+        (outside.join("secret.csv"), "linked.csv"),
+        (dir.path().join("nowhere.csv"), "broken.csv"),
+        (outside.clone(), "more"),
+        (folder.clone(), "loop"),
+    ];
+    for (target, name) in &links {
+        symlink(target, folder.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let cat = common::catalog();
+    let read = |inputs: &[PathBuf]| {
+        ingest(inputs, None, None, &cat, &IngestOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let ing = read(std::slice::from_ref(&folder));
+    let seen: Vec<(String, String)> = ing
+        .files
+        .iter()
+        .map(|f| {
+            let name = Path::new(&f.path)
+                .strip_prefix(&folder)
+                .map_or_else(|_| f.path.clone(), |p| p.to_string_lossy().into_owned());
+            (name, f.kind.clone())
+        })
+        .collect();
+    let want = [
+        ("answers.csv", "responses-long-csv"),
+        ("broken.csv", "link"),
+        ("linked.csv", "link"),
+        ("loop", "link"),
+        ("more", "link"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(seen, want);
+    let codes: Vec<&str> = ing.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["link-not-followed"; 4]);
+    let alone = read(&[folder.join("answers.csv")]);
+    assert_eq!(
+        ing.vendors, alone.vendors,
+        "the folder's own file is read as usual"
+    );
+    let direct = read(&[folder.join("linked.csv")]);
+    assert_eq!(
+        direct.vendors, alone.vendors,
+        "a link named directly is read"
+    );
+}
+
 #[test]
 fn rejects_csv_neutralizes_formulas() {
     let ing = run("control-chars", &IngestOptions::default());

@@ -174,30 +174,29 @@ fn read_flagged(col: &mut Collector, profiles: Option<Found>, exclusions: Option
 
 /// A folder's entry the walk reports instead of reading (see [`walk::Skip`]).
 fn skipped_entry(col: &mut Collector, display: String, skip: walk::Skip) {
-    let issue = match skip {
-        walk::Skip::Link => {
-            let part = col.new_file(display, "link");
-            let issue = Issue::new(
+    let (kind, issue) = match skip {
+        walk::Skip::Link => (
+            "link",
+            Issue::new(
                 ProblemCode::LinkNotFollowed,
                 None,
                 None,
                 "a symbolic link inside a folder is not followed; it is not loaded".to_string(),
             )
-            .help("name the file it points to on the command line, or copy it into the folder");
-            (part, issue)
-        }
-        walk::Skip::Unlistable(why) => {
-            let part = col.new_file(display, "unreadable");
-            let issue = Issue::new(
+            .help("name the file it points to on the command line, or copy it into the folder"),
+        ),
+        walk::Skip::Unlistable(why) => (
+            "unreadable",
+            Issue::new(
                 ProblemCode::UnreadableFile,
                 None,
                 None,
                 format!("this entry of the folder cannot be read: {why}"),
-            );
-            (part, issue)
-        }
+            ),
+        ),
     };
-    col.issue(issue.0, None, issue.1);
+    let part = col.new_file(display, kind);
+    col.issue(part, None, issue);
 }
 
 fn read_one(col: &mut Collector, f: Found, role: CsvRole) {

@@ -162,7 +162,7 @@ fn sheet_rows(
         if usize::try_from(c).map_or(true, |c| c >= max_columns) {
             return Err(SheetStop::Column { row, col: c });
         }
-        let text = cell_text(&Data::from(cell.get_value().clone()));
+        let text = cell_text(Data::from(cell.get_value().clone()));
         if !text.is_empty() {
             take(&mut left, CELL_BYTES + text.len() as u64)?;
             cells.push((row, c, text));
@@ -240,11 +240,12 @@ fn take(budget: &mut u64, cost: u64) -> Result<(), SheetStop> {
 }
 
 /// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.
-fn cell_text(d: &Data) -> String {
+/// Takes the cell, so that its text moves rather than being copied again.
+fn cell_text(d: Data) -> String {
     match d {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::String(s) => s,
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
@@ -255,9 +256,9 @@ fn cell_text(d: &Data) -> String {
         Data::DateTime(dt) => dt.as_f64().to_string(),
         Data::DateTimeIso(s) => match s.get(..10) {
             Some(d) if crate::text::parse_date(d).is_some() => d.to_string(),
-            _ => s.clone(),
+            _ => s,
         },
-        Data::DurationIso(s) => s.clone(),
+        Data::DurationIso(s) => s,
         Data::Error(e) => e.to_string(),
     }
 }

@@ -164,7 +164,7 @@ impl<R: Read> Splitter<R> {
         loop {
             self.fill_to(want)?;
             let head = self.carry.data();
-            if self.eof || memchr::memchr(b'\n', head).is_some() || want >= self.cap {
+            if self.eof || first_line_end(head).is_some() || want >= self.cap {
                 return Ok(self.carry.data());
             }
             want = (want * 2).min(self.cap);
@@ -223,11 +223,26 @@ impl<R: Read> Splitter<R> {
     }
 }
 
+/// The index just past the first line feed outside quotes in `buf`, where a file's header line
+/// ends; `None` when it does not end in `buf`. Found before the delimiter is known, so every
+/// quote opens or closes quoting (`""` leaves it as it was).
+pub(crate) fn first_line_end(buf: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    for (i, &b) in buf.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The delimiter that occurs most often outside quotes on the first line: comma, semicolon
-/// or tab (comma when none occurs).
+/// or tab (comma when none occurs). Only the first line counts: the rows after it hold
+/// suppliers' free text, and how many of them a block holds depends on the block size.
 pub(crate) fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line_end = find_boundary(head, b',').unwrap_or(head.len());
-    let line = &head[..line_end];
+    let line = &head[..first_line_end(head).unwrap_or(head.len())];
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in line {
@@ -323,5 +338,11 @@ mod tests {
         assert_eq!(sniff_delimiter(b"vendor_id\tquestion_id\tanswer"), b'\t');
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n"), b',');
         assert_eq!(sniff_delimiter(b"vendor_id\n"), b',');
+        // The first line alone counts, however many rows follow it in the block.
+        assert_eq!(
+            sniff_delimiter(b"vendor_id,question_id\nV1\tq\t\t\t\n"),
+            b','
+        );
+        assert_eq!(sniff_delimiter(b"\"id\nx\";a;b\nV1,q,1,2,3\n"), b';');
     }
 }

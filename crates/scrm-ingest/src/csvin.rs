@@ -38,8 +38,10 @@ type Src = Utf8Source<std::io::Chain<Cursor<Vec<u8>>, File>>;
 
 /// Work to run before the first vendor of a long CSV is finished: reading the buyer's profile
 /// and exclusion files, which the long reader overlaps with reading and parsing its first
-/// blocks (even when the file has no rows after its header). Any other
-/// kind of file runs it before its first row; the caller runs it if the file ends sooner.
+/// blocks (even when the file has no rows after its header). Any other kind of file leaves it
+/// to the caller, to run once the file is read: the buyer's files then come after the input's,
+/// as they do when nothing is finished early (an exclusion list read as the input, then the
+/// buyer's, lists its entries in that order either way).
 pub(crate) type BeforeRows<'h, 'a> = Option<Box<dyn FnOnce(&mut Collector<'a>) + Send + 'h>>;
 
 /// Reads one CSV file into the collector. Problems are recorded; nothing is returned.
@@ -50,7 +52,8 @@ pub(crate) fn read_csv_file(col: &mut Collector, path: &Path, display: String, r
 
 /// Reads one CSV file into a part already registered for it (so that a caller can register
 /// files in input order yet read them in another). `before` runs before its first row is
-/// applied (see [`BeforeRows`]); it is left in place when the file has no rows to read.
+/// applied by the long reader (see [`BeforeRows`]); any other kind of file, or a long file
+/// with no rows to read, leaves it in place for the caller.
 pub(crate) fn read_csv_part<'a>(
     col: &mut Collector<'a>,
     part: u32,
@@ -199,11 +202,6 @@ fn read_with_splitter<'a>(
         len: header.raw.len(),
         queue: VecDeque::new(),
     };
-    if kind != TableKind::Long
-        && let Some(f) = before.take()
-    {
-        f(col);
-    }
     match kind {
         TableKind::Long => {
             let Some(cols) = long_cols(col, part, &header, true) else {

@@ -4,6 +4,8 @@
 //! a file outside the package by absolute path, and a checkout sharing the build directory
 //! would then miss its changes.
 
+pub mod every_way;
+
 use scrm_model::{AnswerKind, AnswerSpec, QuestionId, QuestionLookup, Resolution, fold};
 use std::collections::BTreeMap;
 

@@ -2,58 +2,12 @@
 
 mod common;
 
+use scrm_ingest::testutil::every_way::{
+    Run, map_equals_ingest as map_equals_ingest_in, read_every_way, setup,
+};
 use scrm_ingest::{IngestOptions, Ingested, ingest};
-use scrm_model::{AnswerFacts, AnswerValue, FullInput, QuestionId, ScoreInput};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-/// Everything scoring reads of a vendor, answers in question-id order.
-fn facts(v: &impl ScoreInput) -> (scrm_model::VendorProfile, Vec<(QuestionId, AnswerFacts)>) {
-    let mut answers = Vec::new();
-    v.for_each_answer(&mut |q, a| answers.push((q, a)));
-    answers.sort_by_key(|(q, _)| *q);
-    (v.profile().clone(), answers)
-}
-
-/// One answer whole, owned.
-type Whole = (
-    QuestionId,
-    AnswerValue,
-    Option<String>,
-    Option<chrono::NaiveDate>,
-    Option<String>,
-);
-
-/// Everything the input hash and the history's answer sheet read of a vendor ([`FullInput`]),
-/// in the order they read it.
-fn whole(v: &impl FullInput) -> (usize, Vec<Whole>, Vec<(QuestionId, AnswerValue)>) {
-    let mut texts = Vec::new();
-    v.for_each_answer_text(|a| {
-        texts.push((
-            a.question,
-            a.value,
-            a.evidence.map(str::to_string),
-            a.evidence_date,
-            a.comment.map(str::to_string),
-        ));
-    });
-    // The bytes the input hash reads are the same answers' text, in the same order.
-    let mut bytes = Vec::new();
-    v.for_each_answer_bytes(|a| {
-        let text = |b: Option<&[u8]>| b.map(|b| String::from_utf8(b.to_vec()).expect("UTF-8"));
-        bytes.push((
-            a.question,
-            a.value,
-            text(a.evidence),
-            a.evidence_date,
-            text(a.comment),
-        ));
-    });
-    assert_eq!(bytes, texts, "for_each_answer_bytes");
-    let mut values = Vec::new();
-    v.for_each_answer_value(|q, x| values.push((q, x)));
-    (v.answer_count(), texts, values)
-}
 
 fn big_file(dir: &std::path::Path) -> PathBuf {
     let qs = common::all_questions();
@@ -83,19 +37,6 @@ fn big_file(dir: &std::path::Path) -> PathBuf {
     let path = dir.join("big.csv");
     std::fs::write(&path, s).unwrap_or_else(|e| panic!("{e}"));
     path
-}
-
-/// A pool of `threads` threads and options reading blocks of `chunk` bytes.
-fn setup(threads: usize, chunk: usize) -> (rayon::ThreadPool, IngestOptions) {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let opts = IngestOptions {
-        chunk_bytes: chunk,
-        ..IngestOptions::default()
-    };
-    (pool, opts)
 }
 
 fn run(path: &PathBuf, threads: usize, chunk: usize) -> Ingested {
@@ -195,61 +136,22 @@ fn ingest_map_maps_nothing_when_told_to_stop_on_problems() {
     assert_eq!(mapped.rejects, kept.rejects);
 }
 
-/// `ingest_map` against `ingest` at one thread count and block size.
+/// `ingest_map` against `ingest` at one thread count and block size; the calls of the map
+/// beyond one per vendor.
 fn map_equals_ingest(
     inputs: &[PathBuf],
     profiles: Option<&std::path::Path>,
-    ex: Option<&std::path::Path>,
+    exclusions: Option<&std::path::Path>,
     threads: usize,
     chunk: usize,
 ) -> usize {
-    let calls = std::sync::atomic::AtomicUsize::new(0);
     let (pool, opts) = setup(threads, chunk);
-    let cat = common::catalog();
-    let kept = pool
-        .install(|| ingest(inputs, profiles, ex, &cat, &opts))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let (mut mapped, handed) = pool
-        .install(|| {
-            scrm_ingest::ingest_map(
-                inputs,
-                profiles,
-                ex,
-                &cat,
-                &opts,
-                |v, ex| {
-                    calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
-                    // What scoring reads of the vendor as handed (compact when finished in a
-                    // block worker) is what it reads of the whole vendor.
-                    let handed = facts(&v);
-                    // And what the input hash and the answer sheet read of it, in the same
-                    // (question-id) order: a history's cache must find a vendor hashed on the
-                    // streamed path (as handed) from the materialized one (whole), and back.
-                    let handed_whole = whole(&v);
-                    let v = v.into_vendor();
-                    assert_eq!(handed, facts(&v), "facts of {}", v.id());
-                    assert_eq!(handed_whole, whole(&v), "answers of {}", v.id());
-                    (v, refs)
-                },
-                false,
-            )
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-    let want = |v: &scrm_model::Vendor| -> Vec<String> {
-        kept.exclusions
-            .iter()
-            .filter(|e| &e.vendor_id == v.id())
-            .map(|e| e.reference.clone())
-            .collect()
+    let run = Run {
+        inputs,
+        profiles,
+        exclusions,
     };
-    for (v, refs) in &handed {
-        assert_eq!(refs, &want(v), "exclusions of {}", v.id());
-    }
-    mapped.vendors = handed.into_iter().map(|(v, _)| v).collect();
-    assert_eq!(mapped, kept, "threads {threads}, chunk {chunk}");
-    // Calls beyond one per vendor are the first, abandoned reading of a scattered file.
-    calls.into_inner() - kept.vendors.len()
+    map_equals_ingest_in(run, &common::catalog(), &pool, &opts).1
 }
 
 /// A grouped file is finished vendor by vendor while it is read; a file whose vendors' rows are
@@ -306,11 +208,15 @@ fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
     let extra = map_equals_ingest(&[dir.path().to_path_buf()], None, Some(&ex), 2, 4096);
     assert_eq!(extra, 0);
     // The buyer's files are read while a single input's first blocks are parsed; an input
-    // with no rows, no bytes, or another layout still has them read, in the same order.
-    let (header_only, empty, wide) = (
+    // with no rows, no bytes, or another layout still has them read, in the same order: after
+    // it (an exclusion list given as the input lists its own entries before the buyer's,
+    // here for V0042, either way).
+    let (header_only, empty, wide, listed, declared) = (
         dir.path().join("header-only.csv"),
         dir.path().join("empty.csv"),
         dir.path().join("wide.csv"),
+        dir.path().join("listed.csv"),
+        dir.path().join("declared.csv"),
     );
     let header = text.lines().next().unwrap_or("");
     for (path, body) in [
@@ -319,6 +225,14 @@ fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
         (
             &wide,
             "vendor_id,GV-1.1,GV-1.2\nV0001,3,yes\nV0042,9,2\n".to_string(),
+        ),
+        (
+            &listed,
+            "vendor_id,source,reference,listed_on\nV0042,sam,S-7,2026-02-01\n".to_string(),
+        ),
+        (
+            &declared,
+            "vendor_id,name,criticality,ai_role\nV0042,Beta Corp,high,provider\n".to_string(),
         ),
     ] {
         std::fs::write(path, body).unwrap_or_else(|e| panic!("{e}"));
@@ -442,20 +356,12 @@ proptest::proptest! {
         std::fs::write(&ex, "vendor_id,source,reference,listed_on\nV03,sam,S-1,2026-01-02\n")
             .unwrap_or_else(|e| panic!("{e}"));
         let inputs = [path];
-        // `map_equals_ingest` asserts that both ways agree on everything they return.
-        map_equals_ingest(&inputs, Some(&vendors), Some(&ex), threads, chunk);
-        // And neither the thread count nor the block size changes what is read.
+        // `read_every_way` asserts that `ingest` and `ingest_map` agree on everything they
+        // return, that neither the thread count nor the block size changes what is read, and
+        // that every row read is accepted or rejected.
         let (pool, opts) = setup(threads, chunk);
-        let cat = common::catalog();
-        let small = pool
-            .install(|| ingest(&inputs, Some(&vendors), Some(&ex), &cat, &opts))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let whole = ingest(&inputs, Some(&vendors), Some(&ex), &cat, &IngestOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        proptest::prop_assert_eq!(&small, &whole);
-        for f in &whole.files {
-            proptest::prop_assert_eq!(f.rows_read, f.accepted + f.rejected, "{:?}", f);
-        }
+        let run = Run { inputs: &inputs, profiles: Some(&vendors), exclusions: Some(&ex) };
+        read_every_way(run, &common::catalog(), &pool, &opts);
     }
 }
 

@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/scrm-target
 DEMO := fixtures/demo
 AS_OF := 2026-11-02
 
-.PHONY: help demo test test-deps lint fmt bench bench-blake3 bench-builtin bench-nightly bench-nightly-next demo-data docs-img ci
+.PHONY: help demo test test-deps lint fmt fuzz bench bench-blake3 bench-builtin bench-nightly bench-nightly-next demo-data docs-img ci
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ lint: ## rustfmt check and clippy with warnings as errors
 
 fmt: ## Format the code
 	cargo fmt --all
+
+fuzz: ## Fuzz every parser of supplier input, 60 s a target (nightly toolchain; FUZZ_SECONDS, FUZZ_TARGETS); see fuzz/README.md
+	bash scripts/fuzz.sh
 
 bench: ## End-to-end benchmark, about 200 answers a vendor, at 10k and 100k (BENCH_FULL=1 adds 1M); see benches/README.md
 	bash scripts/bench.sh

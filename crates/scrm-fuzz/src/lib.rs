@@ -1,0 +1,254 @@
+//! What each fuzz target checks of a case, in one place: the fuzzers in `fuzz/` (nightly,
+//! cargo-fuzz, `make fuzz`) call [`run`], and the stable suite replays every case kept in
+//! `fuzz/regressions/` through it (`tests/replay.rs`).
+//!
+//! A case passes when it is read or refused with a report, never a panic, and, for supplier
+//! files, when every way of reading it agrees and its reports carry nothing live
+//! ([`scrm_ingest::testutil::every_way`]). Time and memory are the fuzzer's to bound
+//! (`-timeout`, `-rss_limit_mb`).
+
+use scrm_ingest::testutil::TestCatalog;
+use scrm_ingest::testutil::every_way::{Role, check_file, setup};
+use scrm_ingest::{IngestOptions, Limits};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// A fuzz target: one parser of untrusted input, and how a case reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A supplier's CSV response file: long, wide or a profile sheet, as its header says.
+    Csv,
+    /// A supplier's JSON document, and the same bytes as JSON Lines.
+    Json,
+    /// A supplier's XLSX workbook (template or tables).
+    Xlsx,
+    /// The buyer's profile or exclusion CSV; the case's first byte picks which (even: profiles).
+    BuyerCsv,
+    /// A policy file (TOML), checked against the shipped catalog.
+    Policy,
+    /// A buyer's catalog overlay (TOML) over the shipped catalog.
+    Catalog,
+}
+
+impl Target {
+    /// Every target, in the order `make fuzz` runs them.
+    pub const ALL: [Target; 6] = [
+        Self::Csv,
+        Self::Json,
+        Self::Xlsx,
+        Self::BuyerCsv,
+        Self::Policy,
+        Self::Catalog,
+    ];
+
+    /// The target's name: its binary in `fuzz/` and its folders under `fuzz/corpus`,
+    /// `fuzz/artifacts` and `fuzz/regressions`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Xlsx => "xlsx",
+            Self::BuyerCsv => "buyer_csv",
+            Self::Policy => "policy",
+            Self::Catalog => "catalog",
+        }
+    }
+}
+
+/// Per-process state, made once: a fuzzer runs thousands of cases a second.
+struct Harness {
+    cat: TestCatalog,
+    pool: rayon::ThreadPool,
+    opts: IngestOptions,
+}
+
+fn harness() -> &'static Harness {
+    static H: OnceLock<Harness> = OnceLock::new();
+    H.get_or_init(|| {
+        let (pool, opts) = setup(3, 61);
+        let opts = IngestOptions {
+            // A small workbook limit, so that a case whose reading outgrows it shows as memory
+            // past the fuzzer's bound (the limit failed to hold), not as a slow case.
+            limits: Limits {
+                max_xlsx_bytes: 8 << 20,
+                ..Limits::default()
+            },
+            ..opts
+        };
+        Harness {
+            cat: TestCatalog::load(),
+            pool,
+            opts,
+        }
+    })
+}
+
+/// The scratch folder of the calling thread, where its cases are written to be read: one per
+/// thread (a test harness runs several; `cargo fuzz run -- -jobs=N`, several processes),
+/// removed when the thread ends.
+fn scratch() -> PathBuf {
+    thread_local! {
+        static DIR: tempfile::TempDir = tempfile::Builder::new()
+            .prefix("scrm-fuzz-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("a scratch folder: {e}"));
+    }
+    DIR.with(|d| d.path().to_path_buf())
+}
+
+/// Runs one case of `target`; panics when it fails a check.
+pub fn run(target: Target, data: &[u8]) {
+    match target {
+        Target::Csv => response("responses.csv", data),
+        Target::Json => {
+            response("supplier.json", data);
+            response("suppliers.jsonl", data);
+        }
+        Target::Xlsx => response("questionnaire.xlsx", data),
+        Target::BuyerCsv => {
+            if let Some((&role, rest)) = data.split_first() {
+                buyer(role, rest);
+            }
+        }
+        Target::Policy => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                policy(text);
+            }
+        }
+        Target::Catalog => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                catalog(text);
+            }
+        }
+    }
+}
+
+/// `data` as a supplier's response file named `name` (its extension picks the format).
+fn response(name: &str, data: &[u8]) {
+    let h = harness();
+    check_file(
+        &scratch(),
+        Role::Response,
+        name,
+        data,
+        &h.cat,
+        &h.pool,
+        &h.opts,
+    );
+}
+
+/// `data` as the buyer's profile file (`role` even) or exclusion file (odd), in CSV.
+fn buyer(role: u8, data: &[u8]) {
+    let h = harness();
+    let (role, name) = if role.is_multiple_of(2) {
+        (Role::Profiles, "vendors.csv")
+    } else {
+        (Role::Exclusions, "exclusions.csv")
+    };
+    check_file(&scratch(), role, name, data, &h.cat, &h.pool, &h.opts);
+}
+
+/// `text` as a policy file, checked against the shipped catalog: read or refused.
+fn policy(text: &str) {
+    let cat = scrm_catalog::Catalog::builtin();
+    match scrm_policy::Policy::from_toml("fuzz.toml", text, Some(cat)) {
+        Ok(p) => drop(scrm_policy::flatten(&p)),
+        Err(e) => drop(e.to_string()),
+    }
+}
+
+/// `text` as a buyer's catalog overlay over the shipped catalog: read or refused.
+fn catalog(text: &str) {
+    match scrm_catalog::Catalog::builtin().with_overlay("fuzz.toml", text) {
+        Ok(c) => drop(c.hash().to_string()),
+        Err(e) => drop(e.to_string()),
+    }
+}
+
+/// The repository this crate was built in: its fixtures are the targets' seeds.
+fn repo() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// Seeds larger than this are left out: a fuzzer mutates small cases faster, and every
+/// format's features are in the small fixtures.
+const MAX_SEED: u64 = 64 * 1024;
+
+/// The cases a fuzzer of `target` starts from, by file name: the repository's own well-formed
+/// and broken examples of that input (`fixtures/`, the shipped catalog and policy).
+pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
+    let root = repo();
+    let files = |dir: &str, keep: &dyn Fn(&str) -> bool| -> Vec<(String, Vec<u8>)> {
+        walkdir::WalkDir::new(root.join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.metadata().is_ok_and(|m| m.len() <= MAX_SEED))
+            .filter(|e| keep(&e.file_name().to_string_lossy()))
+            .map(|e| {
+                let rel = e.path().strip_prefix(&root).unwrap_or(e.path());
+                let name = rel.to_string_lossy().replace(['/', '\\'], "_");
+                let bytes = std::fs::read(e.path())
+                    .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+                (name, bytes)
+            })
+            .collect()
+    };
+    let ext = |exts: &'static [&'static str]| {
+        move |n: &str| exts.iter().any(|x| n.to_ascii_lowercase().ends_with(x))
+    };
+    match target {
+        Target::Csv => files("fixtures", &ext(&[".csv", ".tsv", ".txt"])),
+        Target::Json => files("fixtures", &ext(&[".json", ".jsonl", ".ndjson"])),
+        Target::Xlsx => files("fixtures", &ext(&[".xlsx"])),
+        Target::BuyerCsv => {
+            // The role byte first, as the target reads it.
+            let role = |n: &str| {
+                let n = n.to_ascii_lowercase();
+                if !n.ends_with(".csv") {
+                    None
+                } else if n.contains("exclusion") {
+                    Some(1u8)
+                } else if n.contains("vendor") || n.contains("profile") {
+                    Some(0u8)
+                } else {
+                    None
+                }
+            };
+            files("fixtures", &|n| role(n).is_some())
+                .into_iter()
+                .map(|(name, bytes)| {
+                    let r = role(&name).unwrap_or(0);
+                    (name, [&[r][..], &bytes].concat())
+                })
+                .collect()
+        }
+        Target::Policy => files("crates/scrm-policy/policy", &ext(&[".toml"])),
+        Target::Catalog => [
+            files("benches", &ext(&[".toml"])),
+            files("crates/scrm-catalog/catalog", &ext(&[".toml"])),
+        ]
+        .concat(),
+    }
+}
+
+/// The cases kept for `target` (`fuzz/regressions/<name>/`): each once made a fuzzer fail, and
+/// the stable suite replays them all.
+pub fn regressions(target: Target) -> Vec<(String, Vec<u8>)> {
+    let dir = repo().join("fuzz/regressions").join(target.name());
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut cases: Vec<(String, Vec<u8>)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| {
+            let bytes = std::fs::read(e.path())
+                .unwrap_or_else(|err| panic!("{}: {err}", e.path().display()));
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    cases.sort();
+    cases
+}

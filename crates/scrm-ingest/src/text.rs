@@ -169,8 +169,15 @@ impl<R: Read> Utf8Source<R> {
         }
     }
 
-    /// Finishes hashing; returns the digest and whether transcoding replaced any bytes.
-    pub(crate) fn finish(self) -> io::Result<(String, bool)> {
+    /// Finishes hashing; returns the digest and whether transcoding replaced any bytes of the
+    /// file. A file in a legacy encoding whose reading stopped early (a header the file cannot
+    /// be loaded with, a limit) is transcoded to its end first: how far ahead of the rows the
+    /// reader had decoded depends on its block size, and what is reported must not.
+    pub(crate) fn finish(mut self) -> io::Result<(String, bool)> {
+        if self.decode.is_some() {
+            let mut buf = vec![0u8; 256 * 1024];
+            while self.read(&mut buf)? > 0 {}
+        }
         let replaced = self.decode.as_ref().is_some_and(|d| d.replaced);
         Ok((self.raw.finish()?, replaced))
     }

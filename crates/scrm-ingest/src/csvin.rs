@@ -144,7 +144,11 @@ fn read_with_splitter<'a>(
     file_len: u64,
     before: &mut BeforeRows<'_, 'a>,
 ) {
-    let head = match splitter.peek_head() {
+    let delim = match splitter.peek_head() {
+        Ok(h) => col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(h)),
+        Err(e) => return unreadable(col, part, &e.to_string()),
+    };
+    let head = match splitter.peek_record(delim) {
         Ok(h) => h,
         Err(e) => return unreadable(col, part, &e.to_string()),
     };
@@ -157,7 +161,6 @@ fn read_with_splitter<'a>(
         // An eighth more: a guess a little short would double every vector at the very end.
         usize::try_from(est.saturating_add(est / 8).saturating_add(16)).unwrap_or(0)
     };
-    let delim = col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(head));
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -158,13 +158,29 @@ impl<R: Read> Splitter<R> {
     }
 
     /// The bytes read but not yet handed out, after making sure they hold the first line
-    /// (or the whole stream, if shorter). Used to sniff the delimiter and read the header.
+    /// ([`first_line_end`]; or the whole stream, if shorter): what the delimiter is sniffed on.
     pub(crate) fn peek_head(&mut self) -> io::Result<&[u8]> {
         let mut want = self.block.min(64 * 1024);
         loop {
             self.fill_to(want)?;
             let head = self.carry.data();
             if self.eof || first_line_end(head).is_some() || want >= self.cap {
+                return Ok(self.carry.data());
+            }
+            want = (want * 2).min(self.cap);
+        }
+    }
+
+    /// The bytes read but not yet handed out, after making sure they hold the first record as
+    /// the `csv` crate reads it with `delim` (or the whole stream, if shorter, or `cap` bytes):
+    /// a quoted header field may hold line breaks past the first line, and the header must be
+    /// read whole whatever the block size.
+    pub(crate) fn peek_record(&mut self, delim: u8) -> io::Result<&[u8]> {
+        let mut want = self.carry.len.max(self.block.min(64 * 1024));
+        loop {
+            self.fill_to(want)?;
+            let head = self.carry.data();
+            if self.eof || want >= self.cap || first_record_complete(head, delim) {
                 return Ok(self.carry.data());
             }
             want = (want * 2).min(self.cap);
@@ -236,6 +252,20 @@ pub(crate) fn first_line_end(buf: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether `buf` holds the whole first record as the `csv` crate reads it with `delim`: the
+/// record ends before `buf` does. (A record ending exactly at the end of `buf` counts as not
+/// whole: a longer read decides it, and gives the same record.)
+fn first_record_complete(buf: &[u8], delim: u8) -> bool {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(buf);
+    let mut rec = csv::ByteRecord::new();
+    matches!(rdr.read_byte_record(&mut rec), Ok(true))
+        && (rdr.position().byte() as usize) < buf.len()
 }
 
 /// The delimiter that occurs most often outside quotes on the first line: comma, semicolon

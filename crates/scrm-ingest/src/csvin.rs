@@ -6,7 +6,7 @@ use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
 use crate::profiles::{Apply, Checked, ProfileCols};
 use crate::records::{self, Record};
-use crate::split::{Piece, Splitter, sniff_delimiter};
+use crate::split::{Piece, Splitter, header_reader, sniff_delimiter};
 use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
@@ -161,11 +161,7 @@ fn read_with_splitter<'a>(
         // An eighth more: a guess a little short would double every vector at the very end.
         usize::try_from(est.saturating_add(est / 8).saturating_add(16)).unwrap_or(0)
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(head);
+    let mut rdr = header_reader(head, delim);
     let mut rec = csv::ByteRecord::new();
     if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
         empty(col, part, "the file has no header");

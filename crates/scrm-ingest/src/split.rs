@@ -258,14 +258,20 @@ pub(crate) fn first_line_end(buf: &[u8]) -> Option<usize> {
 /// record ends before `buf` does. (A record ending exactly at the end of `buf` counts as not
 /// whole: a longer read decides it, and gives the same record.)
 fn first_record_complete(buf: &[u8], delim: u8) -> bool {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(buf);
+    let mut rdr = header_reader(buf, delim);
     let mut rec = csv::ByteRecord::new();
     matches!(rdr.read_byte_record(&mut rec), Ok(true))
         && (rdr.position().byte() as usize) < buf.len()
+}
+
+/// The reader of a file's header record in `head`: the one [`Splitter::peek_record`] decides
+/// the head is long enough with, so that the header read is the record it found whole.
+pub(crate) fn header_reader(head: &[u8], delim: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(head)
 }
 
 /// The delimiter that occurs most often outside quotes on the first line: comma, semicolon

@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer_csv policy catalog}"
+TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer_csv policy catalog score}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS="${FUZZ_RSS_MB:-2048}"
 # Its own build directory: sanitizer builds share nothing with the stable ones.

@@ -13,6 +13,8 @@ use scrm_ingest::{IngestOptions, Limits};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+mod score;
+
 /// A fuzz target: one parser of untrusted input, and how a case reaches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -28,17 +30,22 @@ pub enum Target {
     Policy,
     /// A buyer's catalog overlay (TOML) over the shipped catalog.
     Catalog,
+    /// A supplier's CSV file read against the shipped catalog, scored under the default policy
+    /// with explanations and what-if plans, and rendered in every result format, the portfolio
+    /// page and each supplier's scorecard (both languages).
+    Score,
 }
 
 impl Target {
     /// Every target, in the order `make fuzz` runs them.
-    pub const ALL: [Target; 6] = [
+    pub const ALL: [Target; 7] = [
         Self::Csv,
         Self::Json,
         Self::Xlsx,
         Self::BuyerCsv,
         Self::Policy,
         Self::Catalog,
+        Self::Score,
     ];
 
     /// The target's name: its binary in `fuzz/` and its folders under `fuzz/corpus`,
@@ -51,6 +58,7 @@ impl Target {
             Self::BuyerCsv => "buyer_csv",
             Self::Policy => "policy",
             Self::Catalog => "catalog",
+            Self::Score => "score",
         }
     }
 }
@@ -120,6 +128,7 @@ pub fn run(target: Target, data: &[u8]) {
                 catalog(text);
             }
         }
+        Target::Score => score::check(&scratch(), data),
     }
 }
 
@@ -225,6 +234,7 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
                 .collect()
         }
         Target::Policy => files("crates/scrm-policy/policy", &ext(&[".toml"])),
+        Target::Score => files("fixtures", &ext(&[".csv"])),
         Target::Catalog => [
             files("benches", &ext(&[".toml"])),
             files("crates/scrm-catalog/catalog", &ext(&[".toml"])),

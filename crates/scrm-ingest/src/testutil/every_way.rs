@@ -266,11 +266,18 @@ pub fn assert_reports_inert(read: &Ingested) {
     let _ = crate::render_json(read).to_string();
     let mut rejects = Vec::new();
     crate::write_rejects_csv(&read.rejects, &mut rejects).unwrap_or_else(|e| panic!("{e}"));
+    assert_csv_inert(&rejects);
+}
+
+/// Panics when a cell of the CSV file `bytes` (a header line, then rows) would start a formula
+/// in a spreadsheet or holds a control character other than a tab or a line break.
+pub fn assert_csv_inert(bytes: &[u8]) {
+    use scrm_model::safe::is_unsafe_char;
     let mut back = csv::ReaderBuilder::new()
         .has_headers(true)
-        .from_reader(rejects.as_slice());
+        .from_reader(bytes);
     for rec in back.records() {
-        let rec = rec.unwrap_or_else(|e| panic!("the rejects file reads back: {e}"));
+        let rec = rec.unwrap_or_else(|e| panic!("the CSV file reads back: {e}"));
         for cell in &rec {
             let formula = matches!(
                 cell.chars().next(),

@@ -1,0 +1,131 @@
+//! The `score` target: a supplier's file read against the shipped catalog, scored, explained,
+//! planned and rendered every way a user sees it, and each output checked for live supplier
+//! text (a formula, a control character, markup).
+
+use scrm_catalog::Catalog;
+use scrm_ingest::IngestOptions;
+use scrm_model::{Lang, Vendor};
+use scrm_report::{
+    OutputFormat, PortfolioReport, RenderOptions, ScorecardReport, render_explanation_text,
+    render_plan_text, render_portfolio_html, render_results, render_scorecard_html,
+};
+use scrm_score::{Engine, index_exclusions};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// An engine with the shipped catalog and the default policy, made once per process.
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        let cat = Catalog::builtin();
+        let policy = scrm_policy::Policy::builtin(Some(cat))
+            .unwrap_or_else(|e| panic!("the default policy: {e}"));
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+        Engine::new(cat, &policy, as_of)
+    })
+}
+
+/// Reads `data` as `dir/responses.csv` and checks everything made of it.
+pub(crate) fn check(dir: &Path, data: &[u8]) {
+    let (engine, cat) = (engine(), Catalog::builtin());
+    let path = dir.join("responses.csv");
+    std::fs::write(&path, data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let read = scrm_ingest::ingest(&[path], None, None, cat, &IngestOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let results = engine.score_all(&read.vendors, &read.exclusions);
+    let manifest = scrm_report::testutil::sample_manifest();
+    let by_id = index_exclusions(&read.exclusions);
+    let plans: Vec<_> = read
+        .vendors
+        .iter()
+        .map(|v| engine.plan(v, by_id.get(v.id()).map_or(&[][..], Vec::as_slice)))
+        .collect();
+    for f in OutputFormat::ALL {
+        let out = render_results(f, &results, &manifest, &plans, &RenderOptions::default())
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+        match f {
+            OutputFormat::Csv => scrm_ingest::testutil::every_way::assert_csv_inert(&out),
+            OutputFormat::Table => assert_text_inert("the table", &String::from_utf8_lossy(&out)),
+            _ => {}
+        }
+    }
+    let questions = engine.questions();
+    for lang in Lang::ALL {
+        let page = render_portfolio_html(
+            &PortfolioReport {
+                results: &results,
+                manifest: &manifest,
+                questions,
+                vendors: &read.vendors,
+                thresholds: &[],
+            },
+            lang,
+        );
+        assert_markup_inert("the portfolio page", &page, &read.vendors);
+        for ((r, v), plan) in results.iter().zip(&read.vendors).zip(&plans) {
+            assert_eq!(&r.vendor_id, v.id(), "results are in the vendors' order");
+            let ex = by_id.get(v.id()).map_or(&[][..], Vec::as_slice);
+            let explanation = engine.explain(v, ex);
+            let card = render_scorecard_html(
+                &ScorecardReport {
+                    result: r,
+                    manifest: &manifest,
+                    questions,
+                    vendor: Some(v),
+                    thresholds: &[],
+                    plan: Some(plan),
+                    explanation: Some(&explanation),
+                    max_evidence_age_days: engine.policy().evidence.max_age_days,
+                },
+                lang,
+            );
+            assert_markup_inert("a scorecard", &card, std::slice::from_ref(v));
+            let text = render_explanation_text(&explanation, questions, lang);
+            assert_text_inert("an explanation", &text);
+            assert_text_inert("a plan", &render_plan_text(plan, questions, lang));
+        }
+    }
+}
+
+/// Panics when `text`, meant for a terminal, holds a control character other than a line
+/// break (an escape sequence, a bidirectional override).
+fn assert_text_inert(what: &str, text: &str) {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c != '\n' && scrm_model::safe::is_unsafe_char(c))
+    {
+        panic!("{what} carries {c:?}:\n{text}");
+    }
+}
+
+/// Panics when a page shows a supplier's text as it was given although it holds a character
+/// markup gives meaning to: every such text must reach the page escaped (as an entity in HTML,
+/// `\u003c` in embedded JSON). Texts shorter than four characters are left out: the page's own
+/// markup holds them by chance.
+fn assert_markup_inert(what: &str, page: &str, vendors: &[Vendor]) {
+    for v in vendors {
+        let p = &v.profile;
+        let texts = [
+            Some(p.vendor_id.as_str()),
+            p.name.as_deref(),
+            p.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(p.certifications.iter().map(String::as_str))
+        .chain(p.extra.values().map(String::as_str))
+        .chain(
+            v.answers
+                .values()
+                .flat_map(|a| [a.evidence.as_deref(), a.comment.as_deref()])
+                .flatten(),
+        );
+        for t in texts {
+            let live = t.contains(['<', '>', '&', '"']);
+            assert!(
+                !(live && t.chars().count() >= 4 && page.contains(t)),
+                "{what} shows {t:?} unescaped"
+            );
+        }
+    }
+}

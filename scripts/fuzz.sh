@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer_csv policy catalog score}"
+TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS="${FUZZ_RSS_MB:-2048}"
 # Its own build directory: sanitizer builds share nothing with the stable ones.
@@ -40,7 +40,7 @@ failed=()
 for t in $TARGETS; do
     # A workbook's parts are zipped: its seeds and the cases worth trying are larger.
     case "$t" in
-    xlsx) max_len=65536 ;;
+    xlsx | buyer) max_len=65536 ;;
     *) max_len=8192 ;;
     esac
     echo "fuzz: $t for ${SECONDS_EACH}s" >&2

@@ -24,8 +24,9 @@ pub enum Target {
     Json,
     /// A supplier's XLSX workbook (template or tables).
     Xlsx,
-    /// The buyer's profile or exclusion CSV; the case's first byte picks which (even: profiles).
-    BuyerCsv,
+    /// The buyer's profile or exclusion file, in CSV or XLSX: the case's first byte picks which
+    /// (bit 0: exclusions, bit 1: XLSX).
+    Buyer,
     /// A policy file (TOML), checked against the shipped catalog.
     Policy,
     /// A buyer's catalog overlay (TOML) over the shipped catalog.
@@ -42,7 +43,7 @@ impl Target {
         Self::Csv,
         Self::Json,
         Self::Xlsx,
-        Self::BuyerCsv,
+        Self::Buyer,
         Self::Policy,
         Self::Catalog,
         Self::Score,
@@ -55,7 +56,7 @@ impl Target {
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Xlsx => "xlsx",
-            Self::BuyerCsv => "buyer_csv",
+            Self::Buyer => "buyer",
             Self::Policy => "policy",
             Self::Catalog => "catalog",
             Self::Score => "score",
@@ -113,7 +114,7 @@ pub fn run(target: Target, data: &[u8]) {
             response("suppliers.jsonl", data);
         }
         Target::Xlsx => response("questionnaire.xlsx", data),
-        Target::BuyerCsv => {
+        Target::Buyer => {
             if let Some((&role, rest)) = data.split_first() {
                 buyer(role, rest);
             }
@@ -146,13 +147,14 @@ fn response(name: &str, data: &[u8]) {
     );
 }
 
-/// `data` as the buyer's profile file (`role` even) or exclusion file (odd), in CSV.
+/// `data` as the buyer's profile file or exclusion file (`role` bit 0), in CSV or XLSX (bit 1).
 fn buyer(role: u8, data: &[u8]) {
     let h = harness();
-    let (role, name) = if role.is_multiple_of(2) {
-        (Role::Profiles, "vendors.csv")
-    } else {
-        (Role::Exclusions, "exclusions.csv")
+    let (role, name) = match role & 3 {
+        0 => (Role::Profiles, "vendors.csv"),
+        1 => (Role::Exclusions, "exclusions.csv"),
+        2 => (Role::Profiles, "vendors.xlsx"),
+        _ => (Role::Exclusions, "exclusions.xlsx"),
     };
     check_file(&scratch(), role, name, data, &h.cat, &h.pool, &h.opts);
 }
@@ -211,11 +213,15 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
         Target::Csv => files("fixtures", &ext(&[".csv", ".tsv", ".txt"])),
         Target::Json => files("fixtures", &ext(&[".json", ".jsonl", ".ndjson"])),
         Target::Xlsx => files("fixtures", &ext(&[".xlsx"])),
-        Target::BuyerCsv => {
-            // The role byte first, as the target reads it.
+        Target::Buyer => {
+            // The role byte first, as the target reads it: profile and exclusion files as
+            // themselves, and every workbook as one of them, by its name (a buyer's list may
+            // be kept in Excel).
             let role = |n: &str| {
                 let n = n.to_ascii_lowercase();
-                if !n.ends_with(".csv") {
+                if n.ends_with(".xlsx") {
+                    Some(if n.contains("exclusion") { 3u8 } else { 2u8 })
+                } else if !n.ends_with(".csv") {
                     None
                 } else if n.contains("exclusion") {
                     Some(1u8)

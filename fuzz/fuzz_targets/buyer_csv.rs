@@ -1,6 +1,0 @@
-#![no_main]
-//! The buyer's profile or exclusion CSV (the first byte picks which).
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    scrm_fuzz::run(scrm_fuzz::Target::BuyerCsv, data);
-});

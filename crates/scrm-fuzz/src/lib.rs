@@ -108,12 +108,12 @@ fn scratch() -> PathBuf {
 /// Runs one case of `target`; panics when it fails a check.
 pub fn run(target: Target, data: &[u8]) {
     match target {
-        Target::Csv => response("responses.csv", data),
+        Target::Csv => read_as(Role::Response, "responses.csv", data),
         Target::Json => {
-            response("supplier.json", data);
-            response("suppliers.jsonl", data);
+            read_as(Role::Response, "supplier.json", data);
+            read_as(Role::Response, "suppliers.jsonl", data);
         }
-        Target::Xlsx => response("questionnaire.xlsx", data),
+        Target::Xlsx => read_as(Role::Response, "questionnaire.xlsx", data),
         Target::Buyer => {
             if let Some((&role, rest)) = data.split_first() {
                 buyer(role, rest);
@@ -133,30 +133,22 @@ pub fn run(target: Target, data: &[u8]) {
     }
 }
 
-/// `data` as a supplier's response file named `name` (its extension picks the format).
-fn response(name: &str, data: &[u8]) {
+/// `data` as the file `name` (its extension picks the format) in `role`, through
+/// [`check_file`].
+fn read_as(role: Role, name: &str, data: &[u8]) {
     let h = harness();
-    check_file(
-        &scratch(),
-        Role::Response,
-        name,
-        data,
-        &h.cat,
-        &h.pool,
-        &h.opts,
-    );
+    check_file(&scratch(), role, name, data, &h.cat, &h.pool, &h.opts);
 }
 
 /// `data` as the buyer's profile file or exclusion file (`role` bit 0), in CSV or XLSX (bit 1).
 fn buyer(role: u8, data: &[u8]) {
-    let h = harness();
     let (role, name) = match role & 3 {
         0 => (Role::Profiles, "vendors.csv"),
         1 => (Role::Exclusions, "exclusions.csv"),
         2 => (Role::Profiles, "vendors.xlsx"),
         _ => (Role::Exclusions, "exclusions.xlsx"),
     };
-    check_file(&scratch(), role, name, data, &h.cat, &h.pool, &h.opts);
+    read_as(role, name, data);
 }
 
 /// `text` as a policy file, checked against the shipped catalog: read or refused.

@@ -4,6 +4,7 @@
 
 use scrm_catalog::Catalog;
 use scrm_ingest::IngestOptions;
+use scrm_ingest::testutil::every_way::{assert_csv_inert, assert_text_inert};
 use scrm_model::{Lang, Vendor};
 use scrm_report::{
     OutputFormat, PortfolioReport, RenderOptions, ScorecardReport, render_explanation_text,
@@ -44,7 +45,7 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
         let out = render_results(f, &results, &manifest, &plans, &RenderOptions::default())
             .unwrap_or_else(|e| panic!("{f}: {e}"));
         match f {
-            OutputFormat::Csv => scrm_ingest::testutil::every_way::assert_csv_inert(&out),
+            OutputFormat::Csv => assert_csv_inert(&out),
             OutputFormat::Table => assert_text_inert("the table", &String::from_utf8_lossy(&out)),
             _ => {}
         }
@@ -84,17 +85,6 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
             assert_text_inert("an explanation", &text);
             assert_text_inert("a plan", &render_plan_text(plan, questions, lang));
         }
-    }
-}
-
-/// Panics when `text`, meant for a terminal, holds a control character other than a line
-/// break (an escape sequence, a bidirectional override).
-fn assert_text_inert(what: &str, text: &str) {
-    if let Some(c) = text
-        .chars()
-        .find(|&c| c != '\n' && scrm_model::safe::is_unsafe_char(c))
-    {
-        panic!("{what} carries {c:?}:\n{text}");
     }
 }
 

@@ -160,15 +160,7 @@ impl<R: Read> Splitter<R> {
     /// The bytes read but not yet handed out, after making sure they hold the first line
     /// ([`first_line_end`]; or the whole stream, if shorter): what the delimiter is sniffed on.
     pub(crate) fn peek_head(&mut self) -> io::Result<&[u8]> {
-        let mut want = self.block.min(64 * 1024);
-        loop {
-            self.fill_to(want)?;
-            let head = self.carry.data();
-            if self.eof || first_line_end(head).is_some() || want >= self.cap {
-                return Ok(self.carry.data());
-            }
-            want = (want * 2).min(self.cap);
-        }
+        self.peek_until(|head| first_line_end(head).is_some())
     }
 
     /// The bytes read but not yet handed out, after making sure they hold the first record as
@@ -176,11 +168,17 @@ impl<R: Read> Splitter<R> {
     /// a quoted header field may hold line breaks past the first line, and the header must be
     /// read whole whatever the block size.
     pub(crate) fn peek_record(&mut self, delim: u8) -> io::Result<&[u8]> {
+        self.peek_until(|head| first_record_complete(head, delim))
+    }
+
+    /// The bytes read but not yet handed out, read ahead (doubling, from what is already held
+    /// or a block up to 64 KiB) until `enough` says they suffice, the stream ends or they reach
+    /// the cap.
+    fn peek_until(&mut self, enough: impl Fn(&[u8]) -> bool) -> io::Result<&[u8]> {
         let mut want = self.carry.len.max(self.block.min(64 * 1024));
         loop {
             self.fill_to(want)?;
-            let head = self.carry.data();
-            if self.eof || want >= self.cap || first_record_complete(head, delim) {
+            if self.eof || want >= self.cap || enough(self.carry.data()) {
                 return Ok(self.carry.data());
             }
             want = (want * 2).min(self.cap);

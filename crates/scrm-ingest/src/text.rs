@@ -102,15 +102,17 @@ impl<R: Read> Hashing<R> {
 
     /// Hashes whatever was not read yet and returns the lower-case hex digest.
     pub(crate) fn finish(mut self) -> io::Result<String> {
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = self.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-        }
+        drain(&mut self)?;
         Ok(self.hasher.finish())
     }
+}
+
+/// Reads `r` to its end, throwing the bytes away (what reading them does is the point), in
+/// large reads: a whole workbook is hashed this way.
+fn drain(r: &mut impl Read) -> io::Result<()> {
+    let mut buf = vec![0u8; 256 * 1024];
+    while r.read(&mut buf)? > 0 {}
+    Ok(())
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -175,8 +177,7 @@ impl<R: Read> Utf8Source<R> {
     /// reader had decoded depends on its block size, and what is reported must not.
     pub(crate) fn finish(mut self) -> io::Result<(String, bool)> {
         if self.decode.is_some() {
-            let mut buf = vec![0u8; 256 * 1024];
-            while self.read(&mut buf)? > 0 {}
+            drain(&mut self)?;
         }
         let replaced = self.decode.as_ref().is_some_and(|d| d.replaced);
         Ok((self.raw.finish()?, replaced))

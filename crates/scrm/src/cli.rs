@@ -48,7 +48,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Score suppliers and flag those at risk.
     #[command(
-        after_help = "Examples:\n  scrm score answers.csv --vendors vendors.csv --exclusions exclusions.csv\n  scrm score responses/ --format xlsx --out portfolio.xlsx\n  scrm score answers.csv --format json --fail-on excluded\n  scrm score answers.csv --history history/ --format csv --out results.csv"
+        after_help = "Examples:\n  scrm score answers.csv --vendors vendors.csv --exclusions exclusions.csv\n  scrm score responses/ --format xlsx --out portfolio.xlsx\n  scrm score answers.csv --format json --fail-on excluded\n  scrm score answers.csv --history history/ --format csv --out results.csv\n  scrm score responses/ --format oscal-poam --out poam.json"
     )]
     Score(ScoreArgs),
     /// Check questionnaires without scoring: every problem, located.
@@ -255,6 +255,11 @@ pub enum ScoreFormat {
     Xlsx,
     /// Self-contained HTML portfolio dashboard.
     Html,
+    /// OSCAL 1.1.2 assessment results (JSON): one result per supplier, with findings and risks.
+    OscalAr,
+    /// OSCAL 1.1.2 plan of action and milestones (JSON): an item per finding to resolve, the
+    /// improvement plan as each risk's remediation.
+    OscalPoam,
 }
 
 /// `scrm score`.

@@ -402,7 +402,7 @@ fn write_csv_sidecar(a: &ScoreArgs, manifest: &scrm_model::RunManifest) -> Resul
     Ok(())
 }
 
-/// Plans for every at-risk vendor (the XLSX Remediation sheet).
+/// Plans for every at-risk vendor (the XLSX Remediation sheet, the OSCAL remediations).
 pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let ex = index_exclusions(&l.ingested.exclusions);
@@ -460,6 +460,21 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         }
         ScoreFormat::Html => {
             context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes()
+        }
+        ScoreFormat::OscalAr | ScoreFormat::OscalPoam => {
+            let plans = plans_for(&l, &results);
+            let assessment = scrm_oscal::Assessment {
+                results: &results,
+                plans: &plans,
+                manifest: &manifest,
+                catalog: &l.catalog,
+            };
+            let json = if a.format == ScoreFormat::OscalAr {
+                scrm_oscal::to_json(&scrm_oscal::assessment_results(&assessment))
+            } else {
+                scrm_oscal::poam(&assessment).and_then(|doc| scrm_oscal::to_json(&doc))
+            };
+            json.map_err(|e| anyhow!("{e}"))?
         }
         f => {
             let format = match f {

@@ -181,3 +181,37 @@ fn plan_on_a_near_empty_questionnaire_finishes() {
     .run();
     r.expect_code(1);
 }
+
+#[test]
+fn oscal_text_is_literal_markup() {
+    let dir = tempdir();
+    write_inputs(dir.path());
+    let r = scrm(score(dir.path(), &["--format", "oscal-ar"]));
+    r.expect_code(1);
+    assert!(!r.stdout.contains(&0x1b), "raw ESC in the OSCAL JSON");
+    let doc = r.json();
+    let ar = &doc["assessment-results"];
+    let names: Vec<&str> = ar["metadata"]["parties"]
+        .as_array()
+        .expect("parties")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    // A party's name is a plain string: kept as it was, control characters made visible.
+    assert_eq!(names, ["\\u{1b}[31mRed Corp\\u{1b}[0m", FORMULA, SCRIPT]);
+    // Titles are Markdown: what would become a tag, a link or emphasis is escaped.
+    let titles: Vec<&str> = ar["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "\\\\u\\{1b\\}\\[31mRed Corp\\\\u\\{1b\\}\\[0m (V-ESC): at-risk",
+            "\\=HYPERLINK(\"http://x\",\"y\") (V-EVIL): at-risk",
+            "\\<script\\>alert(1)\\</script\\> (V-XSS): at-risk",
+        ]
+    );
+}

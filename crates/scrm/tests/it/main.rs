@@ -11,6 +11,7 @@ mod history;
 mod hostile;
 mod incremental;
 mod misc;
+mod oscal;
 mod policy;
 mod report;
 mod retention;

@@ -1,0 +1,397 @@
+//! One supplier's result in OSCAL terms: its party, an observation and a finding per scrm
+//! finding, a risk when it is at risk or excluded (with the improvement plan as the remediation),
+//! and the POA&M items for what it must resolve.
+
+use crate::ids::Ids;
+use crate::model::{
+    Finding, ObjectiveStatus, Observation, Party, PoamItem, Property, RelatedObservation,
+    RelatedRisk, Response, Risk, SubjectReference, Target, Task,
+};
+use crate::text::{markup, markup_inline, string, token};
+use crate::{prop, score_value};
+use scrm_catalog::Catalog;
+use scrm_model::{Lens, Plan, QuestionId, Severity, Status, VendorResult};
+
+/// What the OSCAL documents need of one supplier.
+pub(crate) struct VendorParts {
+    /// The supplier as an organization.
+    pub party: Party,
+    /// One per finding, in the result's order.
+    pub observations: Vec<Observation>,
+    /// One per finding.
+    pub findings: Vec<Finding>,
+    /// The supplier's standing as a risk, when at risk or excluded.
+    pub risk: Option<Risk>,
+    /// One per warning or denial.
+    pub poam_items: Vec<PoamItem>,
+}
+
+/// The supplier's display name: its profile name, else its id.
+pub(crate) fn display_name(r: &VendorResult) -> String {
+    r.profile
+        .name
+        .as_deref()
+        .and_then(string)
+        .unwrap_or_else(|| r.vendor_id.as_str().to_string())
+}
+
+/// The framework references of some questions, de-duplicated, as `reference` properties whose
+/// class names the framework.
+pub(crate) fn references(catalog: &Catalog, questions: &[QuestionId]) -> Vec<Property> {
+    let mut out: Vec<Property> = Vec::new();
+    for q in questions {
+        let Some(q) = catalog.question(q.as_str()) else {
+            continue;
+        };
+        let r = &q.refs;
+        for (class, ids) in [
+            ("nist-ai-rmf-1.0", &r.airm),
+            ("iso-iec-42001-2023", &r.aims),
+            ("nist-csf-2.0", &r.csf),
+            ("nist-sp-800-161r1", &r.sp800_161),
+            ("nist-ai-600-1", &r.ai600_1),
+            ("eu-ai-act", &r.eu_ai_act),
+        ] {
+            for id in ids {
+                let Some(value) = string(id) else { continue };
+                let p = prop("reference", value).with_class(class);
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a finding is measured against: its first question (the catalog's objectives), else its
+/// lens's thresholds, else the rule itself (a hard gate, the profile, the questionnaire's age).
+fn target_id(f: &scrm_model::Finding) -> String {
+    if let Some(q) = f.questions.first() {
+        token(q.as_str())
+    } else if let Some(l) = f.lens {
+        token(&format!("lens-{}", l.as_str()))
+    } else {
+        token(f.code.as_str())
+    }
+}
+
+/// A sentence on what a status means for the supplier.
+fn statement(status: Status) -> &'static str {
+    match status {
+        Status::Excluded => {
+            "The supplier is named on an exclusion list the policy treats as a hard gate. It \
+             cannot be awarded work, whatever its answers, until the listing is resolved."
+        }
+        _ => {
+            "The supplier fails a knock-out question or a threshold of the buyer's scoring \
+             policy. Unless its answers improve, it may be dropped from the supply chain."
+        }
+    }
+}
+
+impl VendorParts {
+    /// Builds every part for one supplier. `plan` is its improvement plan when it is at risk.
+    pub(crate) fn new(
+        ids: &Ids,
+        catalog: &Catalog,
+        r: &VendorResult,
+        plan: Option<&Plan>,
+        collected: &str,
+    ) -> Self {
+        let vid = r.vendor_id.as_str();
+        let party_uuid = Ids::party(vid);
+        let name = display_name(r);
+        let mut party_props = vec![prop("vendor-id", string(vid).unwrap_or_default())];
+        party_props.push(prop("tier", r.tier.as_str().to_string()));
+        let party = Party {
+            uuid: party_uuid.clone(),
+            kind: "organization".into(),
+            name,
+            props: party_props,
+        };
+        let flagged = matches!(r.status, Status::AtRisk | Status::Excluded);
+        let risk_uuid = flagged.then(|| ids.of("risk", &[vid]));
+
+        let mut observations = Vec::with_capacity(r.findings.len());
+        let mut findings = Vec::with_capacity(r.findings.len());
+        let mut poam_items = Vec::new();
+        for (i, f) in r.findings.iter().enumerate() {
+            let n = i.to_string();
+            let obs_uuid = ids.of("observation", &[vid, &n]);
+            let mut props = vec![
+                prop("finding-code", f.code.as_str().to_string()),
+                prop("severity", f.severity.as_str().to_string()),
+            ];
+            if let Some(l) = f.lens {
+                props.push(prop("lens", l.as_str().to_string()));
+            }
+            // The observation says what was seen; the finding adds what it concerns.
+            let observed = props.clone();
+            props.extend(
+                f.questions
+                    .iter()
+                    .map(|q| prop("question", q.as_str().to_string())),
+            );
+            if let Some(why) = f.exempted.as_deref().and_then(string) {
+                props.push(prop("exempted", why));
+            }
+            let message = markup(&f.message());
+            observations.push(Observation {
+                uuid: obs_uuid.clone(),
+                title: format!("{}: {}", f.code.as_str(), f.code.description()),
+                description: message.clone(),
+                props: observed,
+                methods: vec!["EXAMINE".into()],
+                types: vec!["finding".into()],
+                subjects: vec![SubjectReference {
+                    subject_uuid: party_uuid.clone(),
+                    kind: "party".into(),
+                }],
+                collected: collected.to_string(),
+            });
+            let related_risks: Vec<RelatedRisk> = match &risk_uuid {
+                Some(u) if f.severity == Severity::Deny => vec![RelatedRisk {
+                    risk_uuid: u.clone(),
+                }],
+                _ => Vec::new(),
+            };
+            let mut finding_props = props.clone();
+            finding_props.extend(references(catalog, &f.questions));
+            let related_observations = vec![RelatedObservation {
+                observation_uuid: obs_uuid,
+            }];
+            findings.push(Finding {
+                uuid: ids.of("finding", &[vid, &n]),
+                title: f.code.description().to_string(),
+                description: message.clone(),
+                props: finding_props.clone(),
+                target: Target {
+                    kind: "objective-id".into(),
+                    target_id: target_id(f),
+                    status: ObjectiveStatus {
+                        state: "not-satisfied".into(),
+                    },
+                },
+                related_observations: related_observations.clone(),
+                related_risks: related_risks.clone(),
+            });
+            if f.severity >= Severity::Warn {
+                let mut item_props = vec![prop("vendor-id", string(vid).unwrap_or_default())];
+                item_props.extend(finding_props);
+                poam_items.push(PoamItem {
+                    uuid: ids.of("poam-item", &[vid, &n]),
+                    title: format!("{}: {}", markup(vid), f.code.description()),
+                    description: message,
+                    props: item_props,
+                    related_observations,
+                    related_risks,
+                });
+            }
+        }
+
+        let risk = risk_uuid.map(|uuid| {
+            let denied: Vec<&scrm_model::Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Deny)
+                .collect();
+            let mut description = format!("{} is {}.", markup(&display_name(r)), r.status.as_str());
+            if !denied.is_empty() {
+                description.push_str(" What puts it there:\n");
+            }
+            for f in &denied {
+                description.push_str(&format!(
+                    "\n* {}: {}",
+                    f.code.as_str(),
+                    markup_inline(&f.message())
+                ));
+            }
+            let mut props = vec![
+                prop("vendor-id", string(vid).unwrap_or_default()),
+                prop("status", r.status.as_str().to_string()),
+                prop("residual-risk", r.residual_risk.to_string()),
+            ];
+            if let Some(c) = r.combined_score {
+                props.push(prop("combined-score", score_value(c)));
+            }
+            Risk {
+                uuid: uuid.clone(),
+                title: format!(
+                    "{} {}",
+                    markup(&display_name(r)),
+                    if r.status == Status::Excluded {
+                        "is excluded"
+                    } else {
+                        "is at risk of exclusion"
+                    }
+                ),
+                description,
+                statement: statement(r.status).to_string(),
+                props,
+                status: "open".into(),
+                remediations: remediations(ids, catalog, r, plan),
+                related_observations: r
+                    .findings
+                    .iter()
+                    .zip(&observations)
+                    .filter(|(f, _)| f.severity == Severity::Deny)
+                    .map(|(_, o)| RelatedObservation {
+                        observation_uuid: o.uuid.clone(),
+                    })
+                    .collect(),
+            }
+        });
+
+        Self {
+            party,
+            observations,
+            findings,
+            risk,
+            poam_items,
+        }
+    }
+}
+
+/// The responses to a supplier's risk: the plan's answer improvements when answers can clear it,
+/// and the hard gates no answer clears.
+fn remediations(
+    ids: &Ids,
+    catalog: &Catalog,
+    r: &VendorResult,
+    plan: Option<&Plan>,
+) -> Vec<Response> {
+    let vid = r.vendor_id.as_str();
+    let mut out = Vec::new();
+    if let Some(p) = plan.filter(|p| p.feasible && !p.steps.is_empty()) {
+        let tasks = p
+            .steps
+            .iter()
+            .map(|s| {
+                let q = catalog.question(s.question.as_str());
+                let topic = q.map(|q| markup_inline(&q.topic.en)).unwrap_or_default();
+                let mut props = vec![
+                    prop("question", s.question.as_str().to_string()),
+                    prop("answer-from", s.from.to_string()),
+                    prop("answer-to", s.to.to_string()),
+                    prop("increase", score_value(s.increase)),
+                ];
+                props.extend(references(catalog, std::slice::from_ref(&s.question)));
+                Task {
+                    uuid: ids.of("task", &[vid, s.question.as_str()]),
+                    kind: "action".into(),
+                    title: format!(
+                        "Raise {} from {} to {}",
+                        markup_inline(s.question.as_str()),
+                        markup_inline(&s.from.to_string()),
+                        markup_inline(&s.to.to_string())
+                    ),
+                    description: if topic.is_empty() {
+                        format!("Question {}.", markup_inline(s.question.as_str()))
+                    } else {
+                        format!("Question {}: {topic}.", markup_inline(s.question.as_str()))
+                    },
+                    props,
+                }
+            })
+            .collect();
+        out.push(Response {
+            uuid: ids.of("remediation", &[vid, "plan"]),
+            lifecycle: "recommendation".into(),
+            title: format!("Improve {} answer(s), with current evidence", p.steps.len()),
+            description: format!(
+                "The fewest answers to improve, then the smallest total increase, that clear \
+                 every knock-out and threshold: the supplier would be {}.{}",
+                p.status_after.as_str(),
+                if p.provably_minimal {
+                    " No smaller set exists."
+                } else {
+                    " The search stopped at its limit: a smaller set may exist."
+                }
+            ),
+            props: vec![
+                prop("status-after", p.status_after.as_str().to_string()),
+                prop("provably-minimal", p.provably_minimal.to_string()),
+                prop("total-increase", score_value(p.total_increase)),
+            ],
+            tasks,
+        });
+    }
+    let gates: Vec<&scrm_model::Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.is_hard_gate() && f.severity == Severity::Deny)
+        .collect();
+    let infeasible = plan.is_some_and(|p| !p.feasible);
+    if !gates.is_empty() || infeasible {
+        let mut description = String::from(
+            "No answer clears this: the listing must be resolved with the list's owner, or the \
+             buyer's policy must exempt the supplier, with a reason and an expiry date.",
+        );
+        for f in &gates {
+            description.push_str(&format!(
+                "\n\n* {}: {}",
+                f.code.as_str(),
+                markup_inline(&f.message())
+            ));
+        }
+        if gates.is_empty() {
+            description = "No set of answer improvements clears the policy's knock-outs and \
+                           thresholds; the supplier's standing needs the buyer's review."
+                .into();
+        }
+        out.push(Response {
+            uuid: ids.of("remediation", &[vid, "gate"]),
+            lifecycle: "recommendation".into(),
+            title: if gates.is_empty() {
+                "Review the supplier's standing".into()
+            } else {
+                "Resolve the exclusion".into()
+            },
+            description,
+            props: Vec::new(),
+            tasks: Vec::new(),
+        });
+    }
+    out
+}
+
+/// The result's facts as properties: standing, scores, levels and counts.
+pub(crate) fn result_props(r: &VendorResult) -> Vec<Property> {
+    let mut props = vec![
+        prop(
+            "vendor-id",
+            string(r.vendor_id.as_str()).unwrap_or_default(),
+        ),
+        prop("status", r.status.as_str().to_string()),
+        prop("tier", r.tier.as_str().to_string()),
+    ];
+    if let Some(c) = r.combined_score {
+        props.push(prop("combined-score", score_value(c)));
+    }
+    if let Some(l) = r.combined_level {
+        props.push(prop("combined-level", l.as_str().to_string()));
+    }
+    for lens in Lens::ALL {
+        let ls = r.lens(lens);
+        if let Some(s) = ls.score {
+            props.push(prop(&format!("{}-score", lens.as_str()), score_value(s)));
+        }
+        if let Some(l) = ls.level {
+            props.push(prop(
+                &format!("{}-level", lens.as_str()),
+                l.as_str().to_string(),
+            ));
+        }
+    }
+    props.extend([
+        prop("coverage", score_value(r.coverage)),
+        prop("confidence", score_value(r.confidence)),
+        prop("residual-risk", r.residual_risk.to_string()),
+        prop("applicable-questions", r.applicable.to_string()),
+        prop("answered-questions", r.answered.to_string()),
+        prop("input-hash", r.input_hash.clone()),
+    ]);
+    props.retain(|p| !p.value.is_empty());
+    props
+}

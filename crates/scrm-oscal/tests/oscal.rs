@@ -1,0 +1,299 @@
+//! The OSCAL exports against NIST's schemas (1.1.2 and 1.2.1), whole, with every id unique and
+//! every reference resolved; deterministic; hostile supplier text inert once rendered.
+
+use scrm_catalog::Catalog;
+use scrm_model::{Plan, RunManifest, Status, VendorResult};
+use scrm_oscal::{Assessment, OscalError, assessment_results, poam, to_json};
+use scrm_report::testutil::{
+    HOSTILE_TEXTS, hostile_results, sample_manifest, sample_plans, sample_results,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The schema versions every document is checked against.
+const VERSIONS: [&str; 2] = ["v1.1.2", "v1.2.1"];
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_json(path: &std::path::Path) -> Value {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// NIST's schema of one model (`assessment-results`, `poam`) in one version, compiled once.
+fn validator(model: &str, version: &str) -> &'static jsonschema::Validator {
+    static CACHE: OnceLock<BTreeMap<String, jsonschema::Validator>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        let mut m = BTreeMap::new();
+        for v in VERSIONS {
+            for model in ["assessment-results", "poam"] {
+                let path = crate_dir().join(format!("schemas/{v}/oscal_{model}_schema.json"));
+                let schema = read_json(&path);
+                let validator = jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft7)
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                m.insert(format!("{model} {v}"), validator);
+            }
+        }
+        m
+    });
+    &all[&format!("{model} {version}")]
+}
+
+/// Every schema error of a document, as `path: message` lines (empty when valid).
+fn schema_errors(model: &str, version: &str, doc: &Value) -> Vec<String> {
+    validator(model, version)
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .take(20)
+        .collect()
+}
+
+fn assert_valid(model: &str, doc: &Value) {
+    for v in VERSIONS {
+        let errors = schema_errors(model, v, doc);
+        assert!(errors.is_empty(), "{model} {v}:\n{}", errors.join("\n"));
+    }
+}
+
+fn assessment<'a>(
+    results: &'a [VendorResult],
+    plans: &'a [Plan],
+    manifest: &'a RunManifest,
+) -> Assessment<'a> {
+    Assessment {
+        results,
+        plans,
+        manifest,
+        catalog: Catalog::builtin(),
+    }
+}
+
+fn ar_json(a: &Assessment<'_>) -> Value {
+    serde_json::from_slice(&to_json(&assessment_results(a)).expect("serialize")).expect("JSON")
+}
+
+fn poam_json(a: &Assessment<'_>) -> Value {
+    let doc = poam(a).expect("a POA&M");
+    serde_json::from_slice(&to_json(&doc).expect("serialize")).expect("JSON")
+}
+
+/// Visits every (key, value) pair of a JSON tree.
+fn walk<'v>(v: &'v Value, key: &str, f: &mut impl FnMut(&str, &'v Value)) {
+    f(key, v);
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, k, f)),
+        Value::Array(a) => a.iter().for_each(|x| walk(x, key, f)),
+        _ => {}
+    }
+}
+
+/// Every `uuid` is distinct (party ids appear once, in the metadata), and every reference to
+/// an observation, a risk, a party or a back-matter resource names one that exists.
+fn assert_ids_resolve(doc: &Value) {
+    let mut defined = BTreeSet::new();
+    walk(doc, "", &mut |k, v| {
+        if k == "uuid" {
+            let s = v.as_str().expect("uuid is a string");
+            assert!(defined.insert(s.to_string()), "uuid {s} defined twice");
+        }
+    });
+    let mut refs = Vec::new();
+    walk(doc, "", &mut |k, v| {
+        if matches!(k, "observation-uuid" | "risk-uuid" | "subject-uuid") {
+            refs.push(v.as_str().expect("a string").to_string());
+        }
+        if k == "href" && v.as_str().is_some_and(|h| h.starts_with('#')) {
+            refs.push(v.as_str().unwrap_or_default()[1..].to_string());
+        }
+    });
+    assert!(!refs.is_empty());
+    for r in refs {
+        assert!(defined.contains(&r), "reference to {r} resolves to nothing");
+    }
+}
+
+#[test]
+fn nist_examples_pass_and_a_broken_document_fails() {
+    // The validator set up as the tests use it accepts NIST's own examples ...
+    for (model, file) in [
+        ("assessment-results", "ifa_assessment-results-example.json"),
+        ("poam", "ifa_plan-of-action-and-milestones.json"),
+    ] {
+        let doc = read_json(&crate_dir().join("tests/examples").join(file));
+        assert_valid(model, &doc);
+    }
+    // ... and refuses what OSCAL forbids: a version 1 UUID, a time without a zone, an empty list.
+    let (results, plans, manifest) = (sample_results(), sample_plans(), sample_manifest());
+    let mut doc = ar_json(&assessment(&results, &plans, &manifest));
+    doc["assessment-results"]["uuid"] = "c232d1a8-9d8b-11ee-8c90-0242ac120002".into();
+    doc["assessment-results"]["metadata"]["last-modified"] = "2025-06-30T06:00:00".into();
+    doc["assessment-results"]["results"][0]["observations"] = Value::Array(Vec::new());
+    for v in VERSIONS {
+        let paths: BTreeSet<String> = validator("assessment-results", v)
+            .iter_errors(&doc)
+            .map(|e| e.instance_path().to_string())
+            .collect();
+        assert_eq!(
+            paths,
+            BTreeSet::from(
+                [
+                    "/assessment-results/metadata/last-modified",
+                    "/assessment-results/results/0/observations",
+                    "/assessment-results/uuid",
+                ]
+                .map(String::from)
+            ),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn sample_documents_are_valid_and_whole() {
+    let (results, plans, manifest) = (sample_results(), sample_plans(), sample_manifest());
+    let a = assessment(&results, &plans, &manifest);
+    let ar = ar_json(&a);
+    let pm = poam_json(&a);
+    assert_valid("assessment-results", &ar);
+    assert_valid("poam", &pm);
+    assert_ids_resolve(&ar);
+    assert_ids_resolve(&pm);
+    let settings = {
+        let mut s = insta::Settings::clone_current();
+        s.set_snapshot_path(crate_dir().join("tests/snapshots"));
+        s.set_prepend_module_to_snapshot(false);
+        s
+    };
+    settings.bind(|| {
+        insta::assert_json_snapshot!("sample_assessment_results", ar);
+        insta::assert_json_snapshot!("sample_poam", pm);
+    });
+}
+
+#[test]
+fn hostile_text_is_valid_and_inert() {
+    let results = hostile_results();
+    let manifest = sample_manifest();
+    let a = assessment(&results, &[], &manifest);
+    let (ar, pm) = (ar_json(&a), poam_json(&a));
+    assert_valid("assessment-results", &ar);
+    assert_valid("poam", &pm);
+    assert_ids_resolve(&ar);
+    for doc in [&ar, &pm] {
+        let mut markup_fields = 0;
+        walk(doc, "", &mut |k, v| {
+            let Some(s) = v.as_str() else { return };
+            // Only a multi-line markup field may break a line, and only the exporter breaks it.
+            let multiline = matches!(k, "description" | "statement" | "remarks");
+            assert!(
+                !s.chars()
+                    .any(|c| scrm_model::safe::is_unsafe_char(c) && !(multiline && c == '\n')),
+                "{k}: control character in {s:?}"
+            );
+            if matches!(k, "title" | "description" | "statement" | "remarks") {
+                markup_fields += 1;
+                if let Some(c) = live_markup(s) {
+                    panic!("{k}: unescaped {c:?} in {s:?}");
+                }
+            }
+        });
+        assert!(markup_fields > 0);
+        // Each payload is kept, escaped, not dropped: the message quoting it is in the document.
+        let text = doc.to_string();
+        for payload in HOSTILE_TEXTS {
+            let json = serde_json::to_string(&scrm_oscal::markup_inline(payload)).expect("json");
+            assert!(
+                text.contains(&json[1..json.len() - 1]),
+                "{payload:?} is missing"
+            );
+        }
+    }
+}
+
+/// The first Markdown-active character not escaped with a backslash, ignoring the bullets the
+/// exporter writes itself (`* ` at the start of a line).
+fn live_markup(s: &str) -> Option<char> {
+    let mut escaped = false;
+    let mut line_start = true;
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if line_start && c == '*' && chars.get(i + 1) == Some(&' ') {
+            // The exporter's own list item.
+        } else if matches!(
+            c,
+            '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '#' | '{' | '}' | '|' | '~'
+        ) {
+            return Some(c);
+        }
+        line_start = c == '\n';
+    }
+    None
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes_in_any_order() {
+    let (results, plans, manifest) = (sample_results(), sample_plans(), sample_manifest());
+    let (mut shuffled, mut plans_shuffled) = (results.clone(), plans.clone());
+    shuffled.reverse();
+    plans_shuffled.reverse();
+    let mut later = manifest.clone();
+    later.generated_at = "2031-12-31T23:59:59Z".into();
+    let a = assessment(&results, &plans, &manifest);
+    let b = assessment(&shuffled, &plans_shuffled, &manifest);
+    let c = assessment(&results, &plans, &later);
+    let ar = |x: &Assessment<'_>| to_json(&assessment_results(x)).expect("ar");
+    let pm = |x: &Assessment<'_>| to_json(&poam(x).expect("poam")).expect("poam");
+    assert!(ar(&a) == ar(&b));
+    assert!(pm(&a) == pm(&b));
+    // Another time changes nothing but the time: ids come from the content, not the clock.
+    let text = |v: Vec<u8>, t: &str| String::from_utf8(v).expect("utf-8").replace(t, "T");
+    assert_eq!(
+        text(ar(&a), &manifest.generated_at),
+        text(ar(&c), &later.generated_at)
+    );
+    assert_eq!(
+        text(pm(&a), &manifest.generated_at),
+        text(pm(&c), &later.generated_at)
+    );
+    // Other inputs are another assessment: new document and result ids, the same party ids.
+    let mut other = manifest.clone();
+    other.inputs[1].sha256 = "3".repeat(64);
+    let (x, y) = (ar_json(&a), ar_json(&assessment(&results, &plans, &other)));
+    let doc = |v: &Value, p: &str| v["assessment-results"].pointer(p).cloned();
+    assert_ne!(doc(&x, "/uuid"), doc(&y, "/uuid"));
+    assert_ne!(doc(&x, "/results/0/uuid"), doc(&y, "/results/0/uuid"));
+    assert_eq!(
+        doc(&x, "/metadata/parties/0/uuid"),
+        doc(&y, "/metadata/parties/0/uuid")
+    );
+}
+
+#[test]
+fn a_portfolio_with_nothing_to_resolve_has_no_poam() {
+    let manifest = sample_manifest();
+    let eligible: Vec<VendorResult> = sample_results()
+        .into_iter()
+        .filter(|r| r.status == Status::Eligible)
+        .collect();
+    assert!(!eligible.is_empty());
+    let a = assessment(&eligible, &[], &manifest);
+    assert!(matches!(poam(&a), Err(OscalError::NothingToResolve)));
+    // The assessment results still say who was assessed.
+    let ar = ar_json(&a);
+    assert_valid("assessment-results", &ar);
+    assert_eq!(
+        ar["assessment-results"]["results"].as_array().map(Vec::len),
+        Some(eligible.len())
+    );
+}

@@ -16,12 +16,15 @@ mod vendor;
 use crate::ids::Ids;
 use crate::model::{
     AssessmentResult, AssessmentResults, AssessmentResultsDocument, BackMatter, ControlSelection,
-    Hash, Import, IncludeAll, Metadata, Poam, PoamDocument, Property, Resource, ReviewedControls,
-    Rlink,
+    Hash, Import, IncludeAll, Metadata, Observation, Poam, PoamDocument, PoamItem, Property,
+    Resource, ReviewedControls, Risk, Rlink,
 };
 use crate::vendor::{VendorParts, result_props};
+use rayon::prelude::*;
 use scrm_catalog::Catalog;
 use scrm_model::{Plan, RunManifest, VendorResult};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 
 pub use text::{markup, markup_inline, token};
@@ -83,30 +86,40 @@ pub(crate) fn score_value(x: f64) -> String {
     scrm_model::round::round4(x).to_string()
 }
 
-/// The pieces both documents share, one supplier at a time, in vendor-id order.
-struct Parts<'a> {
-    ids: Ids,
-    vendors: Vec<(&'a VendorResult, VendorParts)>,
+/// Builds each supplier's parts on its own core and hands them to `f` there (which makes the
+/// supplier's share of a document, typed or serialized), in vendor-id order whatever the order of
+/// the results and the number of threads.
+fn per_vendor<'a, T: Send>(
+    a: &Assessment<'a>,
+    ids: &Ids,
+    f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
+) -> Vec<T> {
+    let plans: HashMap<&str, &Plan> = a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
+    let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
+    results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
+    results
+        .into_par_iter()
+        .map(|r| {
+            let plan = plans.get(r.vendor_id.as_str()).copied();
+            f(
+                r,
+                VendorParts::new(ids, a.catalog, r, plan, &a.manifest.generated_at),
+            )
+        })
+        .collect()
 }
 
-impl<'a> Parts<'a> {
-    fn new(a: &Assessment<'a>) -> Self {
-        let ids = Ids::for_run(a.manifest);
-        let plans: HashMap<&str, &Plan> =
-            a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
-        let mut results: Vec<&VendorResult> = a.results.iter().collect();
-        results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
-        let vendors = results
-            .into_iter()
-            .map(|r| {
-                let plan = plans.get(r.vendor_id.as_str()).copied();
-                let parts = VendorParts::new(&ids, a.catalog, r, plan, &a.manifest.generated_at);
-                (r, parts)
-            })
-            .collect();
-        Self { ids, vendors }
-    }
+/// A part of a document serialized as it will sit in it: pretty-printed, every line after the
+/// first indented `depth` levels (serde_json's pretty printer indents the first itself). JSON
+/// strings hold no raw line break, so every line break is the printer's own.
+fn fragment<T: Serialize>(value: &T, depth: usize) -> Result<Box<RawValue>, OscalError> {
+    let text = serde_json::to_string_pretty(value)?;
+    let indented = text.replace('\n', &format!("\n{}", "  ".repeat(depth)));
+    Ok(RawValue::from_string(indented)?)
 }
+
+/// How deep the elements of a document's main lists sit: `{ "document": { "list": [ here`.
+const LIST_DEPTH: usize = 3;
 
 /// The metadata both documents carry: title, time, versions and the run's provenance.
 fn metadata(a: &Assessment<'_>, title: String, parties: Vec<model::Party>) -> Metadata {
@@ -211,65 +224,65 @@ fn back_matter(a: &Assessment<'_>, ids: &Ids) -> BackMatter {
     BackMatter { resources }
 }
 
-/// The assessment results document: one result per supplier (by vendor id), each with its
-/// scores as properties, an observation and a finding per scrm finding, and its risk when it
-/// is at risk or excluded.
-pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
-    let parts = Parts::new(a);
-    let ids = &parts.ids;
-    let plan_uuid = ids.of("plan", &[]);
-    let mut parties = Vec::with_capacity(parts.vendors.len());
-    let mut results = Vec::with_capacity(parts.vendors.len());
-    for (r, p) in parts.vendors {
-        let vid = r.vendor_id.as_str();
-        let name = vendor::display_name(r);
-        let scores = [
-            ("combined", r.combined_score),
-            ("AI RMF", r.lens(scrm_model::Lens::Airm).score),
-            ("ISO/IEC 42001", r.lens(scrm_model::Lens::Aims).score),
-            ("C-SCRM", r.lens(scrm_model::Lens::Cscrm).score),
-        ]
-        .iter()
-        .filter_map(|(label, s)| s.map(|s| format!("{label} {}", score_value(s))))
-        .collect::<Vec<_>>()
-        .join(", ");
-        results.push(AssessmentResult {
-            uuid: ids.of("result", &[vid]),
-            title: format!(
-                "{} ({}): {}",
-                markup(&name),
-                text::markup_inline(vid),
-                r.status.as_str()
-            ),
-            description: format!(
-                "Questionnaire answers scored against the plan: {} ({} of {} applicable \
-                 questions answered; {} finding(s)).",
-                if scores.is_empty() {
-                    "no lens applies".to_string()
-                } else {
-                    scores
-                },
-                r.answered,
-                r.applicable,
-                r.findings.len()
-            ),
-            start: a.manifest.generated_at.clone(),
-            props: result_props(r),
-            reviewed_controls: ReviewedControls {
-                description: format!(
-                    "Every question of the catalog that applies to this supplier ({}).",
-                    r.applicable
-                ),
-                control_selections: vec![ControlSelection {
-                    include_all: IncludeAll {},
-                }],
+/// One supplier's result: its scores as properties, an observation and a finding per scrm
+/// finding, and its risk when it is at risk or excluded.
+fn result_of(a: &Assessment<'_>, ids: &Ids, r: &VendorResult, p: VendorParts) -> AssessmentResult {
+    let vid = r.vendor_id.as_str();
+    let name = vendor::display_name(r);
+    let scores = [
+        ("combined", r.combined_score),
+        ("AI RMF", r.lens(scrm_model::Lens::Airm).score),
+        ("ISO/IEC 42001", r.lens(scrm_model::Lens::Aims).score),
+        ("C-SCRM", r.lens(scrm_model::Lens::Cscrm).score),
+    ]
+    .iter()
+    .filter_map(|(label, s)| s.map(|s| format!("{label} {}", score_value(s))))
+    .collect::<Vec<_>>()
+    .join(", ");
+    AssessmentResult {
+        uuid: ids.of("result", &[vid]),
+        title: format!(
+            "{} ({}): {}",
+            markup(&name),
+            text::markup_inline(vid),
+            r.status.as_str()
+        ),
+        description: format!(
+            "Questionnaire answers scored against the plan: {} ({} of {} applicable questions \
+             answered; {} finding(s)).",
+            if scores.is_empty() {
+                "no lens applies".to_string()
+            } else {
+                scores
             },
-            observations: p.observations,
-            risks: p.risk.into_iter().collect(),
-            findings: p.findings,
-        });
-        parties.push(p.party);
+            r.answered,
+            r.applicable,
+            r.findings.len()
+        ),
+        start: a.manifest.generated_at.clone(),
+        props: result_props(r),
+        reviewed_controls: ReviewedControls {
+            description: format!(
+                "Every question of the catalog that applies to this supplier ({}).",
+                r.applicable
+            ),
+            control_selections: vec![ControlSelection {
+                include_all: IncludeAll {},
+            }],
+        },
+        observations: p.observations,
+        risks: p.risk.into_iter().collect(),
+        findings: p.findings,
     }
+}
+
+/// The assessment results document around its results, however they are held.
+fn ar_document<R>(
+    a: &Assessment<'_>,
+    ids: &Ids,
+    parties: Vec<model::Party>,
+    results: Vec<R>,
+) -> AssessmentResultsDocument<R> {
     let title = format!(
         "Supplier AI security maturity assessment results, as of {}",
         a.manifest.as_of
@@ -279,7 +292,7 @@ pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
             uuid: ids.of("assessment-results", &[]),
             metadata: metadata(a, title, parties),
             import_ap: Import {
-                href: format!("#{plan_uuid}"),
+                href: format!("#{}", ids.of("plan", &[])),
                 remarks: Some(
                     "The plan is scrm's catalog and the buyer's policy, named in the back matter."
                         .into(),
@@ -291,38 +304,80 @@ pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
     }
 }
 
-/// The plan of action and milestones: an item per warning or denial (suppliers by vendor id),
-/// the observations behind them, and a risk per supplier at risk or excluded whose remediation
-/// is scrm's improvement plan (or the hard gate to resolve).
-///
-/// Fails with [`OscalError::NothingToResolve`] when no supplier has anything to resolve: OSCAL
-/// requires a POA&M to hold an item.
-pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
-    let parts = Parts::new(a);
-    let ids = &parts.ids;
+/// The assessment results document: one result per supplier (by vendor id), each with its
+/// scores as properties, an observation and a finding per scrm finding, and its risk when it
+/// is at risk or excluded.
+pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
+    let ids = Ids::for_run(a.manifest);
+    let (parties, results) =
+        per_vendor(a, &ids, |r, p| (p.party.clone(), result_of(a, &ids, r, p)))
+            .into_iter()
+            .unzip();
+    ar_document(a, &ids, parties, results)
+}
+
+/// [`assessment_results`] as JSON, the same bytes as [`to_json`] of it, each supplier's result
+/// serialized on its own core: a large portfolio's document is never held twice, typed and as
+/// text.
+pub fn assessment_results_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+    let ids = Ids::for_run(a.manifest);
+    let (parties, results): (Vec<_>, Vec<_>) = per_vendor(a, &ids, |r, p| {
+        let party = p.party.clone();
+        fragment(&result_of(a, &ids, r, p), LIST_DEPTH).map(|f| (party, f))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?
+    .into_iter()
+    .unzip();
+    to_json(&ar_document(a, &ids, parties, results))
+}
+
+/// One supplier's share of the POA&M: its party, the observations its items and risk cite,
+/// its risk and its items; `None` when it has nothing to resolve.
+struct PoamShare<O, K, I> {
+    party: model::Party,
+    observations: Vec<O>,
+    risk: Option<K>,
+    items: Vec<I>,
+}
+
+fn poam_share(p: VendorParts) -> Option<PoamShare<Observation, Risk, PoamItem>> {
+    if p.poam_items.is_empty() && p.risk.is_none() {
+        return None;
+    }
+    // Only the observations an item or a risk points to (not those of exempted findings).
+    let cited: HashSet<String> = p
+        .poam_items
+        .iter()
+        .flat_map(|i| &i.related_observations)
+        .chain(p.risk.iter().flat_map(|r| &r.related_observations))
+        .map(|o| o.observation_uuid.clone())
+        .collect();
+    Some(PoamShare {
+        party: p.party,
+        observations: p
+            .observations
+            .into_iter()
+            .filter(|o| cited.contains(&o.uuid))
+            .collect(),
+        risk: p.risk,
+        items: p.poam_items,
+    })
+}
+
+/// The POA&M document around the suppliers' shares, however they are held.
+fn poam_document<O, K, I>(
+    a: &Assessment<'_>,
+    ids: &Ids,
+    shares: Vec<PoamShare<O, K, I>>,
+) -> Result<PoamDocument<O, K, I>, OscalError> {
     let mut parties = Vec::new();
     let (mut observations, mut risks, mut items) = (Vec::new(), Vec::new(), Vec::new());
-    for (_, p) in parts.vendors {
-        if p.poam_items.is_empty() && p.risk.is_none() {
-            continue;
-        }
-        // Only the observations an item or a risk points to (not those of exempted findings).
-        let cited: HashSet<&str> = p
-            .poam_items
-            .iter()
-            .flat_map(|i| &i.related_observations)
-            .chain(p.risk.iter().flat_map(|r| &r.related_observations))
-            .map(|o| o.observation_uuid.as_str())
-            .collect();
-        observations.extend(
-            p.observations
-                .iter()
-                .filter(|o| cited.contains(o.uuid.as_str()))
-                .cloned(),
-        );
-        parties.push(p.party);
-        risks.extend(p.risk);
-        items.extend(p.poam_items);
+    for s in shares {
+        parties.push(s.party);
+        observations.extend(s.observations);
+        risks.extend(s.risk);
+        items.extend(s.items);
     }
     if items.is_empty() {
         return Err(OscalError::NothingToResolve);
@@ -343,8 +398,51 @@ pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
     })
 }
 
+/// The plan of action and milestones: an item per warning or denial (suppliers by vendor id),
+/// the observations behind them, and a risk per supplier at risk or excluded whose remediation
+/// is scrm's improvement plan (or the hard gate to resolve).
+///
+/// Fails with [`OscalError::NothingToResolve`] when no supplier has anything to resolve: OSCAL
+/// requires a POA&M to hold an item.
+pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
+    let ids = Ids::for_run(a.manifest);
+    let shares = per_vendor(a, &ids, |_, p| poam_share(p))
+        .into_iter()
+        .flatten()
+        .collect();
+    poam_document(a, &ids, shares)
+}
+
+/// [`poam`] as JSON, the same bytes as [`to_json`] of it, each supplier's share serialized on
+/// its own core.
+pub fn poam_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+    let ids = Ids::for_run(a.manifest);
+    type Raw = Box<RawValue>;
+    let serialize = |s: PoamShare<Observation, Risk, PoamItem>| -> Result<PoamShare<Raw, Raw, Raw>, OscalError> {
+        Ok(PoamShare {
+            party: s.party,
+            observations: s
+                .observations
+                .iter()
+                .map(|o| fragment(o, LIST_DEPTH))
+                .collect::<Result<_, _>>()?,
+            risk: s.risk.as_ref().map(|k| fragment(k, LIST_DEPTH)).transpose()?,
+            items: s
+                .items
+                .iter()
+                .map(|i| fragment(i, LIST_DEPTH))
+                .collect::<Result<_, _>>()?,
+        })
+    };
+    let shares = per_vendor(a, &ids, |_, p| poam_share(p).map(serialize).transpose())
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect::<Result<Vec<_>, _>>()?;
+    to_json(&poam_document(a, &ids, shares)?)
+}
+
 /// A document as pretty JSON with a final line feed.
-pub fn to_json<T: serde::Serialize>(doc: &T) -> Result<Vec<u8>, OscalError> {
+pub fn to_json<T: Serialize>(doc: &T) -> Result<Vec<u8>, OscalError> {
     let mut out = serde_json::to_vec_pretty(doc)?;
     out.push(b'\n');
     Ok(out)

@@ -12,26 +12,28 @@ fn none<T>(v: &[T]) -> bool {
     v.is_empty()
 }
 
-/// `{"assessment-results": …}`.
+/// `{"assessment-results": …}`. `R` is how each result is held: typed, or already serialized
+/// (a supplier's part of a large document is written on its own core, then spliced in).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssessmentResultsDocument {
+pub struct AssessmentResultsDocument<R = AssessmentResult> {
     /// The document.
     #[serde(rename = "assessment-results")]
-    pub assessment_results: AssessmentResults,
+    pub assessment_results: AssessmentResults<R>,
 }
 
-/// `{"plan-of-action-and-milestones": …}`.
+/// `{"plan-of-action-and-milestones": …}`, its observations, risks and items held as `O`, `K`
+/// and `I` (typed, or already serialized).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PoamDocument {
+pub struct PoamDocument<O = Observation, K = Risk, I = PoamItem> {
     /// The document.
     #[serde(rename = "plan-of-action-and-milestones")]
-    pub poam: Poam,
+    pub poam: Poam<O, K, I>,
 }
 
 /// An OSCAL assessment results document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct AssessmentResults {
+pub struct AssessmentResults<R = AssessmentResult> {
     /// Document id.
     pub uuid: String,
     /// Title, time, versions, the assessed suppliers as parties.
@@ -39,7 +41,7 @@ pub struct AssessmentResults {
     /// The assessment plan: here a back-matter resource naming scrm's catalog and policy.
     pub import_ap: Import,
     /// One result per supplier.
-    pub results: Vec<AssessmentResult>,
+    pub results: Vec<R>,
     /// The plan and the input files.
     pub back_matter: BackMatter,
 }
@@ -47,19 +49,19 @@ pub struct AssessmentResults {
 /// An OSCAL plan of action and milestones.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Poam {
+pub struct Poam<O = Observation, K = Risk, I = PoamItem> {
     /// Document id.
     pub uuid: String,
     /// Title, time, versions, the suppliers concerned as parties.
     pub metadata: Metadata,
     /// What was observed (one per finding).
     #[serde(skip_serializing_if = "none")]
-    pub observations: Vec<Observation>,
+    pub observations: Vec<O>,
     /// One per supplier at risk or excluded, with the remediation scrm found.
     #[serde(skip_serializing_if = "none")]
-    pub risks: Vec<Risk>,
+    pub risks: Vec<K>,
     /// One per finding to resolve.
-    pub poam_items: Vec<PoamItem>,
+    pub poam_items: Vec<I>,
     /// The plan and the input files.
     pub back_matter: BackMatter,
 }

@@ -156,8 +156,13 @@ impl VendorParts {
                 }],
                 _ => Vec::new(),
             };
+            // The framework references are the target question's: a finding about forty
+            // questions' evidence would otherwise repeat the catalog's map in every supplier.
             let mut finding_props = props.clone();
-            finding_props.extend(references(catalog, &f.questions));
+            finding_props.extend(references(
+                catalog,
+                &f.questions[..f.questions.len().min(1)],
+            ));
             let related_observations = vec![RelatedObservation {
                 observation_uuid: obs_uuid,
             }];
@@ -392,6 +397,9 @@ pub(crate) fn result_props(r: &VendorResult) -> Vec<Property> {
         prop("answered-questions", r.answered.to_string()),
         prop("input-hash", r.input_hash.clone()),
     ]);
+    if let Some(d) = r.profile.assessed_on {
+        props.push(prop("assessed-on", d.to_string()));
+    }
     props.retain(|p| !p.value.is_empty());
     props
 }

@@ -470,9 +470,9 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                 catalog: &l.catalog,
             };
             let json = if a.format == ScoreFormat::OscalAr {
-                scrm_oscal::to_json(&scrm_oscal::assessment_results(&assessment))
+                scrm_oscal::assessment_results_json(&assessment)
             } else {
-                scrm_oscal::poam(&assessment).and_then(|doc| scrm_oscal::to_json(&doc))
+                scrm_oscal::poam_json(&assessment)
             };
             json.map_err(|e| anyhow!("{e}"))?
         }

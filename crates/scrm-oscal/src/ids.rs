@@ -62,7 +62,13 @@ impl Ids {
 
     /// A supplier's party id: the same in every run.
     pub fn party(vendor_id: &str) -> String {
-        Uuid::new_v5(&NAMESPACE, format!("party\u{1f}{vendor_id}").as_bytes()).to_string()
+        Self::named("party", vendor_id)
+    }
+
+    /// The id of something named by one key outside any run (a party by its vendor id, the
+    /// catalog by its content hash).
+    pub fn named(kind: &str, key: &str) -> String {
+        Uuid::new_v5(&NAMESPACE, format!("{kind}\u{1f}{key}").as_bytes()).to_string()
     }
 }
 

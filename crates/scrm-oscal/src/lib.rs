@@ -1,6 +1,7 @@
 //! OSCAL exports of a scored portfolio: an **assessment results** document (one result per
-//! supplier, with its scores, findings and risk) and a **plan of action and milestones** (one item
-//! per finding to resolve, with the improvement plan scrm found as each risk's remediation).
+//! supplier, with its scores, findings and risk), a **plan of action and milestones** (one item
+//! per finding to resolve, with the improvement plan scrm found as each risk's remediation), and
+//! the question bank as a **catalog** whose assessment objectives the findings target.
 //!
 //! The documents are OSCAL 1.1.2 JSON and also valid under OSCAL 1.2.1 (the tests check both
 //! against NIST's schemas). `docs/oscal.md` says how scrm's results map onto OSCAL's model. Like
@@ -8,6 +9,7 @@
 //! manifest's, and every id is derived from the run's content ([`ids`]), so the same inputs give
 //! the same bytes apart from that time.
 
+mod catalog;
 mod ids;
 pub mod model;
 mod text;
@@ -27,6 +29,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 
+pub use catalog::catalog;
 pub use text::{markup, markup_inline, token};
 
 /// The OSCAL version the documents declare.
@@ -163,9 +166,11 @@ fn back_matter(a: &Assessment<'_>, ids: &Ids) -> BackMatter {
             text::markup_inline(&m.catalog_version),
             text::markup_inline(&policy)
         ),
-        description: "The questionnaire every supplier answered (scrm's question bank, its \
-                      questions the objectives findings name) and the buyer's scoring policy \
-                      (weights, tier thresholds, knock-out questions, hard gates)."
+        description: "The questionnaire every supplier answered (scrm's question bank) and the \
+                      buyer's scoring policy (weights, tier thresholds, knock-out questions, hard \
+                      gates). The command scrm catalog export --format oscal writes the question \
+                      bank and the policy's rules as an OSCAL catalog: each finding's target is \
+                      one of its assessment objectives."
             .into(),
         props: vec![
             prop(

@@ -400,3 +400,59 @@ pub struct Hash {
     /// Hex.
     pub value: String,
 }
+
+/// `{"catalog": …}`: scrm's question bank as an OSCAL catalog.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogDocument {
+    /// The catalog.
+    pub catalog: Catalog,
+}
+
+/// An OSCAL catalog.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Catalog {
+    /// Catalog id.
+    pub uuid: String,
+    /// Title, time, version.
+    pub metadata: Metadata,
+    /// One group per lens, and the policy's rules.
+    pub groups: Vec<Group>,
+}
+
+/// A group of controls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// Token.
+    pub id: String,
+    /// Markup line.
+    pub title: String,
+    /// The controls.
+    pub controls: Vec<Control>,
+}
+
+/// A control: a catalog question, or a rule of the policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Control {
+    /// Token.
+    pub id: String,
+    /// `question` or `rule`.
+    pub class: String,
+    /// Markup line.
+    pub title: String,
+    /// Label, answer kind, weight, roles, governance task, framework references.
+    #[serde(skip_serializing_if = "none")]
+    pub props: Vec<Property>,
+    /// Statement, guidance and assessment objective.
+    pub parts: Vec<Part>,
+}
+
+/// Part of a control.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// Token, unique in the catalog.
+    pub id: String,
+    /// `statement`, `guidance` or `assessment-objective`.
+    pub name: String,
+    /// Markup.
+    pub prose: String,
+}

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::text::{markup, markup_inline, string, token};
 use crate::{prop, score_value};
 use scrm_catalog::Catalog;
-use scrm_model::{Lens, Plan, QuestionId, Severity, Status, VendorResult};
+use scrm_model::{Lens, Plan, Question, QuestionId, Severity, Status, VendorResult};
 
 /// What the OSCAL documents need of one supplier.
 pub(crate) struct VendorParts {
@@ -40,40 +40,61 @@ pub(crate) fn display_name(r: &VendorResult) -> String {
 pub(crate) fn references(catalog: &Catalog, questions: &[QuestionId]) -> Vec<Property> {
     let mut out: Vec<Property> = Vec::new();
     for q in questions {
-        let Some(q) = catalog.question(q.as_str()) else {
-            continue;
-        };
-        let r = &q.refs;
-        for (class, ids) in [
-            ("nist-ai-rmf-1.0", &r.airm),
-            ("iso-iec-42001-2023", &r.aims),
-            ("nist-csf-2.0", &r.csf),
-            ("nist-sp-800-161r1", &r.sp800_161),
-            ("nist-ai-600-1", &r.ai600_1),
-            ("eu-ai-act", &r.eu_ai_act),
-        ] {
-            for id in ids {
-                let Some(value) = string(id) else { continue };
-                let p = prop("reference", value).with_class(class);
-                if !out.contains(&p) {
-                    out.push(p);
-                }
-            }
+        if let Some(q) = catalog.question(q.as_str()) {
+            push_references(q, &mut out);
         }
     }
     out
 }
 
-/// What a finding is measured against: its first question (the catalog's objectives), else its
-/// lens's thresholds, else the rule itself (a hard gate, the profile, the questionnaire's age).
-fn target_id(f: &scrm_model::Finding) -> String {
-    if let Some(q) = f.questions.first() {
-        token(q.as_str())
-    } else if let Some(l) = f.lens {
-        token(&format!("lens-{}", l.as_str()))
-    } else {
-        token(f.code.as_str())
+/// Appends one question's framework references not already in `out`.
+pub(crate) fn push_references(q: &Question, out: &mut Vec<Property>) {
+    let r = &q.refs;
+    for (class, ids) in [
+        ("nist-ai-rmf-1.0", &r.airm),
+        ("iso-iec-42001-2023", &r.aims),
+        ("nist-csf-2.0", &r.csf),
+        ("nist-sp-800-161r1", &r.sp800_161),
+        ("nist-ai-600-1", &r.ai600_1),
+        ("eu-ai-act", &r.eu_ai_act),
+    ] {
+        for id in ids {
+            let Some(value) = string(id) else { continue };
+            let p = prop("reference", value).with_class(class);
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
     }
+}
+
+/// The catalog control a question is exported as (`GV-6.1` → `gv-6.1`).
+pub(crate) fn question_control(q: &str) -> String {
+    token(q)
+}
+
+/// The catalog control of a policy rule: a lens's tier threshold (`rule-lens-airm`) or a
+/// finding code's rule (`rule-hard-gate-sam`).
+pub(crate) fn rule_control(rule: &str) -> String {
+    token(&format!("rule-{rule}"))
+}
+
+/// The assessment objective of a control, the part a finding's target names.
+pub(crate) fn objective(control: &str) -> String {
+    format!("{control}_obj")
+}
+
+/// What a finding is measured against, an assessment objective of the exported catalog
+/// (`scrm catalog export --format oscal`): its first question's, else its lens's tier
+/// threshold's, else its own rule's (a hard gate, the profile, the questionnaire's age).
+fn target_id(f: &scrm_model::Finding) -> String {
+    objective(&if let Some(q) = f.questions.first() {
+        question_control(q.as_str())
+    } else if let Some(l) = f.lens {
+        rule_control(&format!("lens-{}", l.as_str()))
+    } else {
+        rule_control(f.code.as_str())
+    })
 }
 
 /// A sentence on what a status means for the supplier.

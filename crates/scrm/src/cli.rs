@@ -411,10 +411,11 @@ pub enum CatalogCommand {
         #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
         format: TextFormat,
     },
-    /// The whole catalog as CSV, JSON or Markdown.
+    /// The whole catalog as CSV, JSON, Markdown or an OSCAL catalog (the controls OSCAL
+    /// assessment results' findings target).
     Export {
         /// Format.
-        #[arg(long, short, value_parser = ["csv", "json", "markdown"], default_value = "markdown")]
+        #[arg(long, short, value_parser = ["csv", "json", "markdown", "oscal"], default_value = "markdown")]
         format: String,
         /// Language.
         #[arg(long, default_value = "en")]

@@ -3,7 +3,7 @@
 use crate::cli::{CatalogArgs, CatalogCommand, TextFormat};
 use crate::context;
 use crate::output;
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use scrm_catalog::{export, lenses_of};
 use scrm_model::{Lens, QuestionLookup, Resolution};
 
@@ -138,6 +138,19 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
             let text = match format.as_str() {
                 "csv" => export::to_csv(&c, lang, f),
                 "json" => export::to_json(&c, lang, f),
+                "oscal" => {
+                    if framework.is_some() {
+                        bail!(
+                            "--framework does not apply to --format oscal: the OSCAL catalog \
+                             holds every question, so that every finding of an OSCAL assessment \
+                             results document names one of its objectives"
+                        );
+                    }
+                    let now = context::now()?.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    let doc = scrm_oscal::catalog(&c, lang, &now);
+                    String::from_utf8(scrm_oscal::to_json(&doc).map_err(|e| anyhow!("{e}"))?)
+                        .map_err(|e| anyhow!("{e}"))?
+                }
                 _ => export::to_markdown(&c, lang, f),
             };
             output::print(&text)?;

@@ -182,3 +182,60 @@ fn nothing_to_resolve_is_said_plainly() {
         Vec::<String>::new()
     );
 }
+
+/// Every assessment objective id of an OSCAL catalog document.
+fn objectives(doc: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match doc {
+        Value::Object(m) => {
+            if m.get("name").and_then(Value::as_str) == Some("assessment-objective") {
+                out.insert(m["id"].as_str().expect("an id").to_string());
+            }
+            m.values().for_each(|v| objectives(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| objectives(v, out)),
+        _ => {}
+    }
+}
+
+/// Every finding target of an assessment results document.
+fn targets(doc: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match doc {
+        Value::Object(m) => {
+            if let Some(t) = m.get("target-id").and_then(Value::as_str) {
+                out.insert(t.to_string());
+            }
+            m.values().for_each(|v| targets(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| targets(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn demo_findings_target_the_catalog_export() {
+    let cat = scrm(["catalog", "export", "--format", "oscal"]);
+    cat.expect_code(0);
+    let cat = cat.json();
+    assert_eq!(schema_errors("catalog", &cat), Vec::<String>::new());
+    let mut objs = std::collections::BTreeSet::new();
+    objectives(&cat, &mut objs);
+    let mut wanted = std::collections::BTreeSet::new();
+    targets(
+        &scrm(demo_score(&["--format", "oscal-ar"])).json(),
+        &mut wanted,
+    );
+    assert!(wanted.len() > 20, "{wanted:?}");
+    let missing: Vec<&String> = wanted.difference(&objs).collect();
+    assert_eq!(missing, Vec::<&String>::new(), "targets with no objective");
+    // The catalog covers every question, so a lens filter is refused rather than break that.
+    let r = scrm([
+        "catalog",
+        "export",
+        "--format",
+        "oscal",
+        "--framework",
+        "airm",
+    ]);
+    r.expect_code(2);
+    assert_run!("catalog_export_oscal_framework", r);
+}

@@ -49,6 +49,26 @@ pub fn neutralize_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Characters of a path written as they are in a URI: the unreserved ones and `/`.
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A file path as a URI reference (OSCAL `href`, SARIF `uri`): every byte but the unreserved
+/// characters and `/` percent-encoded, so a supplier's file name cannot add a scheme, a query, a
+/// fragment or a line break; a path that starts with `/` becomes a `file:` URI.
+pub fn uri_path(path: &str) -> String {
+    let encoded = percent_encoding::utf8_percent_encode(path, URI_PATH).to_string();
+    if path.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +100,18 @@ mod tests {
         let want: Vec<(&str, String)> = cases.iter().map(|(i, o)| (*i, o.to_string())).collect();
         assert_eq!(got, want);
         assert!(matches!(neutralize_cell("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(uri_path("inputs/answers.csv"), "inputs/answers.csv");
+        assert_eq!(uri_path("/tmp/a b.csv"), "file:///tmp/a%20b.csv");
+        assert_eq!(
+            uri_path("javascript:alert(1)#x?y"),
+            "javascript%3Aalert%281%29%23x%3Fy"
+        );
+        assert_eq!(uri_path("問卷.xlsx"), "%E5%95%8F%E5%8D%B7.xlsx");
+        assert_eq!(uri_path("a\nb"), "a%0Ab");
     }
 
     #[test]

@@ -146,14 +146,6 @@ fn metadata(a: &Assessment<'_>, title: String, parties: Vec<model::Party>) -> Me
     }
 }
 
-/// Characters of a path written as they are in a URI reference: the unreserved ones and `/`.
-const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'/')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// The back matter: the assessment plan (catalog and policy), then every input file with its
 /// digest, in the order the run read them.
 fn back_matter(a: &Assessment<'_>, ids: &Ids) -> BackMatter {
@@ -199,7 +191,7 @@ fn back_matter(a: &Assessment<'_>, ids: &Ids) -> BackMatter {
             props.push(prop("blake3", f.blake3.clone()));
         }
         props.retain(|p| !p.value.is_empty());
-        let href = percent_encoding::utf8_percent_encode(&f.path, PATH).to_string();
+        let href = scrm_model::safe::uri_path(&f.path);
         let hashes = if f.sha256.is_empty() {
             Vec::new()
         } else {

@@ -53,7 +53,7 @@ pub enum Command {
     Score(ScoreArgs),
     /// Check questionnaires without scoring: every problem, located.
     #[command(
-        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json"
+        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json\n  scrm validate responses/ --format sarif > problems.sarif"
     )]
     Validate(ValidateArgs),
     /// Show each question's contribution to a supplier's scores.
@@ -290,8 +290,19 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
-    pub format: TextFormat,
+    #[arg(long, short, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
+}
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ValidateFormat {
+    /// Readable text.
+    Human,
+    /// JSON: files, problems, rejects and counts.
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools: each problem at its file and line.
+    Sarif,
 }
 
 /// Human or JSON output.

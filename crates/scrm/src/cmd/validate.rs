@@ -1,6 +1,6 @@
 //! `scrm validate`: every input problem, located, without scoring.
 
-use crate::cli::{TextFormat, ValidateArgs};
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
@@ -24,11 +24,15 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
     )
     .map_err(|e| anyhow!("{e}"))?;
     match a.format {
-        TextFormat::Human => output::print(&scrm_ingest::render_human(&ing))?,
-        TextFormat::Json => {
+        ValidateFormat::Human => output::print(&scrm_ingest::render_human(&ing))?,
+        ValidateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&scrm_ingest::render_json(&ing))?;
             s.push('\n');
             output::print(&s)?;
+        }
+        ValidateFormat::Sarif => {
+            let log = scrm_sarif::validation(&ing, env!("CARGO_PKG_VERSION"));
+            output::write(None, &scrm_sarif::to_json(&log)?)?;
         }
     }
     if let Some(path) = &a.input.rejects

@@ -15,6 +15,7 @@ mod oscal;
 mod policy;
 mod report;
 mod retention;
+mod sarif;
 mod score;
 mod template;
 mod validate;

@@ -50,6 +50,7 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
             _ => {}
         }
     }
+    check_exports(&read, &results, &manifest, &plans);
     let questions = engine.questions();
     for lang in Lang::ALL {
         let page = render_portfolio_html(
@@ -86,6 +87,51 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
             assert_text_inert("a plan", &render_plan_text(plan, questions, lang));
         }
     }
+}
+
+/// The OSCAL assessment results and POA&M of the results, and the SARIF log of the reading:
+/// well-formed JSON whose every string is inert (no control character; no live Markdown in an
+/// OSCAL markup field).
+fn check_exports(
+    read: &scrm_ingest::Ingested,
+    results: &[scrm_model::VendorResult],
+    manifest: &scrm_model::RunManifest,
+    plans: &[scrm_model::Plan],
+) {
+    let a = scrm_oscal::Assessment {
+        results,
+        plans,
+        manifest,
+        catalog: Catalog::builtin(),
+    };
+    let json = |bytes: Vec<u8>| -> serde_json::Value {
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON: {e}"))
+    };
+    let ar = scrm_oscal::assessment_results_json(&a).unwrap_or_else(|e| panic!("{e}"));
+    scrm_oscal::testutil::assert_inert(&json(ar));
+    match scrm_oscal::poam_json(&a) {
+        Ok(pm) => {
+            scrm_oscal::testutil::assert_inert(&json(pm));
+        }
+        Err(scrm_oscal::OscalError::NothingToResolve) => assert!(
+            results.iter().all(|r| r
+                .findings
+                .iter()
+                .all(|f| f.severity == scrm_model::Severity::Info)),
+            "no POA&M although a finding is to resolve"
+        ),
+        Err(e) => panic!("{e}"),
+    }
+    let sarif = scrm_sarif::validation(read, "0");
+    let log = json(scrm_sarif::to_json(&sarif).unwrap_or_else(|e| panic!("{e}")));
+    scrm_oscal::testutil::walk(&log, "", &mut |key, v| {
+        if let Some(s) = v.as_str() {
+            assert!(
+                !s.chars().any(scrm_model::safe::is_unsafe_char),
+                "SARIF {key}: a control character in {s:?}"
+            );
+        }
+    });
 }
 
 /// Panics when a page shows a supplier's text as it was given although it holds a character

@@ -1,0 +1,120 @@
+//! The assessment results document: one result per supplier.
+
+use crate::document::{LIST_DEPTH, back_matter, fragment, metadata, per_vendor};
+use crate::ids::Ids;
+use crate::model::{
+    self, AssessmentResult, AssessmentResults, AssessmentResultsDocument, ControlSelection, Import,
+    IncludeAll, ReviewedControls,
+};
+use crate::text::{self, markup};
+use crate::vendor::{self, VendorParts, result_props};
+use crate::{Assessment, OscalError, score_value, to_json};
+use scrm_model::VendorResult;
+
+/// One supplier's result: its scores as properties, an observation and a finding per scrm
+/// finding, and its risk when it is at risk or excluded.
+fn result_of(a: &Assessment<'_>, ids: &Ids, r: &VendorResult, p: VendorParts) -> AssessmentResult {
+    let vid = r.vendor_id.as_str();
+    let name = vendor::display_name(r);
+    let scores = [
+        ("combined", r.combined_score),
+        ("AI RMF", r.lens(scrm_model::Lens::Airm).score),
+        ("ISO/IEC 42001", r.lens(scrm_model::Lens::Aims).score),
+        ("C-SCRM", r.lens(scrm_model::Lens::Cscrm).score),
+    ]
+    .iter()
+    .filter_map(|(label, s)| s.map(|s| format!("{label} {}", score_value(s))))
+    .collect::<Vec<_>>()
+    .join(", ");
+    AssessmentResult {
+        uuid: ids.of("result", &[vid]),
+        title: format!(
+            "{} ({}): {}",
+            markup(&name),
+            text::markup_inline(vid),
+            r.status.as_str()
+        ),
+        description: format!(
+            "Questionnaire answers scored against the plan: {} ({} of {} applicable questions \
+             answered; {} finding(s)).",
+            if scores.is_empty() {
+                "no lens applies".to_string()
+            } else {
+                scores
+            },
+            r.answered,
+            r.applicable,
+            r.findings.len()
+        ),
+        start: a.manifest.generated_at.clone(),
+        props: result_props(r),
+        reviewed_controls: ReviewedControls {
+            description: format!(
+                "Every question of the catalog that applies to this supplier ({}).",
+                r.applicable
+            ),
+            control_selections: vec![ControlSelection {
+                include_all: IncludeAll {},
+            }],
+        },
+        observations: p.observations,
+        risks: p.risk.into_iter().collect(),
+        findings: p.findings,
+    }
+}
+
+/// The assessment results document around its results, however they are held.
+fn ar_document<R>(
+    a: &Assessment<'_>,
+    ids: &Ids,
+    parties: Vec<model::Party>,
+    results: Vec<R>,
+) -> AssessmentResultsDocument<R> {
+    let title = format!(
+        "Supplier AI security maturity assessment results, as of {}",
+        a.manifest.as_of
+    );
+    AssessmentResultsDocument {
+        assessment_results: AssessmentResults {
+            uuid: ids.of("assessment-results", &[]),
+            metadata: metadata(a, title, parties),
+            import_ap: Import {
+                href: format!("#{}", ids.of("plan", &[])),
+                remarks: Some(
+                    "The plan is scrm's catalog and the buyer's policy, named in the back matter."
+                        .into(),
+                ),
+            },
+            results,
+            back_matter: back_matter(a, ids),
+        },
+    }
+}
+
+/// The assessment results document: one result per supplier (by vendor id), each with its
+/// scores as properties, an observation and a finding per scrm finding, and its risk when it
+/// is at risk or excluded.
+pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
+    let ids = Ids::for_run(a.manifest);
+    let (parties, results) =
+        per_vendor(a, &ids, |r, p| (p.party.clone(), result_of(a, &ids, r, p)))
+            .into_iter()
+            .unzip();
+    ar_document(a, &ids, parties, results)
+}
+
+/// [`assessment_results`] as JSON, the same bytes as [`to_json`] of it, each supplier's result
+/// serialized on its own core: a large portfolio's document is never held twice, typed and as
+/// text.
+pub fn assessment_results_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+    let ids = Ids::for_run(a.manifest);
+    let (parties, results): (Vec<_>, Vec<_>) = per_vendor(a, &ids, |r, p| {
+        let party = p.party.clone();
+        fragment(&result_of(a, &ids, r, p), LIST_DEPTH).map(|f| (party, f))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?
+    .into_iter()
+    .unzip();
+    to_json(&ar_document(a, &ids, parties, results))
+}

@@ -1,0 +1,144 @@
+//! What both documents are made of: each supplier's parts, built and serialized on its own
+//! core; the metadata; the back matter (the plan and the input files).
+
+use crate::ids::Ids;
+use crate::model::{self, BackMatter, Hash, Metadata, Resource, Rlink};
+use crate::vendor::VendorParts;
+use crate::{Assessment, OSCAL_VERSION, OscalError, prop, text};
+use rayon::prelude::*;
+use scrm_model::{Plan, VendorResult};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+/// Builds each supplier's parts on its own core and hands them to `f` there (which makes the
+/// supplier's share of a document, typed or serialized), in vendor-id order whatever the order of
+/// the results and the number of threads.
+pub(crate) fn per_vendor<'a, T: Send>(
+    a: &Assessment<'a>,
+    ids: &Ids,
+    f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
+) -> Vec<T> {
+    let plans: HashMap<&str, &Plan> = a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
+    let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
+    results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
+    results
+        .into_par_iter()
+        .map(|r| {
+            let plan = plans.get(r.vendor_id.as_str()).copied();
+            f(
+                r,
+                VendorParts::new(ids, a.catalog, r, plan, &a.manifest.generated_at),
+            )
+        })
+        .collect()
+}
+
+/// A part of a document serialized as it will sit in it: pretty-printed, every line after the
+/// first indented `depth` levels (serde_json's pretty printer indents the first itself). JSON
+/// strings hold no raw line break, so every line break is the printer's own.
+pub(crate) fn fragment<T: Serialize>(value: &T, depth: usize) -> Result<Box<RawValue>, OscalError> {
+    let text = serde_json::to_string_pretty(value)?;
+    let indented = text.replace('\n', &format!("\n{}", "  ".repeat(depth)));
+    Ok(RawValue::from_string(indented)?)
+}
+
+/// How deep the elements of a document's main lists sit: `{ "document": { "list": [ here`.
+pub(crate) const LIST_DEPTH: usize = 3;
+
+/// The metadata both documents carry: title, time, versions and the run's provenance.
+pub(crate) fn metadata(a: &Assessment<'_>, title: String, parties: Vec<model::Party>) -> Metadata {
+    let m = a.manifest;
+    let mut props = vec![
+        prop("tool", format!("scrm {}", m.tool_version)),
+        prop("as-of", m.as_of.to_string()),
+        prop("vendors", m.counts.vendors.to_string()),
+        prop("rows-read", m.counts.rows_read.to_string()),
+        prop("rows-accepted", m.counts.accepted.to_string()),
+        prop("rows-rejected", m.counts.rejected.to_string()),
+    ];
+    props.retain(|p| !p.value.is_empty());
+    Metadata {
+        title,
+        last_modified: m.generated_at.clone(),
+        version: m.as_of.to_string(),
+        oscal_version: OSCAL_VERSION.into(),
+        props,
+        parties,
+    }
+}
+
+/// The back matter: the assessment plan (catalog and policy), then every input file with its
+/// digest, in the order the run read them.
+pub(crate) fn back_matter(a: &Assessment<'_>, ids: &Ids) -> BackMatter {
+    let m = a.manifest;
+    let policy = text::string(&m.policy_name).unwrap_or_else(|| "builtin".into());
+    let mut resources = vec![Resource {
+        uuid: ids.of("plan", &[]),
+        title: format!(
+            "scrm assessment plan: catalog {}, policy {}",
+            text::markup_inline(&m.catalog_version),
+            text::markup_inline(&policy)
+        ),
+        description: "The questionnaire every supplier answered (scrm's question bank) and the \
+                      buyer's scoring policy (weights, tier thresholds, knock-out questions, hard \
+                      gates). The command scrm catalog export --format oscal writes the question \
+                      bank and the policy's rules as an OSCAL catalog: each finding's target is \
+                      one of its assessment objectives."
+            .into(),
+        props: vec![
+            prop(
+                "catalog-version",
+                text::string(&m.catalog_version).unwrap_or_default(),
+            ),
+            prop("catalog-sha256", m.catalog_hash.clone()),
+            prop("policy-name", policy),
+            prop("policy-sha256", m.policy_hash.clone()),
+            prop("as-of", m.as_of.to_string()),
+        ]
+        .into_iter()
+        .filter(|p| !p.value.is_empty())
+        .collect(),
+        rlinks: Vec::new(),
+    }];
+    for (i, f) in m.inputs.iter().enumerate() {
+        let mut props = vec![
+            prop("input-kind", text::string(&f.kind).unwrap_or_default()),
+            prop("rows-read", f.rows_read.to_string()),
+            prop("rows-accepted", f.accepted.to_string()),
+            prop("rows-rejected", f.rejected.to_string()),
+        ];
+        if !f.blake3.is_empty() {
+            // OSCAL's hash algorithms are SHA-2 and SHA-3 only: BLAKE3 is a property.
+            props.push(prop("blake3", f.blake3.clone()));
+        }
+        props.retain(|p| !p.value.is_empty());
+        let href = scrm_model::safe::uri_path(&f.path);
+        let hashes = if f.sha256.is_empty() {
+            Vec::new()
+        } else {
+            vec![Hash {
+                algorithm: "SHA-256".into(),
+                value: f.sha256.clone(),
+            }]
+        };
+        resources.push(Resource {
+            uuid: ids.of("input", &[&i.to_string()]),
+            title: format!("Input file {}", text::markup_inline(&f.path)),
+            description: format!(
+                "Read as {}: {} row(s) read, {} accepted, {} rejected.",
+                text::markup_inline(&f.kind),
+                f.rows_read,
+                f.accepted,
+                f.rejected
+            ),
+            props,
+            rlinks: if href.is_empty() {
+                Vec::new()
+            } else {
+                vec![Rlink { href, hashes }]
+            },
+        });
+    }
+    BackMatter { resources }
+}

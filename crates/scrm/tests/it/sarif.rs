@@ -1,32 +1,28 @@
 //! `scrm validate --format sarif`: valid under OASIS's SARIF 2.1.0 schema, each problem at its
 //! file and line, supplier text inert; snapshotted whole on input-problem scenarios.
 
-use crate::common::scrm;
+use crate::common::{root, scrm};
 use serde_json::Value;
 use std::path::PathBuf;
 
 /// OASIS's SARIF 2.1.0 JSON Schema, as the `serde-sarif` crate (whose types scrm writes SARIF
-/// with, generated from it) ships it in cargo's registry.
+/// with, generated from it) ships it: found where cargo keeps that crate's sources.
 fn sarif_schema() -> Value {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .expect("CARGO_HOME or HOME");
-    let src = home.join("registry/src");
-    let found = std::fs::read_dir(&src)
-        .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
-        .filter_map(Result::ok)
-        .flat_map(|index| std::fs::read_dir(index.path()).into_iter().flatten())
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("serde-sarif-0.8."))
-        })
-        .map(|p| p.join("src/schema.json"))
-        .find(|p| p.is_file())
-        .expect("serde-sarif's schema.json in cargo's registry");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(root().join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata");
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif among the packages");
+    let found = PathBuf::from(manifest).with_file_name("src/schema.json");
     let text = std::fs::read_to_string(&found).expect("schema");
     // The published schema's `language` pattern has a stray `]` (a regex the format check
     // refuses): it is replaced by what it means. scrm's logs set no `language` anyway.
@@ -38,11 +34,14 @@ fn sarif_schema() -> Value {
 }
 
 fn schema_errors(doc: &Value) -> Vec<String> {
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .should_validate_formats(true)
-        .build(&sarif_schema())
-        .expect("schema compiles");
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&sarif_schema())
+            .expect("schema compiles")
+    });
     validator
         .iter_errors(doc)
         .take(10)

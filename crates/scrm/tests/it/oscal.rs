@@ -30,6 +30,11 @@ fn schema_errors(model: &str, doc: &Value) -> Vec<String> {
     out
 }
 
+/// `scrm score DIR --as-of AS_OF --format FORMAT`.
+fn score_dir(dir: &std::path::Path, format: &str) -> crate::common::Run {
+    scrm(["score", &arg(dir), "--as-of", AS_OF, "--format", format])
+}
+
 /// A property's value by name.
 fn prop<'v>(obj: &'v Value, name: &str) -> Option<&'v str> {
     obj["props"]
@@ -140,14 +145,7 @@ fn small_portfolio_whole() {
         ("oscal-ar", "score_oscal_ar"),
         ("oscal-poam", "score_oscal_poam"),
     ] {
-        let r = scrm([
-            "score",
-            &arg(dir.path()),
-            "--as-of",
-            AS_OF,
-            "--format",
-            format,
-        ]);
+        let r = score_dir(dir.path(), format);
         r.expect_code(1);
         assert_run!(name, r);
     }
@@ -157,25 +155,11 @@ fn small_portfolio_whole() {
 fn nothing_to_resolve_is_said_plainly() {
     let dir = tempdir();
     demo_subset(dir.path(), &["V-0013", "V-0026"], false);
-    let r = scrm([
-        "score",
-        &arg(dir.path()),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "oscal-poam",
-    ]);
+    let r = score_dir(dir.path(), "oscal-poam");
     r.expect_code(2);
     assert_run!("score_oscal_poam_nothing", r);
     // The assessment results of the same suppliers are a document all the same.
-    let ar = scrm([
-        "score",
-        &arg(dir.path()),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "oscal-ar",
-    ]);
+    let ar = score_dir(dir.path(), "oscal-ar");
     ar.expect_code(0);
     assert_eq!(
         schema_errors("assessment-results", &ar.json()),

@@ -222,7 +222,12 @@ impl VendorParts {
                 .iter()
                 .filter(|f| f.severity == Severity::Deny)
                 .collect();
-            let mut description = format!("{} is {}.", markup(&display_name(r)), r.status.as_str());
+            let standing = if r.status == Status::Excluded {
+                "excluded"
+            } else {
+                "at risk of exclusion"
+            };
+            let mut description = format!("{} is {standing}.", markup(&display_name(r)));
             if !denied.is_empty() {
                 description.push_str(" What puts it there:\n");
             }
@@ -243,15 +248,7 @@ impl VendorParts {
             }
             Risk {
                 uuid: uuid.clone(),
-                title: format!(
-                    "{} {}",
-                    markup(&display_name(r)),
-                    if r.status == Status::Excluded {
-                        "is excluded"
-                    } else {
-                        "is at risk of exclusion"
-                    }
-                ),
+                title: format!("{} is {standing}", markup(&display_name(r))),
                 description,
                 statement: statement(r.status).to_string(),
                 props,

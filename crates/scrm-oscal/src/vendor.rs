@@ -26,13 +26,15 @@ pub(crate) struct VendorParts {
     pub poam_items: Vec<PoamItem>,
 }
 
-/// The supplier's display name: its profile name, else its id.
+/// The supplier's display name, a plain one-line string: its profile name, else its id (which
+/// is supplier text too: a vendor id may hold control characters).
 pub(crate) fn display_name(r: &VendorResult) -> String {
     r.profile
         .name
         .as_deref()
         .and_then(string)
-        .unwrap_or_else(|| r.vendor_id.as_str().to_string())
+        .or_else(|| string(r.vendor_id.as_str()))
+        .unwrap_or_default()
 }
 
 /// The framework references of some questions, de-duplicated, as `reference` properties whose

@@ -197,7 +197,12 @@ fn sample_documents_are_valid_and_whole() {
 
 #[test]
 fn hostile_text_is_valid_and_inert() {
-    let results = hostile_results();
+    // Half the suppliers have no name: their id, hostile too, names them (a fuzzer found a NUL
+    // in an id reaching a party's name raw).
+    let mut results = hostile_results();
+    for r in results.iter_mut().step_by(2) {
+        r.profile.name = None;
+    }
     let manifest = sample_manifest();
     let a = assessment(&results, &[], &manifest);
     let (ar, pm) = (ar_json(&a), pm_json(&a));

@@ -113,6 +113,159 @@ fn statement(status: Status) -> &'static str {
     }
 }
 
+/// What one supplier's parts share: its ids, its risk's id when it has one, and the time.
+struct Context<'a> {
+    ids: &'a Ids,
+    catalog: &'a Catalog,
+    vid: &'a str,
+    party_uuid: String,
+    risk_uuid: Option<String>,
+    collected: &'a str,
+}
+
+/// One scrm finding (the `n`th of its supplier) as an observation, a finding and, for a warning
+/// or a denial, a POA&M item.
+fn finding_parts(
+    cx: &Context<'_>,
+    n: usize,
+    f: &scrm_model::Finding,
+) -> (Observation, Finding, Option<PoamItem>) {
+    let (vid, n) = (cx.vid, n.to_string());
+    let obs_uuid = cx.ids.of("observation", &[vid, &n]);
+    // The observation says what was seen; the finding and the item add what it concerns.
+    let mut observed = vec![
+        prop("finding-code", f.code.as_str().to_string()),
+        prop("severity", f.severity.as_str().to_string()),
+    ];
+    if let Some(l) = f.lens {
+        observed.push(prop("lens", l.as_str().to_string()));
+    }
+    let mut concerns = observed.clone();
+    concerns.extend(
+        f.questions
+            .iter()
+            .map(|q| prop("question", q.as_str().to_string())),
+    );
+    if let Some(why) = f.exempted.as_deref().and_then(string) {
+        concerns.push(prop("exempted", why));
+    }
+    // The framework references are the target question's: a finding about forty questions'
+    // evidence would otherwise repeat the catalog's map in every supplier.
+    concerns.extend(references(
+        cx.catalog,
+        &f.questions[..f.questions.len().min(1)],
+    ));
+    let message = markup(&f.message());
+    let related_observations = vec![RelatedObservation {
+        observation_uuid: obs_uuid.clone(),
+    }];
+    let related_risks: Vec<RelatedRisk> = match &cx.risk_uuid {
+        Some(u) if f.severity == Severity::Deny => vec![RelatedRisk {
+            risk_uuid: u.clone(),
+        }],
+        _ => Vec::new(),
+    };
+    let observation = Observation {
+        uuid: obs_uuid,
+        title: format!("{}: {}", f.code.as_str(), f.code.description()),
+        description: message.clone(),
+        props: observed,
+        methods: vec!["EXAMINE".into()],
+        types: vec!["finding".into()],
+        subjects: vec![SubjectReference {
+            subject_uuid: cx.party_uuid.clone(),
+            kind: "party".into(),
+        }],
+        collected: cx.collected.to_string(),
+    };
+    let item = (f.severity >= Severity::Warn).then(|| {
+        let mut props = vec![prop("vendor-id", string(vid).unwrap_or_default())];
+        props.extend(concerns.iter().cloned());
+        PoamItem {
+            uuid: cx.ids.of("poam-item", &[vid, &n]),
+            title: format!("{}: {}", markup(vid), f.code.description()),
+            description: message.clone(),
+            props,
+            related_observations: related_observations.clone(),
+            related_risks: related_risks.clone(),
+        }
+    });
+    let finding = Finding {
+        uuid: cx.ids.of("finding", &[vid, &n]),
+        title: f.code.description().to_string(),
+        description: message,
+        props: concerns,
+        target: Target {
+            kind: "objective-id".into(),
+            target_id: target_id(f),
+            status: ObjectiveStatus {
+                state: "not-satisfied".into(),
+            },
+        },
+        related_observations,
+        related_risks,
+    };
+    (observation, finding, item)
+}
+
+/// The supplier's standing as a risk: its denials, what they mean, and what would clear them.
+/// `observations` are its findings' observations, in the findings' order.
+fn risk(
+    cx: &Context<'_>,
+    uuid: String,
+    r: &VendorResult,
+    plan: Option<&Plan>,
+    observations: &[Observation],
+) -> Risk {
+    let denied: Vec<&scrm_model::Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Deny)
+        .collect();
+    let standing = if r.status == Status::Excluded {
+        "excluded"
+    } else {
+        "at risk of exclusion"
+    };
+    let mut description = format!("{} is {standing}.", markup(&display_name(r)));
+    if !denied.is_empty() {
+        description.push_str(" What puts it there:\n");
+    }
+    for f in &denied {
+        description.push_str(&format!(
+            "\n* {}: {}",
+            f.code.as_str(),
+            markup_inline(&f.message())
+        ));
+    }
+    let mut props = vec![
+        prop("vendor-id", string(cx.vid).unwrap_or_default()),
+        prop("status", r.status.as_str().to_string()),
+        prop("residual-risk", r.residual_risk.to_string()),
+    ];
+    if let Some(c) = r.combined_score {
+        props.push(prop("combined-score", score_value(c)));
+    }
+    Risk {
+        uuid,
+        title: format!("{} is {standing}", markup(&display_name(r))),
+        description,
+        statement: statement(r.status).to_string(),
+        props,
+        status: "open".into(),
+        remediations: remediations(cx.ids, cx.catalog, r, plan),
+        related_observations: r
+            .findings
+            .iter()
+            .zip(observations)
+            .filter(|(f, _)| f.severity == Severity::Deny)
+            .map(|(_, o)| RelatedObservation {
+                observation_uuid: o.uuid.clone(),
+            })
+            .collect(),
+    }
+}
+
 impl VendorParts {
     /// Builds every part for one supplier. `plan` is its improvement plan when it is at risk.
     pub(crate) fn new(
@@ -123,151 +276,37 @@ impl VendorParts {
         collected: &str,
     ) -> Self {
         let vid = r.vendor_id.as_str();
-        let party_uuid = Ids::party(vid);
-        let name = display_name(r);
-        let mut party_props = vec![prop("vendor-id", string(vid).unwrap_or_default())];
-        party_props.push(prop("tier", r.tier.as_str().to_string()));
-        let party = Party {
-            uuid: party_uuid.clone(),
-            kind: "organization".into(),
-            name,
-            props: party_props,
-        };
         let flagged = matches!(r.status, Status::AtRisk | Status::Excluded);
-        let risk_uuid = flagged.then(|| ids.of("risk", &[vid]));
-
+        let cx = Context {
+            ids,
+            catalog,
+            vid,
+            party_uuid: Ids::party(vid),
+            risk_uuid: flagged.then(|| ids.of("risk", &[vid])),
+            collected,
+        };
+        let party = Party {
+            uuid: cx.party_uuid.clone(),
+            kind: "organization".into(),
+            name: display_name(r),
+            props: vec![
+                prop("vendor-id", string(vid).unwrap_or_default()),
+                prop("tier", r.tier.as_str().to_string()),
+            ],
+        };
         let mut observations = Vec::with_capacity(r.findings.len());
         let mut findings = Vec::with_capacity(r.findings.len());
         let mut poam_items = Vec::new();
-        for (i, f) in r.findings.iter().enumerate() {
-            let n = i.to_string();
-            let obs_uuid = ids.of("observation", &[vid, &n]);
-            let mut props = vec![
-                prop("finding-code", f.code.as_str().to_string()),
-                prop("severity", f.severity.as_str().to_string()),
-            ];
-            if let Some(l) = f.lens {
-                props.push(prop("lens", l.as_str().to_string()));
-            }
-            // The observation says what was seen; the finding adds what it concerns.
-            let observed = props.clone();
-            props.extend(
-                f.questions
-                    .iter()
-                    .map(|q| prop("question", q.as_str().to_string())),
-            );
-            if let Some(why) = f.exempted.as_deref().and_then(string) {
-                props.push(prop("exempted", why));
-            }
-            let message = markup(&f.message());
-            observations.push(Observation {
-                uuid: obs_uuid.clone(),
-                title: format!("{}: {}", f.code.as_str(), f.code.description()),
-                description: message.clone(),
-                props: observed,
-                methods: vec!["EXAMINE".into()],
-                types: vec!["finding".into()],
-                subjects: vec![SubjectReference {
-                    subject_uuid: party_uuid.clone(),
-                    kind: "party".into(),
-                }],
-                collected: collected.to_string(),
-            });
-            let related_risks: Vec<RelatedRisk> = match &risk_uuid {
-                Some(u) if f.severity == Severity::Deny => vec![RelatedRisk {
-                    risk_uuid: u.clone(),
-                }],
-                _ => Vec::new(),
-            };
-            // The framework references are the target question's: a finding about forty
-            // questions' evidence would otherwise repeat the catalog's map in every supplier.
-            let mut finding_props = props.clone();
-            finding_props.extend(references(
-                catalog,
-                &f.questions[..f.questions.len().min(1)],
-            ));
-            let related_observations = vec![RelatedObservation {
-                observation_uuid: obs_uuid,
-            }];
-            findings.push(Finding {
-                uuid: ids.of("finding", &[vid, &n]),
-                title: f.code.description().to_string(),
-                description: message.clone(),
-                props: finding_props.clone(),
-                target: Target {
-                    kind: "objective-id".into(),
-                    target_id: target_id(f),
-                    status: ObjectiveStatus {
-                        state: "not-satisfied".into(),
-                    },
-                },
-                related_observations: related_observations.clone(),
-                related_risks: related_risks.clone(),
-            });
-            if f.severity >= Severity::Warn {
-                let mut item_props = vec![prop("vendor-id", string(vid).unwrap_or_default())];
-                item_props.extend(finding_props);
-                poam_items.push(PoamItem {
-                    uuid: ids.of("poam-item", &[vid, &n]),
-                    title: format!("{}: {}", markup(vid), f.code.description()),
-                    description: message,
-                    props: item_props,
-                    related_observations,
-                    related_risks,
-                });
-            }
+        for (n, f) in r.findings.iter().enumerate() {
+            let (o, f, item) = finding_parts(&cx, n, f);
+            observations.push(o);
+            findings.push(f);
+            poam_items.extend(item);
         }
-
-        let risk = risk_uuid.map(|uuid| {
-            let denied: Vec<&scrm_model::Finding> = r
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Deny)
-                .collect();
-            let standing = if r.status == Status::Excluded {
-                "excluded"
-            } else {
-                "at risk of exclusion"
-            };
-            let mut description = format!("{} is {standing}.", markup(&display_name(r)));
-            if !denied.is_empty() {
-                description.push_str(" What puts it there:\n");
-            }
-            for f in &denied {
-                description.push_str(&format!(
-                    "\n* {}: {}",
-                    f.code.as_str(),
-                    markup_inline(&f.message())
-                ));
-            }
-            let mut props = vec![
-                prop("vendor-id", string(vid).unwrap_or_default()),
-                prop("status", r.status.as_str().to_string()),
-                prop("residual-risk", r.residual_risk.to_string()),
-            ];
-            if let Some(c) = r.combined_score {
-                props.push(prop("combined-score", score_value(c)));
-            }
-            Risk {
-                uuid: uuid.clone(),
-                title: format!("{} is {standing}", markup(&display_name(r))),
-                description,
-                statement: statement(r.status).to_string(),
-                props,
-                status: "open".into(),
-                remediations: remediations(ids, catalog, r, plan),
-                related_observations: r
-                    .findings
-                    .iter()
-                    .zip(&observations)
-                    .filter(|(f, _)| f.severity == Severity::Deny)
-                    .map(|(_, o)| RelatedObservation {
-                        observation_uuid: o.uuid.clone(),
-                    })
-                    .collect(),
-            }
-        });
-
+        let risk = cx
+            .risk_uuid
+            .clone()
+            .map(|uuid| risk(&cx, uuid, r, plan, &observations));
         Self {
             party,
             observations,

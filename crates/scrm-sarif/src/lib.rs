@@ -84,52 +84,42 @@ fn message(p: &Problem) -> String {
     text
 }
 
-/// One problem as a result at its file and, in a text file, its line.
+/// One problem as a result at its file and, in a text file, its line. (The generated builders
+/// take only present values; optional fields are set on the built value.)
 fn result(p: &Problem, artifact: Option<usize>) -> SarifResult {
     let l = &p.location;
-    let rule = ProblemCode::ALL.iter().position(|c| *c == p.code);
-    let artifact_location = ArtifactLocation::builder().uri(uri_path(&l.file));
-    let artifact_location = match artifact {
-        Some(i) => artifact_location.index(i as i64).build(),
-        None => artifact_location.build(),
-    };
+    let mut artifact_location = ArtifactLocation::builder().uri(uri_path(&l.file)).build();
+    artifact_location.index = artifact.and_then(|i| i64::try_from(i).ok());
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(artifact_location)
+        .build();
     // A workbook's rows are not lines of the file: its place is in the message.
-    let region = match (l.sheet.is_none(), l.row) {
-        (true, Some(r)) if r > 0 => Some(
+    if l.sheet.is_none() {
+        physical.region = l.row.filter(|r| *r > 0).map(|r| {
             Region::builder()
                 .start_line(i64::try_from(r).unwrap_or(i64::MAX))
-                .build(),
-        ),
-        _ => None,
-    };
-    let physical = match region {
-        Some(r) => PhysicalLocation::builder()
-            .artifact_location(artifact_location)
-            .region(r)
-            .build(),
-        None => PhysicalLocation::builder()
-            .artifact_location(artifact_location)
-            .build(),
-    };
-    let properties = bag([
-        ("sheet", l.sheet.as_deref().map(line).into()),
-        ("row", l.row.into()),
-        ("column", l.column.as_deref().map(line).into()),
-        ("value", p.value.as_deref().map(line).into()),
-    ]);
-    let r = SarifResult::builder()
+                .build()
+        });
+    }
+    let mut r = SarifResult::builder()
         .rule_id(p.code.as_str())
         .level(level(p.severity))
         .message(Message::builder().text(message(p)).build())
         .locations(vec![
             Location::builder().physical_location(physical).build(),
-        ]);
-    match (rule, properties) {
-        (Some(i), Some(b)) => r.rule_index(i as i64).properties(b).build(),
-        (Some(i), None) => r.rule_index(i as i64).build(),
-        (None, Some(b)) => r.properties(b).build(),
-        (None, None) => r.build(),
-    }
+        ])
+        .build();
+    r.rule_index = ProblemCode::ALL
+        .iter()
+        .position(|c| *c == p.code)
+        .and_then(|i| i64::try_from(i).ok());
+    r.properties = bag([
+        ("sheet", l.sheet.as_deref().map(line).into()),
+        ("row", l.row.into()),
+        ("column", l.column.as_deref().map(line).into()),
+        ("value", p.value.as_deref().map(line).into()),
+    ]);
+    r
 }
 
 /// The SARIF log of one `validate` run: `tool_version` is scrm's.
@@ -145,7 +135,7 @@ pub fn validation(ing: &Ingested, tool_version: &str) -> Sarif {
             if !f.blake3.is_empty() {
                 hashes.insert("blake3".to_string(), f.blake3.clone());
             }
-            let a = Artifact::builder()
+            let mut a = Artifact::builder()
                 .location(ArtifactLocation::builder().uri(uri_path(&f.path)).build())
                 .roles(vec![serde_json::json!("analysisTarget")])
                 .properties(
@@ -157,12 +147,10 @@ pub fn validation(ing: &Ingested, tool_version: &str) -> Sarif {
                             ("rejected".to_string(), serde_json::json!(f.rejected)),
                         ]))
                         .build(),
-                );
-            if hashes.is_empty() {
-                a.build()
-            } else {
-                a.hashes(hashes).build()
-            }
+                )
+                .build();
+            a.hashes = (!hashes.is_empty()).then_some(hashes);
+            a
         })
         .collect();
     let results: Vec<SarifResult> = ing

@@ -103,6 +103,8 @@ fn check_exports(
         plans,
         manifest,
         catalog: Catalog::builtin(),
+        // With a deadline, so that the milestones are checked too.
+        deadline_days: Some(30),
     };
     let json = |bytes: Vec<u8>| -> serde_json::Value {
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON: {e}"))

@@ -20,6 +20,7 @@ pub(crate) fn per_vendor<'a, T: Send>(
     f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
 ) -> Vec<T> {
     let plans: HashMap<&str, &Plan> = a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
+    let deadline = a.deadline();
     let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
     results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
     results
@@ -28,7 +29,14 @@ pub(crate) fn per_vendor<'a, T: Send>(
             let plan = plans.get(r.vendor_id.as_str()).copied();
             f(
                 r,
-                VendorParts::new(ids, a.catalog, r, plan, &a.manifest.generated_at),
+                VendorParts::new(
+                    ids,
+                    a.catalog,
+                    r,
+                    plan,
+                    &a.manifest.generated_at,
+                    deadline.as_deref(),
+                ),
             )
         })
         .collect()

@@ -62,6 +62,19 @@ pub struct Assessment<'a> {
     pub manifest: &'a RunManifest,
     /// The catalog scored against: question topics and framework references.
     pub catalog: &'a Catalog,
+    /// Days after the as-of date by which a supplier at risk or excluded must have cleared the
+    /// bar (the policy's `[remediation] deadline_days`): its risk's deadline and its plan's
+    /// milestone. `None`: no deadline.
+    pub deadline_days: Option<u32>,
+}
+
+impl Assessment<'_> {
+    /// The remediation deadline as OSCAL writes a time: the end of the day, UTC.
+    pub(crate) fn deadline(&self) -> Option<String> {
+        let days = chrono::Days::new(u64::from(self.deadline_days?));
+        let date = self.manifest.as_of.checked_add_days(days)?;
+        Some(format!("{date}T23:59:59Z"))
+    }
 }
 
 /// A property in scrm's namespace.

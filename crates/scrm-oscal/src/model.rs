@@ -230,6 +230,9 @@ pub struct Risk {
     pub props: Vec<Property>,
     /// `open`.
     pub status: String,
+    /// When it must be resolved by (the policy's remediation deadline), if the policy sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
     /// What would clear it.
     #[serde(skip_serializing_if = "none")]
     pub remediations: Vec<Response>,
@@ -264,7 +267,7 @@ pub struct Response {
 pub struct Task {
     /// Task id.
     pub uuid: String,
-    /// `action`.
+    /// `action`, or `milestone` for the deadline.
     #[serde(rename = "type")]
     pub kind: String,
     /// Markup line.
@@ -274,6 +277,24 @@ pub struct Task {
     /// The question, its answers and its framework references.
     #[serde(skip_serializing_if = "none")]
     pub props: Vec<Property>,
+    /// When a milestone falls due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+}
+
+/// When a task happens: here, on one date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timing {
+    /// The date.
+    #[serde(rename = "on-date")]
+    pub on_date: OnDate,
+}
+
+/// A date a task is due on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OnDate {
+    /// RFC 3339 with a time zone.
+    pub date: String,
 }
 
 /// A finding.

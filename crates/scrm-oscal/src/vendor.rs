@@ -4,8 +4,8 @@
 
 use crate::ids::Ids;
 use crate::model::{
-    Finding, ObjectiveStatus, Observation, Party, PoamItem, Property, RelatedObservation,
-    RelatedRisk, Response, Risk, SubjectReference, Target, Task,
+    Finding, ObjectiveStatus, Observation, OnDate, Party, PoamItem, Property, RelatedObservation,
+    RelatedRisk, Response, Risk, SubjectReference, Target, Task, Timing,
 };
 use crate::text::{markup, markup_inline, string, token};
 use crate::{prop, score_value};
@@ -121,6 +121,8 @@ struct Context<'a> {
     party_uuid: String,
     risk_uuid: Option<String>,
     collected: &'a str,
+    /// The policy's remediation deadline, when it sets one.
+    deadline: Option<&'a str>,
 }
 
 /// One scrm finding (the `n`th of its supplier) as an observation, a finding and, for a warning
@@ -253,7 +255,8 @@ fn risk(
         statement: statement(r.status).to_string(),
         props,
         status: "open".into(),
-        remediations: remediations(cx.ids, cx.catalog, r, plan),
+        deadline: cx.deadline.map(str::to_string),
+        remediations: remediations(cx, r, plan),
         related_observations: r
             .findings
             .iter()
@@ -274,6 +277,7 @@ impl VendorParts {
         r: &VendorResult,
         plan: Option<&Plan>,
         collected: &str,
+        deadline: Option<&str>,
     ) -> Self {
         let vid = r.vendor_id.as_str();
         let flagged = matches!(r.status, Status::AtRisk | Status::Excluded);
@@ -284,6 +288,7 @@ impl VendorParts {
             party_uuid: Ids::party(vid),
             risk_uuid: flagged.then(|| ids.of("risk", &[vid])),
             collected,
+            deadline,
         };
         let party = Party {
             uuid: cx.party_uuid.clone(),
@@ -319,16 +324,24 @@ impl VendorParts {
 
 /// The responses to a supplier's risk: the plan's answer improvements when answers can clear it,
 /// and the hard gates no answer clears.
-fn remediations(
-    ids: &Ids,
-    catalog: &Catalog,
-    r: &VendorResult,
-    plan: Option<&Plan>,
-) -> Vec<Response> {
-    let vid = r.vendor_id.as_str();
+fn remediations(cx: &Context<'_>, r: &VendorResult, plan: Option<&Plan>) -> Vec<Response> {
+    let (ids, catalog, vid) = (cx.ids, cx.catalog, cx.vid);
+    // With a deadline, each response ends in a milestone on that date.
+    let milestone = |which: &str, title: &str| {
+        cx.deadline.map(|date| Task {
+            uuid: ids.of("milestone", &[vid, which]),
+            kind: "milestone".into(),
+            title: title.into(),
+            description: "The policy's remediation deadline.".into(),
+            props: Vec::new(),
+            timing: Some(Timing {
+                on_date: OnDate { date: date.into() },
+            }),
+        })
+    };
     let mut out = Vec::new();
     if let Some(p) = plan.filter(|p| p.feasible && !p.steps.is_empty()) {
-        let tasks = p
+        let mut tasks: Vec<Task> = p
             .steps
             .iter()
             .map(|s| {
@@ -356,9 +369,11 @@ fn remediations(
                         format!("Question {}: {topic}.", markup_inline(s.question.as_str()))
                     },
                     props,
+                    timing: None,
                 }
             })
             .collect();
+        tasks.extend(milestone("plan", "Answers improved, with current evidence"));
         out.push(Response {
             uuid: ids.of("remediation", &[vid, "plan"]),
             lifecycle: "recommendation".into(),
@@ -414,7 +429,16 @@ fn remediations(
             },
             description,
             props: Vec::new(),
-            tasks: Vec::new(),
+            tasks: milestone(
+                "gate",
+                if gates.is_empty() {
+                    "Standing reviewed"
+                } else {
+                    "Listing resolved or exempted"
+                },
+            )
+            .into_iter()
+            .collect(),
         });
     }
     out

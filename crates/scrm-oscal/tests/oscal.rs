@@ -77,6 +77,7 @@ fn assessment<'a>(
         plans,
         manifest,
         catalog: Catalog::builtin(),
+        deadline_days: None,
     }
 }
 
@@ -384,4 +385,43 @@ fn findings_target_the_exported_catalog() {
     // lacks; the demo portfolio, scored for real, resolves whole (tests/it/oscal.rs).
     let missing: Vec<&String> = targets.difference(&objectives).collect();
     assert_eq!(missing, ["sc-sr-6_obj"], "targets with no objective");
+}
+
+/// With the policy's remediation deadline, each supplier at risk or excluded has a risk due on
+/// that day and each of its responses ends in a milestone on it; the documents stay valid.
+#[test]
+fn a_deadline_dates_the_risks_and_their_milestones() {
+    let (results, plans, manifest) = (sample_results(), sample_plans(), sample_manifest());
+    let a = Assessment {
+        deadline_days: Some(30),
+        ..assessment(&results, &plans, &manifest)
+    };
+    let (ar, pm) = (ar_json(&a), pm_json(&a));
+    assert_valid("assessment-results", &ar);
+    assert_valid("poam", &pm);
+    // as-of 2025-06-30 plus 30 days.
+    let due = "2025-07-30T23:59:59Z";
+    let risks = pm["plan-of-action-and-milestones"]["risks"]
+        .as_array()
+        .expect("risks");
+    assert_eq!(risks.len(), 2, "V003 at risk, V004 excluded");
+    for risk in risks {
+        assert_eq!(risk["deadline"], due);
+        for response in risk["remediations"].as_array().expect("remediations") {
+            let last = response["tasks"]
+                .as_array()
+                .and_then(|t| t.last())
+                .expect("a milestone");
+            assert_eq!(
+                (
+                    last["type"].as_str(),
+                    last["timing"]["on-date"]["date"].as_str()
+                ),
+                (Some("milestone"), Some(due))
+            );
+        }
+    }
+    // Without one, no deadline and no milestone anywhere.
+    let plain = pm_json(&assessment(&results, &plans, &manifest)).to_string();
+    assert!(!plain.contains("\"deadline\":") && !plain.contains("\"type\":\"milestone\""));
 }

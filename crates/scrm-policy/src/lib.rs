@@ -13,8 +13,8 @@ mod walk;
 
 pub use diff::{Change, diff, flatten, render_diff};
 pub use model::{
-    Contradiction, EvidenceRules, Exemption, Knockout, Policy, Quality, Residual, Thresholds,
-    Tiering,
+    Contradiction, EvidenceRules, Exemption, Knockout, Policy, Quality, Remediation, Residual,
+    Thresholds, Tiering,
 };
 pub use parse::{PolicyError, lens_groups};
 pub use walk::PolicyProblem;

@@ -48,6 +48,14 @@ pub struct EvidenceRules {
     pub max_missing_share: f64,
 }
 
+/// What the buyer gives a supplier to clear the bar (used by the OSCAL exports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Remediation {
+    /// Days after the as-of date by which a supplier at risk or excluded must have cleared it:
+    /// the deadline of its risk and the date of its plan's milestone. `None`: no deadline.
+    pub deadline_days: Option<u32>,
+}
+
 /// Inherent-risk tiering from the vendor profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Tiering {
@@ -203,6 +211,8 @@ pub struct Policy {
     pub residual: Residual,
     /// Exemptions.
     pub exemptions: Vec<Exemption>,
+    /// Remediation deadlines.
+    pub remediation: Remediation,
     /// SHA-256 of the policy source text.
     #[serde(skip)]
     pub hash: String,

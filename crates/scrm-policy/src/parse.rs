@@ -44,6 +44,7 @@ const TOP: &[&str] = &[
     "severity",
     "residual_risk",
     "exemption",
+    "remediation",
 ];
 
 const AIRM_GROUPS: &[&str] = &["GOVERN", "MAP", "MEASURE", "MANAGE"];
@@ -177,6 +178,13 @@ pub fn parse(
         }
         if let Some(x) = w.number(t, "evidence", "assessment_max_age_days", (0.0, 36500.0)) {
             p.evidence.assessment_max_age_days = days(x);
+        }
+    }
+
+    if let Some(t) = w.table(root, "", "remediation") {
+        w.unknown_keys(t, "remediation", &["deadline_days"]);
+        if let Some(x) = w.number(t, "remediation", "deadline_days", (1.0, 3650.0)) {
+            p.remediation.deadline_days = days(x);
         }
     }
 
@@ -906,6 +914,7 @@ pub(crate) fn defaults() -> Policy {
             matrix: [[1, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5], [3, 4, 5, 5]],
         },
         exemptions: Vec::new(),
+        remediation: Remediation::default(),
         hash: String::new(),
         origin: String::new(),
     }

@@ -139,3 +139,27 @@ fn diff_shows_changed_settings_only() {
     insta::assert_snapshot!(render_diff(&diff(&a, &b)));
     assert!(diff(&a, &a).is_empty());
 }
+
+/// `[remediation] deadline_days`: absent by default, read when given, located when wrong.
+#[test]
+fn remediation_deadline() {
+    let p = Policy::builtin(None).expect("default policy is valid");
+    assert_eq!(p.remediation.deadline_days, None);
+    let given = Policy::from_toml("p.toml", "[remediation]\ndeadline_days = 30\n", None)
+        .map(|p| p.remediation.deadline_days);
+    assert_eq!(given.ok(), Some(Some(30)));
+    let err = Policy::from_toml(
+        "p.toml",
+        "[remediation]\ndeadline_days = 0\ndeadline = 5\n",
+        None,
+    )
+    .unwrap_err();
+    let lines: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "p.toml:2:17: `remediation.deadline_days`: value 0 is out of range (help: expected a number from 1 to 3650)",
+            "p.toml:3:1: `remediation.deadline`: unknown key `deadline` (help: did you mean `deadline_days`?)",
+        ]
+    );
+}

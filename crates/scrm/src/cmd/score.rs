@@ -468,6 +468,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                 plans: &plans,
                 manifest: &manifest,
                 catalog: &l.catalog,
+                deadline_days: l.policy.remediation.deadline_days,
             };
             let json = if a.format == ScoreFormat::OscalAr {
                 scrm_oscal::assessment_results_json(&assessment)

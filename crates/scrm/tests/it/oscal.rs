@@ -223,3 +223,39 @@ fn demo_findings_target_the_catalog_export() {
     r.expect_code(2);
     assert_run!("catalog_export_oscal_framework", r);
 }
+
+#[test]
+fn a_policy_deadline_dates_the_poam() {
+    let dir = tempdir();
+    let policy = dir.path().join("policy.toml");
+    scrm(["policy", "init", "--out", &arg(&policy)]).expect_code(0);
+    let text = std::fs::read_to_string(&policy).expect("policy written");
+    let text = text.replace(
+        "# [remediation]\n# deadline_days = 30",
+        "[remediation]\ndeadline_days = 30",
+    );
+    assert!(
+        text.contains("\n[remediation]\ndeadline_days = 30"),
+        "the example is in the default policy"
+    );
+    std::fs::write(&policy, text).expect("policy");
+    let r = scrm(demo_score(&[
+        "--format",
+        "oscal-poam",
+        "--policy",
+        &arg(&policy),
+    ]));
+    r.expect_code(1);
+    let doc = r.json();
+    assert_eq!(schema_errors("poam", &doc), Vec::<String>::new());
+    let risks = doc["plan-of-action-and-milestones"]["risks"]
+        .as_array()
+        .expect("risks");
+    assert_eq!(risks.len(), 28);
+    // As of 2026-11-02, plus 30 days.
+    assert!(
+        risks
+            .iter()
+            .all(|r| r["deadline"] == "2026-12-02T23:59:59Z")
+    );
+}

@@ -1,6 +1,8 @@
 //! The assessment results document: one result per supplier.
 
-use crate::document::{LIST_DEPTH, back_matter, fragment, metadata, per_vendor};
+use crate::document::{
+    CHUNK, LIST_DEPTH, back_matter, fragment, marker, metadata, per_vendor, sorted, write_spliced,
+};
 use crate::ids::Ids;
 use crate::model::{
     self, AssessmentResult, AssessmentResults, AssessmentResultsDocument, ControlSelection, Import,
@@ -9,7 +11,9 @@ use crate::model::{
 use crate::text::{self, markup};
 use crate::vendor::{self, VendorParts, result_props};
 use crate::{Assessment, OscalError, score_value, to_json};
+use rayon::prelude::*;
 use scrm_model::VendorResult;
+use std::io::Write;
 
 /// One supplier's result: its scores as properties, an observation and a finding per scrm
 /// finding, and its risk when it is at risk or excluded.
@@ -96,25 +100,45 @@ fn ar_document<R>(
 /// is at risk or excluded.
 pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
     let ids = Ids::for_run(a.manifest);
-    let (parties, results) =
-        per_vendor(a, &ids, |r, p| (p.party.clone(), result_of(a, &ids, r, p)))
-            .into_iter()
-            .unzip();
+    let (parties, results) = per_vendor(a, &ids, &sorted(a), |r, p| {
+        (p.party.clone(), result_of(a, &ids, r, p))
+    })
+    .into_iter()
+    .unzip();
     ar_document(a, &ids, parties, results)
 }
 
-/// [`assessment_results`] as JSON, the same bytes as [`to_json`] of it, each supplier's result
-/// serialized on its own core: a large portfolio's document is never held twice, typed and as
-/// text.
-pub fn assessment_results_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+/// [`assessment_results`] written as JSON to `out`: the same bytes as [`to_json`] of it, made
+/// a chunk of suppliers at a time, each supplier's result on its own core, so the document is
+/// never held whole, neither as a tree nor as text.
+pub fn write_assessment_results(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalError> {
     let ids = Ids::for_run(a.manifest);
-    let (parties, results): (Vec<_>, Vec<_>) = per_vendor(a, &ids, |r, p| {
-        let party = p.party.clone();
-        fragment(&result_of(a, &ids, r, p), LIST_DEPTH).map(|f| (party, f))
+    let results = sorted(a);
+    let parties = results.par_iter().map(|r| vendor::party(r)).collect();
+    // An empty list is written `[]`: no place to splice into.
+    let places = if results.is_empty() {
+        vec![]
+    } else {
+        vec![marker(0)?]
+    };
+    let lists = places.len();
+    let skeleton = to_json(&ar_document(a, &ids, parties, places))?;
+    write_spliced(out, &skeleton, lists, &mut |_, list| {
+        for chunk in results.chunks(CHUNK) {
+            let parts = per_vendor(a, &ids, chunk, |r, p| {
+                fragment(&result_of(a, &ids, r, p), LIST_DEPTH)
+            });
+            for part in parts {
+                list.push(&part?)?;
+            }
+        }
+        Ok(())
     })
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?
-    .into_iter()
-    .unzip();
-    to_json(&ar_document(a, &ids, parties, results))
+}
+
+/// [`write_assessment_results`] into memory.
+pub fn assessment_results_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+    let mut out = Vec::new();
+    write_assessment_results(a, &mut out)?;
+    Ok(out)
 }

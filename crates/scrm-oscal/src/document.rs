@@ -10,22 +10,29 @@ use scrm_model::{Plan, VendorResult};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::HashMap;
+use std::io::Write;
 
-/// Builds each supplier's parts on its own core and hands them to `f` there (which makes the
-/// supplier's share of a document, typed or serialized), in vendor-id order whatever the order of
-/// the results and the number of threads.
+/// The results in vendor-id order, the order of every list of a document.
+pub(crate) fn sorted<'a>(a: &Assessment<'a>) -> Vec<&'a VendorResult> {
+    let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
+    results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
+    results
+}
+
+/// Builds the parts of each supplier of `chunk` on its own core and hands them to `f` there
+/// (which makes the supplier's share of a document, typed or serialized), in the chunk's order
+/// whatever the number of threads.
 pub(crate) fn per_vendor<'a, T: Send>(
     a: &Assessment<'a>,
     ids: &Ids,
+    chunk: &[&'a VendorResult],
     f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
 ) -> Vec<T> {
     let plans: HashMap<&str, &Plan> = a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
     let deadline = a.deadline();
-    let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
-    results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
-    results
-        .into_par_iter()
-        .map(|r| {
+    chunk
+        .par_iter()
+        .map(|&r| {
             let plan = plans.get(r.vendor_id.as_str()).copied();
             f(
                 r,
@@ -40,6 +47,68 @@ pub(crate) fn per_vendor<'a, T: Send>(
             )
         })
         .collect()
+}
+
+/// Suppliers per chunk when a document is streamed: enough to keep every core busy, few enough
+/// that a chunk's text is small next to the document's.
+pub(crate) const CHUNK: usize = 4096;
+
+/// What a list's place holds in a document's skeleton until its elements are written there: a
+/// JSON object no serialized string can hold (a string's quotes are escaped).
+pub(crate) fn marker(list: usize) -> Result<Box<RawValue>, OscalError> {
+    Ok(RawValue::from_string(format!(
+        "{{\"scrm-splice\":{list}}}"
+    ))?)
+}
+
+/// Writes a list's elements where its marker stood, separated as serde_json's pretty printer
+/// separates array elements at [`LIST_DEPTH`].
+pub(crate) struct ListWriter<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+}
+
+impl ListWriter<'_> {
+    /// Writes one element (a [`fragment`]).
+    pub(crate) fn push(&mut self, element: &RawValue) -> Result<(), OscalError> {
+        if !self.first {
+            self.out.write_all(b",\n")?;
+            self.out.write_all("  ".repeat(LIST_DEPTH).as_bytes())?;
+        }
+        self.first = false;
+        self.out.write_all(element.get().as_bytes())?;
+        Ok(())
+    }
+}
+
+/// Writes `skeleton` (a document serialized with [`marker`]`(k)` as the only element of list
+/// `k`, for `k` in `0..lists`) with each marker replaced by the elements `fill(k, …)` writes:
+/// the same bytes as the whole document serialized at once, without ever holding it.
+pub(crate) fn write_spliced(
+    out: &mut dyn Write,
+    skeleton: &[u8],
+    lists: usize,
+    fill: &mut dyn FnMut(usize, &mut ListWriter<'_>) -> Result<(), OscalError>,
+) -> Result<(), OscalError> {
+    let mut rest = skeleton;
+    for k in 0..lists {
+        let m = format!("{{\"scrm-splice\":{k}}}");
+        let at = rest
+            .windows(m.len())
+            .position(|w| w == m.as_bytes())
+            .ok_or(OscalError::Splice)?;
+        out.write_all(&rest[..at])?;
+        fill(
+            k,
+            &mut ListWriter {
+                out: &mut *out,
+                first: true,
+            },
+        )?;
+        rest = &rest[at + m.len()..];
+    }
+    out.write_all(rest)?;
+    Ok(())
 }
 
 /// A part of a document serialized as it will sit in it: pretty-printed, every line after the

@@ -25,9 +25,9 @@ use scrm_catalog::Catalog;
 use scrm_model::{Plan, RunManifest, VendorResult};
 use serde::Serialize;
 
-pub use ar::{assessment_results, assessment_results_json};
+pub use ar::{assessment_results, assessment_results_json, write_assessment_results};
 pub use catalog::catalog;
-pub use poam::{poam, poam_json};
+pub use poam::{poam, poam_json, write_poam};
 pub use text::{markup, markup_inline, token};
 
 /// The OSCAL version the documents declare.
@@ -48,6 +48,12 @@ pub enum OscalError {
     /// JSON serialization failed.
     #[error("cannot write OSCAL JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Writing the document failed.
+    #[error("cannot write the OSCAL document: {0}")]
+    Io(#[from] std::io::Error),
+    /// A list's place was not found in the document's skeleton (a defect of this crate).
+    #[error("internal error: a list's place is missing from the OSCAL document")]
+    Splice,
 }
 
 /// Everything an export is made from: one run's results, the plans of its suppliers at risk,

@@ -1,12 +1,18 @@
 //! The plan of action and milestones: an item per finding to resolve.
 
-use crate::document::{LIST_DEPTH, back_matter, fragment, metadata, per_vendor};
+use crate::document::{
+    CHUNK, LIST_DEPTH, back_matter, fragment, marker, metadata, per_vendor, sorted, write_spliced,
+};
 use crate::ids::Ids;
 use crate::model::{self, Observation, Poam, PoamDocument, PoamItem, Risk};
+use crate::vendor;
 use crate::vendor::VendorParts;
 use crate::{Assessment, OscalError, to_json};
+use rayon::prelude::*;
+use scrm_model::{Severity, Status, VendorResult};
 use serde_json::value::RawValue;
 use std::collections::HashSet;
+use std::io::Write;
 
 /// One supplier's share of the POA&M: its party, the observations its items and risk cite,
 /// its risk and its items; `None` when it has nothing to resolve.
@@ -82,37 +88,91 @@ fn poam_document<O, K, I>(
 /// requires a POA&M to hold an item.
 pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
     let ids = Ids::for_run(a.manifest);
-    let shares = per_vendor(a, &ids, |_, p| poam_share(p))
+    let shares = per_vendor(a, &ids, &sorted(a), |_, p| poam_share(p))
         .into_iter()
         .flatten()
         .collect();
     poam_document(a, &ids, shares)
 }
 
-/// [`poam`] as JSON, the same bytes as [`to_json`] of it, each supplier's share serialized on
-/// its own core.
-pub fn poam_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+/// [`poam`] written as JSON to `out`: the same bytes as [`to_json`] of it, made a chunk of
+/// suppliers at a time, each supplier's share on its own core, so the document is never held
+/// whole. Its three lists (observations, risks, items) are written one after the other, each
+/// from the suppliers' parts made again: less work than holding two of them.
+pub fn write_poam(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalError> {
     let ids = Ids::for_run(a.manifest);
-    type Raw = Box<RawValue>;
-    let serialize = |s: PoamShare<Observation, Risk, PoamItem>| -> Result<PoamShare<Raw, Raw, Raw>, OscalError> {
-        Ok(PoamShare {
-            party: s.party,
-            observations: s
-                .observations
-                .iter()
-                .map(|o| fragment(o, LIST_DEPTH))
-                .collect::<Result<_, _>>()?,
-            risk: s.risk.as_ref().map(|k| fragment(k, LIST_DEPTH)).transpose()?,
-            items: s
-                .items
-                .iter()
-                .map(|i| fragment(i, LIST_DEPTH))
-                .collect::<Result<_, _>>()?,
-        })
-    };
-    let shares = per_vendor(a, &ids, |_, p| poam_share(p).map(serialize).transpose())
-        .into_iter()
-        .filter_map(Result::transpose)
-        .collect::<Result<Vec<_>, _>>()?;
-    to_json(&poam_document(a, &ids, shares)?)
+    let results = sorted(a);
+    let flagged = |r: &VendorResult| matches!(r.status, Status::AtRisk | Status::Excluded);
+    let to_resolve = |r: &VendorResult| r.findings.iter().any(|f| f.severity >= Severity::Warn);
+    // A supplier with a risk has a denial, so an item: the shares are the suppliers with items,
+    // and each item cites its observation.
+    let concerned: Vec<&VendorResult> = results.iter().copied().filter(|r| to_resolve(r)).collect();
+    if concerned.is_empty() {
+        return Err(OscalError::NothingToResolve);
+    }
+    let any_risk = concerned.iter().any(|r| flagged(r));
+    let parties = concerned.par_iter().map(|r| vendor::party(r)).collect();
+    // The skeleton's lists, in document order: observations, risks (when any), items.
+    let lists: Vec<usize> = if any_risk { vec![0, 1, 2] } else { vec![0, 2] };
+    let mut places = lists.iter().map(|k| marker(*k).map(|m| vec![m]));
+    let (observations, risks, items) = (
+        places.next().transpose()?.unwrap_or_default(),
+        if any_risk {
+            places.next().transpose()?.unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        places.next().transpose()?.unwrap_or_default(),
+    );
+    let mut doc = poam_document(
+        a,
+        &ids,
+        vec![PoamShare {
+            party: vendor::party(concerned[0]),
+            observations,
+            risk: risks.into_iter().next(),
+            items,
+        }],
+    )?;
+    doc.poam.metadata.parties = parties;
+    let skeleton = to_json(&doc)?;
+    let mut k = 0;
+    write_spliced(out, &skeleton, lists.len(), &mut |_, list| {
+        let which = lists[k];
+        k += 1;
+        for chunk in concerned.chunks(CHUNK) {
+            let parts = per_vendor(
+                a,
+                &ids,
+                chunk,
+                |_, p| -> Result<Vec<Box<RawValue>>, OscalError> {
+                    let Some(s) = poam_share(p) else {
+                        return Ok(Vec::new());
+                    };
+                    match which {
+                        0 => s
+                            .observations
+                            .iter()
+                            .map(|o| fragment(o, LIST_DEPTH))
+                            .collect(),
+                        1 => s.risk.iter().map(|r| fragment(r, LIST_DEPTH)).collect(),
+                        _ => s.items.iter().map(|i| fragment(i, LIST_DEPTH)).collect(),
+                    }
+                },
+            );
+            for part in parts {
+                for element in part? {
+                    list.push(&element)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// [`write_poam`] into memory.
+pub fn poam_json(a: &Assessment<'_>) -> Result<Vec<u8>, OscalError> {
+    let mut out = Vec::new();
+    write_poam(a, &mut out)?;
+    Ok(out)
 }

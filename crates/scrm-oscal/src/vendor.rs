@@ -113,6 +113,22 @@ fn statement(status: Status) -> &'static str {
     }
 }
 
+/// The supplier as an OSCAL party: an organization, named, with its vendor id and tier.
+pub(crate) fn party(r: &VendorResult) -> Party {
+    Party {
+        uuid: Ids::party(r.vendor_id.as_str()),
+        kind: "organization".into(),
+        name: display_name(r),
+        props: vec![
+            prop(
+                "vendor-id",
+                string(r.vendor_id.as_str()).unwrap_or_default(),
+            ),
+            prop("tier", r.tier.as_str().to_string()),
+        ],
+    }
+}
+
 /// What one supplier's parts share: its ids, its risk's id when it has one, and the time.
 struct Context<'a> {
     ids: &'a Ids,
@@ -290,15 +306,7 @@ impl VendorParts {
             collected,
             deadline,
         };
-        let party = Party {
-            uuid: cx.party_uuid.clone(),
-            kind: "organization".into(),
-            name: display_name(r),
-            props: vec![
-                prop("vendor-id", string(vid).unwrap_or_default()),
-                prop("tier", r.tier.as_str().to_string()),
-            ],
-        };
+        let party = party(r);
         let mut observations = Vec::with_capacity(r.findings.len());
         let mut findings = Vec::with_capacity(r.findings.len());
         let mut poam_items = Vec::new();

@@ -11,6 +11,7 @@ use scrm_oscal::{
 };
 use scrm_report::testutil::{
     HOSTILE_TEXTS, hostile_results, sample_manifest, sample_plans, sample_results,
+    synthetic_results,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -424,4 +425,26 @@ fn a_deadline_dates_the_risks_and_their_milestones() {
     // Without one, no deadline and no milestone anywhere.
     let plain = pm_json(&assessment(&results, &plans, &manifest)).to_string();
     assert!(!plain.contains("\"deadline\":") && !plain.contains("\"type\":\"milestone\""));
+}
+
+/// Streamed a chunk of suppliers at a time, a document over several chunks is still the same
+/// bytes as the typed document serialized whole (4,096 suppliers a chunk).
+#[test]
+fn documents_over_several_chunks_are_whole() {
+    let results = synthetic_results(4096 * 2 + 3);
+    let manifest = sample_manifest();
+    let a = Assessment {
+        deadline_days: Some(14),
+        ..assessment(&results, &[], &manifest)
+    };
+    let (ar, pm) = (ar_json(&a), pm_json(&a));
+    assert_eq!(
+        ar["assessment-results"]["results"].as_array().map(Vec::len),
+        Some(results.len())
+    );
+    assert!(
+        pm["plan-of-action-and-milestones"]["poam-items"]
+            .as_array()
+            .is_some_and(|i| i.len() > 4096)
+    );
 }

@@ -456,11 +456,11 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                     "Parquet is binary: give --out FILE (or redirect stdout)"
                 ));
             }
-            buf
+            Some(buf)
         }
-        ScoreFormat::Html => {
-            context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes()
-        }
+        ScoreFormat::Html => Some(
+            context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes(),
+        ),
         ScoreFormat::OscalAr | ScoreFormat::OscalPoam => {
             let plans = plans_for(&l, &results);
             let assessment = scrm_oscal::Assessment {
@@ -470,12 +470,16 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                 catalog: &l.catalog,
                 deadline_days: l.policy.remediation.deadline_days,
             };
-            let json = if a.format == ScoreFormat::OscalAr {
-                scrm_oscal::assessment_results_json(&assessment)
-            } else {
-                scrm_oscal::poam_json(&assessment)
-            };
-            json.map_err(|e| anyhow!("{e}"))?
+            // Streamed: a large portfolio's document is never held whole.
+            output::write_with(a.out.as_deref(), &mut |w| {
+                if a.format == ScoreFormat::OscalAr {
+                    scrm_oscal::write_assessment_results(&assessment, w)
+                } else {
+                    scrm_oscal::write_poam(&assessment, w)
+                }
+                .map_err(|e| anyhow!("{e}"))
+            })?;
+            None
         }
         f => {
             let format = match f {
@@ -501,11 +505,15 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             let opts = RenderOptions {
                 color: format == OutputFormat::Table && a.out.is_none() && output::stdout_color(),
             };
-            scrm_report::render_results(format, &results, &manifest, &plans, &opts)
-                .map_err(|e| anyhow!("{e}"))?
+            Some(
+                scrm_report::render_results(format, &results, &manifest, &plans, &opts)
+                    .map_err(|e| anyhow!("{e}"))?,
+            )
         }
     };
-    output::write(a.out.as_deref(), &bytes)?;
+    if let Some(bytes) = bytes {
+        output::write(a.out.as_deref(), &bytes)?;
+    }
     if let Some(dir) = &a.history {
         let (stored, sheets) = &recorded;
         let damaged = damaged.as_deref();

@@ -121,7 +121,7 @@ pub fn write_assessment_results(a: &Assessment<'_>, out: &mut dyn Write) -> Resu
     } else {
         vec![marker(0)?]
     };
-    let lists = places.len();
+    let lists: &[usize] = if places.is_empty() { &[] } else { &[0] };
     let skeleton = to_json(&ar_document(a, &ids, parties, places))?;
     write_spliced(out, &skeleton, lists, &mut |_, list| {
         for chunk in results.chunks(CHUNK) {

@@ -81,17 +81,18 @@ impl ListWriter<'_> {
     }
 }
 
-/// Writes `skeleton` (a document serialized with [`marker`]`(k)` as the only element of list
-/// `k`, for `k` in `0..lists`) with each marker replaced by the elements `fill(k, …)` writes:
-/// the same bytes as the whole document serialized at once, without ever holding it.
+/// Writes `skeleton` (a document serialized with [`marker`]`(k)` as the only element of each
+/// list `k` of `lists`, in document order) with each marker replaced by the elements
+/// `fill(k, …)` writes: the same bytes as the whole document serialized at once, without ever
+/// holding it.
 pub(crate) fn write_spliced(
     out: &mut dyn Write,
     skeleton: &[u8],
-    lists: usize,
+    lists: &[usize],
     fill: &mut dyn FnMut(usize, &mut ListWriter<'_>) -> Result<(), OscalError>,
 ) -> Result<(), OscalError> {
     let mut rest = skeleton;
-    for k in 0..lists {
+    for &k in lists {
         let m = format!("{{\"scrm-splice\":{k}}}");
         let at = rest
             .windows(m.len())

@@ -136,10 +136,7 @@ pub fn write_poam(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalEr
     )?;
     doc.poam.metadata.parties = parties;
     let skeleton = to_json(&doc)?;
-    let mut k = 0;
-    write_spliced(out, &skeleton, lists.len(), &mut |_, list| {
-        let which = lists[k];
-        k += 1;
+    write_spliced(out, &skeleton, &lists, &mut |which, list| {
         for chunk in concerned.chunks(CHUNK) {
             let parts = per_vendor(
                 a,

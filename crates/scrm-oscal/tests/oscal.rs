@@ -448,3 +448,19 @@ fn documents_over_several_chunks_are_whole() {
             .is_some_and(|i| i.len() > 4096)
     );
 }
+
+/// Suppliers with warnings only (conditional): a POA&M of items with no risk at all.
+#[test]
+fn a_poam_of_warnings_only_has_no_risks() {
+    let manifest = sample_manifest();
+    let conditional: Vec<VendorResult> = sample_results()
+        .into_iter()
+        .filter(|r| r.status == Status::Conditional)
+        .collect();
+    assert!(!conditional.is_empty());
+    let pm = pm_json(&assessment(&conditional, &[], &manifest));
+    assert_valid("poam", &pm);
+    let doc = &pm["plan-of-action-and-milestones"];
+    assert!(doc.get("risks").is_none());
+    assert!(doc["poam-items"].as_array().is_some_and(|i| !i.is_empty()));
+}

@@ -1,8 +1,6 @@
 //! The assessment results document: one result per supplier.
 
-use crate::document::{
-    CHUNK, LIST_DEPTH, back_matter, fragment, marker, metadata, per_vendor, sorted, write_spliced,
-};
+use crate::document::{CHUNK, Suppliers, back_matter, element, marker, metadata, write_spliced};
 use crate::ids::Ids;
 use crate::model::{
     self, AssessmentResult, AssessmentResults, AssessmentResultsDocument, ControlSelection, Import,
@@ -99,37 +97,33 @@ fn ar_document<R>(
 /// scores as properties, an observation and a finding per scrm finding, and its risk when it
 /// is at risk or excluded.
 pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
-    let ids = Ids::for_run(a.manifest);
-    let (parties, results) = per_vendor(a, &ids, &sorted(a), |r, p| {
-        (p.party.clone(), result_of(a, &ids, r, p))
-    })
-    .into_iter()
-    .unzip();
-    ar_document(a, &ids, parties, results)
+    let s = Suppliers::new(a);
+    let (parties, results) = s
+        .parts(&s.results, |r, p| {
+            (p.party.clone(), result_of(a, &s.ids, r, p))
+        })
+        .into_iter()
+        .unzip();
+    ar_document(a, &s.ids, parties, results)
 }
 
 /// [`assessment_results`] written as JSON to `out`: the same bytes as [`to_json`] of it, made
 /// a chunk of suppliers at a time, each supplier's result on its own core, so the document is
 /// never held whole, neither as a tree nor as text.
 pub fn write_assessment_results(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalError> {
-    let ids = Ids::for_run(a.manifest);
-    let results = sorted(a);
-    let parties = results.par_iter().map(|r| vendor::party(r)).collect();
+    let s = Suppliers::new(a);
+    let parties = s.results.par_iter().map(|r| vendor::party(r)).collect();
     // An empty list is written `[]`: no place to splice into.
-    let places = if results.is_empty() {
-        vec![]
+    let (places, lists): (Vec<_>, &[usize]) = if s.results.is_empty() {
+        (vec![], &[])
     } else {
-        vec![marker(0)?]
+        (vec![marker(0)?], &[0])
     };
-    let lists: &[usize] = if places.is_empty() { &[] } else { &[0] };
-    let skeleton = to_json(&ar_document(a, &ids, parties, places))?;
+    let skeleton = to_json(&ar_document(a, &s.ids, parties, places))?;
     write_spliced(out, &skeleton, lists, &mut |_, list| {
-        for chunk in results.chunks(CHUNK) {
-            let parts = per_vendor(a, &ids, chunk, |r, p| {
-                fragment(&result_of(a, &ids, r, p), LIST_DEPTH)
-            });
-            for part in parts {
-                list.push(&part?)?;
+        for chunk in s.results.chunks(CHUNK) {
+            for text in s.parts(chunk, |r, p| element(&result_of(a, &s.ids, r, p))) {
+                list.push(&text?)?;
             }
         }
         Ok(())

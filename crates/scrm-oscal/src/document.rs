@@ -12,41 +12,54 @@ use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::io::Write;
 
-/// The results in vendor-id order, the order of every list of a document.
-pub(crate) fn sorted<'a>(a: &Assessment<'a>) -> Vec<&'a VendorResult> {
-    let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
-    results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
-    results
+/// What every supplier's parts are made with, prepared once per document: the run's ids, the
+/// plans by vendor, the deadline, and the results in vendor-id order (the order of every list).
+pub(crate) struct Suppliers<'a> {
+    a: Assessment<'a>,
+    /// The run's ids.
+    pub(crate) ids: Ids,
+    plans: HashMap<&'a str, &'a Plan>,
+    deadline: Option<String>,
+    /// The results, by vendor id.
+    pub(crate) results: Vec<&'a VendorResult>,
 }
 
-/// Builds the parts of each supplier of `chunk` on its own core and hands them to `f` there
-/// (which makes the supplier's share of a document, typed or serialized), in the chunk's order
-/// whatever the number of threads.
-pub(crate) fn per_vendor<'a, T: Send>(
-    a: &Assessment<'a>,
-    ids: &Ids,
-    chunk: &[&'a VendorResult],
-    f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
-) -> Vec<T> {
-    let plans: HashMap<&str, &Plan> = a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect();
-    let deadline = a.deadline();
-    chunk
-        .par_iter()
-        .map(|&r| {
-            let plan = plans.get(r.vendor_id.as_str()).copied();
-            f(
-                r,
-                VendorParts::new(
-                    ids,
-                    a.catalog,
+impl<'a> Suppliers<'a> {
+    pub(crate) fn new(a: &Assessment<'a>) -> Self {
+        let mut results: Vec<&'a VendorResult> = a.results.iter().collect();
+        results.sort_by(|x, y| x.vendor_id.cmp(&y.vendor_id));
+        Self {
+            a: *a,
+            ids: Ids::for_run(a.manifest),
+            plans: a.plans.iter().map(|p| (p.vendor_id.as_str(), p)).collect(),
+            deadline: a.deadline(),
+            results,
+        }
+    }
+
+    /// Builds the parts of each supplier of `chunk` on its own core and hands them to `f` there
+    /// (which makes the supplier's share of a document, typed or serialized), in the chunk's
+    /// order whatever the number of threads.
+    pub(crate) fn parts<T: Send>(
+        &self,
+        chunk: &[&'a VendorResult],
+        f: impl Fn(&'a VendorResult, VendorParts) -> T + Sync,
+    ) -> Vec<T> {
+        chunk
+            .par_iter()
+            .map(|&r| {
+                let parts = VendorParts::new(
+                    &self.ids,
+                    self.a.catalog,
                     r,
-                    plan,
-                    &a.manifest.generated_at,
-                    deadline.as_deref(),
-                ),
-            )
-        })
-        .collect()
+                    self.plans.get(r.vendor_id.as_str()).copied(),
+                    &self.a.manifest.generated_at,
+                    self.deadline.as_deref(),
+                );
+                f(r, parts)
+            })
+            .collect()
+    }
 }
 
 /// Suppliers per chunk when a document is streamed: enough to keep every core busy, few enough
@@ -69,14 +82,14 @@ pub(crate) struct ListWriter<'w> {
 }
 
 impl ListWriter<'_> {
-    /// Writes one element (a [`fragment`]).
-    pub(crate) fn push(&mut self, element: &RawValue) -> Result<(), OscalError> {
+    /// Writes one element, as [`element`] serialized it.
+    pub(crate) fn push(&mut self, text: &str) -> Result<(), OscalError> {
         if !self.first {
             self.out.write_all(b",\n")?;
             self.out.write_all("  ".repeat(LIST_DEPTH).as_bytes())?;
         }
         self.first = false;
-        self.out.write_all(element.get().as_bytes())?;
+        self.out.write_all(text.as_bytes())?;
         Ok(())
     }
 }
@@ -112,17 +125,17 @@ pub(crate) fn write_spliced(
     Ok(())
 }
 
-/// A part of a document serialized as it will sit in it: pretty-printed, every line after the
-/// first indented `depth` levels (serde_json's pretty printer indents the first itself). JSON
+/// A list element serialized as it sits in its list: pretty-printed, every line after the first
+/// indented [`LIST_DEPTH`] levels (serde_json's pretty printer indents the first itself). JSON
 /// strings hold no raw line break, so every line break is the printer's own.
-pub(crate) fn fragment<T: Serialize>(value: &T, depth: usize) -> Result<Box<RawValue>, OscalError> {
+/// Made on the supplier's core, so that serializing a document is spread like building it.
+pub(crate) fn element<T: Serialize>(value: &T) -> Result<String, OscalError> {
     let text = serde_json::to_string_pretty(value)?;
-    let indented = text.replace('\n', &format!("\n{}", "  ".repeat(depth)));
-    Ok(RawValue::from_string(indented)?)
+    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(LIST_DEPTH))))
 }
 
 /// How deep the elements of a document's main lists sit: `{ "document": { "list": [ here`.
-pub(crate) const LIST_DEPTH: usize = 3;
+const LIST_DEPTH: usize = 3;
 
 /// The metadata both documents carry: title, time, versions and the run's provenance.
 pub(crate) fn metadata(a: &Assessment<'_>, title: String, parties: Vec<model::Party>) -> Metadata {

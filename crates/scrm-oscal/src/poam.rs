@@ -1,8 +1,6 @@
 //! The plan of action and milestones: an item per finding to resolve.
 
-use crate::document::{
-    CHUNK, LIST_DEPTH, back_matter, fragment, marker, metadata, per_vendor, sorted, write_spliced,
-};
+use crate::document::{CHUNK, Suppliers, back_matter, element, marker, metadata, write_spliced};
 use crate::ids::Ids;
 use crate::model::{self, Observation, Poam, PoamDocument, PoamItem, Risk};
 use crate::vendor;
@@ -10,20 +8,20 @@ use crate::vendor::VendorParts;
 use crate::{Assessment, OscalError, to_json};
 use rayon::prelude::*;
 use scrm_model::{Severity, Status, VendorResult};
-use serde_json::value::RawValue;
 use std::collections::HashSet;
 use std::io::Write;
 
 /// One supplier's share of the POA&M: its party, the observations its items and risk cite,
-/// its risk and its items; `None` when it has nothing to resolve.
-struct PoamShare<O, K, I> {
+/// its risk and its items.
+struct PoamShare {
     party: model::Party,
-    observations: Vec<O>,
-    risk: Option<K>,
-    items: Vec<I>,
+    observations: Vec<Observation>,
+    risk: Option<Risk>,
+    items: Vec<PoamItem>,
 }
 
-fn poam_share(p: VendorParts) -> Option<PoamShare<Observation, Risk, PoamItem>> {
+/// A supplier's share; `None` when it has nothing to resolve.
+fn poam_share(p: VendorParts) -> Option<PoamShare> {
     if p.poam_items.is_empty() && p.risk.is_none() {
         return None;
     }
@@ -47,28 +45,19 @@ fn poam_share(p: VendorParts) -> Option<PoamShare<Observation, Risk, PoamItem>> 
     })
 }
 
-/// The POA&M document around the suppliers' shares, however they are held.
+/// The POA&M document around its parties and lists, however their elements are held (typed, or
+/// a marker where they will be written).
 fn poam_document<O, K, I>(
     a: &Assessment<'_>,
     ids: &Ids,
-    shares: Vec<PoamShare<O, K, I>>,
-) -> Result<PoamDocument<O, K, I>, OscalError> {
-    let mut parties = Vec::new();
-    let (mut observations, mut risks, mut items) = (Vec::new(), Vec::new(), Vec::new());
-    for s in shares {
-        parties.push(s.party);
-        observations.extend(s.observations);
-        risks.extend(s.risk);
-        items.extend(s.items);
-    }
-    if items.is_empty() {
-        return Err(OscalError::NothingToResolve);
-    }
+    parties: Vec<model::Party>,
+    (observations, risks, items): (Vec<O>, Vec<K>, Vec<I>),
+) -> PoamDocument<O, K, I> {
     let title = format!(
         "Supplier AI security plan of action and milestones, as of {}",
         a.manifest.as_of
     );
-    Ok(PoamDocument {
+    PoamDocument {
         poam: Poam {
             uuid: ids.of("poam", &[]),
             metadata: metadata(a, title, parties),
@@ -77,7 +66,7 @@ fn poam_document<O, K, I>(
             poam_items: items,
             back_matter: back_matter(a, ids),
         },
-    })
+    }
 }
 
 /// The plan of action and milestones: an item per warning or denial (suppliers by vendor id),
@@ -87,79 +76,86 @@ fn poam_document<O, K, I>(
 /// Fails with [`OscalError::NothingToResolve`] when no supplier has anything to resolve: OSCAL
 /// requires a POA&M to hold an item.
 pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
-    let ids = Ids::for_run(a.manifest);
-    let shares = per_vendor(a, &ids, &sorted(a), |_, p| poam_share(p))
+    let s = Suppliers::new(a);
+    let mut parties = Vec::new();
+    let (mut observations, mut risks, mut items) = (Vec::new(), Vec::new(), Vec::new());
+    for share in s
+        .parts(&s.results, |_, p| poam_share(p))
         .into_iter()
         .flatten()
-        .collect();
-    poam_document(a, &ids, shares)
+    {
+        parties.push(share.party);
+        observations.extend(share.observations);
+        risks.extend(share.risk);
+        items.extend(share.items);
+    }
+    if items.is_empty() {
+        return Err(OscalError::NothingToResolve);
+    }
+    Ok(poam_document(
+        a,
+        &s.ids,
+        parties,
+        (observations, risks, items),
+    ))
 }
+
+/// The marker ids of the POA&M's three lists.
+const OBSERVATIONS: usize = 0;
+const RISKS: usize = 1;
+const ITEMS: usize = 2;
 
 /// [`poam`] written as JSON to `out`: the same bytes as [`to_json`] of it, made a chunk of
 /// suppliers at a time, each supplier's share on its own core, so the document is never held
 /// whole. Its three lists (observations, risks, items) are written one after the other, each
 /// from the suppliers' parts made again: less work than holding two of them.
 pub fn write_poam(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalError> {
-    let ids = Ids::for_run(a.manifest);
-    let results = sorted(a);
-    let flagged = |r: &VendorResult| matches!(r.status, Status::AtRisk | Status::Excluded);
-    let to_resolve = |r: &VendorResult| r.findings.iter().any(|f| f.severity >= Severity::Warn);
-    // A supplier with a risk has a denial, so an item: the shares are the suppliers with items,
-    // and each item cites its observation.
-    let concerned: Vec<&VendorResult> = results.iter().copied().filter(|r| to_resolve(r)).collect();
+    let s = Suppliers::new(a);
+    // A supplier with a risk has a denial, so an item: the suppliers concerned are those with
+    // items, and each item cites its observation.
+    let concerned: Vec<&VendorResult> = s
+        .results
+        .iter()
+        .copied()
+        .filter(|r| r.findings.iter().any(|f| f.severity >= Severity::Warn))
+        .collect();
     if concerned.is_empty() {
         return Err(OscalError::NothingToResolve);
     }
-    let any_risk = concerned.iter().any(|r| flagged(r));
+    let any_risk = concerned
+        .iter()
+        .any(|r| matches!(r.status, Status::AtRisk | Status::Excluded));
+    let lists: &[usize] = if any_risk {
+        &[OBSERVATIONS, RISKS, ITEMS]
+    } else {
+        &[OBSERVATIONS, ITEMS]
+    };
     let parties = concerned.par_iter().map(|r| vendor::party(r)).collect();
-    // The skeleton's lists, in document order: observations, risks (when any), items.
-    let lists: Vec<usize> = if any_risk { vec![0, 1, 2] } else { vec![0, 2] };
-    let mut places = lists.iter().map(|k| marker(*k).map(|m| vec![m]));
-    let (observations, risks, items) = (
-        places.next().transpose()?.unwrap_or_default(),
+    let places = (
+        vec![marker(OBSERVATIONS)?],
         if any_risk {
-            places.next().transpose()?.unwrap_or_default()
+            vec![marker(RISKS)?]
         } else {
-            Vec::new()
+            vec![]
         },
-        places.next().transpose()?.unwrap_or_default(),
+        vec![marker(ITEMS)?],
     );
-    let mut doc = poam_document(
-        a,
-        &ids,
-        vec![PoamShare {
-            party: vendor::party(concerned[0]),
-            observations,
-            risk: risks.into_iter().next(),
-            items,
-        }],
-    )?;
-    doc.poam.metadata.parties = parties;
-    let skeleton = to_json(&doc)?;
-    write_spliced(out, &skeleton, &lists, &mut |which, list| {
+    let skeleton = to_json(&poam_document(a, &s.ids, parties, places))?;
+    write_spliced(out, &skeleton, lists, &mut |list_id, list| {
         for chunk in concerned.chunks(CHUNK) {
-            let parts = per_vendor(
-                a,
-                &ids,
-                chunk,
-                |_, p| -> Result<Vec<Box<RawValue>>, OscalError> {
-                    let Some(s) = poam_share(p) else {
-                        return Ok(Vec::new());
-                    };
-                    match which {
-                        0 => s
-                            .observations
-                            .iter()
-                            .map(|o| fragment(o, LIST_DEPTH))
-                            .collect(),
-                        1 => s.risk.iter().map(|r| fragment(r, LIST_DEPTH)).collect(),
-                        _ => s.items.iter().map(|i| fragment(i, LIST_DEPTH)).collect(),
-                    }
-                },
-            );
-            for part in parts {
-                for element in part? {
-                    list.push(&element)?;
+            let texts = s.parts(chunk, |_, p| -> Result<Vec<String>, OscalError> {
+                let Some(share) = poam_share(p) else {
+                    return Ok(Vec::new());
+                };
+                match list_id {
+                    OBSERVATIONS => share.observations.iter().map(element).collect(),
+                    RISKS => share.risk.iter().map(element).collect(),
+                    _ => share.items.iter().map(element).collect(),
+                }
+            });
+            for share in texts {
+                for text in share? {
+                    list.push(&text)?;
                 }
             }
         }

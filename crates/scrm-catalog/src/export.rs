@@ -5,7 +5,7 @@
 //! CSV cells cannot start a spreadsheet formula, Markdown text cannot open markup.
 
 use crate::{Catalog, lenses_of};
-use scrm_model::{AiRole, AnswerKind, GovernanceTag, Lang, Lens, Question, References};
+use scrm_model::{AiRole, AnswerKind, Framework, GovernanceTag, Lang, Lens, Question, References};
 use serde::Serialize;
 
 /// The questions an export lists: enabled, in catalog order, in the lens if one is given.
@@ -290,22 +290,19 @@ fn governance_label(g: GovernanceTag, lang: Lang) -> &'static str {
 
 fn references_line(r: &References, lang: Lang, l: &Labels) -> String {
     let mut groups = Vec::new();
-    for (label, ids) in [
-        ("AI RMF 1.0", &r.airm),
-        ("ISO/IEC 42001", &r.aims),
-        ("CSF 2.0", &r.csf),
-        ("SP 800-161r1", &r.sp800_161),
-        ("AI 600-1", &r.ai600_1),
-    ] {
-        if !ids.is_empty() {
-            groups.push(format!("{label} {}", ids.join(l.list_sep)));
+    for (framework, ids) in r.by_framework() {
+        if ids.is_empty() {
+            continue;
         }
-    }
-    if !r.eu_ai_act.is_empty() {
-        let arts = r.eu_ai_act.join(l.list_sep);
-        groups.push(match lang {
-            Lang::En => format!("EU AI Act art. {arts}"),
-            Lang::ZhTw => format!("歐盟人工智慧法第 {arts} 條"),
+        let ids = ids.join(l.list_sep);
+        groups.push(match (framework, lang) {
+            (Framework::AiRmf, _) => format!("AI RMF 1.0 {ids}"),
+            (Framework::Iso42001, _) => format!("ISO/IEC 42001 {ids}"),
+            (Framework::Csf, _) => format!("CSF 2.0 {ids}"),
+            (Framework::Sp800_161, _) => format!("SP 800-161r1 {ids}"),
+            (Framework::Ai600_1, _) => format!("AI 600-1 {ids}"),
+            (Framework::EuAiAct, Lang::En) => format!("EU AI Act art. {ids}"),
+            (Framework::EuAiAct, Lang::ZhTw) => format!("歐盟人工智慧法第 {ids} 條"),
         });
     }
     md(&groups.join(l.group_sep))

@@ -30,7 +30,7 @@ pub use input::{AnswerBytes, AnswerFacts, AnswerText, FullInput, ScoreInput};
 pub use lens::{Lens, MaturityLevel, Status, Tier};
 pub use lookup::{QuestionLookup, Resolution};
 pub use manifest::{InputFile, RunCounts, RunManifest};
-pub use question::{AnswerSpec, GovernanceTag, Lang, Localized, Question, References};
+pub use question::{AnswerSpec, Framework, GovernanceTag, Lang, Localized, Question, References};
 pub use result::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };

@@ -129,6 +129,39 @@ pub struct References {
     pub eu_ai_act: Vec<String>,
 }
 
+/// A framework a question's references name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Framework {
+    /// NIST AI RMF 1.0 subcategories.
+    AiRmf,
+    /// ISO/IEC 42001:2023 clauses and Annex A controls.
+    Iso42001,
+    /// NIST CSF 2.0 subcategories.
+    Csf,
+    /// NIST SP 800-161r1 controls.
+    Sp800_161,
+    /// NIST AI 600-1 suggested actions.
+    Ai600_1,
+    /// EU AI Act articles.
+    EuAiAct,
+}
+
+impl References {
+    /// Each framework with the ids referenced in it (possibly none), in this order: AI RMF,
+    /// ISO/IEC 42001, CSF 2.0, SP 800-161r1, AI 600-1, EU AI Act. One list for every place that
+    /// shows references, so that none forgets a framework.
+    pub fn by_framework(&self) -> [(Framework, &[String]); 6] {
+        [
+            (Framework::AiRmf, &self.airm),
+            (Framework::Iso42001, &self.aims),
+            (Framework::Csf, &self.csf),
+            (Framework::Sp800_161, &self.sp800_161),
+            (Framework::Ai600_1, &self.ai600_1),
+            (Framework::EuAiAct, &self.eu_ai_act),
+        ]
+    }
+}
+
 /// One catalog question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Question {

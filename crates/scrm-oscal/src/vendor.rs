@@ -10,7 +10,7 @@ use crate::model::{
 use crate::text::{markup, markup_inline, string, token};
 use crate::{prop, score_value};
 use scrm_catalog::Catalog;
-use scrm_model::{Lens, Plan, Question, QuestionId, Severity, Status, VendorResult};
+use scrm_model::{Framework, Lens, Plan, Question, QuestionId, Severity, Status, VendorResult};
 
 /// What the OSCAL documents need of one supplier.
 pub(crate) struct VendorParts {
@@ -51,15 +51,15 @@ pub(crate) fn references(catalog: &Catalog, questions: &[QuestionId]) -> Vec<Pro
 
 /// Appends one question's framework references not already in `out`.
 pub(crate) fn push_references(q: &Question, out: &mut Vec<Property>) {
-    let r = &q.refs;
-    for (class, ids) in [
-        ("nist-ai-rmf-1.0", &r.airm),
-        ("iso-iec-42001-2023", &r.aims),
-        ("nist-csf-2.0", &r.csf),
-        ("nist-sp-800-161r1", &r.sp800_161),
-        ("nist-ai-600-1", &r.ai600_1),
-        ("eu-ai-act", &r.eu_ai_act),
-    ] {
+    for (framework, ids) in q.refs.by_framework() {
+        let class = match framework {
+            Framework::AiRmf => "nist-ai-rmf-1.0",
+            Framework::Iso42001 => "iso-iec-42001-2023",
+            Framework::Csf => "nist-csf-2.0",
+            Framework::Sp800_161 => "nist-sp-800-161r1",
+            Framework::Ai600_1 => "nist-ai-600-1",
+            Framework::EuAiAct => "eu-ai-act",
+        };
         for id in ids {
             let Some(value) = string(id) else { continue };
             let p = prop("reference", value).with_class(class);

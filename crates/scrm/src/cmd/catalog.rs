@@ -5,7 +5,7 @@ use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
 use scrm_catalog::{export, lenses_of};
-use scrm_model::{Lens, QuestionLookup, Resolution};
+use scrm_model::{Framework, Lens, QuestionLookup, Resolution};
 
 fn lens(s: Option<&str>) -> Option<Lens> {
     match s {
@@ -100,14 +100,15 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                         }
                     ));
                     s.push_str(&format!("governance:  {:?}\n", q.governance).to_lowercase());
-                    for (k, v) in [
-                        ("AI RMF", &r.airm),
-                        ("ISO 42001", &r.aims),
-                        ("CSF 2.0", &r.csf),
-                        ("SP 800-161", &r.sp800_161),
-                        ("AI 600-1", &r.ai600_1),
-                        ("EU AI Act", &r.eu_ai_act),
-                    ] {
+                    for (framework, v) in r.by_framework() {
+                        let k = match framework {
+                            Framework::AiRmf => "AI RMF",
+                            Framework::Iso42001 => "ISO 42001",
+                            Framework::Csf => "CSF 2.0",
+                            Framework::Sp800_161 => "SP 800-161",
+                            Framework::Ai600_1 => "AI 600-1",
+                            Framework::EuAiAct => "EU AI Act",
+                        };
                         if !v.is_empty() {
                             s.push_str(&format!("{:<12} {}\n", format!("{k}:"), v.join(", ")));
                         }

@@ -6,6 +6,7 @@
 //! point is [`ingest`]; [`render_human`], [`render_json`] and [`write_rejects_csv`] present the
 //! result.
 
+mod adapted;
 mod collector;
 mod compact;
 mod csvin;
@@ -132,6 +133,7 @@ fn read_all<'a>(
     let is_flagged = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| flagged.contains(&c));
     let mut col = Collector::new(lookup, opts);
     if let Some(map) = early
+        && opts.adapter.is_none()
         && found.len() == 1
         && found[0].kind == Some(FileKind::Csv)
         && !is_flagged(&found[0].path)
@@ -204,6 +206,11 @@ fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
     let _span = tracing::debug_span!("read", file = %f.display).entered();
     if let Some(skip) = f.skip {
         return skipped_entry(col, f.display, skip);
+    }
+    if role == CsvRole::Input
+        && let (Some(adapter), Some(kind)) = (&col.opts.adapter, f.kind)
+    {
+        return adapted::read_adapted_file(col, &f.path, f.display, kind, adapter);
     }
     match (f.kind, role) {
         (Some(FileKind::Csv), _) => csvin::read_csv_file(col, &f.path, f.display, role),

@@ -47,7 +47,7 @@ impl Default for Limits {
 }
 
 /// How to read inputs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Encoding of text files; `None` detects it (BOM, then UTF-8, then a guess by `chardetng`).
     pub encoding: Option<&'static encoding_rs::Encoding>,
@@ -65,6 +65,9 @@ pub struct IngestOptions {
     pub chunk_bytes: usize,
     /// The digest recorded of each input file's bytes (SHA-256 unless asked otherwise).
     pub input_digest: crate::InputDigest,
+    /// Read every input (not the buyer's profile and exclusion files) as a foreign
+    /// questionnaire through this adapter (CSV and XLSX files only).
+    pub adapter: Option<std::sync::Arc<scrm_adapter::Adapter>>,
 }
 
 impl Default for IngestOptions {
@@ -76,6 +79,7 @@ impl Default for IngestOptions {
             limits: Limits::default(),
             chunk_bytes: 2 * 1024 * 1024,
             input_digest: crate::InputDigest::Sha256,
+            adapter: None,
         }
     }
 }

@@ -168,6 +168,12 @@ codes! {
     UnreadableFile = "unreadable-file", Error, "The file could not be read or opened.";
     /// Unsupported extension.
     UnsupportedFile = "unsupported-file", Error, "A file named on the command line has an extension scrm does not read.";
+    /// An adapter finds no table in a file.
+    AdapterNoTable = "adapter-no-table", Error, "Read through an adapter, the file has no sheet with the adapter's header (its question and answer columns); it is not loaded.";
+    /// Foreign questions an adapter neither maps nor ignores.
+    UnmappedQuestion = "unmapped-question", Warning, "Read through an adapter, the table holds questions the adapter neither maps nor ignores; their answers are not used.";
+    /// Foreign questions an adapter maps but the file lacks.
+    MissingMappedQuestion = "missing-mapped-question", Warning, "Read through an adapter, the file lacks foreign questions the adapter maps; the scrm questions they feed are answered from the rest, or left unanswered.";
     /// A symbolic link inside a folder.
     LinkNotFollowed = "link-not-followed", Warning, "A symbolic link found in a folder is not followed: it may lead outside the folder. Name the file it points to, to read it.";
 }

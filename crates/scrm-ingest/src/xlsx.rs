@@ -23,10 +23,26 @@ const RATIO_FLOOR: u64 = 1 << 20;
 /// Reads one workbook into the collector.
 pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
     let part = col.new_file(display, "xlsx");
+    if let Some(sheets) = load_workbook(col, part, path) {
+        read_sheets(col, part, sheets, role);
+    }
+}
+
+/// Opens a workbook within the limits and reads every sheet it can as rows of text (each sheet's
+/// problems recorded against the file's `part`); `None` when the workbook is not opened (the
+/// problem recorded). Records the file's digest.
+pub(crate) fn load_workbook(
+    col: &mut Collector,
+    part: u32,
+    path: &Path,
+) -> Option<Vec<(String, Vec<Row>)>> {
     let limits = col.opts.limits;
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
-        Err(e) => return unreadable(col, part, &e.to_string()),
+        Err(e) => {
+            unreadable(col, part, &e.to_string());
+            return None;
+        }
     };
     if size > limits.max_xlsx_bytes {
         // Hash without holding the file, then refuse it.
@@ -35,20 +51,28 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         {
             col.file_of(part).digest = digest;
         }
-        return too_large(col, part, size, limits.max_xlsx_bytes);
+        too_large(col, part, size, limits.max_xlsx_bytes);
+        return None;
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return unreadable(col, part, &e.to_string()),
+        Err(e) => {
+            unreadable(col, part, &e.to_string());
+            return None;
+        }
     };
     col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
     let entries = match central_directory(&bytes) {
         Ok(e) => e,
-        Err(why) => return unreadable(col, part, &format!("not an XLSX workbook: {why}")),
+        Err(why) => {
+            unreadable(col, part, &format!("not an XLSX workbook: {why}"));
+            return None;
+        }
     };
     let total: u64 = entries.iter().map(|e| e.uncompressed).sum();
     if total > limits.max_xlsx_bytes {
-        return too_large(col, part, total, limits.max_xlsx_bytes);
+        too_large(col, part, total, limits.max_xlsx_bytes);
+        return None;
     }
     if let Some(e) = entries.iter().find(|e| {
         e.uncompressed > RATIO_FLOOR
@@ -68,11 +92,14 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
             )
             .help("re-save the workbook from Excel, or raise the XLSX ratio limit"),
         );
-        return;
+        return None;
     }
     let mut wb: Xlsx<_> = match Xlsx::new(ReadOnce::new(bytes, &entries)) {
         Ok(w) => w,
-        Err(e) => return unreadable(col, part, &format!("not an XLSX workbook: {e}")),
+        Err(e) => {
+            unreadable(col, part, &format!("not an XLSX workbook: {e}"));
+            return None;
+        }
     };
     let mut sheets = Vec::new();
     // What the workbook's rows may take once read, in bytes (see `SheetStop::Cells`).
@@ -115,7 +142,7 @@ pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, 
         };
         col.issue(part, None, issue);
     }
-    read_sheets(col, part, sheets, role);
+    Some(sheets)
 }
 
 /// What a cell costs in memory besides its text, blank or not (its place in a row while the

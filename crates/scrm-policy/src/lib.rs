@@ -9,7 +9,7 @@
 mod diff;
 mod model;
 mod parse;
-mod walk;
+pub mod walk;
 
 pub use diff::{Change, diff, flatten, render_diff};
 pub use model::{

@@ -1,11 +1,14 @@
 //! A located walk over a spanned TOML document: typed getters that record every problem
 //! (wrong type, unknown key, out-of-range value) with line and column instead of stopping.
+//!
+//! Public for the other buyer-written TOML files (the adapters of `scrm-adapter`), so that every
+//! configuration file of scrm reports its problems the same way.
 
 use serde_spanned::Spanned;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
-/// One problem in a policy file, located.
+/// One problem in a TOML configuration file (a policy, an adapter), located.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct PolicyProblem {
     /// File name as given.
@@ -38,17 +41,21 @@ impl std::fmt::Display for PolicyProblem {
 }
 
 /// Collects problems while a document is read.
-pub(crate) struct Walker<'s> {
+pub struct Walker<'s> {
     file: String,
     src: &'s str,
-    pub(crate) problems: Vec<PolicyProblem>,
+    /// What was found so far.
+    pub problems: Vec<PolicyProblem>,
 }
 
-pub(crate) type Table<'i> = DeTable<'i>;
-pub(crate) type Value<'i> = Spanned<DeValue<'i>>;
+/// A spanned TOML table.
+pub type Table<'i> = DeTable<'i>;
+/// A spanned TOML value.
+pub type Value<'i> = Spanned<DeValue<'i>>;
 
 impl<'s> Walker<'s> {
-    pub(crate) fn new(file: &str, src: &'s str) -> Self {
+    /// A walker over `src`, naming `file` in its problems.
+    pub fn new(file: &str, src: &'s str) -> Self {
         Self {
             file: file.to_string(),
             src,
@@ -64,8 +71,13 @@ impl<'s> Walker<'s> {
         (line, col)
     }
 
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_col(offset).0
+    }
+
     /// Records a problem at a byte span.
-    pub(crate) fn problem(
+    pub fn problem(
         &mut self,
         span: Range<usize>,
         key: &str,
@@ -84,7 +96,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Reports every key of `table` not in `allowed`, with a did-you-mean.
-    pub(crate) fn unknown_keys(&mut self, table: &Table<'_>, path: &str, allowed: &[&str]) {
+    pub fn unknown_keys(&mut self, table: &Table<'_>, path: &str, allowed: &[&str]) {
         for (k, _) in table.iter() {
             let name: &str = k.get_ref();
             if !allowed.contains(&name) {
@@ -101,7 +113,8 @@ impl<'s> Walker<'s> {
         }
     }
 
-    pub(crate) fn type_problem(&mut self, v: &Value<'_>, key: &str, want: &str) {
+    /// Records that `v` is not of the type `want` names.
+    pub fn type_problem(&mut self, v: &Value<'_>, key: &str, want: &str) {
         self.problem(
             v.span(),
             key,
@@ -111,7 +124,7 @@ impl<'s> Walker<'s> {
     }
 
     /// A table-valued entry.
-    pub(crate) fn table<'t, 'i>(
+    pub fn table<'t, 'i>(
         &mut self,
         parent: &'t Table<'i>,
         path: &str,
@@ -128,7 +141,7 @@ impl<'s> Walker<'s> {
     }
 
     /// A number (integer or float), checked against a range.
-    pub(crate) fn number(
+    pub fn number(
         &mut self,
         parent: &Table<'_>,
         path: &str,
@@ -139,12 +152,8 @@ impl<'s> Walker<'s> {
         self.number_value(v, &join(path, key), range)
     }
 
-    pub(crate) fn number_value(
-        &mut self,
-        v: &Value<'_>,
-        key: &str,
-        (lo, hi): (f64, f64),
-    ) -> Option<f64> {
+    /// A number value, checked against a range.
+    pub fn number_value(&mut self, v: &Value<'_>, key: &str, (lo, hi): (f64, f64)) -> Option<f64> {
         let n = match v.get_ref() {
             DeValue::Integer(i) => i.as_str().replace('_', "").parse::<f64>().ok(),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
@@ -171,7 +180,7 @@ impl<'s> Walker<'s> {
     }
 
     /// A string-valued entry.
-    pub(crate) fn string(&mut self, parent: &Table<'_>, path: &str, key: &str) -> Option<String> {
+    pub fn string(&mut self, parent: &Table<'_>, path: &str, key: &str) -> Option<String> {
         let v = get(parent, key)?;
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
@@ -183,7 +192,7 @@ impl<'s> Walker<'s> {
     }
 
     /// A string chosen from a fixed set.
-    pub(crate) fn choice_value<T: Copy>(
+    pub fn choice_value<T: Copy>(
         &mut self,
         v: &Value<'_>,
         key: &str,
@@ -207,7 +216,7 @@ impl<'s> Walker<'s> {
     }
 
     /// An array-valued entry.
-    pub(crate) fn array<'t, 'i>(
+    pub fn array<'t, 'i>(
         &mut self,
         parent: &'t Table<'i>,
         path: &str,
@@ -224,13 +233,7 @@ impl<'s> Walker<'s> {
     }
 
     /// Reports a required key that is absent, at the table's span.
-    pub(crate) fn require(
-        &mut self,
-        parent: &Table<'_>,
-        span: Range<usize>,
-        path: &str,
-        key: &str,
-    ) {
+    pub fn require(&mut self, parent: &Table<'_>, span: Range<usize>, path: &str, key: &str) {
         if get(parent, key).is_none() {
             self.problem(
                 span,
@@ -251,11 +254,12 @@ fn raw_number(v: &Value<'_>) -> String {
 }
 
 /// Looks a key up in a spanned table.
-pub(crate) fn get<'t, 'i>(t: &'t Table<'i>, key: &str) -> Option<&'t Value<'i>> {
+pub fn get<'t, 'i>(t: &'t Table<'i>, key: &str) -> Option<&'t Value<'i>> {
     t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
 }
 
-pub(crate) fn join(path: &str, key: &str) -> String {
+/// A dotted key path: `path.key`, or `key` at the top.
+pub fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
@@ -263,7 +267,8 @@ pub(crate) fn join(path: &str, key: &str) -> String {
     }
 }
 
-pub(crate) fn kind_name(v: &DeValue<'_>) -> &'static str {
+/// "a string", "an integer", ...: a value's type for messages.
+pub fn kind_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",
@@ -276,7 +281,7 @@ pub(crate) fn kind_name(v: &DeValue<'_>) -> &'static str {
 }
 
 /// The closest candidate by Jaro-Winkler similarity, when it is close enough to be a typo.
-pub(crate) fn suggest<'a>(raw: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub fn suggest<'a>(raw: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (strsim::jaro_winkler(raw, c), c))
         .filter(|(s, _)| *s >= 0.8)

@@ -80,6 +80,11 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// The scoring policy: init, check, diff.
     Policy(PolicyArgs),
+    /// Adapters for foreign questionnaires (CSA CAIQ, your own sheets): list, init, check.
+    #[command(
+        after_help = "Exit codes: 0 = adapter valid and (with inputs) read without problems, 1 = adapter invalid or problems found, 2 = could not run.\nExamples:\n  scrm adapter list\n  scrm adapter init csa-caiq-v4 --out caiq.toml\n  scrm adapter check caiq.toml\n  scrm adapter check csa-caiq-v4 V-0001.xlsx            (dry run: the answers it derives)\n  scrm adapter check caiq.toml suppliers/ --format csv --out answers.csv\n  scrm score suppliers/ --adapter csa-caiq-v4"
+    )]
+    Adapter(AdapterArgs),
     /// Compare two runs of a history store (default: the last two).
     #[command(
         after_help = "Exit codes: 0 = no vendor newly crossed the --fail-on level, 1 = some did, 2 = error.\nExample:\n  scrm diff --history history/"
@@ -122,6 +127,11 @@ pub struct InputArgs {
     /// Buyer catalog overlay TOML: add questions, change weights, switch questions off.
     #[arg(long, value_name = "FILE", help_heading = "Inputs")]
     pub catalog: Option<PathBuf>,
+    /// Read the questionnaires through this adapter: a foreign questionnaire (a CSA CAIQ
+    /// workbook, your own sheet) mapped onto scrm's questions. A file, or a built-in adapter's
+    /// name (see `scrm adapter list`).
+    #[arg(long, value_name = "FILE|NAME", help_heading = "Inputs")]
+    pub adapter: Option<String>,
     /// Text encoding of CSV inputs (e.g. utf-8, big5, utf-16le); default: detect.
     #[arg(long, value_name = "LABEL", help_heading = "Reading")]
     pub encoding: Option<String>,
@@ -282,6 +292,67 @@ pub struct ScoreArgs {
     /// Language of labels in HTML output.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
+}
+
+/// `scrm adapter`.
+#[derive(Debug, Args)]
+pub struct AdapterArgs {
+    #[command(subcommand)]
+    pub command: AdapterCommand,
+}
+
+/// Adapter subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdapterCommand {
+    /// The built-in adapters.
+    List,
+    /// Write a built-in adapter's file, to copy and adjust.
+    Init {
+        /// The built-in adapter's name.
+        name: String,
+        /// Where to write it (default: stdout); an existing file is not overwritten.
+        #[arg(long, short, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Check an adapter against the catalog and show what it covers; with inputs, a dry run:
+    /// read them through it and show every answer it derives, and every problem.
+    Check(AdapterCheckArgs),
+}
+
+/// `scrm adapter check`.
+#[derive(Debug, Args)]
+pub struct AdapterCheckArgs {
+    /// The adapter: a file, or a built-in adapter's name.
+    #[arg(value_name = "FILE|NAME")]
+    pub adapter: String,
+    /// Foreign questionnaires (CSV, XLSX) or folders of them, to read through the adapter.
+    #[arg(value_name = "INPUTS")]
+    pub inputs: Vec<PathBuf>,
+    /// Buyer catalog overlay TOML the adapter's questions are checked against.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = AdapterFormat::Human)]
+    pub format: AdapterFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// With `--format csv`: also write the profile fields the suppliers declare in their files
+    /// (name, country, ...) to this profile CSV, which scrm reads beside the answers.
+    #[arg(long, value_name = "PATH")]
+    pub profiles: Option<PathBuf>,
+}
+
+/// Output formats of `adapter check`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AdapterFormat {
+    /// Readable text.
+    Human,
+    /// JSON: the adapter, its coverage, the files read, the derived answers and the problems.
+    Json,
+    /// The derived answers as a long CSV (vendor_id, question_id, answer, evidence,
+    /// evidence_date, comment), which every scrm command reads.
+    Csv,
 }
 
 /// `scrm validate`.

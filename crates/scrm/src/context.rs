@@ -61,8 +61,37 @@ pub fn policy(file: Option<&Path>, catalog: &Catalog) -> Result<Policy> {
     }
 }
 
-/// Ingestion options from the flags.
-pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
+/// An adapter's name (its path, or `builtin:NAME`) and text: the file `spec` names, or else the
+/// built-in adapter of that name.
+pub fn adapter_source(spec: &str) -> Result<(String, String)> {
+    let path = Path::new(spec);
+    if path.exists() {
+        let src = std::fs::read_to_string(path)
+            .with_context(|| format!("reading adapter {}", path.display()))?;
+        return Ok((path.display().to_string(), src));
+    }
+    if let Some(src) = scrm_adapter::builtin(spec) {
+        return Ok((format!("builtin:{spec}"), src.to_string()));
+    }
+    let names: Vec<&str> = scrm_adapter::BUILTIN.iter().map(|(n, _)| *n).collect();
+    bail!(
+        "no adapter file '{spec}', and no built-in adapter of that name (built-in: {})",
+        names.join(", ")
+    )
+}
+
+/// The adapter `spec` names ([`adapter_source`]), checked against the catalog.
+pub fn adapter(spec: &str, catalog: &Catalog) -> Result<scrm_adapter::Adapter> {
+    let (name, src) = adapter_source(spec)?;
+    scrm_adapter::parse(&name, &src, catalog).map_err(|e| anyhow!("{e}"))
+}
+
+/// Ingestion options from the flags; the adapter, if one is given, checked against `catalog`.
+pub fn ingest_options(a: &InputArgs, catalog: &Catalog) -> Result<IngestOptions> {
+    let adapter = match &a.adapter {
+        Some(spec) => Some(std::sync::Arc::new(adapter(spec, catalog)?)),
+        None => None,
+    };
     let encoding = match &a.encoding {
         None => None,
         Some(l) => Some(
@@ -89,6 +118,7 @@ pub fn ingest_options(a: &InputArgs) -> Result<IngestOptions> {
             max_json_depth: a.max_json_depth,
             max_json_bytes: a.max_json_bytes,
         },
+        adapter,
         ..IngestOptions::default()
     })
 }
@@ -188,7 +218,7 @@ fn prepare(a: &InputArgs) -> Result<Prepared> {
     let as_of = as_of(a, now)?;
     let catalog = catalog(a.catalog.as_deref())?;
     let policy = policy(a.policy.as_deref(), &catalog)?;
-    let opts = ingest_options(a)?;
+    let opts = ingest_options(a, &catalog)?;
     Ok((catalog, policy, opts, as_of, now))
 }
 
@@ -253,21 +283,40 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
     let mut inputs: Vec<InputFile> = l.ingested.files.clone();
     // The policy and catalog files given by flag are inputs too: their digests pin the run.
     let algo = input_digest(a);
+    let mut extra: Vec<(String, &str, Vec<u8>)> = Vec::new();
     for (path, kind) in [(&a.policy, "policy"), (&a.catalog, "catalog-overlay")] {
         if let Some(p) = path {
             let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            let mut file = InputFile {
-                path: p.display().to_string(),
-                kind: kind.into(),
-                sha256: String::new(),
-                blake3: String::new(),
-                rows_read: 0,
-                accepted: 0,
-                rejected: 0,
-            };
-            algo.record(algo.hex_of(&bytes), &mut file);
-            inputs.push(file);
+            extra.push((p.display().to_string(), kind, bytes));
         }
+    }
+    // The adapter too: what a foreign questionnaire says depends on it. A built-in one is
+    // recorded by name and the digest of its text.
+    if let Some(spec) = &a.adapter {
+        let p = Path::new(spec);
+        if p.exists() {
+            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            extra.push((p.display().to_string(), "adapter", bytes));
+        } else if let Some(src) = scrm_adapter::builtin(spec) {
+            extra.push((
+                format!("builtin:{spec}"),
+                "adapter",
+                src.as_bytes().to_vec(),
+            ));
+        }
+    }
+    for (path, kind, bytes) in extra {
+        let mut file = InputFile {
+            path,
+            kind: kind.into(),
+            sha256: String::new(),
+            blake3: String::new(),
+            rows_read: 0,
+            accepted: 0,
+            rejected: 0,
+        };
+        algo.record(algo.hex_of(&bytes), &mut file);
+        inputs.push(file);
     }
     let c = l.ingested.counts();
     Ok(RunManifest {

@@ -51,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Template(a) => cmd::template::run(a),
         Command::Catalog(a) => cmd::catalog::run(a),
         Command::Policy(a) => cmd::policy::run(a),
+        Command::Adapter(a) => cmd::adapter::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::History(a) => cmd::history::run(a),
         Command::Gen(a) => cmd::generate::run(a),

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+pub mod adapter;
 pub mod catalog;
 pub mod diff;
 pub mod generate;

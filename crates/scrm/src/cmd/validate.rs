@@ -14,7 +14,7 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
     if let Some(p) = &a.input.policy {
         context::policy(Some(p), &catalog)?;
     }
-    let opts = context::ingest_options(&a.input)?;
+    let opts = context::ingest_options(&a.input, &catalog)?;
     let ing = scrm_ingest::ingest(
         &a.input.inputs,
         a.input.vendors.as_deref(),

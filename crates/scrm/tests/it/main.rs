@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod adapter;
 mod catalog;
 mod generate;
 mod history;

@@ -1,0 +1,692 @@
+//! Reading a foreign questionnaire (a CAIQ workbook, a buyer's own sheet) through a
+//! declarative adapter: the file is read with every limit a workbook or CSV file has, the
+//! adapter finds its table, each foreign answer row is checked and located as any other row,
+//! and the scrm answers derived from them are stored at the row of their first foreign answer.
+//!
+//! Counting: a row whose foreign question some mapping uses is read, and is accepted or
+//! rejected. Rows of questions the adapter ignores, or does not know (reported once per table as
+//! `unmapped-question`), are not answers and are not counted.
+
+use crate::ProblemCode;
+use crate::collector::{Collector, Layer, QRes, Stored};
+use crate::csvin::{empty, unreadable};
+use crate::table::{Header, Row, column_letter};
+use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding, parse_date};
+use crate::validate::{Issue, blank_vendor, check_profile_field, too_large};
+use crate::walk::FileKind;
+use scrm_adapter::{Adapter, Grid, GridRow, Input, VendorFrom};
+use scrm_model::VendorId;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+/// How many ids an `unmapped-question` or `missing-mapped-question` message lists.
+const LISTED: usize = 10;
+
+/// Reads one foreign file through the adapter into the collector.
+pub(crate) fn read_adapted_file(
+    col: &mut Collector,
+    path: &Path,
+    display: String,
+    kind: FileKind,
+    adapter: &Adapter,
+) {
+    let (part, grids) = match kind {
+        FileKind::Xlsx => {
+            let part = col.new_file(display, "adapted-xlsx");
+            let Some(sheets) = crate::xlsx::load_workbook(col, part, path) else {
+                return;
+            };
+            let grids = sheets
+                .into_iter()
+                .map(|(name, rows)| grid(Some(name), rows))
+                .collect();
+            (part, grids)
+        }
+        FileKind::Csv => {
+            let part = col.new_file(display, "adapted-csv");
+            let Some(g) = load_csv(col, part, path) else {
+                return;
+            };
+            (part, vec![g])
+        }
+        _ => {
+            let part = col.new_file(display, "unsupported");
+            if let Ok(bytes) = std::fs::read(path) {
+                col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
+            }
+            col.issue(
+                part,
+                None,
+                Issue::new(
+                    ProblemCode::UnsupportedFile,
+                    None,
+                    None,
+                    format!(
+                        "adapter '{}' reads sheets (.csv, .tsv, .txt, .xlsx, .xlsm); this file is not loaded",
+                        adapter.name
+                    ),
+                )
+                .help("read JSON questionnaires without --adapter"),
+            );
+            return;
+        }
+    };
+    let file = col.parts[part as usize].file;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Reading {
+        col,
+        adapter,
+        file,
+        file_part: part,
+        stem,
+        vendors: BTreeMap::new(),
+        seen: BTreeMap::new(),
+    }
+    .read(&grids);
+}
+
+fn grid(sheet: Option<String>, rows: Vec<Row>) -> Grid {
+    Grid {
+        sheet,
+        rows: rows
+            .into_iter()
+            .map(|r| GridRow {
+                line: r.line,
+                cells: r.cells.iter().map(str::to_string).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Reads a whole CSV file as one grid (any record width, any header row), decoded as every text
+/// input is. It is held whole, as a workbook is, so the XLSX size limit applies to it.
+fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
+    let limits = col.opts.limits;
+    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
+    let (size, mut file) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            unreadable(col, part, &e.to_string());
+            return None;
+        }
+    };
+    if size > limits.max_xlsx_bytes {
+        if let Ok(digest) = Hashing::new(file, col.opts.input_digest).finish() {
+            col.file_of(part).digest = digest;
+        }
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::XlsxTooLarge,
+                None,
+                None,
+                format!(
+                    "the file holds {size} bytes, over the limit of {} for a file read whole through an adapter; it is not read",
+                    limits.max_xlsx_bytes
+                ),
+            )
+            .help("split the file, or raise the XLSX size limit"),
+        );
+        return None;
+    }
+    let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+    if let Err(e) = (&mut file)
+        .take(SAMPLE_BYTES as u64)
+        .read_to_end(&mut sample)
+    {
+        unreadable(col, part, &e.to_string());
+        return None;
+    }
+    let enc = detect_encoding(&sample, col.opts.encoding);
+    let mut src = Utf8Source::new(
+        std::io::Cursor::new(sample).chain(file),
+        enc,
+        col.opts.input_digest,
+    );
+    let mut text = Vec::new();
+    if let Err(e) = src.read_to_end(&mut text) {
+        unreadable(col, part, &e.to_string());
+        return None;
+    }
+    match src.finish() {
+        Ok((digest, replaced)) => {
+            col.file_of(part).digest = digest;
+            if replaced {
+                col.issue(
+                    part,
+                    None,
+                    Issue::new(
+                        ProblemCode::EncodingReplaced,
+                        None,
+                        None,
+                        format!(
+                            "some bytes are not valid {} and were replaced by U+FFFD",
+                            enc.name()
+                        ),
+                    )
+                    .help("check the file's encoding, or name it with the encoding option"),
+                );
+            }
+        }
+        Err(e) => {
+            unreadable(col, part, &e.to_string());
+            return None;
+        }
+    }
+    if text.is_empty() {
+        empty(col, part, "the file is empty");
+        return None;
+    }
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let delim = col
+        .opts
+        .delimiter
+        .unwrap_or_else(|| crate::split::sniff_delimiter(first_line));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_slice());
+    let mut rows = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                unreadable(col, part, &e.to_string());
+                return None;
+            }
+        }
+        let mut cells = Vec::with_capacity(rec.len());
+        for f in rec.iter() {
+            match std::str::from_utf8(f) {
+                Ok(s) => cells.push(s.to_string()),
+                Err(_) => {
+                    let lossy = String::from_utf8_lossy(f).into_owned();
+                    col.issue(
+                        part,
+                        Some(line),
+                        crate::validate::bad_encoding(&None, &lossy),
+                    );
+                    cells.clear();
+                    break;
+                }
+            }
+        }
+        while cells.last().is_some_and(|c| c.trim().is_empty()) {
+            cells.pop();
+        }
+        if !cells.is_empty() {
+            rows.push(GridRow { line, cells });
+        }
+        if rows.len() as u64 > limits.max_rows {
+            col.issue(
+                part,
+                Some(line),
+                Issue::new(
+                    ProblemCode::TooManyRows,
+                    None,
+                    None,
+                    format!(
+                        "more than {} rows; the rest of the file is not read",
+                        limits.max_rows
+                    ),
+                ),
+            );
+            break;
+        }
+    }
+    Some(Grid { sheet: None, rows })
+}
+
+/// One foreign answer row kept for its vendor, with where it was.
+struct Kept {
+    input: Input,
+    part: u32,
+    answer_col: u32,
+}
+
+/// A foreign file being read.
+struct Reading<'c, 'a, 'd> {
+    col: &'c mut Collector<'a>,
+    adapter: &'d Adapter,
+    file: u32,
+    file_part: u32,
+    stem: String,
+    /// Each vendor's foreign answers, in row order.
+    vendors: BTreeMap<VendorId, Vec<Kept>>,
+    /// Each vendor's mapped foreign question ids as read, rejected rows' included: the file
+    /// holds those questions, whatever their answers.
+    seen: BTreeMap<VendorId, Vec<String>>,
+}
+
+impl Reading<'_, '_, '_> {
+    fn read(mut self, grids: &[Grid]) {
+        let a = self.adapter;
+        let mut tables = Vec::new();
+        for g in grids {
+            if !scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()) {
+                continue;
+            }
+            match scrm_adapter::find_header(&a.table, g) {
+                Some(h) => tables.push((g, h)),
+                None => tracing::debug!(sheet = ?g.sheet, "no adapter header in this sheet"),
+            }
+        }
+        if tables.is_empty() {
+            let looked: Vec<&str> = grids
+                .iter()
+                .filter(|g| scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()))
+                .filter_map(|g| g.sheet.as_deref())
+                .collect();
+            let sheets = if grids.iter().any(|g| g.sheet.is_some()) {
+                if looked.is_empty() {
+                    let names: Vec<&str> = a.table.sheets.iter().map(|p| p.as_str()).collect();
+                    format!("; no sheet is named {}", names.join(" or "))
+                } else {
+                    format!("; sheets searched: {}", looked.join(", "))
+                }
+            } else {
+                String::new()
+            };
+            self.col.issue(
+                self.file_part,
+                None,
+                Issue::new(
+                    ProblemCode::AdapterNoTable,
+                    None,
+                    None,
+                    format!(
+                        "adapter '{}' finds no table here: it needs {}{sheets}; the file is not loaded",
+                        a.name,
+                        scrm_adapter::wanted(&a.table)
+                    ),
+                )
+                .help("check that the file is the questionnaire the adapter reads, or adjust the adapter's [table]"),
+            );
+            return;
+        }
+        let fixed = self.fixed_vendor(grids);
+        for (g, h) in tables {
+            self.read_table(g, &h, fixed.as_ref());
+        }
+        if let Some(Ok(v)) = &fixed {
+            self.seen.entry(v.clone()).or_default();
+            self.profile(grids, v);
+        }
+        self.derive();
+    }
+
+    /// The file's one supplier, for an adapter that reads its id from a cell or the file name:
+    /// `Err` with the issue every row then gets. `None` for a vendor column.
+    fn fixed_vendor(&mut self, grids: &[Grid]) -> Option<Result<VendorId, Issue>> {
+        let a = self.adapter;
+        Some(match &a.vendor {
+            VendorFrom::Column => return None,
+            VendorFrom::FileStem => VendorId::new(&self.stem).ok_or_else(|| {
+                Issue::new(
+                    ProblemCode::BlankVendorId,
+                    None,
+                    None,
+                    format!(
+                        "adapter '{}' takes the vendor id from the file's name, which is blank",
+                        a.name
+                    ),
+                )
+                .help("name the file by the supplier's vendor id (V-0001.xlsx)")
+            }),
+            VendorFrom::Cell { sheet, cell } => {
+                let found = scrm_adapter::cell_text(grids, sheet.as_ref(), *cell);
+                let place = match (sheet, found) {
+                    (_, Some((Some(s), _))) => format!("{s}!{}", cell.a1()),
+                    (Some(p), None) => format!("{}!{}", p.as_str(), cell.a1()),
+                    _ => cell.a1(),
+                };
+                match found.and_then(|(_, t)| VendorId::new(t)) {
+                    Some(v) => Ok(v),
+                    None => Err(Issue::new(
+                        ProblemCode::BlankVendorId,
+                        None,
+                        None,
+                        format!(
+                            "adapter '{}' takes the vendor id from {place}, which {}",
+                            a.name,
+                            if found.is_some() {
+                                "is blank"
+                            } else {
+                                "does not exist in this file"
+                            }
+                        ),
+                    )
+                    .help(format!("fill in the supplier's vendor id at {place}"))),
+                }
+            }
+        })
+    }
+
+    /// Reads the answer rows of one table.
+    fn read_table(
+        &mut self,
+        g: &Grid,
+        h: &scrm_adapter::HeaderAt,
+        fixed: Option<&Result<VendorId, Issue>>,
+    ) {
+        let a = self.adapter;
+        let header = Header::new(g.rows[h.index].cells.clone(), h.line, g.sheet.is_some());
+        let part = self
+            .col
+            .new_part(self.file, g.sheet.clone(), header.labels.clone(), false);
+        let label = |i: usize| -> crate::validate::ColRef {
+            if i < header.labels.len() {
+                header.col(i)
+            } else {
+                Some((i as u32, column_letter(i)))
+            }
+        };
+        let c = &h.cols;
+        let limit = self.col.opts.limits.max_field_bytes;
+        let mut unmapped: Vec<(String, u64)> = Vec::new();
+        for row in &g.rows[h.index + 1..] {
+            let id = row.cell(c.question).trim();
+            if id.is_empty() {
+                continue;
+            }
+            let mapped = a.maps.iter().any(|m| m.from.iter().any(|p| p.matches(id)));
+            if !mapped {
+                if !a.ignore.iter().any(|p| p.matches(id)) {
+                    unmapped.push((id.to_string(), row.line));
+                }
+                continue;
+            }
+            self.col.count_read(part, 1);
+            let mut issues = Vec::new();
+            let text = |i: Option<usize>, issues: &mut Vec<Issue>| -> String {
+                let Some(i) = i else { return String::new() };
+                let t = row.cell(i);
+                if t.len() > limit {
+                    issues.push(too_large(t.len(), limit, &label(i), t));
+                    return String::new();
+                }
+                t.trim().to_string()
+            };
+            if id.len() > limit {
+                issues.push(too_large(id.len(), limit, &label(c.question), id));
+            }
+            let raw_answer = text(Some(c.answer), &mut issues);
+            let evidence = text(c.evidence, &mut issues);
+            let raw_date = text(c.evidence_date, &mut issues);
+            let vendor_raw = text(c.vendor, &mut issues);
+            let comments: Vec<String> = c
+                .comment
+                .iter()
+                .map(|&i| text(Some(i), &mut issues))
+                .filter(|t| !t.is_empty())
+                .collect();
+            let value = a.answers.classify(&raw_answer);
+            if value.is_none() && !issues.iter().any(|i| i.code == ProblemCode::FieldTooLarge) {
+                issues.push(
+                    Issue::new(
+                        ProblemCode::InvalidAnswer,
+                        label(c.answer),
+                        Some(&raw_answer),
+                        format!(
+                            "'{}' is not an answer adapter '{}' knows",
+                            crate::text::shown(&raw_answer),
+                            a.name
+                        ),
+                    )
+                    .help(format!(
+                        "valid answers are {}",
+                        a.answers.valid_texts().join(", ")
+                    )),
+                );
+            }
+            let date = if raw_date.is_empty() {
+                None
+            } else {
+                match parse_date(&raw_date) {
+                    Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+                    None => {
+                        issues.push(
+                            Issue::new(
+                                ProblemCode::InvalidDate,
+                                label(c.evidence_date.unwrap_or(0)),
+                                Some(&raw_date),
+                                format!("'{}' is not a date", crate::text::shown(&raw_date)),
+                            )
+                            .help("write dates as YYYY-MM-DD"),
+                        );
+                        None
+                    }
+                }
+            };
+            let vendor = match fixed {
+                Some(Ok(v)) => Some(v.clone()),
+                Some(Err(i)) => {
+                    issues.push(i.clone());
+                    None
+                }
+                None => {
+                    let v = VendorId::new(&vendor_raw);
+                    if v.is_none() {
+                        issues.push(blank_vendor(&c.vendor.and_then(&label)));
+                    }
+                    v
+                }
+            };
+            if let Some(v) = &vendor {
+                self.col.vendor(v);
+                self.seen.entry(v.clone()).or_default().push(id.to_string());
+            }
+            let (Some(vendor), Some(value), true) = (vendor, value, issues.is_empty()) else {
+                self.col
+                    .reject(part, Some(row.line), issues, row.cells.clone());
+                continue;
+            };
+            let kept = self.vendors.entry(vendor.clone()).or_default();
+            let same = kept
+                .iter()
+                .find(|k| scrm_model::fold(&k.input.id) == scrm_model::fold(id));
+            if let Some(first) = same {
+                let at = self.col.location(first.part, Some(first.input.line), None);
+                if first.input.value == value {
+                    self.col.count_accepted(part, 1);
+                    self.col.issue(
+                        part,
+                        Some(row.line),
+                        Issue::new(
+                            ProblemCode::DuplicateIdentical,
+                            label(c.question),
+                            Some(id),
+                            format!("vendor '{vendor}': '{id}' is answered again, as at {at}; merged into it"),
+                        ),
+                    );
+                } else {
+                    let issue = Issue::new(
+                        ProblemCode::DuplicateConflict,
+                        label(c.question),
+                        Some(id),
+                        format!(
+                            "vendor '{vendor}': '{id}' is answered again, differently from {at}; the first is kept"
+                        ),
+                    )
+                    .help("remove one of the two rows");
+                    self.col
+                        .reject(part, Some(row.line), vec![issue], row.cells.clone());
+                }
+                continue;
+            }
+            self.col.count_accepted(part, 1);
+            kept.push(Kept {
+                input: Input {
+                    id: id.to_string(),
+                    line: row.line,
+                    value,
+                    comment: comments.join(" / "),
+                    evidence,
+                    date,
+                },
+                part,
+                answer_col: c.answer as u32,
+            });
+        }
+        if !unmapped.is_empty() {
+            let listed: Vec<String> = unmapped
+                .iter()
+                .take(LISTED)
+                .map(|(id, line)| format!("{} (row {line})", crate::text::shown(id)))
+                .collect();
+            let more = unmapped.len().saturating_sub(LISTED);
+            self.col.issue(
+                part,
+                Some(h.line),
+                Issue::new(
+                    ProblemCode::UnmappedQuestion,
+                    label(c.question),
+                    None,
+                    format!(
+                        "{} question(s) here are neither mapped nor ignored by adapter '{}', so their answers are not used: {}{}",
+                        unmapped.len(),
+                        a.name,
+                        listed.join(", "),
+                        if more > 0 { format!(", and {more} more") } else { String::new() }
+                    ),
+                )
+                .help("map them in a [[map]] entry, or list them in the adapter's table.ignore"),
+            );
+        }
+    }
+
+    /// The supplier's profile fields the adapter reads from cells.
+    fn profile(&mut self, grids: &[Grid], vendor: &VendorId) {
+        // Read as one record, as the template's Profile sheet is: counted once, accepted whole
+        // or rejected with every problem at its own cell.
+        let limit = self.col.opts.limits.max_field_bytes;
+        let mut parts: BTreeMap<Option<String>, u32> = BTreeMap::new();
+        let mut fields = Vec::new();
+        let mut issues: Vec<(u32, u64, Issue)> = Vec::new();
+        let mut original = Vec::new();
+        for p in &self.adapter.profile {
+            let Some((sheet, text)) = scrm_adapter::cell_text(grids, p.sheet.as_ref(), p.cell)
+            else {
+                continue;
+            };
+            original.push(text.to_string());
+            if text.trim().is_empty() {
+                continue;
+            }
+            let key = sheet.map(str::to_string);
+            let part = match parts.get(&key) {
+                Some(&part) => part,
+                None => {
+                    let part = self.col.new_part(self.file, key.clone(), Vec::new(), false);
+                    parts.insert(key, part);
+                    part
+                }
+            };
+            let cref = Some((
+                p.cell.col,
+                format!("{} ({})", column_letter(p.cell.col as usize), p.field),
+            ));
+            let checked = if text.len() > limit {
+                Err(too_large(text.len(), limit, &cref, text))
+            } else {
+                check_profile_field(&p.field, text, &cref)
+            };
+            match checked {
+                Ok(Some(v)) => fields.push((p.field.as_str(), v, part, p.cell.row, cref)),
+                Ok(None) => {}
+                Err(issue) => issues.push((part, p.cell.row, issue)),
+            }
+        }
+        let Some(&first) = parts.values().next() else {
+            return;
+        };
+        let part = issues.first().map_or(first, |(p, ..)| *p);
+        self.col.count_read(part, 1);
+        if issues.is_empty() {
+            self.col.count_accepted(part, 1);
+            let vi = self.col.vendor(vendor);
+            for (field, v, part, row, cref) in fields {
+                self.col
+                    .profile_field(Layer::Supplier, vi, (field, &v), part, Some(row), &cref);
+            }
+            return;
+        }
+        let (part, row, issue) = issues.remove(0);
+        for (p, r, i) in issues {
+            self.col.issue(p, Some(r), i);
+        }
+        self.col.reject(part, Some(row), vec![issue], original);
+    }
+
+    /// Reports the foreign questions the adapter maps that this file lacks for `vendor`.
+    fn report_missing(&mut self, vendor: &VendorId) {
+        let ids: Vec<&str> = self
+            .seen
+            .get(vendor)
+            .map_or_else(Vec::new, |v| v.iter().map(String::as_str).collect());
+        let missing = scrm_adapter::missing(self.adapter, &ids);
+        if missing.is_empty() {
+            return;
+        }
+        let more = missing.len().saturating_sub(LISTED);
+        let listed: Vec<&str> = missing.into_iter().take(LISTED).collect();
+        self.col.issue(
+            self.file_part,
+            None,
+            Issue::new(
+                ProblemCode::MissingMappedQuestion,
+                None,
+                None,
+                format!(
+                    "vendor '{vendor}': adapter '{}' maps foreign questions this file does not hold: {}{}; the scrm questions they feed are answered from the rest, or left unanswered",
+                    self.adapter.name,
+                    listed.join(", "),
+                    if more > 0 { format!(", and {more} more") } else { String::new() }
+                ),
+            )
+            .help("check that the file is the complete questionnaire, in the version the adapter reads"),
+        );
+    }
+
+    /// Applies the mappings to each vendor's foreign answers and stores what they give.
+    fn derive(mut self) {
+        let limit = self.col.opts.limits.max_field_bytes;
+        let mut vendors = std::mem::take(&mut self.vendors);
+        let seen: Vec<VendorId> = self.seen.keys().cloned().collect();
+        for vendor in seen {
+            self.report_missing(&vendor);
+            let Some(kept) = vendors.remove(&vendor) else {
+                continue;
+            };
+            let inputs: Vec<Input> = kept.iter().map(|k| k.input.clone()).collect();
+            let out = scrm_adapter::apply(self.adapter, &inputs, limit);
+            let vi = self.col.vendor(&vendor);
+            for d in out.derived {
+                let QRes::Known(gq, _) = self.col.resolve(d.to.as_str()) else {
+                    continue;
+                };
+                let k = &kept[d.from[0]];
+                let date = d.date.as_deref().and_then(parse_date);
+                if let Some(s) = Stored::keep(
+                    gq,
+                    (k.part, d.line, k.answer_col),
+                    d.value,
+                    &d.evidence,
+                    date,
+                    &d.comment,
+                ) {
+                    self.col.store(vi, s);
+                }
+            }
+        }
+    }
+}

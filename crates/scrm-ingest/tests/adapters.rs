@@ -1,0 +1,405 @@
+//! Foreign questionnaires read through adapters: the shipped CAIQ adapter on a CAIQ-shaped
+//! workbook and CSV export, and a buyer's own multi-sheet workbook, with every kind of problem
+//! an adapted file can have.
+
+use rust_xlsxwriter::Workbook;
+use scrm_catalog::Catalog;
+use scrm_ingest::{IngestOptions, Ingested, ingest, render_human};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const CAIQ_DIR: &str = "../../fixtures/adapters/caiq";
+const BUYER_DIR: &str = "../../fixtures/adapters/buyer-sheet";
+
+fn adapter(name_or_path: &str) -> scrm_adapter::Adapter {
+    let (name, src) = match scrm_adapter::builtin(name_or_path) {
+        Some(src) => (format!("builtin:{name_or_path}"), src.to_string()),
+        None => (
+            name_or_path.to_string(),
+            std::fs::read_to_string(name_or_path).unwrap_or_else(|e| panic!("{name_or_path}: {e}")),
+        ),
+    };
+    scrm_adapter::parse(&name, &src, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read(inputs: &[&str], ad: scrm_adapter::Adapter) -> Ingested {
+    let opts = IngestOptions {
+        adapter: Some(Arc::new(ad)),
+        ..IngestOptions::default()
+    };
+    let inputs: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
+    ingest(&inputs, None, None, Catalog::builtin(), &opts).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every vendor's profile and answers, one line each: what the adapter made of the files.
+fn answers(ing: &Ingested) -> String {
+    let mut s = String::new();
+    for v in &ing.vendors {
+        let p = &v.profile;
+        s.push_str(&format!(
+            "{} name={:?} country={:?} ai_role={:?}\n",
+            v.id(),
+            p.name,
+            p.country,
+            p.ai_role
+        ));
+        for a in v.answers.values() {
+            s.push_str(&format!(
+                "  {} = {} | evidence {:?} | date {:?} | {}\n",
+                a.question,
+                a.value.canonical(),
+                a.evidence,
+                a.evidence_date.map(|d| d.to_string()),
+                a.comment.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    s
+}
+
+/// The CAIQ adapter on the CAIQ-shaped workbook and the CSV export: the ten GV.SC answers
+/// derived per supplier, the bad answer rejected at its cell, the unmapped and the missing
+/// questions reported, the counts whole.
+#[test]
+fn caiq_workbook_and_csv() {
+    let ing = read(&[CAIQ_DIR], adapter("csa-caiq-v4"));
+    let c = ing.counts();
+    assert_eq!(c.rows_read, c.accepted + c.rejected);
+    insta::assert_snapshot!("caiq", format!("{}\n{}", answers(&ing), render_human(&ing)));
+}
+
+/// A buyer's own workbook: the vendor id and profile from the cover sheet, two section sheets
+/// with title blocks, the adapter's own answer words, evidence and dates, a duplicate row.
+#[test]
+fn buyer_sheet() {
+    let ad = adapter(&format!("{BUYER_DIR}/adapter.toml"));
+    let ing = read(&[&format!("{BUYER_DIR}/inputs")], ad);
+    let c = ing.counts();
+    assert_eq!(c.rows_read, c.accepted + c.rejected);
+    insta::assert_snapshot!(
+        "buyer_sheet",
+        format!("{}\n{}", answers(&ing), render_human(&ing))
+    );
+}
+
+/// A file the adapter does not fit is refused whole, saying what the adapter looked for; a
+/// JSON file is not a sheet.
+#[test]
+fn files_the_adapter_does_not_fit() {
+    let ad = adapter("csa-caiq-v4");
+    let ing = read(
+        &[
+            "../../fixtures/formats/tables.xlsx",
+            "../../fixtures/formats/responses-long.csv",
+            "../../fixtures/formats/supplier.json",
+        ],
+        ad,
+    );
+    assert!(ing.vendors.is_empty());
+    insta::assert_snapshot!("misfits", render_human(&ing));
+}
+
+/// Writes the adapter fixtures. Run with
+/// `cargo test -p scrm-ingest --test adapters -- --ignored write_adapter_fixtures`.
+#[test]
+#[ignore = "writes fixtures"]
+fn write_adapter_fixtures() {
+    write(&format!("{CAIQ_DIR}/V-0101.xlsx"), caiq_workbook());
+    write(&format!("{CAIQ_DIR}/V-0102.csv"), caiq_csv().into_bytes());
+    write(
+        &format!("{BUYER_DIR}/inputs/acme-robotics.xlsx"),
+        buyer_workbook(),
+    );
+    write(
+        &format!("{BUYER_DIR}/inputs/globex.xlsx"),
+        small_buyer_workbook(),
+    );
+}
+
+/// A second supplier's sheet: a country the profile does not know (the profile record is
+/// rejected, the answers kept), and only the governance section.
+fn small_buyer_workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Vendor").unwrap();
+    for (r, (k, v)) in [
+        ("Field", "Value"),
+        ("Vendor ID", "V-0202"),
+        ("Legal name", "Globex"),
+        ("Country", "Formosa"),
+        ("AI role", "deployer"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        cover.write_string(r as u32, 0, *k).unwrap();
+        cover.write_string(r as u32, 1, *v).unwrap();
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("Governance").unwrap();
+    for (c, h) in ["Question ID", "Answer", "Additional information"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, a)) in [("GOV-01", "yes"), ("GOV-02", "3"), ("GOV-05", "Planned")]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1 + r as u32, 0, *id).unwrap();
+        ws.write_string(1 + r as u32, 1, *a).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn write(path: &str, bytes: Vec<u8>) {
+    let path = Path::new(path);
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// CAIQ question ids of the controls the adapter maps, two per control for the supply-chain
+/// (STA) ones, with a supplier's answers. CSA's question text is licensed and not reproduced.
+const CAIQ_ROWS: &[(&str, &str, &str)] = &[
+    ("A&A-01.1", "Yes", "Audit policy reviewed yearly"),
+    ("BCR-06.1", "Yes", ""),
+    ("BCR-07.1", "Yes", ""),
+    ("CCC-05.1", "No", "Change agreements are informal"),
+    ("CEK-08.1", "NA", "Customers do not manage keys"),
+    ("DSP-02.1", "Yes", ""),
+    ("DSP-13.1", "Yes", ""),
+    ("DSP-14.1", "No", ""),
+    ("DSP-16.1", "Yes", ""),
+    ("DSP-18.1", "Yes", ""),
+    ("GRC-01.1", "Yes", ""),
+    ("GRC-01.2", "Yes", ""),
+    ("HRS-05.1", "Yes", ""),
+    ("HRS-09.1", "Yes", ""),
+    ("HRS-10.1", "No", ""),
+    ("HRS-13.1", "Yes", ""),
+    ("IAM-07.1", "Yes", ""),
+    ("IAM-11.1", "Yes", ""),
+    ("IPY-04.1", "No", ""),
+    ("SEF-03.1", "Yes", ""),
+    ("SEF-04.1", "Yes", "Tabletop exercise twice a year"),
+    ("SEF-07.1", "Yes", ""),
+    ("STA-01.1", "Yes", "Shared responsibility model published"),
+    ("STA-01.2", "Yes", ""),
+    ("STA-02.1", "Yes", ""),
+    ("STA-03.1", "Yes", ""),
+    ("STA-04.1", "Yes", ""),
+    ("STA-05.1", "No", ""),
+    ("STA-06.1", "Yes", ""),
+    (
+        "STA-07.1",
+        "Yes",
+        "Inventory of sub-processors, reviewed quarterly",
+    ),
+    ("STA-07.2", "Maybe", "We think so"),
+    ("STA-08.1", "Yes", ""),
+    ("STA-08.2", "No", ""),
+    ("STA-09.1", "Yes", ""),
+    ("STA-10.1", "", ""),
+    ("STA-11.1", "Yes", ""),
+    ("STA-12.1", "Yes", ""),
+    ("STA-13.1", "No", ""),
+    ("STA-14.1", "NA", ""),
+    ("TVM-01.1", "Yes", ""),
+    ("UEM-14.1", "Yes", ""),
+    ("AICM-01.1", "Yes", "a row from another questionnaire"),
+];
+
+const CAIQ_HEADER: [&str; 7] = [
+    "Question ID",
+    "Question",
+    "CSP CAIQ Answer",
+    "SSRM Control Ownership",
+    "CSP Implementation Description\n(Optional/Recommended)",
+    "CSC Responsibilities (Optional/Recommended)",
+    "CCM Control ID",
+];
+
+fn caiq_workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let intro = wb.add_worksheet();
+    intro.set_name("Introduction").unwrap();
+    intro
+        .write_string(
+            0,
+            0,
+            "Consensus Assessments Initiative Questionnaire v4.0.3",
+        )
+        .unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("CAIQv4.0.3").unwrap();
+    ws.write_string(
+        0,
+        0,
+        "CAIQ v4.0.3 (layout only; question text not reproduced)",
+    )
+    .unwrap();
+    for (c, h) in CAIQ_HEADER.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (i, (id, answer, note)) in CAIQ_ROWS.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *id).unwrap();
+        ws.write_string(r, 1, "(question text)").unwrap();
+        if !answer.is_empty() {
+            ws.write_string(r, 2, *answer).unwrap();
+        }
+        ws.write_string(r, 3, "CSP-owned").unwrap();
+        if !note.is_empty() {
+            ws.write_string(r, 4, *note).unwrap();
+        }
+        ws.write_string(r, 6, id.split('.').next().unwrap_or(id))
+            .unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The same questionnaire exported as CSV by another supplier: a title line, a blank line, and
+/// only its supply-chain (STA) rows, so the other controls the adapter maps are missing. A
+/// duplicated row (the same answer again) and a conflicting one.
+fn caiq_csv() -> String {
+    let mut s = String::from("CAIQ v4.0.3 export,,,\n,,,\n");
+    s.push_str("Question ID,Question,CSP CAIQ Answer,CSP Implementation Description (Optional/Recommended)\n");
+    for (id, answer, note) in CAIQ_ROWS.iter().filter(|(id, ..)| id.starts_with("STA-")) {
+        let answer = if *answer == "Maybe" { "No" } else { answer };
+        s.push_str(&format!("{id},(question text),{answer},\"{note}\"\n"));
+    }
+    s.push_str("STA-01.1,(question text),Yes,\n");
+    s.push_str("STA-09.1,(question text),No,changed our mind\n");
+    s
+}
+
+/// A buyer's own workbook: a cover sheet and two sections.
+fn buyer_workbook() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Vendor details").unwrap();
+    for (r, (k, v)) in [
+        ("Field", "Value"),
+        ("Vendor ID", "V-0201"),
+        ("Legal name", "Acme Robotics 股份有限公司"),
+        ("Country", "tw"),
+        ("AI role", "integrator"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        cover.write_string(r as u32, 0, *k).unwrap();
+        cover.write_string(r as u32, 1, *v).unwrap();
+    }
+    let header = [
+        "ID",
+        "Question",
+        "Response",
+        "Notes",
+        "Evidence",
+        "Evidence date",
+    ];
+    let sections: [(&str, &[[&str; 6]]); 2] = [
+        (
+            "Governance",
+            &[
+                ["INFO-01", "Section 1: AI governance", "", "", "", ""],
+                [
+                    "GOV-01",
+                    "(text)",
+                    "Implemented",
+                    "Board-approved AI policy",
+                    "policy-v3.pdf",
+                    "2026-03-01",
+                ],
+                [
+                    "GOV-02",
+                    "(text)",
+                    "Partially",
+                    "",
+                    "register.xlsx",
+                    "2025-11-15",
+                ],
+                [
+                    "GOV-03",
+                    "(text)",
+                    "Implemented",
+                    "not mapped by the adapter",
+                    "",
+                    "",
+                ],
+                ["GOV-05", "(text)", "Implemented", "", "", ""],
+                [
+                    "GOV-06",
+                    "(text)",
+                    "In progress",
+                    "supplier reviews start Q1",
+                    "",
+                    "",
+                ],
+                [
+                    "GOV-06",
+                    "(text)",
+                    "In progress",
+                    "the same row twice",
+                    "",
+                    "",
+                ],
+            ],
+        ),
+        (
+            "AI Systems",
+            &[
+                [
+                    "AIS-01",
+                    "(text)",
+                    "Fully implemented",
+                    "",
+                    "",
+                    "2026-13-01",
+                ],
+                ["AIS-02", "(text)", "Implemented", "", "", ""],
+                [
+                    "AIS-03",
+                    "(text)",
+                    "Implemented",
+                    "AIBOM in CycloneDX",
+                    "aibom.json",
+                    "2026-06-30",
+                ],
+                ["AIS-04", "(text)", "TBD", "", "", ""],
+                ["AIS-05.1", "(text)", "Implemented", "", "", ""],
+                [
+                    "AIS-05.2",
+                    "(text)",
+                    "Not implemented",
+                    "no red team yet",
+                    "",
+                    "",
+                ],
+                ["AIS-07", "(text)", "Not relevant", "", "", ""],
+            ],
+        ),
+    ];
+    for (name, rows) in sections {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, format!("Acme Corp AI vendor assessment: {name}"))
+            .unwrap();
+        ws.write_string(1, 0, "Answer every row; add notes where helpful.")
+            .unwrap();
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(3, c as u16, *h).unwrap();
+        }
+        for (i, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(4 + i as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}

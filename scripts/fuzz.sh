@@ -23,7 +23,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score}"
+TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score adapter adapted}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS="${FUZZ_RSS_MB:-2048}"
 # Its own build directory: sanitizer builds share nothing with the stable ones.
@@ -40,15 +40,15 @@ failed=()
 for t in $TARGETS; do
     # A workbook's parts are zipped: its seeds and the cases worth trying are larger.
     case "$t" in
-    xlsx | buyer) max_len=65536 ;;
+    xlsx | buyer | adapted) max_len=65536 ;;
     *) max_len=8192 ;;
     esac
     # The words each reader branches on (fuzz/dicts), which mutation alone finds slowly; a
     # zipped workbook has none worth giving.
     case "$t" in
-    csv | buyer | score) dict=(-dict=dicts/csv.dict) ;;
+    csv | buyer | score | adapted) dict=(-dict=dicts/csv.dict) ;;
     json) dict=(-dict=dicts/json.dict) ;;
-    policy | catalog) dict=(-dict=dicts/toml.dict) ;;
+    policy | catalog | adapter) dict=(-dict=dicts/toml.dict) ;;
     *) dict=() ;;
     esac
     echo "fuzz: $t for ${SECONDS_EACH}s" >&2

@@ -58,9 +58,11 @@ pub struct Outcome {
 /// The `from` patterns that match none of `ids` (the foreign questions a file holds), as
 /// written, each once, in the adapter's order: questions the file lacks.
 pub fn missing<'a>(adapter: &'a Adapter, ids: &[&str]) -> Vec<&'a str> {
+    let folded: std::collections::BTreeSet<String> =
+        ids.iter().map(|id| scrm_model::fold(id)).collect();
     let mut out: Vec<&str> = Vec::new();
     for p in adapter.maps.iter().flat_map(|m| &m.from) {
-        if !ids.iter().any(|id| p.matches(id)) && !out.contains(&p.as_str()) {
+        if !folded.iter().any(|id| p.matches_folded(id)) && !out.contains(&p.as_str()) {
             out.push(p.as_str());
         }
     }
@@ -74,26 +76,22 @@ pub fn apply(adapter: &Adapter, inputs: &[Input], max_text: usize) -> Outcome {
         used: vec![false; inputs.len()],
         ..Outcome::default()
     };
+    // Each id folded once, not once per pattern it is tried against.
+    let ids: Vec<String> = inputs.iter().map(|i| scrm_model::fold(&i.id)).collect();
     for m in &adapter.maps {
-        let mut from = Vec::new();
-        for p in &m.from {
-            for (i, input) in inputs.iter().enumerate() {
-                if p.matches(&input.id) && !from.contains(&i) {
-                    from.push(i);
-                }
-            }
-        }
+        let from: Vec<usize> = (0..inputs.len())
+            .filter(|&i| m.from.iter().any(|p| p.matches_folded(&ids[i])))
+            .collect();
         if from.is_empty() {
             continue;
         }
-        from.sort_unstable();
         for &i in &from {
             out.used[i] = true;
         }
         out.derived.push(derive(adapter, m, inputs, from, max_text));
     }
     out.unmapped = (0..inputs.len())
-        .filter(|&i| !out.used[i] && !adapter.ignore.iter().any(|p| p.matches(&inputs[i].id)))
+        .filter(|&i| !out.used[i] && !adapter.ignore.iter().any(|p| p.matches_folded(&ids[i])))
         .collect();
     out
 }

@@ -26,5 +26,5 @@ pub use extract::{
 pub use parse::{AdapterError, FORMAT, parse};
 pub use pattern::{CellRef, Pattern};
 pub use spec::{
-    Adapter, Answers, Combine, Foreign, Mapping, ProfileCell, Scale, TableSpec, VendorFrom,
+    Adapter, Answers, Combine, Foreign, Mapping, ProfileCell, Route, Scale, TableSpec, VendorFrom,
 };

@@ -38,11 +38,16 @@ impl Pattern {
 
     /// Whether `text` matches.
     pub fn matches(&self, text: &str) -> bool {
-        let f = scrm_model::fold(text);
+        self.matches_folded(&scrm_model::fold(text))
+    }
+
+    /// Whether a text already folded ([`scrm_model::fold`]) matches: for one id tried against
+    /// many patterns, folded once.
+    pub fn matches_folded(&self, folded: &str) -> bool {
         if self.prefix {
-            f.starts_with(&self.folded)
+            folded.starts_with(&self.folded)
         } else {
-            f == self.folded
+            folded == self.folded
         }
     }
 

@@ -34,6 +34,35 @@ pub struct Adapter {
     pub maps: Vec<Mapping>,
 }
 
+/// What an adapter does with a foreign question id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Some mapping uses it.
+    Mapped,
+    /// No mapping uses it, and the adapter says so on purpose (`table.ignore`).
+    Ignored,
+    /// The adapter does not know it.
+    Unknown,
+}
+
+impl Adapter {
+    /// What the adapter does with the foreign question `id`.
+    pub fn route(&self, id: &str) -> Route {
+        let f = scrm_model::fold(id);
+        if self
+            .maps
+            .iter()
+            .any(|m| m.from.iter().any(|p| p.matches_folded(&f)))
+        {
+            Route::Mapped
+        } else if self.ignore.iter().any(|p| p.matches_folded(&f)) {
+            Route::Ignored
+        } else {
+            Route::Unknown
+        }
+    }
+}
+
 /// Where the answers sit in a foreign file: which sheets, and the header labels of the columns.
 /// Labels are compared folded (trimmed, case-insensitive, runs of white space as one space).
 #[derive(Debug, Clone, PartialEq)]

@@ -31,6 +31,12 @@ pub enum Target {
     Policy,
     /// A buyer's catalog overlay (TOML) over the shipped catalog.
     Catalog,
+    /// An adapter file (TOML), checked against the shipped catalog.
+    Adapter,
+    /// A foreign questionnaire read through an adapter: the case's first byte picks the adapter
+    /// (bit 0: the built-in CAIQ one, or the buyer-sheet example) and the format (bit 1: CSV or
+    /// XLSX).
+    Adapted,
     /// A supplier's CSV file read against the shipped catalog, scored under the default policy
     /// with explanations and what-if plans, and rendered in every result format, the portfolio
     /// page and each supplier's scorecard (both languages).
@@ -39,7 +45,7 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order `make fuzz` runs them.
-    pub const ALL: [Target; 7] = [
+    pub const ALL: [Target; 9] = [
         Self::Csv,
         Self::Json,
         Self::Xlsx,
@@ -47,6 +53,8 @@ impl Target {
         Self::Policy,
         Self::Catalog,
         Self::Score,
+        Self::Adapter,
+        Self::Adapted,
     ];
 
     /// The target's name: its binary in `fuzz/` and its folders under `fuzz/corpus`,
@@ -60,6 +68,8 @@ impl Target {
             Self::Policy => "policy",
             Self::Catalog => "catalog",
             Self::Score => "score",
+            Self::Adapter => "adapter",
+            Self::Adapted => "adapted",
         }
     }
 }
@@ -130,6 +140,87 @@ pub fn run(target: Target, data: &[u8]) {
             }
         }
         Target::Score => score::check(&scratch(), data),
+        Target::Adapter => {
+            if let Ok(text) = std::str::from_utf8(data) {
+                adapter(text);
+            }
+        }
+        Target::Adapted => {
+            if let Some((&sel, rest)) = data.split_first() {
+                adapted(sel, rest);
+            }
+        }
+    }
+}
+
+/// `text` as an adapter file, checked against the shipped catalog: read or refused, and a
+/// refusal names at least one located problem.
+fn adapter(text: &str) {
+    match scrm_adapter::parse("fuzz.toml", text, scrm_catalog::Catalog::builtin()) {
+        Ok(a) => assert!(
+            !a.maps.is_empty(),
+            "an adapter mapping nothing was accepted"
+        ),
+        Err(e) => {
+            assert!(!e.problems.is_empty(), "refused without a problem");
+            drop(e.to_string());
+        }
+    }
+}
+
+/// The example adapter of a buyer's own sheet (`fixtures/adapters/buyer-sheet/`).
+const BUYER_SHEET_ADAPTER: &str =
+    include_str!("../../../fixtures/adapters/buyer-sheet/adapter.toml");
+
+/// The two adapters the `adapted` target reads through, made once.
+fn adapters() -> &'static [std::sync::Arc<scrm_adapter::Adapter>; 2] {
+    static A: OnceLock<[std::sync::Arc<scrm_adapter::Adapter>; 2]> = OnceLock::new();
+    A.get_or_init(|| {
+        let cat = scrm_catalog::Catalog::builtin();
+        let parse = |name: &str, src: &str| {
+            std::sync::Arc::new(
+                scrm_adapter::parse(name, src, cat).unwrap_or_else(|e| panic!("{e}")),
+            )
+        };
+        [
+            parse(
+                "csa-caiq-v4",
+                scrm_adapter::builtin("csa-caiq-v4").unwrap_or_default(),
+            ),
+            parse("buyer-sheet", BUYER_SHEET_ADAPTER),
+        ]
+    })
+}
+
+/// `data` as a foreign questionnaire (`sel` bit 1: XLSX, else CSV) read through one adapter
+/// (bit 0), beside the buyer's files, every way ([`check_file`]): the reads agree, the counts
+/// add up, the reports are inert; and every answer derived names the adapter in its comment
+/// (no answer reaches scoring without saying where it came from).
+fn adapted(sel: u8, data: &[u8]) {
+    let h = harness();
+    let ad = &adapters()[usize::from(sel & 1)];
+    let name = if sel & 2 == 0 {
+        "V-0101.csv"
+    } else {
+        "V-0101.xlsx"
+    };
+    let opts = IngestOptions {
+        adapter: Some(ad.clone()),
+        ..h.opts.clone()
+    };
+    let cat = scrm_catalog::Catalog::builtin();
+    let read = check_file(&scratch(), Role::Response, name, data, cat, &h.pool, &opts);
+    let prefix = format!("{}: ", ad.name);
+    for v in &read.vendors {
+        for a in v.answers.values() {
+            let c = a.comment.as_deref().unwrap_or("");
+            assert!(
+                c.starts_with(&prefix),
+                "{}: {} from nowhere: {c:?}",
+                v.id(),
+                a.question
+            );
+        }
     }
 }
 
@@ -238,6 +329,22 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             files("crates/scrm-catalog/catalog", &ext(&[".toml"])),
         ]
         .concat(),
+        Target::Adapter => [
+            files("crates/scrm-adapter/adapters", &ext(&[".toml"])),
+            files("fixtures/adapters", &ext(&[".toml"])),
+        ]
+        .concat(),
+        Target::Adapted => {
+            // Each foreign file through both adapters, as itself: the selector byte first.
+            let sel = |n: &str| u8::from(n.to_ascii_lowercase().ends_with(".xlsx")) << 1;
+            files("fixtures/adapters", &ext(&[".csv", ".xlsx"]))
+                .into_iter()
+                .flat_map(|(name, bytes)| {
+                    let s = sel(&name);
+                    [0u8, 1].map(|a| (format!("{a}-{name}"), [&[s | a][..], &bytes].concat()))
+                })
+                .collect()
+        }
     }
 }
 

@@ -14,14 +14,19 @@ use crate::table::{Header, Row, column_letter};
 use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding, parse_date};
 use crate::validate::{Issue, blank_vendor, check_profile_field, too_large};
 use crate::walk::FileKind;
-use scrm_adapter::{Adapter, Grid, GridRow, Input, VendorFrom};
+use scrm_adapter::{Adapter, Grid, GridRow, Input, Route, VendorFrom};
 use scrm_model::VendorId;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
 /// How many ids an `unmapped-question` or `missing-mapped-question` message lists.
 const LISTED: usize = 10;
+
+/// What a cell of an adapted CSV file costs besides its text, charged to the size limit (the
+/// same charge a workbook's cells pay).
+const CELL_BYTES: u64 = 32;
 
 /// Reads one foreign file through the adapter into the collector.
 pub(crate) fn read_adapted_file(
@@ -194,6 +199,9 @@ fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
         .from_reader(text.as_slice());
     let mut rows = Vec::new();
     let mut rec = csv::ByteRecord::new();
+    // What the rows take once read is held to the XLSX size limit, as a workbook's sheets are
+    // (each cell's text and CELL_BYTES more): a file of empty fields is many cells for few bytes.
+    let mut budget = limits.max_xlsx_bytes;
     loop {
         let line = rdr.position().line();
         match rdr.read_byte_record(&mut rec) {
@@ -223,6 +231,25 @@ fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
         while cells.last().is_some_and(|c| c.trim().is_empty()) {
             cells.pop();
         }
+        let cost: u64 = cells.iter().map(|c| CELL_BYTES + c.len() as u64).sum();
+        let Some(left) = budget.checked_sub(cost) else {
+            col.issue(
+                part,
+                Some(line),
+                Issue::new(
+                    ProblemCode::XlsxTooLarge,
+                    None,
+                    None,
+                    format!(
+                        "the file's rows hold more once read than the limit of {} bytes for a file read whole through an adapter (their text, and {CELL_BYTES} bytes a cell); it is not read",
+                        limits.max_xlsx_bytes
+                    ),
+                )
+                .help("split the file, or raise the XLSX size limit"),
+            );
+            return None;
+        };
+        budget = left;
         if !cells.is_empty() {
             rows.push(GridRow { line, cells });
         }
@@ -253,6 +280,14 @@ struct Kept {
     answer_col: u32,
 }
 
+/// One vendor's foreign answers, in row order, and where each id is among them (folded), so
+/// that a repeated id is found at once however long the file.
+#[derive(Default)]
+struct VendorRows {
+    kept: Vec<Kept>,
+    index: HashMap<String, usize>,
+}
+
 /// A foreign file being read.
 struct Reading<'c, 'a, 'd> {
     col: &'c mut Collector<'a>,
@@ -260,8 +295,8 @@ struct Reading<'c, 'a, 'd> {
     file: u32,
     file_part: u32,
     stem: String,
-    /// Each vendor's foreign answers, in row order.
-    vendors: BTreeMap<VendorId, Vec<Kept>>,
+    /// Each vendor's foreign answers.
+    vendors: BTreeMap<VendorId, VendorRows>,
     /// Each vendor's mapped foreign question ids as read, rejected rows' included: the file
     /// holds those questions, whatever their answers.
     seen: BTreeMap<VendorId, Vec<String>>,
@@ -398,12 +433,13 @@ impl Reading<'_, '_, '_> {
             if id.is_empty() {
                 continue;
             }
-            let mapped = a.maps.iter().any(|m| m.from.iter().any(|p| p.matches(id)));
-            if !mapped {
-                if !a.ignore.iter().any(|p| p.matches(id)) {
+            match a.route(id) {
+                Route::Mapped => {}
+                Route::Ignored => continue,
+                Route::Unknown => {
                     unmapped.push((id.to_string(), row.line));
+                    continue;
                 }
-                continue;
             }
             self.col.count_read(part, 1);
             let mut issues = Vec::new();
@@ -490,10 +526,14 @@ impl Reading<'_, '_, '_> {
                     .reject(part, Some(row.line), issues, row.cells.clone());
                 continue;
             };
-            let kept = self.vendors.entry(vendor.clone()).or_default();
-            let same = kept
-                .iter()
-                .find(|k| scrm_model::fold(&k.input.id) == scrm_model::fold(id));
+            let rows = self.vendors.entry(vendor.clone()).or_default();
+            let same = match rows.index.entry(scrm_model::fold(id)) {
+                Entry::Occupied(e) => Some(&rows.kept[*e.get()]),
+                Entry::Vacant(e) => {
+                    e.insert(rows.kept.len());
+                    None
+                }
+            };
             if let Some(first) = same {
                 let at = self.col.location(first.part, Some(first.input.line), None);
                 if first.input.value == value {
@@ -524,7 +564,7 @@ impl Reading<'_, '_, '_> {
                 continue;
             }
             self.col.count_accepted(part, 1);
-            kept.push(Kept {
+            rows.kept.push(Kept {
                 input: Input {
                     id: id.to_string(),
                     line: row.line,
@@ -664,7 +704,7 @@ impl Reading<'_, '_, '_> {
         let seen: Vec<VendorId> = self.seen.keys().cloned().collect();
         for vendor in seen {
             self.report_missing(&vendor);
-            let Some(kept) = vendors.remove(&vendor) else {
+            let Some(VendorRows { kept, .. }) = vendors.remove(&vendor) else {
                 continue;
             };
             let inputs: Vec<Input> = kept.iter().map(|k| k.input.clone()).collect();

@@ -99,6 +99,86 @@ fn files_the_adapter_does_not_fit() {
     insta::assert_snapshot!("misfits", render_human(&ing));
 }
 
+/// An adapter reading a vendor column (one table, many suppliers) from a Big5-encoded CSV
+/// export with a semicolon delimiter, as Excel writes it in a Traditional Chinese locale: each
+/// supplier's answers derived on their own, a row without a vendor rejected, the Chinese
+/// comments decoded.
+#[test]
+fn vendor_column_in_a_legacy_encoded_csv() {
+    let ad = scrm_adapter::parse(
+        "many.toml",
+        r#"
+[adapter]
+format = "scrm-adapter/1"
+name = "portfolio-sheet"
+title = "One sheet for many suppliers"
+
+[table]
+vendor = ["供應商 (vendor)"]
+question = ["題號"]
+answer = ["回答"]
+comment = ["說明"]
+
+[[map]]
+to = "GV-1.1"
+from = ["Q1", "Q2"]
+
+[[map]]
+to = "SUP-AIBOM"
+from = ["Q3"]
+combine = "min"
+"#,
+        Catalog::builtin(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = "供應商 (vendor);題號;回答;說明\r\n\
+        V-1;Q1;是;已核准的政策\r\n\
+        V-1;Q2;部分;\r\n\
+        V-2;Q1;否;\r\n\
+        V-2;Q3;不適用;不提供模型\r\n\
+        ;Q1;是;沒有供應商\r\n\
+        V-1;Q3;是;\r\n";
+    let (bytes, _, bad) = encoding_rs::BIG5.encode(text);
+    assert!(!bad);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("portfolio.csv");
+    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let ing = read(&[path.to_str().unwrap_or_default()], ad);
+    let c = ing.counts();
+    assert_eq!((c.rows_read, c.accepted, c.rejected), (6, 5, 1));
+    let out = answers(&ing) + "\n" + &render_human(&ing);
+    let out = out.replace(&dir.path().display().to_string(), "[TMP]");
+    insta::assert_snapshot!("vendor_column", out);
+}
+
+/// An adapted CSV file is held whole, so what its rows take once read is held to the XLSX
+/// size limit, as a workbook's cells are: a file of many empty fields is refused, not read
+/// into memory many times its size.
+#[test]
+fn adapted_csv_is_held_to_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("V-9.csv");
+    let mut text = String::from("Question ID,CSP CAIQ Answer\n");
+    for i in 0..400 {
+        text.push_str(&format!("STA-07.{i},Yes,,,,,,,,,,,,,,,,,,,,,,,,,,,,,x\n"));
+    }
+    std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    let opts = IngestOptions {
+        adapter: Some(Arc::new(adapter("csa-caiq-v4"))),
+        limits: scrm_ingest::Limits {
+            max_xlsx_bytes: 64 * 1024,
+            ..scrm_ingest::Limits::default()
+        },
+        ..IngestOptions::default()
+    };
+    let ing =
+        ingest(&[path], None, None, Catalog::builtin(), &opts).unwrap_or_else(|e| panic!("{e}"));
+    assert!(ing.vendors.is_empty());
+    let codes: Vec<&str> = ing.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["xlsx-too-large"]);
+    assert_eq!(ing.problems[0].location.row, Some(67));
+}
+
 /// Writes the adapter fixtures. Run with
 /// `cargo test -p scrm-ingest --test adapters -- --ignored write_adapter_fixtures`.
 #[test]

@@ -3,7 +3,6 @@
 //! is accepted or rejected, and the reports made of it carry supplier text inert. A panic names
 //! what failed.
 
-use super::TestCatalog;
 use crate::{IngestOptions, Ingested, ingest, ingest_map};
 use scrm_model::{AnswerFacts, AnswerValue, FullInput, QuestionId, ScoreInput, VendorProfile};
 use std::path::{Path, PathBuf};
@@ -74,7 +73,7 @@ pub struct Run<'a> {
 /// the map went beyond one per vendor (the first, abandoned reading of a scattered file).
 pub fn map_equals_ingest(
     run: Run<'_>,
-    cat: &TestCatalog,
+    cat: &dyn scrm_model::QuestionLookup,
     pool: &rayon::ThreadPool,
     opts: &IngestOptions,
 ) -> (Ingested, usize) {
@@ -140,7 +139,7 @@ pub fn map_equals_ingest(
 /// are its rows accepted plus rejected. Returns the default read.
 pub fn read_every_way(
     run: Run<'_>,
-    cat: &TestCatalog,
+    cat: &dyn scrm_model::QuestionLookup,
     pool: &rayon::ThreadPool,
     opts: &IngestOptions,
 ) -> Ingested {
@@ -152,6 +151,8 @@ pub fn read_every_way(
         cat,
         &IngestOptions {
             limits: opts.limits,
+            // How the files are read is not an option to vary: the same adapter, or none.
+            adapter: opts.adapter.clone(),
             ..IngestOptions::default()
         },
     )
@@ -215,7 +216,7 @@ pub fn check_file(
     role: Role,
     name: &str,
     bytes: &[u8],
-    cat: &TestCatalog,
+    cat: &dyn scrm_model::QuestionLookup,
     pool: &rayon::ThreadPool,
     opts: &IngestOptions,
 ) -> Ingested {

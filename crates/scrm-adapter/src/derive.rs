@@ -123,10 +123,13 @@ fn derive(
             comment.push_str(&format!("; {}: {c}", inputs[i].id));
         }
     }
+    // Distinct, in first-seen order; a set finds a repeat at once, however many rows feed one
+    // question (a prefix pattern may take thousands).
     let mut evidence: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for &i in &from {
         let e = inputs[i].evidence.trim();
-        if !e.is_empty() && !evidence.contains(&e) {
+        if !e.is_empty() && seen.insert(e) {
             evidence.push(e);
         }
     }
@@ -146,8 +149,9 @@ fn derive(
 ///
 /// Not-applicable answers are left out. When every answer is not applicable, the answer is
 /// `na` where the question allows it, and unanswered where it does not (scrm never turns a
-/// claim of "does not apply" into a score). A blank among answered ones counts as the weakest
-/// answer: a supplier is not credited for what it left out.
+/// claim of "does not apply" into a score). A blank or rejected answer among answered ones
+/// counts as the weakest answer: a supplier is not credited for what it left out or for what
+/// could not be read.
 pub fn combine(m: &Mapping, scale: Scale, values: &[Foreign]) -> AnswerValue {
     let applicable: Vec<Foreign> = values
         .iter()
@@ -161,7 +165,10 @@ pub fn combine(m: &Mapping, scale: Scale, values: &[Foreign]) -> AnswerValue {
             AnswerValue::Unanswered
         };
     }
-    if applicable.iter().all(|v| *v == Foreign::Blank) {
+    if applicable
+        .iter()
+        .all(|v| matches!(v, Foreign::Blank | Foreign::Rejected))
+    {
         return AnswerValue::Unanswered;
     }
     match m.spec.kind {
@@ -194,7 +201,7 @@ fn level(v: Foreign, scale: Scale) -> u8 {
     match v {
         Foreign::Yes => scale.yes,
         Foreign::Partial => scale.partial,
-        Foreign::No | Foreign::Blank | Foreign::Na => 0,
+        Foreign::No | Foreign::Blank | Foreign::Rejected | Foreign::Na => 0,
         Foreign::Level(n) => n.min(5),
     }
 }
@@ -205,7 +212,7 @@ fn grade(v: Foreign, scale: Scale) -> u8 {
     match v {
         Foreign::Yes => 2,
         Foreign::Partial => 1,
-        Foreign::No | Foreign::Blank | Foreign::Na => 0,
+        Foreign::No | Foreign::Blank | Foreign::Rejected | Foreign::Na => 0,
         Foreign::Level(0) => 0,
         Foreign::Level(n) if n >= scale.yes.max(1) => 2,
         Foreign::Level(_) => 1,
@@ -257,6 +264,11 @@ mod tests {
         assert_eq!(combine(&mean, s, &[Level(5), Level(4)]), m(4));
         assert_eq!(combine(&min, s, &[Yes, Partial, Level(4)]), m(1));
         assert_eq!(combine(&mean, s, &[Blank, Blank]), AnswerValue::Unanswered);
+        assert_eq!(combine(&mean, s, &[Yes, Rejected]), m(1));
+        assert_eq!(
+            combine(&mean, s, &[Rejected, Blank]),
+            AnswerValue::Unanswered
+        );
         assert_eq!(combine(&mean, s, &[Na, Na]), AnswerValue::Unanswered);
         let na = mapping(AnswerKind::Maturity, true, Combine::Mean);
         assert_eq!(combine(&na, s, &[Na]), AnswerValue::NotApplicable);
@@ -301,6 +313,7 @@ mod props {
             Just(Foreign::No),
             Just(Foreign::Na),
             Just(Foreign::Blank),
+            Just(Foreign::Rejected),
             (0u8..=5).prop_map(Foreign::Level),
         ]
     }
@@ -308,7 +321,7 @@ mod props {
     /// A better answer than `v`, when there is one (not applicable is not better or worse).
     fn better(v: Foreign, scale: Scale) -> Option<Foreign> {
         match v {
-            Foreign::No | Foreign::Blank => Some(Foreign::Partial),
+            Foreign::No | Foreign::Blank | Foreign::Rejected => Some(Foreign::Partial),
             Foreign::Partial => Some(Foreign::Yes),
             Foreign::Yes => (scale.yes < 5).then_some(Foreign::Level(5)),
             Foreign::Level(n) if n < 5 => Some(Foreign::Level(n + 1)),

@@ -12,6 +12,18 @@ pub struct Grid {
     pub sheet: Option<String>,
     /// The non-blank rows, in order.
     pub rows: Vec<GridRow>,
+    /// Whether the sheet could be read (one that could not has no rows, but keeps its place:
+    /// a cell of it must not be looked up in another sheet).
+    pub readable: bool,
+}
+
+/// Why a cell an adapter names could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellMiss {
+    /// No sheet matches.
+    NoSheet,
+    /// The sheet matches but could not be read (its problem is reported).
+    Unreadable(String),
 }
 
 /// One row: its 1-based number (Excel's row, or the CSV line it starts on) and its cells.
@@ -123,24 +135,28 @@ pub fn wanted(spec: &TableSpec) -> String {
 }
 
 /// The text of one cell: in the first grid whose sheet matches `sheet` (the first grid when
-/// `sheet` is `None`). Returns the sheet's name too, and `None` when no such sheet exists.
+/// `sheet` is `None`), with the sheet's name.
 pub fn cell_text<'g>(
     grids: &'g [Grid],
     sheet: Option<&Pattern>,
     cell: CellRef,
-) -> Option<(Option<&'g str>, &'g str)> {
+) -> Result<(Option<&'g str>, &'g str), CellMiss> {
     let grid = match sheet {
-        None => grids.first()?,
+        None => grids.first(),
         Some(p) => grids
             .iter()
-            .find(|g| g.sheet.as_deref().is_none_or(|s| p.matches(s)))?,
-    };
+            .find(|g| g.sheet.as_deref().is_none_or(|s| p.matches(s))),
+    }
+    .ok_or(CellMiss::NoSheet)?;
+    if !grid.readable {
+        return Err(CellMiss::Unreadable(grid.sheet.clone().unwrap_or_default()));
+    }
     let text = grid
         .rows
         .iter()
         .find(|r| r.line == cell.row)
         .map_or("", |r| r.cell(cell.col as usize));
-    Some((grid.sheet.as_deref(), text))
+    Ok((grid.sheet.as_deref(), text))
 }
 
 #[cfg(test)]
@@ -171,6 +187,7 @@ mod tests {
     fn header_below_a_title_block() {
         let g = Grid {
             sheet: Some("CAIQv4.0.3".into()),
+            readable: true,
             rows: vec![
                 row(1, &["Consensus Assessments Initiative Questionnaire"]),
                 row(
@@ -207,7 +224,11 @@ mod tests {
     fn header_must_be_near_the_top() {
         let mut rows: Vec<GridRow> = (1..=5).map(|l| row(l, &["title"])).collect();
         rows.push(row(6, &["Question ID", "Answer"]));
-        let g = Grid { sheet: None, rows };
+        let g = Grid {
+            sheet: None,
+            rows,
+            readable: true,
+        };
         assert_eq!(find_header(&spec(), &g), None);
         assert_eq!(
             wanted(&spec()),
@@ -221,17 +242,29 @@ mod tests {
             Grid {
                 sheet: Some("Cover".into()),
                 rows: vec![row(2, &["Vendor", "", "V-1"])],
+                readable: true,
             },
             Grid {
                 sheet: Some("Other".into()),
                 rows: vec![],
+                readable: true,
+            },
+            Grid {
+                sheet: Some("Broken".into()),
+                rows: vec![],
+                readable: false,
             },
         ];
         let c = CellRef::parse("C2").unwrap();
-        assert_eq!(cell_text(&grids, None, c), Some((Some("Cover"), "V-1")));
+        assert_eq!(cell_text(&grids, None, c), Ok((Some("Cover"), "V-1")));
         let p = Pattern::parse("oth*").unwrap();
-        assert_eq!(cell_text(&grids, Some(&p), c), Some((Some("Other"), "")));
+        assert_eq!(cell_text(&grids, Some(&p), c), Ok((Some("Other"), "")));
         let none = Pattern::parse("Missing").unwrap();
-        assert_eq!(cell_text(&grids, Some(&none), c), None);
+        assert_eq!(cell_text(&grids, Some(&none), c), Err(CellMiss::NoSheet));
+        let broken = Pattern::parse("broken").unwrap();
+        assert_eq!(
+            cell_text(&grids, Some(&broken), c),
+            Err(CellMiss::Unreadable("Broken".into()))
+        );
     }
 }

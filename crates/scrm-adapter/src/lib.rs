@@ -21,7 +21,8 @@ mod spec;
 pub use builtin::{BUILTIN, builtin};
 pub use derive::{Derived, Input, Outcome, apply, combine, missing};
 pub use extract::{
-    Columns, Grid, GridRow, HeaderAt, cell_text, find_header, fold_label, reads_sheet, wanted,
+    CellMiss, Columns, Grid, GridRow, HeaderAt, cell_text, find_header, fold_label, reads_sheet,
+    wanted,
 };
 pub use parse::{AdapterError, FORMAT, parse};
 pub use pattern::{CellRef, Pattern};

@@ -3,7 +3,7 @@
 
 use crate::pattern::{CellRef, Pattern};
 use crate::spec::*;
-use scrm_model::{AnswerKind, QuestionLookup, Resolution};
+use scrm_model::{QuestionLookup, Resolution};
 use scrm_policy::walk::{PolicyProblem, Table, Value, Walker, get, join};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -77,6 +77,7 @@ pub fn parse(file: &str, src: &str, lookup: &dyn QuestionLookup) -> Result<Adapt
         source: None,
         origin: file.to_string(),
         hash: hex::encode(Sha256::digest(src.as_bytes())),
+        text: src.to_string(),
         table: TableSpec {
             sheets: Vec::new(),
             header_within: 30,
@@ -437,15 +438,6 @@ fn maps(w: &mut Walker<'_>, root: &Table<'_>, lookup: &dyn QuestionLookup, a: &m
             combine: combine.unwrap_or(Combine::Mean),
             line,
         });
-    }
-    // Only maturity questions read the scale: say so when it would be ignored.
-    if get(root, "scale").is_some() && !a.maps.iter().any(|m| m.spec.kind == AnswerKind::Maturity) {
-        w.problem(
-            span_of(root, "scale"),
-            "scale",
-            "no mapped question is a maturity question, so the scale is never used",
-            Some("remove [scale]".into()),
-        );
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Adapter {
     pub origin: String,
     /// SHA-256 of the adapter file's bytes, for the run's record.
     pub hash: String,
+    /// The adapter file's text as read: a run's manifest records its digest, of the text that
+    /// was used rather than of the file as it may be by then.
+    pub text: String,
     /// Where the answers are in a foreign file.
     pub table: TableSpec,
     /// Where the supplier's id is.
@@ -128,6 +131,10 @@ pub enum Foreign {
     Blank,
     /// A maturity level 0-5.
     Level(u8),
+    /// An answer whose row was rejected on reading (its problems reported there). It weighs as
+    /// the weakest answer, as a blank does: a cell scrm could not read never lifts a score
+    /// above what a "no" there would give.
+    Rejected,
 }
 
 impl Foreign {
@@ -140,6 +147,7 @@ impl Foreign {
             Self::Na => "na".into(),
             Self::Blank => "blank".into(),
             Self::Level(n) => n.to_string(),
+            Self::Rejected => "rejected".into(),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::table::{Header, Row, column_letter};
 use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding, parse_date};
 use crate::validate::{Issue, blank_vendor, check_profile_field, too_large};
 use crate::walk::FileKind;
-use scrm_adapter::{Adapter, Grid, GridRow, Input, Route, VendorFrom};
+use scrm_adapter::{Adapter, CellMiss, Foreign, Grid, GridRow, Input, Route, VendorFrom};
 use scrm_model::VendorId;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -50,7 +50,7 @@ pub(crate) fn read_adapted_file(
         }
         FileKind::Csv => {
             let part = col.new_file(display, "adapted-csv");
-            let Some(g) = load_csv(col, part, path) else {
+            let Some(g) = load_csv(col, part, path, &adapter.table) else {
                 return;
             };
             (part, vec![g])
@@ -94,10 +94,13 @@ pub(crate) fn read_adapted_file(
     .read(&grids);
 }
 
-fn grid(sheet: Option<String>, rows: Vec<Row>) -> Grid {
+/// A workbook's sheet as a grid: `None` for one that could not be read (it keeps its place).
+fn grid(sheet: Option<String>, rows: Option<Vec<Row>>) -> Grid {
     Grid {
         sheet,
+        readable: rows.is_some(),
         rows: rows
+            .unwrap_or_default()
             .into_iter()
             .map(|r| GridRow {
                 line: r.line,
@@ -109,7 +112,12 @@ fn grid(sheet: Option<String>, rows: Vec<Row>) -> Grid {
 
 /// Reads a whole CSV file as one grid (any record width, any header row), decoded as every text
 /// input is. It is held whole, as a workbook is, so the XLSX size limit applies to it.
-fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
+fn load_csv(
+    col: &mut Collector,
+    part: u32,
+    path: &Path,
+    spec: &scrm_adapter::TableSpec,
+) -> Option<Grid> {
     let limits = col.opts.limits;
     let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
     let (size, mut file) = match opened {
@@ -187,73 +195,49 @@ fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
         empty(col, part, "the file is empty");
         return None;
     }
-    let first_line = text.split(|b| *b == b'\n').next().unwrap_or(&[]);
     let delim = col
         .opts
         .delimiter
-        .unwrap_or_else(|| crate::split::sniff_delimiter(first_line));
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_slice());
-    let mut rows = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    // What the rows take once read is held to the XLSX size limit, as a workbook's sheets are
-    // (each cell's text and CELL_BYTES more): a file of empty fields is many cells for few bytes.
+        .unwrap_or_else(|| pick_delimiter(&text, spec));
     let mut budget = limits.max_xlsx_bytes;
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                unreadable(col, part, &e.to_string());
+    let records = match records(&text, delim, usize::MAX, &mut budget) {
+        Ok(r) => r,
+        Err(e) => {
+            unreadable(col, part, &e.to_string());
+            return None;
+        }
+    };
+    let mut rows = Vec::new();
+    for r in records {
+        match r {
+            Record::Row(row) => rows.push(row),
+            Record::NotUtf8(line, lossy) => {
+                col.issue(
+                    part,
+                    Some(line),
+                    crate::validate::bad_encoding(&None, &lossy),
+                );
+            }
+            Record::OverBudget(line) => {
+                col.issue(
+                    part,
+                    Some(line),
+                    Issue::new(
+                        ProblemCode::XlsxTooLarge,
+                        None,
+                        None,
+                        format!(
+                            "the file's rows hold more once read than the limit of {} bytes for a file read whole through an adapter (their text, and {CELL_BYTES} bytes a cell); it is not read",
+                            limits.max_xlsx_bytes
+                        ),
+                    )
+                    .help("split the file, or raise the XLSX size limit"),
+                );
                 return None;
             }
         }
-        let mut cells = Vec::with_capacity(rec.len());
-        for f in rec.iter() {
-            match std::str::from_utf8(f) {
-                Ok(s) => cells.push(s.to_string()),
-                Err(_) => {
-                    let lossy = String::from_utf8_lossy(f).into_owned();
-                    col.issue(
-                        part,
-                        Some(line),
-                        crate::validate::bad_encoding(&None, &lossy),
-                    );
-                    cells.clear();
-                    break;
-                }
-            }
-        }
-        while cells.last().is_some_and(|c| c.trim().is_empty()) {
-            cells.pop();
-        }
-        let cost: u64 = cells.iter().map(|c| CELL_BYTES + c.len() as u64).sum();
-        let Some(left) = budget.checked_sub(cost) else {
-            col.issue(
-                part,
-                Some(line),
-                Issue::new(
-                    ProblemCode::XlsxTooLarge,
-                    None,
-                    None,
-                    format!(
-                        "the file's rows hold more once read than the limit of {} bytes for a file read whole through an adapter (their text, and {CELL_BYTES} bytes a cell); it is not read",
-                        limits.max_xlsx_bytes
-                    ),
-                )
-                .help("split the file, or raise the XLSX size limit"),
-            );
-            return None;
-        };
-        budget = left;
-        if !cells.is_empty() {
-            rows.push(GridRow { line, cells });
-        }
         if rows.len() as u64 > limits.max_rows {
+            let line = rows.last().map_or(1, |r: &GridRow| r.line);
             col.issue(
                 part,
                 Some(line),
@@ -267,10 +251,122 @@ fn load_csv(col: &mut Collector, part: u32, path: &Path) -> Option<Grid> {
                     ),
                 ),
             );
+            rows.pop();
             break;
         }
     }
-    Some(Grid { sheet: None, rows })
+    Some(Grid {
+        sheet: None,
+        rows,
+        readable: true,
+    })
+}
+
+/// One record of an adapted CSV file, as [`records`] reads it.
+enum Record {
+    /// A row with at least one non-blank cell.
+    Row(GridRow),
+    /// A record that is not UTF-8 at this line (after decoding): reported, not read.
+    NotUtf8(u64, String),
+    /// The record at this line would take the rows past the size budget: reading stops.
+    OverBudget(u64),
+}
+
+/// The records of `text` split at `delim`, at most `max` rows, each numbered by the line it
+/// starts on (line breaks inside quoted fields, CRLF and blank lines counted, as every CSV
+/// reader of scrm numbers them), its cells up to its last non-blank one, charged to `budget`.
+fn records(
+    text: &[u8],
+    delim: u8,
+    max: usize,
+    budget: &mut u64,
+) -> Result<Vec<Record>, csv::Error> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text);
+    let mut lines = scrm_model::lines::RecordLines::new();
+    let mut out = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0;
+    while rows < max && rdr.read_byte_record(&mut rec)? {
+        let line = lines.line(text, rec.position().map(csv::Position::byte));
+        // Only up to the last non-blank field: trailing empty fields cost nothing.
+        let width = rec
+            .iter()
+            .rposition(|f| !f.trim_ascii().is_empty())
+            .map_or(0, |i| i + 1);
+        if width == 0 {
+            continue;
+        }
+        let cost: u64 = rec
+            .iter()
+            .take(width)
+            .map(|f| CELL_BYTES + f.len() as u64)
+            .sum();
+        let Some(left) = budget.checked_sub(cost) else {
+            out.push(Record::OverBudget(line));
+            return Ok(out);
+        };
+        *budget = left;
+        let cells: Result<Vec<String>, _> = rec
+            .iter()
+            .take(width)
+            .map(|f| std::str::from_utf8(f).map(str::to_string))
+            .collect();
+        match cells {
+            Ok(cells) => {
+                rows += 1;
+                out.push(Record::Row(GridRow { line, cells }));
+            }
+            Err(_) => {
+                let lossy = rec
+                    .iter()
+                    .take(width)
+                    .map(String::from_utf8_lossy)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                out.push(Record::NotUtf8(line, lossy));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The delimiter of an adapted CSV file. The header may sit below a title block, so the first
+/// line alone does not tell: the delimiter sniffed from it is tried first, then comma,
+/// semicolon and tab, and the first with which the adapter finds its header wins (the sniffed
+/// one when none does).
+fn pick_delimiter(text: &[u8], spec: &scrm_adapter::TableSpec) -> u8 {
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let sniffed = crate::split::sniff_delimiter(first_line);
+    let mut tried = Vec::new();
+    for d in [sniffed, b',', b';', b'\t'] {
+        if tried.contains(&d) {
+            continue;
+        }
+        tried.push(d);
+        let mut budget = u64::MAX;
+        let Ok(head) = records(text, d, spec.header_within, &mut budget) else {
+            continue;
+        };
+        let grid = Grid {
+            sheet: None,
+            rows: head
+                .into_iter()
+                .filter_map(|r| match r {
+                    Record::Row(row) => Some(row),
+                    _ => None,
+                })
+                .collect(),
+            readable: true,
+        };
+        if scrm_adapter::find_header(spec, &grid).is_some() {
+            return d;
+        }
+    }
+    sniffed
 }
 
 /// One foreign answer row kept for its vendor, with where it was.
@@ -349,8 +445,15 @@ impl Reading<'_, '_, '_> {
             return;
         }
         let fixed = self.fixed_vendor(grids);
+        let mut read = 0;
         for (g, h) in tables {
-            self.read_table(g, &h, fixed.as_ref());
+            read += self.read_table(g, &h, fixed.as_ref());
+        }
+        // With no answer row to carry it, a missing vendor id is still said once.
+        if read == 0
+            && let Some(Err(issue)) = &fixed
+        {
+            self.col.issue(self.file_part, None, issue.clone());
         }
         if let Some(Ok(v)) = &fixed {
             self.seen.entry(v.clone()).or_default();
@@ -379,45 +482,56 @@ impl Reading<'_, '_, '_> {
             }),
             VendorFrom::Cell { sheet, cell } => {
                 let found = scrm_adapter::cell_text(grids, sheet.as_ref(), *cell);
-                let place = match (sheet, found) {
-                    (_, Some((Some(s), _))) => format!("{s}!{}", cell.a1()),
-                    (Some(p), None) => format!("{}!{}", p.as_str(), cell.a1()),
+                let place = match (sheet, &found) {
+                    (_, Ok((Some(s), _))) => format!("{s}!{}", cell.a1()),
+                    (_, Err(CellMiss::Unreadable(s))) => format!("{s}!{}", cell.a1()),
+                    (Some(p), _) => format!("{}!{}", p.as_str(), cell.a1()),
                     _ => cell.a1(),
                 };
-                match found.and_then(|(_, t)| VendorId::new(t)) {
-                    Some(v) => Ok(v),
-                    None => Err(Issue::new(
-                        ProblemCode::BlankVendorId,
-                        None,
-                        None,
-                        format!(
-                            "adapter '{}' takes the vendor id from {place}, which {}",
-                            a.name,
-                            if found.is_some() {
-                                "is blank"
-                            } else {
-                                "does not exist in this file"
-                            }
-                        ),
-                    )
-                    .help(format!("fill in the supplier's vendor id at {place}"))),
-                }
+                let limit = self.col.opts.limits.max_field_bytes;
+                let why = match &found {
+                    Ok((_, t)) if t.len() > limit => {
+                        return Some(Err(too_large(t.len(), limit, &None, t)));
+                    }
+                    Ok((_, t)) => match VendorId::new(t) {
+                        Some(v) => return Some(Ok(v)),
+                        None => "is blank",
+                    },
+                    Err(CellMiss::NoSheet) => "does not exist in this file",
+                    Err(CellMiss::Unreadable(_)) => "is on a sheet that cannot be read",
+                };
+                Err(Issue::new(
+                    ProblemCode::BlankVendorId,
+                    None,
+                    None,
+                    format!(
+                        "adapter '{}' takes the vendor id from {}, which {why}",
+                        a.name,
+                        crate::text::shown(&place)
+                    ),
+                )
+                .help(format!(
+                    "fill in the supplier's vendor id at {}",
+                    crate::text::shown(&place)
+                )))
             }
         })
     }
 
-    /// Reads the answer rows of one table.
+    /// Reads the answer rows of one table; returns how many it counted.
     fn read_table(
         &mut self,
         g: &Grid,
         h: &scrm_adapter::HeaderAt,
         fixed: Option<&Result<VendorId, Issue>>,
-    ) {
+    ) -> u64 {
+        let mut counted = 0;
         let a = self.adapter;
         let header = Header::new(g.rows[h.index].cells.clone(), h.line, g.sheet.is_some());
         let part = self
             .col
             .new_part(self.file, g.sheet.clone(), header.labels.clone(), false);
+        self.col.parts[part as usize].derived = true;
         let label = |i: usize| -> crate::validate::ColRef {
             if i < header.labels.len() {
                 header.col(i)
@@ -442,6 +556,7 @@ impl Reading<'_, '_, '_> {
                 }
             }
             self.col.count_read(part, 1);
+            counted += 1;
             let mut issues = Vec::new();
             let text = |i: Option<usize>, issues: &mut Vec<Issue>| -> String {
                 let Some(i) = i else { return String::new() };
@@ -521,9 +636,30 @@ impl Reading<'_, '_, '_> {
                 self.col.vendor(v);
                 self.seen.entry(v.clone()).or_default().push(id.to_string());
             }
-            let (Some(vendor), Some(value), true) = (vendor, value, issues.is_empty()) else {
+            let (Some(vendor), Some(value), true) = (vendor.clone(), value, issues.is_empty())
+            else {
                 self.col
                     .reject(part, Some(row.line), issues, row.cells.clone());
+                // The rejected answer still weighs, as the weakest: a cell scrm could not read
+                // must not lift the supplier's score above what a "no" there would give.
+                if let Some(v) = vendor {
+                    let rows = self.vendors.entry(v).or_default();
+                    if let Entry::Vacant(e) = rows.index.entry(scrm_model::fold(id)) {
+                        e.insert(rows.kept.len());
+                        rows.kept.push(Kept {
+                            input: Input {
+                                id: id.to_string(),
+                                line: row.line,
+                                value: Foreign::Rejected,
+                                comment: String::new(),
+                                evidence: String::new(),
+                                date: None,
+                            },
+                            part,
+                            answer_col: c.answer as u32,
+                        });
+                    }
+                }
                 continue;
             };
             let rows = self.vendors.entry(vendor.clone()).or_default();
@@ -545,7 +681,10 @@ impl Reading<'_, '_, '_> {
                             ProblemCode::DuplicateIdentical,
                             label(c.question),
                             Some(id),
-                            format!("vendor '{vendor}': '{id}' is answered again, as at {at}; merged into it"),
+                            format!(
+                                "vendor '{vendor}': '{}' is answered again, as at {at}; merged into it",
+                                crate::text::shown(id)
+                            ),
                         ),
                     );
                 } else {
@@ -554,7 +693,8 @@ impl Reading<'_, '_, '_> {
                         label(c.question),
                         Some(id),
                         format!(
-                            "vendor '{vendor}': '{id}' is answered again, differently from {at}; the first is kept"
+                            "vendor '{vendor}': '{}' is answered again, differently from {at}; the first is kept",
+                            crate::text::shown(id)
                         ),
                     )
                     .help("remove one of the two rows");
@@ -602,6 +742,7 @@ impl Reading<'_, '_, '_> {
                 .help("map them in a [[map]] entry, or list them in the adapter's table.ignore"),
             );
         }
+        counted
     }
 
     /// The supplier's profile fields the adapter reads from cells.
@@ -614,8 +755,9 @@ impl Reading<'_, '_, '_> {
         let mut issues: Vec<(u32, u64, Issue)> = Vec::new();
         let mut original = Vec::new();
         for p in &self.adapter.profile {
-            let Some((sheet, text)) = scrm_adapter::cell_text(grids, p.sheet.as_ref(), p.cell)
-            else {
+            // A cell on a sheet that is missing or unreadable is left out: the sheet's own
+            // problem is reported, and the profile is the supplier's optional declaration.
+            let Ok((sheet, text)) = scrm_adapter::cell_text(grids, p.sheet.as_ref(), p.cell) else {
                 continue;
             };
             original.push(text.to_string());

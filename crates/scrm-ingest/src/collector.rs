@@ -39,6 +39,9 @@ pub(crate) struct Part {
     /// Column labels by index (tables); JSON parts label answers `answers[i].answer`.
     pub labels: Vec<String>,
     pub json: bool,
+    /// Its answers are derived through an adapter from foreign rows, not rows themselves: a
+    /// conflict between two of them is reported, but no row is un-counted or rejected for it.
+    pub derived: bool,
 }
 
 /// An accepted answer as stored until the final pass (compact: no question id string).
@@ -311,6 +314,7 @@ impl<'a> Collector<'a> {
             sheet,
             labels,
             json,
+            derived: false,
         });
         (self.parts.len() - 1) as u32
     }
@@ -875,6 +879,7 @@ impl<'a> Collector<'a> {
         let vid = self.vendor_ids[vendor as usize].clone();
         let p = &self.parts[later.part as usize];
         let row = (!p.json || later.row > 0).then_some(later.row);
+        let derived = p.derived;
         let col: ColRef = Some((later.col, self.answer_label(later.part, later.col)));
         if d.identical {
             let issue = Issue::new(
@@ -898,6 +903,19 @@ impl<'a> Collector<'a> {
             ),
         )
         .help("remove one of the two answers, or correct the vendor or question id");
+        if derived {
+            // Derived through an adapter: the foreign rows behind it were counted and stand;
+            // the later file's answer to this question is dropped, and said so.
+            let issue = Issue {
+                message: format!(
+                    "vendor '{vid}' answered {qid} again, derived through an adapter, with a different answer or evidence; the first, at {first} ('{}'), is kept and this one dropped",
+                    d.first.value.canonical()
+                ),
+                ..issue
+            };
+            self.issue(later.part, row, issue);
+            return;
+        }
         let original = vec![
             vid.to_string(),
             qid.to_string(),

@@ -24,18 +24,23 @@ const RATIO_FLOOR: u64 = 1 << 20;
 pub(crate) fn read_xlsx_file(col: &mut Collector, path: &Path, display: String, role: CsvRole) {
     let part = col.new_file(display, "xlsx");
     if let Some(sheets) = load_workbook(col, part, path) {
-        read_sheets(col, part, sheets, role);
+        let read = sheets
+            .into_iter()
+            .filter_map(|(name, rows)| Some((name, rows?)))
+            .collect();
+        read_sheets(col, part, read, role);
     }
 }
 
-/// Opens a workbook within the limits and reads every sheet it can as rows of text (each sheet's
-/// problems recorded against the file's `part`); `None` when the workbook is not opened (the
-/// problem recorded). Records the file's digest.
+/// Opens a workbook within the limits and reads every sheet it can as rows of text, in the
+/// workbook's order: a sheet that cannot be read is `None` (its problem recorded against the
+/// file's `part`), so that "the first sheet" still means the workbook's first. `None` when the
+/// workbook is not opened (the problem recorded). Records the file's digest.
 pub(crate) fn load_workbook(
     col: &mut Collector,
     part: u32,
     path: &Path,
-) -> Option<Vec<(String, Vec<Row>)>> {
+) -> Option<Vec<(String, Option<Vec<Row>>)>> {
     let limits = col.opts.limits;
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
@@ -107,7 +112,7 @@ pub(crate) fn load_workbook(
     for name in wb.sheet_names() {
         let issue = match sheet_rows(&mut wb, &name, limits.max_columns, &mut budget) {
             Ok(rows) => {
-                sheets.push((name, rows));
+                sheets.push((name, Some(rows)));
                 continue;
             }
             Err(SheetStop::Xlsx(e)) => Issue::new(
@@ -141,6 +146,7 @@ pub(crate) fn load_workbook(
             .help("delete stray cells far from the table, or raise the XLSX size limit"),
         };
         col.issue(part, None, issue);
+        sheets.push((name, None));
     }
     Some(sheets)
 }

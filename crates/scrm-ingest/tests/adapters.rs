@@ -133,6 +133,7 @@ combine = "min"
     .unwrap_or_else(|e| panic!("{e}"));
     let text = "供應商 (vendor);題號;回答;說明\r\n\
         V-1;Q1;是;已核准的政策\r\n\
+        \r\n\
         V-1;Q2;部分;\r\n\
         V-2;Q1;否;\r\n\
         V-2;Q3;不適用;不提供模型\r\n\
@@ -146,6 +147,14 @@ combine = "min"
     let ing = read(&[path.to_str().unwrap_or_default()], ad);
     let c = ing.counts();
     assert_eq!((c.rows_read, c.accepted, c.rejected), (6, 5, 1));
+    // The row without a vendor is on line 7: CRLF line ends and a blank line counted.
+    assert_eq!(
+        ing.problems
+            .iter()
+            .find(|p| p.code.as_str() == "blank-vendor-id")
+            .and_then(|p| p.location.row),
+        Some(7)
+    );
     let out = answers(&ing) + "\n" + &render_human(&ing);
     let out = out.replace(&dir.path().display().to_string(), "[TMP]");
     insta::assert_snapshot!("vendor_column", out);
@@ -177,6 +186,109 @@ fn adapted_csv_is_held_to_the_size_limit() {
     let codes: Vec<&str> = ing.problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["xlsx-too-large"]);
     assert_eq!(ing.problems[0].location.row, Some(67));
+}
+
+/// The same supplier in two files, answering one CAIQ question differently: the first file's
+/// derived answers are kept and each later one is reported, while every foreign row stays
+/// counted as it was read (derived answers are not rows).
+#[test]
+fn one_supplier_in_two_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (sub, answer) in [("a", "Yes"), ("b", "No")] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            dir.path().join(sub).join("V-1.csv"),
+            format!("Question ID,CSP CAIQ Answer\nSTA-01.1,{answer}\n"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let ing = read(
+        &[dir.path().to_str().unwrap_or_default()],
+        adapter("csa-caiq-v4"),
+    );
+    for f in &ing.files {
+        assert_eq!((f.rows_read, f.accepted, f.rejected), (1, 1, 0), "{f:?}");
+    }
+    assert!(ing.rejects.is_empty());
+    let conflicts = ing
+        .problems
+        .iter()
+        .filter(|p| p.code.as_str() == "duplicate-conflict")
+        .count();
+    // STA-01.* feeds GV.SC-01, -02, -03, -06 and -07.
+    assert_eq!(conflicts, 5);
+    let v = &ing.vendors[0];
+    let kept: Vec<String> = v.answers.values().map(|a| a.value.canonical()).collect();
+    assert_eq!(kept, ["3", "3", "3", "3", "3"]);
+}
+
+/// A semicolon CSV export whose first line is a title: the delimiter is the one with which the
+/// adapter finds its header, not the one the title line suggests.
+#[test]
+fn delimiter_found_below_a_title() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("V-7.csv");
+    std::fs::write(
+        &path,
+        "Supplier questionnaire, exported 2026-11-30\n\nQuestion ID;CSP CAIQ Answer;Notes\nSTA-07.1;Yes;list, kept quarterly\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ing = read(&[path.to_str().unwrap_or_default()], adapter("csa-caiq-v4"));
+    assert_eq!(ing.vendors.len(), 1);
+    let a: Vec<(String, String)> = ing.vendors[0]
+        .answers
+        .values()
+        .map(|a| (a.question.to_string(), a.value.canonical()))
+        .collect();
+    assert_eq!(a, [("GV.SC-04".to_string(), "3".to_string())]);
+    assert_eq!(ing.files[0].rows_read, 1);
+}
+
+/// A cover sheet that cannot be read (a cell past the column limit) keeps its place: the
+/// vendor id is not looked up on the next sheet, so the answers are not filed under whatever
+/// that sheet holds at B2; every row is rejected, saying why.
+#[test]
+fn vendor_cell_on_an_unreadable_sheet() {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Vendor").unwrap();
+    cover.write_string(1, 1, "V-REAL").unwrap();
+    cover.write_string(0, 40, "stray").unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("Governance").unwrap();
+    for (r, cells) in [["ID", "Answer"], ["GOV-01", "yes"]].iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("x.xlsx");
+    std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    let src = std::fs::read_to_string(format!("{BUYER_DIR}/adapter.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace("sheet = \"Vendor*\"\ncell = \"B2\"", "cell = \"B2\"");
+    let ad =
+        scrm_adapter::parse("a.toml", &src, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
+    let opts = IngestOptions {
+        adapter: Some(Arc::new(ad)),
+        limits: scrm_ingest::Limits {
+            max_columns: 20,
+            ..scrm_ingest::Limits::default()
+        },
+        ..IngestOptions::default()
+    };
+    let ing =
+        ingest(&[path], None, None, Catalog::builtin(), &opts).unwrap_or_else(|e| panic!("{e}"));
+    assert!(ing.vendors.is_empty(), "{:?}", ing.vendors);
+    let codes: Vec<&str> = ing.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["too-many-columns", "blank-vendor-id"]);
+    assert!(
+        ing.problems[1]
+            .message
+            .contains("Vendor!B2, which is on a sheet that cannot be read"),
+        "{}",
+        ing.problems[1].message
+    );
 }
 
 /// Writes the adapter fixtures. Run with

@@ -341,6 +341,12 @@ pub struct AdapterCheckArgs {
     /// (name, country, ...) to this profile CSV, which scrm reads beside the answers.
     #[arg(long, value_name = "PATH")]
     pub profiles: Option<PathBuf>,
+    /// Text encoding of CSV inputs (e.g. utf-8, big5, utf-16le); default: detect.
+    #[arg(long, value_name = "LABEL", help_heading = "Reading")]
+    pub encoding: Option<String>,
+    /// CSV delimiter: comma, semicolon, tab (default: detect).
+    #[arg(long, value_name = "DELIM", help_heading = "Reading")]
+    pub delimiter: Option<Delimiter>,
 }
 
 /// Output formats of `adapter check`.

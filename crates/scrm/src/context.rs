@@ -61,11 +61,32 @@ pub fn policy(file: Option<&Path>, catalog: &Catalog) -> Result<Policy> {
     }
 }
 
+/// The `--encoding` and `--delimiter` flags as ingestion takes them.
+pub fn reading(
+    encoding: Option<&str>,
+    delimiter: Option<Delimiter>,
+) -> Result<(Option<&'static encoding_rs::Encoding>, Option<u8>)> {
+    let encoding = match encoding {
+        None => None,
+        Some(l) => Some(
+            encoding_rs::Encoding::for_label(l.trim().as_bytes())
+                .ok_or_else(|| anyhow!("'{l}' is not an encoding label (try utf-8, big5, utf-16le, utf-16be, windows-1252)"))?,
+        ),
+    };
+    let delimiter = delimiter.map(|d| match d {
+        Delimiter::Comma => b',',
+        Delimiter::Semicolon => b';',
+        Delimiter::Tab => b'\t',
+    });
+    Ok((encoding, delimiter))
+}
+
 /// An adapter's name (its path, or `builtin:NAME`) and text: the file `spec` names, or else the
 /// built-in adapter of that name.
 pub fn adapter_source(spec: &str) -> Result<(String, String)> {
     let path = Path::new(spec);
-    if path.exists() {
+    // A file; a folder of that name does not hide the built-in adapter.
+    if path.is_file() {
         let src = std::fs::read_to_string(path)
             .with_context(|| format!("reading adapter {}", path.display()))?;
         return Ok((path.display().to_string(), src));
@@ -92,20 +113,10 @@ pub fn ingest_options(a: &InputArgs, catalog: &Catalog) -> Result<IngestOptions>
         Some(spec) => Some(std::sync::Arc::new(adapter(spec, catalog)?)),
         None => None,
     };
-    let encoding = match &a.encoding {
-        None => None,
-        Some(l) => Some(
-            encoding_rs::Encoding::for_label(l.trim().as_bytes())
-                .ok_or_else(|| anyhow!("'{l}' is not an encoding label (try utf-8, big5, utf-16le, utf-16be, windows-1252)"))?,
-        ),
-    };
+    let (encoding, delimiter) = reading(a.encoding.as_deref(), a.delimiter)?;
     Ok(IngestOptions {
         encoding,
-        delimiter: a.delimiter.map(|d| match d {
-            Delimiter::Comma => b',',
-            Delimiter::Semicolon => b';',
-            Delimiter::Tab => b'\t',
-        }),
+        delimiter,
         strict: a.strict,
         input_digest: input_digest(a),
         limits: Limits {
@@ -139,6 +150,8 @@ pub struct Loaded {
     pub ingested: Ingested,
     pub as_of: NaiveDate,
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The adapter the inputs were read through, if any.
+    pub adapter: Option<std::sync::Arc<scrm_adapter::Adapter>>,
 }
 
 /// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
@@ -160,6 +173,7 @@ pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
         ingested,
         as_of,
         now,
+        adapter: opts.adapter,
     })
 }
 
@@ -196,6 +210,7 @@ where
             ingested,
             as_of,
             now,
+            adapter: opts.adapter,
         },
         mapped,
     ))
@@ -290,20 +305,10 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
             extra.push((p.display().to_string(), kind, bytes));
         }
     }
-    // The adapter too: what a foreign questionnaire says depends on it. A built-in one is
-    // recorded by name and the digest of its text.
-    if let Some(spec) = &a.adapter {
-        let p = Path::new(spec);
-        if p.exists() {
-            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            extra.push((p.display().to_string(), "adapter", bytes));
-        } else if let Some(src) = scrm_adapter::builtin(spec) {
-            extra.push((
-                format!("builtin:{spec}"),
-                "adapter",
-                src.as_bytes().to_vec(),
-            ));
-        }
+    // The adapter too: what a foreign questionnaire says depends on it. Its digest is of the
+    // text the run used; a built-in one is named `builtin:NAME`.
+    if let Some(ad) = &l.adapter {
+        extra.push((ad.origin.clone(), "adapter", ad.text.as_bytes().to_vec()));
     }
     for (path, kind, bytes) in extra {
         let mut file = InputFile {

@@ -95,7 +95,10 @@ fn check(c: &AdapterCheckArgs) -> Result<u8> {
     let ing = if c.inputs.is_empty() {
         None
     } else {
+        let (encoding, delimiter) = context::reading(c.encoding.as_deref(), c.delimiter)?;
         let opts = scrm_ingest::IngestOptions {
+            encoding,
+            delimiter,
             adapter: Some(std::sync::Arc::new(ad.clone())),
             ..scrm_ingest::IngestOptions::default()
         };

@@ -4,7 +4,7 @@
 use crate::pattern::{CellRef, Pattern};
 use crate::spec::*;
 use scrm_model::{QuestionLookup, Resolution};
-use scrm_policy::walk::{PolicyProblem, Table, Value, Walker, get, join};
+use scrm_policy::walk::{PolicyProblem, Table, Value, Walker, get, join, span_of};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use toml::de::{DeTable, DeValue};
@@ -231,7 +231,7 @@ fn vendor(w: &mut Walker<'_>, root: &Table<'_>, a: &mut Adapter) {
         .string(t, "vendor", "cell")
         .and_then(|c| cell_ref(w, t, "vendor", &c));
     let sheet = sheet(w, t, "vendor");
-    let stem = bool_field(w, t, "vendor", "file_stem").unwrap_or(false);
+    let stem = w.boolean(t, "vendor", "file_stem").unwrap_or(false);
     let given = usize::from(column) + usize::from(get(t, "cell").is_some()) + usize::from(stem);
     if given != 1 {
         w.problem(
@@ -282,7 +282,7 @@ fn profile(w: &mut Walker<'_>, root: &Table<'_>, a: &mut Adapter) {
     for field in fields {
         let path = join("profile", field);
         let Some(v) = get(t, field) else { continue };
-        let Some(ft) = as_table(w, v, &path) else {
+        let Some(ft) = w.as_table(v, &path) else {
             continue;
         };
         w.unknown_keys(ft, &path, &["cell", "sheet"]);
@@ -375,7 +375,7 @@ fn maps(w: &mut Walker<'_>, root: &Table<'_>, lookup: &dyn QuestionLookup, a: &m
     let mut targets: BTreeMap<&'static str, usize> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         let path = format!("map[{i}]");
-        let Some(t) = as_table(w, e, &path) else {
+        let Some(t) = w.as_table(e, &path) else {
             continue;
         };
         w.unknown_keys(t, &path, &["to", "from", "combine"]);
@@ -513,31 +513,6 @@ fn cell_ref(w: &mut Walker<'_>, t: &Table<'_>, path: &str, raw: &str) -> Option<
             None
         }
     }
-}
-
-fn bool_field(w: &mut Walker<'_>, t: &Table<'_>, path: &str, key: &str) -> Option<bool> {
-    let v = get(t, key)?;
-    match v.get_ref() {
-        DeValue::Boolean(b) => Some(*b),
-        _ => {
-            w.type_problem(v, &join(path, key), "true or false");
-            None
-        }
-    }
-}
-
-fn as_table<'t, 'i>(w: &mut Walker<'_>, v: &'t Value<'i>, path: &str) -> Option<&'t Table<'i>> {
-    match v.get_ref() {
-        DeValue::Table(t) => Some(t),
-        _ => {
-            w.type_problem(v, path, "a table");
-            None
-        }
-    }
-}
-
-fn span_of(t: &Table<'_>, key: &str) -> std::ops::Range<usize> {
-    get(t, key).map_or(0..0, |v| v.span())
 }
 
 /// Text shown on one line: control characters and line breaks become spaces.

@@ -57,22 +57,15 @@ pub(crate) fn read_adapted_file(
         }
         _ => {
             let part = col.new_file(display, "unsupported");
-            if let Ok(bytes) = std::fs::read(path) {
-                col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
-            }
-            col.issue(
+            crate::csvin::unsupported(
+                col,
                 part,
-                None,
-                Issue::new(
-                    ProblemCode::UnsupportedFile,
-                    None,
-                    None,
-                    format!(
-                        "adapter '{}' reads sheets (.csv, .tsv, .txt, .xlsx, .xlsm); this file is not loaded",
-                        adapter.name
-                    ),
-                )
-                .help("read JSON questionnaires without --adapter"),
+                path,
+                format!(
+                    "adapter '{}' reads sheets (.csv, .tsv, .txt, .xlsx, .xlsm); this file is not loaded",
+                    adapter.name
+                ),
+                "read JSON questionnaires without --adapter".to_string(),
             );
             return;
         }
@@ -170,20 +163,7 @@ fn load_csv(
         Ok((digest, replaced)) => {
             col.file_of(part).digest = digest;
             if replaced {
-                col.issue(
-                    part,
-                    None,
-                    Issue::new(
-                        ProblemCode::EncodingReplaced,
-                        None,
-                        None,
-                        format!(
-                            "some bytes are not valid {} and were replaced by U+FFFD",
-                            enc.name()
-                        ),
-                    )
-                    .help("check the file's encoding, or name it with the encoding option"),
-                );
+                crate::csvin::encoding_replaced(col, part, enc);
             }
         }
         Err(e) => {

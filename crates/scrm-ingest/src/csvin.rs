@@ -93,24 +93,47 @@ pub(crate) fn read_csv_part<'a>(
         Ok((sha, replaced)) => {
             col.file_of(part).digest = sha;
             if replaced {
-                col.issue(
-                    part,
-                    None,
-                    Issue::new(
-                        ProblemCode::EncodingReplaced,
-                        None,
-                        None,
-                        format!(
-                            "some bytes are not valid {} and were replaced by U+FFFD",
-                            enc.name()
-                        ),
-                    )
-                    .help("check the file's encoding, or name it with the encoding option"),
-                );
+                encoding_replaced(col, part, enc);
             }
         }
         Err(e) => unreadable(col, part, &e.to_string()),
     }
+}
+
+/// Records the digest of a file scrm does not read here, and why it is not loaded.
+pub(crate) fn unsupported(
+    col: &mut Collector,
+    part: u32,
+    path: &Path,
+    message: String,
+    help: String,
+) {
+    if let Ok(bytes) = std::fs::read(path) {
+        col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
+    }
+    col.issue(
+        part,
+        None,
+        Issue::new(ProblemCode::UnsupportedFile, None, None, message).help(help),
+    );
+}
+
+/// Says that some bytes of a legacy-encoded file could not be decoded and were replaced.
+pub(crate) fn encoding_replaced(col: &mut Collector, part: u32, enc: TextEncoding) {
+    col.issue(
+        part,
+        None,
+        Issue::new(
+            ProblemCode::EncodingReplaced,
+            None,
+            None,
+            format!(
+                "some bytes are not valid {} and were replaced by U+FFFD",
+                enc.name()
+            ),
+        )
+        .help("check the file's encoding, or name it with the encoding option"),
+    );
 }
 
 /// Marks a file as empty and says why (no bytes, no header).

@@ -223,23 +223,16 @@ fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
         }
         _ => {
             let part = col.new_file(f.display, "unsupported");
-            if let Ok(bytes) = std::fs::read(&f.path) {
-                col.file_of(part).digest = col.opts.input_digest.hex_of(&bytes);
-            }
             let expected = match role {
                 CsvRole::Input => ".csv, .tsv, .txt, .xlsx, .xlsm, .json, .jsonl or .ndjson",
                 _ => ".csv, .tsv, .txt, .xlsx or .xlsm",
             };
-            col.issue(
+            csvin::unsupported(
+                col,
                 part,
-                None,
-                Issue::new(
-                    ProblemCode::UnsupportedFile,
-                    None,
-                    None,
-                    "scrm does not read this kind of file here; it is not loaded".to_string(),
-                )
-                .help(format!("supported extensions: {expected}")),
+                &f.path,
+                "scrm does not read this kind of file here; it is not loaded".to_string(),
+                format!("supported extensions: {expected}"),
             );
         }
     }

@@ -1,7 +1,7 @@
 //! Reads a policy file into a [`Policy`], collecting every problem with its line and column.
 
 use crate::model::*;
-use crate::walk::{Table, Value, Walker, get, join, kind_name};
+use crate::walk::{Table, Value, Walker, get, join, kind_name, span_of};
 use chrono::NaiveDate;
 use scrm_model::{
     AiRole, AnswerKind, AnswerValue, Code, Criticality, DataAccess, Lens, QuestionLookup,
@@ -219,7 +219,7 @@ pub fn parse(
         p.knockouts.clear();
         for (i, v) in arr.iter().enumerate() {
             let path = format!("knockout[{i}]");
-            let Some(t) = as_table(&mut w, v, &path) else {
+            let Some(t) = w.as_table(v, &path) else {
                 continue;
             };
             w.unknown_keys(
@@ -235,7 +235,7 @@ pub fn parse(
                 answer_level(&mut w, m, &join(&path, "minimum"), q.as_ref().map(|x| x.1))
             });
             let tiers = tiers_field(&mut w, t, &path);
-            let na_passes = bool_field(&mut w, t, &path, "na_passes").unwrap_or(false);
+            let na_passes = w.boolean(t, &path, "na_passes").unwrap_or(false);
             let reason = w.string(t, &path, "reason");
             if let (Some((question, _)), Some(minimum), Some(reason)) = (q, minimum, reason) {
                 p.knockouts.push(Knockout {
@@ -291,7 +291,7 @@ pub fn parse(
         let mut ids: BTreeMap<String, ()> = BTreeMap::new();
         for (i, v) in arr.iter().enumerate() {
             let path = format!("contradiction[{i}]");
-            let Some(t) = as_table(&mut w, v, &path) else {
+            let Some(t) = w.as_table(v, &path) else {
                 continue;
             };
             let keys = [
@@ -400,7 +400,7 @@ pub fn parse(
     if let Some(arr) = w.array(root, "", "exemption") {
         for (i, v) in arr.iter().enumerate() {
             let path = format!("exemption[{i}]");
-            let Some(t) = as_table(&mut w, v, &path) else {
+            let Some(t) = w.as_table(v, &path) else {
                 continue;
             };
             w.unknown_keys(t, &path, &["vendor", "code", "reason", "expires"]);
@@ -481,33 +481,8 @@ fn is_gate(c: Code) -> bool {
     )
 }
 
-fn span_of(t: &Table<'_>, key: &str) -> std::ops::Range<usize> {
-    get(t, key).map_or(0..0, |v| v.span())
-}
-
 fn days(x: f64) -> Option<u32> {
     (x >= 1.0).then_some(x as u32)
-}
-
-fn as_table<'t, 'i>(w: &mut Walker<'_>, v: &'t Value<'i>, path: &str) -> Option<&'t Table<'i>> {
-    match v.get_ref() {
-        DeValue::Table(t) => Some(t),
-        _ => {
-            w.type_problem(v, path, "a table");
-            None
-        }
-    }
-}
-
-fn bool_field(w: &mut Walker<'_>, t: &Table<'_>, path: &str, key: &str) -> Option<bool> {
-    let v = get(t, key)?;
-    match v.get_ref() {
-        DeValue::Boolean(b) => Some(*b),
-        _ => {
-            w.type_problem(v, &join(path, key), "true or false");
-            None
-        }
-    }
 }
 
 fn tiers_field(w: &mut Walker<'_>, t: &Table<'_>, path: &str) -> Vec<Tier> {

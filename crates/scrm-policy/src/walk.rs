@@ -232,6 +232,29 @@ impl<'s> Walker<'s> {
         }
     }
 
+    /// `v` as a table, or a type problem at `path`.
+    pub fn as_table<'t, 'i>(&mut self, v: &'t Value<'i>, path: &str) -> Option<&'t Table<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.type_problem(v, path, "a table");
+                None
+            }
+        }
+    }
+
+    /// A boolean-valued entry.
+    pub fn boolean(&mut self, parent: &Table<'_>, path: &str, key: &str) -> Option<bool> {
+        let v = get(parent, key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.type_problem(v, &join(path, key), "true or false");
+                None
+            }
+        }
+    }
+
     /// Reports a required key that is absent, at the table's span.
     pub fn require(&mut self, parent: &Table<'_>, span: Range<usize>, path: &str, key: &str) {
         if get(parent, key).is_none() {
@@ -256,6 +279,11 @@ fn raw_number(v: &Value<'_>) -> String {
 /// Looks a key up in a spanned table.
 pub fn get<'t, 'i>(t: &'t Table<'i>, key: &str) -> Option<&'t Value<'i>> {
     t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+}
+
+/// The span of `key`'s value in `t` (empty when absent): where a problem about it points.
+pub fn span_of(t: &Table<'_>, key: &str) -> std::ops::Range<usize> {
+    get(t, key).map_or(0..0, |v| v.span())
 }
 
 /// A dotted key path: `path.key`, or `key` at the top.

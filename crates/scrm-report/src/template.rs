@@ -66,15 +66,8 @@ pub const QUESTIONNAIRE_KEYS: [&str; 9] = [
     "comment",
 ];
 
-/// Columns of the long CSV template.
-pub const TEMPLATE_CSV_COLUMNS: [&str; 6] = [
-    "vendor_id",
-    "question_id",
-    "answer",
-    "evidence",
-    "evidence_date",
-    "comment",
-];
+/// Columns of the long CSV template: the long answers layout.
+pub use scrm_model::columns::LONG_ANSWER_COLUMNS as TEMPLATE_CSV_COLUMNS;
 
 /// The three template sheet names of a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

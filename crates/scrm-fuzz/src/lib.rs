@@ -205,7 +205,7 @@ fn adapted(sel: u8, data: &[u8]) {
         "V-0101.xlsx"
     };
     let opts = IngestOptions {
-        adapter: Some(ad.clone()),
+        adapters: vec![ad.clone()],
         ..h.opts.clone()
     };
     let cat = scrm_catalog::Catalog::builtin();

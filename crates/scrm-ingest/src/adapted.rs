@@ -20,6 +20,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How many ids an `unmapped-question` or `missing-mapped-question` message lists.
 const LISTED: usize = 10;
@@ -28,32 +29,45 @@ const LISTED: usize = 10;
 /// same charge a workbook's cells pay).
 const CELL_BYTES: u64 = 32;
 
-/// Reads one foreign file through the adapter into the collector.
+/// Reads one foreign file into the collector through the first of `adapters` that finds its
+/// table there.
 pub(crate) fn read_adapted_file(
     col: &mut Collector,
     path: &Path,
     display: String,
     kind: FileKind,
-    adapter: &Adapter,
+    adapters: &[Arc<Adapter>],
 ) {
-    let (part, grids) = match kind {
+    let (part, grids, chosen) = match kind {
         FileKind::Xlsx => {
             let part = col.new_file(display, "adapted-xlsx");
             let Some(sheets) = crate::xlsx::load_workbook(col, part, path) else {
                 return;
             };
-            let grids = sheets
+            let grids: Vec<Grid> = sheets
                 .into_iter()
                 .map(|(name, rows)| grid(Some(name), rows))
                 .collect();
-            (part, grids)
+            let chosen = adapters.iter().find(|a| !tables(a, &grids).is_empty());
+            (part, grids, chosen)
         }
         FileKind::Csv => {
             let part = col.new_file(display, "adapted-csv");
-            let Some(g) = load_csv(col, part, path, &adapter.table) else {
+            let Some(text) = load_text(col, part, path) else {
                 return;
             };
-            (part, vec![g])
+            // The first adapter whose header the file has, with the delimiter that shows it.
+            let found = adapters
+                .iter()
+                .find_map(|a| find_delimiter(&text, &a.table, col.opts.delimiter).map(|d| (a, d)));
+            let delim = found.map_or_else(
+                || col.opts.delimiter.unwrap_or_else(|| sniffed(&text)),
+                |(_, d)| d,
+            );
+            let Some(g) = csv_grid(col, part, &text, delim) else {
+                return;
+            };
+            (part, vec![g], found.map(|(a, _)| a))
         }
         _ => {
             let part = col.new_file(display, "unsupported");
@@ -62,19 +76,23 @@ pub(crate) fn read_adapted_file(
                 part,
                 path,
                 format!(
-                    "adapter '{}' reads sheets (.csv, .tsv, .txt, .xlsx, .xlsm); this file is not loaded",
-                    adapter.name
+                    "{} reads sheets (.csv, .tsv, .txt, .xlsx, .xlsm); this file is not loaded",
+                    names(adapters)
                 ),
                 "read JSON questionnaires without --adapter".to_string(),
             );
             return;
         }
     };
+    let Some(adapter) = chosen else {
+        return no_table(col, part, adapters, &grids);
+    };
     let file = col.parts[part as usize].file;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let tables = tables(adapter, &grids);
     Reading {
         col,
         adapter,
@@ -84,7 +102,80 @@ pub(crate) fn read_adapted_file(
         vendors: BTreeMap::new(),
         seen: BTreeMap::new(),
     }
-    .read(&grids);
+    .read(&grids, tables);
+}
+
+/// "adapter 'a'", or "adapters 'a' and 'b'": the adapters a message is about.
+fn names(adapters: &[Arc<Adapter>]) -> String {
+    let quoted: Vec<String> = adapters.iter().map(|a| format!("'{}'", a.name)).collect();
+    match quoted.as_slice() {
+        [one] => format!("adapter {one}"),
+        [rest @ .., last] => format!("adapters {} and {last}", rest.join(", ")),
+        [] => "no adapter".to_string(),
+    }
+}
+
+/// The tables an adapter finds in a file's grids: each sheet it reads whose top rows hold its
+/// header.
+fn tables<'g>(a: &Adapter, grids: &'g [Grid]) -> Vec<(&'g Grid, scrm_adapter::HeaderAt)> {
+    grids
+        .iter()
+        .filter(|g| scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()))
+        .filter_map(|g| scrm_adapter::find_header(&a.table, g).map(|h| (g, h)))
+        .collect()
+}
+
+/// Reports that no adapter finds its table in the file: what each looked for, and where.
+fn no_table(col: &mut Collector, part: u32, adapters: &[Arc<Adapter>], grids: &[Grid]) {
+    let workbook = grids.iter().any(|g| g.sheet.is_some());
+    let each: Vec<(&str, String)> = adapters
+        .iter()
+        .map(|a| {
+            let looked: Vec<&str> = grids
+                .iter()
+                .filter(|g| scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()))
+                .filter_map(|g| g.sheet.as_deref())
+                .collect();
+            let sheets = match (workbook, looked.is_empty()) {
+                (false, _) => String::new(),
+                (true, true) => {
+                    let names: Vec<&str> = a.table.sheets.iter().map(|p| p.as_str()).collect();
+                    format!("; no sheet is named {}", names.join(" or "))
+                }
+                (true, false) => format!(
+                    "; sheets searched: {}",
+                    crate::text::shown(&looked.join(", "))
+                ),
+            };
+            (
+                a.name.as_str(),
+                format!("{}{sheets}", scrm_adapter::wanted(&a.table)),
+            )
+        })
+        .collect();
+    col.issue(
+        part,
+        None,
+        Issue::new(
+            ProblemCode::AdapterNoTable,
+            None,
+            None,
+            match each.as_slice() {
+                [(name, wants)] => format!(
+                    "adapter '{name}' finds no table here: it needs {wants}; the file is not loaded"
+                ),
+                _ => format!(
+                    "{} find no table here ({}); the file is not loaded",
+                    names(adapters),
+                    each.iter()
+                        .map(|(name, wants)| format!("'{name}' needs {wants}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            },
+        )
+        .help("check that the file is a questionnaire an adapter reads, or adjust the adapter's [table]"),
+    );
 }
 
 /// A workbook's sheet as a grid: `None` for one that could not be read (it keeps its place).
@@ -103,14 +194,9 @@ fn grid(sheet: Option<String>, rows: Option<Vec<Row>>) -> Grid {
     }
 }
 
-/// Reads a whole CSV file as one grid (any record width, any header row), decoded as every text
-/// input is. It is held whole, as a workbook is, so the XLSX size limit applies to it.
-fn load_csv(
-    col: &mut Collector,
-    part: u32,
-    path: &Path,
-    spec: &scrm_adapter::TableSpec,
-) -> Option<Grid> {
+/// Reads a whole CSV file as UTF-8 text, decoded as every text input is (the digest recorded).
+/// It is held whole, as a workbook is, so the XLSX size limit applies to it.
+fn load_text(col: &mut Collector, part: u32, path: &Path) -> Option<Vec<u8>> {
     let limits = col.opts.limits;
     let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
     let (size, mut file) = match opened {
@@ -175,12 +261,15 @@ fn load_csv(
         empty(col, part, "the file is empty");
         return None;
     }
-    let delim = col
-        .opts
-        .delimiter
-        .unwrap_or_else(|| pick_delimiter(&text, spec));
+    Some(text)
+}
+
+/// The rows of a CSV file's text split at `delim` (any record width, any header row), held to
+/// the size limit as a workbook's cells are.
+fn csv_grid(col: &mut Collector, part: u32, text: &[u8], delim: u8) -> Option<Grid> {
+    let limits = col.opts.limits;
     let mut budget = limits.max_xlsx_bytes;
-    let records = match records(&text, delim, usize::MAX, &mut budget) {
+    let records = match records(text, delim, usize::MAX, &mut budget) {
         Ok(r) => r,
         Err(e) => {
             unreadable(col, part, &e.to_string());
@@ -314,22 +403,32 @@ fn records(
     Ok(out)
 }
 
-/// The delimiter of an adapted CSV file. The header may sit below a title block, so the first
-/// line alone does not tell: the delimiter sniffed from it is tried first, then comma,
-/// semicolon and tab, and the first with which the adapter finds its header wins (the sniffed
-/// one when none does).
-fn pick_delimiter(text: &[u8], spec: &scrm_adapter::TableSpec) -> u8 {
-    let first_line = text.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    let sniffed = crate::split::sniff_delimiter(first_line);
-    let mut tried = Vec::new();
-    for d in [sniffed, b',', b';', b'\t'] {
-        if tried.contains(&d) {
-            continue;
+/// The delimiter sniffed from a CSV file's first line.
+fn sniffed(text: &[u8]) -> u8 {
+    crate::split::sniff_delimiter(text.split(|b| *b == b'\n').next().unwrap_or(&[]))
+}
+
+/// The delimiter with which an adapter finds its header in a CSV file's top rows, if any. The
+/// header may sit below a title block, so the first line alone does not tell: the delimiter
+/// sniffed there is tried first, then comma, semicolon and tab. A delimiter given by the caller
+/// is the only one tried.
+fn find_delimiter(text: &[u8], spec: &scrm_adapter::TableSpec, given: Option<u8>) -> Option<u8> {
+    let candidates = match given {
+        Some(d) => vec![d],
+        None => {
+            let mut c = vec![sniffed(text)];
+            for d in [b',', b';', b'\t'] {
+                if !c.contains(&d) {
+                    c.push(d);
+                }
+            }
+            c
         }
-        tried.push(d);
+    };
+    candidates.into_iter().find(|&d| {
         let mut budget = u64::MAX;
         let Ok(head) = records(text, d, spec.header_within, &mut budget) else {
-            continue;
+            return false;
         };
         let grid = Grid {
             sheet: None,
@@ -342,11 +441,8 @@ fn pick_delimiter(text: &[u8], spec: &scrm_adapter::TableSpec) -> u8 {
                 .collect(),
             readable: true,
         };
-        if scrm_adapter::find_header(spec, &grid).is_some() {
-            return d;
-        }
-    }
-    sniffed
+        scrm_adapter::find_header(spec, &grid).is_some()
+    })
 }
 
 /// One foreign answer row kept for its vendor, with where it was.
@@ -379,51 +475,7 @@ struct Reading<'c, 'a, 'd> {
 }
 
 impl Reading<'_, '_, '_> {
-    fn read(mut self, grids: &[Grid]) {
-        let a = self.adapter;
-        let mut tables = Vec::new();
-        for g in grids {
-            if !scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()) {
-                continue;
-            }
-            match scrm_adapter::find_header(&a.table, g) {
-                Some(h) => tables.push((g, h)),
-                None => tracing::debug!(sheet = ?g.sheet, "no adapter header in this sheet"),
-            }
-        }
-        if tables.is_empty() {
-            let looked: Vec<&str> = grids
-                .iter()
-                .filter(|g| scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()))
-                .filter_map(|g| g.sheet.as_deref())
-                .collect();
-            let sheets = if grids.iter().any(|g| g.sheet.is_some()) {
-                if looked.is_empty() {
-                    let names: Vec<&str> = a.table.sheets.iter().map(|p| p.as_str()).collect();
-                    format!("; no sheet is named {}", names.join(" or "))
-                } else {
-                    format!("; sheets searched: {}", looked.join(", "))
-                }
-            } else {
-                String::new()
-            };
-            self.col.issue(
-                self.file_part,
-                None,
-                Issue::new(
-                    ProblemCode::AdapterNoTable,
-                    None,
-                    None,
-                    format!(
-                        "adapter '{}' finds no table here: it needs {}{sheets}; the file is not loaded",
-                        a.name,
-                        scrm_adapter::wanted(&a.table)
-                    ),
-                )
-                .help("check that the file is the questionnaire the adapter reads, or adjust the adapter's [table]"),
-            );
-            return;
-        }
+    fn read(mut self, grids: &[Grid], tables: Vec<(&Grid, scrm_adapter::HeaderAt)>) {
         let fixed = self.fixed_vendor(grids);
         let mut read = 0;
         for (g, h) in tables {

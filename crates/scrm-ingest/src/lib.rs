@@ -133,7 +133,7 @@ fn read_all<'a>(
     let is_flagged = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| flagged.contains(&c));
     let mut col = Collector::new(lookup, opts);
     if let Some(map) = early
-        && opts.adapter.is_none()
+        && opts.adapters.is_empty()
         && found.len() == 1
         && found[0].kind == Some(FileKind::Csv)
         && !is_flagged(&found[0].path)
@@ -208,9 +208,11 @@ fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
         return skipped_entry(col, f.display, skip);
     }
     if role == CsvRole::Input
-        && let (Some(adapter), Some(kind)) = (&col.opts.adapter, f.kind)
+        && !col.opts.adapters.is_empty()
+        && let Some(kind) = f.kind
     {
-        return adapted::read_adapted_file(col, &f.path, f.display, kind, adapter);
+        let adapters = col.opts.adapters.clone();
+        return adapted::read_adapted_file(col, &f.path, f.display, kind, &adapters);
     }
     match (f.kind, role) {
         (Some(FileKind::Csv), _) => csvin::read_csv_file(col, &f.path, f.display, role),

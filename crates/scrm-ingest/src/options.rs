@@ -66,8 +66,9 @@ pub struct IngestOptions {
     /// The digest recorded of each input file's bytes (SHA-256 unless asked otherwise).
     pub input_digest: crate::InputDigest,
     /// Read every input (not the buyer's profile and exclusion files) as a foreign
-    /// questionnaire through this adapter (CSV and XLSX files only).
-    pub adapter: Option<std::sync::Arc<scrm_adapter::Adapter>>,
+    /// questionnaire, each file through the first of these adapters that finds its table there
+    /// (CSV and XLSX files only). Empty: the inputs are scrm's own formats.
+    pub adapters: Vec<std::sync::Arc<scrm_adapter::Adapter>>,
 }
 
 impl Default for IngestOptions {
@@ -79,7 +80,7 @@ impl Default for IngestOptions {
             limits: Limits::default(),
             chunk_bytes: 2 * 1024 * 1024,
             input_digest: crate::InputDigest::Sha256,
-            adapter: None,
+            adapters: Vec::new(),
         }
     }
 }

@@ -23,8 +23,13 @@ fn adapter(name_or_path: &str) -> scrm_adapter::Adapter {
 }
 
 fn read(inputs: &[&str], ad: scrm_adapter::Adapter) -> Ingested {
+    read_through(inputs, vec![ad])
+}
+
+/// Reads `inputs` through the first of `ads` that fits each file.
+fn read_through(inputs: &[&str], ads: Vec<scrm_adapter::Adapter>) -> Ingested {
     let opts = IngestOptions {
-        adapter: Some(Arc::new(ad)),
+        adapters: ads.into_iter().map(Arc::new).collect(),
         ..IngestOptions::default()
     };
     let inputs: Vec<PathBuf> = inputs.iter().map(PathBuf::from).collect();
@@ -173,7 +178,7 @@ fn adapted_csv_is_held_to_the_size_limit() {
     }
     std::fs::write(&path, &text).unwrap_or_else(|e| panic!("{e}"));
     let opts = IngestOptions {
-        adapter: Some(Arc::new(adapter("csa-caiq-v4"))),
+        adapters: vec![Arc::new(adapter("csa-caiq-v4"))],
         limits: scrm_ingest::Limits {
             max_xlsx_bytes: 64 * 1024,
             ..scrm_ingest::Limits::default()
@@ -270,7 +275,7 @@ fn vendor_cell_on_an_unreadable_sheet() {
     let ad =
         scrm_adapter::parse("a.toml", &src, Catalog::builtin()).unwrap_or_else(|e| panic!("{e}"));
     let opts = IngestOptions {
-        adapter: Some(Arc::new(ad)),
+        adapters: vec![Arc::new(ad)],
         limits: scrm_ingest::Limits {
             max_columns: 20,
             ..scrm_ingest::Limits::default()
@@ -289,6 +294,54 @@ fn vendor_cell_on_an_unreadable_sheet() {
         "{}",
         ing.problems[1].message
     );
+}
+
+/// A folder of several kinds of foreign questionnaire, read with several adapters: each file
+/// through the first adapter that finds its table there, and a file none fits refused, saying
+/// what each looked for.
+#[test]
+fn several_adapters() {
+    let buyer = adapter(&format!("{BUYER_DIR}/adapter.toml"));
+    let ing = read_through(
+        &[
+            CAIQ_DIR,
+            &format!("{BUYER_DIR}/inputs"),
+            "../../fixtures/formats/tables.xlsx",
+        ],
+        vec![adapter("csa-caiq-v4"), buyer],
+    );
+    let by: Vec<(String, String)> = ing
+        .vendors
+        .iter()
+        .map(|v| {
+            let c = v
+                .answers
+                .values()
+                .next()
+                .and_then(|a| a.comment.clone())
+                .unwrap_or_default();
+            (
+                v.id().to_string(),
+                c.split(':').next().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("V-0101".into(), "csa-caiq-v4".into()),
+            ("V-0102".into(), "csa-caiq-v4".into()),
+            ("V-0201".into(), "acme-ai-vendor-sheet".into()),
+            ("V-0202".into(), "acme-ai-vendor-sheet".into()),
+        ]
+    );
+    let refused: Vec<&str> = ing
+        .problems
+        .iter()
+        .filter(|p| p.code.as_str() == "adapter-no-table")
+        .map(|p| p.message.as_str())
+        .collect();
+    insta::assert_snapshot!("several_adapters_refused", refused.join("\n"));
 }
 
 /// Writes the adapter fixtures. Run with

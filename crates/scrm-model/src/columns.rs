@@ -92,6 +92,17 @@ pub fn group_column(lens: Lens, id: &str) -> Option<usize> {
         .position(|c| c.lens == lens && c.group_id == id)
 }
 
+/// The columns of the long answers layout (one answer per row), in order: what `scrm gen`
+/// writes, every scrm command reads, and `scrm adapter check --format csv` converts to.
+pub const LONG_ANSWER_COLUMNS: [&str; 6] = [
+    "vendor_id",
+    "question_id",
+    "answer",
+    "evidence",
+    "evidence_date",
+    "comment",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,14 +115,3 @@ mod tests {
         assert_eq!(group_column(Lens::Airm, "A.2"), None);
     }
 }
-
-/// The columns of the long answers layout (one answer per row), in order: what `scrm gen`
-/// writes, every scrm command reads, and `scrm adapter check --format csv` converts to.
-pub const LONG_ANSWER_COLUMNS: [&str; 6] = [
-    "vendor_id",
-    "question_id",
-    "answer",
-    "evidence",
-    "evidence_date",
-    "comment",
-];

@@ -129,9 +129,10 @@ pub struct InputArgs {
     pub catalog: Option<PathBuf>,
     /// Read the questionnaires through this adapter: a foreign questionnaire (a CSA CAIQ
     /// workbook, your own sheet) mapped onto scrm's questions. A file, or a built-in adapter's
-    /// name (see `scrm adapter list`).
+    /// name (see `scrm adapter list`). Repeat it for a folder of several kinds: each file is
+    /// read through the first adapter that finds its table there.
     #[arg(long, value_name = "FILE|NAME", help_heading = "Inputs")]
-    pub adapter: Option<String>,
+    pub adapter: Vec<String>,
     /// Text encoding of CSV inputs (e.g. utf-8, big5, utf-16le); default: detect.
     #[arg(long, value_name = "LABEL", help_heading = "Reading")]
     pub encoding: Option<String>,

@@ -109,10 +109,19 @@ pub fn adapter(spec: &str, catalog: &Catalog) -> Result<scrm_adapter::Adapter> {
 
 /// Ingestion options from the flags; the adapter, if one is given, checked against `catalog`.
 pub fn ingest_options(a: &InputArgs, catalog: &Catalog) -> Result<IngestOptions> {
-    let adapter = match &a.adapter {
-        Some(spec) => Some(std::sync::Arc::new(adapter(spec, catalog)?)),
-        None => None,
-    };
+    let mut adapters: Vec<std::sync::Arc<scrm_adapter::Adapter>> = Vec::new();
+    for spec in &a.adapter {
+        let ad = adapter(spec, catalog)?;
+        if let Some(other) = adapters.iter().find(|o| o.name == ad.name) {
+            bail!(
+                "two adapters are named '{}' ({} and {}); an answer's comment names its adapter, so names must differ",
+                ad.name,
+                other.origin,
+                ad.origin
+            );
+        }
+        adapters.push(std::sync::Arc::new(ad));
+    }
     let (encoding, delimiter) = reading(a.encoding.as_deref(), a.delimiter)?;
     Ok(IngestOptions {
         encoding,
@@ -129,7 +138,7 @@ pub fn ingest_options(a: &InputArgs, catalog: &Catalog) -> Result<IngestOptions>
             max_json_depth: a.max_json_depth,
             max_json_bytes: a.max_json_bytes,
         },
-        adapter,
+        adapters,
         ..IngestOptions::default()
     })
 }
@@ -150,8 +159,8 @@ pub struct Loaded {
     pub ingested: Ingested,
     pub as_of: NaiveDate,
     pub now: chrono::DateTime<chrono::Utc>,
-    /// The adapter the inputs were read through, if any.
-    pub adapter: Option<std::sync::Arc<scrm_adapter::Adapter>>,
+    /// The adapters the inputs were read through, if any.
+    pub adapters: Vec<std::sync::Arc<scrm_adapter::Adapter>>,
 }
 
 /// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
@@ -173,7 +182,7 @@ pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
         ingested,
         as_of,
         now,
-        adapter: opts.adapter,
+        adapters: opts.adapters,
     })
 }
 
@@ -210,7 +219,7 @@ where
             ingested,
             as_of,
             now,
-            adapter: opts.adapter,
+            adapters: opts.adapters,
         },
         mapped,
     ))
@@ -305,9 +314,9 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
             extra.push((p.display().to_string(), kind, bytes));
         }
     }
-    // The adapter too: what a foreign questionnaire says depends on it. Its digest is of the
+    // The adapters too: what a foreign questionnaire says depends on them. Its digest is of the
     // text the run used; a built-in one is named `builtin:NAME`.
-    if let Some(ad) = &l.adapter {
+    for ad in &l.adapters {
         extra.push((ad.origin.clone(), "adapter", ad.text.as_bytes().to_vec()));
     }
     for (path, kind, bytes) in extra {

@@ -152,7 +152,7 @@ pub fn read_every_way(
         &IngestOptions {
             limits: opts.limits,
             // How the files are read is not an option to vary: the same adapter, or none.
-            adapter: opts.adapter.clone(),
+            adapters: opts.adapters.clone(),
             ..IngestOptions::default()
         },
     )

@@ -99,7 +99,7 @@ fn check(c: &AdapterCheckArgs) -> Result<u8> {
         let opts = scrm_ingest::IngestOptions {
             encoding,
             delimiter,
-            adapter: Some(std::sync::Arc::new(ad.clone())),
+            adapters: vec![std::sync::Arc::new(ad.clone())],
             ..scrm_ingest::IngestOptions::default()
         };
         Some(

@@ -247,3 +247,55 @@ fn validate_through_the_adapter() {
         ]
     );
 }
+
+/// Several adapters in one run: each file through the one that fits, every adapter in the
+/// manifest; two adapters of one name refused before anything is read.
+#[test]
+fn score_with_several_adapters() {
+    let dir = tempdir();
+    let rejects = dir.path().join("rejects.csv");
+    let r = scrm([
+        "score",
+        CAIQ,
+        BUYER_INPUTS,
+        "--adapter",
+        "csa-caiq-v4",
+        "--adapter",
+        BUYER,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--rejects",
+        &arg(&rejects),
+    ]);
+    r.expect_code(0);
+    let doc = r.json();
+    let ids: Vec<&str> = doc["vendors"]
+        .as_array()
+        .expect("vendors")
+        .iter()
+        .map(|v| v["vendor_id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["V-0101", "V-0102", "V-0201", "V-0202"]);
+    let adapters: Vec<&str> = doc["manifest"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter(|i| i["kind"] == "adapter")
+        .map(|i| i["path"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(adapters, ["builtin:csa-caiq-v4", BUYER]);
+    let r = scrm([
+        "score",
+        CAIQ,
+        "--adapter",
+        "csa-caiq-v4",
+        "--adapter",
+        BUILTIN_CAIQ,
+    ]);
+    r.expect_code(2);
+    assert_run!("adapter_same_name_twice", r);
+}

@@ -39,14 +39,6 @@ fn roles_list(q: &Question) -> Vec<&'static str> {
     q.roles.iter().map(|r| r.as_str()).collect()
 }
 
-fn governance_str(g: GovernanceTag) -> &'static str {
-    match g {
-        GovernanceTag::Evaluate => "evaluate",
-        GovernanceTag::Direct => "direct",
-        GovernanceTag::Monitor => "monitor",
-    }
-}
-
 /// Weights print with at least one decimal (`1.0`, `1.5`), the way catalog files write them.
 fn weight_str(w: f64) -> String {
     format!("{w:?}")
@@ -100,7 +92,7 @@ pub fn to_csv(c: &Catalog, lang: Lang, filter: Option<Lens>) -> String {
                 if q.answer.na_allowed { "true" } else { "false" },
                 &weight_str(q.weight),
                 &roles,
-                governance_str(q.governance),
+                q.governance.as_str(),
                 &r.airm.join("; "),
                 &r.aims.join("; "),
                 &r.csf.join("; "),
@@ -277,17 +269,6 @@ fn role_label(r: AiRole, lang: Lang) -> &'static str {
     }
 }
 
-fn governance_label(g: GovernanceTag, lang: Lang) -> &'static str {
-    match (g, lang) {
-        (GovernanceTag::Evaluate, Lang::En) => "evaluate",
-        (GovernanceTag::Direct, Lang::En) => "direct",
-        (GovernanceTag::Monitor, Lang::En) => "monitor",
-        (GovernanceTag::Evaluate, Lang::ZhTw) => "評估",
-        (GovernanceTag::Direct, Lang::ZhTw) => "指導",
-        (GovernanceTag::Monitor, Lang::ZhTw) => "監督",
-    }
-}
-
 fn references_line(r: &References, lang: Lang, l: &Labels) -> String {
     let mut groups = Vec::new();
     for (framework, ids) in r.by_framework() {
@@ -352,10 +333,7 @@ pub fn to_markdown(c: &Catalog, lang: Lang, filter: Option<Lens>) -> String {
             (l.answer, format!("{answer}{na}")),
             (l.weight, weight_str(q.weight)),
             (l.applies, applies),
-            (
-                l.governance,
-                governance_label(q.governance, lang).to_string(),
-            ),
+            (l.governance, q.governance.label(lang).to_string()),
             (l.references, references_line(&q.refs, lang, l)),
         ];
         for (label, value) in items {

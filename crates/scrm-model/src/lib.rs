@@ -32,7 +32,8 @@ pub use lookup::{QuestionLookup, Resolution};
 pub use manifest::{InputFile, RunCounts, RunManifest};
 pub use question::{AnswerSpec, Framework, GovernanceTag, Lang, Localized, Question, References};
 pub use result::{
-    Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
+    Contribution, Explanation, GovernanceView, GroupScore, LensExplanation, LensGovernance,
+    LensScore, Plan, PlanStep, TaskShare, VendorResult,
 };
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,

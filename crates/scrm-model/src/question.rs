@@ -106,6 +106,30 @@ pub enum GovernanceTag {
     Monitor,
 }
 
+impl GovernanceTag {
+    /// The three tasks, in ISO/IEC 38500's order.
+    pub const ALL: [GovernanceTag; 3] = [Self::Evaluate, Self::Direct, Self::Monitor];
+
+    /// `evaluate`, `direct` or `monitor`: the catalog's and the outputs' spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Evaluate => "evaluate",
+            Self::Direct => "direct",
+            Self::Monitor => "monitor",
+        }
+    }
+
+    /// The task's name in a language (評估, 指導, 監督 in Traditional Chinese).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (_, Lang::En) => self.as_str(),
+            (Self::Evaluate, Lang::ZhTw) => "評估",
+            (Self::Direct, Lang::ZhTw) => "指導",
+            (Self::Monitor, Lang::ZhTw) => "監督",
+        }
+    }
+}
+
 /// Framework references of a question, as ids only (ISO text is never reproduced).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct References {

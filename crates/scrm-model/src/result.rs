@@ -176,6 +176,47 @@ pub struct Explanation {
     pub lenses: Vec<LensExplanation>,
 }
 
+/// A supplier's lens scores split by ISO/IEC 38500 governance task (evaluate, direct,
+/// monitor): which part of its AI governance carries the score and which holds it back. Each
+/// lens's shares add up to its score exactly (they are its contributions, grouped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GovernanceView {
+    /// The supplier.
+    pub vendor_id: VendorId,
+    /// Per lens, in [`Lens::ALL`] order.
+    pub lenses: Vec<LensGovernance>,
+}
+
+/// One lens of a [`GovernanceView`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LensGovernance {
+    /// The lens.
+    pub lens: Lens,
+    /// Its score (`None` when the lens does not apply).
+    pub score: Option<f64>,
+    /// One entry per governance task, in ISO/IEC 38500's order (tasks with no question in the
+    /// lens included, with nothing possible).
+    pub tasks: Vec<TaskShare>,
+}
+
+/// What one governance task contributes to a lens score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskShare {
+    /// The task.
+    pub task: crate::GovernanceTag,
+    /// The sum of its questions' contributions: the tasks' sum is the lens score.
+    pub contribution: f64,
+    /// Most its questions could contribute (5 times their share of the lens).
+    pub possible: f64,
+    /// `contribution / possible`, on [0, 1]; `None` when nothing is possible.
+    pub attainment: Option<f64>,
+    /// How many of the lens's questions inform it.
+    pub questions: usize,
+    /// Its questions with the most headroom, most first (at most three): where improving
+    /// raises this part of the score most.
+    pub weakest: Vec<QuestionId>,
+}
+
 /// One answer to improve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanStep {

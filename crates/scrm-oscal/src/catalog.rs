@@ -37,15 +37,7 @@ fn question(q: &Question, lang: Lang) -> Control {
     props.push(prop("na-allowed", q.answer.na_allowed.to_string()));
     props.push(prop("weight", crate::score_value(q.weight)));
     props.extend(q.roles.iter().map(|r| prop("ai-role", r.as_str().into())));
-    props.push(prop(
-        "governance-task",
-        match q.governance {
-            scrm_model::GovernanceTag::Evaluate => "evaluate",
-            scrm_model::GovernanceTag::Direct => "direct",
-            scrm_model::GovernanceTag::Monitor => "monitor",
-        }
-        .into(),
-    ));
+    props.push(prop("governance-task", q.governance.as_str().into()));
     push_references(q, &mut props);
     let mut parts = vec![Part {
         id: format!("{id}_smt"),

@@ -6,7 +6,8 @@ use crate::cell::{fmt2, pad_left, pad_right, round_to, terminal_safe, truncate_w
 use crate::i18n::{l, severity_label};
 use crate::template::answer_word;
 use scrm_model::{
-    Explanation, Finding, Lang, LensExplanation, Plan, Question, QuestionId, VendorResult,
+    Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan, Question,
+    QuestionId, VendorResult,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -72,6 +73,116 @@ pub fn render_explanation_text(e: &Explanation, questions: &[Question], lang: La
         lens_table(&mut out, le, &idx, lang);
     }
     out
+}
+
+/// Renders a governance view: for each lens its score, then one row per ISO/IEC 38500 task
+/// (its contribution, the most it could contribute, the share attained, how many questions
+/// inform it, and those with the most headroom), and a total row equal to the lens score.
+pub fn render_governance_text(x: &Explanation, view: &GovernanceView, lang: Lang) -> String {
+    let t = l(lang);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", t.t_governance_title, vendor_line(&x.result));
+    let _ = writeln!(
+        out,
+        "{}: {} · {}: {} · {}: {}",
+        t.h_status,
+        x.result.status.label(lang),
+        t.h_tier,
+        x.result.tier.label(lang),
+        t.h_combined,
+        fmt2(x.result.combined_score),
+    );
+    for lg in &view.lenses {
+        out.push('\n');
+        governance_table(&mut out, lg, lang);
+    }
+    out
+}
+
+fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
+    let t = l(lang);
+    let title = format!("{} ({})", lg.lens.label(lang), lg.lens.as_str());
+    let Some(score) = lg.score else {
+        let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
+        return;
+    };
+    let level = scrm_model::MaturityLevel::from_score(score).label(lang);
+    let _ = writeln!(
+        out,
+        "{title}: {} {} ({level})",
+        t.t_score,
+        fmt2(Some(score))
+    );
+    let heads = [
+        t.t_task,
+        t.t_contribution,
+        t.t_possible,
+        t.t_attained,
+        t.t_questions,
+        t.t_most_headroom,
+    ];
+    let widths: Vec<usize> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| crate::cell::str_width(h).max(if i == 0 { 8 } else { 9 }))
+        .collect();
+    let row = |cells: [String; 6]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 || i == 5 {
+                    pad_right(c, *w)
+                } else {
+                    pad_left(c, *w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
+    let _ = writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    for ts in &lg.tasks {
+        let weakest: Vec<&str> = ts.weakest.iter().map(|q| q.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            row([
+                ts.task.label(lang).to_string(),
+                fmt2(Some(ts.contribution)),
+                fmt2(Some(ts.possible)),
+                ts.attainment.map_or_else(|| "-".to_string(), pct),
+                ts.questions.to_string(),
+                weakest.join(", "),
+            ])
+        );
+    }
+    let total: f64 = lg.tasks.iter().map(|ts| ts.contribution).sum();
+    let possible: f64 = lg.tasks.iter().map(|ts| ts.possible).sum();
+    let n: usize = lg.tasks.iter().map(|ts| ts.questions).sum();
+    let _ = writeln!(
+        out,
+        "{}",
+        row([
+            t.t_total.to_string(),
+            fmt2(Some(total)),
+            fmt2(Some(possible)),
+            String::new(),
+            n.to_string(),
+            String::new(),
+        ])
+    );
 }
 
 fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Question>, lang: Lang) {

@@ -8,12 +8,14 @@ mod coeff;
 mod engine;
 mod eval;
 mod findings;
+mod governance;
 mod inputhash;
 mod keyindex;
 mod plan;
 mod structure;
 
 pub use engine::{Engine, index_exclusions};
+pub use governance::governance_view;
 pub use scrm_model::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };

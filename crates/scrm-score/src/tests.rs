@@ -471,6 +471,43 @@ mod props {
         })
     }
 
+    /// The small catalog with its questions spread over the three governance tasks.
+    fn tagged() -> Vec<Question> {
+        let (mut qs, _) = small();
+        for (i, q) in qs.iter_mut().enumerate() {
+            q.governance = GovernanceTag::ALL[i % 3];
+        }
+        qs
+    }
+
+    proptest! {
+        /// The governance view is the explanation regrouped: each lens's task shares add up to
+        /// its score, their possible parts to 5, and each attainment lies on [0, 1].
+        #[test]
+        fn governance_view_adds_up(v in any_vendor()) {
+            let x = engine().explain(&v, &[]);
+            let view = crate::governance_view(&x, &tagged());
+            prop_assert_eq!(view.lenses.len(), x.lenses.len());
+            for (lg, le) in view.lenses.iter().zip(&x.lenses) {
+                prop_assert_eq!(lg.score, le.score);
+                let sum: f64 = lg.tasks.iter().map(|t| t.contribution).sum();
+                let possible: f64 = lg.tasks.iter().map(|t| t.possible).sum();
+                let n: usize = lg.tasks.iter().map(|t| t.questions).sum();
+                prop_assert_eq!(n, le.contributions.len());
+                if let Some(score) = le.score {
+                    prop_assert!((sum - score).abs() < 1e-9, "{sum} vs {score}");
+                    prop_assert!((possible - 5.0).abs() < 1e-9 || le.contributions.is_empty());
+                }
+                for t in &lg.tasks {
+                    if let Some(a) = t.attainment {
+                        prop_assert!((0.0..=1.0).contains(&a));
+                    }
+                    prop_assert!(t.weakest.len() <= 3);
+                }
+            }
+        }
+    }
+
     fn scores(r: &VendorResult) -> Vec<Option<f64>> {
         let mut s = vec![r.combined_score];
         for l in &r.lenses {

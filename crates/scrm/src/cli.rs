@@ -58,9 +58,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show each question's contribution to a supplier's scores.
     #[command(
-        after_help = "Example:\n  scrm explain V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv"
+        after_help = "Examples:\n  scrm explain V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv\n  scrm explain V-0007 fixtures/demo --view governance     (by ISO/IEC 38500 task)"
     )]
-    Explain(VendorArgs),
+    Explain(ExplainArgs),
     /// The smallest set of answer improvements that clears the bar (what-if).
     #[command(
         after_help = "Examples:\n  scrm plan V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv\n  scrm plan V-0007 fixtures/demo --set GV-6.1=3 --set SUP-AIBOM=yes   (free what-if)"
@@ -383,6 +383,15 @@ pub enum ValidateFormat {
     Sarif,
 }
 
+/// Views of `scrm explain`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExplainView {
+    /// Each question's contribution to each lens score.
+    Questions,
+    /// Each lens score split by ISO/IEC 38500 governance task (evaluate, direct, monitor).
+    Governance,
+}
+
 /// Human or JSON output.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum TextFormat {
@@ -392,7 +401,7 @@ pub enum TextFormat {
     Json,
 }
 
-/// `scrm explain`.
+/// One supplier: `scrm explain` and `scrm plan`.
 #[derive(Debug, Args)]
 pub struct VendorArgs {
     /// The supplier's vendor_id.
@@ -405,6 +414,17 @@ pub struct VendorArgs {
     /// Language of question texts.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
+}
+
+/// `scrm explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub vendor: VendorArgs,
+    /// What to show: each question's contribution, or the lens scores split by ISO/IEC 38500
+    /// governance task (evaluate, direct, monitor).
+    #[arg(long, value_enum, default_value_t = ExplainView::Questions)]
+    pub view: ExplainView,
 }
 
 /// `scrm plan`.

@@ -1,6 +1,6 @@
 //! `scrm explain` and `scrm plan`: one supplier at a time.
 
-use crate::cli::{PlanArgs, TextFormat, VendorArgs};
+use crate::cli::{ExplainArgs, ExplainView, PlanArgs, TextFormat};
 use crate::context::{self, Loaded};
 use crate::output;
 use anyhow::{Result, anyhow, bail};
@@ -46,17 +46,28 @@ pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l E
 }
 
 /// Runs `scrm explain`.
-pub fn explain(a: &VendorArgs) -> Result<u8> {
+pub fn explain(e: &ExplainArgs) -> Result<u8> {
+    let a = &e.vendor;
     let l = context::load(&a.input, None)?;
     let lang = context::lang(&a.lang)?;
     let (v, ex) = find(&l, &a.vendor)?;
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let x = engine.explain(v, &ex);
-    output::emit(
-        a.format,
-        || scrm_report::render_explanation_text(&x, l.catalog.questions(), lang),
-        &x,
-    )?;
+    match e.view {
+        ExplainView::Questions => output::emit(
+            a.format,
+            || scrm_report::render_explanation_text(&x, l.catalog.questions(), lang),
+            &x,
+        )?,
+        ExplainView::Governance => {
+            let view = scrm_score::governance_view(&x, l.catalog.questions());
+            output::emit(
+                a.format,
+                || scrm_report::render_governance_text(&x, &view, lang),
+                &view,
+            )?
+        }
+    }
     Ok(0)
 }
 

@@ -63,6 +63,64 @@ fn explain_json_contributions_add_up() {
     );
 }
 
+/// The governance view of a demo supplier, in both languages, and as JSON: each lens's three
+/// task shares add up to the lens score the question view gives.
+#[test]
+fn explain_governance_view() {
+    let r = scrm(on_demo(&["explain", "V-0005", "--view", "governance"]));
+    r.expect_code(0);
+    assert_run!("explain_governance_v0005", r);
+    let r = scrm(on_demo(&[
+        "explain",
+        "V-0005",
+        "--view",
+        "governance",
+        "--lang",
+        "zh-TW",
+    ]));
+    r.expect_code(0);
+    assert_run!("explain_governance_v0005_zh_tw", r);
+    let view = scrm(on_demo(&[
+        "explain",
+        "V-0005",
+        "--view",
+        "governance",
+        "--format",
+        "json",
+    ]))
+    .json();
+    let questions = scrm(on_demo(&["explain", "V-0005", "--format", "json"])).json();
+    let lenses = view["lenses"].as_array().expect("lenses");
+    assert_eq!(lenses.len(), 3);
+    for (lg, le) in lenses
+        .iter()
+        .zip(questions["lenses"].as_array().expect("lenses"))
+    {
+        assert_eq!(lg["lens"], le["lens"]);
+        assert_eq!(lg["score"], le["score"]);
+        let tasks = lg["tasks"].as_array().expect("tasks");
+        let names: Vec<&str> = tasks
+            .iter()
+            .map(|t| t["task"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(names, ["evaluate", "direct", "monitor"]);
+        let sum: f64 = tasks
+            .iter()
+            .map(|t| t["contribution"].as_f64().unwrap_or(f64::NAN))
+            .sum();
+        let score = le["score"].as_f64().expect("score");
+        assert!((sum - score).abs() < 1e-9, "{sum} vs {score}");
+        let n: u64 = tasks
+            .iter()
+            .map(|t| t["questions"].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            n as usize,
+            le["contributions"].as_array().map_or(0, Vec::len)
+        );
+    }
+}
+
 #[test]
 fn plan_human_and_json() {
     let r = scrm(on_demo(&["plan", "V-0005"]));

@@ -111,6 +111,28 @@ pub fn ai600_1_ids() -> &'static [&'static str] {
     data::AI600_1
 }
 
+/// The GAI risks a NIST AI 600-1 suggested action addresses (empty for an unknown id).
+pub fn ai600_1_risks(action: &str) -> &'static [scrm_model::GaiRisk] {
+    data::AI600_1_RISKS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[], |(_, r)| r)
+}
+
+/// The GAI risks a question addresses: those of every AI 600-1 action it references, each once,
+/// in AI 600-1's order.
+pub fn gai_risks_of(q: &scrm_model::Question) -> Vec<scrm_model::GaiRisk> {
+    let mut out: Vec<scrm_model::GaiRisk> = q
+        .refs
+        .ai600_1
+        .iter()
+        .flat_map(|a| ai600_1_risks(a).iter().copied())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Highest article number of the EU AI Act (Regulation (EU) 2024/1689).
 pub const EU_AI_ACT_ARTICLES: u32 = 113;
 
@@ -164,6 +186,23 @@ mod tests {
         assert_eq!(csf_gv_sc().len(), 10);
         assert_eq!(csf_active_ids().len(), 106);
         assert_eq!(ai600_1_ids().len(), 212);
+        // Every action has its risks, normalized to the twelve (the dirty labels of the CSV:
+        // a ligature, two CBRN spellings, a merged pair, "Environmental").
+        assert_eq!(data::AI600_1_RISKS.len(), 212);
+        assert!(data::AI600_1_RISKS.iter().all(|(_, r)| !r.is_empty()));
+        let used: std::collections::BTreeSet<_> = data::AI600_1_RISKS
+            .iter()
+            .flat_map(|(_, r)| r.iter().copied())
+            .collect();
+        assert_eq!(used.len(), 12);
+        assert_eq!(
+            ai600_1_risks("GV-1.2-002"),
+            [
+                scrm_model::GaiRisk::Cbrn,
+                scrm_model::GaiRisk::InformationSecurity
+            ]
+        );
+        assert!(ai600_1_risks("GV-9.9-999").is_empty());
         assert_eq!(aims_ref_ids().count(), 29 + 4 + 38);
     }
 

@@ -143,6 +143,58 @@ for r in acts:
     act_ids.append(a)
 
 
+# The twelve GAI risks of NIST AI 600-1 section 2, as the `GaiRisk` variants name them. The
+# CSV's labels are dirty: a ligature (Conﬁguration), two spellings of CBRN, "Environmental"
+# for Environmental Impacts, two labels merged by a comma; "Civil Rights violations" is not one
+# of the twelve and is left out.
+GAI = {
+    "CBRN Information or Capabilities": "Cbrn",
+    "Confabulation": "Confabulation",
+    "Dangerous, Violent, or Hateful Content": "DangerousContent",
+    "Data Privacy": "DataPrivacy",
+    "Environmental Impacts": "Environmental",
+    "Harmful Bias and Homogenization": "HarmfulBias",
+    "Human-AI Configuration": "HumanAiConfiguration",
+    "Information Integrity": "InformationIntegrity",
+    "Information Security": "InformationSecurity",
+    "Intellectual Property": "IntellectualProperty",
+    "Obscene, Degrading, and/or Abusive Content": "ObsceneContent",
+    "Value Chain and Component Integration": "ValueChain",
+}
+GAI_ALIASES = {
+    "CBRN Information and Capability": "CBRN Information or Capabilities",
+    "Environmental": "Environmental Impacts",
+    "Human AI Configuration": "Human-AI Configuration",
+}
+GAI_DROPPED = {"Civil Rights violations"}
+
+
+def gai_risks(raw):
+    out = []
+    for label in raw.replace("\ufb01", "fi").split("|"):
+        label = label.strip()
+        parts = [label]
+        if label not in GAI and label not in GAI_ALIASES and label not in GAI_DROPPED:
+            # Two labels merged by a comma: the known ones it starts and ends with.
+            parts = [k for k in GAI if k in label]
+            assert parts, label
+        for p in parts:
+            p = GAI_ALIASES.get(p, p)
+            if p in GAI_DROPPED or not p:
+                continue
+            if GAI[p] not in out:
+                out.append(GAI[p])
+    return sorted(out, key=list(GAI.values()).index)
+
+
+act_risks = {}
+for r in acts:
+    a = r["action_id"]
+    if a == "GV4.3--001":
+        a = "GV-4.3-001"
+    act_risks[a] = gai_risks(r["gai_risks"])
+
+
 def act_key(a):
     f, sub, n = re.match(r"(..)-(\d+\.\d+)-(\d+)", a).groups()
     maj, mi = sub.split(".")
@@ -159,6 +211,7 @@ w("//! data (NIST text is public domain; ISO/IEC 42001 titles are scrm's own par
 w("//! Do not edit by hand: rerun the generator and review the diff.")
 w("")
 w("use super::FrameworkItem;")
+w("use scrm_model::GaiRisk;")
 w("")
 
 
@@ -205,4 +258,12 @@ strs("CSF_ACTIVE", "NIST CSF 2.0 subcategory ids with status Active (106).", csf
 strs("CSF_WITHDRAWN", "NIST CSF 2.0 ids that were withdrawn (rejected as references).", csf_withdrawn)
 strs("SP800_161R1", "NIST SP 800-161r1 control ids and the enhancement ids its text cites.", sp_ids)
 strs("AI600_1", "NIST AI 600-1 suggested action ids (212).", act_ids)
+w("/// The GAI risks each NIST AI 600-1 suggested action addresses (its `gai_risks`, normalized to")
+w("/// the twelve risks of section 2), in action id order.")
+w("pub(crate) static AI600_1_RISKS: &[(&str, &[GaiRisk])] = &[")
+for a in act_ids:
+    rs_ = ", ".join(f"GaiRisk::{v}" for v in act_risks[a])
+    w(f"    ({rs(a)}, &[{rs_}]),")
+w("];")
+w("")
 sys.stdout.write("\n".join(out))

@@ -30,10 +30,12 @@ pub use input::{AnswerBytes, AnswerFacts, AnswerText, FullInput, ScoreInput};
 pub use lens::{Lens, MaturityLevel, Status, Tier};
 pub use lookup::{QuestionLookup, Resolution};
 pub use manifest::{InputFile, RunCounts, RunManifest};
-pub use question::{AnswerSpec, Framework, GovernanceTag, Lang, Localized, Question, References};
+pub use question::{
+    AnswerSpec, Framework, GaiRisk, GovernanceTag, Lang, Localized, Question, References,
+};
 pub use result::{
     Contribution, Explanation, GovernanceView, GroupScore, LensExplanation, LensGovernance,
-    LensScore, Plan, PlanStep, TaskShare, VendorResult,
+    LensScore, Plan, PlanStep, RiskReadiness, RiskView, TaskShare, VendorResult,
 };
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,

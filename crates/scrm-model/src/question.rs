@@ -130,6 +130,109 @@ impl GovernanceTag {
     }
 }
 
+/// The twelve risks unique to or exacerbated by generative AI, of NIST AI 600-1 (the GenAI
+/// Profile) section 2: the risk taxonomy a question's AI 600-1 references place it in.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum GaiRisk {
+    /// CBRN information or capabilities.
+    Cbrn,
+    /// Confabulation.
+    Confabulation,
+    /// Dangerous, violent, or hateful content.
+    DangerousContent,
+    /// Data privacy.
+    DataPrivacy,
+    /// Environmental impacts.
+    Environmental,
+    /// Harmful bias and homogenization.
+    HarmfulBias,
+    /// Human-AI configuration.
+    HumanAiConfiguration,
+    /// Information integrity.
+    InformationIntegrity,
+    /// Information security.
+    InformationSecurity,
+    /// Intellectual property.
+    IntellectualProperty,
+    /// Obscene, degrading, and/or abusive content.
+    ObsceneContent,
+    /// Value chain and component integration.
+    ValueChain,
+}
+
+impl GaiRisk {
+    /// The twelve risks, in AI 600-1's order.
+    pub const ALL: [GaiRisk; 12] = [
+        Self::Cbrn,
+        Self::Confabulation,
+        Self::DangerousContent,
+        Self::DataPrivacy,
+        Self::Environmental,
+        Self::HarmfulBias,
+        Self::HumanAiConfiguration,
+        Self::InformationIntegrity,
+        Self::InformationSecurity,
+        Self::IntellectualProperty,
+        Self::ObsceneContent,
+        Self::ValueChain,
+    ];
+
+    /// The kebab-case name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cbrn => "cbrn",
+            Self::Confabulation => "confabulation",
+            Self::DangerousContent => "dangerous-content",
+            Self::DataPrivacy => "data-privacy",
+            Self::Environmental => "environmental",
+            Self::HarmfulBias => "harmful-bias",
+            Self::HumanAiConfiguration => "human-ai-configuration",
+            Self::InformationIntegrity => "information-integrity",
+            Self::InformationSecurity => "information-security",
+            Self::IntellectualProperty => "intellectual-property",
+            Self::ObsceneContent => "obscene-content",
+            Self::ValueChain => "value-chain",
+        }
+    }
+
+    /// The risk's name as AI 600-1 gives it (English), or in Traditional Chinese.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => match self {
+                Self::Cbrn => "CBRN Information or Capabilities",
+                Self::Confabulation => "Confabulation",
+                Self::DangerousContent => "Dangerous, Violent, or Hateful Content",
+                Self::DataPrivacy => "Data Privacy",
+                Self::Environmental => "Environmental Impacts",
+                Self::HarmfulBias => "Harmful Bias and Homogenization",
+                Self::HumanAiConfiguration => "Human-AI Configuration",
+                Self::InformationIntegrity => "Information Integrity",
+                Self::InformationSecurity => "Information Security",
+                Self::IntellectualProperty => "Intellectual Property",
+                Self::ObsceneContent => "Obscene, Degrading, and/or Abusive Content",
+                Self::ValueChain => "Value Chain and Component Integration",
+            },
+            Lang::ZhTw => match self {
+                Self::Cbrn => "化學、生物、放射與核（CBRN）資訊或能力",
+                Self::Confabulation => "虛構內容（幻覺）",
+                Self::DangerousContent => "危險、暴力或仇恨內容",
+                Self::DataPrivacy => "資料隱私",
+                Self::Environmental => "環境衝擊",
+                Self::HarmfulBias => "有害偏差與同質化",
+                Self::HumanAiConfiguration => "人機協作配置",
+                Self::InformationIntegrity => "資訊完整性",
+                Self::InformationSecurity => "資訊安全",
+                Self::IntellectualProperty => "智慧財產",
+                Self::ObsceneContent => "淫穢、貶損或濫用內容",
+                Self::ValueChain => "價值鏈與元件整合",
+            },
+        }
+    }
+}
+
 /// Framework references of a question, as ids only (ISO text is never reproduced).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct References {

@@ -217,6 +217,35 @@ pub struct TaskShare {
     pub weakest: Vec<QuestionId>,
 }
 
+/// A supplier's readiness against each generative-AI risk of NIST AI 600-1: for every risk,
+/// the questions that address it (through their AI 600-1 references) and how well they are
+/// answered. A view of the explanation, not another score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskView {
+    /// The supplier.
+    pub vendor_id: VendorId,
+    /// One entry per risk, in AI 600-1's order (risks no applicable question addresses
+    /// included, with no readiness).
+    pub risks: Vec<RiskReadiness>,
+}
+
+/// How ready a supplier is for one GAI risk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskReadiness {
+    /// The risk.
+    pub risk: crate::GaiRisk,
+    /// `5 ×` the mean effective value (§2.4 of docs/scoring.md) of the applicable questions
+    /// that address it, on the 0-5 maturity scale; `None` when none does.
+    pub readiness: Option<f64>,
+    /// How many applicable questions address it.
+    pub questions: usize,
+    /// How many of them are answered (not blank, not `na`).
+    pub answered: usize,
+    /// Its questions with the lowest effective value, lowest first (at most three, those not at
+    /// the top): where improving raises readiness most.
+    pub weakest: Vec<QuestionId>,
+}
+
 /// One answer to improve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanStep {

@@ -41,7 +41,9 @@ pub use template::{
     template_document, template_sheets, write_template_csv, write_template_json,
     write_template_xlsx,
 };
-pub use text::{render_explanation_text, render_governance_text, render_plan_text};
+pub use text::{
+    render_explanation_text, render_governance_text, render_plan_text, render_risk_text,
+};
 
 use scrm_model::{Plan, RunManifest, VendorResult};
 use std::fmt;

@@ -7,7 +7,7 @@ use crate::i18n::{l, severity_label};
 use crate::template::answer_word;
 use scrm_model::{
     Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan, Question,
-    QuestionId, VendorResult,
+    QuestionId, RiskView, VendorResult,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -96,6 +96,93 @@ pub fn render_governance_text(x: &Explanation, view: &GovernanceView, lang: Lang
         out.push('\n');
         governance_table(&mut out, lg, lang);
     }
+    out
+}
+
+/// Renders a GenAI risk view: one row per NIST AI 600-1 risk (readiness 0-5, how many
+/// applicable questions address it and how many are answered, the weakest of them).
+pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String {
+    let t = l(lang);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", t.t_risk_title, vendor_line(&x.result));
+    let _ = writeln!(
+        out,
+        "{}: {} · {}: {} · {}: {}\n",
+        t.h_status,
+        x.result.status.label(lang),
+        t.h_tier,
+        x.result.tier.label(lang),
+        t.h_combined,
+        fmt2(x.result.combined_score),
+    );
+    let risk_w = view
+        .risks
+        .iter()
+        .map(|r| crate::cell::str_width(r.risk.label(lang)))
+        .chain([crate::cell::str_width(t.t_risk)])
+        .max()
+        .unwrap_or(0);
+    let heads = [
+        t.t_risk,
+        t.t_readiness,
+        t.t_questions,
+        t.t_answered,
+        t.t_weakest,
+    ];
+    let widths: Vec<usize> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 0 {
+                risk_w
+            } else {
+                crate::cell::str_width(h).max(9)
+            }
+        })
+        .collect();
+    let row = |cells: [String; 5]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 || i == 4 {
+                    pad_right(c, *w)
+                } else {
+                    pad_left(c, *w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
+    let _ = writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+    for r in &view.risks {
+        let weakest: Vec<&str> = r.weakest.iter().map(|q| q.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            row([
+                r.risk.label(lang).to_string(),
+                r.readiness
+                    .map_or_else(|| "-".to_string(), |x| fmt2(Some(x))),
+                r.questions.to_string(),
+                r.answered.to_string(),
+                weakest.join(", "),
+            ])
+        );
+    }
+    let _ = writeln!(out, "\n{}", t.t_risk_note);
     out
 }
 

@@ -1,8 +1,10 @@
-//! The governance view: a supplier's lens scores split by the ISO/IEC 38500 task each question
-//! informs (evaluate, direct, monitor), from its explanation, so the parts add up to the score.
+//! Views of a supplier's explanation: its lens scores split by the ISO/IEC 38500 task each
+//! question informs (evaluate, direct, monitor), the parts adding up to the score; and its
+//! readiness against each generative-AI risk of NIST AI 600-1.
 
 use scrm_model::{
-    Explanation, GovernanceTag, GovernanceView, LensGovernance, Question, QuestionId, TaskShare,
+    AnswerValue, Explanation, GaiRisk, GovernanceTag, GovernanceView, LensGovernance, Question,
+    QuestionId, RiskReadiness, RiskView, TaskShare,
 };
 use std::collections::HashMap;
 
@@ -66,5 +68,53 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
     GovernanceView {
         vendor_id: x.result.vendor_id.clone(),
         lenses,
+    }
+}
+
+/// Readiness against each GAI risk of NIST AI 600-1: the mean effective value of the applicable
+/// questions that address it (`risks_of` names a question's risks, from its AI 600-1
+/// references), unweighted, since the view crosses lenses whose weights differ.
+pub fn risk_view(
+    x: &Explanation,
+    questions: &[Question],
+    risks_of: &dyn Fn(&Question) -> Vec<GaiRisk>,
+) -> RiskView {
+    // Each applicable question once, with its effective value and answer: the same in every
+    // lens it counts in.
+    let mut seen: HashMap<QuestionId, (f64, AnswerValue)> = HashMap::new();
+    for c in x.lenses.iter().flat_map(|l| &l.contributions) {
+        seen.entry(c.question).or_insert((c.effective, c.answer));
+    }
+    let risks = GaiRisk::ALL
+        .iter()
+        .map(|&r| {
+            // In catalog order, for a deterministic tie-break.
+            let mine: Vec<(QuestionId, f64, AnswerValue)> = questions
+                .iter()
+                .filter(|q| risks_of(q).contains(&r))
+                .filter_map(|q| seen.get(&q.id).map(|&(e, a)| (q.id, e, a)))
+                .collect();
+            let readiness = (!mine.is_empty())
+                .then(|| 5.0 * mine.iter().map(|m| m.1).sum::<f64>() / mine.len() as f64);
+            let mut weakest: Vec<&(QuestionId, f64, AnswerValue)> =
+                mine.iter().filter(|m| m.1 < 1.0).collect();
+            weakest.sort_by(|a, b| a.1.total_cmp(&b.1));
+            RiskReadiness {
+                risk: r,
+                readiness,
+                questions: mine.len(),
+                answered: mine
+                    .iter()
+                    .filter(|m| {
+                        !matches!(m.2, AnswerValue::Unanswered | AnswerValue::NotApplicable)
+                    })
+                    .count(),
+                weakest: weakest.iter().take(WEAKEST).map(|m| m.0).collect(),
+            }
+        })
+        .collect();
+    RiskView {
+        vendor_id: x.result.vendor_id.clone(),
+        risks,
     }
 }

@@ -508,6 +508,47 @@ mod props {
         }
     }
 
+    proptest! {
+        /// The risk view's readiness lies on the maturity scale and is the mean of its
+        /// questions' effective values; a risk no question addresses has none.
+        #[test]
+        fn risk_view_is_a_mean_on_the_scale(v in any_vendor()) {
+            let x = engine().explain(&v, &[]);
+            let qs = tagged();
+            // Question i addresses the risks i and i + 1 of the twelve.
+            let risks_of = |q: &Question| -> Vec<GaiRisk> {
+                let i = qs.iter().position(|o| o.id == q.id).unwrap_or(0);
+                vec![GaiRisk::ALL[i], GaiRisk::ALL[i + 1]]
+            };
+            let view = crate::risk_view(&x, &qs, &risks_of);
+            prop_assert_eq!(view.risks.len(), 12);
+            let effective: std::collections::HashMap<_, _> = x
+                .lenses
+                .iter()
+                .flat_map(|l| &l.contributions)
+                .map(|c| (c.question, c.effective))
+                .collect();
+            for (k, r) in view.risks.iter().enumerate() {
+                prop_assert_eq!(r.risk, GaiRisk::ALL[k]);
+                prop_assert!(r.answered <= r.questions && r.weakest.len() <= 3);
+                let mine: Vec<f64> = qs
+                    .iter()
+                    .filter(|q| risks_of(q).contains(&r.risk))
+                    .filter_map(|q| effective.get(&q.id).copied())
+                    .collect();
+                prop_assert_eq!(r.questions, mine.len());
+                match r.readiness {
+                    None => prop_assert!(mine.is_empty()),
+                    Some(x) => {
+                        prop_assert!((0.0..=5.0).contains(&x));
+                        let mean = 5.0 * mine.iter().sum::<f64>() / mine.len() as f64;
+                        prop_assert!((x - mean).abs() < 1e-12);
+                    }
+                }
+            }
+        }
+    }
+
     fn scores(r: &VendorResult) -> Vec<Option<f64>> {
         let mut s = vec![r.combined_score];
         for l in &r.lenses {

@@ -58,7 +58,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show each question's contribution to a supplier's scores.
     #[command(
-        after_help = "Examples:\n  scrm explain V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv\n  scrm explain V-0007 fixtures/demo --view governance     (by ISO/IEC 38500 task)"
+        after_help = "Examples:\n  scrm explain V-0007 fixtures/demo --vendors fixtures/demo/vendors.csv\n  scrm explain V-0007 fixtures/demo --view governance     (by ISO/IEC 38500 task)\n  scrm explain V-0007 fixtures/demo --view risks          (by NIST AI 600-1 GenAI risk)"
     )]
     Explain(ExplainArgs),
     /// The smallest set of answer improvements that clears the bar (what-if).
@@ -390,6 +390,8 @@ pub enum ExplainView {
     Questions,
     /// Each lens score split by ISO/IEC 38500 governance task (evaluate, direct, monitor).
     Governance,
+    /// Readiness against each generative-AI risk of NIST AI 600-1.
+    Risks,
 }
 
 /// Human or JSON output.
@@ -421,8 +423,9 @@ pub struct VendorArgs {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub vendor: VendorArgs,
-    /// What to show: each question's contribution, or the lens scores split by ISO/IEC 38500
-    /// governance task (evaluate, direct, monitor).
+    /// What to show: each question's contribution, the lens scores split by ISO/IEC 38500
+    /// governance task (evaluate, direct, monitor), or readiness against the GenAI risks of NIST
+    /// AI 600-1.
     #[arg(long, value_enum, default_value_t = ExplainView::Questions)]
     pub view: ExplainView,
 }

@@ -67,6 +67,18 @@ pub fn explain(e: &ExplainArgs) -> Result<u8> {
                 &view,
             )?
         }
+        ExplainView::Risks => {
+            let view = scrm_score::risk_view(
+                &x,
+                l.catalog.questions(),
+                &scrm_catalog::frameworks::gai_risks_of,
+            );
+            output::emit(
+                a.format,
+                || scrm_report::render_risk_text(&x, &view, lang),
+                &view,
+            )?
+        }
     }
     Ok(0)
 }

@@ -121,6 +121,26 @@ fn explain_governance_view() {
     }
 }
 
+/// The GenAI risk view of a demo supplier: the twelve risks of NIST AI 600-1 in order, each
+/// with the readiness of the questions that address it; as text and JSON.
+#[test]
+fn explain_risk_view() {
+    let r = scrm(on_demo(&["explain", "V-0003", "--view", "risks"]));
+    r.expect_code(0);
+    assert_run!("explain_risks_v0003", r);
+    let view = scrm(on_demo(&[
+        "explain", "V-0003", "--view", "risks", "--format", "json",
+    ]))
+    .json();
+    let risks = view["risks"].as_array().expect("risks");
+    assert_eq!(risks.len(), 12);
+    assert_eq!(risks[0]["risk"], "cbrn");
+    assert_eq!(risks[11]["risk"], "value-chain");
+    // No catalog question cites an AI 600-1 action on environmental impacts.
+    assert_eq!(risks[4]["risk"], "environmental");
+    assert_eq!(risks[4]["readiness"], serde_json::Value::Null);
+}
+
 #[test]
 fn plan_human_and_json() {
     let r = scrm(on_demo(&["plan", "V-0005"]));

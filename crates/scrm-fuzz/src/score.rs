@@ -68,6 +68,22 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
             assert_eq!(&r.vendor_id, v.id(), "results are in the vendors' order");
             let ex = by_id.get(v.id()).map_or(&[][..], Vec::as_slice);
             let explanation = engine.explain(v, ex);
+            // The views regroup the explanation: each lens's task shares add up to its score.
+            let gov = scrm_score::governance_view(&explanation, questions);
+            for (lg, le) in gov.lenses.iter().zip(&explanation.lenses) {
+                if let Some(score) = le.score {
+                    let sum: f64 = lg.tasks.iter().map(|t| t.contribution).sum();
+                    assert!(
+                        (sum - score).abs() < 1e-9,
+                        "governance view {sum} vs {score}"
+                    );
+                }
+            }
+            let risks = scrm_score::risk_view(
+                &explanation,
+                questions,
+                &scrm_catalog::frameworks::gai_risks_of,
+            );
             let card = render_scorecard_html(
                 &ScorecardReport {
                     result: r,
@@ -77,6 +93,8 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
                     thresholds: &[],
                     plan: Some(plan),
                     explanation: Some(&explanation),
+                    governance: Some(&gov),
+                    risks: Some(&risks),
                     max_evidence_age_days: engine.policy().evidence.max_age_days,
                 },
                 lang,

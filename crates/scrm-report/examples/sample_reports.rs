@@ -54,6 +54,8 @@ fn main() -> ExitCode {
                     thresholds: &th,
                     plan: plans.iter().find(|p| p.vendor_id.as_str() == focus),
                     explanation: e.as_ref(),
+                    governance: None,
+                    risks: None,
                     max_evidence_age_days: Some(730),
                 },
                 lang,

@@ -74,6 +74,8 @@ fn scorecard_html(id: &str, lang: Lang) -> String {
             thresholds: &th,
             plan: plans.iter().find(|p| p.vendor_id.as_str() == id),
             explanation: e.as_ref(),
+            governance: None,
+            risks: None,
             max_evidence_age_days: Some(730),
         },
         lang,

@@ -38,6 +38,10 @@ fn scorecard(id: &str, lang: Lang) -> String {
         .find(|r| r.vendor_id.as_str() == id)
         .unwrap_or_else(|| unreachable!());
     let e = testutil::sample_explanation(id);
+    let governance = e.as_ref().map(|e| scrm_score::governance_view(e, &qs));
+    let risks = e
+        .as_ref()
+        .map(|e| scrm_score::risk_view(e, &qs, &scrm_catalog::frameworks::gai_risks_of));
     render_scorecard_html(
         &ScorecardReport {
             result: r,
@@ -47,6 +51,8 @@ fn scorecard(id: &str, lang: Lang) -> String {
             thresholds: &th,
             plan: plans.iter().find(|p| p.vendor_id.as_str() == id),
             explanation: e.as_ref(),
+            governance: governance.as_ref(),
+            risks: risks.as_ref(),
             max_evidence_age_days: Some(730),
         },
         lang,
@@ -240,6 +246,8 @@ fn hostile_supplier_text_is_inert() {
                 thresholds: &[],
                 plan: None,
                 explanation: None,
+                governance: None,
+                risks: None,
                 max_evidence_age_days: None,
             },
             Lang::En,

@@ -1,7 +1,8 @@
 //! The per-supplier scorecard (`scrm report --vendor ID`): what a supplier gets when it scores
 //! itself before a bid. Profile, scores per lens and per function or group (bar chart with the
-//! tier's minimums), findings with their reasons, the what-if plan, evidence gaps, the
-//! per-question explanation when given, and the run manifest.
+//! tier's minimums), findings with their reasons, the what-if plan, evidence gaps, the views by
+//! governance task and by GenAI risk and the per-question explanation when given, and the run
+//! manifest.
 
 use super::chart::{self, Bar};
 use super::{TierThresholds, badge, escape_html, labels, manifest_section, page, score_text};
@@ -9,8 +10,8 @@ use crate::cell::fmt2;
 use crate::i18n::{code_text, severity_label};
 use crate::template::answer_word;
 use scrm_model::{
-    Answer, Code, Explanation, Lang, Lens, Plan, Question, QuestionId, RunManifest, Status, Vendor,
-    VendorResult,
+    Answer, Code, Explanation, GovernanceView, Lang, Lens, Plan, Question, QuestionId, RiskView,
+    RunManifest, Status, Vendor, VendorResult,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -32,6 +33,10 @@ pub struct ScorecardReport<'a> {
     pub plan: Option<&'a Plan>,
     /// The per-question explanation, when computed.
     pub explanation: Option<&'a Explanation>,
+    /// The scores by ISO/IEC 38500 governance task, when computed.
+    pub governance: Option<&'a GovernanceView>,
+    /// Readiness against the GenAI risks of NIST AI 600-1, when computed.
+    pub risks: Option<&'a RiskView>,
     /// The policy's maximum evidence age in days, to flag stale evidence (questions named by a
     /// `stale-evidence` finding are flagged either way).
     pub max_evidence_age_days: Option<u32>,
@@ -236,6 +241,14 @@ pub fn render_scorecard_html(input: &ScorecardReport<'_>, lang: Lang) -> String 
     // Evidence gaps.
     body.push_str(&evidence_section(input, &qidx, lang));
 
+    // The views.
+    if let Some(g) = input.governance {
+        body.push_str(&governance_section(g, lang));
+    }
+    if let Some(rv) = input.risks {
+        body.push_str(&risk_section(rv, lang));
+    }
+
     // Explanation.
     if let Some(e) = input.explanation {
         body.push_str(&explanation_section(e, &qidx, lang));
@@ -425,6 +438,95 @@ fn evidence_section(
         );
     }
     s.push_str("</tbody></table></section>\n");
+    s
+}
+
+/// A bar of `share` (0-1) of its width: the views' one chart, plain HTML so it prints.
+fn share_bar(share: Option<f64>) -> String {
+    let pct = share.map_or(0.0, |x| (x.clamp(0.0, 1.0) * 100.0).round());
+    format!(
+        "<div style=\"background:#e5e7eb;width:120px;height:8px;display:inline-block\"><div style=\"background:#2563eb;width:{pct}%;height:8px\"></div></div>"
+    )
+}
+
+fn governance_section(g: &GovernanceView, lang: Lang) -> String {
+    let t = labels(lang);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<section id=\"governance\"><h2>{}</h2>",
+        t.t_governance_title
+    );
+    for lg in &g.lenses {
+        let _ = write!(
+            s,
+            "<h3 style=\"font-size:14px;margin:12px 0 4px\">{} — {} {}</h3>",
+            escape_html(lg.lens.label(lang)),
+            t.t_score,
+            score_text(lg.score)
+        );
+        if lg.score.is_none() {
+            let _ = write!(s, "<p class=\"note\">{}</p>", t.t_not_applicable_lens);
+            continue;
+        }
+        let _ = write!(
+            s,
+            "<table><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+            t.t_task,
+            t.t_contribution,
+            t.t_possible,
+            t.t_attained,
+            t.t_questions,
+            t.t_most_headroom
+        );
+        for ts in &lg.tasks {
+            let weakest: Vec<&str> = ts.weakest.iter().map(|q| q.as_str()).collect();
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{} {}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
+                escape_html(ts.task.label(lang)),
+                fmt2(Some(ts.contribution)),
+                fmt2(Some(ts.possible)),
+                share_bar(ts.attainment),
+                ts.attainment
+                    .map_or_else(|| "-".to_string(), |a| format!("{:.1}%", a * 100.0)),
+                ts.questions,
+                escape_html(&weakest.join(", "))
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+    s.push_str("</section>\n");
+    s
+}
+
+fn risk_section(rv: &RiskView, lang: Lang) -> String {
+    let t = labels(lang);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<section id=\"risks\"><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        t.t_risk_title, t.t_risk, t.t_readiness, t.t_questions, t.t_answered, t.t_weakest
+    );
+    for r in &rv.risks {
+        let weakest: Vec<&str> = r.weakest.iter().map(|q| q.as_str()).collect();
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
+            escape_html(r.risk.label(lang)),
+            share_bar(r.readiness.map(|x| x / 5.0)),
+            r.readiness
+                .map_or_else(|| "-".to_string(), |x| fmt2(Some(x))),
+            r.questions,
+            r.answered,
+            escape_html(&weakest.join(", "))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "</tbody></table><p class=\"note\">{}</p></section>",
+        escape_html(t.t_risk_note)
+    );
     s
 }
 

@@ -27,6 +27,12 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             let result = engine.score(v, &ex);
             let plan = engine.plan(v, &ex);
             let explanation = engine.explain(v, &ex);
+            let governance = scrm_score::governance_view(&explanation, l.catalog.questions());
+            let risks = scrm_score::risk_view(
+                &explanation,
+                l.catalog.questions(),
+                &scrm_catalog::frameworks::gai_risks_of,
+            );
             scrm_report::render_scorecard_html(
                 &scrm_report::ScorecardReport {
                     result: &result,
@@ -36,6 +42,8 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
                     thresholds: &th,
                     plan: Some(&plan),
                     explanation: Some(&explanation),
+                    governance: Some(&governance),
+                    risks: Some(&risks),
                     max_evidence_age_days: l.policy.evidence.max_age_days,
                 },
                 lang,

@@ -175,9 +175,13 @@ def gai_risks(raw):
         label = label.strip()
         parts = [label]
         if label not in GAI and label not in GAI_ALIASES and label not in GAI_DROPPED:
-            # Two labels merged by a comma: the known ones it starts and ends with.
-            parts = [k for k in GAI if k in label]
-            assert parts, label
+            # Labels merged by a comma: the known ones (aliases included) it is made of, and
+            # nothing else.
+            parts = [k for k in list(GAI) + list(GAI_ALIASES) if k in label]
+            rest = label
+            for k in sorted(parts, key=len, reverse=True):
+                rest = rest.replace(k, "")
+            assert parts and not rest.strip(" ,"), label
         for p in parts:
             p = GAI_ALIASES.get(p, p)
             if p in GAI_DROPPED or not p:

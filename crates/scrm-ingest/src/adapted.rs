@@ -60,14 +60,14 @@ pub(crate) fn read_adapted_file(
             let found = adapters
                 .iter()
                 .find_map(|a| find_delimiter(&text, &a.table, col.opts.delimiter).map(|d| (a, d)));
-            let delim = found.map_or_else(
-                || col.opts.delimiter.unwrap_or_else(|| sniffed(&text)),
-                |(_, d)| d,
-            );
+            // A file no adapter fits is not parsed further: it is refused as that.
+            let Some((a, delim)) = found else {
+                return no_table(col, part, adapters, &[]);
+            };
             let Some(g) = csv_grid(col, part, &text, delim) else {
                 return;
             };
-            (part, vec![g], found.map(|(a, _)| a))
+            (part, vec![g], Some(a))
         }
         _ => {
             let part = col.new_file(display, "unsupported");

@@ -222,11 +222,11 @@ impl GaiRisk {
                 Self::DataPrivacy => "資料隱私",
                 Self::Environmental => "環境衝擊",
                 Self::HarmfulBias => "有害偏差與同質化",
-                Self::HumanAiConfiguration => "人機協作配置",
+                Self::HumanAiConfiguration => "人機配置",
                 Self::InformationIntegrity => "資訊完整性",
                 Self::InformationSecurity => "資訊安全",
                 Self::IntellectualProperty => "智慧財產",
-                Self::ObsceneContent => "淫穢、貶損或濫用內容",
+                Self::ObsceneContent => "淫穢、貶抑或辱虐性內容",
                 Self::ValueChain => "價值鏈與元件整合",
             },
         }

@@ -178,7 +178,8 @@ pub struct Explanation {
 
 /// A supplier's lens scores split by ISO/IEC 38500 governance task (evaluate, direct,
 /// monitor): which part of its AI governance carries the score and which holds it back. Each
-/// lens's shares add up to its score exactly (they are its contributions, grouped).
+/// lens's shares add up to its score (they are its contributions, grouped; the sum in another
+/// order may differ in the last bits).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GovernanceView {
     /// The supplier.
@@ -204,7 +205,8 @@ pub struct LensGovernance {
 pub struct TaskShare {
     /// The task.
     pub task: crate::GovernanceTag,
-    /// The sum of its questions' contributions: the tasks' sum is the lens score.
+    /// The sum of its questions' contributions: the tasks' sum is the lens score (up to the last
+    /// bits of rounding).
     pub contribution: f64,
     /// Most its questions could contribute (5 times their share of the lens).
     pub possible: f64,
@@ -224,8 +226,8 @@ pub struct TaskShare {
 pub struct RiskView {
     /// The supplier.
     pub vendor_id: VendorId,
-    /// One entry per risk, in AI 600-1's order (risks no applicable question addresses
-    /// included, with no readiness).
+    /// One entry per risk, in AI 600-1's order (risks no active question addresses included,
+    /// with no readiness).
     pub risks: Vec<RiskReadiness>,
 }
 
@@ -234,12 +236,13 @@ pub struct RiskView {
 pub struct RiskReadiness {
     /// The risk.
     pub risk: crate::GaiRisk,
-    /// `5 ×` the mean effective value (§2.4 of docs/scoring.md) of the applicable questions
-    /// that address it, on the 0-5 maturity scale; `None` when none does.
+    /// `5 ×` the mean effective value (§2.4 of docs/scoring.md) of the active questions that
+    /// address it (those that apply to the supplier and are not answered `na`, whether or not a
+    /// lens weighs them), on the 0-5 maturity scale; `None` when none does.
     pub readiness: Option<f64>,
-    /// How many applicable questions address it.
+    /// How many active questions address it.
     pub questions: usize,
-    /// How many of them are answered (not blank, not `na`).
+    /// How many of them are answered (not blank).
     pub answered: usize,
     /// Its questions with the lowest effective value, lowest first (at most three, those not at
     /// the top): where improving raises readiness most.

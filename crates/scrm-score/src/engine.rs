@@ -316,6 +316,30 @@ impl Engine {
         Explanation { result, lenses }
     }
 
+    /// The vendor's readiness against each GenAI risk of NIST AI 600-1 (`docs/scoring.md`
+    /// §4.9): its active questions, by the risks of the AI 600-1 actions they cite.
+    pub fn risk_view(&self, vendor: &Vendor) -> scrm_model::RiskView {
+        self.risk_view_with(vendor, &scrm_catalog::frameworks::gai_risks_of)
+    }
+
+    /// [`Engine::risk_view`] with the risks of each question named by `risks_of`.
+    pub(crate) fn risk_view_with(
+        &self,
+        vendor: &Vendor,
+        risks_of: &dyn Fn(&scrm_model::Question) -> Vec<scrm_model::GaiRisk>,
+    ) -> scrm_model::RiskView {
+        let ev = self.eval(vendor);
+        let active: Vec<_> = self
+            .s
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| ev.active[*i])
+            .map(|(i, q)| (q, ev.effective[i], ev.values[i]))
+            .collect();
+        crate::governance::risk_view_of(vendor.id(), &active, risks_of)
+    }
+
     /// Scores a vendor with some answers changed (free what-if). Changed answers are taken as
     /// backed by current evidence, since the supplier would have to show it.
     pub fn what_if(

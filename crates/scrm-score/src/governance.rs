@@ -37,11 +37,8 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
                     let contribution: f64 = mine.iter().map(|c| c.contribution).sum();
                     let possible: f64 = mine.iter().map(|c| 5.0 * c.coefficient).sum();
                     let mut by_headroom = mine.clone();
-                    by_headroom.sort_by(|a, b| {
-                        b.headroom
-                            .total_cmp(&a.headroom)
-                            .then_with(|| a.question.as_str().cmp(b.question.as_str()))
-                    });
+                    // Stable: ties keep the explanation's (catalog) order, as in the risk view.
+                    by_headroom.sort_by(|a, b| b.headroom.total_cmp(&a.headroom));
                     TaskShare {
                         task: t,
                         contribution,
@@ -71,33 +68,33 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
     }
 }
 
-/// Readiness against each GAI risk of NIST AI 600-1: the mean effective value of the applicable
-/// questions that address it (`risks_of` names a question's risks, from its AI 600-1
-/// references), unweighted, since the view crosses lenses whose weights differ.
-pub fn risk_view(
-    x: &Explanation,
-    questions: &[Question],
+/// Readiness against each GAI risk of NIST AI 600-1, from the vendor's active questions (every
+/// question that applies to it and is not `na`, whether or not a lens weighs it), each with its
+/// effective value and answer: the mean effective value of those that address the risk
+/// (`risks_of` names a question's risks), unweighted, since the view crosses lenses whose
+/// weights differ. Questions in catalog order, which breaks ties among the weakest.
+pub(crate) fn risk_view_of(
+    vendor_id: &scrm_model::VendorId,
+    active: &[(&Question, f64, AnswerValue)],
     risks_of: &dyn Fn(&Question) -> Vec<GaiRisk>,
 ) -> RiskView {
-    // Each applicable question once, with its effective value and answer: the same in every
-    // lens it counts in.
-    let mut seen: HashMap<QuestionId, (f64, AnswerValue)> = HashMap::new();
-    for c in x.lenses.iter().flat_map(|l| &l.contributions) {
-        seen.entry(c.question).or_insert((c.effective, c.answer));
-    }
+    let tagged: Vec<(Vec<GaiRisk>, QuestionId, f64, AnswerValue)> = active
+        .iter()
+        .map(|&(q, e, a)| (risks_of(q), q.id, e, a))
+        .collect();
     let risks = GaiRisk::ALL
         .iter()
         .map(|&r| {
-            // In catalog order, for a deterministic tie-break.
-            let mine: Vec<(QuestionId, f64, AnswerValue)> = questions
+            let mine: Vec<(QuestionId, f64, AnswerValue)> = tagged
                 .iter()
-                .filter(|q| risks_of(q).contains(&r))
-                .filter_map(|q| seen.get(&q.id).map(|&(e, a)| (q.id, e, a)))
+                .filter(|t| t.0.contains(&r))
+                .map(|t| (t.1, t.2, t.3))
                 .collect();
             let readiness = (!mine.is_empty())
                 .then(|| 5.0 * mine.iter().map(|m| m.1).sum::<f64>() / mine.len() as f64);
             let mut weakest: Vec<&(QuestionId, f64, AnswerValue)> =
                 mine.iter().filter(|m| m.1 < 1.0).collect();
+            // Stable: ties keep catalog order.
             weakest.sort_by(|a, b| a.1.total_cmp(&b.1));
             RiskReadiness {
                 risk: r,
@@ -105,16 +102,14 @@ pub fn risk_view(
                 questions: mine.len(),
                 answered: mine
                     .iter()
-                    .filter(|m| {
-                        !matches!(m.2, AnswerValue::Unanswered | AnswerValue::NotApplicable)
-                    })
+                    .filter(|m| m.2 != AnswerValue::Unanswered)
                     .count(),
                 weakest: weakest.iter().take(WEAKEST).map(|m| m.0).collect(),
             }
         })
         .collect();
     RiskView {
-        vendor_id: x.result.vendor_id.clone(),
+        vendor_id: vendor_id.clone(),
         risks,
     }
 }

@@ -15,7 +15,7 @@ mod plan;
 mod structure;
 
 pub use engine::{Engine, index_exclusions};
-pub use governance::{governance_view, risk_view};
+pub use governance::governance_view;
 pub use scrm_model::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };

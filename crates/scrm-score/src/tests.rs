@@ -440,6 +440,35 @@ fn identical_at_any_thread_count_and_input_order() {
     assert_eq!(one, run(3, &vendors));
 }
 
+/// A question no lens weighs (its group's weight set to 0) still counts in the risk view: it
+/// is active, answered, and addresses its risks, whatever the lens weights.
+#[test]
+fn risk_view_counts_questions_no_lens_weighs() {
+    let src = scrm_policy::DEFAULT_POLICY_TOML.replacen("MAP = 1.0", "MAP = 0", 1);
+    let policy = Policy::from_toml("test.toml", &src, None).unwrap();
+    let e = engine_with(&policy);
+    let v = vendor("R-1", &[("MP-1.1", "4", true), ("GV-1.1", "2", true)]);
+    let x = e.explain(&v, &[]);
+    let weighed = x
+        .lenses
+        .iter()
+        .flat_map(|l| &l.contributions)
+        .any(|c| c.question.as_str() == "MP-1.1");
+    assert!(!weighed, "MP-1.1 should carry no lens weight here");
+    let risks_of = |q: &Question| -> Vec<GaiRisk> {
+        if q.id.as_str() == "MP-1.1" {
+            vec![GaiRisk::Environmental]
+        } else {
+            Vec::new()
+        }
+    };
+    let view = e.risk_view_with(&v, &risks_of);
+    let env = &view.risks[4];
+    assert_eq!(env.risk, GaiRisk::Environmental);
+    assert_eq!((env.questions, env.answered), (1, 1));
+    assert!(env.readiness.is_some_and(|r| r > 0.0), "{env:?}");
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
@@ -510,17 +539,19 @@ mod props {
 
     proptest! {
         /// The risk view's readiness lies on the maturity scale and is the mean of its
-        /// questions' effective values; a risk no question addresses has none.
+        /// questions' effective values, over the active questions (those a lens weighs
+        /// included); a risk no question addresses has none.
         #[test]
         fn risk_view_is_a_mean_on_the_scale(v in any_vendor()) {
-            let x = engine().explain(&v, &[]);
+            let e = engine();
+            let x = e.explain(&v, &[]);
             let qs = tagged();
             // Question i addresses the risks i and i + 1 of the twelve.
             let risks_of = |q: &Question| -> Vec<GaiRisk> {
                 let i = qs.iter().position(|o| o.id == q.id).unwrap_or(0);
                 vec![GaiRisk::ALL[i], GaiRisk::ALL[i + 1]]
             };
-            let view = crate::risk_view(&x, &qs, &risks_of);
+            let view = e.risk_view_with(&v, &risks_of);
             prop_assert_eq!(view.risks.len(), 12);
             let effective: std::collections::HashMap<_, _> = x
                 .lenses
@@ -536,6 +567,7 @@ mod props {
                     .filter(|q| risks_of(q).contains(&r.risk))
                     .filter_map(|q| effective.get(&q.id).copied())
                     .collect();
+                // Every question a lens weighs is active; here every active one is weighed.
                 prop_assert_eq!(r.questions, mine.len());
                 match r.readiness {
                     None => prop_assert!(mine.is_empty()),

@@ -39,9 +39,18 @@ fn scorecard(id: &str, lang: Lang) -> String {
         .unwrap_or_else(|| unreachable!());
     let e = testutil::sample_explanation(id);
     let governance = e.as_ref().map(|e| scrm_score::governance_view(e, &qs));
-    let risks = e
-        .as_ref()
-        .map(|e| scrm_score::risk_view(e, &qs, &scrm_catalog::frameworks::gai_risks_of));
+    // The risk view is the engine's, of the sample supplier under the default policy.
+    let engine = scrm_score::Engine::from_parts(
+        qs.clone(),
+        &[],
+        &scrm_policy::Policy::builtin(None).unwrap_or_else(|e| panic!("{e}")),
+        m.as_of,
+        "sample",
+    );
+    let risks = vendors
+        .iter()
+        .find(|v| v.id().as_str() == id)
+        .map(|v| engine.risk_view(v));
     render_scorecard_html(
         &ScorecardReport {
             result: r,

@@ -441,9 +441,13 @@ fn evidence_section(
     s
 }
 
-/// A bar of `share` (0-1) of its width: the views' one chart, plain HTML so it prints.
+/// A bar of `share` (0-1) of its width: the views' one chart, plain HTML so it prints. None
+/// draws nothing: "no question" must not look like "nothing in place".
 fn share_bar(share: Option<f64>) -> String {
-    let pct = share.map_or(0.0, |x| (x.clamp(0.0, 1.0) * 100.0).round());
+    let Some(share) = share else {
+        return String::new();
+    };
+    let pct = (share.clamp(0.0, 1.0) * 100.0).round();
     format!(
         "<div style=\"background:#e5e7eb;width:120px;height:8px;display:inline-block\"><div style=\"background:#2563eb;width:{pct}%;height:8px\"></div></div>"
     )

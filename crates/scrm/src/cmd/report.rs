@@ -28,11 +28,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             let plan = engine.plan(v, &ex);
             let explanation = engine.explain(v, &ex);
             let governance = scrm_score::governance_view(&explanation, l.catalog.questions());
-            let risks = scrm_score::risk_view(
-                &explanation,
-                l.catalog.questions(),
-                &scrm_catalog::frameworks::gai_risks_of,
-            );
+            let risks = engine.risk_view(v);
             scrm_report::render_scorecard_html(
                 &scrm_report::ScorecardReport {
                     result: &result,

@@ -68,11 +68,7 @@ pub fn explain(e: &ExplainArgs) -> Result<u8> {
             )?
         }
         ExplainView::Risks => {
-            let view = scrm_score::risk_view(
-                &x,
-                l.catalog.questions(),
-                &scrm_catalog::frameworks::gai_risks_of,
-            );
+            let view = engine.risk_view(v);
             output::emit(
                 a.format,
                 || scrm_report::render_risk_text(&x, &view, lang),

@@ -26,6 +26,35 @@ fn short_text(idx: &BTreeMap<&str, &Question>, id: &QuestionId, lang: Lang) -> S
         .unwrap_or_default()
 }
 
+/// One row of a fixed-width table: each cell padded to its column's width (`left`: padded on
+/// the right, text first; otherwise numbers, padded on the left), two spaces between columns.
+fn table_row(cells: &[String], widths: &[usize], left: &[bool]) -> String {
+    cells
+        .iter()
+        .zip(widths)
+        .zip(left)
+        .map(|((c, w), l)| {
+            if *l {
+                pad_right(c, *w)
+            } else {
+                pad_left(c, *w)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
+        .trim_end()
+        .to_string()
+}
+
+/// The dashes under a fixed-width table's head.
+fn table_rule(widths: &[usize]) -> String {
+    widths
+        .iter()
+        .map(|w| "-".repeat(*w))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
 fn vendor_line(r: &VendorResult) -> String {
     let name = r.profile.name.as_deref().unwrap_or("");
     if name.is_empty() {
@@ -140,33 +169,10 @@ pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String 
             }
         })
         .collect();
-    let row = |cells: [String; 5]| -> String {
-        cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 || i == 4 {
-                    pad_right(c, *w)
-                } else {
-                    pad_left(c, *w)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
+    let left = [true, false, false, false, true];
+    let row = |cells: [String; 5]| table_row(&cells, &widths, &left);
     let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
-    let _ = writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-    );
+    let _ = writeln!(out, "{}", table_rule(&widths));
     for r in &view.risks {
         let weakest: Vec<&str> = r.weakest.iter().map(|q| q.as_str()).collect();
         let _ = writeln!(
@@ -213,33 +219,10 @@ fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
         .enumerate()
         .map(|(i, h)| crate::cell::str_width(h).max(if i == 0 { 8 } else { 9 }))
         .collect();
-    let row = |cells: [String; 6]| -> String {
-        cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i == 0 || i == 5 {
-                    pad_right(c, *w)
-                } else {
-                    pad_left(c, *w)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
+    let left = [true, false, false, false, false, true];
+    let row = |cells: [String; 6]| table_row(&cells, &widths, &left);
     let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
-    let _ = writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-    );
+    let _ = writeln!(out, "{}", table_rule(&widths));
     for ts in &lg.tasks {
         let weakest: Vec<&str> = ts.weakest.iter().map(|q| q.as_str()).collect();
         let _ = writeln!(
@@ -304,31 +287,10 @@ fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Ques
         crate::cell::str_width(t.t_contribution).max(8),
         crate::cell::str_width(t.t_headroom).max(8),
     ];
-    let row = |cells: [String; 7]| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i < 3 {
-                    pad_right(c, w)
-                } else {
-                    pad_left(c, w)
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
-    };
+    let left = [true, true, true, false, false, false, false];
+    let row = |cells: [String; 7]| table_row(&cells, &widths, &left);
     let _ = writeln!(out, "{}", row(heads.map(str::to_string)));
-    let _ = writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-    );
+    let _ = writeln!(out, "{}", table_rule(&widths));
     let cs = le.by_contribution();
     for c in &cs {
         let _ = writeln!(

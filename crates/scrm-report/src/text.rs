@@ -192,12 +192,14 @@ pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String 
     out
 }
 
-fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
+/// A lens table's heading: its name, score and level; or that no question of it applies, and
+/// `false` (no table follows).
+fn lens_heading(out: &mut String, lens: scrm_model::Lens, score: Option<f64>, lang: Lang) -> bool {
     let t = l(lang);
-    let title = format!("{} ({})", lg.lens.label(lang), lg.lens.as_str());
-    let Some(score) = lg.score else {
+    let title = format!("{} ({})", lens.label(lang), lens.as_str());
+    let Some(score) = score else {
         let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
-        return;
+        return false;
     };
     let level = scrm_model::MaturityLevel::from_score(score).label(lang);
     let _ = writeln!(
@@ -206,6 +208,14 @@ fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
         t.t_score,
         fmt2(Some(score))
     );
+    true
+}
+
+fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
+    let t = l(lang);
+    if !lens_heading(out, lg.lens, lg.score, lang) {
+        return;
+    }
     let heads = [
         t.t_task,
         t.t_contribution,
@@ -257,18 +267,9 @@ fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
 
 fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Question>, lang: Lang) {
     let t = l(lang);
-    let title = format!("{} ({})", le.lens.label(lang), le.lens.as_str());
-    let Some(score) = le.score else {
-        let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
+    if !lens_heading(out, le.lens, le.score, lang) {
         return;
-    };
-    let level = scrm_model::MaturityLevel::from_score(score).label(lang);
-    let _ = writeln!(
-        out,
-        "{title}: {} {} ({level})",
-        t.t_score,
-        fmt2(Some(score))
-    );
+    }
     let heads = [
         "ID",
         t.h_question,

@@ -104,23 +104,29 @@ pub fn render_explanation_text(e: &Explanation, questions: &[Question], lang: La
     out
 }
 
-/// Renders a governance view: for each lens its score, then one row per ISO/IEC 38500 task
-/// (its contribution, the most it could contribute, the share attained, how many questions
-/// inform it, and those with the most headroom), and a total row equal to the lens score.
-pub fn render_governance_text(x: &Explanation, view: &GovernanceView, lang: Lang) -> String {
+/// A view's first lines: its title and the supplier, then its status, tier and combined score.
+fn view_heading(title: &str, r: &VendorResult, lang: Lang) -> String {
     let t = l(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {}", t.t_governance_title, vendor_line(&x.result));
+    let _ = writeln!(out, "{title}: {}", vendor_line(r));
     let _ = writeln!(
         out,
         "{}: {} · {}: {} · {}: {}",
         t.h_status,
-        x.result.status.label(lang),
+        r.status.label(lang),
         t.h_tier,
-        x.result.tier.label(lang),
+        r.tier.label(lang),
         t.h_combined,
-        fmt2(x.result.combined_score),
+        fmt2(r.combined_score),
     );
+    out
+}
+
+/// Renders a governance view: for each lens its score, then one row per ISO/IEC 38500 task
+/// (its contribution, the most it could contribute, the share attained, how many questions
+/// inform it, and those with the most headroom), and a total row equal to the lens score.
+pub fn render_governance_text(x: &Explanation, view: &GovernanceView, lang: Lang) -> String {
+    let mut out = view_heading(l(lang).t_governance_title, &x.result, lang);
     for lg in &view.lenses {
         out.push('\n');
         governance_table(&mut out, lg, lang);
@@ -132,18 +138,8 @@ pub fn render_governance_text(x: &Explanation, view: &GovernanceView, lang: Lang
 /// applicable questions address it and how many are answered, the weakest of them).
 pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String {
     let t = l(lang);
-    let mut out = String::new();
-    let _ = writeln!(out, "{}: {}", t.t_risk_title, vendor_line(&x.result));
-    let _ = writeln!(
-        out,
-        "{}: {} · {}: {} · {}: {}\n",
-        t.h_status,
-        x.result.status.label(lang),
-        t.h_tier,
-        x.result.tier.label(lang),
-        t.h_combined,
-        fmt2(x.result.combined_score),
-    );
+    let mut out = view_heading(t.t_risk_title, &x.result, lang);
+    out.push('\n');
     let risk_w = view
         .risks
         .iter()

@@ -93,6 +93,7 @@ pub(crate) fn read_adapted_file(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tables = tables(adapter, &grids);
+    left_sheets(col, part, adapters, adapter, &grids, &tables);
     Reading {
         col,
         adapter,
@@ -123,6 +124,45 @@ fn tables<'g>(a: &Adapter, grids: &'g [Grid]) -> Vec<(&'g Grid, scrm_adapter::He
         .filter(|g| scrm_adapter::reads_sheet(&a.table, g.sheet.as_deref()))
         .filter_map(|g| scrm_adapter::find_header(&a.table, g).map(|h| (g, h)))
         .collect()
+}
+
+/// Warns of each sheet of a workbook that another of the adapters would read but the one chosen
+/// does not: a file is read through one adapter, and a second questionnaire in it would
+/// otherwise be dropped without a word.
+fn left_sheets(
+    col: &mut Collector,
+    part: u32,
+    adapters: &[Arc<Adapter>],
+    chosen: &Adapter,
+    grids: &[Grid],
+    read: &[(&Grid, scrm_adapter::HeaderAt)],
+) {
+    let read: Vec<Option<&str>> = read.iter().map(|(g, _)| g.sheet.as_deref()).collect();
+    let mut warned: Vec<Option<&str>> = Vec::new();
+    for other in adapters.iter().filter(|a| a.name != chosen.name) {
+        for (g, _) in tables(other, grids) {
+            let sheet = g.sheet.as_deref();
+            if sheet.is_none() || read.contains(&sheet) || warned.contains(&sheet) {
+                continue;
+            }
+            warned.push(sheet);
+            let name = crate::text::shown(sheet.unwrap_or_default());
+            col.issue(
+                part,
+                None,
+                Issue::new(
+                    ProblemCode::AdapterSheetLeft,
+                    None,
+                    None,
+                    format!(
+                        "sheet '{name}' holds a table adapter '{}' reads, but this file is read through adapter '{}', the first that fits; the sheet is not read",
+                        other.name, chosen.name
+                    ),
+                )
+                .help("keep one questionnaire per file, or give the adapters in another order"),
+            );
+        }
+    }
 }
 
 /// Reports that no adapter finds its table in the file: what each looked for, and where.

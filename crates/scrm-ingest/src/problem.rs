@@ -174,6 +174,8 @@ codes! {
     UnmappedQuestion = "unmapped-question", Warning, "Read through an adapter, the table holds questions the adapter neither maps nor ignores; their answers are not used.";
     /// Foreign questions an adapter maps but the file lacks.
     MissingMappedQuestion = "missing-mapped-question", Warning, "Read through an adapter, the file lacks foreign questions the adapter maps; the scrm questions they feed are answered from the rest, or left unanswered.";
+    /// A sheet another adapter would read, left unread.
+    AdapterSheetLeft = "adapter-sheet-left", Warning, "Read through several adapters, a workbook has a sheet that an adapter other than the one reading the file would read; the sheet is not read.";
     /// A symbolic link inside a folder.
     LinkNotFollowed = "link-not-followed", Warning, "A symbolic link found in a folder is not followed: it may lead outside the folder. Name the file it points to, to read it.";
 }

@@ -344,6 +344,49 @@ fn several_adapters() {
     insta::assert_snapshot!("several_adapters_refused", refused.join("\n"));
 }
 
+/// A workbook holding two questionnaires, read with two adapters: the first that fits reads
+/// the file, and the sheet only the other would read is reported, not dropped silently.
+#[test]
+fn a_sheet_another_adapter_would_read_is_reported() {
+    let mut wb = Workbook::new();
+    let caiq = wb.add_worksheet();
+    caiq.set_name("CAIQv4.0.3").unwrap();
+    for (c, h) in ["Question ID", "CSP CAIQ Answer"].iter().enumerate() {
+        caiq.write_string(0, c as u16, *h).unwrap();
+    }
+    caiq.write_string(1, 0, "STA-07.1").unwrap();
+    caiq.write_string(1, 1, "Yes").unwrap();
+    let gov = wb.add_worksheet();
+    gov.set_name("Governance").unwrap();
+    for (c, h) in ["ID", "Answer"].iter().enumerate() {
+        gov.write_string(0, c as u16, *h).unwrap();
+    }
+    gov.write_string(1, 0, "GOV-01").unwrap();
+    gov.write_string(1, 1, "Implemented").unwrap();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("V-3.xlsx");
+    std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap_or_else(|e| panic!("{e}"));
+    let buyer = adapter(&format!("{BUYER_DIR}/adapter.toml"));
+    let ing = read_through(
+        &[path.to_str().unwrap_or_default()],
+        vec![adapter("csa-caiq-v4"), buyer],
+    );
+    let left: Vec<&str> = ing
+        .problems
+        .iter()
+        .filter(|p| p.code.as_str() == "adapter-sheet-left")
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "sheet 'Governance' holds a table adapter 'acme-ai-vendor-sheet' reads, but this file is read through adapter 'csa-caiq-v4', the first that fits; the sheet is not read"
+        ]
+    );
+    let ids: Vec<&str> = ing.vendors.iter().map(|v| v.id().as_str()).collect();
+    assert_eq!(ids, ["V-3"]);
+}
+
 /// Writes the adapter fixtures. Run with
 /// `cargo test -p scrm-ingest --test adapters -- --ignored write_adapter_fixtures`.
 #[test]

@@ -503,22 +503,65 @@ pub fn write_template_csv(
     w.write_record(TEMPLATE_CSV_COLUMNS)?;
     let vid = prefill.map(|v| v.id().as_str()).unwrap_or("");
     for q in applicable(questions, role) {
-        let a = prefill_answer(prefill, q);
-        let rec = [
-            neutralize_cell(vid).into_owned(),
-            neutralize_cell(q.id.as_str()).into_owned(),
-            a.map(|a| a.value.canonical()).unwrap_or_default(),
-            neutralize_cell(a.and_then(|a| a.evidence.as_deref()).unwrap_or("")).into_owned(),
-            a.and_then(|a| a.evidence_date)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            neutralize_cell(a.and_then(|a| a.comment.as_deref()).unwrap_or("")).into_owned(),
-        ];
-        w.write_record(&rec)?;
+        w.write_record(long_row(vid, q.id.as_str(), prefill_answer(prefill, q)))?;
     }
+    finish_csv(w)
+}
+
+/// One answer in the long layout (`vendor_id, question_id, answer, evidence, evidence_date,
+/// comment`), each text cell neutralized; a question with no answer has its answer cells blank.
+fn long_row(vendor_id: &str, question: &str, a: Option<&Answer>) -> [String; 6] {
+    [
+        neutralize_cell(vendor_id).into_owned(),
+        neutralize_cell(question).into_owned(),
+        a.map(|a| a.value.canonical()).unwrap_or_default(),
+        neutralize_cell(a.and_then(|a| a.evidence.as_deref()).unwrap_or("")).into_owned(),
+        a.and_then(|a| a.evidence_date)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        neutralize_cell(a.and_then(|a| a.comment.as_deref()).unwrap_or("")).into_owned(),
+    ]
+}
+
+fn finish_csv(mut w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ReportError> {
     w.flush().map_err(csv::Error::from)?;
     w.into_inner()
         .map_err(|e| ReportError::Csv(csv::Error::from(e.into_error())))
+}
+
+/// Every answer of every vendor in the long layout, which every scrm command reads (what
+/// `scrm adapter check --format csv` converts foreign questionnaires to), each text cell
+/// neutralized.
+pub fn write_answers_csv(vendors: &[Vendor]) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(TEMPLATE_CSV_COLUMNS)?;
+    for v in vendors {
+        for a in v.answers.values() {
+            w.write_record(long_row(v.id().as_str(), a.question.as_str(), Some(a)))?;
+        }
+    }
+    finish_csv(w)
+}
+
+/// The vendors' profiles in the profile CSV layout (`vendor_id` and the profile fields), each
+/// text cell neutralized; every vendor has a row.
+pub fn write_profiles_csv(vendors: &[Vendor]) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(PROFILE_KEYS)?;
+    for v in vendors {
+        let p = &v.profile;
+        w.write_record([
+            neutralize_cell(v.id().as_str()).into_owned(),
+            neutralize_cell(p.name.as_deref().unwrap_or("")).into_owned(),
+            p.country.clone().unwrap_or_default(),
+            p.criticality.map_or("", |c| c.as_str()).to_string(),
+            p.ai_role.map_or("", |c| c.as_str()).to_string(),
+            p.data_access.map_or("", |c| c.as_str()).to_string(),
+            p.assessed_on.map(|d| d.to_string()).unwrap_or_default(),
+            neutralize_cell(&p.certifications.join(";")).into_owned(),
+        ])?;
+    }
+    finish_csv(w)
 }
 
 /// The JSON template as a [`SupplierDocument`] (see the module docs).

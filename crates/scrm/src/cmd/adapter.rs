@@ -7,8 +7,8 @@ use crate::output;
 use anyhow::{Result, anyhow, bail};
 use scrm_adapter::{Adapter, VendorFrom};
 use scrm_catalog::Catalog;
-use scrm_model::safe::{escape_controls, neutralize_cell};
-use scrm_model::{Lang, Lens, Vendor};
+use scrm_model::safe::escape_controls;
+use scrm_model::{Lang, Lens};
 use std::fmt::Write as _;
 
 /// Runs `scrm adapter`.
@@ -117,9 +117,9 @@ fn check(c: &AdapterCheckArgs) -> Result<u8> {
                 );
             };
             if let Some(p) = &c.profiles {
-                output::write(Some(p), profiles_csv(&ing.vendors)?.as_bytes())?;
+                output::write(Some(p), &scrm_report::write_profiles_csv(&ing.vendors)?)?;
             }
-            long_csv(&ing.vendors)?
+            String::from_utf8(scrm_report::write_answers_csv(&ing.vendors)?)?
         }
     };
     if c.profiles.is_some() && c.format != AdapterFormat::Csv {
@@ -242,51 +242,4 @@ fn json(ad: &Adapter, cov: &[Coverage], ing: Option<&scrm_ingest::Ingested>) -> 
         doc["validation"] = scrm_ingest::render_json(ing);
     }
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
-}
-
-/// The derived answers in scrm's long CSV layout, each cell neutralized.
-fn long_csv(vendors: &[Vendor]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(scrm_model::columns::LONG_ANSWER_COLUMNS)?;
-    for v in vendors {
-        for a in v.answers.values() {
-            let date = a.evidence_date.map(|d| d.to_string()).unwrap_or_default();
-            w.write_record([
-                neutralize_cell(v.id().as_str()).as_ref(),
-                a.question.as_str(),
-                a.value.canonical_str().as_ref(),
-                neutralize_cell(a.evidence.as_deref().unwrap_or("")).as_ref(),
-                date.as_str(),
-                neutralize_cell(a.comment.as_deref().unwrap_or("")).as_ref(),
-            ])?;
-        }
-    }
-    Ok(String::from_utf8(
-        w.into_inner().map_err(|e| anyhow!("{e}"))?,
-    )?)
-}
-
-/// The profile fields the suppliers declared, in scrm's profile CSV layout, each cell
-/// neutralized. Every vendor read has a row, so the answers' vendors all have a profile.
-fn profiles_csv(vendors: &[Vendor]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(scrm_model::columns::PROFILE_COLUMNS)?;
-    for v in vendors {
-        let p = &v.profile;
-        let assessed = p.assessed_on.map(|d| d.to_string()).unwrap_or_default();
-        let certs = p.certifications.join(";");
-        w.write_record([
-            neutralize_cell(v.id().as_str()).as_ref(),
-            neutralize_cell(p.name.as_deref().unwrap_or("")).as_ref(),
-            p.country.as_deref().unwrap_or(""),
-            p.criticality.map_or("", |c| c.as_str()),
-            p.ai_role.map_or("", |c| c.as_str()),
-            p.data_access.map_or("", |c| c.as_str()),
-            assessed.as_str(),
-            neutralize_cell(&certs).as_ref(),
-        ])?;
-    }
-    Ok(String::from_utf8(
-        w.into_inner().map_err(|e| anyhow!("{e}"))?,
-    )?)
 }

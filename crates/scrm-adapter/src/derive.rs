@@ -3,6 +3,7 @@
 //! from.
 
 use crate::spec::{Adapter, Combine, Foreign, Mapping, Scale};
+use chrono::NaiveDate;
 use scrm_model::{AnswerKind, AnswerValue, QuestionId};
 
 /// One foreign answer, read and checked.
@@ -18,8 +19,8 @@ pub struct Input {
     pub comment: String,
     /// Its evidence (may be empty).
     pub evidence: String,
-    /// Its evidence date, `YYYY-MM-DD`, when it has a valid one.
-    pub date: Option<String>,
+    /// Its evidence date, when it has a valid one.
+    pub date: Option<NaiveDate>,
 }
 
 /// One scrm answer derived from foreign answers.
@@ -36,7 +37,7 @@ pub struct Derived {
     pub evidence: String,
     /// The oldest evidence date among the foreign answers: evidence is as fresh as its oldest
     /// part.
-    pub date: Option<String>,
+    pub date: Option<NaiveDate>,
     /// The row of its first foreign answer.
     pub line: u64,
     /// The foreign answers it combines (index into the inputs), in input order.
@@ -133,7 +134,7 @@ fn derive(
             evidence.push(e);
         }
     }
-    let date = from.iter().filter_map(|&i| inputs[i].date.clone()).min();
+    let date = from.iter().filter_map(|&i| inputs[i].date).min();
     Derived {
         to: m.to,
         value,

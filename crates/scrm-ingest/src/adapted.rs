@@ -11,7 +11,7 @@ use crate::ProblemCode;
 use crate::collector::{Collector, Layer, QRes, Stored};
 use crate::csvin::{empty, unreadable};
 use crate::table::{Header, Row, column_letter};
-use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding, parse_date};
+use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding};
 use crate::validate::{Issue, blank_vendor, check_profile_field, too_large};
 use crate::walk::FileKind;
 use scrm_adapter::{Adapter, CellMiss, Foreign, Grid, GridRow, Input, Route, VendorFrom};
@@ -671,25 +671,11 @@ impl Reading<'_, '_, '_> {
                     )),
                 );
             }
-            let date = if raw_date.is_empty() {
-                None
-            } else {
-                match parse_date(&raw_date) {
-                    Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-                    None => {
-                        issues.push(
-                            Issue::new(
-                                ProblemCode::InvalidDate,
-                                label(c.evidence_date.unwrap_or(0)),
-                                Some(&raw_date),
-                                format!("'{}' is not a date", crate::text::shown(&raw_date)),
-                            )
-                            .help("write dates as YYYY-MM-DD"),
-                        );
-                        None
-                    }
-                }
-            };
+            let date = crate::validate::check_date(
+                &raw_date,
+                &label(c.evidence_date.unwrap_or(0)),
+                &mut issues,
+            );
             let vendor = match fixed {
                 Some(Ok(v)) => Some(v.clone()),
                 Some(Err(i)) => {
@@ -929,13 +915,12 @@ impl Reading<'_, '_, '_> {
                     continue;
                 };
                 let k = &kept[d.from[0]];
-                let date = d.date.as_deref().and_then(parse_date);
                 if let Some(s) = Stored::keep(
                     gq,
                     (k.part, d.line, k.answer_col),
                     d.value,
                     &d.evidence,
-                    date,
+                    d.date,
                     &d.comment,
                 ) {
                     self.col.store(vi, s);

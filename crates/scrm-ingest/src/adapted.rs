@@ -48,8 +48,7 @@ pub(crate) fn read_adapted_file(
                 .into_iter()
                 .map(|(name, rows)| grid(Some(name), rows))
                 .collect();
-            let chosen = adapters.iter().find(|a| !tables(a, &grids).is_empty());
-            (part, grids, chosen)
+            (part, grids, None)
         }
         FileKind::Csv => {
             let part = col.new_file(display, "adapted-csv");
@@ -84,7 +83,16 @@ pub(crate) fn read_adapted_file(
             return;
         }
     };
-    let Some(adapter) = chosen else {
+    // A CSV file's adapter is known (its delimiter was found with it); a workbook's is the
+    // first that finds a table in it, whose tables are kept rather than found again.
+    let found = match chosen {
+        Some(a) => Some((a, tables(a, &grids))),
+        None => adapters.iter().find_map(|a| {
+            let t = tables(a, &grids);
+            (!t.is_empty()).then_some((a, t))
+        }),
+    };
+    let Some((adapter, tables)) = found else {
         return no_table(col, part, adapters, &grids);
     };
     let file = col.parts[part as usize].file;
@@ -92,7 +100,6 @@ pub(crate) fn read_adapted_file(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tables = tables(adapter, &grids);
     left_sheets(col, part, adapters, adapter, &grids, &tables);
     Reading {
         col,

@@ -4,7 +4,7 @@ use crate::{Problem, ProblemSeverity, Reject};
 use scrm_model::{Exclusion, InputFile, RunCounts, Vendor};
 
 /// Everything read from the inputs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ingested {
     /// Vendors sorted by id, profiles merged (buyer values over supplier-declared ones).
     pub vendors: Vec<Vendor>,

@@ -162,6 +162,22 @@ fn json_too_large(col: &mut Collector, part: u32, line: Option<u64>, max: u64) {
     col.reject(part, Some(line.unwrap_or(1)), vec![i], Vec::new());
 }
 
+/// Reads one whole document held in memory, as [`read_json_file`] reads a `.json` file (the
+/// size limit, an empty text, the digest of the bytes given).
+pub(crate) fn read_json_bytes(col: &mut Collector, text: &[u8], display: String) {
+    let part = col.new_file(display, "json");
+    col.parts[part as usize].json = true;
+    let max = col.opts.limits.max_json_bytes;
+    if text.len() as u64 > max {
+        json_too_large(col, part, None, max);
+    } else if text.iter().all(u8::is_ascii_whitespace) {
+        empty(col, part, "the document is empty");
+    } else {
+        read_document(col, part, text, None);
+    }
+    col.file_of(part).digest = col.opts.input_digest.hex_of(text);
+}
+
 /// Parses and loads one document. Counted units: the document's vendor profile and each
 /// answer; a document that does not parse counts as one rejected unit.
 fn read_document(col: &mut Collector, part: u32, text: &[u8], line: Option<u64>) {

@@ -108,6 +108,29 @@ where
         .finish_map(map, stop_on_problems))
 }
 
+/// Reads one JSON supplier document held in memory (the `scrm-supplier/1` format of a `.json`
+/// file), as [`ingest`] reads such a file, with the buyer's profile and exclusion files named by
+/// flag. `display` names the document in problems and in the manifest (`answers[3].answer` is
+/// located there), and the manifest's digest is of `text` as given.
+///
+/// For `scrm fill`, whose page submits a form that becomes such a document: the same checks,
+/// problems and counts as the file the page lets the supplier download.
+pub fn ingest_document(
+    text: &[u8],
+    display: &str,
+    profiles: Option<&Path>,
+    exclusions: Option<&Path>,
+    lookup: &dyn scrm_model::QuestionLookup,
+    opts: &IngestOptions,
+) -> Result<Ingested, IngestError> {
+    let profiles = profiles.map(walk::single).transpose()?;
+    let exclusions = exclusions.map(walk::single).transpose()?;
+    let mut col = Collector::new(lookup, opts);
+    json::read_json_bytes(&mut col, text, display.to_string());
+    read_flagged(&mut col, profiles, exclusions);
+    Ok(col.finish())
+}
+
 /// Reads every input into a collector, ready for the final pass. With `early` and a single CSV
 /// input, the profile and exclusion files are read before any of the input's rows is applied
 /// (while its first blocks are parsed; registered in the usual order, so nothing reported

@@ -1,6 +1,7 @@
 //! Every rendering of scrm results: the terminal table, CSV, JSON, JSON Lines and XLSX portfolio
 //! outputs, the flat rows Parquet is written from, the `explain` and `plan` text, the supplier
-//! questionnaire templates (XLSX, CSV, JSON) and the self-contained HTML reports.
+//! questionnaire templates (XLSX, CSV, JSON), the self-contained HTML reports and the `scrm fill`
+//! questionnaire page.
 //!
 //! Renderers take the engine's types from `scrm_model` and return bytes or strings; they never
 //! print, never read the clock and never touch the file system (except [`browser`], which drives
@@ -34,7 +35,8 @@ pub use flat::{
     flat_rows, flat_schema,
 };
 pub use html::{
-    PortfolioReport, ScorecardReport, TierThresholds, render_portfolio_html, render_scorecard_html,
+    FillNote, FillPage, PortfolioReport, ScorecardReport, TierThresholds, render_fill_page,
+    render_portfolio_html, render_scorecard_html,
 };
 pub use template::{
     PROFILE_KEYS, QUESTIONNAIRE_KEYS, TEMPLATE_CSV_COLUMNS, TemplateSheets, answer_word,

@@ -71,6 +71,12 @@ pub enum Command {
         after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html"
     )]
     Report(ReportArgs),
+    /// A local page where a supplier fills in, scores and downloads its questionnaire.
+    #[command(
+        long_about = "A local page where a supplier fills in its questionnaire in a browser, scores it with the buyer's policy (the same engine and checks as `scrm score`), sees the findings and the smallest set of improvements that clears the bar, and downloads its answers (JSON, or the XLSX template) to send.\n\nThe page is served on 127.0.0.1 only, at an address with a fresh secret that scrm prints; it keeps nothing and has no script. Give a questionnaire (any format scrm reads, or through --adapter) to open the page filled in and scored. Ctrl-C stops it.",
+        after_help = "Examples:\n  scrm fill                                   (a blank questionnaire)\n  scrm fill --lang zh-TW --policy buyer-policy.toml\n  scrm fill questionnaire.xlsx                (filled in and scored)\n  scrm fill fixtures/demo --vendor V-0007"
+    )]
+    Fill(FillArgs),
     /// Write a blank (or prefilled) questionnaire template for suppliers.
     #[command(
         after_help = "Examples:\n  scrm template --out questionnaire.xlsx\n  scrm template --lang zh-TW --role deployer --out 問卷.xlsx\n  scrm template --format csv --out questionnaire.csv"
@@ -488,6 +494,25 @@ pub struct TemplateArgs {
     /// Buyer catalog overlay TOML.
     #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+}
+
+/// `scrm fill`.
+#[derive(Debug, Args)]
+pub struct FillArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The supplier to open the page with, when the inputs hold several.
+    #[arg(long, value_name = "ID")]
+    pub vendor: Option<String>,
+    /// Language of the page: en or zh-TW (a button on the page switches it).
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub port: u16,
+    /// Largest form the page accepts, in bytes.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES", help_heading = "Limits")]
+    pub max_form_bytes: usize,
 }
 
 /// `scrm catalog`.

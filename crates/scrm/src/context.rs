@@ -225,7 +225,8 @@ where
     ))
 }
 
-type Prepared = (
+/// Catalog, policy, ingest options, as-of date and the clock's now.
+pub type Prepared = (
     Catalog,
     Policy,
     IngestOptions,
@@ -238,6 +239,11 @@ fn prepare(a: &InputArgs) -> Result<Prepared> {
     if a.inputs.is_empty() && a.vendors.is_none() {
         bail!("no inputs: give questionnaire files or folders (see `scrm score --help`)");
     }
+    prepare_any(a)
+}
+
+/// What [`prepare`] resolves, for a command that may have no inputs (`scrm fill`).
+pub fn prepare_any(a: &InputArgs) -> Result<Prepared> {
     let now = now()?;
     let as_of = as_of(a, now)?;
     let catalog = catalog(a.catalog.as_deref())?;
@@ -305,33 +311,7 @@ pub fn input_digest(a: &InputArgs) -> InputDigest {
 /// The run manifest of a scoring run.
 pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunManifest> {
     let mut inputs: Vec<InputFile> = l.ingested.files.clone();
-    // The policy and catalog files given by flag are inputs too: their digests pin the run.
-    let algo = input_digest(a);
-    let mut extra: Vec<(String, &str, Vec<u8>)> = Vec::new();
-    for (path, kind) in [(&a.policy, "policy"), (&a.catalog, "catalog-overlay")] {
-        if let Some(p) = path {
-            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            extra.push((p.display().to_string(), kind, bytes));
-        }
-    }
-    // The adapters too: what a foreign questionnaire says depends on them. Its digest is of the
-    // text the run used; a built-in one is named `builtin:NAME`.
-    for ad in &l.adapters {
-        extra.push((ad.origin.clone(), "adapter", ad.text.as_bytes().to_vec()));
-    }
-    for (path, kind, bytes) in extra {
-        let mut file = InputFile {
-            path,
-            kind: kind.into(),
-            sha256: String::new(),
-            blake3: String::new(),
-            rows_read: 0,
-            accepted: 0,
-            rejected: 0,
-        };
-        algo.record(algo.hex_of(&bytes), &mut file);
-        inputs.push(file);
-    }
+    inputs.extend(flagged_inputs(a, &l.adapters)?);
     let c = l.ingested.counts();
     Ok(RunManifest {
         tool_version: TOOL_VERSION.to_string(),
@@ -347,6 +327,43 @@ pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunM
         },
         generated_at: l.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     })
+}
+
+/// The manifest's entries for the files a run depends on besides its questionnaires: the policy
+/// and catalog overlay given by flag, and the adapters, each with its digest.
+pub fn flagged_inputs(
+    a: &InputArgs,
+    adapters: &[std::sync::Arc<scrm_adapter::Adapter>],
+) -> Result<Vec<InputFile>> {
+    let mut inputs = Vec::new();
+    // The policy and catalog files given by flag are inputs too: their digests pin the run.
+    let algo = input_digest(a);
+    let mut extra: Vec<(String, &str, Vec<u8>)> = Vec::new();
+    for (path, kind) in [(&a.policy, "policy"), (&a.catalog, "catalog-overlay")] {
+        if let Some(p) = path {
+            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            extra.push((p.display().to_string(), kind, bytes));
+        }
+    }
+    // The adapters too: what a foreign questionnaire says depends on them. Its digest is of the
+    // text the run used; a built-in one is named `builtin:NAME`.
+    for ad in adapters {
+        extra.push((ad.origin.clone(), "adapter", ad.text.as_bytes().to_vec()));
+    }
+    for (path, kind, bytes) in extra {
+        let mut file = InputFile {
+            path,
+            kind: kind.into(),
+            sha256: String::new(),
+            blake3: String::new(),
+            rows_read: 0,
+            accepted: 0,
+            rejected: 0,
+        };
+        algo.record(algo.hex_of(&bytes), &mut file);
+        inputs.push(file);
+    }
+    Ok(inputs)
 }
 
 /// The HTML portfolio page of a run whose vendors were kept.

@@ -48,6 +48,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(a) => cmd::vendor::explain(a),
         Command::Plan(a) => cmd::vendor::plan(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Fill(a) => cmd::fill::run(a),
         Command::Template(a) => cmd::template::run(a),
         Command::Catalog(a) => cmd::catalog::run(a),
         Command::Policy(a) => cmd::policy::run(a),

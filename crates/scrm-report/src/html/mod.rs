@@ -11,11 +11,16 @@
 //! with `textContent`, never `innerHTML`.
 
 mod chart;
+mod fill;
 #[cfg(test)]
 mod page_tests;
 mod portfolio;
 mod scorecard;
 
+pub use fill::{
+    FIELD_ANSWER, FIELD_COMMENT, FIELD_DATE, FIELD_EVIDENCE, FIELD_EXTRA, FIELD_PROFILE, FillNote,
+    FillPage, render_fill_page,
+};
 pub use portfolio::{HEATMAP_MAX_ROWS, PortfolioReport, SCATTER_MAX_POINTS, render_portfolio_html};
 pub use scorecard::{ScorecardReport, render_scorecard_html};
 
@@ -186,7 +191,19 @@ footer{color:var(--muted);font-size:12px;padding:0 28px 24px;max-width:1360px;ma
 /// The page shell around a body. `title` is plain text (escaped here); `subtitle`, `body` and
 /// `script` are HTML built by the page modules, which escape every piece of supplier text.
 pub(crate) fn page(lang: Lang, title: &str, subtitle: &str, body: &str, script: &str) -> String {
-    let mut out = String::with_capacity(body.len() + CSS.len() + script.len() + 1024);
+    page_styled(lang, title, subtitle, body, script, "")
+}
+
+/// [`page`] with rules added to the shared style sheet (the `scrm fill` form's).
+pub(crate) fn page_styled(
+    lang: Lang,
+    title: &str,
+    subtitle: &str,
+    body: &str,
+    script: &str,
+    css: &str,
+) -> String {
+    let mut out = String::with_capacity(body.len() + CSS.len() + css.len() + script.len() + 1024);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -194,7 +211,7 @@ pub(crate) fn page(lang: Lang, title: &str, subtitle: &str, body: &str, script: 
 <meta name=\"referrer\" content=\"no-referrer\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"scrm\">\n\
-<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+<title>{}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n\
 <header class=\"top\"><h1>{}</h1><div class=\"sub\">{}</div></header>\n<main>\n",
         lang.tag(),
         escape_html(title),

@@ -54,6 +54,22 @@ fn group_label(lens: Lens, id: &str) -> String {
 /// Renders the scorecard page (one self-contained HTML document).
 pub fn render_scorecard_html(input: &ScorecardReport<'_>, lang: Lang) -> String {
     let t = labels(lang);
+    let mut body = scorecard_sections(input, lang);
+    body.push_str(&manifest_section(input.manifest, t));
+    let name = input.result.profile.name.as_deref().unwrap_or("");
+    let subtitle = format!(
+        "{} · {} {}",
+        escape_html(&format!("{} {}", input.result.vendor_id, name)),
+        t.h_as_of,
+        input.manifest.as_of
+    );
+    page(lang, t.h_scorecard_title, &subtitle, &body, "")
+}
+
+/// The scorecard's sections, without the manifest and the page around them: the scorecard
+/// itself, and the outcome part of the `scrm fill` page.
+pub(crate) fn scorecard_sections(input: &ScorecardReport<'_>, lang: Lang) -> String {
+    let t = labels(lang);
     let r = input.result;
     let qidx: BTreeMap<&str, &Question> =
         input.questions.iter().map(|q| (q.id.as_str(), q)).collect();
@@ -254,14 +270,7 @@ pub fn render_scorecard_html(input: &ScorecardReport<'_>, lang: Lang) -> String 
         body.push_str(&explanation_section(e, &qidx, lang));
     }
 
-    body.push_str(&manifest_section(input.manifest, t));
-    let subtitle = format!(
-        "{} · {} {}",
-        escape_html(&format!("{} {}", r.vendor_id, name)),
-        t.h_as_of,
-        input.manifest.as_of
-    );
-    page(lang, t.h_scorecard_title, &subtitle, &body, "")
+    body
 }
 
 fn join_ids(qs: &[QuestionId]) -> String {

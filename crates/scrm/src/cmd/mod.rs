@@ -3,6 +3,7 @@
 pub mod adapter;
 pub mod catalog;
 pub mod diff;
+pub mod fill;
 pub mod generate;
 pub mod history;
 pub mod policy;

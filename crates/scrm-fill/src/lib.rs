@@ -1,0 +1,19 @@
+//! `scrm fill`: a local page where a supplier fills in its questionnaire, scores it with the
+//! buyer's policy and the same engine the buyer runs, sees what to improve, and downloads its
+//! answers to send. The page is served on 127.0.0.1 only, behind a secret path; it keeps nothing
+//! and has no script.
+//!
+//! [`form`] reads the posted form into a supplier document; [`app`] answers each request (the
+//! document is read exactly as a `.json` questionnaire is, so the page shows the problems every
+//! other command would); [`serve`] is the socket loop. The page itself is rendered by
+//! `scrm_report::render_fill_page`.
+
+pub mod app;
+pub mod form;
+pub mod serve;
+
+pub use app::{
+    App, Clock, FillConfig, Request, Response, Scoring, document_of, file_stem, new_token,
+};
+pub use form::{Download, FormError, Submission, encode, fields_of, parse_form};
+pub use serve::{ServeError, bind, port_of, serve};

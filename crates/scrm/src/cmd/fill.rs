@@ -1,0 +1,84 @@
+//! `scrm fill`: the local questionnaire page. Resolves the catalog, policy and buyer files as
+//! every scoring command does, reads the optional questionnaire to open the page with, binds
+//! 127.0.0.1 and serves until interrupted.
+
+use crate::cli::FillArgs;
+use crate::context;
+use crate::output;
+use anyhow::{Result, anyhow, bail};
+use scrm_fill::{App, FillConfig};
+use std::sync::Arc;
+
+/// Runs `scrm fill`.
+pub fn run(a: &FillArgs) -> Result<u8> {
+    let lang = context::lang(&a.lang)?;
+    let (prefill, source, adapters, catalog, policy, opts, now) = if a.input.inputs.is_empty() {
+        let (catalog, policy, opts, _, now) = context::prepare_any(&a.input)?;
+        let doc = scrm_report::template_document(catalog.questions(), None, None);
+        let adapters = opts.adapters.clone();
+        (doc, None, adapters, catalog, policy, opts, now)
+    } else {
+        let l = context::load(&a.input, None)?;
+        let v = match (&a.vendor, l.ingested.vendors.as_slice()) {
+            (Some(id), _) => super::vendor::find(&l, id)?.0,
+            (None, [v]) => v,
+            (None, []) => bail!("no supplier was read from the inputs (see the problems above)"),
+            (None, vs) => bail!(
+                "the inputs hold {} suppliers: choose one with --vendor ID (for example --vendor {})",
+                vs.len(),
+                vs[0].id()
+            ),
+        };
+        let doc = scrm_fill::document_of(v);
+        let source = a
+            .input
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (_, _, opts, _, _) = context::prepare_any(&a.input)?;
+        (
+            doc,
+            Some(source),
+            l.adapters,
+            l.catalog,
+            l.policy,
+            opts,
+            l.now,
+        )
+    };
+    let as_of = match &a.input.as_of {
+        Some(_) => Some(context::as_of(&a.input, now)?),
+        None => None,
+    };
+    let cfg = FillConfig {
+        thresholds: context::tier_thresholds(&policy),
+        manifest_inputs: context::flagged_inputs(&a.input, &adapters)?,
+        catalog,
+        policy,
+        ingest: opts,
+        profiles: a.input.vendors.clone(),
+        exclusions: a.input.exclusions.clone(),
+        as_of,
+        // SCRM_NOW pins the clock for tests; it was checked above, so it cannot fail here.
+        clock: Arc::new(move || context::now().unwrap_or(now)),
+        lang,
+        prefill,
+        source,
+        tool_version: context::TOOL_VERSION.to_string(),
+        max_body: a.max_form_bytes,
+        max_fields: 100_000,
+    };
+    let server = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
+    let token = scrm_fill::new_token().map_err(|e| anyhow!("no random secret: {e}"))?;
+    let app = App::new(cfg, token, scrm_fill::port_of(&server));
+    // The address is the output: a script (or a test) reads it from stdout's first line.
+    output::print(&format!("{}\n", app.url()))?;
+    output::note(
+        "Open the address above in your browser. The page is served on this computer only and keeps \
+nothing: download your answers to keep them. Ctrl-C stops scrm fill.",
+    );
+    scrm_fill::serve(&server, &app);
+    Ok(0)
+}

@@ -264,6 +264,14 @@ impl App {
         if !req.host.is_some_and(|h| self.hosts.iter().any(|x| x == h)) {
             return Response::text(421, "this page answers only to 127.0.0.1 and localhost");
         }
+        // `/<token>` without its slash: the page's relative form actions need it.
+        if req.url.split(['?', '#']).next() == Some(&format!("/{}", self.token)) {
+            return Response {
+                status: 308,
+                headers: vec![("Location", format!("/{}/", self.token))],
+                body: Vec::new(),
+            };
+        }
         let Some(route) = self.route(req.url) else {
             return Response::text(404, "not found: open the address `scrm fill` printed");
         };

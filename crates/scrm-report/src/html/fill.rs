@@ -485,14 +485,22 @@ fn option(value: &str, label: &str, selected: bool) -> String {
     )
 }
 
-/// A select of fixed values; a current value that is not one of them is kept as an extra option
-/// (marked invalid) so that resubmitting does not drop it.
-fn select(name: &str, current: &str, values: &[&str], blank: &str, invalid: &str) -> String {
+/// A select of fixed values; a value in another spelling the reader accepts (`High`, `高`)
+/// selects its canonical one, and a value that is none of them is kept as an extra option (marked
+/// invalid) so that resubmitting does not drop it.
+fn select(
+    name: &str,
+    current: &str,
+    values: &[&str],
+    canonical: Option<&str>,
+    blank: &str,
+    invalid: &str,
+) -> String {
     let mut s = format!("<select name=\"{}\">", escape_html(name));
     s.push_str(&option("", blank, current.is_empty()));
     let mut found = current.is_empty();
     for v in values {
-        let hit = !found && current == *v;
+        let hit = !found && canonical == Some(*v);
         found |= hit;
         s.push_str(&option(v, v, hit));
     }
@@ -516,7 +524,18 @@ fn profile_fieldset(
     enum W {
         Text,
         Date,
-        Pick(&'static [&'static str]),
+        Pick(&'static [&'static str], fn(&str) -> Option<&'static str>),
+    }
+    fn crit(s: &str) -> Option<&'static str> {
+        s.parse::<scrm_model::Criticality>()
+            .ok()
+            .map(|c| c.as_str())
+    }
+    fn role(s: &str) -> Option<&'static str> {
+        s.parse::<AiRole>().ok().map(|c| c.as_str())
+    }
+    fn data(s: &str) -> Option<&'static str> {
+        s.parse::<scrm_model::DataAccess>().ok().map(|c| c.as_str())
     }
     let rows: [(&str, (&str, &str), String, W); 8] = [
         ("vendor_id", t.p_vendor_id, p.vendor_id.clone(), W::Text),
@@ -526,19 +545,19 @@ fn profile_fieldset(
             "criticality",
             t.p_criticality,
             o(&p.criticality),
-            W::Pick(scrm_model::Criticality::VALUES),
+            W::Pick(scrm_model::Criticality::VALUES, crit),
         ),
         (
             "ai_role",
             t.p_ai_role,
             o(&p.ai_role),
-            W::Pick(scrm_model::AiRole::VALUES),
+            W::Pick(AiRole::VALUES, role),
         ),
         (
             "data_access",
             t.p_data_access,
             o(&p.data_access),
-            W::Pick(scrm_model::DataAccess::VALUES),
+            W::Pick(scrm_model::DataAccess::VALUES, data),
         ),
         ("assessed_on", t.p_assessed_on, o(&p.assessed_on), W::Date),
         ("certifications", t.p_certifications, certs, W::Text),
@@ -552,7 +571,9 @@ fn profile_fieldset(
         let widget = match w {
             W::Text => text_input(&name, &value, "text"),
             W::Date => date_input(&name, &value),
-            W::Pick(values) => select(&name, &value, values, ft.blank, ft.invalid),
+            W::Pick(values, canon) => {
+                select(&name, &value, values, canon(&value), ft.blank, ft.invalid)
+            }
         };
         let (error, msgs) = messages(notes, &name);
         let _ = write!(

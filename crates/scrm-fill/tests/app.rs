@@ -1,0 +1,570 @@
+//! The page's routes, guards and round trips, through `App::handle` without a socket: every
+//! request a browser (or another site, or another local user) can make, and what it gets back.
+
+use scrm_catalog::Catalog;
+use scrm_fill::{App, FillConfig, Request, Response, encode, fields_of, parse_form};
+use scrm_ingest::IngestOptions;
+use scrm_model::{Lang, SupplierAnswer, SupplierDocument};
+use scrm_policy::Policy;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const HOST: &str = "127.0.0.1:8080";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn config(prefill: SupplierDocument, source: Option<&str>) -> FillConfig {
+    let catalog = Catalog::builtin().clone();
+    let policy = Policy::builtin(Some(&catalog)).unwrap_or_else(|e| panic!("{e}"));
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-02T06:00:00Z")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_timezone(&chrono::Utc);
+    FillConfig {
+        thresholds: Vec::new(),
+        catalog,
+        policy,
+        ingest: IngestOptions::default(),
+        profiles: None,
+        exclusions: Some(root().join("fixtures/demo/exclusions.csv")),
+        as_of: None,
+        clock: Arc::new(move || now),
+        lang: Lang::En,
+        prefill,
+        source: source.map(str::to_string),
+        manifest_inputs: Vec::new(),
+        tool_version: "test".into(),
+        max_body: 1 << 20,
+        max_fields: 5_000,
+    }
+}
+
+fn blank() -> SupplierDocument {
+    scrm_report::template_document(Catalog::builtin().questions(), None, None)
+}
+
+fn demo_doc(id: &str) -> SupplierDocument {
+    let p = root().join(format!("fixtures/demo/json/{id}.json"));
+    let text = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut doc: SupplierDocument = serde_json::from_slice(&text).unwrap_or_else(|e| panic!("{e}"));
+    // The demo lists some questions with nothing in them; a form leaves those out (nothing is
+    // read from them either way).
+    doc.answers.retain(|a| {
+        !(a.answer.is_empty()
+            && a.evidence.is_none()
+            && a.evidence_date.is_none()
+            && a.comment.is_none())
+    });
+    doc
+}
+
+fn app() -> App {
+    App::new(config(blank(), None), TOKEN.into(), 8080)
+}
+
+fn get(app: &App, url: &str) -> Response {
+    app.handle(&Request {
+        method: "GET",
+        url,
+        host: Some(HOST),
+        origin: None,
+        content_type: None,
+        body: b"",
+    })
+}
+
+fn post(app: &App, route: &str, body: &str) -> Response {
+    app.handle(&Request {
+        method: "POST",
+        url: &format!("/{TOKEN}/{route}"),
+        host: Some(HOST),
+        origin: Some("http://127.0.0.1:8080"),
+        content_type: Some(FORM),
+        body: body.as_bytes(),
+    })
+}
+
+fn html(r: &Response) -> String {
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    String::from_utf8(r.body.clone()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn header<'r>(r: &'r Response, name: &str) -> Option<&'r str> {
+    r.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The part of a page between `<section id="ID"` and its `</section>`, one tag per line.
+fn section(page: &str, id: &str) -> String {
+    let start = page
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = page[start..]
+        .find("</section>")
+        .map_or(page.len(), |i| start + i + 10);
+    page[start..end].replace("><", ">\n<")
+}
+
+#[test]
+fn every_route_and_guard() {
+    let app = app();
+    let t = TOKEN;
+    let cases: Vec<(&str, &str, &str, Option<&str>, Option<&str>, String)> = vec![
+        // (label, method, url, host, origin, body)
+        ("page", "GET", "/T/", Some(HOST), None, String::new()),
+        (
+            "page via localhost",
+            "GET",
+            "/T/?x=1",
+            Some("localhost:8080"),
+            None,
+            String::new(),
+        ),
+        ("no slash", "GET", "/T", Some(HOST), None, String::new()),
+        (
+            "another host (DNS rebinding)",
+            "GET",
+            "/T/",
+            Some("evil.test:8080"),
+            None,
+            String::new(),
+        ),
+        ("no host", "GET", "/T/", None, None, String::new()),
+        (
+            "another port",
+            "GET",
+            "/T/",
+            Some("127.0.0.1:9999"),
+            None,
+            String::new(),
+        ),
+        ("no secret", "GET", "/", Some(HOST), None, String::new()),
+        (
+            "wrong secret",
+            "GET",
+            "/0123456789abcdef0123456789abcdeX/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "secret's prefix",
+            "GET",
+            "/0123456789abcdef/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "unknown route",
+            "GET",
+            "/T/admin",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "post to the page",
+            "POST",
+            "/T/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "get a post route",
+            "GET",
+            "/T/score",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "another site's post",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            Some("http://evil.test"),
+            String::new(),
+        ),
+        (
+            "opaque origin",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            Some("null"),
+            String::new(),
+        ),
+        (
+            "score",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            Some("http://127.0.0.1:8080"),
+            "vendor.vendor_id=V1".into(),
+        ),
+        (
+            "score without origin",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            None,
+            "vendor.vendor_id=V1".into(),
+        ),
+        (
+            "too many fields",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            None,
+            "a=1&".repeat(5_001),
+        ),
+        (
+            "too large",
+            "POST",
+            "/T/score",
+            Some(HOST),
+            None,
+            "c%3AGV-1.1=".to_string() + &"x".repeat(1 << 20),
+        ),
+        (
+            "download json",
+            "POST",
+            "/T/download",
+            Some(HOST),
+            None,
+            "vendor.vendor_id=V%2F..%2F1&as=json".into(),
+        ),
+        (
+            "download what",
+            "POST",
+            "/T/download",
+            Some(HOST),
+            None,
+            "vendor.vendor_id=V1&as=pdf".into(),
+        ),
+    ];
+    let mut out = String::new();
+    for (label, method, url, host, origin, body) in &cases {
+        let url = url.replacen("/T", &format!("/{t}"), 1);
+        let r = app.handle(&Request {
+            method,
+            url: &url,
+            host: *host,
+            origin: *origin,
+            content_type: Some(FORM),
+            body: body.as_bytes(),
+        });
+        let shown: Vec<String> = r
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.replace(t, "<token>")))
+            .collect();
+        let text = if header(&r, "Content-Type").is_some_and(|c| c.starts_with("text/plain")) {
+            String::from_utf8_lossy(&r.body).trim().to_string()
+        } else {
+            format!("{} bytes", r.body.len())
+        };
+        out.push_str(&format!(
+            "{label}: {method} → {} [{}] {text}\n",
+            r.status,
+            shown.join("; ")
+        ));
+    }
+    // The wrong content type, separately: every other case posts a form.
+    let r = app.handle(&Request {
+        method: "POST",
+        url: &format!("/{t}/score"),
+        host: Some(HOST),
+        origin: None,
+        content_type: Some("multipart/form-data; boundary=x"),
+        body: b"",
+    });
+    out.push_str(&format!("multipart: POST → {}\n", r.status));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_submitted_form_scores_as_the_downloaded_file_does() {
+    let app = app();
+    let doc = demo_doc("V-0047");
+    let body = encode(&fields_of(&doc));
+    // The JSON download is the document as submitted, in scrm's JSON format.
+    let r = post(&app, "download", &(body.clone() + "&as=json"));
+    assert_eq!(
+        header(&r, "Content-Disposition"),
+        Some("attachment; filename=\"scrm-V-0047.json\"")
+    );
+    let back: SupplierDocument = serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, doc);
+    // Scored from the form, and from that file through the reader every command uses: the same
+    // result, findings and plan.
+    let from_form = app.score_document(&parse_form(body.as_bytes(), 5_000).unwrap().doc);
+    assert_eq!(from_form.json, r.body);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("scrm-V-0047.json");
+    std::fs::write(&file, &r.body).unwrap_or_else(|e| panic!("{e}"));
+    let catalog = Catalog::builtin().clone();
+    let ingested = scrm_ingest::ingest(
+        &[file],
+        None,
+        Some(&root().join("fixtures/demo/exclusions.csv")),
+        &catalog,
+        &IngestOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let policy = Policy::builtin(Some(&catalog)).unwrap_or_else(|e| panic!("{e}"));
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default();
+    let engine = scrm_score::Engine::new(&catalog, &policy, as_of);
+    let v = &ingested.vendors[0];
+    let (result, plan) = from_form
+        .outcome
+        .as_ref()
+        .unwrap_or_else(|| panic!("no outcome"));
+    assert_eq!(result, &engine.score(v, &[]));
+    assert_eq!(plan, &engine.plan(v, &[]));
+    assert_eq!(from_form.ingested.problems, ingested.problems);
+    // The manifest names the document by its download name, with the digest of those bytes.
+    let m = &from_form.manifest;
+    assert_eq!(m.inputs[0].path, "scrm-V-0047.json");
+    assert_eq!(
+        m.inputs[0].sha256,
+        scrm_ingest::InputDigest::Sha256.hex_of(&r.body)
+    );
+    assert_eq!(
+        m.inputs.len(),
+        2,
+        "the buyer's exclusions file is the second input"
+    );
+}
+
+#[test]
+fn an_excluded_supplier_is_gated_on_the_page() {
+    // V-0021 is on the buyer's SAM exclusions list (fixtures/demo/exclusions.csv).
+    let app = app();
+    let mut doc = blank();
+    doc.vendor.vendor_id = "V-0021".into();
+    let page = html(&post(&app, "score", &encode(&fields_of(&doc))));
+    insta::assert_snapshot!(section(&page, "findings"));
+}
+
+/// The values of the form fields a page holds, as a browser submits them: inputs' values,
+/// selects' selected options, textareas' text, in page order.
+fn fields_in(page: &str) -> Vec<(String, String)> {
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let k = format!(" {name}=\"");
+        let i = tag.find(&k)? + k.len();
+        let j = tag[i..].find('"')? + i;
+        Some(unescape(&tag[i..j]))
+    }
+    let form = &page[page.find("<form").unwrap_or(0)..page.find("</form>").unwrap_or(page.len())];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = form[i..].find('<') {
+        let at = i + k;
+        let end = form[at..].find('>').map_or(form.len(), |e| at + e + 1);
+        let tag = &form[at..end];
+        i = end;
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        if tag.starts_with("<input") {
+            out.push((name, attr(tag, "value").unwrap_or_default()));
+        } else if tag.starts_with("<textarea") {
+            let close = form[end..]
+                .find("</textarea>")
+                .map_or(form.len(), |c| end + c);
+            out.push((name, unescape(&form[end..close])));
+            i = close;
+        } else if tag.starts_with("<select") {
+            let close = form[end..]
+                .find("</select>")
+                .map_or(form.len(), |c| end + c);
+            let options = &form[end..close];
+            let value = options
+                .split("<option")
+                .find(|o| o.contains(" selected>"))
+                .and_then(|o| attr(o, "value"))
+                .unwrap_or_default();
+            out.push((name, value));
+            i = close;
+        }
+        // Buttons are sent only when they submit; none is here.
+    }
+    out
+}
+
+fn hostile() -> SupplierDocument {
+    let mut doc = demo_doc("V-0047");
+    doc.vendor.name = Some("<script>alert(1)</script> & \"Co\" 'Ltd'".into());
+    doc.vendor.country = Some("Taiwan".into());
+    doc.vendor.criticality = Some("高".into());
+    doc.vendor.extra = [(
+        "note\"><xss-b>".to_string(),
+        "=HYPERLINK(\"http://evil.test\")".to_string(),
+    )]
+    .into();
+    doc.answers[0].answer = "maybe".into();
+    doc.answers[1].comment = Some("line one\n<img src=x onerror=alert(1)>\nline three".into());
+    doc.answers[2].evidence_date = Some("31/03/2025".into());
+    doc.answers.push(SupplierAnswer {
+        question_id: "XX-\"><svg onload=alert(1)>".into(),
+        answer: "3".into(),
+        evidence: None,
+        evidence_date: None,
+        comment: None,
+    });
+    doc
+}
+
+#[test]
+fn a_rerendered_page_submits_what_it_was_given() {
+    // Whatever the supplier typed, valid or not, comes back in the next submit: scoring,
+    // switching language or a problem never loses a value.
+    let app = app();
+    let doc = hostile();
+    let page = html(&post(&app, "score", &encode(&fields_of(&doc))));
+    let again = parse_form(encode(&fields_in(&page)).as_bytes(), 5_000).unwrap();
+    let mut expected = doc.clone();
+    // The one spelling the page changes: 高 is shown (and sent) as its canonical `high`.
+    expected.vendor.criticality = Some("high".into());
+    assert_eq!(again.doc, expected);
+    assert_eq!(again.lang, Some(Lang::En));
+    // In Chinese too.
+    let page = html(&post(
+        &app,
+        "score",
+        &(encode(&fields_of(&doc)) + "&switch_lang=zh-TW"),
+    ));
+    assert!(page.contains("<html lang=\"zh-TW\">"));
+    let again = parse_form(encode(&fields_in(&page)).as_bytes(), 5_000).unwrap();
+    assert_eq!(again.doc, expected);
+    assert_eq!(again.lang, Some(Lang::ZhTw));
+}
+
+#[test]
+fn hostile_text_stays_text() {
+    let app = app();
+    let page = html(&post(&app, "score", &encode(&fields_of(&hostile()))));
+    let lower = page.to_ascii_lowercase();
+    for bad in ["<script", "<img", "<svg onload", "<xss-b>", "href=\"http"] {
+        assert!(!lower.contains(bad), "{bad} in the page");
+    }
+    // No tag of the page has a source to fetch or a handler to run.
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        let name = tag.split_whitespace().next().unwrap_or("");
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            // Attribute names only: quoted values (escaped supplier text) left out.
+            let names: String = tag.split('"').step_by(2).collect::<Vec<_>>().join("\"\"");
+            for attr in names.split_whitespace().skip(1) {
+                assert!(
+                    !attr.starts_with("src=") && !attr.starts_with("on"),
+                    "<{tag}>"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn problems_are_shown_beside_their_fields() {
+    let app = app();
+    let page = html(&post(&app, "score", &encode(&fields_of(&hostile()))));
+    insta::assert_snapshot!("problems", section(&page, "problems"));
+    // Each problem of an answer is also inside its question's block, which is marked.
+    let block = |id: &str| {
+        let start = page
+            .find(&format!("id=\"f-{id}\""))
+            .unwrap_or_else(|| panic!("no block {id}"));
+        let start = page[..start].rfind('<').unwrap_or(start);
+        // The block ends where the next one (`class="q"` or `class="q …"`) or its fieldset does.
+        let rest = &page[start + 1..];
+        let end = [
+            "<div class=\"q\"",
+            "<div class=\"q ",
+            "</fieldset>",
+            "</div><div class=\"pf",
+        ]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+        .map_or(page.len(), |e| start + 1 + e);
+        page[start..end].to_string()
+    };
+    let gv = block("GV-1.1");
+    assert!(gv.starts_with("<div class=\"q has-error\""), "{gv}");
+    assert!(gv.contains("<div class=\"msg error\"><span class=\"mono\">[invalid-answer]</span>"));
+    assert!(block("vendor.country").contains("[invalid-country]"));
+}
+
+#[test]
+fn the_first_page_of_a_file_is_scored_and_a_blank_one_is_not() {
+    let blank_page = html(&get(&app(), &format!("/{TOKEN}/")));
+    assert!(!blank_page.contains("id=\"outcome\""));
+    assert!(!blank_page.contains("id=\"problems\""));
+    let doc = demo_doc("V-0047");
+    let app = App::new(
+        config(doc, Some("fixtures/demo/json/V-0047.json")),
+        TOKEN.into(),
+        8080,
+    );
+    let page = html(&get(&app, &format!("/{TOKEN}/")));
+    assert!(page.contains("id=\"outcome\""));
+    insta::assert_snapshot!("first_page_scores", section(&page, "scores"));
+    // The same request gives the same bytes.
+    assert_eq!(get(&app, &format!("/{TOKEN}/")).body, page.into_bytes());
+}
+
+#[test]
+fn the_full_scorecard_and_the_workbook() {
+    let app = app();
+    let body = encode(&fields_of(&demo_doc("V-0047")));
+    let card = html(&post(&app, "scorecard", &body));
+    for id in [
+        "supplier",
+        "scores",
+        "findings",
+        "plan",
+        "governance",
+        "risks",
+        "explanation",
+        "manifest",
+    ] {
+        assert!(card.contains(&format!("<section id=\"{id}\"")), "no {id}");
+    }
+    // The workbook is the buyer's template, filled with the answers read: reading it back gives
+    // the same supplier.
+    let r = post(&app, "download", &(body.clone() + "&as=xlsx"));
+    assert_eq!(
+        header(&r, "Content-Disposition"),
+        Some("attachment; filename=\"scrm-V-0047.xlsx\"")
+    );
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("back.xlsx");
+    std::fs::write(&file, &r.body).unwrap_or_else(|e| panic!("{e}"));
+    let catalog = Catalog::builtin().clone();
+    let back = scrm_ingest::ingest(&[file], None, None, &catalog, &IngestOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let scored = app.score_document(&parse_form(body.as_bytes(), 5_000).unwrap().doc);
+    assert_eq!(back.vendors, scored.ingested.vendors);
+    // Without a supplier id there is nothing to put in a workbook: the page says why.
+    let page = html(&post(&app, "download", "as=xlsx&a%3AGV-1.1=3"));
+    assert!(!page.contains("id=\"outcome\""));
+    assert!(section(&page, "problems").contains("data-code=\"blank-vendor-id\""));
+}

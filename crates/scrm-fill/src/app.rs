@@ -85,16 +85,17 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Headers on every response: no caching of supplier answers, no framing, no sniffing, no
-/// referrer (the address holds the secret), and a policy that lets the page fetch nothing and
-/// post only to itself.
+/// Headers on every response: no caching of supplier answers, no framing, no sniffing, the
+/// referrer (the address holds the secret) sent to this page only, and a policy that lets the
+/// page fetch nothing and post only to itself. (`no-referrer` would make the browser send
+/// `Origin: null` with the page's own posts.)
 pub const SECURITY_HEADERS: [(&str, &str); 6] = [
     (
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
+    ("Referrer-Policy", "same-origin"),
     ("Cache-Control", "no-store"),
     ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Resource-Policy", "same-origin"),

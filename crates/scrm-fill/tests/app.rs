@@ -114,7 +114,16 @@ fn section(page: &str, id: &str) -> String {
 fn every_route_and_guard() {
     let app = app();
     let t = TOKEN;
-    let cases: Vec<(&str, &str, &str, Option<&str>, Option<&str>, String)> = vec![
+    // (label, method, url, host, origin, body)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        String,
+    );
+    let cases: Vec<Case> = vec![
         // (label, method, url, host, origin, body)
         ("page", "GET", "/T/", Some(HOST), None, String::new()),
         (

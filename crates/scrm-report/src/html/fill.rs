@@ -361,7 +361,7 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
         t.h_as_of,
         input.as_of
     );
-    page_styled(lang, ft.title, &subtitle, &body, "", CSS)
+    page_styled(lang, ft.title, &subtitle, &body, "", CSS, "same-origin")
 }
 
 fn other_lang(lang: Lang) -> Lang {
@@ -763,21 +763,18 @@ mod tests {
 
     #[test]
     fn an_invalid_current_value_is_kept_selected() {
+        let values = ["low", "high"];
         let s = select(
             "vendor.criticality",
             "huge",
-            &["low", "high"],
+            &values,
+            None,
             "—",
             "not valid",
         );
         assert!(s.contains("<option value=\"huge\" selected>huge (not valid)</option>"));
-        let s = select(
-            "vendor.criticality",
-            "high",
-            &["low", "high"],
-            "—",
-            "not valid",
-        );
+        // Another spelling the reader accepts selects the canonical value.
+        let s = select("vendor.criticality", "高", &values, Some("high"), "—", "x");
         assert!(s.contains("<option value=\"high\" selected>high</option>"));
         assert_eq!(s.matches(" selected").count(), 1);
     }

@@ -191,10 +191,12 @@ footer{color:var(--muted);font-size:12px;padding:0 28px 24px;max-width:1360px;ma
 /// The page shell around a body. `title` is plain text (escaped here); `subtitle`, `body` and
 /// `script` are HTML built by the page modules, which escape every piece of supplier text.
 pub(crate) fn page(lang: Lang, title: &str, subtitle: &str, body: &str, script: &str) -> String {
-    page_styled(lang, title, subtitle, body, script, "")
+    page_styled(lang, title, subtitle, body, script, "", "no-referrer")
 }
 
-/// [`page`] with rules added to the shared style sheet (the `scrm fill` form's).
+/// [`page`] with rules added to the shared style sheet and a referrer policy of its own: the
+/// `scrm fill` page's. It posts its form to itself, and a browser sends `Origin: null` with a
+/// post from a `no-referrer` page, which the server could not tell from another site's.
 pub(crate) fn page_styled(
     lang: Lang,
     title: &str,
@@ -202,13 +204,14 @@ pub(crate) fn page_styled(
     body: &str,
     script: &str,
     css: &str,
+    referrer: &str,
 ) -> String {
     let mut out = String::with_capacity(body.len() + CSS.len() + css.len() + script.len() + 1024);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
-<meta name=\"referrer\" content=\"no-referrer\">\n\
+<meta name=\"referrer\" content=\"{referrer}\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"scrm\">\n\
 <title>{}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n\

@@ -7,6 +7,7 @@ mod common;
 
 mod adapter;
 mod catalog;
+mod fill;
 mod generate;
 mod history;
 mod hostile;

@@ -1,0 +1,120 @@
+//! `scrm fill`: the binary serves the page on 127.0.0.1 at the address it prints, opened on a
+//! supplier from the demo and scored; and it refuses to guess which supplier to open.
+
+use crate::common::{AS_OF, DEMO, NOW, root, scrm};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running `scrm fill`, killed when dropped.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scrm"))
+        .arg("fill")
+        .args(args)
+        .current_dir(root())
+        .env("SCRM_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut line = String::new();
+    let out = child.stdout.take().unwrap_or_else(|| unreachable!());
+    BufReader::new(out)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{e}"));
+    Served {
+        child,
+        url: line.trim().to_string(),
+    }
+}
+
+/// One HTTP/1.1 request; returns the status line, the headers and the body.
+fn request(url: &str, method: &str, body: &str) -> (String, Vec<String>, String) {
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{url}"));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut s = TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let req = format!(
+        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines().map(str::to_string);
+    let status = lines.next().unwrap_or_default();
+    (status, lines.collect(), body.to_string())
+}
+
+#[test]
+fn fill_serves_the_page_opened_on_a_supplier_scored() {
+    let s = serve(&[DEMO, "--vendor", "V-0047", "--as-of", AS_OF, "--port", "0"]);
+    assert!(
+        s.url.starts_with("http://127.0.0.1:") && s.url.ends_with('/') && s.url.len() > 40,
+        "{}",
+        s.url
+    );
+    let (status, headers, page) = request(&s.url, "GET", "");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    for h in [
+        "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "Referrer-Policy: same-origin",
+        "Cache-Control: no-store",
+        "X-Content-Type-Options: nosniff",
+        "Content-Type: text/html; charset=utf-8",
+    ] {
+        assert!(headers.iter().any(|x| x == h), "no {h} in {headers:?}");
+    }
+    assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">V-0047</span>"));
+    assert!(page.contains("<span class=\"mono\">fixtures/demo</span>"));
+    // Posting the form back scores it the same way (the JSON download is the document).
+    let (status, headers, json) = request(
+        &format!("{}download", s.url),
+        "POST",
+        "vendor.vendor_id=V-0047&a%3AGV-1.1=4&as=json",
+    );
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        headers
+            .iter()
+            .any(|h| h == "Content-Disposition: attachment; filename=\"scrm-V-0047.json\"")
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["answers"][0]["answer"], "4");
+    // Without the secret: nothing.
+    let port_only = s.url.rsplitn(3, '/').nth(2).unwrap_or_default().to_string();
+    let (status, _, _) = request(&format!("{port_only}/"), "GET", "");
+    assert_eq!(status, "HTTP/1.1 404 Not Found");
+}
+
+#[test]
+fn fill_asks_which_supplier_when_the_inputs_hold_several() {
+    let r = scrm(["fill", DEMO, "--as-of", AS_OF]);
+    r.expect_code(2);
+    assert_run!("fill_several", r);
+    let r = scrm(["fill", DEMO, "--vendor", "V-047", "--as-of", AS_OF]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("did you mean `V-0047`?"), "{}", r.stderr);
+}

@@ -14,6 +14,7 @@ const COMMANDS: &[&[&str]] = &[
     &["plan"],
     &["report"],
     &["template"],
+    &["fill"],
     &["catalog"],
     &["catalog", "list"],
     &["catalog", "show"],

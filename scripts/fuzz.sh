@@ -27,7 +27,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score adapter adapted}"
+TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score adapter adapted fill}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS="${FUZZ_RSS_MB:-2048}"
 # Its own build directory: sanitizer builds share nothing with the stable ones.
@@ -57,6 +57,7 @@ for t in $TARGETS; do
     csv | buyer | score | adapted) dict=(-dict=dicts/csv.dict) ;;
     json) dict=(-dict=dicts/json.dict) ;;
     policy | catalog | adapter) dict=(-dict=dicts/toml.dict) ;;
+    fill) dict=(-dict=dicts/fill.dict) ;;
     *) dict=() ;;
     esac
     echo "fuzz: $t for ${SECONDS_EACH}s" >&2

@@ -13,6 +13,7 @@ use scrm_ingest::{IngestOptions, Limits};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+mod fill;
 mod score;
 
 /// A fuzz target: one parser of untrusted input, and how a case reaches it.
@@ -37,6 +38,9 @@ pub enum Target {
     /// (bit 0: the built-in CAIQ one, or the buyer-sheet example) and the format (bit 1: CSV or
     /// XLSX).
     Adapted,
+    /// A form posted to `scrm fill`'s page (its body): read, scored and shown as the page (both
+    /// languages), as the full scorecard and as the JSON download.
+    Fill,
     /// A supplier's CSV file read against the shipped catalog, scored under the default policy
     /// with explanations and what-if plans, and rendered in every result format, the portfolio
     /// page and each supplier's scorecard (both languages).
@@ -45,7 +49,7 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order `make fuzz` runs them.
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Self::Csv,
         Self::Json,
         Self::Xlsx,
@@ -55,6 +59,7 @@ impl Target {
         Self::Score,
         Self::Adapter,
         Self::Adapted,
+        Self::Fill,
     ];
 
     /// The target's name: its binary in `fuzz/` and its folders under `fuzz/corpus`,
@@ -70,6 +75,7 @@ impl Target {
             Self::Score => "score",
             Self::Adapter => "adapter",
             Self::Adapted => "adapted",
+            Self::Fill => "fill",
         }
     }
 }
@@ -150,6 +156,7 @@ pub fn run(target: Target, data: &[u8]) {
                 adapted(sel, rest);
             }
         }
+        Target::Fill => fill::check(data),
     }
 }
 
@@ -334,6 +341,19 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
             files("fixtures/adapters", &ext(&[".toml"])),
         ]
         .concat(),
+        Target::Fill => {
+            // Each supplier document as the page posts it.
+            files("fixtures", &ext(&[".json"]))
+                .into_iter()
+                .filter_map(|(name, bytes)| {
+                    let doc: scrm_model::SupplierDocument = serde_json::from_slice(&bytes).ok()?;
+                    Some((
+                        name,
+                        scrm_fill::encode(&scrm_fill::fields_of(&doc)).into_bytes(),
+                    ))
+                })
+                .collect()
+        }
         Target::Adapted => {
             // Each foreign file through both adapters, as itself: the selector byte first.
             let sel = |n: &str| u8::from(n.to_ascii_lowercase().ends_with(".xlsx")) << 1;

@@ -29,7 +29,13 @@ pub fn run(a: &FillArgs) -> Result<u8> {
                 vs[0].id()
             ),
         };
-        let doc = scrm_fill::document_of(v);
+        // A JSON document is opened as it is, values the reader refused included, so that the
+        // first page shows them beside their fields; another format, as it was read.
+        let doc = (a.input.adapter.is_empty())
+            .then(|| single_document(&a.input.inputs))
+            .flatten()
+            .filter(|d| d.vendor.vendor_id.trim() == v.id().as_str())
+            .unwrap_or_else(|| scrm_fill::document_of(v));
         let source = a
             .input
             .inputs
@@ -81,4 +87,18 @@ nothing: download your answers to keep them. Ctrl-C stops scrm fill.",
     );
     scrm_fill::serve(&server, &app);
     Ok(0)
+}
+
+/// The supplier document of a single `.json` input, when it holds one (and no adapter reads it).
+fn single_document(inputs: &[std::path::PathBuf]) -> Option<scrm_model::SupplierDocument> {
+    let [p] = inputs else { return None };
+    if !p
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || !p.is_file()
+    {
+        return None;
+    }
+    // The reader already read it within its limits; a file it could not read is not opened.
+    serde_json::from_slice(&std::fs::read(p).ok()?).ok()
 }

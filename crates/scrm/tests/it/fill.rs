@@ -118,3 +118,26 @@ fn fill_asks_which_supplier_when_the_inputs_hold_several() {
     r.expect_code(2);
     assert!(r.stderr.contains("did you mean `V-0047`?"), "{}", r.stderr);
 }
+
+#[test]
+fn fill_opens_a_json_document_with_its_problems_beside_their_fields() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("ours.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "scrm-supplier/1", "vendor": {"vendor_id": "TW-9", "country": "Taiwan"},
+            "answers": [{"question_id": "GV-1.1", "answer": "maybe"}, {"question_id": "GV-1.2", "answer": "4"}]}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+    let s = serve(&[&path, "--as-of", AS_OF, "--port", "0"]);
+    let (status, _, page) = request(&s.url, "GET", "");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    // The refused values are in the form as the file has them, and their problems beside them.
+    assert!(page.contains("<option value=\"maybe\" selected>maybe (not a valid answer)</option>"));
+    assert!(page.contains("name=\"vendor.country\" value=\"Taiwan\""));
+    for code in ["invalid-answer", "invalid-country"] {
+        assert!(page.contains(&format!("data-code=\"{code}\"")), "{code}");
+    }
+    assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">TW-9</span>"));
+}

@@ -22,6 +22,10 @@ use std::sync::Arc;
 /// The clock: what "today" is when no `as_of` is fixed, and the manifest's `generated_at`.
 pub type Clock = Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
 
+/// Saves a submitted document's JSON (`scrm fill --save FILE`): `Ok(where)` or `Err(why)`. The
+/// binary writes the file (atomically); the library never touches the file system for it.
+pub type Save = Arc<dyn Fn(&[u8]) -> Result<String, String> + Send + Sync>;
+
 /// Everything the page scores with, fixed when `scrm fill` starts.
 pub struct FillConfig {
     /// The question bank (the buyer's overlay applied).
@@ -55,6 +59,8 @@ pub struct FillConfig {
     pub max_body: usize,
     /// The most form fields read.
     pub max_fields: usize,
+    /// Where each submit's answers are saved, if anywhere.
+    pub save: Option<Save>,
 }
 
 /// A request, as plain data.
@@ -345,7 +351,8 @@ impl App {
                 download: None,
                 unknown: Vec::new(),
             };
-            return self.score_page(&sub);
+            // Showing what is on disk saves nothing.
+            return self.score_page_saving(&sub, false);
         }
         let as_of = self.as_of();
         Response::html(scrm_report::render_fill_page(
@@ -358,6 +365,7 @@ impl App {
                 policy_name: &self.cfg.policy.name,
                 as_of,
                 source: None,
+                saved: None,
             },
             lang,
         ))
@@ -427,9 +435,24 @@ impl App {
         }
     }
 
+    /// Saves a submitted document's JSON when the page saves (`--save`).
+    fn save(&self, s: &Scoring) -> Option<Result<String, String>> {
+        let save = self.cfg.save.as_ref()?;
+        let r = save(&s.json);
+        if let Err(e) = &r {
+            tracing::warn!(error = %e.escape_debug(), "the answers were not saved");
+        }
+        Some(r)
+    }
+
     fn score_page(&self, sub: &Submission) -> Response {
+        self.score_page_saving(sub, true)
+    }
+
+    fn score_page_saving(&self, sub: &Submission, save: bool) -> Response {
         let lang = sub.lang.unwrap_or(self.cfg.lang);
         let s = self.score_document(&sub.doc);
+        let saved = if save { self.save(&s) } else { None };
         let report = s.outcome.as_ref().map(|(result, plan)| ScorecardReport {
             result,
             manifest: &s.manifest,
@@ -452,6 +475,9 @@ impl App {
                 policy_name: &self.cfg.policy.name,
                 as_of: s.manifest.as_of,
                 source: self.cfg.source.as_deref(),
+                saved: saved
+                    .as_ref()
+                    .map(|r| r.as_ref().map(String::as_str).map_err(String::as_str)),
             },
             lang,
         ))
@@ -460,9 +486,11 @@ impl App {
     fn scorecard(&self, sub: &Submission) -> Response {
         let lang = sub.lang.unwrap_or(self.cfg.lang);
         let s = self.score_document(&sub.doc);
+        // A failure shows on the next page; the scorecard has no place for it.
+        let _ = self.save(&s);
         let (Some(v), Some((result, plan))) = (s.ingested.vendors.first(), &s.outcome) else {
             // Nothing to score (no vendor id, say): the page, with the problems.
-            return self.score_page(sub);
+            return self.score_page_saving(sub, false);
         };
         let engine = Engine::new(&self.cfg.catalog, &self.cfg.policy, s.manifest.as_of);
         let ex = exclusions_of(&s.ingested, v);
@@ -492,12 +520,14 @@ impl App {
         match sub.download {
             Some(Download::Json) => {
                 let s = self.score_document(&sub.doc);
+                let _ = self.save(&s);
                 Response::attachment("application/json", &format!("{stem}.json"), s.json)
             }
             Some(Download::Xlsx) => {
                 let s = self.score_document(&sub.doc);
+                let _ = self.save(&s);
                 let Some(v) = s.ingested.vendors.first() else {
-                    return self.score_page(sub);
+                    return self.score_page_saving(sub, false);
                 };
                 match scrm_report::write_template_xlsx(
                     self.cfg.catalog.questions(),

@@ -39,6 +39,7 @@ fn config(prefill: SupplierDocument, source: Option<&str>) -> FillConfig {
         tool_version: "test".into(),
         max_body: 1 << 20,
         max_fields: 5_000,
+        save: None,
     }
 }
 
@@ -576,4 +577,44 @@ fn the_full_scorecard_and_the_workbook() {
     let page = html(&post(&app, "download", "as=xlsx&a%3AGV-1.1=3"));
     assert!(!page.contains("id=\"outcome\""));
     assert!(section(&page, "problems").contains("data-code=\"blank-vendor-id\""));
+}
+
+#[test]
+fn every_submit_saves_the_document_and_says_so() {
+    let saved: Arc<std::sync::Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut cfg = config(blank(), None);
+    cfg.save = Some({
+        let (saved, fail) = (Arc::clone(&saved), Arc::clone(&fail));
+        Arc::new(move |json: &[u8]| {
+            if fail.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err("disk full".to_string());
+            }
+            saved
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(json.to_vec());
+            Ok("answers <1>.json".to_string())
+        })
+    });
+    let app = App::new(cfg, TOKEN.into(), 8080);
+    // The first page shows what is there: nothing is saved.
+    html(&get(&app, &format!("/{TOKEN}/")));
+    assert!(saved.lock().unwrap_or_else(|e| e.into_inner()).is_empty());
+    let body = encode(&fields_of(&demo_doc("V-0047")));
+    let page = html(&post(&app, "score", &body));
+    assert!(page.contains(
+        "<p class=\"msg saved\" id=\"saved\">Your answers were saved to <span class=\"mono\">answers &lt;1&gt;.json</span></p>"
+    ));
+    // What is saved is the JSON download, byte for byte; so are the other routes' submits.
+    let json = post(&app, "download", &(body.clone() + "&as=json")).body;
+    html(&post(&app, "scorecard", &body));
+    let got = saved.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(got, vec![json.clone(), json.clone(), json]);
+    // A failure is said on the page, in red, with what to do.
+    fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let page = html(&post(&app, "score", &(body + "&switch_lang=zh-TW")));
+    assert!(page.contains(
+        "<p class=\"msg error\" id=\"saved\">您的回答未能儲存：請下載以便保存。 disk full</p>"
+    ));
 }

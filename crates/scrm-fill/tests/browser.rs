@@ -167,6 +167,7 @@ fn config() -> FillConfig {
         tool_version: "test".into(),
         max_body: 32 << 20,
         max_fields: 100_000,
+        save: None,
     }
 }
 

@@ -37,6 +37,7 @@ fn app() -> &'static App {
             tool_version: "fuzz".into(),
             max_body: 1 << 20,
             max_fields: MAX_FIELDS,
+            save: None,
         };
         App::new(cfg, TOKEN.into(), 1)
     })

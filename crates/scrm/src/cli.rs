@@ -74,7 +74,7 @@ pub enum Command {
     /// A local page where a supplier fills in, scores and downloads its questionnaire.
     #[command(
         long_about = "A local page where a supplier fills in its questionnaire in a browser, scores it with the buyer's policy (the same engine and checks as `scrm score`), sees the findings and the smallest set of improvements that clears the bar, and downloads its answers (JSON, or the XLSX template) to send.\n\nThe page is served on 127.0.0.1 only, at an address with a fresh secret that scrm prints; it keeps nothing and has no script. Give a questionnaire (any format scrm reads, or through --adapter) to open the page filled in and scored. Ctrl-C stops it.",
-        after_help = "Examples:\n  scrm fill                                   (a blank questionnaire)\n  scrm fill --lang zh-TW --policy buyer-policy.toml\n  scrm fill questionnaire.xlsx                (filled in and scored)\n  scrm fill fixtures/demo --vendor V-0007"
+        after_help = "Examples:\n  scrm fill                                   (a blank questionnaire)\n  scrm fill --lang zh-TW --policy buyer-policy.toml\n  scrm fill questionnaire.xlsx                (filled in and scored)\n  scrm fill --save answers.json               (saved at every submit; run it again to resume)\n  scrm fill fixtures/demo --vendor V-0007"
     )]
     Fill(FillArgs),
     /// Write a blank (or prefilled) questionnaire template for suppliers.
@@ -510,6 +510,10 @@ pub struct FillArgs {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0, value_name = "PORT")]
     pub port: u16,
+    /// Save the answers to FILE (a JSON questionnaire) at every submit, replacing it whole;
+    /// without INPUTS, the page opens on FILE when it exists, so work resumes where it stopped.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
     /// Largest form the page accepts, in bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES", help_heading = "Limits")]
     pub max_form_bytes: usize,

@@ -70,6 +70,9 @@ pub struct FillPage<'a> {
     pub as_of: chrono::NaiveDate,
     /// Where the prefill came from, when the page was opened on a file.
     pub source: Option<&'a str>,
+    /// What became of saving the answers at this submit (`scrm fill --save`): `Ok(where)` or
+    /// `Err(why)`; `None` when nothing was to be saved.
+    pub saved: Option<Result<&'a str, &'a str>>,
 }
 
 /// Labels of the page in one language.
@@ -95,6 +98,8 @@ struct F {
     other: &'static str,
     not_in_catalog: &'static str,
     outcome: &'static str,
+    saved: &'static str,
+    not_saved: &'static str,
     blank: &'static str,
     sections: [&'static str; 9],
 }
@@ -121,6 +126,8 @@ static EN: F = F {
     other: "Answers to questions not in the catalog",
     not_in_catalog: "Not a question of this catalog.",
     outcome: "Your result",
+    saved: "Your answers were saved to",
+    not_saved: "Your answers were NOT saved: download them to keep them.",
     blank: "—",
     sections: [
         "NIST AI RMF · GOVERN",
@@ -157,6 +164,8 @@ static ZH: F = F {
     other: "不在題庫中的題目之回答",
     not_in_catalog: "不是本題庫的題目。",
     outcome: "評分結果",
+    saved: "您的回答已儲存至",
+    not_saved: "您的回答未能儲存：請下載以便保存。",
     blank: "—",
     sections: [
         "NIST AI RMF · 治理 (GOVERN)",
@@ -200,6 +209,7 @@ label input,label select,label textarea{display:block;width:100%;margin-top:2px;
 .q label.wide{margin-top:6px}
 .msg{margin:6px 0 0;padding:6px 10px;border-radius:6px;font-size:12.5px}
 .msg.error{background:#fef3f2;color:#b42318}.msg.warning{background:#fffaeb;color:#9a6700}
+.msg.saved{background:#ecfdf3;color:#1a7f37}
 .has-error select,.has-error input,.has-error textarea{border-color:#b42318}
 #problems li{margin:2px 0}
 "#;
@@ -245,6 +255,25 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
         );
     }
     body.push_str("</p>\n");
+    match input.saved {
+        Some(Ok(to)) => {
+            let _ = writeln!(
+                body,
+                "<p class=\"msg saved\" id=\"saved\">{} <span class=\"mono\">{}</span></p>",
+                ft.saved,
+                escape_html(to)
+            );
+        }
+        Some(Err(why)) => {
+            let _ = writeln!(
+                body,
+                "<p class=\"msg error\" id=\"saved\">{} {}</p>",
+                ft.not_saved,
+                escape_html(why)
+            );
+        }
+        None => {}
+    }
 
     if let Some(o) = input.outcome {
         let _ = writeln!(

@@ -2,7 +2,7 @@
 //! every scoring command does, reads the optional questionnaire to open the page with, binds
 //! 127.0.0.1 and serves until interrupted.
 
-use crate::cli::FillArgs;
+use crate::cli::{FillArgs, InputArgs};
 use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
@@ -12,6 +12,25 @@ use std::sync::Arc;
 /// Runs `scrm fill`.
 pub fn run(a: &FillArgs) -> Result<u8> {
     let lang = context::lang(&a.lang)?;
+    // `--save FILE` alone resumes from FILE when it is there.
+    let resumed;
+    let a = match &a.save {
+        Some(f) if a.input.inputs.is_empty() && f.is_file() => {
+            resumed = FillArgs {
+                input: InputArgs {
+                    inputs: vec![f.clone()],
+                    ..a.input.clone()
+                },
+                vendor: a.vendor.clone(),
+                lang: a.lang.clone(),
+                port: a.port,
+                save: a.save.clone(),
+                max_form_bytes: a.max_form_bytes,
+            };
+            &resumed
+        }
+        _ => a,
+    };
     let (prefill, source, adapters, catalog, policy, opts, now) = if a.input.inputs.is_empty() {
         let (catalog, policy, opts, _, now) = context::prepare_any(&a.input)?;
         let doc = scrm_report::template_document(catalog.questions(), None, None);
@@ -75,6 +94,13 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         tool_version: context::TOOL_VERSION.to_string(),
         max_body: a.max_form_bytes,
         max_fields: 100_000,
+        save: a.save.clone().map(|path| -> scrm_fill::Save {
+            Arc::new(move |json: &[u8]| {
+                output::write(Some(&path), json)
+                    .map(|()| path.display().to_string())
+                    .map_err(|e| format!("{e:#}"))
+            })
+        }),
     };
     let server = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
     let token = scrm_fill::new_token().map_err(|e| anyhow!("no random secret: {e}"))?;

@@ -130,7 +130,17 @@ fn fill_opens_a_json_document_with_its_problems_beside_their_fields() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let path = file.display().to_string();
-    let s = serve(&[&path, "--as-of", AS_OF, "--port", "0"]);
+    // Rejected rows go to a rejects file, as with every command: here, into the temp dir.
+    let rejects = dir.path().join("rejects.csv").display().to_string();
+    let s = serve(&[
+        &path,
+        "--rejects",
+        &rejects,
+        "--as-of",
+        AS_OF,
+        "--port",
+        "0",
+    ]);
     let (status, _, page) = request(&s.url, "GET", "");
     assert_eq!(status, "HTTP/1.1 200 OK");
     // The refused values are in the form as the file has them, and their problems beside them.
@@ -140,4 +150,38 @@ fn fill_opens_a_json_document_with_its_problems_beside_their_fields() {
         assert!(page.contains(&format!("data-code=\"{code}\"")), "{code}");
     }
     assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">TW-9</span>"));
+    assert!(
+        std::fs::read_to_string(dir.path().join("rejects.csv"))
+            .is_ok_and(|r| r.contains("invalid-answer"))
+    );
+}
+
+#[test]
+fn fill_saves_at_every_submit_and_resumes_from_the_file() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("answers.json");
+    let path = file.display().to_string();
+    {
+        let s = serve(&["--save", &path, "--as-of", AS_OF, "--port", "0"]);
+        let (_, _, page) = request(&s.url, "GET", "");
+        assert!(!page.contains("id=\"saved\""));
+        assert!(!file.exists(), "opening the page saves nothing");
+        let (status, _, page) = request(
+            &format!("{}score", s.url),
+            "POST",
+            "vendor.vendor_id=TW-0042&vendor.name=%E5%8F%B0%E7%81%A3&a%3AGV-1.1=3&c%3AGV-1.1=a%0D%0Ab",
+        );
+        assert_eq!(status, "HTTP/1.1 200 OK");
+        assert!(page.contains("id=\"saved\""), "{page}");
+    }
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(saved["vendor"]["name"], "台灣");
+    assert_eq!(saved["answers"][0]["comment"], "a\nb");
+    // Started again on the same file, the page opens where the work stopped, scored.
+    let s = serve(&["--save", &path, "--as-of", AS_OF, "--port", "0"]);
+    let (_, _, page) = request(&s.url, "GET", "");
+    assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">TW-0042</span>"));
+    assert!(page.contains(">a\nb</textarea>"));
 }

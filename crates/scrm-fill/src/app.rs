@@ -80,6 +80,61 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
+/// A request's head: what is checked before its body is read.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    /// `GET`, `POST`, ...
+    pub method: &'a str,
+    /// The request target, as sent.
+    pub url: &'a str,
+    /// The `Host` header.
+    pub host: Option<&'a str>,
+    /// The `Origin` header.
+    pub origin: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The declared body length, when declared.
+    pub content_length: Option<usize>,
+}
+
+/// What a request asks for, once its head passed [`App::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// `GET /<token>/`: the page.
+    Page,
+    /// `POST score`: the page, scored.
+    Score,
+    /// `POST scorecard`: the full scorecard.
+    Scorecard,
+    /// `POST download`: the answers as JSON or XLSX.
+    Download,
+}
+
+impl Route {
+    /// The route's name, for the log (never the secret).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Score => "score",
+            Self::Scorecard => "scorecard",
+            Self::Download => "download",
+        }
+    }
+}
+
+/// Answers to question ids in another spelling the catalog accepts (`GOVERN 1.1`, `gv1.1`) put
+/// under the canonical id, so that the page shows them in their question's place.
+fn canonical_ids(doc: &mut SupplierDocument, catalog: &Catalog) {
+    use scrm_model::{QuestionLookup, Resolution};
+    for a in &mut doc.answers {
+        if let Resolution::Known(id, _) = catalog.resolve(&a.question_id)
+            && id.as_str() != a.question_id
+        {
+            a.question_id = id.as_str().to_string();
+        }
+    }
+}
+
 /// A response, as plain data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
@@ -221,12 +276,23 @@ pub struct Scoring {
     pub manifest: RunManifest,
     /// The supplier's result and what-if plan, when a supplier was read.
     pub outcome: Option<(VendorResult, Plan)>,
+    /// Where the document's supplier is in `ingested.vendors` (the buyer's profile file names
+    /// others), when it was read.
+    pub vendor: Option<usize>,
+}
+
+impl Scoring {
+    /// The document's supplier, as read.
+    pub fn vendor(&self) -> Option<&Vendor> {
+        self.vendor.map(|i| &self.ingested.vendors[i])
+    }
 }
 
 impl App {
     /// The app for a server bound to `port` on the loopback interface, with the address secret
     /// `token`.
-    pub fn new(cfg: FillConfig, token: String, port: u16) -> Self {
+    pub fn new(mut cfg: FillConfig, token: String, port: u16) -> Self {
+        canonical_ids(&mut cfg.prefill, &cfg.catalog);
         let hosts = ["127.0.0.1", "localhost", "[::1]"]
             .iter()
             .map(|h| format!("{h}:{port}"))
@@ -250,9 +316,15 @@ impl App {
         self.cfg.max_body
     }
 
-    /// The route of a path, when it starts with the secret; the secret is compared in full
-    /// whatever its first wrong byte (no timing hint, however unlikely over loopback).
-    fn route<'u>(&self, url: &'u str) -> Option<&'u str> {
+    /// The route of a request target, when it starts with the secret; the secret is compared in
+    /// full whatever its first wrong byte (no timing hint, however unlikely over loopback). An
+    /// absolute-form target (`http://127.0.0.1:PORT/…`, which HTTP/1.1 servers accept) is read
+    /// by its path.
+    fn path_route<'u>(&self, url: &'u str) -> Option<&'u str> {
+        let url = match url.strip_prefix("http://") {
+            Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => url,
+        };
         let path = url.split(['?', '#']).next().unwrap_or("");
         let rest = path.strip_prefix('/')?;
         let (token, route) = rest.split_once('/').unwrap_or((rest, ""));
@@ -265,80 +337,142 @@ impl App {
         same.then_some(route)
     }
 
-    /// Answers one request. Never panics on any input.
-    pub fn handle(&self, req: &Request<'_>) -> Response {
+    /// Checks a request's head, before its body is read: the host, the secret, the route, the
+    /// method, the origin, the content type and the declared length. A request that fails is
+    /// answered at once, its body unread, so that nobody without the secret can hold the server
+    /// up by sending a body slowly.
+    pub fn check(&self, head: &Head<'_>) -> Result<Route, Response> {
         // DNS rebinding: a page on another name that resolves here is not this page.
-        if !req.host.is_some_and(|h| self.hosts.iter().any(|x| x == h)) {
-            return Response::text(421, "this page answers only to 127.0.0.1 and localhost");
+        if !head.host.is_some_and(|h| self.hosts.iter().any(|x| x == h)) {
+            return Err(Response::text(
+                421,
+                "this page answers only to 127.0.0.1 and localhost",
+            ));
         }
+        let Some(route) = self.path_route(head.url) else {
+            return Err(Response::text(
+                404,
+                "not found: open the address `scrm fill` printed",
+            ));
+        };
         // `/<token>` without its slash: the page's relative form actions need it.
-        if req.url.split(['?', '#']).next() == Some(&format!("/{}", self.token)) {
-            return Response {
+        if route.is_empty()
+            && !head
+                .url
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("")
+                .ends_with('/')
+        {
+            return Err(Response {
                 status: 308,
                 headers: vec![("Location", format!("/{}/", self.token))],
                 body: Vec::new(),
-            };
+            });
         }
-        let Some(route) = self.route(req.url) else {
-            return Response::text(404, "not found: open the address `scrm fill` printed");
+        let page = || Response {
+            status: 303,
+            headers: vec![("Location", format!("/{}/", self.token))],
+            body: Vec::new(),
         };
-        match (req.method, route) {
-            ("GET" | "HEAD", "") => self.first_page(),
-            ("POST", "score" | "scorecard" | "download") => {
-                // Cross-site posts: another site's page cannot know the secret, and a browser
-                // says where a post comes from; refuse one from anywhere else.
-                if let Some(o) = req.origin
-                    && !self.origins.iter().any(|x| x == o)
-                {
-                    return Response::text(403, "a post from another site is refused");
-                }
-                if !req.content_type.is_some_and(|c| {
-                    c.split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                }) {
-                    return Response::text(415, "the page posts application/x-www-form-urlencoded");
-                }
-                if req.body.len() > self.cfg.max_body {
-                    return Response::text(
-                        413,
-                        &format!("the form is larger than {} bytes", self.cfg.max_body),
-                    );
-                }
-                let sub = match form::parse_form(req.body, self.cfg.max_fields) {
-                    Ok(s) => s,
-                    Err(e) => return Response::text(400, &e.to_string()),
+        let route = match route {
+            "" => Route::Page,
+            "score" => Route::Score,
+            "scorecard" => Route::Scorecard,
+            "download" => Route::Download,
+            _ => return Err(Response::text(404, "not found")),
+        };
+        match head.method {
+            "GET" | "HEAD" if route == Route::Page => return Ok(route),
+            // A reload or a bookmark of a page a post answered: the page, afresh.
+            "GET" | "HEAD" => return Err(page()),
+            "POST" if route != Route::Page => {}
+            _ => {
+                let allow = if route == Route::Page {
+                    "GET, HEAD"
+                } else {
+                    "POST"
                 };
-                if !sub.unknown.is_empty() {
-                    tracing::debug!(
-                        count = sub.unknown.len(),
-                        "form fields the page does not have were ignored"
-                    );
-                }
-                match route {
-                    "score" => self.score_page(&sub),
-                    "scorecard" => self.scorecard(&sub),
-                    _ => self.download(&sub),
-                }
+                return Err(Response {
+                    headers: vec![
+                        ("Allow", allow.into()),
+                        ("Content-Type", "text/plain; charset=utf-8".into()),
+                    ],
+                    ..Response::text(405, "method not allowed")
+                });
             }
-            (_, "" | "score" | "scorecard" | "download") => Response {
-                headers: vec![
-                    (
-                        "Allow",
-                        if route.is_empty() {
-                            "GET, HEAD"
-                        } else {
-                            "POST"
-                        }
-                        .into(),
-                    ),
-                    ("Content-Type", "text/plain; charset=utf-8".into()),
-                ],
-                ..Response::text(405, "method not allowed")
-            },
-            _ => Response::text(404, "not found"),
+        }
+        // Cross-site posts: another site's page cannot know the secret, and a browser says
+        // where a post comes from; refuse one from anywhere else.
+        if let Some(o) = head.origin
+            && !self.origins.iter().any(|x| x == o)
+        {
+            return Err(Response::text(403, "a post from another site is refused"));
+        }
+        if !head.content_type.is_some_and(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        }) {
+            return Err(Response::text(
+                415,
+                "the page posts application/x-www-form-urlencoded",
+            ));
+        }
+        if head.content_length.is_some_and(|n| n > self.cfg.max_body) {
+            return Err(self.too_large());
+        }
+        Ok(route)
+    }
+
+    fn too_large(&self) -> Response {
+        Response::text(
+            413,
+            &format!("the form is larger than {} bytes", self.cfg.max_body),
+        )
+    }
+
+    /// Answers one request. Never panics on any input.
+    pub fn handle(&self, req: &Request<'_>) -> Response {
+        let head = Head {
+            method: req.method,
+            url: req.url,
+            host: req.host,
+            origin: req.origin,
+            content_type: req.content_type,
+            content_length: Some(req.body.len()),
+        };
+        match self.check(&head) {
+            Ok(route) => self.answer(route, req.body),
+            Err(r) => r,
+        }
+    }
+
+    /// Answers a request whose head passed [`App::check`], with its body.
+    pub fn answer(&self, route: Route, body: &[u8]) -> Response {
+        if route == Route::Page {
+            return self.first_page();
+        }
+        if body.len() > self.cfg.max_body {
+            return self.too_large();
+        }
+        let mut sub = match form::parse_form(body, self.cfg.max_fields) {
+            Ok(s) => s,
+            Err(e) => return Response::text(400, &e.to_string()),
+        };
+        if !sub.unknown.is_empty() {
+            tracing::debug!(
+                count = sub.unknown.len(),
+                "form fields the page does not have were ignored"
+            );
+        }
+        canonical_ids(&mut sub.doc, &self.cfg.catalog);
+        match route {
+            Route::Score => self.score_page(&sub),
+            Route::Scorecard => self.scorecard(&sub),
+            _ => self.download(&sub),
         }
     }
 
@@ -399,14 +533,24 @@ impl App {
                 i
             }
         };
-        let notes = ingested
-            .problems
-            .iter()
-            .map(|p| note_of(p, &display, doc))
-            .collect();
+        // A problem the reader repeats for every row (a blank vendor id is one per answer) is
+        // shown once, with its count.
+        let mut notes: Vec<FillNote> = Vec::new();
+        for n in ingested.problems.iter().map(|p| note_of(p, &display, doc)) {
+            match notes.iter_mut().find(|m| {
+                (&m.field, m.code, &m.location, &m.message, &m.value)
+                    == (&n.field, n.code, &n.location, &n.message, &n.value)
+            }) {
+                Some(m) => m.count += 1,
+                None => notes.push(n),
+            }
+        }
         let as_of = self.as_of();
         let engine = Engine::new(&self.cfg.catalog, &self.cfg.policy, as_of);
-        let outcome = ingested.vendors.first().map(|v| {
+        // The document's supplier, not the first of the buyer's file (sorted by id).
+        let id = scrm_model::VendorId::new(&doc.vendor.vendor_id);
+        let vendor = id.and_then(|id| ingested.vendors.iter().position(|v| v.id() == &id));
+        let outcome = vendor.map(|i| &ingested.vendors[i]).map(|v| {
             let ex = exclusions_of(&ingested, v);
             (engine.score(v, &ex), engine.plan(v, &ex))
         });
@@ -421,7 +565,7 @@ impl App {
             as_of,
             inputs,
             counts: scrm_model::RunCounts {
-                vendors: ingested.vendors.len() as u64,
+                vendors: u64::from(vendor.is_some()),
                 ..ingested.counts()
             },
             generated_at: (self.cfg.clock)().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -432,6 +576,7 @@ impl App {
             notes,
             manifest,
             outcome,
+            vendor,
         }
     }
 
@@ -457,7 +602,7 @@ impl App {
             result,
             manifest: &s.manifest,
             questions: self.cfg.catalog.questions(),
-            vendor: s.ingested.vendors.first(),
+            vendor: s.vendor(),
             thresholds: &self.cfg.thresholds,
             plan: Some(plan),
             explanation: None,
@@ -488,7 +633,7 @@ impl App {
         let s = self.score_document(&sub.doc);
         // A failure shows on the next page; the scorecard has no place for it.
         let _ = self.save(&s);
-        let (Some(v), Some((result, plan))) = (s.ingested.vendors.first(), &s.outcome) else {
+        let (Some(v), Some((result, plan))) = (s.vendor(), &s.outcome) else {
             // Nothing to score (no vendor id, say): the page, with the problems.
             return self.score_page_saving(sub, false);
         };
@@ -526,7 +671,7 @@ impl App {
             Some(Download::Xlsx) => {
                 let s = self.score_document(&sub.doc);
                 let _ = self.save(&s);
-                let Some(v) = s.ingested.vendors.first() else {
+                let Some(v) = s.vendor() else {
                     return self.score_page_saving(sub, false);
                 };
                 match scrm_report::write_template_xlsx(
@@ -605,5 +750,6 @@ fn note_of(p: &Problem, display: &str, doc: &SupplierDocument) -> FillNote {
         message: p.message.clone(),
         value: p.value.clone(),
         help: p.help.clone(),
+        count: 1,
     }
 }

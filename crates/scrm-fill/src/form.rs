@@ -120,7 +120,8 @@ pub fn parse_form(body: &[u8], max_fields: usize) -> Result<Submission, FormErro
             continue;
         }
         if let Some(key) = k.strip_prefix(FIELD_EXTRA) {
-            let key = key.trim();
+            let key = clean(key);
+            let key = key.as_str();
             if !key.is_empty() && !v.is_empty() {
                 profile.extra.insert(key.to_string(), v);
             } else if !key.is_empty() {

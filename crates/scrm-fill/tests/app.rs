@@ -187,14 +187,6 @@ fn every_route_and_guard() {
             String::new(),
         ),
         (
-            "get a post route",
-            "GET",
-            "/T/score",
-            Some(HOST),
-            None,
-            String::new(),
-        ),
-        (
             "another site's post",
             "POST",
             "/T/score",
@@ -258,10 +250,41 @@ fn every_route_and_guard() {
             None,
             "vendor.vendor_id=V1&as=pdf".into(),
         ),
+        (
+            "reload of a scored page",
+            "GET",
+            "/T/score",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "absolute-form target",
+            "GET",
+            "http://127.0.0.1:8080/T/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
+        (
+            "absolute-form, no secret",
+            "GET",
+            "http://127.0.0.1:8080/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
     ];
     let mut out = String::new();
     for (label, method, url, host, origin, body) in &cases {
-        let url = url.replacen("/T", &format!("/{t}"), 1);
+        let url =
+            url.replacen("8080/T", &format!("8080/{t}"), 1)
+                .replacen("/T/", &format!("/{t}/"), 1);
+        let url = if url.ends_with("/T") {
+            url.replacen("/T", &format!("/{t}"), 1)
+        } else {
+            url
+        };
         let r = app.handle(&Request {
             method,
             url: &url,
@@ -391,7 +414,11 @@ fn fields_in(page: &str) -> Vec<(String, String)> {
             continue;
         };
         if tag.starts_with("<input") {
-            out.push((name, attr(tag, "value").unwrap_or_default()));
+            // A browser drops line breaks from a one-line field's value.
+            let value = attr(tag, "value")
+                .unwrap_or_default()
+                .replace(['\r', '\n'], "");
+            out.push((name, value));
         } else if tag.starts_with("<textarea") {
             let close = form[end..]
                 .find("</textarea>")
@@ -429,6 +456,12 @@ fn hostile() -> SupplierDocument {
     doc.answers[0].answer = "maybe".into();
     doc.answers[1].comment = Some("line one\n<img src=x onerror=alert(1)>\nline three".into());
     doc.answers[2].evidence_date = Some("31/03/2025".into());
+    // One link a line, as spreadsheets hold them; a date a picker cannot show.
+    doc.answers[3].evidence = Some("https://a.example/x.pdf\nhttps://b.example/y.pdf".into());
+    doc.answers[4].evidence_date = Some("2025-01- 1".into());
+    doc.vendor
+        .extra
+        .insert("note".into(), "line one\nline two".into());
     doc.answers.push(SupplierAnswer {
         question_id: "XX-\"><svg onload=alert(1)>".into(),
         answer: "3".into(),
@@ -617,4 +650,64 @@ fn every_submit_saves_the_document_and_says_so() {
     assert!(page.contains(
         "<p class=\"msg error\" id=\"saved\">您的回答未能儲存：請下載以便保存。 disk full</p>"
     ));
+}
+
+#[test]
+fn the_buyers_profile_file_does_not_change_whose_page_it_is() {
+    // The demo's buyer file names fifty suppliers; the page scores the one in the form.
+    let mut cfg = config(blank(), None);
+    cfg.profiles = Some(root().join("fixtures/demo/vendors.csv"));
+    let app = App::new(cfg, TOKEN.into(), 8080);
+    let doc = demo_doc("V-0047");
+    let s = app.score_document(&doc);
+    let (result, _) = s.outcome.as_ref().unwrap_or_else(|| panic!("no outcome"));
+    assert_eq!(result.vendor_id.as_str(), "V-0047");
+    assert_eq!(s.vendor().map(|v| v.id().as_str()), Some("V-0047"));
+    assert_eq!(s.manifest.counts.vendors, 1);
+    let page = html(&post(&app, "score", &encode(&fields_of(&doc))));
+    assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">V-0047</span>"));
+    // An id the buyer's file names but the form does not answer: that supplier, not the first.
+    let mut other = blank();
+    other.vendor.vendor_id = "V-0002".into();
+    let s = app.score_document(&other);
+    assert_eq!(s.vendor().map(|v| v.id().as_str()), Some("V-0002"));
+}
+
+#[test]
+fn ids_in_other_spellings_land_in_their_question() {
+    let app = app();
+    let page = html(&post(
+        &app,
+        "score",
+        "vendor.vendor_id=V1&a%3AGOVERN+1.1=5&a%3Agv1.2=4",
+    ));
+    assert!(!page.contains("id=\"others\""));
+    let fields = fields_in(&page);
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!((get("a:GV-1.1"), get("a:GV-1.2")), (Some("5"), Some("4")));
+}
+
+#[test]
+fn a_repeated_problem_is_listed_once_and_a_bad_profile_field_is_explained() {
+    let app = app();
+    // No vendor id: the reader reports it for the profile and for every answer.
+    let page = html(&post(
+        &app,
+        "score",
+        "a%3AGV-1.1=3&a%3AGV-1.2=3&a%3AGV-1.3=3",
+    ));
+    let problems = section(&page, "problems");
+    assert_eq!(
+        problems.matches("data-code=\"blank-vendor-id\"").count(),
+        1,
+        "{problems}"
+    );
+    assert!(problems.contains("(×4)"), "{problems}");
+    assert!(page.contains("id=\"profile-unused\""));
+    let page = html(&post(
+        &app,
+        "score",
+        "vendor.vendor_id=V1&vendor.country=TW&a%3AGV-1.1=3",
+    ));
+    assert!(!page.contains("id=\"profile-unused\""));
 }

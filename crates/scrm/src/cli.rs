@@ -515,7 +515,7 @@ pub struct FillArgs {
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Largest form the page accepts, in bytes.
-    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES", help_heading = "Limits")]
+    #[arg(long, default_value_t = 8 * 1024 * 1024, value_name = "BYTES", help_heading = "Limits")]
     pub max_form_bytes: usize,
 }
 

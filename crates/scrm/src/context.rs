@@ -166,6 +166,12 @@ pub struct Loaded {
 /// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
 /// and writes rejects. `rejects_default` is where rejects go when `--rejects` is not given.
 pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
+    load_with(a, Some(rejects_default))
+}
+
+/// Like [`load`]; `rejects_default: None` writes rejected rows only where `--rejects` says
+/// (`scrm fill`, which keeps nothing it was not asked to).
+pub fn load_with(a: &InputArgs, rejects_default: Option<Option<PathBuf>>) -> Result<Loaded> {
     let (catalog, policy, opts, as_of, now) = prepare(a)?;
     let ingested = scrm_ingest::ingest(
         &a.inputs,
@@ -211,7 +217,7 @@ where
         a.strict,
     )
     .map_err(|e| anyhow!("{e}"))?;
-    report_inputs(a, &ingested, rejects_default)?;
+    report_inputs(a, &ingested, Some(rejects_default))?;
     Ok((
         Loaded {
             catalog,
@@ -256,7 +262,7 @@ pub fn prepare_any(a: &InputArgs) -> Result<Prepared> {
 fn report_inputs(
     a: &InputArgs,
     ingested: &Ingested,
-    rejects_default: Option<PathBuf>,
+    rejects_default: Option<Option<PathBuf>>,
 ) -> Result<()> {
     let (errors, warnings) = (ingested.error_count(), ingested.warning_count());
     if a.strict && errors + warnings > 0 {
@@ -278,11 +284,17 @@ fn report_inputs(
         ));
     }
     if !ingested.rejects.is_empty() {
-        let path = a
-            .rejects
-            .clone()
-            .or(rejects_default)
-            .unwrap_or_else(|| PathBuf::from("scrm-rejects.csv"));
+        let path = match (&a.rejects, rejects_default) {
+            (Some(p), _) => p.clone(),
+            (None, Some(default)) => default.unwrap_or_else(|| PathBuf::from("scrm-rejects.csv")),
+            (None, None) => {
+                output::note(&format!(
+                    "note: {} rejected row(s) not kept (--rejects FILE keeps them)",
+                    c.rejected
+                ));
+                return Ok(());
+            }
+        };
         let mut buf = Vec::new();
         scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
         output::write(Some(&path), &buf)?;

@@ -49,6 +49,8 @@ pub struct FillNote {
     pub value: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// How many times the reader reported it (a blank vendor id, once per answer).
+    pub count: usize,
 }
 
 /// Everything the page shows.
@@ -98,6 +100,7 @@ struct F {
     other: &'static str,
     not_in_catalog: &'static str,
     outcome: &'static str,
+    profile_unused: &'static str,
     saved: &'static str,
     not_saved: &'static str,
     blank: &'static str,
@@ -126,6 +129,7 @@ static EN: F = F {
     other: "Answers to questions not in the catalog",
     not_in_catalog: "Not a question of this catalog.",
     outcome: "Your result",
+    profile_unused: "While a profile field has an error, none of the profile is used: the scores assume the most demanding tier and every AI role, and the XLSX download has no profile. Fix the field below.",
     saved: "Your answers were saved to",
     not_saved: "Your answers were NOT saved: download them to keep them.",
     blank: "—",
@@ -164,6 +168,7 @@ static ZH: F = F {
     other: "不在題庫中的題目之回答",
     not_in_catalog: "不是本題庫的題目。",
     outcome: "評分結果",
+    profile_unused: "基本資料中只要有任一欄位錯誤，整份基本資料都不會採用：評分將假設最嚴格的風險等級與所有 AI 角色，XLSX 下載檔也不含基本資料。請修正下方欄位。",
     saved: "您的回答已儲存至",
     not_saved: "您的回答未能儲存：請下載以便保存。",
     blank: "—",
@@ -445,6 +450,9 @@ fn problems_section(notes: &[FillNote], ft: &F) -> String {
                 escape_html(v)
             );
         }
+        if n.count > 1 {
+            let _ = write!(s, " (×{})", n.count);
+        }
         if let Some(h) = &n.help {
             let _ = write!(s, "<div class=\"note\">{}</div>", escape_html(h));
         }
@@ -489,7 +497,16 @@ fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str) -> (bool, Strin
     (error, s)
 }
 
+/// A one-line field; a value with a line break becomes a text area, since a browser drops line
+/// breaks from a one-line field's value and the next submit would lose them.
 fn text_input(name: &str, value: &str, kind: &str) -> String {
+    if value.contains(['\n', '\r']) {
+        return format!(
+            "<textarea name=\"{}\" rows=\"2\">{}</textarea>",
+            escape_html(name),
+            escape_html(value)
+        );
+    }
     format!(
         "<input type=\"{kind}\" name=\"{}\" value=\"{}\">",
         escape_html(name),
@@ -497,11 +514,27 @@ fn text_input(name: &str, value: &str, kind: &str) -> String {
     )
 }
 
+/// Whether a browser's date picker shows `value` as it is: `YYYY-MM-DD`, four digits, a real
+/// date from year 1 on. Anything else (`2025-01- 1`, `+202-01-01`) it would show blank and send
+/// back empty.
+fn picker_date(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .is_ok_and(|d| chrono::Datelike::year(&d) >= 1)
+}
+
 /// A date field: the browser's date picker when the value is a date or blank, else text, so that
 /// a value the picker cannot show is kept rather than lost on the next submit.
 fn date_input(name: &str, value: &str) -> String {
-    let is_date = value.is_empty()
-        || (value.len() == 10 && chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok());
+    let is_date = value.is_empty() || picker_date(value);
     text_input(name, value, if is_date { "date" } else { "text" })
 }
 
@@ -591,10 +624,19 @@ fn profile_fieldset(
         ("assessed_on", t.p_assessed_on, o(&p.assessed_on), W::Date),
         ("certifications", t.p_certifications, certs, W::Text),
     ];
-    let mut s = format!(
-        "<fieldset id=\"profile\"><legend>{}</legend><div class=\"pf\">",
-        ft.profile
-    );
+    let mut s = format!("<fieldset id=\"profile\"><legend>{}</legend>", ft.profile);
+    // The reader takes a profile whole or not at all: say what one bad field costs.
+    let bad_profile = notes.iter().any(|(field, ns)| {
+        field.starts_with(FIELD_PROFILE) && ns.iter().any(|n| n.severity == "error")
+    });
+    if bad_profile {
+        let _ = write!(
+            s,
+            "<div class=\"msg error\" id=\"profile-unused\">{}</div>",
+            ft.profile_unused
+        );
+    }
+    s.push_str("<div class=\"pf\">");
     for (key, (label, help), value, w) in rows {
         let name = format!("{FIELD_PROFILE}{key}");
         let widget = match w {
@@ -787,6 +829,17 @@ mod tests {
         assert!(date_input("d:X", "").contains("type=\"date\""));
         let odd = date_input("d:X", "31/03/2025\"><b>");
         assert!(odd.contains("type=\"text\""));
+        for near in [
+            "2025-01- 1",
+            "2025- 1-01",
+            "+202-01-01",
+            "0000-01-01",
+            "2025-02-30",
+        ] {
+            assert!(date_input("d:X", near).contains("type=\"text\""), "{near}");
+        }
+        // A line break cannot live in a one-line field.
+        assert!(text_input("e:X", "a\nb", "text").starts_with("<textarea"));
         assert!(odd.contains("value=\"31/03/2025&quot;&gt;&lt;b&gt;\""));
     }
 

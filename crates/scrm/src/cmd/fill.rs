@@ -37,13 +37,20 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         let adapters = opts.adapters.clone();
         (doc, None, adapters, catalog, policy, opts, now)
     } else {
-        let l = context::load(&a.input, None)?;
-        let v = match (&a.vendor, l.ingested.vendors.as_slice()) {
+        let l = context::load_with(&a.input, None)?;
+        // The suppliers with answers: a buyer's --vendors file names many more.
+        let answered: Vec<&scrm_model::Vendor> = l
+            .ingested
+            .vendors
+            .iter()
+            .filter(|v| !v.answers.is_empty())
+            .collect();
+        let v = match (&a.vendor, answered.as_slice()) {
             (Some(id), _) => super::vendor::find(&l, id)?.0,
-            (None, [v]) => v,
-            (None, []) => bail!("no supplier was read from the inputs (see the problems above)"),
+            (None, [v]) => *v,
+            (None, []) => bail!("no supplier's answers were read from the inputs"),
             (None, vs) => bail!(
-                "the inputs hold {} suppliers: choose one with --vendor ID (for example --vendor {})",
+                "the inputs hold {} suppliers' answers: choose one with --vendor ID (for example --vendor {})",
                 vs.len(),
                 vs[0].id()
             ),
@@ -77,6 +84,7 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         Some(_) => Some(context::as_of(&a.input, now)?),
         None => None,
     };
+    let catalog_len = catalog.questions().len();
     let cfg = FillConfig {
         thresholds: context::tier_thresholds(&policy),
         manifest_inputs: context::flagged_inputs(&a.input, &adapters)?,
@@ -93,7 +101,8 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         source,
         tool_version: context::TOOL_VERSION.to_string(),
         max_body: a.max_form_bytes,
-        max_fields: 100_000,
+        // Four fields a question and a few more: a form past that was not made by the page.
+        max_fields: 4 * catalog_len + 1_000,
         save: a.save.clone().map(|path| -> scrm_fill::Save {
             Arc::new(move |json: &[u8]| {
                 output::write(Some(&path), json)
@@ -104,7 +113,7 @@ pub fn run(a: &FillArgs) -> Result<u8> {
     };
     let server = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
     let token = scrm_fill::new_token().map_err(|e| anyhow!("no random secret: {e}"))?;
-    let app = App::new(cfg, token, scrm_fill::port_of(&server));
+    let app = Arc::new(App::new(cfg, token, scrm_fill::port_of(&server)));
     // The address is the output: a script (or a test) reads it from stdout's first line.
     output::print(&format!("{}\n", app.url()))?;
     output::note(

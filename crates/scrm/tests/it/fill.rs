@@ -185,3 +185,20 @@ fn fill_saves_at_every_submit_and_resumes_from_the_file() {
     assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">TW-0042</span>"));
     assert!(page.contains(">a\nb</textarea>"));
 }
+
+#[test]
+fn fill_opens_the_supplier_of_the_questionnaire_beside_the_buyers_profile_file() {
+    // The buyer's file names fifty suppliers; the questionnaire, one: that one is opened.
+    let s = serve(&[
+        "fixtures/demo/json/V-0047.json",
+        "--vendors",
+        "fixtures/demo/vendors.csv",
+        "--as-of",
+        AS_OF,
+        "--port",
+        "0",
+    ]);
+    let (status, _, page) = request(&s.url, "GET", "");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">V-0047</span>"));
+}

@@ -124,7 +124,7 @@ impl Route {
 
 /// Answers to question ids in another spelling the catalog accepts (`GOVERN 1.1`, `gv1.1`) put
 /// under the canonical id, so that the page shows them in their question's place.
-fn canonical_ids(doc: &mut SupplierDocument, catalog: &Catalog) {
+pub fn canonical_ids(doc: &mut SupplierDocument, catalog: &Catalog) {
     use scrm_model::{QuestionLookup, Resolution};
     for a in &mut doc.answers {
         if let Resolution::Known(id, _) = catalog.resolve(&a.question_id)

@@ -13,8 +13,8 @@ pub mod form;
 pub mod serve;
 
 pub use app::{
-    App, Clock, FillConfig, Head, Request, Response, Route, Save, Scoring, document_of, file_stem,
-    new_token,
+    App, Clock, FillConfig, Head, Request, Response, Route, Save, Scoring, canonical_ids,
+    document_of, file_stem, new_token,
 };
 pub use form::{Download, FormError, Submission, encode, fields_of, parse_form};
 pub use serve::{ServeError, bind, port_of, serve};

@@ -52,6 +52,8 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
     }
     check_exports(&read, &results, &manifest, &plans);
     let questions = engine.questions();
+    let views = scrm_score::portfolio_views(engine, questions, &read.vendors, &read.exclusions);
+    check_views(&views, &results);
     for lang in Lang::ALL {
         let page = render_portfolio_html(
             &PortfolioReport {
@@ -60,6 +62,7 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
                 questions,
                 vendors: &read.vendors,
                 thresholds: &[],
+                views: Some(&views),
             },
             lang,
         );
@@ -187,5 +190,23 @@ fn assert_markup_inert(what: &str, page: &str, vendors: &[Vendor]) {
                 "{what} shows {t:?} unescaped"
             );
         }
+    }
+}
+
+/// The portfolio roll-up counts within the portfolio, and its medians and least-ready readiness
+/// stay on the 0-5 scale, least first.
+fn check_views(v: &scrm_model::PortfolioViews, results: &[scrm_model::VendorResult]) {
+    assert_eq!(v.suppliers, results.len(), "every supplier rolled up");
+    for r in &v.risks {
+        assert!(r.weak <= r.suppliers && r.suppliers <= v.suppliers);
+        assert!(r.median.is_none_or(|m| (0.0..=5.0).contains(&m)), "{r:?}");
+        assert!(r.lowest.windows(2).all(|w| w[0].1 <= w[1].1), "{r:?}");
+    }
+    for g in &v.governance {
+        assert!(g.below_half <= g.suppliers && g.suppliers <= v.suppliers);
+        assert!(
+            g.mean_attainment.is_none_or(|a| (0.0..=1.0).contains(&a)),
+            "{g:?}"
+        );
     }
 }

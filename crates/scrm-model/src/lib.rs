@@ -35,7 +35,8 @@ pub use question::{
 };
 pub use result::{
     Contribution, Explanation, GovernanceView, GroupScore, LensExplanation, LensGovernance,
-    LensScore, Plan, PlanStep, RiskReadiness, RiskView, TaskShare, VendorResult,
+    LensScore, Plan, PlanStep, PortfolioViews, ROLLUP_LOWEST, RiskReadiness, RiskRollup, RiskView,
+    TaskRollup, TaskShare, VendorResult, WEAK_READINESS,
 };
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,

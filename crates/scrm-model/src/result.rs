@@ -249,6 +249,59 @@ pub struct RiskReadiness {
     pub weakest: Vec<QuestionId>,
 }
 
+/// The portfolio's readiness against one generative-AI risk of NIST AI 600-1: the suppliers'
+/// [`RiskReadiness`] rolled up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskRollup {
+    /// The risk.
+    pub risk: crate::GaiRisk,
+    /// How many suppliers have a readiness for it (an active question addresses it).
+    pub suppliers: usize,
+    /// How many of them are below [`WEAK_READINESS`].
+    pub weak: usize,
+    /// The median readiness (0-5); `None` when no supplier has one.
+    pub median: Option<f64>,
+    /// The suppliers least ready, least first (ties by vendor id), at most
+    /// [`ROLLUP_LOWEST`]: whom to talk to first.
+    pub lowest: Vec<(VendorId, f64)>,
+}
+
+/// The portfolio's attainment of one ISO/IEC 38500 governance task in one lens: the suppliers'
+/// [`TaskShare`]s rolled up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRollup {
+    /// The lens.
+    pub lens: Lens,
+    /// The task.
+    pub task: crate::GovernanceTag,
+    /// How many suppliers have an attainment for it (the lens applies and the task has
+    /// questions in it).
+    pub suppliers: usize,
+    /// Their mean attainment, on [0, 1]; `None` when none has one.
+    pub mean_attainment: Option<f64>,
+    /// How many of them attain less than half of what the task could contribute.
+    pub below_half: usize,
+}
+
+/// Both views, rolled up over a portfolio: where the supply chain as a whole is least ready
+/// against each GenAI risk, and how each governance task fares in each lens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioViews {
+    /// How many suppliers were rolled up.
+    pub suppliers: usize,
+    /// One entry per risk, in AI 600-1's order.
+    pub risks: Vec<RiskRollup>,
+    /// One entry per lens and task, lenses in [`Lens::ALL`] order, tasks in ISO/IEC 38500's.
+    pub governance: Vec<TaskRollup>,
+}
+
+/// The readiness below which a supplier counts as weak against a risk: below level 2
+/// ("managed") of the maturity scale, that is, practices not yet planned and tracked.
+pub const WEAK_READINESS: f64 = 2.0;
+
+/// How many suppliers a [`RiskRollup`] names as the least ready.
+pub const ROLLUP_LOWEST: usize = 5;
+
 /// One answer to improve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanStep {

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let r = results.iter().find(|r| r.vendor_id.as_str() == focus);
     let e = testutil::sample_explanation(focus);
     let mut pages = Vec::new();
+    let views = sample_views();
     for lang in Lang::ALL {
         let suffix = if lang == Lang::En {
             String::new()
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
                 questions: &qs,
                 vendors: &vendors,
                 thresholds: &th,
+                views: Some(&views),
             },
             lang,
         );
@@ -75,4 +77,14 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Both views of the sample suppliers rolled up, as the engine computes them under the default
+/// policy over the sample questions.
+fn sample_views() -> scrm_model::PortfolioViews {
+    let qs = scrm_report::testutil::sample_questions();
+    let policy = scrm_policy::Policy::builtin(None).unwrap_or_else(|e| panic!("{e}"));
+    let as_of = scrm_report::testutil::sample_manifest().as_of;
+    let engine = scrm_score::Engine::from_parts(qs.clone(), &[], &policy, as_of, "sample");
+    scrm_score::portfolio_views(&engine, &qs, &scrm_report::testutil::sample_vendors(), &[])
 }

@@ -41,6 +41,7 @@ fn portfolio_html(results: &[VendorResult], vendors: &[Vendor], lang: Lang) -> S
     let qs = testutil::sample_questions();
     let m = testutil::sample_manifest();
     let th = testutil::sample_thresholds();
+    let views = (!vendors.is_empty()).then(sample_views);
     render_portfolio_html(
         &PortfolioReport {
             results,
@@ -48,6 +49,7 @@ fn portfolio_html(results: &[VendorResult], vendors: &[Vendor], lang: Lang) -> S
             questions: &qs,
             vendors,
             thresholds: &th,
+            views: views.as_ref(),
         },
         lang,
     )
@@ -380,4 +382,14 @@ fn manifest_dir() -> std::path::PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// Both views of the sample suppliers rolled up, as the engine computes them under the default
+/// policy over the sample questions.
+fn sample_views() -> scrm_model::PortfolioViews {
+    let qs = testutil::sample_questions();
+    let policy = scrm_policy::Policy::builtin(None).unwrap_or_else(|e| panic!("{e}"));
+    let as_of = testutil::sample_manifest().as_of;
+    let engine = scrm_score::Engine::from_parts(qs.clone(), &[], &policy, as_of, "sample");
+    scrm_score::portfolio_views(&engine, &qs, &testutil::sample_vendors(), &[])
 }

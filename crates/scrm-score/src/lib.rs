@@ -12,10 +12,12 @@ mod governance;
 mod inputhash;
 mod keyindex;
 mod plan;
+mod rollup;
 mod structure;
 
 pub use engine::{Engine, index_exclusions};
 pub use governance::governance_view;
+pub use rollup::{portfolio_views, roll_up};
 pub use scrm_model::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };

@@ -385,6 +385,16 @@ pub fn portfolio_html(
     manifest: &RunManifest,
     lang: Lang,
 ) -> String {
+    // Both supplier views rolled up, when the suppliers were kept (they are, for a page).
+    let views = (!l.ingested.vendors.is_empty()).then(|| {
+        let engine = scrm_score::Engine::new(&l.catalog, &l.policy, l.as_of);
+        scrm_score::portfolio_views(
+            &engine,
+            l.catalog.questions(),
+            &l.ingested.vendors,
+            &l.ingested.exclusions,
+        )
+    });
     scrm_report::render_portfolio_html(
         &scrm_report::PortfolioReport {
             results,
@@ -392,6 +402,7 @@ pub fn portfolio_html(
             questions: l.catalog.questions(),
             vendors: &l.ingested.vendors,
             thresholds: &tier_thresholds(&l.policy),
+            views: views.as_ref(),
         },
         lang,
     )

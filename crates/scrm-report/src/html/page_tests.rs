@@ -14,6 +14,8 @@ pub(crate) fn portfolio(
     let qs = testutil::sample_questions();
     let m = testutil::sample_manifest();
     let th = testutil::sample_thresholds();
+    // The rolled-up views of the sample suppliers, when the page is of them.
+    let views = (!vendors.is_empty()).then(sample_views);
     render_portfolio_html(
         &PortfolioReport {
             results,
@@ -21,6 +23,7 @@ pub(crate) fn portfolio(
             questions: &qs,
             vendors,
             thresholds: &th,
+            views: views.as_ref(),
         },
         lang,
     )
@@ -283,6 +286,7 @@ fn pages_are_deterministic_but_for_generated_at() {
             questions: &qs,
             vendors: &vendors,
             thresholds: &testutil::sample_thresholds(),
+            views: Some(&sample_views()),
         },
         Lang::En,
     );
@@ -321,4 +325,14 @@ fn empty_portfolio_renders_a_complete_page() {
     assert!(html.contains("id=\"supplier-count\">0<"));
     assert!(html.contains("\"rows\":[]"));
     assert!(html.ends_with("</html>\n"));
+}
+
+/// Both views of the sample suppliers rolled up, as the engine computes them under the default
+/// policy over the sample questions.
+fn sample_views() -> scrm_model::PortfolioViews {
+    let qs = testutil::sample_questions();
+    let policy = scrm_policy::Policy::builtin(None).unwrap_or_else(|e| panic!("{e}"));
+    let as_of = testutil::sample_manifest().as_of;
+    let engine = scrm_score::Engine::from_parts(qs.clone(), &[], &policy, as_of, "sample");
+    scrm_score::portfolio_views(&engine, &qs, &testutil::sample_vendors(), &[])
 }

@@ -10,12 +10,14 @@
 //! text, and sorting by any column, which stays responsive at 10,000 suppliers.
 
 use super::chart::{self, HeatRow, Point};
+use super::scorecard::share_bar;
 use super::{TierThresholds, badge, escape_html, json_for_script, labels, manifest_section, page};
-use crate::cell::{round4, truncate_width};
+use crate::cell::{fmt2, round4, truncate_width};
 use crate::flat::{FlatRow, GROUP_COLUMNS};
 use crate::table::worst_first;
 use scrm_model::{
-    AnswerValue, Lang, Lens, Question, RunManifest, Status, Tier, Vendor, VendorResult,
+    AnswerValue, Lang, Lens, PortfolioViews, Question, RunManifest, Status, Tier, Vendor,
+    VendorResult,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,6 +43,8 @@ pub struct PortfolioReport<'a> {
     pub vendors: &'a [Vendor],
     /// Per-tier minimums (threshold lines and exclusion zone); may be empty.
     pub thresholds: &'a [TierThresholds],
+    /// Both supplier views rolled up over the portfolio, when computed.
+    pub views: Option<&'a PortfolioViews>,
 }
 
 #[derive(Serialize)]
@@ -287,6 +291,11 @@ pub fn render_portfolio_html(input: &PortfolioReport<'_>, lang: Lang) -> String 
 
     // Gaps.
     body.push_str(&gaps_section(input, lang));
+
+    // The views, rolled up.
+    if let Some(v) = input.views {
+        body.push_str(&views_section(v, lang));
+    }
 
     // Supplier table.
     let table_data = TableData {
@@ -563,3 +572,73 @@ const TABLE_JS: &str = r##"
   document.body.setAttribute("data-table-rows", String(rows.length));
 })();
 "##;
+
+/// Both supplier views rolled up: readiness per GenAI risk, attainment per lens and task.
+fn views_section(v: &PortfolioViews, lang: Lang) -> String {
+    let t = labels(lang);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<section id=\"portfolio-risks\"><h2>{}</h2><p class=\"note\">{}</p><table><thead><tr><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th></tr></thead><tbody>",
+        t.p_views_title,
+        escape_html(t.p_views_note),
+        t.t_risk,
+        t.p_suppliers,
+        t.p_median,
+        t.p_weak,
+        t.p_least_ready
+    );
+    for r in &v.risks {
+        let lowest: Vec<String> = r
+            .lowest
+            .iter()
+            .map(|(id, x)| format!("{} {}", id.as_str(), fmt2(Some(*x))))
+            .collect();
+        let _ = write!(
+            s,
+            "<tr data-risk=\"{}\"><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
+            r.risk.as_str(),
+            escape_html(r.risk.label(lang)),
+            r.suppliers,
+            bar_and(r.median.map(|x| x / 5.0), r.median.map(|x| fmt2(Some(x)))),
+            r.weak,
+            escape_html(&lowest.join(", "))
+        );
+    }
+    s.push_str("</tbody></table></section>\n");
+    let _ = write!(
+        s,
+        "<section id=\"portfolio-governance\"><h2>{}</h2><p class=\"note\">{}</p><table><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th class=\"num\">{}</th></tr></thead><tbody>",
+        t.p_gov_title,
+        escape_html(t.p_gov_note),
+        t.h_lens,
+        t.t_task,
+        t.p_suppliers,
+        t.p_mean_attained,
+        t.p_below_half
+    );
+    for g in &v.governance {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            g.lens.label(lang),
+            g.task.label(lang),
+            g.suppliers,
+            bar_and(
+                g.mean_attainment,
+                g.mean_attainment.map(|a| format!("{:.0}%", a * 100.0))
+            ),
+            g.below_half
+        );
+    }
+    s.push_str("</tbody></table></section>\n");
+    s
+}
+
+/// A share's bar followed by its value, or `-` alone when there is none.
+fn bar_and(share: Option<f64>, value: Option<String>) -> String {
+    match value {
+        Some(v) => format!("{} {v}", share_bar(share)),
+        None => "-".to_string(),
+    }
+}

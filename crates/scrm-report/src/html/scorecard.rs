@@ -452,7 +452,7 @@ fn evidence_section(
 
 /// A bar of `share` (0-1) of its width: the views' one chart, plain HTML so it prints. None
 /// draws nothing: "no question" must not look like "nothing in place".
-fn share_bar(share: Option<f64>) -> String {
+pub(crate) fn share_bar(share: Option<f64>) -> String {
     let Some(share) = share else {
         return String::new();
     };

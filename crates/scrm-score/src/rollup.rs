@@ -19,14 +19,12 @@ pub fn portfolio_views(
     vendors: &[Vendor],
     exclusions: &[Exclusion],
 ) -> PortfolioViews {
+    let by_vendor = crate::index_exclusions(exclusions);
     let mut views: Vec<(RiskView, GovernanceView)> = vendors
         .par_iter()
         .map(|v| {
-            let ex: Vec<&Exclusion> = exclusions
-                .iter()
-                .filter(|e| &e.vendor_id == v.id())
-                .collect();
-            let x = engine.explain(v, &ex);
+            let ex = by_vendor.get(v.id()).map_or(&[][..], Vec::as_slice);
+            let x = engine.explain(v, ex);
             (engine.risk_view(v), governance_view(&x, questions))
         })
         .collect();

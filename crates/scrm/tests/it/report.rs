@@ -28,6 +28,15 @@ fn portfolio() {
     // The same page as `score --format html`.
     let via_score = scrm(["score", DEMO, "--as-of", AS_OF, "--format", "html"]);
     assert_eq!(via_score.out(), html);
+    // With both views rolled up over the portfolio, whatever the thread count.
+    assert!(html.contains("<section id=\"portfolio-risks\">"));
+    assert!(html.contains("<section id=\"portfolio-governance\">"));
+    let one = scrm(["--threads", "1", "report", DEMO, "--as-of", AS_OF]);
+    let four = scrm(["--threads", "4", "report", DEMO, "--as-of", AS_OF]);
+    assert!(
+        one.out() == html && four.out() == html,
+        "the page depends on threads"
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The page's requests and what each answers, without sockets: [`App::handle`] takes a request
-//! as plain data and returns the response, so that every route, check and page is tested
+//! (its [`Head`] and body) as plain data and returns the response, so that every route, check and page is tested
 //! without a server.
 //!
 //! Routes live under a secret first path segment (`/<token>/`), which the binary prints and no
@@ -63,21 +63,37 @@ pub struct FillConfig {
     pub save: Option<Save>,
 }
 
-/// A request, as plain data.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    /// `GET`, `POST`, ...
-    pub method: &'a str,
-    /// The path and query, as sent.
-    pub url: &'a str,
-    /// The `Host` header.
-    pub host: Option<&'a str>,
-    /// The `Origin` header.
-    pub origin: Option<&'a str>,
-    /// The `Content-Type` header.
-    pub content_type: Option<&'a str>,
-    /// The body (the server reads at most `max_body` + 1 bytes of it).
-    pub body: &'a [u8],
+/// The largest form `scrm fill` accepts by default: 8 MiB, room for long answers to every
+/// question in any script.
+pub const DEFAULT_MAX_BODY: usize = 8 << 20;
+
+impl FillConfig {
+    /// A configuration with `catalog`, `policy` and `clock`, and everything else as `scrm fill`
+    /// has it without flags: a blank questionnaire in English, no buyer files, scored as of the
+    /// clock's date, forms up to [`DEFAULT_MAX_BODY`] with four fields a question and 1,000
+    /// more, nothing saved, no tier minimums drawn.
+    pub fn new(catalog: Catalog, policy: Policy, clock: Clock) -> Self {
+        let prefill = scrm_report::template_document(catalog.questions(), None, None);
+        let max_fields = 4 * catalog.questions().len() + 1_000;
+        Self {
+            thresholds: Vec::new(),
+            catalog,
+            policy,
+            ingest: IngestOptions::default(),
+            profiles: None,
+            exclusions: None,
+            as_of: None,
+            clock,
+            lang: Lang::En,
+            prefill,
+            source: None,
+            manifest_inputs: Vec::new(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            max_body: DEFAULT_MAX_BODY,
+            max_fields,
+            save: None,
+        }
+    }
 }
 
 /// A request's head: what is checked before its body is read.
@@ -434,18 +450,15 @@ impl App {
         )
     }
 
-    /// Answers one request. Never panics on any input.
-    pub fn handle(&self, req: &Request<'_>) -> Response {
+    /// Answers one request, its head and its whole body (the declared length is the body's).
+    /// Never panics on any input.
+    pub fn handle(&self, head: &Head<'_>, body: &[u8]) -> Response {
         let head = Head {
-            method: req.method,
-            url: req.url,
-            host: req.host,
-            origin: req.origin,
-            content_type: req.content_type,
-            content_length: Some(req.body.len()),
+            content_length: Some(body.len()),
+            ..*head
         };
         match self.check(&head) {
-            Ok(route) => self.answer(route, req.body),
+            Ok(route) => self.answer(route, body),
             Err(r) => r,
         }
     }

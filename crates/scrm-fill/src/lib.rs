@@ -13,7 +13,7 @@ pub mod form;
 pub mod serve;
 
 pub use app::{
-    App, Clock, FillConfig, Head, Request, Response, Route, Save, Scoring, canonical_ids,
+    App, Clock, DEFAULT_MAX_BODY, FillConfig, Head, Response, Route, Save, Scoring, canonical_ids,
     document_of, file_stem, new_token,
 };
 pub use form::{Download, FormError, Submission, encode, fields_of, parse_form};

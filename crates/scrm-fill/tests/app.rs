@@ -2,7 +2,7 @@
 //! request a browser (or another site, or another local user) can make, and what it gets back.
 
 use scrm_catalog::Catalog;
-use scrm_fill::{App, FillConfig, Request, Response, encode, fields_of, parse_form};
+use scrm_fill::{App, FillConfig, Head, Response, encode, fields_of, parse_form};
 use scrm_ingest::IngestOptions;
 use scrm_model::{Lang, SupplierAnswer, SupplierDocument};
 use scrm_policy::Policy;
@@ -24,22 +24,13 @@ fn config(prefill: SupplierDocument, source: Option<&str>) -> FillConfig {
         .unwrap_or_else(|e| panic!("{e}"))
         .with_timezone(&chrono::Utc);
     FillConfig {
-        thresholds: Vec::new(),
-        catalog,
-        policy,
-        ingest: IngestOptions::default(),
-        profiles: None,
         exclusions: Some(root().join("fixtures/demo/exclusions.csv")),
-        as_of: None,
-        clock: Arc::new(move || now),
-        lang: Lang::En,
         prefill,
         source: source.map(str::to_string),
-        manifest_inputs: Vec::new(),
         tool_version: "test".into(),
         max_body: 1 << 20,
         max_fields: 5_000,
-        save: None,
+        ..FillConfig::new(catalog, policy, Arc::new(move || now))
     }
 }
 
@@ -67,25 +58,31 @@ fn app() -> App {
 }
 
 fn get(app: &App, url: &str) -> Response {
-    app.handle(&Request {
-        method: "GET",
-        url,
-        host: Some(HOST),
-        origin: None,
-        content_type: None,
-        body: b"",
-    })
+    app.handle(
+        &Head {
+            method: "GET",
+            url,
+            host: Some(HOST),
+            origin: None,
+            content_type: None,
+            content_length: None,
+        },
+        b"",
+    )
 }
 
 fn post(app: &App, route: &str, body: &str) -> Response {
-    app.handle(&Request {
-        method: "POST",
-        url: &format!("/{TOKEN}/{route}"),
-        host: Some(HOST),
-        origin: Some("http://127.0.0.1:8080"),
-        content_type: Some(FORM),
-        body: body.as_bytes(),
-    })
+    app.handle(
+        &Head {
+            method: "POST",
+            url: &format!("/{TOKEN}/{route}"),
+            host: Some(HOST),
+            origin: Some("http://127.0.0.1:8080"),
+            content_type: Some(FORM),
+            content_length: None,
+        },
+        body.as_bytes(),
+    )
 }
 
 fn html(r: &Response) -> String {
@@ -285,14 +282,17 @@ fn every_route_and_guard() {
         } else {
             url
         };
-        let r = app.handle(&Request {
-            method,
-            url: &url,
-            host: *host,
-            origin: *origin,
-            content_type: Some(FORM),
-            body: body.as_bytes(),
-        });
+        let r = app.handle(
+            &Head {
+                method,
+                url: &url,
+                host: *host,
+                origin: *origin,
+                content_type: Some(FORM),
+                content_length: None,
+            },
+            body.as_bytes(),
+        );
         let shown: Vec<String> = r
             .headers
             .iter()
@@ -310,14 +310,17 @@ fn every_route_and_guard() {
         ));
     }
     // The wrong content type, separately: every other case posts a form.
-    let r = app.handle(&Request {
-        method: "POST",
-        url: &format!("/{t}/score"),
-        host: Some(HOST),
-        origin: None,
-        content_type: Some("multipart/form-data; boundary=x"),
-        body: b"",
-    });
+    let r = app.handle(
+        &Head {
+            method: "POST",
+            url: &format!("/{t}/score"),
+            host: Some(HOST),
+            origin: None,
+            content_type: Some("multipart/form-data; boundary=x"),
+            content_length: None,
+        },
+        b"",
+    );
     out.push_str(&format!("multipart: POST → {}\n", r.status));
     insta::assert_snapshot!(out);
 }

@@ -11,8 +11,6 @@
 
 use scrm_catalog::Catalog;
 use scrm_fill::{App, FillConfig};
-use scrm_ingest::IngestOptions;
-use scrm_model::Lang;
 use scrm_policy::Policy;
 use scrm_report::browser::Browser;
 use serde_json::{Value, json};
@@ -26,14 +24,8 @@ use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 const WAIT: Duration = Duration::from_secs(30);
 
 fn browser() -> Option<Browser> {
-    let found = std::env::var_os("SCRM_CHROMIUM")
-        .map(Browser::at)
-        .or_else(Browser::locate);
+    let found = Browser::for_tests().unwrap_or_else(|e| panic!("{e}"));
     if found.is_none() {
-        assert!(
-            std::env::var("SCRM_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "chromium is required (SCRM_REQUIRE_BROWSER=1) but not installed; run scripts/install-test-deps.sh"
-        );
         eprintln!("skipped: chromium not found (run scripts/install-test-deps.sh)");
     }
     found
@@ -148,26 +140,10 @@ impl Chrome {
 fn config() -> FillConfig {
     let catalog = Catalog::builtin().clone();
     let policy = Policy::builtin(Some(&catalog)).unwrap_or_else(|e| panic!("{e}"));
-    let now = chrono::DateTime::parse_from_rfc3339("2026-11-02T06:00:00Z")
-        .unwrap_or_else(|e| panic!("{e}"))
-        .with_timezone(&chrono::Utc);
+    let now = chrono::DateTime::from_timestamp(1_793_000_000, 0).unwrap_or_default();
     FillConfig {
-        thresholds: Vec::new(),
-        prefill: scrm_report::template_document(catalog.questions(), None, None),
-        catalog,
-        policy,
-        ingest: IngestOptions::default(),
-        profiles: None,
-        exclusions: None,
-        as_of: None,
-        clock: Arc::new(move || now),
-        lang: Lang::En,
-        source: None,
-        manifest_inputs: Vec::new(),
         tool_version: "test".into(),
-        max_body: 32 << 20,
-        max_fields: 100_000,
-        save: None,
+        ..FillConfig::new(catalog, policy, Arc::new(move || now))
     }
 }
 

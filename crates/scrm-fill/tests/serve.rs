@@ -3,8 +3,6 @@
 
 use scrm_catalog::Catalog;
 use scrm_fill::{App, FillConfig};
-use scrm_ingest::IngestOptions;
-use scrm_model::Lang;
 use scrm_policy::Policy;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -16,22 +14,10 @@ fn config() -> FillConfig {
     let policy = Policy::builtin(Some(&catalog)).unwrap_or_else(|e| panic!("{e}"));
     let now = chrono::DateTime::from_timestamp(1_793_000_000, 0).unwrap_or_default();
     FillConfig {
-        thresholds: Vec::new(),
-        prefill: scrm_report::template_document(catalog.questions(), None, None),
-        catalog,
-        policy,
-        ingest: IngestOptions::default(),
-        profiles: None,
-        exclusions: None,
-        as_of: None,
-        clock: Arc::new(move || now),
-        lang: Lang::En,
-        source: None,
-        manifest_inputs: Vec::new(),
-        tool_version: "test".into(),
         max_body: 1 << 20,
         max_fields: 5_000,
-        save: None,
+        tool_version: "test".into(),
+        ..FillConfig::new(catalog, policy, Arc::new(move || now))
     }
 }
 

@@ -72,6 +72,19 @@ impl Browser {
         Self { path: path.into() }
     }
 
+    /// The browser a browser test uses: `SCRM_CHROMIUM`, else the first of [`CANDIDATES`].
+    /// `Ok(None)` when there is none and the tests may skip; an error when there is none and
+    /// `SCRM_REQUIRE_BROWSER=1` says they may not (CI sets it).
+    pub fn for_tests() -> Result<Option<Self>, String> {
+        let found = std::env::var_os("SCRM_CHROMIUM")
+            .map(Self::at)
+            .or_else(Self::locate);
+        if found.is_none() && std::env::var("SCRM_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            return Err("chromium is required (SCRM_REQUIRE_BROWSER=1) but not installed; run scripts/install-test-deps.sh".into());
+        }
+        Ok(found)
+    }
+
     /// Loads `html` and returns the DOM after scripts ran (`--dump-dom`). When `net_log` is
     /// given, Chromium writes its network log there (see [`network_requests`]).
     pub fn dump_dom(&self, html: &Path, net_log: Option<&Path>) -> Result<String, BrowserError> {

@@ -16,14 +16,8 @@ use scrm_report::{PortfolioReport, ScorecardReport, render_portfolio_html, rende
 use std::path::{Path, PathBuf};
 
 fn browser(test: &str) -> Option<Browser> {
-    let found = std::env::var_os("SCRM_CHROMIUM")
-        .map(Browser::at)
-        .or_else(Browser::locate);
+    let found = Browser::for_tests().unwrap_or_else(|e| panic!("{test}: {e}"));
     if found.is_none() {
-        assert!(
-            std::env::var("SCRM_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "{test}: chromium is required (SCRM_REQUIRE_BROWSER=1) but not installed; run scripts/install-test-deps.sh"
-        );
         eprintln!("{test}: skipped, chromium not found (run scripts/install-test-deps.sh)");
     }
     found

@@ -84,25 +84,17 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         Some(_) => Some(context::as_of(&a.input, now)?),
         None => None,
     };
-    let catalog_len = catalog.questions().len();
     let cfg = FillConfig {
         thresholds: context::tier_thresholds(&policy),
         manifest_inputs: context::flagged_inputs(&a.input, &adapters)?,
-        catalog,
-        policy,
         ingest: opts,
         profiles: a.input.vendors.clone(),
         exclusions: a.input.exclusions.clone(),
         as_of,
-        // SCRM_NOW pins the clock for tests; it was checked above, so it cannot fail here.
-        clock: Arc::new(move || context::now().unwrap_or(now)),
         lang,
         prefill,
         source,
-        tool_version: context::TOOL_VERSION.to_string(),
         max_body: a.max_form_bytes,
-        // Four fields a question and a few more: a form past that was not made by the page.
-        max_fields: 4 * catalog_len + 1_000,
         save: a.save.clone().map(|path| -> scrm_fill::Save {
             Arc::new(move |json: &[u8]| {
                 output::write(Some(&path), json)
@@ -110,6 +102,12 @@ pub fn run(a: &FillArgs) -> Result<u8> {
                     .map_err(|e| format!("{e:#}"))
             })
         }),
+        // SCRM_NOW pins the clock for tests; it was checked above, so it cannot fail here.
+        ..FillConfig::new(
+            catalog,
+            policy,
+            Arc::new(move || context::now().unwrap_or(now)),
+        )
     };
     let server = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
     let token = scrm_fill::new_token().map_err(|e| anyhow!("no random secret: {e}"))?;

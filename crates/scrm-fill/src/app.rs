@@ -142,9 +142,14 @@ impl Route {
 /// under the canonical id, so that the page shows them in their question's place.
 pub fn canonical_ids(doc: &mut SupplierDocument, catalog: &Catalog) {
     use scrm_model::{QuestionLookup, Resolution};
+    use std::collections::HashSet;
+    // An id already there, as spelled, keeps its place: a second spelling of it is left as
+    // it is (shown apart, with the reader's duplicate problem) rather than hidden behind it.
+    let mut taken: HashSet<String> = doc.answers.iter().map(|a| a.question_id.clone()).collect();
     for a in &mut doc.answers {
         if let Resolution::Known(id, _) = catalog.resolve(&a.question_id)
             && id.as_str() != a.question_id
+            && taken.insert(id.as_str().to_string())
         {
             a.question_id = id.as_str().to_string();
         }
@@ -309,6 +314,22 @@ impl App {
     /// `token`.
     pub fn new(mut cfg: FillConfig, token: String, port: u16) -> Self {
         canonical_ids(&mut cfg.prefill, &cfg.catalog);
+        // The page's own form must fit: its answers to questions the catalog does not have and
+        // its extra profile fields are fields too.
+        let known: std::collections::HashSet<&str> = cfg
+            .catalog
+            .questions()
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        let others = cfg
+            .prefill
+            .answers
+            .iter()
+            .filter(|a| !known.contains(a.question_id.as_str()))
+            .count();
+        let needed = 4 * (known.len() + others) + cfg.prefill.vendor.extra.len() + 1_000;
+        cfg.max_fields = cfg.max_fields.max(needed);
         let hosts = ["127.0.0.1", "localhost", "[::1]"]
             .iter()
             .map(|h| format!("{h}:{port}"))
@@ -338,7 +359,14 @@ impl App {
     /// by its path.
     fn path_route<'u>(&self, url: &'u str) -> Option<&'u str> {
         let url = match url.strip_prefix("http://") {
-            Some(rest) => rest.find('/').map_or("/", |i| &rest[i..]),
+            Some(rest) => {
+                let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                // The target's own host must be this page's too (HTTP/1.1 reads it first).
+                if !self.hosts.iter().any(|h| h == authority) {
+                    return None;
+                }
+                if path.is_empty() { "/" } else { path }
+            }
             None => url,
         };
         let path = url.split(['?', '#']).next().unwrap_or("");

@@ -5,7 +5,7 @@
 //!
 //! [`form`] reads the posted form into a supplier document; [`app`] answers each request (the
 //! document is read exactly as a `.json` questionnaire is, so the page shows the problems every
-//! other command would); [`serve`] is the socket loop. The page itself is rendered by
+//! other command would); [`serve`] is the HTTP server (hyper, on 127.0.0.1). The page itself is rendered by
 //! `scrm_report::render_fill_page`.
 
 pub mod app;
@@ -17,4 +17,4 @@ pub use app::{
     document_of, file_stem, new_token,
 };
 pub use form::{Download, FormError, Submission, encode, fields_of, parse_form};
-pub use serve::{ServeError, bind, port_of, serve};
+pub use serve::{Running, ServeError, bind, port_of, serve, spawn};

@@ -1,15 +1,27 @@
-//! The loopback HTTP server: checks each request's head ([`App::check`]), reads the body up to
-//! the app's limit, has [`App::answer`] answer it and writes the response with the security
-//! headers. Each request is answered on a thread of its own: a body sent slowly, or the body of
-//! a refused request (which the HTTP library reads to its end before the connection can be
-//! used again), holds up only its own request, never the page.
+//! The loopback HTTP server: hyper (HTTP/1.1) on a small tokio runtime of its own. Each request's
+//! head is checked first ([`App::check`]); a refused request is answered at once and its body is
+//! never read. An accepted one has its body read up to the app's limit, within a deadline, and
+//! is answered by [`App::answer`] on a blocking thread (scoring is CPU work). A connection must
+//! send its request head within a deadline too: a client that sends slowly holds up nothing but
+//! its own connection.
 
 use crate::app::{App, Head, Response, SECURITY_HEADERS};
-use std::io::Read as _;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Why the server stopped.
+/// How long a client may take to send a request's head.
+const HEAD_DEADLINE: Duration = Duration::from_secs(30);
+/// How long a client may take to send a form (8 MiB over loopback takes milliseconds).
+const BODY_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The loopback port could not be bound.
@@ -20,93 +32,189 @@ pub enum ServeError {
         /// What the system said.
         why: String,
     },
+    /// The server's runtime could not start.
+    #[error("cannot start the page's server: {0}")]
+    Runtime(String),
 }
 
-/// Binds the server to 127.0.0.1 (never another interface: the page is for this computer).
-pub fn bind(port: u16) -> Result<tiny_http::Server, ServeError> {
-    tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| ServeError::Bind {
+/// Binds 127.0.0.1 (never another interface: the page is for this computer).
+pub fn bind(port: u16) -> Result<TcpListener, ServeError> {
+    let bind_error = |e: std::io::Error| ServeError::Bind {
         port,
         why: e.to_string(),
-    })
+    };
+    let l = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).map_err(bind_error)?;
+    l.set_nonblocking(true).map_err(bind_error)?;
+    Ok(l)
 }
 
-/// The port a bound server listens on.
-pub fn port_of(server: &tiny_http::Server) -> u16 {
-    server.server_addr().to_ip().map_or(0, |a| a.port())
+/// The port a bound listener listens on.
+pub fn port_of(listener: &TcpListener) -> u16 {
+    listener.local_addr().map_or(0, |a| a.port())
 }
 
-fn header<'r>(req: &'r tiny_http::Request, name: &'static str) -> Option<&'r str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+/// A server running on a thread of its own ([`spawn`]).
+pub struct Running {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), ServeError>>>,
 }
 
-/// Serves requests until the server is unblocked (`Server::unblock`) or fails.
-pub fn serve(server: &tiny_http::Server, app: &Arc<App>) {
-    for req in server.incoming_requests() {
-        let app = Arc::clone(app);
-        let spawned = std::thread::Builder::new()
-            .name("scrm-fill-request".into())
-            .spawn(move || answer(req, &app));
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "no thread for a request; it was answered 500");
+impl Running {
+    /// Stops accepting connections and waits for the server's thread.
+    pub fn stop(mut self) -> Result<(), ServeError> {
+        self.shut()
+    }
+
+    fn shut(&mut self) -> Result<(), ServeError> {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(ServeError::Runtime("the server's thread panicked".into())),
+            None => Ok(()),
         }
     }
 }
 
-/// Answers one request, on the thread it was given.
-fn answer(mut req: tiny_http::Request, app: &App) {
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.shut();
+    }
+}
+
+/// Serves `app` on `listener` until the process ends (`scrm fill`).
+pub fn serve(listener: TcpListener, app: Arc<App>) -> Result<(), ServeError> {
+    let (_keep, stop) = tokio::sync::oneshot::channel();
+    run(listener, app, stop)
+}
+
+/// Serves `app` on `listener` on a thread of its own, until [`Running::stop`] (tests).
+pub fn spawn(listener: TcpListener, app: Arc<App>) -> Running {
+    let (tx, stop) = tokio::sync::oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name("scrm-fill-server".into())
+        .spawn(move || run(listener, app, stop))
+        .ok();
+    Running {
+        stop: Some(tx),
+        thread,
+    }
+}
+
+fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("scrm-fill")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    rt.block_on(accept_loop(listener, app, stop))
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    app: Arc<App>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stop => return Ok(()),
+            a = listener.accept() => a,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors, say: wait a moment rather than spin.
+                tracing::debug!(error = %e, "a connection could not be accepted");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = Arc::clone(&app);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| answer(Arc::clone(&app), req));
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_DEADLINE)
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "a connection ended in error");
+            }
+        });
+    }
+}
+
+fn text(status: u16, body: &str) -> Response {
+    Response {
+        status,
+        headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+        body: format!("{body}\n").into_bytes(),
+    }
+}
+
+/// Answers one request.
+async fn answer(
+    app: Arc<App>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let started = Instant::now();
-    let method = req.method().as_str().to_string();
-    let url = req.url().to_string();
+    let (parts, body) = req.into_parts();
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let url = parts.uri.to_string();
     let head = Head {
-        method: &method,
+        method: parts.method.as_str(),
         url: &url,
-        host: header(&req, "Host"),
-        origin: header(&req, "Origin"),
-        content_type: header(&req, "Content-Type"),
-        content_length: req.body_length(),
+        host: header(HOST),
+        origin: header(ORIGIN),
+        content_type: header(CONTENT_TYPE),
+        content_length: header(CONTENT_LENGTH).and_then(|v| v.trim().parse().ok()),
     };
-    // The head is checked before the body is read: a request without the secret is
-    // answered at once, whatever body it is sending, slowly or not.
     let checked = app.check(&head);
-    let route = checked.as_ref().map_or("-", |r| r.as_str());
+    let route = checked.as_ref().map_or("refused", |r| r.as_str());
+    let method = parts.method.as_str().to_string();
     let response = match checked {
+        // Refused on its head: the body is never read (hyper closes the connection).
         Err(r) => r,
         Ok(route) => {
-            // One byte past the limit, to know the body went past it without holding it.
-            let mut body = Vec::new();
-            match req
-                .as_reader()
-                .take(app.max_body() as u64 + 1)
-                .read_to_end(&mut body)
-            {
-                Ok(_) => app.answer(route, &body),
-                Err(e) => {
+            let limited = Limited::new(body, app.max_body());
+            match tokio::time::timeout(BODY_DEADLINE, limited.collect()).await {
+                Err(_) => text(408, "the form was not sent in time"),
+                Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => text(
+                    413,
+                    &format!("the form is larger than {} bytes", app.max_body()),
+                ),
+                Ok(Err(e)) => {
                     tracing::debug!(error = %e, "a request's body could not be read");
-                    Response {
-                        status: 400,
-                        headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
-                        body: b"the request's body could not be read\n".to_vec(),
-                    }
+                    text(400, "the request's body could not be read")
+                }
+                Ok(Ok(collected)) => {
+                    let bytes = collected.to_bytes();
+                    let app = Arc::clone(&app);
+                    tokio::task::spawn_blocking(move || app.answer(route, &bytes))
+                        .await
+                        .unwrap_or_else(|_| text(500, "the page could not be made"))
                 }
             }
         }
     };
     let status = response.status;
-    let mut out = tiny_http::Response::from_data(response.body).with_status_code(status);
+    let mut out = hyper::Response::builder().status(status);
     for (k, v) in SECURITY_HEADERS
         .iter()
         .map(|(k, v)| (*k, (*v).to_string()))
         .chain(response.headers)
     {
-        // Every header is ours and ASCII; one that were not would be left out, not sent.
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            out.add_header(h);
-        }
+        out = out.header(k, v);
     }
-    // The address holds the secret: the log names the route only, never the target.
+    // The address holds the secret: the log names the route, never the target.
     tracing::info!(
         method = %method.escape_debug(),
         route,
@@ -114,7 +222,10 @@ fn answer(mut req: tiny_http::Request, app: &App) {
         ms = started.elapsed().as_millis() as u64,
         "request"
     );
-    if let Err(e) = req.respond(out) {
-        tracing::debug!(error = %e, "the response could not be sent");
-    }
+    Ok(out
+        .body(Full::new(Bytes::from(response.body)))
+        .unwrap_or_else(|_| {
+            // Every header is ours and ASCII; a builder error cannot happen, but is not a panic.
+            hyper::Response::new(Full::new(Bytes::from_static(b"")))
+        }))
 }

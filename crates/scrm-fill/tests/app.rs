@@ -271,6 +271,14 @@ fn every_route_and_guard() {
             None,
             String::new(),
         ),
+        (
+            "absolute-form, another host",
+            "GET",
+            "http://evil.test/T/",
+            Some(HOST),
+            None,
+            String::new(),
+        ),
     ];
     let mut out = String::new();
     for (label, method, url, host, origin, body) in &cases {
@@ -688,6 +696,16 @@ fn ids_in_other_spellings_land_in_their_question() {
     let fields = fields_in(&page);
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     assert_eq!((get("a:GV-1.1"), get("a:GV-1.2")), (Some("5"), Some("4")));
+    // Two spellings of one question: the second is kept apart, with the reader's problem.
+    let page = html(&post(
+        &app,
+        "score",
+        "vendor.vendor_id=V1&a%3AGV-1.1=5&a%3Agv1.1=2",
+    ));
+    let fields = fields_in(&page);
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!((get("a:GV-1.1"), get("a:gv1.1")), (Some("5"), Some("2")));
+    assert!(page.contains("id=\"others\""));
 }
 
 #[test]
@@ -706,6 +724,13 @@ fn a_repeated_problem_is_listed_once_and_a_bad_profile_field_is_explained() {
         "{problems}"
     );
     assert!(problems.contains("(×4)"), "{problems}");
+    // A blank id is its own problem, not a profile field that voids the rest.
+    assert!(!page.contains("id=\"profile-unused\""));
+    let page = html(&post(
+        &app,
+        "score",
+        "vendor.vendor_id=V1&vendor.country=Taiwan&a%3AGV-1.1=3",
+    ));
     assert!(page.contains("id=\"profile-unused\""));
     let page = html(&post(
         &app,

@@ -150,18 +150,15 @@ fn config() -> FillConfig {
 #[test]
 fn a_supplier_fills_in_scores_and_switches_language_in_chromium() {
     let Some(b) = browser() else { return };
-    let server = Arc::new(scrm_fill::bind(0).unwrap_or_else(|e| panic!("{e}")));
-    let port = scrm_fill::port_of(&server);
+    let listener = scrm_fill::bind(0).unwrap_or_else(|e| panic!("{e}"));
+    let port = scrm_fill::port_of(&listener);
     let app = Arc::new(App::new(
         config(),
         "0123456789abcdef0123456789abcdef".into(),
         port,
     ));
     let url = app.url();
-    let serving = {
-        let (server, app) = (Arc::clone(&server), Arc::clone(&app));
-        std::thread::spawn(move || scrm_fill::serve(&server, &app))
-    };
+    let running = scrm_fill::spawn(listener, Arc::clone(&app));
 
     let mut c = Chrome::launch(&b);
     let target = c.call(None, "Target.createTarget", json!({"url": url}));
@@ -261,8 +258,5 @@ fn a_supplier_fills_in_scores_and_switches_language_in_chromium() {
         "document.body && document.body.innerText.includes('refused')",
     );
 
-    server.unblock();
-    serving
-        .join()
-        .unwrap_or_else(|_| panic!("the server thread panicked"));
+    running.stop().unwrap_or_else(|e| panic!("{e}"));
 }

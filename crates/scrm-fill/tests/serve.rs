@@ -1,5 +1,6 @@
 //! The server over real sockets: a request without the secret is answered without its body
-//! being waited for, and a body sent slowly holds up only its own request, never the page.
+//! being waited for or read, whatever length it declares, and a body sent slowly holds up only
+//! its own request, never the page.
 
 use scrm_catalog::Catalog;
 use scrm_fill::{App, FillConfig};
@@ -40,17 +41,14 @@ fn status_of(host: &str, path: &str) -> String {
 
 #[test]
 fn a_slow_body_holds_up_only_its_own_request() {
-    let server = Arc::new(scrm_fill::bind(0).unwrap_or_else(|e| panic!("{e}")));
-    let port = scrm_fill::port_of(&server);
+    let listener = scrm_fill::bind(0).unwrap_or_else(|e| panic!("{e}"));
+    let port = scrm_fill::port_of(&listener);
     let app = Arc::new(App::new(
         config(),
         "0123456789abcdef0123456789abcdef".into(),
         port,
     ));
-    let serving = {
-        let (server, app) = (Arc::clone(&server), Arc::clone(&app));
-        std::thread::spawn(move || scrm_fill::serve(&server, &app))
-    };
+    let running = scrm_fill::spawn(listener, Arc::clone(&app));
     let host = format!("127.0.0.1:{port}");
     let page = "/0123456789abcdef0123456789abcdef/";
     // Without the secret, announcing a body and never sending it.
@@ -67,12 +65,30 @@ fn a_slow_body_holds_up_only_its_own_request() {
         "POST {page}score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nabc"
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    // Declaring a body no memory could hold, with and without the secret.
+    let mut huge = TcpStream::connect(&host).unwrap_or_else(|e| panic!("{e}"));
+    write!(
+        huge,
+        "POST /nope HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999999\r\n\r\n"
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut huge2 = TcpStream::connect(&host).unwrap_or_else(|e| panic!("{e}"));
+    write!(
+        huge2,
+        "POST {page}score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999999999\r\n\r\nabc"
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut first = [0u8; 12];
+    for s in [&mut huge, &mut huge2] {
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        s.read_exact(&mut first).unwrap_or_else(|e| panic!("{e}"));
+    }
     std::thread::sleep(Duration::from_millis(200));
+    // The page still answers, promptly, while all of them hang on.
     assert_eq!(status_of(&host, page), "HTTP/1.1 200 OK");
     assert_eq!(status_of(&host, "/nope"), "HTTP/1.1 404 No");
+    drop((huge, huge2));
     drop((stranger, slow));
-    server.unblock();
-    serving
-        .join()
-        .unwrap_or_else(|_| panic!("the server thread panicked"));
+    running.stop().unwrap_or_else(|e| panic!("{e}"));
 }

@@ -129,7 +129,7 @@ static EN: F = F {
     other: "Answers to questions not in the catalog",
     not_in_catalog: "Not a question of this catalog.",
     outcome: "Your result",
-    profile_unused: "While a profile field has an error, none of the profile is used: the scores assume the most demanding tier and every AI role, and the XLSX download has no profile. Fix the field below.",
+    profile_unused: "While a field of your profile has an error, none of the profile you entered is used (a profile is taken whole): the buyer's values are used where its profile file has your company, and otherwise the scores assume the most demanding tier and every AI role. Fix the field below.",
     saved: "Your answers were saved to",
     not_saved: "Your answers were NOT saved: download them to keep them.",
     blank: "—",
@@ -168,7 +168,7 @@ static ZH: F = F {
     other: "不在題庫中的題目之回答",
     not_in_catalog: "不是本題庫的題目。",
     outcome: "評分結果",
-    profile_unused: "基本資料中只要有任一欄位錯誤，整份基本資料都不會採用：評分將假設最嚴格的風險等級與所有 AI 角色，XLSX 下載檔也不含基本資料。請修正下方欄位。",
+    profile_unused: "基本資料中只要有任一欄位錯誤，您所填的整份基本資料都不會採用（基本資料須整份讀取）：若採購方的基本資料檔有貴公司，則採用其資料；否則評分將假設最嚴格的風險等級與所有 AI 角色。請修正下方欄位。",
     saved: "您的回答已儲存至",
     not_saved: "您的回答未能儲存：請下載以便保存。",
     blank: "—",
@@ -627,7 +627,10 @@ fn profile_fieldset(
     let mut s = format!("<fieldset id=\"profile\"><legend>{}</legend>", ft.profile);
     // The reader takes a profile whole or not at all: say what one bad field costs.
     let bad_profile = notes.iter().any(|(field, ns)| {
-        field.starts_with(FIELD_PROFILE) && ns.iter().any(|n| n.severity == "error")
+        // A blank vendor id is its own problem: nothing is scored at all.
+        field.starts_with(FIELD_PROFILE)
+            && *field != "vendor.vendor_id"
+            && ns.iter().any(|n| n.severity == "error")
     });
     if bad_profile {
         let _ = write!(

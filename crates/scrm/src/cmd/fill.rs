@@ -38,30 +38,43 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         (doc, None, adapters, catalog, policy, opts, now)
     } else {
         let l = context::load_with(&a.input, None)?;
-        // The suppliers with answers: a buyer's --vendors file names many more.
-        let answered: Vec<&scrm_model::Vendor> = l
-            .ingested
-            .vendors
-            .iter()
-            .filter(|v| !v.answers.is_empty())
-            .collect();
-        let v = match (&a.vendor, answered.as_slice()) {
-            (Some(id), _) => super::vendor::find(&l, id)?.0,
-            (None, [v]) => *v,
-            (None, []) => bail!("no supplier's answers were read from the inputs"),
-            (None, vs) => bail!(
-                "the inputs hold {} suppliers' answers: choose one with --vendor ID (for example --vendor {})",
-                vs.len(),
-                vs[0].id()
-            ),
-        };
         // A JSON document is opened as it is, values the reader refused included, so that the
-        // first page shows them beside their fields; another format, as it was read.
-        let doc = (a.input.adapter.is_empty())
+        // first page shows them beside their fields, and whether or not any answer was read (a
+        // page saved with the profile only, say); another format, as it was read.
+        let direct = a
+            .input
+            .adapter
+            .is_empty()
             .then(|| single_document(&a.input.inputs))
             .flatten()
-            .filter(|d| d.vendor.vendor_id.trim() == v.id().as_str())
-            .unwrap_or_else(|| scrm_fill::document_of(v));
+            .filter(|d| {
+                a.vendor
+                    .as_deref()
+                    .is_none_or(|id| d.vendor.vendor_id.trim() == id.trim())
+            });
+        let doc = match direct {
+            Some(d) => d,
+            None => {
+                // The suppliers with answers: a buyer's --vendors file names many more.
+                let answered: Vec<&scrm_model::Vendor> = l
+                    .ingested
+                    .vendors
+                    .iter()
+                    .filter(|v| !v.answers.is_empty())
+                    .collect();
+                let v = match (&a.vendor, answered.as_slice()) {
+                    (Some(id), _) => super::vendor::find(&l, id)?.0,
+                    (None, [v]) => *v,
+                    (None, []) => bail!("no supplier's answers were read from the inputs"),
+                    (None, vs) => bail!(
+                        "the inputs hold {} suppliers' answers: choose one with --vendor ID (for example --vendor {})",
+                        vs.len(),
+                        vs[0].id()
+                    ),
+                };
+                scrm_fill::document_of(v)
+            }
+        };
         let source = a
             .input
             .inputs
@@ -96,7 +109,13 @@ pub fn run(a: &FillArgs) -> Result<u8> {
         source,
         max_body: a.max_form_bytes,
         save: a.save.clone().map(|path| -> scrm_fill::Save {
+            // One save at a time: requests are served concurrently, and two writes of one file
+            // would race for its temporary.
+            let one_at_a_time = std::sync::Mutex::new(());
             Arc::new(move |json: &[u8]| {
+                let _turn = one_at_a_time
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 output::write(Some(&path), json)
                     .map(|()| path.display().to_string())
                     .map_err(|e| format!("{e:#}"))
@@ -109,16 +128,16 @@ pub fn run(a: &FillArgs) -> Result<u8> {
             Arc::new(move || context::now().unwrap_or(now)),
         )
     };
-    let server = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
+    let listener = scrm_fill::bind(a.port).map_err(|e| anyhow!("{e}"))?;
     let token = scrm_fill::new_token().map_err(|e| anyhow!("no random secret: {e}"))?;
-    let app = Arc::new(App::new(cfg, token, scrm_fill::port_of(&server)));
+    let app = Arc::new(App::new(cfg, token, scrm_fill::port_of(&listener)));
     // The address is the output: a script (or a test) reads it from stdout's first line.
     output::print(&format!("{}\n", app.url()))?;
     output::note(
         "Open the address above in your browser. The page is served on this computer only and keeps \
 nothing: download your answers to keep them. Ctrl-C stops scrm fill.",
     );
-    scrm_fill::serve(&server, &app);
+    scrm_fill::serve(listener, app).map_err(|e| anyhow!("{e}"))?;
     Ok(0)
 }
 

@@ -85,7 +85,14 @@ fn fill_serves_the_page_opened_on_a_supplier_scored() {
         "X-Content-Type-Options: nosniff",
         "Content-Type: text/html; charset=utf-8",
     ] {
-        assert!(headers.iter().any(|x| x == h), "no {h} in {headers:?}");
+        // Header names are case-insensitive (hyper writes them in lower case).
+        let (name, value) = h.split_once(": ").unwrap_or((h, ""));
+        assert!(
+            headers.iter().any(|x| x
+                .split_once(": ")
+                .is_some_and(|(n, v)| n.eq_ignore_ascii_case(name) && v == value)),
+            "no {h} in {headers:?}"
+        );
     }
     assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">V-0047</span>"));
     assert!(page.contains("<span class=\"mono\">fixtures/demo</span>"));
@@ -96,11 +103,9 @@ fn fill_serves_the_page_opened_on_a_supplier_scored() {
         "vendor.vendor_id=V-0047&a%3AGV-1.1=4&as=json",
     );
     assert_eq!(status, "HTTP/1.1 200 OK");
-    assert!(
-        headers
-            .iter()
-            .any(|h| h == "Content-Disposition: attachment; filename=\"scrm-V-0047.json\"")
-    );
+    assert!(headers.iter().any(|h| {
+        h.eq_ignore_ascii_case("content-disposition: attachment; filename=\"scrm-V-0047.json\"")
+    }));
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc["answers"][0]["answer"], "4");
     // Without the secret: nothing.
@@ -201,4 +206,49 @@ fn fill_opens_the_supplier_of_the_questionnaire_beside_the_buyers_profile_file()
     let (status, _, page) = request(&s.url, "GET", "");
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(page.contains("<span class=\"mono\" id=\"vendor-id\">V-0047</span>"));
+}
+
+#[test]
+fn fill_saves_concurrent_submits_and_resumes_a_profile_only_page() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("answers.json");
+    let path = file.display().to_string();
+    {
+        let s = serve(&["--save", &path, "--as-of", AS_OF, "--port", "0"]);
+        // Submits from several tabs at once: every one is saved, none reports a failure.
+        let pages: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|i| {
+                    let url = format!("{}score", s.url);
+                    scope.spawn(move || {
+                        (0..3)
+                            .map(|_| {
+                                request(
+                                    &url,
+                                    "POST",
+                                    &format!("vendor.vendor_id=V-77&vendor.name=Acme+{i}"),
+                                )
+                                .2
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| panic!("a client thread panicked"))
+                })
+                .collect()
+        });
+        for p in &pages {
+            assert!(p.contains("class=\"msg saved\""), "{p}");
+        }
+    }
+    // The page holds a profile and no answer: it opens again, as it was saved.
+    let s = serve(&["--save", &path, "--as-of", AS_OF, "--port", "0"]);
+    let (status, _, page) = request(&s.url, "GET", "");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("name=\"vendor.vendor_id\" value=\"V-77\""));
 }

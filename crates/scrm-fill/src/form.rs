@@ -84,17 +84,7 @@ struct Parts {
 /// become U+FFFD). A field given twice keeps its last value; answers are in the order their
 /// questions first appear; a question whose four fields are all blank is left out.
 pub fn parse_form(body: &[u8], max_fields: usize) -> Result<Submission, FormError> {
-    let mut profile = SupplierProfileDoc {
-        vendor_id: String::new(),
-        name: None,
-        country: None,
-        criticality: None,
-        ai_role: None,
-        data_access: None,
-        assessed_on: None,
-        certifications: Vec::new(),
-        extra: Default::default(),
-    };
+    let mut profile = SupplierProfileDoc::default();
     let mut order: Vec<String> = Vec::new();
     let mut parts: HashMap<String, Parts> = HashMap::new();
     let mut lang = None;

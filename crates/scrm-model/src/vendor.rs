@@ -203,7 +203,7 @@ pub struct SupplierAnswer {
 
 /// The profile part of a JSON supplier document; values are raw text, validated like the
 /// profile CSV columns so that problems are located and explained the same way.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierProfileDoc {
     /// Buyer-assigned id.

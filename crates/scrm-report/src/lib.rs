@@ -24,6 +24,8 @@ pub mod testutil;
 mod text;
 mod xlsx_out;
 
+pub use xlsx_out::render_xlsx_with_views;
+
 pub use cell::{
     char_width, neutralize_cell, round_to, round4, str_width, terminal_safe, truncate_width,
 };

@@ -14,9 +14,13 @@ use crate::csv_out::{PROFILE_COLUMNS, extra_columns, profile_values};
 use crate::flat::{FlatRow, FlatValue, flat_columns};
 use chrono::Datelike;
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    Color, ConditionalFormat3ColorScale, ConditionalFormatType, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
-use scrm_model::{Finding, Plan, RunManifest, Status, Tier, VendorResult};
+use scrm_model::{
+    Finding, GaiRisk, GovernanceTag, GovernanceView, Lens, Plan, RiskView, RunManifest, Status,
+    Tier, VendorResult,
+};
 use std::collections::BTreeMap;
 
 /// Excel's cell text limit in UTF-16 units.
@@ -160,6 +164,19 @@ pub(crate) fn render_xlsx(
     manifest: &RunManifest,
     plans: &[Plan],
 ) -> Result<Vec<u8>, ReportError> {
+    render_xlsx_with_views(results, manifest, plans, &[])
+}
+
+/// The portfolio workbook, with a `GenAI risks` and a `Governance` sheet when `views` (each
+/// supplier's two views, in any order) are given: one row per supplier, one column per risk
+/// (readiness 0-5) or per lens and task (attainment 0-1), shaded red to green, for the pivots
+/// and filters an analyst makes of them.
+pub fn render_xlsx_with_views(
+    results: &[VendorResult],
+    manifest: &RunManifest,
+    plans: &[Plan],
+    views: &[(RiskView, GovernanceView)],
+) -> Result<Vec<u8>, ReportError> {
     let styles = Styles::new();
     let rows = crate::by_vendor_id(results);
     let mut wb = Workbook::new();
@@ -181,7 +198,100 @@ pub(crate) fn render_xlsx(
             &styles,
         )?;
     }
+    if !views.is_empty() {
+        let mut views: Vec<&(RiskView, GovernanceView)> = views.iter().collect();
+        views.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
+        risks_sheet(wb.add_worksheet().set_name("GenAI risks")?, &views, &styles)?;
+        governance_sheet(wb.add_worksheet().set_name("Governance")?, &views, &styles)?;
+    }
     Ok(wb.save_to_buffer()?)
+}
+
+/// Red (low) to green (high) over `lo..=hi`, the page's own shading of a score.
+fn shade(lo: f64, hi: f64) -> ConditionalFormat3ColorScale {
+    ConditionalFormat3ColorScale::new()
+        .set_minimum(ConditionalFormatType::Number, lo)
+        .set_midpoint(ConditionalFormatType::Number, (lo + hi) / 2.0)
+        .set_maximum(ConditionalFormatType::Number, hi)
+        .set_minimum_color("F8696B")
+        .set_midpoint_color("FFEB84")
+        .set_maximum_color("63BE7B")
+}
+
+/// One row per supplier, one readiness column per GenAI risk of NIST AI 600-1.
+fn risks_sheet(
+    ws: &mut Worksheet,
+    views: &[&(RiskView, GovernanceView)],
+    st: &Styles,
+) -> Result<(), ReportError> {
+    let mut headers = vec!["vendor_id".to_string()];
+    headers.extend(
+        GaiRisk::ALL
+            .iter()
+            .map(|r| format!("readiness_{}", r.as_str())),
+    );
+    write_header(ws, &headers, st)?;
+    let mut widths = Widths::new(&headers);
+    for (i, (rv, _)) in views.iter().enumerate() {
+        let xr = row(i + 1);
+        put_text(ws, xr, 0, rv.vendor_id.as_str())?;
+        widths.see(0, rv.vendor_id.as_str());
+        for (c, risk) in GaiRisk::ALL.iter().enumerate() {
+            if let Some(x) = rv
+                .risks
+                .iter()
+                .find(|r| r.risk == *risk)
+                .and_then(|r| r.readiness)
+            {
+                ws.write_number_with_format(xr, col(c + 1), round4(x), &st.number)?;
+            }
+        }
+    }
+    if !views.is_empty() {
+        let last = row(views.len());
+        ws.add_conditional_format(1, 1, last, col(GaiRisk::ALL.len()), &shade(0.0, 5.0))?;
+    }
+    finish_table(ws, views.len(), headers.len(), &widths)
+}
+
+/// One row per supplier, one attainment column per lens and ISO/IEC 38500 task.
+fn governance_sheet(
+    ws: &mut Worksheet,
+    views: &[&(RiskView, GovernanceView)],
+    st: &Styles,
+) -> Result<(), ReportError> {
+    let pairs: Vec<(Lens, GovernanceTag)> = Lens::ALL
+        .iter()
+        .flat_map(|&l| GovernanceTag::ALL.iter().map(move |&t| (l, t)))
+        .collect();
+    let mut headers = vec!["vendor_id".to_string()];
+    headers.extend(
+        pairs
+            .iter()
+            .map(|(l, t)| format!("{}_{}_attainment", l.as_str(), t.as_str())),
+    );
+    write_header(ws, &headers, st)?;
+    let mut widths = Widths::new(&headers);
+    for (i, (_, gv)) in views.iter().enumerate() {
+        let xr = row(i + 1);
+        put_text(ws, xr, 0, gv.vendor_id.as_str())?;
+        widths.see(0, gv.vendor_id.as_str());
+        for (c, (lens, task)) in pairs.iter().enumerate() {
+            let a = gv
+                .lenses
+                .iter()
+                .find(|l| l.lens == *lens && l.score.is_some())
+                .and_then(|l| l.tasks.iter().find(|t| t.task == *task))
+                .and_then(|t| t.attainment);
+            if let Some(a) = a {
+                ws.write_number_with_format(xr, col(c + 1), round4(a), &st.number)?;
+            }
+        }
+    }
+    if !views.is_empty() {
+        ws.add_conditional_format(1, 1, row(views.len()), col(pairs.len()), &shade(0.0, 1.0))?;
+    }
+    finish_table(ws, views.len(), headers.len(), &widths)
 }
 
 fn summary_sheet(

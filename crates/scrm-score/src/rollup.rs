@@ -6,6 +6,7 @@
 
 use crate::{Engine, governance_view};
 use rayon::prelude::*;
+use scrm_model::round::round4;
 use scrm_model::{
     Exclusion, GaiRisk, GovernanceTag, GovernanceView, Lens, PortfolioViews, Question,
     ROLLUP_LOWEST, RiskRollup, RiskView, TaskRollup, Vendor, VendorId, WEAK_READINESS,
@@ -19,6 +20,17 @@ pub fn portfolio_views(
     vendors: &[Vendor],
     exclusions: &[Exclusion],
 ) -> PortfolioViews {
+    roll_up(&supplier_views(engine, questions, vendors, exclusions))
+}
+
+/// Each supplier's two views (GenAI risk readiness, the lens scores by governance task), in
+/// vendor-id order whatever order `vendors` is in.
+pub fn supplier_views(
+    engine: &Engine,
+    questions: &[Question],
+    vendors: &[Vendor],
+    exclusions: &[Exclusion],
+) -> Vec<(RiskView, GovernanceView)> {
     let by_vendor = crate::index_exclusions(exclusions);
     let mut views: Vec<(RiskView, GovernanceView)> = vendors
         .par_iter()
@@ -28,9 +40,8 @@ pub fn portfolio_views(
             (engine.risk_view(v), governance_view(&x, questions))
         })
         .collect();
-    // Vendor-id order whatever order the caller had them in.
     views.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
-    roll_up(&views)
+    views
 }
 
 /// The roll-up of views already computed, in the order given.
@@ -103,11 +114,6 @@ pub fn roll_up(views: &[(RiskView, GovernanceView)]) -> PortfolioViews {
         risks,
         governance,
     }
-}
-
-/// A value to four decimals, as outputs keep it.
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
 }
 
 /// The median of values sorted ascending: the middle one, or the mean of the middle two.

@@ -505,10 +505,20 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             let opts = RenderOptions {
                 color: format == OutputFormat::Table && a.out.is_none() && output::stdout_color(),
             };
-            Some(
+            let bytes = if format == OutputFormat::Xlsx {
+                // The workbook's GenAI risk and governance sheets: each supplier's two views.
+                let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
+                let views = scrm_score::supplier_views(
+                    &engine,
+                    l.catalog.questions(),
+                    &l.ingested.vendors,
+                    &l.ingested.exclusions,
+                );
+                scrm_report::render_xlsx_with_views(&results, &manifest, &plans, &views)
+            } else {
                 scrm_report::render_results(format, &results, &manifest, &plans, &opts)
-                    .map_err(|e| anyhow!("{e}"))?,
-            )
+            };
+            Some(bytes.map_err(|e| anyhow!("{e}"))?)
         }
     };
     if let Some(bytes) = bytes {

@@ -230,7 +230,17 @@ fn xlsx() {
         }
     }
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Summary", "Vendors", "Findings", "Remediation"]);
+    assert_eq!(
+        names,
+        [
+            "Summary",
+            "Vendors",
+            "Findings",
+            "Remediation",
+            "GenAI risks",
+            "Governance"
+        ]
+    );
     let vendors = &book[1].1;
     assert_eq!(vendors[0][0], "vendor_id");
     let ids: Vec<&str> = vendors[1..].iter().map(|r| r[0].as_str()).collect();
@@ -245,6 +255,30 @@ fn xlsx() {
         .collect();
     assert_eq!(statuses, ["eligible", "at-risk", "conditional", "excluded"]);
     assert_text!("score_xlsx_sheets", shown);
+    // The GenAI risk sheet holds each supplier's readiness as `explain --view risks` gives it
+    // (to four decimals), a blank where no question addresses the risk.
+    let risks = &book[4].1;
+    let x = scrm([
+        "explain",
+        "V-0003",
+        &arg(&input),
+        "--as-of",
+        AS_OF,
+        "--view",
+        "risks",
+        "--format",
+        "json",
+    ]);
+    let j = x.json();
+    let v3 = risks.iter().find(|r| r[0] == "V-0003").expect("V-0003 row");
+    for (i, r) in j["risks"].as_array().expect("risks").iter().enumerate() {
+        let key = r["risk"].as_str().unwrap_or("");
+        assert_eq!(risks[0][i + 1], format!("readiness_{key}"));
+        let want = r["readiness"]
+            .as_f64()
+            .map_or(String::new(), |x| format!("{}", (x * 1e4).round() / 1e4));
+        assert_eq!(v3[i + 1], want, "{key}");
+    }
 }
 
 #[test]

@@ -90,16 +90,16 @@ pub fn serve(listener: TcpListener, app: Arc<App>) -> Result<(), ServeError> {
 }
 
 /// Serves `app` on `listener` on a thread of its own, until [`Running::stop`] (tests).
-pub fn spawn(listener: TcpListener, app: Arc<App>) -> Running {
+pub fn spawn(listener: TcpListener, app: Arc<App>) -> Result<Running, ServeError> {
     let (tx, stop) = tokio::sync::oneshot::channel();
     let thread = std::thread::Builder::new()
         .name("scrm-fill-server".into())
         .spawn(move || run(listener, app, stop))
-        .ok();
-    Running {
+        .map_err(|e| ServeError::Runtime(e.to_string()))?;
+    Ok(Running {
         stop: Some(tx),
-        thread,
-    }
+        thread: Some(thread),
+    })
 }
 
 fn run(
@@ -225,7 +225,14 @@ async fn answer(
     Ok(out
         .body(Full::new(Bytes::from(response.body)))
         .unwrap_or_else(|_| {
-            // Every header is ours and ASCII; a builder error cannot happen, but is not a panic.
-            hyper::Response::new(Full::new(Bytes::from_static(b"")))
+            // Every header is ours and ASCII, so this cannot happen; were it to, a 500 with the
+            // security headers, never a bare 200.
+            let mut r = hyper::Response::new(Full::new(Bytes::from_static(b"")));
+            *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            for (k, v) in SECURITY_HEADERS {
+                r.headers_mut()
+                    .insert(k, hyper::header::HeaderValue::from_static(v));
+            }
+            r
         }))
 }

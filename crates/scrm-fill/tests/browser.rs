@@ -158,7 +158,7 @@ fn a_supplier_fills_in_scores_and_switches_language_in_chromium() {
         port,
     ));
     let url = app.url();
-    let running = scrm_fill::spawn(listener, Arc::clone(&app));
+    let running = scrm_fill::spawn(listener, Arc::clone(&app)).unwrap_or_else(|e| panic!("{e}"));
 
     let mut c = Chrome::launch(&b);
     let target = c.call(None, "Target.createTarget", json!({"url": url}));

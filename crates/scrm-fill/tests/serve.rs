@@ -48,7 +48,7 @@ fn a_slow_body_holds_up_only_its_own_request() {
         "0123456789abcdef0123456789abcdef".into(),
         port,
     ));
-    let running = scrm_fill::spawn(listener, Arc::clone(&app));
+    let running = scrm_fill::spawn(listener, Arc::clone(&app)).unwrap_or_else(|e| panic!("{e}"));
     let host = format!("127.0.0.1:{port}");
     let page = "/0123456789abcdef0123456789abcdef/";
     // Without the secret, announcing a body and never sending it.

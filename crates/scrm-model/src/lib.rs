@@ -36,7 +36,7 @@ pub use question::{
 pub use result::{
     Contribution, Explanation, GovernanceView, GroupScore, LensExplanation, LensGovernance,
     LensScore, Plan, PlanStep, PortfolioViews, ROLLUP_LOWEST, RiskReadiness, RiskRollup, RiskView,
-    TaskRollup, TaskShare, VendorResult, WEAK_READINESS,
+    TaskRollup, TaskShare, VIEW_TASKS, VendorResult, ViewRow, WEAK_READINESS,
 };
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,

@@ -295,6 +295,55 @@ pub struct PortfolioViews {
     pub governance: Vec<TaskRollup>,
 }
 
+/// How many attainment columns a [`ViewRow`] has: one per lens and governance task.
+pub const VIEW_TASKS: usize = Lens::ALL.len() * crate::GovernanceTag::ALL.len();
+
+/// One supplier's two views reduced to their numbers: readiness per GenAI risk (in
+/// [`crate::GaiRisk::ALL`] order) and attainment per lens and governance task (lenses in
+/// [`Lens::ALL`] order, tasks in ISO/IEC 38500's; `None` where the lens does not apply or the
+/// task has no question in it). What the portfolio roll-up and the XLSX sheets read: a few
+/// hundred bytes a supplier, where the views themselves also name each one's weakest questions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewRow {
+    /// The supplier.
+    pub vendor_id: VendorId,
+    /// Readiness (0-5) per risk.
+    pub readiness: [Option<f64>; crate::GaiRisk::ALL.len()],
+    /// Attainment (0-1) per lens and task.
+    pub attainment: [Option<f64>; VIEW_TASKS],
+}
+
+impl ViewRow {
+    /// The numbers of a supplier's two views.
+    pub fn of(risks: &RiskView, governance: &GovernanceView) -> Self {
+        let readiness = crate::GaiRisk::ALL.map(|risk| {
+            risks
+                .risks
+                .iter()
+                .find(|r| r.risk == risk)
+                .and_then(|r| r.readiness)
+        });
+        let mut attainment = [None; VIEW_TASKS];
+        for (i, (lens, task)) in Lens::ALL
+            .iter()
+            .flat_map(|&l| crate::GovernanceTag::ALL.iter().map(move |&t| (l, t)))
+            .enumerate()
+        {
+            attainment[i] = governance
+                .lenses
+                .iter()
+                .find(|l| l.lens == lens && l.score.is_some())
+                .and_then(|l| l.tasks.iter().find(|t| t.task == task))
+                .and_then(|t| t.attainment);
+        }
+        Self {
+            vendor_id: risks.vendor_id.clone(),
+            readiness,
+            attainment,
+        }
+    }
+}
+
 /// The readiness below which a supplier counts as weak against a risk: below level 2
 /// ("managed") of the maturity scale, that is, practices not yet planned and tracked.
 pub const WEAK_READINESS: f64 = 2.0;

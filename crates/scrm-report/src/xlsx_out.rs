@@ -18,8 +18,7 @@ use rust_xlsxwriter::{
     Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 use scrm_model::{
-    Finding, GaiRisk, GovernanceTag, GovernanceView, Lens, Plan, RiskView, RunManifest, Status,
-    Tier, VendorResult,
+    Finding, GaiRisk, GovernanceTag, Lens, Plan, RunManifest, Status, Tier, VendorResult, ViewRow,
 };
 use std::collections::BTreeMap;
 
@@ -164,18 +163,18 @@ pub(crate) fn render_xlsx(
     manifest: &RunManifest,
     plans: &[Plan],
 ) -> Result<Vec<u8>, ReportError> {
-    render_xlsx_with_views(results, manifest, plans, &[])
+    render_xlsx_with_views(results, manifest, plans, None)
 }
 
 /// The portfolio workbook, with a `GenAI risks` and a `Governance` sheet when `views` (each
-/// supplier's two views, in any order) are given: one row per supplier, one column per risk
+/// supplier's two views as numbers, in any order; possibly none) are given: one row per supplier, one column per risk
 /// (readiness 0-5) or per lens and task (attainment 0-1), shaded red to green, for the pivots
 /// and filters an analyst makes of them.
 pub fn render_xlsx_with_views(
     results: &[VendorResult],
     manifest: &RunManifest,
     plans: &[Plan],
-    views: &[(RiskView, GovernanceView)],
+    views: Option<&[ViewRow]>,
 ) -> Result<Vec<u8>, ReportError> {
     let styles = Styles::new();
     let rows = crate::by_vendor_id(results);
@@ -198,9 +197,11 @@ pub fn render_xlsx_with_views(
             &styles,
         )?;
     }
-    if !views.is_empty() {
-        let mut views: Vec<&(RiskView, GovernanceView)> = views.iter().collect();
-        views.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
+    // With views asked for, both sheets are written, header rows at least (an empty run's
+    // workbook has the sheets a pivot looks up by name).
+    if let Some(views) = views {
+        let mut views: Vec<&ViewRow> = views.iter().collect();
+        views.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
         risks_sheet(wb.add_worksheet().set_name("GenAI risks")?, &views, &styles)?;
         governance_sheet(wb.add_worksheet().set_name("Governance")?, &views, &styles)?;
     }
@@ -219,77 +220,58 @@ fn shade(lo: f64, hi: f64) -> ConditionalFormat3ColorScale {
 }
 
 /// One row per supplier, one readiness column per GenAI risk of NIST AI 600-1.
-fn risks_sheet(
-    ws: &mut Worksheet,
-    views: &[&(RiskView, GovernanceView)],
-    st: &Styles,
-) -> Result<(), ReportError> {
-    let mut headers = vec!["vendor_id".to_string()];
-    headers.extend(
-        GaiRisk::ALL
-            .iter()
-            .map(|r| format!("readiness_{}", r.as_str())),
-    );
-    write_header(ws, &headers, st)?;
-    let mut widths = Widths::new(&headers);
-    for (i, (rv, _)) in views.iter().enumerate() {
-        let xr = row(i + 1);
-        put_text(ws, xr, 0, rv.vendor_id.as_str())?;
-        widths.see(0, rv.vendor_id.as_str());
-        for (c, risk) in GaiRisk::ALL.iter().enumerate() {
-            if let Some(x) = rv
-                .risks
+fn risks_sheet(ws: &mut Worksheet, views: &[&ViewRow], st: &Styles) -> Result<(), ReportError> {
+    let headers: Vec<String> = std::iter::once("vendor_id".to_string())
+        .chain(
+            GaiRisk::ALL
                 .iter()
-                .find(|r| r.risk == *risk)
-                .and_then(|r| r.readiness)
-            {
-                ws.write_number_with_format(xr, col(c + 1), round4(x), &st.number)?;
-            }
-        }
-    }
-    if !views.is_empty() {
-        let last = row(views.len());
-        ws.add_conditional_format(1, 1, last, col(GaiRisk::ALL.len()), &shade(0.0, 5.0))?;
-    }
-    finish_table(ws, views.len(), headers.len(), &widths)
+                .map(|r| format!("readiness_{}", r.as_str())),
+        )
+        .collect();
+    numbers_sheet(ws, views, st, &headers, |v| &v.readiness[..], 5.0)
 }
 
 /// One row per supplier, one attainment column per lens and ISO/IEC 38500 task.
 fn governance_sheet(
     ws: &mut Worksheet,
-    views: &[&(RiskView, GovernanceView)],
+    views: &[&ViewRow],
     st: &Styles,
 ) -> Result<(), ReportError> {
-    let pairs: Vec<(Lens, GovernanceTag)> = Lens::ALL
-        .iter()
-        .flat_map(|&l| GovernanceTag::ALL.iter().map(move |&t| (l, t)))
-        .collect();
-    let mut headers = vec!["vendor_id".to_string()];
-    headers.extend(
-        pairs
-            .iter()
-            .map(|(l, t)| format!("{}_{}_attainment", l.as_str(), t.as_str())),
-    );
-    write_header(ws, &headers, st)?;
-    let mut widths = Widths::new(&headers);
-    for (i, (_, gv)) in views.iter().enumerate() {
-        let xr = row(i + 1);
-        put_text(ws, xr, 0, gv.vendor_id.as_str())?;
-        widths.see(0, gv.vendor_id.as_str());
-        for (c, (lens, task)) in pairs.iter().enumerate() {
-            let a = gv
-                .lenses
+    let headers: Vec<String> = std::iter::once("vendor_id".to_string())
+        .chain(Lens::ALL.iter().flat_map(|l| {
+            GovernanceTag::ALL
                 .iter()
-                .find(|l| l.lens == *lens && l.score.is_some())
-                .and_then(|l| l.tasks.iter().find(|t| t.task == *task))
-                .and_then(|t| t.attainment);
-            if let Some(a) = a {
-                ws.write_number_with_format(xr, col(c + 1), round4(a), &st.number)?;
+                .map(move |t| format!("{}_{}_attainment", l.as_str(), t.as_str()))
+        }))
+        .collect();
+    numbers_sheet(ws, views, st, &headers, |v| &v.attainment[..], 1.0)
+}
+
+/// A sheet of one row per supplier: its id, then `values` to four decimals (a blank for none),
+/// shaded from 0 to `top`.
+fn numbers_sheet(
+    ws: &mut Worksheet,
+    views: &[&ViewRow],
+    st: &Styles,
+    headers: &[String],
+    values: impl Fn(&ViewRow) -> &[Option<f64>],
+    top: f64,
+) -> Result<(), ReportError> {
+    write_header(ws, headers, st)?;
+    let mut widths = Widths::new(headers);
+    for (i, v) in views.iter().enumerate() {
+        let xr = row(i + 1);
+        put_text(ws, xr, 0, v.vendor_id.as_str())?;
+        widths.see(0, v.vendor_id.as_str());
+        for (c, x) in values(v).iter().enumerate() {
+            if let Some(x) = x {
+                ws.write_number_with_format(xr, col(c + 1), round4(*x), &st.number)?;
             }
         }
     }
-    if !views.is_empty() {
-        ws.add_conditional_format(1, 1, row(views.len()), col(pairs.len()), &shade(0.0, 1.0))?;
+    if !views.is_empty() && headers.len() > 1 {
+        let (last_row, last_col) = (row(views.len()), col(headers.len() - 1));
+        ws.add_conditional_format(1, 1, last_row, last_col, &shade(0.0, top))?;
     }
     finish_table(ws, views.len(), headers.len(), &widths)
 }
@@ -673,6 +655,33 @@ pub(crate) mod tests {
         let wb: Xlsx<_> =
             open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(wb.sheet_names(), vec!["Summary", "Vendors", "Findings"]);
+    }
+
+    #[test]
+    fn an_empty_run_still_has_the_view_sheets() {
+        let bytes = render_xlsx_with_views(&[], &testutil::sample_manifest(), &[], Some(&[]))
+            .unwrap_or_default();
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            wb.sheet_names(),
+            vec![
+                "Summary",
+                "Vendors",
+                "Findings",
+                "GenAI risks",
+                "Governance"
+            ]
+        );
+        let risks = wb
+            .worksheet_range("GenAI risks")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(risks.height(), 1, "the header row alone");
+        assert_eq!(risks.width(), 13);
+        let gov = wb
+            .worksheet_range("Governance")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((gov.height(), gov.width()), (1, 10));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use crate::{Engine, governance_view};
 use rayon::prelude::*;
 use scrm_model::round::round4;
 use scrm_model::{
-    Exclusion, GaiRisk, GovernanceTag, GovernanceView, Lens, PortfolioViews, Question,
-    ROLLUP_LOWEST, RiskRollup, RiskView, TaskRollup, Vendor, VendorId, WEAK_READINESS,
+    Exclusion, GaiRisk, GovernanceTag, Lens, PortfolioViews, Question, ROLLUP_LOWEST, RiskRollup,
+    TaskRollup, Vendor, VendorId, ViewRow, WEAK_READINESS,
 };
 
 /// Rolls both views up over `vendors`, each scored with its own exclusion entries (`exclusions`
@@ -23,41 +23,36 @@ pub fn portfolio_views(
     roll_up(&supplier_views(engine, questions, vendors, exclusions))
 }
 
-/// Each supplier's two views (GenAI risk readiness, the lens scores by governance task), in
-/// vendor-id order whatever order `vendors` is in.
+/// Each supplier's two views (GenAI risk readiness, the lens scores by governance task) as
+/// their numbers, in vendor-id order whatever order `vendors` is in.
 pub fn supplier_views(
     engine: &Engine,
     questions: &[Question],
     vendors: &[Vendor],
     exclusions: &[Exclusion],
-) -> Vec<(RiskView, GovernanceView)> {
+) -> Vec<ViewRow> {
     let by_vendor = crate::index_exclusions(exclusions);
-    let mut views: Vec<(RiskView, GovernanceView)> = vendors
+    let mut rows: Vec<ViewRow> = vendors
         .par_iter()
         .map(|v| {
             let ex = by_vendor.get(v.id()).map_or(&[][..], Vec::as_slice);
             let x = engine.explain(v, ex);
-            (engine.risk_view(v), governance_view(&x, questions))
+            ViewRow::of(&engine.risk_view(v), &governance_view(&x, questions))
         })
         .collect();
-    views.sort_by(|a, b| a.0.vendor_id.cmp(&b.0.vendor_id));
-    views
+    rows.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
+    rows
 }
 
-/// The roll-up of views already computed, in the order given.
-pub fn roll_up(views: &[(RiskView, GovernanceView)]) -> PortfolioViews {
+/// The roll-up of the suppliers' view numbers, in the order given.
+pub fn roll_up(rows: &[ViewRow]) -> PortfolioViews {
     let risks = GaiRisk::ALL
         .iter()
-        .map(|&risk| {
-            let mut ready: Vec<(&VendorId, f64)> = views
+        .enumerate()
+        .map(|(i, &risk)| {
+            let mut ready: Vec<(&VendorId, f64)> = rows
                 .iter()
-                .filter_map(|(rv, _)| {
-                    rv.risks
-                        .iter()
-                        .find(|r| r.risk == risk)
-                        .and_then(|r| r.readiness)
-                        .map(|x| (&rv.vendor_id, x))
-                })
+                .filter_map(|r| r.readiness[i].map(|x| (&r.vendor_id, x)))
                 .collect();
             // Equal to four decimals (what outputs keep) is a tie, broken by vendor id: the last
             // bits of a mean do not order suppliers.
@@ -85,17 +80,9 @@ pub fn roll_up(views: &[(RiskView, GovernanceView)]) -> PortfolioViews {
     let governance = Lens::ALL
         .iter()
         .flat_map(|&lens| GovernanceTag::ALL.iter().map(move |&task| (lens, task)))
-        .map(|(lens, task)| {
-            let att: Vec<f64> = views
-                .iter()
-                .filter_map(|(_, g)| {
-                    g.lenses
-                        .iter()
-                        .find(|l| l.lens == lens && l.score.is_some())
-                        .and_then(|l| l.tasks.iter().find(|t| t.task == task))
-                        .and_then(|t| t.attainment)
-                })
-                .collect();
+        .enumerate()
+        .map(|(i, (lens, task))| {
+            let att: Vec<f64> = rows.iter().filter_map(|r| r.attainment[i]).collect();
             TaskRollup {
                 lens,
                 task,
@@ -110,7 +97,7 @@ pub fn roll_up(views: &[(RiskView, GovernanceView)]) -> PortfolioViews {
         })
         .collect();
     PortfolioViews {
-        suppliers: views.len(),
+        suppliers: rows.len(),
         risks,
         governance,
     }
@@ -129,7 +116,7 @@ fn median(sorted: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scrm_model::{LensGovernance, RiskReadiness, TaskShare};
+    use scrm_model::{GovernanceView, LensGovernance, RiskReadiness, RiskView, TaskShare};
 
     fn rv(id: &str, readiness: &[(GaiRisk, Option<f64>)]) -> RiskView {
         RiskView {
@@ -168,7 +155,7 @@ mod tests {
     #[test]
     fn risks_count_the_weak_take_the_median_and_name_the_least_ready() {
         let c = GaiRisk::Confabulation;
-        let views = vec![
+        let views = [
             // The last bits of a mean do not order suppliers: V3 ties V2, V2 first by id.
             (rv("V3", &[(c, Some(1.0 - 1e-15))]), gv("V3", Some(0.2))),
             (rv("V1", &[(c, Some(4.0))]), gv("V1", Some(0.9))),
@@ -176,7 +163,8 @@ mod tests {
             (rv("V4", &[(c, Some(2.0))]), gv("V4", Some(0.7))),
             (rv("V5", &[(c, None)]), gv("V5", Some(0.5 - 1e-15))),
         ];
-        let p = roll_up(&views);
+        let rows: Vec<ViewRow> = views.iter().map(|(r, g)| ViewRow::of(r, g)).collect();
+        let p = roll_up(&rows);
         assert_eq!(p.suppliers, 5);
         let r = p
             .risks

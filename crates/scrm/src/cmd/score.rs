@@ -514,7 +514,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                     &l.ingested.vendors,
                     &l.ingested.exclusions,
                 );
-                scrm_report::render_xlsx_with_views(&results, &manifest, &plans, &views)
+                scrm_report::render_xlsx_with_views(&results, &manifest, &plans, Some(&views))
             } else {
                 scrm_report::render_results(format, &results, &manifest, &plans, &opts)
             };

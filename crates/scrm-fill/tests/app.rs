@@ -520,6 +520,10 @@ fn hostile_text_stays_text() {
     for bad in ["<script", "<img", "<svg onload", "<xss-b>", "href=\"http"] {
         assert!(!lower.contains(bad), "{bad} in the page");
     }
+    // The page itself forbids any script and any fetch, beside the server's header.
+    assert!(page.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'\">"
+    ));
     // No tag of the page has a source to fetch or a handler to run.
     for tag in lower
         .split('<')

@@ -9,7 +9,7 @@
 //! by the question id for the answers. Every value shown is supplier text, HTML-escaped.
 
 use super::scorecard::scorecard_sections;
-use super::{ScorecardReport, escape_html, manifest_section, page_styled};
+use super::{ScorecardReport, Shell, escape_html, manifest_section, page_styled};
 use crate::i18n::{l, scale_lines};
 use scrm_model::{
     AiRole, AnswerKind, AnswerValue, Lang, Question, SupplierAnswer, SupplierDocument,
@@ -191,6 +191,11 @@ fn f(lang: Lang) -> &'static F {
         Lang::ZhTw => &ZH,
     }
 }
+
+/// The page's Content-Security-Policy: no script at all, nothing fetched, forms posted only to
+/// the page itself. (The server sends a stricter one as a header too: a meta policy cannot say
+/// `frame-ancestors`.)
+const FILL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'";
 
 /// The form's own rules, added to the shared style sheet.
 const CSS: &str = r#"
@@ -395,7 +400,18 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
         t.h_as_of,
         input.as_of
     );
-    page_styled(lang, ft.title, &subtitle, &body, "", CSS, "same-origin")
+    page_styled(
+        lang,
+        ft.title,
+        &subtitle,
+        &body,
+        "",
+        &Shell {
+            css: CSS,
+            referrer: "same-origin",
+            csp: FILL_CSP,
+        },
+    )
 }
 
 fn other_lang(lang: Lang) -> Lang {

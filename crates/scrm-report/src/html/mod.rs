@@ -191,11 +191,33 @@ footer{color:var(--muted);font-size:12px;padding:0 28px 24px;max-width:1360px;ma
 /// The page shell around a body. `title` is plain text (escaped here); `subtitle`, `body` and
 /// `script` are HTML built by the page modules, which escape every piece of supplier text.
 pub(crate) fn page(lang: Lang, title: &str, subtitle: &str, body: &str, script: &str) -> String {
-    page_styled(lang, title, subtitle, body, script, "", "no-referrer")
+    page_styled(
+        lang,
+        title,
+        subtitle,
+        body,
+        script,
+        &Shell {
+            css: "",
+            referrer: "no-referrer",
+            csp: CSP,
+        },
+    )
 }
 
-/// [`page`] with rules added to the shared style sheet and a referrer policy of its own: the
-/// `scrm fill` page's. It posts its form to itself, and a browser sends `Origin: null` with a
+/// What a page sets apart from the shared shell: rules added to the style sheet, the referrer
+/// policy and the Content-Security-Policy.
+pub(crate) struct Shell<'a> {
+    /// Rules added to the shared style sheet.
+    pub css: &'a str,
+    /// The referrer policy.
+    pub referrer: &'a str,
+    /// The Content-Security-Policy.
+    pub csp: &'a str,
+}
+
+/// [`page`] with rules added to the shared style sheet, and a referrer policy and a
+/// Content-Security-Policy of its own: the `scrm fill` page's. It posts its form to itself, and a browser sends `Origin: null` with a
 /// post from a `no-referrer` page, which the server could not tell from another site's.
 pub(crate) fn page_styled(
     lang: Lang,
@@ -203,14 +225,14 @@ pub(crate) fn page_styled(
     subtitle: &str,
     body: &str,
     script: &str,
-    css: &str,
-    referrer: &str,
+    shell: &Shell<'_>,
 ) -> String {
+    let Shell { css, referrer, csp } = *shell;
     let mut out = String::with_capacity(body.len() + CSS.len() + css.len() + script.len() + 1024);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
 <meta name=\"referrer\" content=\"{referrer}\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"generator\" content=\"scrm\">\n\

@@ -184,7 +184,8 @@ pub const SECURITY_HEADERS: [(&str, &str); 6] = [
 ];
 
 impl Response {
-    fn text(status: u16, body: &str) -> Self {
+    /// A plain-text response (refusals, errors).
+    pub(crate) fn text(status: u16, body: &str) -> Self {
         Self {
             status,
             headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
@@ -295,7 +296,7 @@ pub struct Scoring {
     pub notes: Vec<FillNote>,
     /// The manifest of this scoring.
     pub manifest: RunManifest,
-    /// The supplier's result and what-if plan, when a supplier was read.
+    /// The supplier's result and what-if plan, when a supplier was read and scored.
     pub outcome: Option<(VendorResult, Plan)>,
     /// Where the document's supplier is in `ingested.vendors` (the buyer's profile file names
     /// others), when it was read.
@@ -555,6 +556,19 @@ impl App {
     /// Reads a document as a `.json` questionnaire is read (with the buyer's profile and
     /// exclusion files), and scores the supplier it holds: what every route shows.
     pub fn score_document(&self, doc: &SupplierDocument) -> Scoring {
+        let mut s = self.read_document(doc);
+        let engine = Engine::new(&self.cfg.catalog, &self.cfg.policy, s.manifest.as_of);
+        let outcome = s.vendor().map(|v| {
+            let ex = exclusions_of(&s.ingested, v);
+            (engine.score(v, &ex), engine.plan(v, &ex))
+        });
+        s.outcome = outcome;
+        s
+    }
+
+    /// Reads a document as [`App::score_document`] does, without scoring it: what a download
+    /// needs (the JSON, the supplier as read), without the what-if search a plan runs.
+    fn read_document(&self, doc: &SupplierDocument) -> Scoring {
         let mut json = serde_json::to_vec_pretty(doc).unwrap_or_default();
         json.push(b'\n');
         let display = format!("{}.json", file_stem(&doc.vendor.vendor_id));
@@ -587,14 +601,9 @@ impl App {
             }
         }
         let as_of = self.as_of();
-        let engine = Engine::new(&self.cfg.catalog, &self.cfg.policy, as_of);
         // The document's supplier, not the first of the buyer's file (sorted by id).
         let id = scrm_model::VendorId::new(&doc.vendor.vendor_id);
         let vendor = id.and_then(|id| ingested.vendors.iter().position(|v| v.id() == &id));
-        let outcome = vendor.map(|i| &ingested.vendors[i]).map(|v| {
-            let ex = exclusions_of(&ingested, v);
-            (engine.score(v, &ex), engine.plan(v, &ex))
-        });
         let mut inputs = ingested.files.clone();
         inputs.extend(self.cfg.manifest_inputs.iter().cloned());
         let manifest = RunManifest {
@@ -616,7 +625,7 @@ impl App {
             ingested,
             notes,
             manifest,
-            outcome,
+            outcome: None,
             vendor,
         }
     }
@@ -705,12 +714,12 @@ impl App {
         let stem = file_stem(&sub.doc.vendor.vendor_id);
         match sub.download {
             Some(Download::Json) => {
-                let s = self.score_document(&sub.doc);
+                let s = self.read_document(&sub.doc);
                 let _ = self.save(&s);
                 Response::attachment("application/json", &format!("{stem}.json"), s.json)
             }
             Some(Download::Xlsx) => {
-                let s = self.score_document(&sub.doc);
+                let s = self.read_document(&sub.doc);
                 let _ = self.save(&s);
                 let Some(v) = s.vendor() else {
                     return self.score_page_saving(sub, false);

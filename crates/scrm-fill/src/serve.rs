@@ -152,14 +152,6 @@ async fn accept_loop(
     }
 }
 
-fn text(status: u16, body: &str) -> Response {
-    Response {
-        status,
-        headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
-        body: format!("{body}\n").into_bytes(),
-    }
-}
-
 /// Answers one request.
 async fn answer(
     app: Arc<App>,
@@ -186,21 +178,21 @@ async fn answer(
         Ok(route) => {
             let limited = Limited::new(body, app.max_body());
             match tokio::time::timeout(BODY_DEADLINE, limited.collect()).await {
-                Err(_) => text(408, "the form was not sent in time"),
-                Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => text(
+                Err(_) => Response::text(408, "the form was not sent in time"),
+                Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Response::text(
                     413,
                     &format!("the form is larger than {} bytes", app.max_body()),
                 ),
                 Ok(Err(e)) => {
                     tracing::debug!(error = %e, "a request's body could not be read");
-                    text(400, "the request's body could not be read")
+                    Response::text(400, "the request's body could not be read")
                 }
                 Ok(Ok(collected)) => {
                     let bytes = collected.to_bytes();
                     let app = Arc::clone(&app);
                     tokio::task::spawn_blocking(move || app.answer(route, &bytes))
                         .await
-                        .unwrap_or_else(|_| text(500, "the page could not be made"))
+                        .unwrap_or_else(|_| Response::text(500, "the page could not be made"))
                 }
             }
         }

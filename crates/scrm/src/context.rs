@@ -159,8 +159,8 @@ pub struct Loaded {
     pub ingested: Ingested,
     pub as_of: NaiveDate,
     pub now: chrono::DateTime<chrono::Utc>,
-    /// The adapters the inputs were read through, if any.
-    pub adapters: Vec<std::sync::Arc<scrm_adapter::Adapter>>,
+    /// How the inputs were read (limits, digest, and the adapters, if any).
+    pub opts: IngestOptions,
 }
 
 /// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
@@ -188,7 +188,7 @@ pub fn load_with(a: &InputArgs, rejects_default: Option<Option<PathBuf>>) -> Res
         ingested,
         as_of,
         now,
-        adapters: opts.adapters,
+        opts,
     })
 }
 
@@ -225,7 +225,7 @@ where
             ingested,
             as_of,
             now,
-            adapters: opts.adapters,
+            opts,
         },
         mapped,
     ))
@@ -323,7 +323,7 @@ pub fn input_digest(a: &InputArgs) -> InputDigest {
 /// The run manifest of a scoring run.
 pub fn manifest(l: &Loaded, vendors_scored: usize, a: &InputArgs) -> Result<RunManifest> {
     let mut inputs: Vec<InputFile> = l.ingested.files.clone();
-    inputs.extend(flagged_inputs(a, &l.adapters)?);
+    inputs.extend(flagged_inputs(a, &l.opts.adapters)?);
     let c = l.ingested.counts();
     Ok(RunManifest {
         tool_version: TOOL_VERSION.to_string(),

@@ -566,10 +566,10 @@ fn option(value: &str, label: &str, selected: bool) -> String {
 /// A select of fixed values; a value in another spelling the reader accepts (`High`, `高`)
 /// selects its canonical one, and a value that is none of them is kept as an extra option (marked
 /// invalid) so that resubmitting does not drop it.
-fn select(
+fn select<'o>(
     name: &str,
     current: &str,
-    values: &[&str],
+    options: impl IntoIterator<Item = (&'o str, &'o str)>,
     canonical: Option<&str>,
     blank: &str,
     invalid: &str,
@@ -577,10 +577,10 @@ fn select(
     let mut s = format!("<select name=\"{}\">", escape_html(name));
     s.push_str(&option("", blank, current.is_empty()));
     let mut found = current.is_empty();
-    for v in values {
-        let hit = !found && canonical == Some(*v);
+    for (value, label) in options {
+        let hit = !found && canonical == Some(value);
         found |= hit;
-        s.push_str(&option(v, v, hit));
+        s.push_str(&option(value, label, hit));
     }
     if !found {
         s.push_str(&option(current, &format!("{current} ({invalid})"), true));
@@ -662,7 +662,8 @@ fn profile_fieldset(
             W::Text => text_input(&name, &value, "text"),
             W::Date => date_input(&name, &value),
             W::Pick(values, canon) => {
-                select(&name, &value, values, canon(&value), ft.blank, ft.invalid)
+                let options = values.iter().map(|v| (*v, *v));
+                select(&name, &value, options, canon(&value), ft.blank, ft.invalid)
             }
         };
         let (error, msgs) = messages(notes, &name);
@@ -788,23 +789,14 @@ fn question_block(
             let options = answer_options(q.answer.kind, q.answer.na_allowed, lang);
             // A value in another spelling (`Yes`, `是`, ` 3`) selects its canonical option.
             let canonical = AnswerValue::parse(current).ok().map(AnswerValue::canonical);
-            let mut w = format!("<select name=\"{}\">", escape_html(&field(FIELD_ANSWER)));
-            w.push_str(&option("", ft.unanswered, current.is_empty()));
-            let mut found = current.is_empty();
-            for (v, label) in &options {
-                let hit = !found && canonical.as_deref() == Some(v.as_str());
-                found |= hit;
-                w.push_str(&option(v, label, hit));
-            }
-            if !found {
-                w.push_str(&option(
-                    current,
-                    &format!("{current} ({})", ft.invalid),
-                    true,
-                ));
-            }
-            w.push_str("</select>");
-            w
+            select(
+                &field(FIELD_ANSWER),
+                current,
+                options.iter().map(|(v, l)| (v.as_str(), l.as_str())),
+                canonical.as_deref(),
+                ft.unanswered,
+                ft.invalid,
+            )
         }
         None => text_input(&field(FIELD_ANSWER), current, "text"),
     };
@@ -864,18 +856,11 @@ mod tests {
 
     #[test]
     fn an_invalid_current_value_is_kept_selected() {
-        let values = ["low", "high"];
-        let s = select(
-            "vendor.criticality",
-            "huge",
-            &values,
-            None,
-            "—",
-            "not valid",
-        );
+        let values = [("low", "low"), ("high", "high")];
+        let s = select("vendor.criticality", "huge", values, None, "—", "not valid");
         assert!(s.contains("<option value=\"huge\" selected>huge (not valid)</option>"));
         // Another spelling the reader accepts selects the canonical value.
-        let s = select("vendor.criticality", "高", &values, Some("high"), "—", "x");
+        let s = select("vendor.criticality", "高", values, Some("high"), "—", "x");
         assert!(s.contains("<option value=\"high\" selected>high</option>"));
         assert_eq!(s.matches(" selected").count(), 1);
     }

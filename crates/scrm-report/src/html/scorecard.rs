@@ -462,6 +462,24 @@ pub(crate) fn share_bar(share: Option<f64>) -> String {
     )
 }
 
+/// A lens table's heading: its name and score; or, when no question of it applies, a note
+/// saying so and `false` (no table follows).
+fn lens_heading(s: &mut String, lens: Lens, score: Option<f64>, lang: Lang) -> bool {
+    let t = labels(lang);
+    let _ = write!(
+        s,
+        "<h3 style=\"font-size:14px;margin:12px 0 4px\">{} — {} {}</h3>",
+        escape_html(lens.label(lang)),
+        t.t_score,
+        score_text(score)
+    );
+    if score.is_none() {
+        let _ = write!(s, "<p class=\"note\">{}</p>", t.t_not_applicable_lens);
+        return false;
+    }
+    true
+}
+
 fn governance_section(g: &GovernanceView, lang: Lang) -> String {
     let t = labels(lang);
     let mut s = String::new();
@@ -471,15 +489,7 @@ fn governance_section(g: &GovernanceView, lang: Lang) -> String {
         t.t_governance_title
     );
     for lg in &g.lenses {
-        let _ = write!(
-            s,
-            "<h3 style=\"font-size:14px;margin:12px 0 4px\">{} — {} {}</h3>",
-            escape_html(lg.lens.label(lang)),
-            t.t_score,
-            score_text(lg.score)
-        );
-        if lg.score.is_none() {
-            let _ = write!(s, "<p class=\"note\">{}</p>", t.t_not_applicable_lens);
+        if !lens_heading(&mut s, lg.lens, lg.score, lang) {
             continue;
         }
         let _ = write!(
@@ -552,15 +562,7 @@ fn explanation_section(e: &Explanation, qidx: &BTreeMap<&str, &Question>, lang: 
         t.h_explanation
     );
     for le in &e.lenses {
-        let _ = write!(
-            s,
-            "<h3 style=\"font-size:14px;margin:12px 0 4px\">{} — {} {}</h3>",
-            escape_html(le.lens.label(lang)),
-            t.t_score,
-            score_text(le.score)
-        );
-        if le.score.is_none() {
-            let _ = write!(s, "<p class=\"note\">{}</p>", t.t_not_applicable_lens);
+        if !lens_heading(&mut s, le.lens, le.score, lang) {
             continue;
         }
         let _ = write!(

@@ -2,7 +2,7 @@
 //! every scoring command does, reads the optional questionnaire to open the page with, binds
 //! 127.0.0.1 and serves until interrupted.
 
-use crate::cli::{FillArgs, InputArgs};
+use crate::cli::FillArgs;
 use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
@@ -13,39 +13,26 @@ use std::sync::Arc;
 pub fn run(a: &FillArgs) -> Result<u8> {
     let lang = context::lang(&a.lang)?;
     // `--save FILE` alone resumes from FILE when it is there.
-    let resumed;
-    let a = match &a.save {
-        Some(f) if a.input.inputs.is_empty() && f.is_file() => {
-            resumed = FillArgs {
-                input: InputArgs {
-                    inputs: vec![f.clone()],
-                    ..a.input.clone()
-                },
-                vendor: a.vendor.clone(),
-                lang: a.lang.clone(),
-                port: a.port,
-                save: a.save.clone(),
-                max_form_bytes: a.max_form_bytes,
-            };
-            &resumed
-        }
-        _ => a,
-    };
-    let (prefill, source, adapters, catalog, policy, opts, now) = if a.input.inputs.is_empty() {
-        let (catalog, policy, opts, _, now) = context::prepare_any(&a.input)?;
+    let mut input = a.input.clone();
+    if let Some(f) = &a.save
+        && input.inputs.is_empty()
+        && f.is_file()
+    {
+        input.inputs = vec![f.clone()];
+    }
+    let (prefill, source, catalog, policy, opts, now) = if input.inputs.is_empty() {
+        let (catalog, policy, opts, _, now) = context::prepare_any(&input)?;
         let doc = scrm_report::template_document(catalog.questions(), None, None);
-        let adapters = opts.adapters.clone();
-        (doc, None, adapters, catalog, policy, opts, now)
+        (doc, None, catalog, policy, opts, now)
     } else {
-        let l = context::load_with(&a.input, None)?;
+        let l = context::load_with(&input, None)?;
         // A JSON document is opened as it is, values the reader refused included, so that the
         // first page shows them beside their fields, and whether or not any answer was read (a
         // page saved with the profile only, say); another format, as it was read.
-        let direct = a
-            .input
+        let direct = input
             .adapter
             .is_empty()
-            .then(|| single_document(&a.input.inputs))
+            .then(|| single_document(&input.inputs))
             .flatten()
             .filter(|d| {
                 a.vendor
@@ -54,55 +41,26 @@ pub fn run(a: &FillArgs) -> Result<u8> {
             });
         let doc = match direct {
             Some(d) => d,
-            None => {
-                // The suppliers with answers: a buyer's --vendors file names many more.
-                let answered: Vec<&scrm_model::Vendor> = l
-                    .ingested
-                    .vendors
-                    .iter()
-                    .filter(|v| !v.answers.is_empty())
-                    .collect();
-                let v = match (&a.vendor, answered.as_slice()) {
-                    (Some(id), _) => super::vendor::find(&l, id)?.0,
-                    (None, [v]) => *v,
-                    (None, []) => bail!("no supplier's answers were read from the inputs"),
-                    (None, vs) => bail!(
-                        "the inputs hold {} suppliers' answers: choose one with --vendor ID (for example --vendor {})",
-                        vs.len(),
-                        vs[0].id()
-                    ),
-                };
-                scrm_fill::document_of(v)
-            }
+            None => scrm_fill::document_of(opened_vendor(&l, a.vendor.as_deref())?),
         };
-        let source = a
-            .input
+        let source = input
             .inputs
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        let (_, _, opts, _, _) = context::prepare_any(&a.input)?;
-        (
-            doc,
-            Some(source),
-            l.adapters,
-            l.catalog,
-            l.policy,
-            opts,
-            l.now,
-        )
+        (doc, Some(source), l.catalog, l.policy, l.opts, l.now)
     };
-    let as_of = match &a.input.as_of {
-        Some(_) => Some(context::as_of(&a.input, now)?),
+    let as_of = match &input.as_of {
+        Some(_) => Some(context::as_of(&input, now)?),
         None => None,
     };
     let cfg = FillConfig {
         thresholds: context::tier_thresholds(&policy),
-        manifest_inputs: context::flagged_inputs(&a.input, &adapters)?,
+        manifest_inputs: context::flagged_inputs(&input, &opts.adapters)?,
         ingest: opts,
-        profiles: a.input.vendors.clone(),
-        exclusions: a.input.exclusions.clone(),
+        profiles: input.vendors.clone(),
+        exclusions: input.exclusions.clone(),
         as_of,
         lang,
         prefill,
@@ -139,6 +97,29 @@ nothing: download your answers to keep them. Ctrl-C stops scrm fill.",
     );
     scrm_fill::serve(listener, app).map_err(|e| anyhow!("{e}"))?;
     Ok(0)
+}
+
+/// The supplier to open the page with: `--vendor ID`, else the one supplier with answers (a
+/// buyer's `--vendors` file names many more).
+fn opened_vendor<'l>(l: &'l context::Loaded, id: Option<&str>) -> Result<&'l scrm_model::Vendor> {
+    if let Some(id) = id {
+        return Ok(super::vendor::find(l, id)?.0);
+    }
+    let answered: Vec<&scrm_model::Vendor> = l
+        .ingested
+        .vendors
+        .iter()
+        .filter(|v| !v.answers.is_empty())
+        .collect();
+    match answered.as_slice() {
+        [v] => Ok(v),
+        [] => bail!("no supplier's answers were read from the inputs"),
+        vs => bail!(
+            "the inputs hold {} suppliers' answers: choose one with --vendor ID (for example --vendor {})",
+            vs.len(),
+            vs[0].id()
+        ),
+    }
 }
 
 /// The supplier document of a single `.json` input, when it holds one (and no adapter reads it).

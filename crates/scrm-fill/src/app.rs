@@ -798,6 +798,7 @@ fn note_of(p: &Problem, display: &str, doc: &SupplierDocument) -> FillNote {
         code: p.code.as_str(),
         location: p.location.to_string(),
         message: p.message.clone(),
+        meaning: Lang::ALL.map(|l| p.code.description_in(l)),
         value: p.value.clone(),
         help: p.help.clone(),
         count: 1,

@@ -544,35 +544,65 @@ fn hostile_text_stays_text() {
     }
 }
 
+/// The block of the page that shows one field (a question's four fields share one).
+fn block(page: &str, id: &str) -> String {
+    let start = page
+        .find(&format!("id=\"f-{id}\""))
+        .unwrap_or_else(|| panic!("no block {id}"));
+    let start = page[..start].rfind('<').unwrap_or(start);
+    // The block ends where the next one (`class="q"` or `class="q …"`) or its fieldset does.
+    let rest = &page[start + 1..];
+    let end = [
+        "<div class=\"q\"",
+        "<div class=\"q ",
+        "</fieldset>",
+        "</div><div class=\"pf",
+    ]
+    .iter()
+    .filter_map(|m| rest.find(m))
+    .min()
+    .map_or(page.len(), |e| start + 1 + e);
+    page[start..end].to_string()
+}
+
 #[test]
 fn problems_are_shown_beside_their_fields() {
     let app = app();
     let page = html(&post(&app, "score", &encode(&fields_of(&hostile()))));
     insta::assert_snapshot!("problems", section(&page, "problems"));
     // Each problem of an answer is also inside its question's block, which is marked.
-    let block = |id: &str| {
-        let start = page
-            .find(&format!("id=\"f-{id}\""))
-            .unwrap_or_else(|| panic!("no block {id}"));
-        let start = page[..start].rfind('<').unwrap_or(start);
-        // The block ends where the next one (`class="q"` or `class="q …"`) or its fieldset does.
-        let rest = &page[start + 1..];
-        let end = [
-            "<div class=\"q\"",
-            "<div class=\"q ",
-            "</fieldset>",
-            "</div><div class=\"pf",
-        ]
-        .iter()
-        .filter_map(|m| rest.find(m))
-        .min()
-        .map_or(page.len(), |e| start + 1 + e);
-        page[start..end].to_string()
-    };
-    let gv = block("GV-1.1");
+    let gv = block(&page, "GV-1.1");
     assert!(gv.starts_with("<div class=\"q has-error\""), "{gv}");
     assert!(gv.contains("<div class=\"msg error\"><span class=\"mono\">[invalid-answer]</span>"));
-    assert!(block("vendor.country").contains("[invalid-country]"));
+    assert!(block(&page, "vendor.country").contains("[invalid-country]"));
+}
+
+/// On the Chinese page a problem leads with what its code means in Chinese; the reader's
+/// message follows in English (it quotes the value and the valid spellings), in the list and
+/// beside the field alike. Codes and values are not translated.
+#[test]
+fn problems_are_explained_in_chinese_on_the_chinese_page() {
+    let app = app();
+    let body = format!("{}&lang=zh-TW", encode(&fields_of(&hostile())));
+    let page = html(&post(&app, "score", &body));
+    let list = section(&page, "problems");
+    insta::assert_snapshot!("problems_zh_tw", list);
+    let en = section(
+        &html(&post(&app, "score", &encode(&fields_of(&hostile())))),
+        "problems",
+    );
+    assert_eq!(
+        list.matches("<li class=\"problem\"").count(),
+        en.matches("<li class=\"problem\"").count()
+    );
+    let gv = block(&page, "GV-1.1");
+    assert!(
+        gv.contains(
+            "[invalid-answer]</span> 回答不是 0-5、yes（是）、partial（部分）、no（否）、na（不適用）或空白；該列被拒絕。 <span class=\"en\" lang=\"en\">("
+        ),
+        "{gv}"
+    );
+    assert!(block(&page, "vendor.country").contains("國家不是 ISO 3166-1 二位字母代碼。"));
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub use error::IngestError;
 pub use ingested::Ingested;
 pub use options::{IngestOptions, Limits};
 pub use problem::{Location, Problem, ProblemCode, ProblemSeverity, Reject};
-pub use render::{render_human, render_json, write_rejects_csv};
+pub use render::{render_human, render_human_in, render_json, write_rejects_csv};
 
 use collector::Collector;
 use csvin::CsvRole;

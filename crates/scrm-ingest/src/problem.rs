@@ -68,7 +68,7 @@ impl ProblemSeverity {
 }
 
 macro_rules! codes {
-    ($( $(#[$m:meta])* $var:ident = $name:literal, $sev:ident, $desc:literal; )+) => {
+    ($( $(#[$m:meta])* $var:ident = $name:literal, $sev:ident, $desc:literal, $zh:literal; )+) => {
         /// Every problem ingestion reports, with a stable kebab-case name (documented in
         /// `docs/formats.md`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,6 +88,16 @@ macro_rules! codes {
                 match self { $(Self::$var => $desc),+ }
             }
 
+            /// The description in a language: the English one, or its Traditional Chinese
+            /// (Taiwan) paraphrase, for suppliers who read `validate` and `scrm fill` in
+            /// Chinese. The located message stays in English: it quotes values and names.
+            pub fn description_in(self, lang: scrm_model::Lang) -> &'static str {
+                match lang {
+                    scrm_model::Lang::En => self.description(),
+                    scrm_model::Lang::ZhTw => match self { $(Self::$var => $zh),+ },
+                }
+            }
+
             /// The default severity (strict mode reports every problem as an error).
             pub fn severity(self) -> ProblemSeverity {
                 match self { $(Self::$var => ProblemSeverity::$sev),+ }
@@ -103,81 +113,81 @@ macro_rules! codes {
 
 codes! {
     /// A required column is absent.
-    MissingColumn = "missing-column", Error, "A required column is missing from the header; the file is not loaded.";
+    MissingColumn = "missing-column", Error, "A required column is missing from the header; the file is not loaded.", "標題列缺少必要欄位；檔案不載入。";
     /// Two header cells name the same column.
-    DuplicateColumn = "duplicate-column", Error, "Two header cells name the same field; the file is not loaded.";
+    DuplicateColumn = "duplicate-column", Error, "Two header cells name the same field; the file is not loaded.", "兩個標題儲存格指向同一欄位；檔案不載入。";
     /// A header is neither a known field nor a question id.
-    UnknownColumn = "unknown-column", Error, "A wide-table header is neither a known field nor a question id; its non-blank cells are rejected.";
+    UnknownColumn = "unknown-column", Error, "A wide-table header is neither a known field nor a question id; its non-blank cells are rejected.", "寬表的標題既不是已知欄位，也不是題目編號；該欄非空白的儲存格被拒絕。";
     /// Columns outside the format.
-    ExtraColumns = "extra-columns", Warning, "Columns outside the format: kept as profile extras (profiles) or ignored (answers, exclusions).";
+    ExtraColumns = "extra-columns", Warning, "Columns outside the format: kept as profile extras (profiles) or ignored (answers, exclusions).", "格式以外的欄位：在基本資料檔中保留為附加欄位，在回答與排除名單中略過。";
     /// Unknown question id.
-    UnknownQuestion = "unknown-question", Error, "The question id is not in the catalog; the row is rejected.";
+    UnknownQuestion = "unknown-question", Error, "The question id is not in the catalog; the row is rejected.", "題目編號不在題庫中；該列被拒絕。";
     /// Unparseable answer.
-    InvalidAnswer = "invalid-answer", Error, "The answer is not 0-5, yes, partial, no, na or blank; the row is rejected.";
+    InvalidAnswer = "invalid-answer", Error, "The answer is not 0-5, yes, partial, no, na or blank; the row is rejected.", "回答不是 0-5、yes（是）、partial（部分）、no（否）、na（不適用）或空白；該列被拒絕。";
     /// Valid answer of the wrong kind.
-    AnswerKindMismatch = "answer-kind-mismatch", Error, "The answer is valid but not of the kind the question asks for (maturity 0-5 vs yes/partial/no).";
+    AnswerKindMismatch = "answer-kind-mismatch", Error, "The answer is valid but not of the kind the question asks for (maturity 0-5 vs yes/partial/no).", "回答本身有效，但不是此題要求的類型（成熟度 0-5 或 yes/partial/no）。";
     /// `na` where not allowed.
-    NaNotAllowed = "na-not-allowed", Error, "The question does not allow 'na' (not applicable).";
+    NaNotAllowed = "na-not-allowed", Error, "The question does not allow 'na' (not applicable).", "此題不允許回答 na（不適用）。";
     /// Bad date.
-    InvalidDate = "invalid-date", Error, "The date is not a valid YYYY-MM-DD date.";
+    InvalidDate = "invalid-date", Error, "The date is not a valid YYYY-MM-DD date.", "日期不是有效的 YYYY-MM-DD 格式。";
     /// Bad enum value.
-    InvalidEnum = "invalid-enum", Error, "The value is not one of the field's allowed values.";
+    InvalidEnum = "invalid-enum", Error, "The value is not one of the field's allowed values.", "值不在此欄位允許的選項中。";
     /// Bad country code.
-    InvalidCountry = "invalid-country", Error, "The country is not an ISO 3166-1 alpha-2 code.";
+    InvalidCountry = "invalid-country", Error, "The country is not an ISO 3166-1 alpha-2 code.", "國家不是 ISO 3166-1 二位字母代碼。";
     /// Blank vendor id.
-    BlankVendorId = "blank-vendor-id", Error, "The vendor id is blank.";
+    BlankVendorId = "blank-vendor-id", Error, "The vendor id is blank.", "供應商編號為空白。";
     /// A vendor twice in one profile file.
-    DuplicateVendor = "duplicate-vendor", Error, "A vendor appears twice in one profile file; the later row is rejected.";
+    DuplicateVendor = "duplicate-vendor", Error, "A vendor appears twice in one profile file; the later row is rejected.", "同一供應商在同一個基本資料檔中出現兩次；後面那一列被拒絕。";
     /// Conflicting duplicate answer.
-    DuplicateConflict = "duplicate-conflict", Error, "A second, different answer to the same (vendor, question); the first in input order is kept, the later one rejected.";
+    DuplicateConflict = "duplicate-conflict", Error, "A second, different answer to the same (vendor, question); the first in input order is kept, the later one rejected.", "同一（供應商、題目）有第二個不同的回答；保留輸入順序中的第一個，拒絕後者。";
     /// Identical duplicate answer.
-    DuplicateIdentical = "duplicate-identical", Warning, "The same answer to the same (vendor, question) again; counted as accepted and merged into the first.";
+    DuplicateIdentical = "duplicate-identical", Warning, "The same answer to the same (vendor, question) again; counted as accepted and merged into the first.", "同一（供應商、題目）的相同回答重複出現；視為已接受並併入第一個。";
     /// Supplier and buyer profile disagree.
-    ProfileConflict = "profile-conflict", Warning, "Two profile sources disagree on a field; the buyer's profile file wins, otherwise the first source in input order.";
+    ProfileConflict = "profile-conflict", Warning, "Two profile sources disagree on a field; the buyer's profile file wins, otherwise the first source in input order.", "兩個基本資料來源對同一欄位不一致；以採購方的基本資料檔為準，否則以輸入順序中的第一個來源為準。";
     /// Field over the size limit.
-    FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.";
+    FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.", "欄位大小超過上限。";
     /// Row count over the limit.
-    TooManyRows = "too-many-rows", Error, "The file has more data rows than the row limit; the rest of the file is not read.";
+    TooManyRows = "too-many-rows", Error, "The file has more data rows than the row limit; the rest of the file is not read.", "檔案的資料列數超過上限；其餘部分不讀取。";
     /// More problems than the limit.
-    TooManyProblems = "too-many-problems", Error, "More problems than the problem limit: the rest are counted, not listed, and their rows are not in the rejects file; every row is still read.";
+    TooManyProblems = "too-many-problems", Error, "More problems than the problem limit: the rest are counted, not listed, and their rows are not in the rejects file; every row is still read.", "問題數量超過上限：其餘問題只計數不列出，其所在列也不寫入拒絕檔；每一列仍會讀取。";
     /// Header wider than the limit.
-    TooManyColumns = "too-many-columns", Error, "A table's header, or a worksheet's cell, lies past the column limit; the table or worksheet is not read.";
+    TooManyColumns = "too-many-columns", Error, "A table's header, or a worksheet's cell, lies past the column limit; the table or worksheet is not read.", "表格標題或工作表儲存格超出欄數上限；該表格或工作表不讀取。";
     /// Workbook too large when decompressed.
-    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size, or what a sheet takes once read, exceeds the XLSX size limit; it is not opened, or the sheet is not read.";
+    XlsxTooLarge = "xlsx-too-large", Error, "The workbook's decompressed size, or what a sheet takes once read, exceeds the XLSX size limit; it is not opened, or the sheet is not read.", "活頁簿解壓縮後的大小，或工作表讀取後所需的空間，超過 XLSX 大小上限；不開啟，或不讀取該工作表。";
     /// Suspicious compression ratio.
-    XlsxRatio = "xlsx-ratio", Error, "A workbook part is compressed more than the ratio limit allows (zip bomb guard); it is not opened.";
+    XlsxRatio = "xlsx-ratio", Error, "A workbook part is compressed more than the ratio limit allows (zip bomb guard); it is not opened.", "活頁簿某部分的壓縮比超過上限（防範壓縮炸彈）；不開啟。";
     /// A sheet with no recognizable header.
-    SkippedSheet = "skipped-sheet", Warning, "A worksheet has no vendor_id or question_id header; it is skipped.";
+    SkippedSheet = "skipped-sheet", Warning, "A worksheet has no vendor_id or question_id header; it is skipped.", "工作表沒有 vendor_id 或 question_id 標題；略過。";
     /// JSON nested too deeply.
-    JsonTooDeep = "json-too-deep", Error, "The JSON document nests deeper than the depth limit; it is not parsed.";
+    JsonTooDeep = "json-too-deep", Error, "The JSON document nests deeper than the depth limit; it is not parsed.", "JSON 文件巢狀層數超過上限；不解析。";
     /// JSON document over the size limit.
-    JsonTooLarge = "json-too-large", Error, "A JSON document (or JSON Lines line) is larger than the JSON size limit; it is not parsed.";
+    JsonTooLarge = "json-too-large", Error, "A JSON document (or JSON Lines line) is larger than the JSON size limit; it is not parsed.", "JSON 文件（或 JSON Lines 的一行）超過 JSON 大小上限；不解析。";
     /// JSON syntax error.
-    JsonSyntax = "json-syntax", Error, "The JSON text is not well formed.";
+    JsonSyntax = "json-syntax", Error, "The JSON text is not well formed.", "JSON 文字格式不正確。";
     /// JSON of the wrong shape.
-    JsonSchema = "json-schema", Error, "The JSON document does not match the supplier schema (docs/schema/supplier.schema.json).";
+    JsonSchema = "json-schema", Error, "The JSON document does not match the supplier schema (docs/schema/supplier.schema.json).", "JSON 文件不符合供應商結構描述（docs/schema/supplier.schema.json）。";
     /// Invalid bytes for the encoding.
-    Encoding = "encoding", Error, "Bytes that are not valid in the file's encoding; the row is rejected.";
+    Encoding = "encoding", Error, "Bytes that are not valid in the file's encoding; the row is rejected.", "有位元組在檔案的編碼中無效；該列被拒絕。";
     /// Bytes replaced while transcoding.
-    EncodingReplaced = "encoding-replaced", Warning, "Some bytes could not be decoded from the detected or given legacy encoding and were replaced by U+FFFD.";
+    EncodingReplaced = "encoding-replaced", Warning, "Some bytes could not be decoded from the detected or given legacy encoding and were replaced by U+FFFD.", "部分位元組無法以偵測到或指定的舊式編碼解碼，已替換為 U+FFFD。";
     /// Wrong number of fields.
-    UnequalFields = "unequal-fields", Error, "The row has fewer fields than the header, or non-blank fields past it.";
+    UnequalFields = "unequal-fields", Error, "The row has fewer fields than the header, or non-blank fields past it.", "該列的欄位比標題少，或在標題之後還有非空白欄位。";
     /// Empty file.
-    EmptyFile = "empty-file", Warning, "The file is empty.";
+    EmptyFile = "empty-file", Warning, "The file is empty.", "檔案是空的。";
     /// I/O failure or undecodable container.
-    UnreadableFile = "unreadable-file", Error, "The file could not be read or opened.";
+    UnreadableFile = "unreadable-file", Error, "The file could not be read or opened.", "無法讀取或開啟檔案。";
     /// Unsupported extension.
-    UnsupportedFile = "unsupported-file", Error, "A file named on the command line has an extension scrm does not read.";
+    UnsupportedFile = "unsupported-file", Error, "A file named on the command line has an extension scrm does not read.", "命令列指定的檔案副檔名不是 scrm 可讀取的格式。";
     /// An adapter finds no table in a file.
-    AdapterNoTable = "adapter-no-table", Error, "Read through an adapter, the file has no sheet with the adapter's header (its question and answer columns); it is not loaded.";
+    AdapterNoTable = "adapter-no-table", Error, "Read through an adapter, the file has no sheet with the adapter's header (its question and answer columns); it is not loaded.", "透過轉接器讀取時，檔案中沒有含轉接器標題（題目與回答欄）的工作表；不載入。";
     /// Foreign questions an adapter neither maps nor ignores.
-    UnmappedQuestion = "unmapped-question", Warning, "Read through an adapter, the table holds questions the adapter neither maps nor ignores; their answers are not used.";
+    UnmappedQuestion = "unmapped-question", Warning, "Read through an adapter, the table holds questions the adapter neither maps nor ignores; their answers are not used.", "透過轉接器讀取時，表格中有轉接器既未對應也未略過的題目；其回答不使用。";
     /// Foreign questions an adapter maps but the file lacks.
-    MissingMappedQuestion = "missing-mapped-question", Warning, "Read through an adapter, the file lacks foreign questions the adapter maps; the scrm questions they feed are answered from the rest, or left unanswered.";
+    MissingMappedQuestion = "missing-mapped-question", Warning, "Read through an adapter, the file lacks foreign questions the adapter maps; the scrm questions they feed are answered from the rest, or left unanswered.", "透過轉接器讀取時，檔案缺少轉接器所對應的外部題目；其對應的 scrm 題目由其餘回答計算，或維持未回答。";
     /// A sheet another adapter would read, left unread.
-    AdapterSheetLeft = "adapter-sheet-left", Warning, "Read through several adapters, a workbook has a sheet that an adapter other than the one reading the file would read; the sheet is not read.";
+    AdapterSheetLeft = "adapter-sheet-left", Warning, "Read through several adapters, a workbook has a sheet that an adapter other than the one reading the file would read; the sheet is not read.", "以多個轉接器讀取時，活頁簿中有一個工作表應由另一個轉接器讀取；該工作表不讀取。";
     /// A symbolic link inside a folder.
-    LinkNotFollowed = "link-not-followed", Warning, "A symbolic link found in a folder is not followed: it may lead outside the folder. Name the file it points to, to read it.";
+    LinkNotFollowed = "link-not-followed", Warning, "A symbolic link found in a folder is not followed: it may lead outside the folder. Name the file it points to, to read it.", "資料夾中的符號連結不會被追蹤：它可能指向資料夾之外。若要讀取，請直接指定其指向的檔案。";
 }
 
 impl fmt::Display for ProblemCode {

@@ -1,7 +1,8 @@
 //! Rendering ingestion results: the human `validate` report, JSON, and the rejects CSV.
 
 use crate::text::escape_control;
-use crate::{Ingested, Reject};
+use crate::{Ingested, ProblemSeverity, Reject};
+use scrm_model::Lang;
 use scrm_model::safe::neutralize_cell;
 use std::fmt::Write as _;
 
@@ -44,45 +45,110 @@ pub fn write_rejects_csv<W: std::io::Write>(rejects: &[Reject], w: W) -> csv::Re
 /// The `validate` report: one summary line per file, every problem with its location, value
 /// and help, then the totals. Supplier text is shown with control characters escaped.
 pub fn render_human(ing: &Ingested) -> String {
+    render_human_in(ing, Lang::En)
+}
+
+/// The fixed words of the report in one language.
+struct Words {
+    read: &'static str,
+    accepted: &'static str,
+    rejected: &'static str,
+    severity: [&'static str; 2],
+    detail: Option<&'static str>,
+    value: &'static str,
+    help: &'static str,
+}
+
+const EN: Words = Words {
+    read: "read",
+    accepted: "accepted",
+    rejected: "rejected",
+    severity: ["error", "warning"],
+    detail: None,
+    value: "value",
+    help: "help",
+};
+
+const ZH_TW: Words = Words {
+    read: "讀取",
+    accepted: "接受",
+    rejected: "拒絕",
+    severity: ["錯誤", "警告"],
+    detail: Some("詳細 (detail)"),
+    value: "值",
+    help: "提示 (help)",
+};
+
+/// [`render_human`] in a language. In Traditional Chinese each problem leads with what its code
+/// means in Chinese ([`crate::ProblemCode::description_in`]), and the located message, which
+/// quotes names and values, follows in English; codes, locations and values are never
+/// translated, so the two reports can be grepped alike.
+pub fn render_human_in(ing: &Ingested, lang: Lang) -> String {
+    let w = match lang {
+        Lang::En => &EN,
+        Lang::ZhTw => &ZH_TW,
+    };
     let mut s = String::new();
     for f in &ing.files {
         let _ = writeln!(
             s,
-            "{}: read {} = accepted {} + rejected {}",
+            "{}: {} {} = {} {} + {} {}",
             escape_control(&f.path),
+            w.read,
             f.rows_read,
+            w.accepted,
             f.accepted,
+            w.rejected,
             f.rejected
         );
     }
     for p in &ing.problems {
+        let sev = w.severity[usize::from(p.severity == ProblemSeverity::Warning)];
+        let lead = match w.detail {
+            None => escape_control(&p.message),
+            Some(_) => p.code.description_in(lang).to_string(),
+        };
         let _ = writeln!(
             s,
-            "\n{}[{}]: {}\n  --> {}",
-            p.severity.as_str(),
+            "\n{sev}[{}]: {lead}\n  --> {}",
             p.code,
-            escape_control(&p.message),
             escape_control(&p.location.to_string())
         );
+        if let Some(d) = w.detail {
+            let _ = writeln!(s, "  = {d}: {}", escape_control(&p.message));
+        }
         if let Some(v) = &p.value {
-            let _ = writeln!(s, "  = value: '{}'", escape_control(v));
+            let _ = writeln!(s, "  = {}: '{}'", w.value, escape_control(v));
         }
         if let Some(h) = &p.help {
-            let _ = writeln!(s, "  = help: {}", escape_control(h));
+            let _ = writeln!(s, "  = {}: {}", w.help, escape_control(h));
         }
     }
     let c = ing.counts();
-    let _ = writeln!(
-        s,
-        "\n{}, {}: read {} = accepted {} + rejected {}; {}, {}",
-        count(c.vendors, "vendor"),
-        count(ing.files.len() as u64, "file"),
-        c.rows_read,
-        c.accepted,
-        c.rejected,
-        count(ing.error_count() as u64, "error"),
-        count(ing.warning_count() as u64, "warning")
+    let (vendors, files, errors, warnings) = (
+        c.vendors,
+        ing.files.len() as u64,
+        ing.error_count() as u64,
+        ing.warning_count() as u64,
     );
+    let _ = match lang {
+        Lang::En => writeln!(
+            s,
+            "\n{}, {}: read {} = accepted {} + rejected {}; {}, {}",
+            count(vendors, "vendor"),
+            count(files, "file"),
+            c.rows_read,
+            c.accepted,
+            c.rejected,
+            count(errors, "error"),
+            count(warnings, "warning")
+        ),
+        Lang::ZhTw => writeln!(
+            s,
+            "\n{vendors} 個供應商、{files} 個檔案：讀取 {} = 接受 {} + 拒絕 {}；{errors} 個錯誤、{warnings} 個警告",
+            c.rows_read, c.accepted, c.rejected
+        ),
+    };
     s
 }
 

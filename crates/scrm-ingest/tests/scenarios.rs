@@ -151,6 +151,24 @@ fn every_file_has_the_digest_asked_for() {
     assert!(files >= 50, "{files} files");
 }
 
+/// `validate --lang zh-TW`: each problem leads with its code's meaning in Chinese, its English
+/// message follows as the detail, and codes, locations, values and counts are as in English.
+/// Control characters stay escaped (`control-chars`), warnings have their own word
+/// (`duplicate-identical`), and a legacy-encoded file's text is shown decoded (`big5`).
+#[test]
+fn the_report_in_chinese() {
+    for name in ["control-chars", "duplicate-identical", "big5"] {
+        let ing = run(name, &options(name));
+        let zh = scrm_ingest::render_human_in(&ing, scrm_model::Lang::ZhTw);
+        assert_eq!(
+            zh.matches("\n  --> ").count(),
+            render_human(&ing).matches("\n  --> ").count(),
+            "{name}: every problem, once"
+        );
+        insta::assert_snapshot!(format!("{name}__human_zh_tw"), zh);
+    }
+}
+
 /// What a workbook's sheets take once read is bounded by the XLSX size limit, each cell at 32
 /// bytes and its text, blank cells before each row's last counted: with 64 KiB (the workbook
 /// itself is 16 KB uncompressed), the `xlsx-far-cells` row at column XFD is 16,384 cells, 512

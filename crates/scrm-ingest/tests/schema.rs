@@ -31,6 +31,15 @@ fn every_problem_code_is_documented() {
             c.description()
         );
         assert!(doc.contains(&row), "docs/formats.md lacks the row: {row}");
+        let zh = c.description_in(scrm_model::Lang::ZhTw);
+        let row = format!("| `{}` | {zh} |", c.as_str());
+        assert!(doc.contains(&row), "docs/formats.md lacks the row: {row}");
+        // Each is its own Chinese text, not an English one copied over.
+        assert!(
+            zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+            "{c}: {zh}"
+        );
+        assert_eq!(c.description_in(scrm_model::Lang::En), c.description());
         assert_eq!(ProblemCode::from_name(c.as_str()), Some(*c));
     }
 }

@@ -53,7 +53,7 @@ pub enum Command {
     Score(ScoreArgs),
     /// Check questionnaires without scoring: every problem, located.
     #[command(
-        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json\n  scrm validate responses/ --format sarif > problems.sarif"
+        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json\n  scrm validate responses/ --format sarif > problems.sarif\n  scrm validate 問卷.xlsx --lang zh-TW"
     )]
     Validate(ValidateArgs),
     /// Show each question's contribution to a supplier's scores.
@@ -376,6 +376,10 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = ValidateFormat::Human)]
     pub format: ValidateFormat,
+    /// Language of the readable report: `en` or `zh-TW` (each problem's meaning in Chinese,
+    /// its message in English). JSON and SARIF are the same in every language.
+    #[arg(long, default_value = "en", value_name = "LANG")]
+    pub lang: String,
 }
 
 /// Output formats of `validate`.

@@ -259,6 +259,10 @@ pub fn check_file(
 /// terminal.
 pub fn assert_reports_inert(read: &Ingested) {
     assert_text_inert("the human report", &crate::render_human(read));
+    assert_text_inert(
+        "the human report in Chinese",
+        &crate::render_human_in(read, scrm_model::Lang::ZhTw),
+    );
     // The JSON report escapes by construction; it is made to be sure it can be.
     let _ = crate::render_json(read).to_string();
     let mut rejects = Vec::new();

@@ -43,8 +43,11 @@ pub struct FillNote {
     pub code: &'static str,
     /// Where it was found, as the problem says (file, row, column).
     pub location: String,
-    /// What is wrong.
+    /// What is wrong, in English as the reader writes it (it quotes names and values).
     pub message: String,
+    /// What the code means, in each language of [`Lang::ALL`] (`ProblemCode::description_in`):
+    /// a page in another language than English leads with it, then gives the message.
+    pub meaning: [&'static str; 2],
     /// The offending value.
     pub value: Option<String>,
     /// How to fix it.
@@ -93,6 +96,7 @@ struct F {
     problems: &'static str,
     problems_note: &'static str,
     value: &'static str,
+    severity: [&'static str; 2],
     unanswered: &'static str,
     invalid: &'static str,
     not_applicable_role: &'static str,
@@ -122,6 +126,7 @@ static EN: F = F {
     problems: "Problems in the answers",
     problems_note: "A value with an error is not scored. Each problem is also shown beside its field below.",
     value: "value",
+    severity: ["error", "warning"],
     unanswered: "— not answered —",
     invalid: "not a valid answer",
     not_applicable_role: "Does not apply to your AI role: kept, not scored.",
@@ -161,6 +166,7 @@ static ZH: F = F {
     problems: "回答中的問題",
     problems_note: "有錯誤的值不列入評分。每個問題也會顯示在下方對應欄位旁。",
     value: "值",
+    severity: ["錯誤", "警告"],
     unanswered: "— 未回答 —",
     invalid: "不是有效的回答",
     not_applicable_role: "不適用於貴公司的 AI 角色：保留但不評分。",
@@ -222,6 +228,7 @@ label input,label select,label textarea{display:block;width:100%;margin-top:2px;
 .msg.saved{background:#ecfdf3;color:#1a7f37}
 .has-error select,.has-error input,.has-error textarea{border-color:#b42318}
 #problems li{margin:2px 0}
+.en{color:#555}
 "#;
 
 /// The section a question is listed under (an index into `F::sections`), from its id: the
@@ -294,7 +301,7 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
         );
     }
     if !input.notes.is_empty() {
-        body.push_str(&problems_section(input.notes, ft));
+        body.push_str(&problems_section(input.notes, lang));
     }
 
     // The form. Its first button is the one Enter presses.
@@ -426,7 +433,8 @@ fn anchor(field: &str) -> String {
     format!("f-{field}")
 }
 
-fn problems_section(notes: &[FillNote], ft: &F) -> String {
+fn problems_section(notes: &[FillNote], lang: Lang) -> String {
+    let ft = f(lang);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -444,19 +452,16 @@ fn problems_section(notes: &[FillNote], ft: &F) -> String {
             ),
             None => escape_html(&n.location).into_owned(),
         };
+        let error = n.severity == "error";
         let _ = write!(
             s,
             "<li class=\"problem\" data-code=\"{}\"><span class=\"sev-{}\">{}</span> <span class=\"mono\">[{}]</span> {}: {}",
             n.code,
-            if n.severity == "error" {
-                "deny"
-            } else {
-                "warn"
-            },
-            n.severity,
+            if error { "deny" } else { "warn" },
+            ft.severity[usize::from(!error)],
             n.code,
             place,
-            escape_html(&n.message)
+            said(n, lang)
         );
         if let Some(v) = &n.value {
             let _ = write!(
@@ -489,7 +494,20 @@ fn block_of(field: &str) -> &str {
 }
 
 /// The messages beside one field.
-fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str) -> (bool, String) {
+/// A problem as the page says it: the message alone in English; in another language, what its
+/// code means in that language, then the message (English, it quotes names and values).
+fn said(n: &FillNote, lang: Lang) -> String {
+    match lang {
+        Lang::En => escape_html(&n.message).into_owned(),
+        Lang::ZhTw => format!(
+            "{} <span class=\"en\" lang=\"en\">({})</span>",
+            escape_html(n.meaning[1]),
+            escape_html(&n.message)
+        ),
+    }
+}
+
+fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str, lang: Lang) -> (bool, String) {
     let mut s = String::new();
     let mut error = false;
     for n in notes.get(field).into_iter().flatten() {
@@ -503,7 +521,7 @@ fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str) -> (bool, Strin
                 "warning"
             },
             n.code,
-            escape_html(&n.message)
+            said(n, lang)
         );
         if let Some(h) = &n.help {
             let _ = write!(s, " {}", escape_html(h));
@@ -666,7 +684,7 @@ fn profile_fieldset(
                 select(&name, &value, options, canon(&value), ft.blank, ft.invalid)
             }
         };
-        let (error, msgs) = messages(notes, &name);
+        let (error, msgs) = messages(notes, &name, lang);
         let _ = write!(
             s,
             "<div id=\"{}\"{}><label>{}{widget}</label><div class=\"help\">{}</div>{msgs}</div>",
@@ -685,7 +703,7 @@ fn profile_fieldset(
         );
         for (k, v) in &p.extra {
             let name = format!("{FIELD_EXTRA}{k}");
-            let (error, msgs) = messages(notes, &name);
+            let (error, msgs) = messages(notes, &name, lang);
             let _ = write!(
                 s,
                 "<div id=\"{}\"{}><label><span class=\"mono\">{}</span>{}</label>{msgs}</div>",
@@ -740,7 +758,7 @@ fn question_block(
     let mut all_msgs = String::new();
     let mut error = false;
     for p in [FIELD_ANSWER, FIELD_EVIDENCE, FIELD_DATE, FIELD_COMMENT] {
-        let (e, m) = messages(notes, &field(p));
+        let (e, m) = messages(notes, &field(p), lang);
         error |= e;
         all_msgs.push_str(&m);
     }

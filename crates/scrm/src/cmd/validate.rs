@@ -10,6 +10,7 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
     if a.input.inputs.is_empty() && a.input.vendors.is_none() && a.input.exclusions.is_none() {
         bail!("no inputs: give questionnaire files or folders");
     }
+    let lang = context::lang(&a.lang)?;
     let catalog = context::catalog(a.input.catalog.as_deref())?;
     if let Some(p) = &a.input.policy {
         context::policy(Some(p), &catalog)?;
@@ -24,7 +25,7 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
     )
     .map_err(|e| anyhow!("{e}"))?;
     match a.format {
-        ValidateFormat::Human => output::print(&scrm_ingest::render_human(&ing))?,
+        ValidateFormat::Human => output::print(&scrm_ingest::render_human_in(&ing, lang))?,
         ValidateFormat::Json => {
             let mut s = serde_json::to_string_pretty(&scrm_ingest::render_json(&ing))?;
             s.push('\n');

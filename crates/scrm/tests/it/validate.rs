@@ -38,6 +38,22 @@ fn invalid_answers() {
     assert_run!("validate_invalid_answer_json", r);
 }
 
+/// `--lang zh-TW`: the readable report in Chinese, the same exit code, and JSON that does not
+/// change with the language; a language scrm does not ship is refused with the ones it does.
+#[test]
+fn the_report_in_chinese() {
+    let input = "fixtures/ingest/invalid-answer/inputs";
+    let r = scrm(["validate", input, "--lang", "zh-TW"]);
+    r.expect_code(1);
+    assert_run!("validate_invalid_answer_zh_tw", r);
+    let en = scrm(["validate", input, "--format", "json"]);
+    let zh = scrm(["validate", input, "--format", "json", "--lang", "zh-TW"]);
+    assert_eq!(en.stdout, zh.stdout);
+    let r = scrm(["validate", input, "--lang", "fr"]);
+    r.expect_code(2);
+    assert!(r.stderr.contains("[\"en\", \"zh-TW\"]"), "{}", r.stderr);
+}
+
 #[test]
 fn unknown_questions() {
     let input = "fixtures/ingest/unknown-question/inputs";

@@ -12,8 +12,8 @@ use crate::HistoryError;
 use crate::results_file::{RESULT_GROUP_ROWS, for_each_group};
 use crate::spill::{Spill, Spilled};
 use crate::store::{
-    ChunkSum, HASH_CHUNK, StoredResult, list_runs, results_checksum, results_path, spill_record,
-    split_record,
+    ChunkSum, HASH_CHUNK, StoredResult, check_file, list_runs, results_checksum, results_path,
+    spill_record, split_record,
 };
 use crate::table::FlatRow;
 use chrono::NaiveDate;
@@ -241,6 +241,19 @@ pub fn load_cache(dir: &Path, tool_version: &str) -> Result<Cache, HistoryError>
         return Ok(Cache::default());
     }
     let path = results_path(dir, &latest.run_id);
+    // A file that is not the one recorded is not decoded at all: a damaged Parquet file can
+    // stop the decoder, and its rows would not be reused anyway.
+    if let Err(e) = check_file(&path, latest.results_file_checksum.as_deref()) {
+        if !e.is_damage() {
+            return Err(e);
+        }
+        tracing::warn!(
+            run = %latest.run_id,
+            error = %e,
+            "the newest run's results file is not the one recorded: every vendor is scored afresh"
+        );
+        return Ok(Cache::damaged(&latest.run_id));
+    }
     // Each row and its JSON into the spill as the groups come, by the core that read the
     // group: a hashing chunk a task, each record hashed while it is fresh in the core's cache
     // (groups start at multiples of the chunk, so a group's chunks are the run's).

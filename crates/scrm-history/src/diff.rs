@@ -1,8 +1,8 @@
 //! `scrm diff`: what changed between two runs, and the answers behind each change.
 
 use crate::HistoryError;
-use crate::store::{RunInfo, answers_path, list_runs, resolve_in, results_path};
-use crate::table::{f64_col, parse_status, read_columns, str_col};
+use crate::store::{RunInfo, answers_path, check_file, list_runs, resolve_in, results_path};
+use crate::table::{decode, f64_col, parse_status, read_columns, str_col};
 use polars::prelude::*;
 use scrm_model::Status;
 use scrm_model::round::round4_opt;
@@ -160,8 +160,9 @@ struct Row {
 const MEASURES: [&str; 4] = ["combined", "airm", "aims", "cscrm"];
 const SCORE_COLUMNS: [&str; 4] = ["combined_score", "airm_score", "aims_score", "cscrm_score"];
 
-fn read_rows(dir: &Path, run_id: &str) -> Result<BTreeMap<String, Row>, HistoryError> {
-    let path = results_path(dir, run_id);
+fn read_rows(dir: &Path, run: &RunInfo) -> Result<BTreeMap<String, Row>, HistoryError> {
+    let path = results_path(dir, &run.run_id);
+    check_file(&path, run.results_file_checksum.as_deref())?;
     let mut cols = vec!["vendor_id", "name", "status", "findings", "input_hash"];
     cols.extend(SCORE_COLUMNS);
     let df = read_columns(&path, &cols)?;
@@ -207,26 +208,27 @@ type AnswerMap = BTreeMap<String, BTreeMap<String, Option<String>>>;
 /// hundreds of millions of answers never sits in memory whole.
 fn read_answers(
     dir: &Path,
-    run_id: &str,
+    run: &RunInfo,
     wanted: &HashSet<&str>,
 ) -> Result<AnswerMap, HistoryError> {
     let mut out = AnswerMap::new();
     if wanted.is_empty() {
         return Ok(out);
     }
-    let path = answers_path(dir, run_id);
-    let what = path.display().to_string();
+    let path = answers_path(dir, &run.run_id);
+    check_file(&path, run.answers_checksum.as_deref())?;
     let open = || std::fs::File::open(&path).map_err(HistoryError::io(&path));
-    let total = ParquetReader::new(open()?)
-        .num_rows()
-        .map_err(HistoryError::parquet(&what))?;
+    let file = open()?;
+    let total = decode(&path, || ParquetReader::new(file).num_rows())?;
     const SLICE: usize = 1 << 20;
     let mut offset = 0;
     while offset < total {
-        let df = ParquetReader::new(open()?)
-            .with_slice(Some((offset, SLICE)))
-            .finish()
-            .map_err(HistoryError::parquet(&what))?;
+        let file = open()?;
+        let df = decode(&path, || {
+            ParquetReader::new(file)
+                .with_slice(Some((offset, SLICE)))
+                .finish()
+        })?;
         offset += SLICE;
         let v = str_col(&df, "vendor_id", &path)?;
         let q = str_col(&df, "question_id", &path)?;
@@ -292,8 +294,8 @@ pub fn diff_runs(
         },
     };
 
-    let rows_a = read_rows(dir, &run_a.run_id)?;
-    let rows_b = read_rows(dir, &run_b.run_id)?;
+    let rows_a = read_rows(dir, &run_a)?;
+    let rows_b = read_rows(dir, &run_b)?;
     // Compare on the stored (4-decimal) values; a tiny epsilon keeps 0.25 from failing 0.25.
     let eps = 1e-9;
 
@@ -385,8 +387,8 @@ pub fn diff_runs(
     let wanted: BTreeSet<String> = wanted.into_iter().map(str::to_string).collect();
     // Looked up once per stored answer (tens of millions); never iterated into an output.
     let wanted_ref: HashSet<&str> = wanted.iter().map(String::as_str).collect();
-    let ans_a = read_answers(dir, &run_a.run_id, &wanted_ref)?;
-    let ans_b = read_answers(dir, &run_b.run_id, &wanted_ref)?;
+    let ans_a = read_answers(dir, &run_a, &wanted_ref)?;
+    let ans_b = read_answers(dir, &run_b, &wanted_ref)?;
     let empty = BTreeMap::new();
     for section in [
         &mut diff.newly_excluded,

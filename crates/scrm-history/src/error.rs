@@ -22,6 +22,22 @@ pub enum HistoryError {
         /// The polars error.
         source: polars::error::PolarsError,
     },
+    /// A Parquet file of the store is so damaged that polars stopped decoding it (a panic,
+    /// caught): some damaged page headers and lengths are not errors in polars-parquet 0.55,
+    /// and a damaged store must be reported, not bring the job down.
+    #[error("{}: Parquet: the file could not be decoded ({problem}); it is damaged, or not a file scrm wrote", path.display())]
+    Undecodable {
+        /// The file concerned.
+        path: PathBuf,
+        /// What polars said when it stopped.
+        problem: String,
+    },
+    /// A run's file no longer matches the checksum recorded with the run in `run.json`.
+    #[error("{}: does not match the checksum recorded with its run (changed or damaged since it was recorded); `scrm history verify` tells what changed", path.display())]
+    Mismatch {
+        /// The file concerned.
+        path: PathBuf,
+    },
     /// A JSON file or value in the history could not be read or written.
     #[error("{}: JSON: {source}", path.display())]
     Json {
@@ -114,7 +130,11 @@ impl HistoryError {
     /// to the store), rather than that it could not be read at all (permissions, the disk).
     pub fn is_damage(&self) -> bool {
         match self {
-            Self::Corrupt { .. } | Self::Parquet { .. } | Self::Json { .. } => true,
+            Self::Corrupt { .. }
+            | Self::Parquet { .. }
+            | Self::Undecodable { .. }
+            | Self::Mismatch { .. }
+            | Self::Json { .. } => true,
             Self::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
             _ => false,
         }

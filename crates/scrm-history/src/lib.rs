@@ -49,7 +49,10 @@
 //! # Listing, verifying and pruning
 //! [`stored_runs`] lists the runs with their sizes. [`verify_runs`] checks each run's results
 //! against its results checksum, its answers file against its answers checksum, and its
-//! manifest and results against its content hash. [`prune`] removes the runs a [`Retention`]
+//! manifest and results against its content hash; every file's bytes against the checksum
+//! `run.json` keeps for it, `run.json` against its own, and its summary against the files. A
+//! file is checked against its checksum before the nightly cache or `diff` decodes it, and
+//! every Parquet read catches a decoder panic as damage (`table::decode`). [`prune`] removes the runs a [`Retention`]
 //! does not keep (never the newest): each is renamed to `DIR/.pruned-<run_id>-<pid>/`, `DIR` is
 //! fsynced, then its files are deleted, so a reader sees a run whole or not at all; a prune
 //! stopped half way leaves `.pruned-*` directories that the next prune deletes.

@@ -10,9 +10,10 @@
 //! alone, never on the thread count.
 
 use crate::HistoryError;
-use crate::store::StoredResult;
+use crate::store::{StoredResult, Summing};
 use crate::table::{
-    FlatRow, RESULT_JSON_COLUMN, flat_columns, flat_frame, flat_rows, parquet_writer, str_col,
+    FlatRow, RESULT_JSON_COLUMN, decode, flat_columns, flat_frame, flat_rows, parquet_writer,
+    str_col,
 };
 use polars::prelude::*;
 use polars_parquet::parquet::CowBuffer;
@@ -89,26 +90,28 @@ pub(crate) fn for_each_group<T: Send>(
 /// The rows of `results.parquet` from `offset` on, one row group's worth.
 fn read_group(path: &Path, columns: &[String], offset: usize) -> Result<DataFrame, HistoryError> {
     let file = File::open(path).map_err(HistoryError::io(path))?;
-    ParquetReader::new(file)
-        .with_columns(Some(columns.to_vec()))
-        .with_slice(Some((offset, RESULT_GROUP_ROWS)))
-        .finish()
-        .map_err(HistoryError::parquet(path.display().to_string()))
+    decode(path, || {
+        ParquetReader::new(file)
+            .with_columns(Some(columns.to_vec()))
+            .with_slice(Some((offset, RESULT_GROUP_ROWS)))
+            .finish()
+    })
 }
 
 /// One row group: its row count and each leaf column's compressed pages.
 type Encoded = (u64, Vec<Vec<CompressedPage>>);
 
-/// Writes `results.parquet` at `path` for `rows` (in the file's order), then syncs it.
+/// Writes `results.parquet` at `path` for `rows` (in the file's order), then syncs it; returns
+/// the checksum of its bytes (`xxh3-128:…`), taken as they are written.
 pub(crate) fn write_results_file(
     path: &Path,
     manifest: &RunManifest,
     rows: &[&StoredResult],
-) -> Result<(), HistoryError> {
+) -> Result<String, HistoryError> {
     let what = path.display().to_string();
     let err = || HistoryError::parquet(&what);
     let file = File::create(path).map_err(HistoryError::io(path))?;
-    let mut buf = BufWriter::with_capacity(1 << 20, file);
+    let mut buf = Summing::new(BufWriter::with_capacity(1 << 20, file));
     {
         let empty = flat_frame(&[], Some(Vec::new())).map_err(err())?;
         // The fastest zstd level: the `result_json` column is most of the file and of the time it
@@ -141,10 +144,13 @@ pub(crate) fn write_results_file(
         }
         w.finish().map_err(err())?;
     }
+    let checksum = buf.checksum();
     let file = buf
+        .inner
         .into_inner()
         .map_err(|e| HistoryError::io(path)(e.into_error()))?;
-    file.sync_all().map_err(HistoryError::io(path))
+    file.sync_all().map_err(HistoryError::io(path))?;
+    Ok(checksum)
 }
 
 /// How each column of the table is written.

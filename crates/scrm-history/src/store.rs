@@ -49,7 +49,15 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, s: Status) {
+    /// Adds the counts of another part of the same run.
+    pub(crate) fn merge(&mut self, o: StatusCounts) {
+        self.eligible += o.eligible;
+        self.conditional += o.conditional;
+        self.at_risk += o.at_risk;
+        self.excluded += o.excluded;
+    }
+
+    pub(crate) fn add(&mut self, s: Status) {
         match s {
             Status::Eligible => self.eligible += 1,
             Status::Conditional => self.conditional += 1,
@@ -87,6 +95,22 @@ pub struct RunInfo {
     /// before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answers_checksum: Option<String>,
+    /// `xxh3-128:<32 hex>` of `results.parquet`'s bytes as written. Checked before the file is
+    /// decoded for reuse or a diff, so a damaged file never reaches the Parquet decoder, and by
+    /// `history verify`, which so also sees a change to what the file holds besides its rows
+    /// (the manifest in its metadata). `None` in runs recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results_file_checksum: Option<String>,
+    /// `xxh3-128:<32 hex>` of `manifest.json`'s bytes as written: the content hash leaves out
+    /// the manifest's time and the inputs' paths, this covers every byte. `None` in runs
+    /// recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_checksum: Option<String>,
+    /// `xxh3-128:<32 hex>` of this summary itself, as written without this field
+    /// ([`RunInfo::own_checksum`]): the other checksums live here, so a change to `run.json`
+    /// must show too. `None` in runs recorded before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_checksum: Option<String>,
     /// scrm version that wrote the run.
     pub tool_version: String,
     /// Catalog version used.
@@ -383,6 +407,39 @@ pub(crate) fn run_hashes(
     (hash_digests(manifest, &json), results_checksum(&sums))
 }
 
+impl RunInfo {
+    /// The checksum of this summary's fields as `run.json` holds them, without `run_checksum`.
+    pub fn own_checksum(&self) -> String {
+        let bare = RunInfo {
+            run_checksum: None,
+            ..self.clone()
+        };
+        bytes_checksum(&serde_json::to_vec(&bare).unwrap_or_default())
+    }
+
+    /// Whether the run was recorded before runs kept checksums: there is nothing to check it
+    /// against. A run of a later format missing one of them has lost it.
+    pub fn predates_checksums(&self) -> bool {
+        self.results_checksum.is_none()
+            && self.manifest_checksum.is_none()
+            && self.run_checksum.is_none()
+    }
+
+    /// Whether a run of the current format lacks a checksum the format keeps.
+    pub(crate) fn lacks_a_checksum(&self) -> bool {
+        let newer = [
+            &self.results_file_checksum,
+            &self.manifest_checksum,
+            &self.run_checksum,
+        ];
+        newer.iter().any(|c| c.is_some())
+            && newer
+                .iter()
+                .chain([&&self.results_checksum, &&self.answers_checksum])
+                .any(|c| c.is_none())
+    }
+}
+
 /// A checksum as `run.json` writes it.
 fn xxh3_text(sum: u128) -> String {
     format!("xxh3-128:{sum:032x}")
@@ -400,22 +457,39 @@ pub(crate) fn file_checksum(path: &Path) -> Result<String, HistoryError> {
     Ok(summing.checksum())
 }
 
-/// A writer that keeps the XXH3-128 of what passes through it: the answers file's checksum is
-/// taken as the file is written, not by reading it back.
-struct Summing<W> {
-    inner: W,
+/// `xxh3-128:<32 hex>` of bytes in memory.
+pub(crate) fn bytes_checksum(bytes: &[u8]) -> String {
+    xxh3_text(xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// Checks a run's file against the checksum recorded with the run, before anything decodes it:
+/// a file changed or damaged since is [`HistoryError::Mismatch`] (and a missing one `NotFound`),
+/// both damage. Nothing to check against (`None`, an older run) passes.
+pub(crate) fn check_file(path: &Path, recorded: Option<&str>) -> Result<(), HistoryError> {
+    match recorded {
+        Some(recorded) if file_checksum(path)? != recorded => Err(HistoryError::Mismatch {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A writer that keeps the XXH3-128 of what passes through it: a file's checksum is taken as
+/// the file is written, not by reading it back.
+pub(crate) struct Summing<W> {
+    pub(crate) inner: W,
     sum: Xxh3,
 }
 
 impl<W: Write> Summing<W> {
-    fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         Self {
             inner,
             sum: Xxh3::new(),
         }
     }
 
-    fn checksum(&self) -> String {
+    pub(crate) fn checksum(&self) -> String {
         xxh3_text(self.sum.digest128())
     }
 }
@@ -504,47 +578,105 @@ pub(crate) fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
 }
 
 /// Every committed run, oldest first (by `generated_at`, then the order recorded, then id). A
-/// missing directory holds no runs. Staging directories and unrelated entries are ignored.
+/// missing directory holds no runs. Staging directories and unrelated entries are ignored, and
+/// so is a run whose `run.json` does not read as scrm wrote it, with a warning: what such a run
+/// holds cannot be known or trusted, so it is neither reused nor diffed, and the night goes on
+/// (`history verify` lists it as changed).
 pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
+    let (runs, unreadable) = scan_runs(dir)?;
+    for (run, e) in unreadable {
+        tracing::warn!(
+            run = %run,
+            error = %e,
+            "a run's summary (run.json) is damaged: the run is left out (`scrm history verify` lists it)"
+        );
+    }
+    Ok(runs)
+}
+
+/// [`list_runs`], keeping apart the runs whose `run.json` does not read as scrm wrote it (by
+/// run id, with what is wrong), so that `history verify` can report them beside the others.
+pub(crate) fn scan_runs(dir: &Path) -> Result<ScannedRuns, HistoryError> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => return Err(HistoryError::io(dir)(e)),
     };
     let mut runs = Vec::new();
+    let mut unreadable = Vec::new();
     for entry in entries {
         let entry = entry.map_err(HistoryError::io(dir))?;
         let name = entry.file_name();
         let Some(id) = name.to_str().and_then(|n| n.strip_prefix(RUN_PREFIX)) else {
             continue;
         };
-        let path = entry.path().join(RUN_INFO_FILE);
-        let text = fs::read_to_string(&path).map_err(HistoryError::io(&path))?;
-        let info: RunInfo = serde_json::from_str(&text).map_err(HistoryError::json(&path))?;
-        if info.run_id != id {
-            return Err(HistoryError::Corrupt {
-                path,
-                row: 0,
-                column: "run_id".into(),
-                value: info.run_id,
-                problem: format!("does not match the directory name run={id}"),
-            });
+        match read_info(&entry.path(), id) {
+            Ok(run) => runs.push(run),
+            Err(e) if e.is_damage() => unreadable.push((id.to_string(), e)),
+            Err(e) => return Err(e),
         }
-        let t = parse_time(&info.generated_at)?;
-        runs.push((t, info));
     }
     runs.sort_by(|a, b| {
         (a.0, a.1.sequence)
             .cmp(&(b.0, b.1.sequence))
             .then_with(|| a.1.run_id.cmp(&b.1.run_id))
     });
-    Ok(runs.into_iter().map(|(_, i)| i).collect())
+    unreadable.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((runs.into_iter().map(|(_, i)| i).collect(), unreadable))
+}
+
+/// Readable runs, oldest first, and the ids of unreadable ones with why.
+pub(crate) type ScannedRuns = (Vec<RunInfo>, Vec<(String, HistoryError)>);
+
+/// One run's `run.json`, checked against its directory's name, with its time parsed.
+fn read_info(run_dir: &Path, id: &str) -> Result<(DateTime<Utc>, RunInfo), HistoryError> {
+    let path = run_dir.join(RUN_INFO_FILE);
+    let text = fs::read_to_string(&path).map_err(HistoryError::io(&path))?;
+    let info: RunInfo = serde_json::from_str(&text).map_err(HistoryError::json(&path))?;
+    if info.run_id != id {
+        return Err(HistoryError::Corrupt {
+            path,
+            row: 0,
+            column: "run_id".into(),
+            value: info.run_id,
+            problem: format!("does not match the directory name run={id}"),
+        });
+    }
+    // The summary holds the other files' checksums: it is checked first, whole.
+    let kept = info.run_checksum.clone();
+    if info.lacks_a_checksum() || kept.as_ref().is_some_and(|sum| info.own_checksum() != *sum) {
+        return Err(HistoryError::Corrupt {
+            path,
+            row: 0,
+            column: "run_checksum".into(),
+            value: kept.unwrap_or_default(),
+            problem: "run.json does not match its own checksum (changed or damaged since the run was recorded)".into(),
+        });
+    }
+    let t = parse_time(&info.generated_at).map_err(|_| HistoryError::Corrupt {
+        path,
+        row: 0,
+        column: "generated_at".into(),
+        value: info.generated_at.clone(),
+        problem: "not an RFC 3339 time".into(),
+    })?;
+    Ok((t, info))
 }
 
 /// Finds a run by exact id, unique prefix, or `latest` / `previous`.
+/// A run whose `run.json` is damaged is that damage, not an unknown run.
 pub fn resolve_run(dir: &Path, wanted: &str) -> Result<RunInfo, HistoryError> {
-    let runs = list_runs(dir)?;
-    resolve_in(dir, &runs, wanted)
+    let (runs, unreadable) = scan_runs(dir)?;
+    match resolve_in(dir, &runs, wanted) {
+        Err(HistoryError::UnknownRun { .. })
+            if let Some((_, e)) = unreadable
+                .into_iter()
+                .find(|(id, _)| id.starts_with(wanted)) =>
+        {
+            Err(e)
+        }
+        other => other,
+    }
 }
 
 pub(crate) fn resolve_in(
@@ -992,11 +1124,11 @@ impl Staged<'_> {
         }
         // Two files of their own, each mostly one thread's work (encoding and compressing):
         // written side by side.
-        let (results_written, answers) = rayon::join(
+        let (results_file, answers) = rayon::join(
             || write_results_file(&staging.join("results.parquet"), manifest, rows),
             || write_answers_file(&staging.join(ANSWERS_FILE), manifest, vendors),
         );
-        results_written?;
+        let results_file_checksum = results_file?;
         let (answers, answers_checksum) = answers?;
         let manifest_json = serde_json::to_vec_pretty(manifest)
             .map_err(HistoryError::json(staging.join("manifest.json")))?;
@@ -1011,12 +1143,19 @@ impl Staged<'_> {
             content_hash: self.content_hash,
             results_checksum: Some(self.checksum),
             answers_checksum: Some(answers_checksum),
+            results_file_checksum: Some(results_file_checksum),
+            manifest_checksum: Some(bytes_checksum(&manifest_json)),
+            run_checksum: None,
             tool_version: manifest.tool_version.clone(),
             catalog_version: manifest.catalog_version.clone(),
             policy_name: manifest.policy_name.clone(),
             vendors: rows.len() as u64,
             answers,
             statuses,
+        };
+        let info = RunInfo {
+            run_checksum: Some(info.own_checksum()),
+            ..info
         };
         let info_json = serde_json::to_vec_pretty(&info)
             .map_err(HistoryError::json(staging.join(RUN_INFO_FILE)))?;
@@ -1117,9 +1256,12 @@ fn remove_stale_staging(dir: &Path, own_pid: u32) -> Result<Vec<PathBuf>, Histor
     Ok(removed)
 }
 
-/// Reads every result of a run back from its `result_json` column, in vendor-id order.
+/// Reads every result of a run back from its `result_json` column, in vendor-id order, once
+/// the file matches the checksum recorded with the run.
 pub fn read_run_results(dir: &Path, run_id: &str) -> Result<Vec<VendorResult>, HistoryError> {
-    let path = run_dir(dir, run_id).join("results.parquet");
+    let info = resolve_run(dir, run_id)?;
+    let path = results_path(dir, &info.run_id);
+    check_file(&path, info.results_file_checksum.as_deref())?;
     let df = read_columns(&path, &[RESULT_JSON_COLUMN])?;
     let json = str_col(&df, RESULT_JSON_COLUMN, &path)?;
     json.iter()

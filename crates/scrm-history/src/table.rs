@@ -338,14 +338,35 @@ pub fn write_results_parquet<W: Write>(
         .map_err(HistoryError::parquet("Parquet output"))
 }
 
+/// Runs one polars read of the Parquet file at `path`, turning its error, or its panic, into a
+/// [`HistoryError`]. polars-parquet 0.55 panics on some damaged files (a page header whose
+/// encoding is out of range, a length that underflows) instead of returning an error; the
+/// store's files are read back every night and by `history verify`, whose job is to say a file
+/// is damaged. Panics raised on polars' own threads reach this caller through its pool and are
+/// caught here too. The panic message still goes to the process's panic hook (stderr).
+pub(crate) fn decode<T>(
+    path: &Path,
+    read: impl FnOnce() -> PolarsResult<T>,
+) -> Result<T, HistoryError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(r) => r.map_err(HistoryError::parquet(path.display().to_string())),
+        Err(payload) => Err(HistoryError::Undecodable {
+            path: path.to_path_buf(),
+            problem: payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("polars stopped")
+                .to_string(),
+        }),
+    }
+}
+
 /// Reads the run manifest stored in a results Parquet file's metadata, if any.
 pub fn read_parquet_manifest(path: &Path) -> Result<Option<RunManifest>, HistoryError> {
     let file = std::fs::File::open(path).map_err(HistoryError::io(path))?;
     let mut reader = ParquetReader::new(file);
-    let what = path.display().to_string();
-    let meta = reader
-        .get_metadata()
-        .map_err(HistoryError::parquet(&what))?;
+    let meta = decode(path, || reader.get_metadata().cloned())?;
     let Some(kv) = meta.key_value_metadata() else {
         return Ok(None);
     };
@@ -364,10 +385,11 @@ pub fn read_parquet_manifest(path: &Path) -> Result<Option<RunManifest>, History
 /// Reads chosen columns of a Parquet file into a frame.
 pub(crate) fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, HistoryError> {
     let file = std::fs::File::open(path).map_err(HistoryError::io(path))?;
-    ParquetReader::new(file)
-        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
-        .finish()
-        .map_err(HistoryError::parquet(path.display().to_string()))
+    decode(path, || {
+        ParquetReader::new(file)
+            .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+            .finish()
+    })
 }
 
 /// A string column of a frame read from `path`, as a contiguous chunked array.

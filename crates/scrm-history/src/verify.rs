@@ -7,9 +7,11 @@ use crate::error::HistoryError;
 use crate::results_file::for_each_group;
 use crate::retention::require_store;
 use crate::store::{
-    ChunkDigests, HASH_CHUNK, RunInfo, answers_path, file_checksum, list_runs, results_path,
-    row_bytes, run_dir, run_hashes,
+    ChunkDigests, HASH_CHUNK, RunInfo, StatusCounts, answers_path, bytes_checksum, check_file,
+    file_checksum, results_path, row_bytes, run_dir, run_hashes, run_id_for, scan_runs,
 };
+use crate::table::decode;
+use polars::prelude::{ParquetReader, SerReader};
 use rayon::prelude::*;
 use scrm_model::RunManifest;
 use scrm_model::safe::escape_controls;
@@ -41,6 +43,14 @@ pub enum Outcome {
         vendors: bool,
         /// `answers.parquet` no longer matches `answers_checksum`.
         answers: bool,
+        /// `results.parquet`'s bytes no longer match `results_file_checksum` (its rows may
+        /// still be as recorded: `results` says).
+        results_file: bool,
+        /// `manifest.json`'s bytes no longer match `manifest_checksum`.
+        manifest: bool,
+        /// `run.json` says something other than what it summarizes: its id, time, as-of date,
+        /// versions or policy against the manifest, or its counts against the files.
+        summary: bool,
     },
 }
 
@@ -66,13 +76,23 @@ impl RunCheck {
     }
 }
 
-/// Checks every run of the store at `dir`, oldest first.
+/// Checks every run of the store at `dir`, oldest first; runs whose `run.json` does not read
+/// come last, each [`Outcome::Unreadable`] (what else they hold cannot be checked without it).
 pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
     require_store(dir)?;
-    list_runs(dir)?
+    let (runs, unreadable) = scan_runs(dir)?;
+    let mut checks = runs
         .iter()
         .map(|info| verify_run(dir, info))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    checks.extend(unreadable.into_iter().map(|(run_id, e)| RunCheck {
+        run_id,
+        vendors: 0,
+        outcome: Outcome::Unreadable {
+            problem: e.to_string(),
+        },
+    }));
+    Ok(checks)
 }
 
 /// Checks one run: its results file's row groups, read side by side, the JSON with SHA-256 for
@@ -93,18 +113,27 @@ pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> 
 }
 
 fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
-    let Some(recorded) = &info.results_checksum else {
+    if info.predates_checksums() {
         return Ok(RunCheck {
             run_id: info.run_id.clone(),
             vendors: info.vendors,
             outcome: Outcome::Unchecked,
         });
-    };
+    }
+    let path = results_path(dir, &info.run_id);
+    // The bytes first: the rows of a file that is not the one recorded are still read (with the
+    // decoder's failures caught), to tell a change of rows from one of the file alone.
+    let results_file = differs(&path, info.results_file_checksum.as_deref())?;
     let mut digests = Vec::new();
     let mut vendors = 0u64;
+    let mut statuses = StatusCounts::default();
     for_each_group(
-        &results_path(dir, &info.run_id),
+        &path,
         |rows, json| {
+            let mut statuses = StatusCounts::default();
+            for row in &rows {
+                statuses.add(row.status());
+            }
             let group: Vec<([u8; 32], u128)> = rows
                 .par_chunks(HASH_CHUNK)
                 .zip(json.par_chunks(HASH_CHUNK))
@@ -116,39 +145,84 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
                     d.finish()
                 })
                 .collect();
-            Ok((rows.len() as u64, group))
+            Ok((rows.len() as u64, statuses, group))
         },
-        |(n, group)| {
+        |(n, counted, group)| {
             vendors += n;
+            statuses.merge(counted);
             digests.extend(group);
             Ok(())
         },
     )?;
     let path = run_dir(dir, &info.run_id).join("manifest.json");
     let text = std::fs::read(&path).map_err(HistoryError::io(&path))?;
+    let manifest_changed = info
+        .manifest_checksum
+        .as_ref()
+        .is_some_and(|sum| bytes_checksum(&text) != *sum);
     let manifest: RunManifest = serde_json::from_slice(&text).map_err(HistoryError::json(&path))?;
     let (content_hash, checksum) = run_hashes(&manifest, digests);
-    let results = checksum != *recorded;
+    // (`run.json` itself was checked against its own checksum when it was listed.)
+    let results = info.results_checksum.as_ref() != Some(&checksum);
     let content = content_hash != info.content_hash;
     let count = vendors != info.vendors;
+    let answers_path = answers_path(dir, &info.run_id);
     let answers = match &info.answers_checksum {
-        Some(recorded) => file_checksum(&answers_path(dir, &info.run_id))? != *recorded,
+        Some(recorded) => file_checksum(&answers_path)? != *recorded,
         None => false,
     };
+    // The answer count is the answers file's own (its footer), read only from the file recorded.
+    let answer_rows = match answers {
+        false => Some(answer_rows(&answers_path)?),
+        true => None,
+    };
+    let summary = run_id_for(&manifest, &info.content_hash).ok().as_ref() != Some(&info.run_id)
+        || info.generated_at != manifest.generated_at
+        || info.as_of != manifest.as_of
+        || info.tool_version != manifest.tool_version
+        || info.catalog_version != manifest.catalog_version
+        || info.policy_name != manifest.policy_name
+        || info.statuses != statuses
+        || answer_rows.is_some_and(|n| n != info.answers);
     Ok(RunCheck {
         run_id: info.run_id.clone(),
         vendors,
-        outcome: if results || content || count || answers {
+        outcome: if results
+            || content
+            || count
+            || answers
+            || results_file
+            || manifest_changed
+            || summary
+        {
             Outcome::Changed {
                 results,
                 content,
                 vendors: count,
                 answers,
+                results_file,
+                manifest: manifest_changed,
+                summary,
             }
         } else {
             Outcome::Sound
         },
     })
+}
+
+/// Whether a file's bytes differ from the checksum recorded for it (never, with none).
+fn differs(path: &Path, recorded: Option<&str>) -> Result<bool, HistoryError> {
+    match check_file(path, recorded) {
+        Ok(()) => Ok(false),
+        Err(HistoryError::Mismatch { .. }) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// The rows an answers file says it holds.
+fn answer_rows(path: &Path) -> Result<u64, HistoryError> {
+    let file = std::fs::File::open(path).map_err(HistoryError::io(path))?;
+    decode(path, || ParquetReader::new(file).num_rows()).map(|n| n as u64)
 }
 
 /// What checking found, a line a run, for a terminal.
@@ -172,6 +246,9 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 content,
                 vendors,
                 answers,
+                results_file,
+                manifest,
+                summary,
             } => {
                 let mut parts = Vec::new();
                 if *results {
@@ -185,6 +262,15 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 }
                 if *answers {
                     parts.push("answers differ from their checksum");
+                }
+                if *results_file {
+                    parts.push("results.parquet's bytes differ from their checksum");
+                }
+                if *manifest {
+                    parts.push("manifest.json differs from its checksum");
+                }
+                if *summary {
+                    parts.push("run.json disagrees with the run it summarizes");
                 }
                 format!("CHANGED: {}", parts.join("; "))
             }

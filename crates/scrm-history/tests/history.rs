@@ -523,13 +523,15 @@ fn cache_refuses_results_changed_since_recorded() {
         (dir, run)
     };
 
-    // Rewritten by another tool with the same values: still the recorded results.
+    // Rewritten by another tool, even with the same values: not the file recorded, which is
+    // not decoded at all (a damaged file could stop the decoder); the night scores afresh.
     let (intact, run) = store();
+    assert_eq!(load_cache(intact.path(), TOOL_VERSION).unwrap().len(), 2);
     rewrite_column(intact.path(), &run, "status", |_, v| v.to_string());
     rewrite_column(intact.path(), &run, RESULT_JSON_COLUMN, |_, v| {
         v.to_string()
     });
-    assert_eq!(load_cache(intact.path(), TOOL_VERSION).unwrap().len(), 2);
+    assert!(load_cache(intact.path(), TOOL_VERSION).unwrap().is_empty());
 
     // V-0002 (at risk) made eligible in the status column; its JSON still says at risk.
     let (status, run) = store();
@@ -565,22 +567,37 @@ fn cache_refuses_results_changed_since_recorded() {
     std::fs::remove_file(gone.path().join(format!("run={run}/results.parquet"))).unwrap();
     assert!(load_cache(gone.path(), TOOL_VERSION).unwrap().is_empty());
 
-    // The same edit in a run whose `run.json` has no checksum (recorded before it was kept).
+    // The same edit in a run whose `run.json` has no checksums (recorded before they were
+    // kept): nothing to check the results against, so they are reused.
     let info = json.path().join(format!("run={run}/run.json"));
     let mut v: Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
-    assert!(
-        v.as_object_mut()
-            .unwrap()
-            .remove("results_checksum")
-            .is_some()
-    );
+    for key in [
+        "results_checksum",
+        "answers_checksum",
+        "results_file_checksum",
+        "manifest_checksum",
+        "run_checksum",
+    ] {
+        assert!(v.as_object_mut().unwrap().remove(key).is_some(), "{key}");
+    }
     std::fs::write(&info, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
     assert_eq!(load_cache(json.path(), TOOL_VERSION).unwrap().len(), 2);
+    // Only one of them gone is a damaged `run.json`, not an old one: the run is left out.
+    let info = status.path().join(format!(
+        "run={}/run.json",
+        list_runs(status.path()).unwrap()[0].run_id
+    ));
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("results_checksum");
+    std::fs::write(&info, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    assert!(list_runs(status.path()).unwrap().is_empty());
+    assert!(load_cache(status.path(), TOOL_VERSION).unwrap().is_empty());
+    assert!(verify_runs(status.path()).unwrap()[0].changed());
 }
 
 /// `verify_run` tells an edited flat column (the checksum alone) from an edited JSON (the
-/// checksum and the content hash) and from a file no longer readable, and finds an intact run,
-/// even rewritten, sound.
+/// checksum and the content hash) and from a file no longer readable, and a file rewritten with
+/// the same rows from one whose rows changed.
 #[test]
 fn verify_tells_what_changed() {
     let results = sample_results();
@@ -600,20 +617,24 @@ fn verify_tells_what_changed() {
         checks[0].outcome.clone()
     };
 
-    let (h, run) = (stores[0].0.path(), &stores[0].1);
-    rewrite_column(h, run, RESULT_JSON_COLUMN, |_, v| v.to_string());
-    assert_eq!(check(h), Outcome::Sound);
-
-    // V-0002, at risk, made eligible in the status column.
-    let (h, run) = (stores[1].0.path(), &stores[1].1);
-    rewrite_column(h, run, "status", |_, _| "eligible".to_string());
-    let changed = |results, content| Outcome::Changed {
+    let changed = |results, content, summary| Outcome::Changed {
         results,
         content,
         vendors: false,
         answers: false,
+        results_file: true,
+        manifest: false,
+        summary,
     };
-    assert_eq!(check(h), changed(true, false));
+    // The same rows written again by another tool: the rows are as recorded, the file is not.
+    let (h, run) = (stores[0].0.path(), &stores[0].1);
+    rewrite_column(h, run, RESULT_JSON_COLUMN, |_, v| v.to_string());
+    assert_eq!(check(h), changed(false, false, false));
+
+    // V-0002, at risk, made eligible in the status column: run.json's counts no longer agree.
+    let (h, run) = (stores[1].0.path(), &stores[1].1);
+    rewrite_column(h, run, "status", |_, _| "eligible".to_string());
+    assert_eq!(check(h), changed(true, false, true));
 
     let (h, run) = (stores[2].0.path(), &stores[2].1);
     rewrite_column(h, run, RESULT_JSON_COLUMN, |i, v| {
@@ -623,7 +644,7 @@ fn verify_tells_what_changed() {
             v.to_string()
         }
     });
-    assert_eq!(check(h), changed(true, true));
+    assert_eq!(check(h), changed(true, true, false));
 
     let (h, run) = (stores[3].0.path(), &stores[3].1);
     rewrite_column(h, run, "tier", |_, v| format!("{v} "));

@@ -2,8 +2,8 @@
 //! changed between two runs after one supplier's answers changed.
 
 use crate::common::{
-    AS_OF, DEMO, Run, Scrm, arg, assert_same_text, copy_dir, demo_score, names, root, run_dirs,
-    scrm, tempdir,
+    AS_OF, DEMO, Run, Scrm, arg, assert_same_text, copy_dir, demo_score, names, reseal_run_json,
+    root, run_dirs, scrm, tempdir,
 };
 use std::path::Path;
 
@@ -233,10 +233,13 @@ fn reused_results_record_what_a_fresh_run_records() {
     );
     let fresh_files = crate::common::tree(&fresh_run);
     // `run.json` counts the store's runs (`sequence`: the second run of one, the first of the
-    // other); everything else is the same.
+    // other, and so its own checksum); everything else is the same.
     let info = |files: &[(String, Vec<u8>)]| {
         let mut v: serde_json::Value = serde_json::from_slice(&files[3].1).expect("run.json");
-        v.as_object_mut().map(|o| o.remove("sequence"));
+        v.as_object_mut().map(|o| {
+            o.remove("sequence");
+            o.remove("run_checksum")
+        });
         v
     };
     assert_eq!(info(&kept_files), info(&fresh_files));
@@ -291,15 +294,11 @@ fn changed_store_is_not_reused() {
     let run = |out: &str, now: &str| nightly(DEMO, &history, &dir.path().join(out), now, &[]);
     run("first.csv", "2026-11-02T06:00:00Z");
     let info = run_dirs(&history)[0].join("run.json");
-    let text = std::fs::read_to_string(&info).expect("run.json");
-    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let recorded = v["results_checksum"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(recorded.starts_with("xxh3-128:"), "{recorded}");
-    v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
-    std::fs::write(&info, v.to_string()).expect("write run.json");
+    reseal_run_json(&info, &|v| {
+        let recorded = v["results_checksum"].as_str().unwrap_or_default();
+        assert!(recorded.starts_with("xxh3-128:"), "{recorded}");
+        v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
+    });
 
     let next = run("next.csv", "2026-11-03T06:00:00Z");
     assert!(
@@ -346,7 +345,8 @@ fn a_damaged_store_heals() {
         &["--format", "xlsx"],
     );
     assert!(
-        next.stderr.contains("do not read back")
+        next.stderr.contains("results file is not the one recorded")
+            && next.stderr.contains("No such file")
             && next.stderr.contains("reused=0")
             && next
                 .stderr
@@ -410,20 +410,16 @@ fn a_run_of_another_version_is_not_reused() {
     // What an older release leaves: its version in the manifest and the run's summary, and so
     // another content hash (the manifest is part of it).
     let mine = format!("\"tool_version\": \"{}\"", env!("CARGO_PKG_VERSION"));
-    for file in ["manifest.json", "run.json"] {
-        let text = std::fs::read_to_string(run.join(file)).expect(file);
-        assert!(text.contains(&mine), "{file}: {text}");
-        let mut text = text.replace(&mine, "\"tool_version\": \"0.0.9\"");
-        if file == "run.json" {
-            let v: serde_json::Value = serde_json::from_str(&text).expect("run.json");
-            let hash = v["content_hash"]
-                .as_str()
-                .expect("content_hash")
-                .to_string();
-            text = text.replace(&hash, &hash.chars().rev().collect::<String>());
-        }
-        std::fs::write(run.join(file), text).expect(file);
-    }
+    let text = std::fs::read_to_string(run.join("manifest.json")).expect("manifest");
+    assert!(text.contains(&mine), "{text}");
+    let text = text.replace(&mine, "\"tool_version\": \"0.0.9\"");
+    std::fs::write(run.join("manifest.json"), &text).expect("manifest");
+    reseal_run_json(&run.join("run.json"), &|v| {
+        assert_eq!(v["tool_version"], env!("CARGO_PKG_VERSION"));
+        v["tool_version"] = serde_json::json!("0.0.9");
+        let hash = v["content_hash"].as_str().expect("content_hash");
+        v["content_hash"] = serde_json::json!(hash.chars().rev().collect::<String>());
+    });
 
     let next = nightly(
         DEMO,

@@ -1,7 +1,7 @@
 //! `scrm history list`, `verify` and `prune`: a nightly job's store, listed, checked against
 //! what was recorded, and kept to a size, with every run removed whole and the newest kept.
 
-use crate::common::{DEMO, Scrm, arg, scrm, tempdir};
+use crate::common::{DEMO, Scrm, arg, reseal_run_json, scrm, tempdir};
 use crate::history::nightly;
 use std::path::Path;
 
@@ -178,8 +178,15 @@ fn verify_finds_what_changed() {
     // The first night: recorded before runs kept checksums.
     edit_json(&run_file(&runs[0], "run.json"), &|v| {
         if let Some(o) = v.as_object_mut() {
-            o.remove("results_checksum");
-            o.remove("answers_checksum");
+            for key in [
+                "results_checksum",
+                "answers_checksum",
+                "results_file_checksum",
+                "manifest_checksum",
+                "run_checksum",
+            ] {
+                o.remove(key);
+            }
         }
     });
     // The second: its manifest says another as-of date than it was scored as of.
@@ -188,7 +195,7 @@ fn verify_finds_what_changed() {
     });
     // The third: its results no longer match their checksum, and its answers file has a byte
     // more.
-    edit_json(&run_file(&runs[2], "run.json"), &|v| {
+    reseal_run_json(&run_file(&runs[2], "run.json"), &|v| {
         v["results_checksum"] = serde_json::json!(format!("xxh3-128:{}", "0".repeat(32)));
     });
     let answers = run_file(&runs[2], "answers.parquet");
@@ -209,6 +216,9 @@ fn verify_finds_what_changed() {
     assert_eq!(outcomes, ["unchecked", "changed", "changed"]);
     assert_eq!(j.json()["runs"][1]["content"], true);
     assert_eq!(j.json()["runs"][1]["results"], false);
+    // Its manifest's bytes, and what run.json says of it (the as-of date), disagree too.
+    assert_eq!(j.json()["runs"][1]["manifest"], true);
+    assert_eq!(j.json()["runs"][1]["summary"], true);
     assert_eq!(j.json()["runs"][2]["results"], true);
     assert_eq!(j.json()["runs"][2]["answers"], true);
 }

@@ -1084,7 +1084,16 @@ pub fn record_stored_with<A: RecordedAnswers>(
         let _ = fs::remove_dir_all(&staging);
         return Err(HistoryError::io(&final_dir)(e));
     }
-    sync_dir(dir)?;
+    // The run is in place and every reader sees it from here on: a failed sync of the store's
+    // directory does not undo that, so saying "not recorded" would be false. What it risks is a
+    // power cut before the file system writes the rename itself, which a warning says.
+    if let Err(e) = sync_dir(dir) {
+        tracing::warn!(
+            run = %run_id,
+            error = %e,
+            "the run is recorded, but the store's directory could not be synced: a power cut now could lose it"
+        );
+    }
     tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
 
     // Tidying what dead writers left is not part of recording this run: the run stands.

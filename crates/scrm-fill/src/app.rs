@@ -739,7 +739,35 @@ impl App {
                     Err(e) => Response::text(500, &format!("the workbook was not written: {e}")),
                 }
             }
-            None => Response::text(400, "download as json or xlsx"),
+            Some(Download::OscalAr) => {
+                let s = self.score_document(&sub.doc);
+                let _ = self.save(&s);
+                let Some((result, plan)) = &s.outcome else {
+                    return self.score_page_saving(sub, false);
+                };
+                // As `scrm score --format oscal-ar` writes it: a plan for a supplier at risk
+                // only (an excluded one's is to resolve its listing, which the document says).
+                let plans: &[Plan] = match result.status {
+                    scrm_model::Status::AtRisk => std::slice::from_ref(plan),
+                    _ => &[],
+                };
+                let assessment = scrm_oscal::Assessment {
+                    results: std::slice::from_ref(result),
+                    plans,
+                    manifest: &s.manifest,
+                    catalog: &self.cfg.catalog,
+                    deadline_days: self.cfg.policy.remediation.deadline_days,
+                };
+                match scrm_oscal::assessment_results_json(&assessment) {
+                    Ok(bytes) => Response::attachment(
+                        "application/json",
+                        &format!("{stem}.oscal-ar.json"),
+                        bytes,
+                    ),
+                    Err(e) => Response::text(500, &format!("the document was not written: {e}")),
+                }
+            }
+            None => Response::text(400, "download as json, xlsx or oscal-ar"),
         }
     }
 }

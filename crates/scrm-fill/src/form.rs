@@ -34,6 +34,9 @@ pub enum Download {
     Json,
     /// The questionnaire template, filled with what was read.
     Xlsx,
+    /// The score as an OSCAL assessment-results document, as `scrm score --format oscal-ar`
+    /// writes it for this one supplier.
+    OscalAr,
 }
 
 /// What one submit of the page carries.
@@ -140,6 +143,7 @@ pub fn parse_form(body: &[u8], max_fields: usize) -> Result<Submission, FormErro
                 download = match v.as_str() {
                     "json" => Some(Download::Json),
                     "xlsx" => Some(Download::Xlsx),
+                    "oscal-ar" => Some(Download::OscalAr),
                     _ => None,
                 }
             }

@@ -85,6 +85,14 @@ pub(crate) fn check(data: &[u8]) {
             "the JSON download is not the form's document"
         );
     }
+    // The OSCAL download, when there is a supplier to score: its markup fields hold no live
+    // supplier text.
+    let r = post("download", &[data, b"&as=oscal-ar"].concat());
+    if r.status == 200 && r.body.starts_with(b"{") {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("oscal-ar: {e}"));
+        scrm_oscal::testutil::assert_inert(&doc);
+    }
 }
 
 /// No tag of the page has a handler, a source, a script or a link away; and no supplier text

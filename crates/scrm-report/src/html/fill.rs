@@ -89,6 +89,8 @@ struct F {
     scorecard: &'static str,
     download_json: &'static str,
     download_xlsx: &'static str,
+    download_oscal: &'static str,
+    download_oscal_note: &'static str,
     download_note: &'static str,
     language: &'static str,
     profile: &'static str,
@@ -119,6 +121,8 @@ static EN: F = F {
     scorecard: "Full scorecard",
     download_json: "Download answers (JSON)",
     download_xlsx: "Download answers (XLSX)",
+    download_oscal: "Download assessment (OSCAL)",
+    download_oscal_note: "This score as an OSCAL assessment-results document (JSON), for the buyer's GRC tools. It names your answers by their SHA-256: send the JSON download with it.",
     download_note: "The JSON keeps everything as typed; the XLSX holds the answers that were read without problems.",
     language: "中文",
     profile: "Your company",
@@ -159,6 +163,8 @@ static ZH: F = F {
     scorecard: "完整評分卡",
     download_json: "下載回答 (JSON)",
     download_xlsx: "下載回答 (XLSX)",
+    download_oscal: "下載評估結果 (OSCAL)",
+    download_oscal_note: "本次評分的 OSCAL 評估結果文件 (JSON)，供採購方的治理、風險與合規工具使用。文件以 SHA-256 指明您的回答：請一併附上 JSON 格式的回答下載檔。",
     download_note: "JSON 完整保留所輸入的內容；XLSX 僅包含讀取時沒有問題的回答。",
     language: "English",
     profile: "貴公司資料",
@@ -313,6 +319,7 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
 <button type=\"submit\" formaction=\"scorecard\" formtarget=\"_blank\">{}</button>\
 <button type=\"submit\" formaction=\"download\" name=\"as\" value=\"json\">{}</button>\
 <button type=\"submit\" formaction=\"download\" name=\"as\" value=\"xlsx\" title=\"{}\">{}</button>\
+<button type=\"submit\" formaction=\"download\" name=\"as\" value=\"oscal-ar\" title=\"{}\">{}</button>\
 <span class=\"spacer\"></span>\
 <button type=\"submit\" formaction=\"score\" name=\"switch_lang\" value=\"{}\" lang=\"{}\">{}</button></div>",
         lang.tag(),
@@ -321,6 +328,8 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
         ft.download_json,
         ft.download_note,
         ft.download_xlsx,
+        ft.download_oscal_note,
+        ft.download_oscal,
         other_lang(lang).tag(),
         other_lang(lang).tag(),
         ft.language,

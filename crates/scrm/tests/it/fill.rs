@@ -252,3 +252,68 @@ fn fill_saves_concurrent_submits_and_resumes_a_profile_only_page() {
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(page.contains("name=\"vendor.vendor_id\" value=\"V-77\""));
 }
+
+/// The page's OSCAL download: the score as an assessment-results document, valid under NIST's
+/// schemas, and the document `scrm score` writes for the page's JSON download but for where the
+/// input is (the page names it by its download name, the command by its path).
+#[test]
+fn fill_downloads_the_score_as_oscal_assessment_results() {
+    let s = serve(&["--as-of", AS_OF, "--port", "0"]);
+    let form = "vendor.vendor_id=V-9001&vendor.name=Formosa%20%2AVision%2A%20AI&vendor.criticality=high\
+                &a%3AGV-1.1=4&e%3AGV-1.1=policy.pdf&d%3AGV-1.1=2026-09-01&a%3AGV-1.2=2&a%3ASUP-1=yes";
+    let (status, headers, ar) = request(
+        &format!("{}download", s.url),
+        "POST",
+        &format!("{form}&as=oscal-ar"),
+    );
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(
+        headers.iter().any(|h| h.eq_ignore_ascii_case(
+            "content-disposition: attachment; filename=\"scrm-V-9001.oscal-ar.json\""
+        )),
+        "{headers:?}"
+    );
+    let ar: serde_json::Value = serde_json::from_str(&ar).unwrap_or_else(|e| panic!("{e}"));
+    let errors = crate::oscal::schema_errors("assessment-results", &ar);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (_, _, json) = request(
+        &format!("{}download", s.url),
+        "POST",
+        &format!("{form}&as=json"),
+    );
+    let dir = crate::common::tempdir();
+    let file = dir.path().join("scrm-V-9001.json");
+    std::fs::write(&file, &json).unwrap_or_else(|e| panic!("{e}"));
+    let r = scrm([
+        "score",
+        &crate::common::arg(&file),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "oscal-ar",
+    ]);
+    r.expect_code(1);
+    let mut want = r.json();
+    // Where the input is: its link and its title, and nothing else.
+    let place = |doc: &mut serde_json::Value| -> String {
+        let input = &mut doc["assessment-results"]["back-matter"]["resources"][1];
+        let href = input["rlinks"][0]["href"].take();
+        let title = input["title"].take();
+        format!(
+            "{} {}",
+            title.as_str().unwrap_or_default(),
+            href.as_str().unwrap_or_default()
+        )
+    };
+    let mut got = ar;
+    assert_eq!(
+        place(&mut got),
+        "Input file scrm-V-9001.json scrm-V-9001.json"
+    );
+    let theirs = place(&mut want);
+    assert!(
+        theirs.starts_with("Input file /") && theirs.ends_with("/scrm-V-9001.json"),
+        "{theirs}"
+    );
+    assert_eq!(got, want);
+}

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Every schema error of `doc` under NIST's schema of `model` in both versions.
-fn schema_errors(model: &str, doc: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(model: &str, doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
     for v in ["v1.1.2", "v1.2.1"] {
         let path = root().join(format!(

@@ -8,7 +8,6 @@
 //! that reused nearly every vendor took longer than one that reused none. The JSON is parsed
 //! only for outputs that show the whole result.
 
-use crate::HistoryError;
 use crate::results_file::{RESULT_GROUP_ROWS, for_each_group};
 use crate::spill::{Spill, Spilled};
 use crate::store::{
@@ -16,6 +15,7 @@ use crate::store::{
     spill_record, split_record,
 };
 use crate::table::FlatRow;
+use crate::{HistoryError, StoreKey};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use scrm_model::{Status, VendorId, VendorResult};
@@ -223,10 +223,30 @@ fn unkept(run_id: &str, e: &HistoryError) -> Cache {
 /// results were changed or damaged since they were recorded: nothing is reused (a warning says
 /// so), and the cache is empty. So is it when another version of scrm recorded the run.
 pub fn load_cache(dir: &Path, tool_version: &str) -> Result<Cache, HistoryError> {
+    load_cache_keyed(dir, tool_version, None)
+}
+
+/// [`load_cache`] of a store signed with `key`: a newest run that does not carry the key's
+/// signature (recorded without the key, or changed by someone without it) is not reused, like
+/// a damaged one, and this run is recorded (signed) even if its content equals that run's.
+pub fn load_cache_keyed(
+    dir: &Path,
+    tool_version: &str,
+    key: Option<&StoreKey>,
+) -> Result<Cache, HistoryError> {
     let runs = list_runs(dir)?;
     let Some(latest) = runs.last() else {
         return Ok(Cache::default());
     };
+    if let Some(key) = key
+        && !latest.signed_by(key)
+    {
+        tracing::warn!(
+            run = %latest.run_id,
+            "the newest run does not carry the store key's signature: every vendor is scored afresh"
+        );
+        return Ok(Cache::damaged(&latest.run_id));
+    }
     // A stored result is what that version's engine gave for the inputs. Another version may
     // score the same inputs otherwise (a rule fixed, a finding added) or store a result in
     // another shape, and reusing it would mix both versions' results in one run, unseen: the

@@ -38,6 +38,14 @@ pub enum HistoryError {
         /// The file concerned.
         path: PathBuf,
     },
+    /// A store key file is not a usable key.
+    #[error("{}: not a store key: {problem}", path.display())]
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        problem: String,
+    },
     /// A JSON file or value in the history could not be read or written.
     #[error("{}: JSON: {source}", path.display())]
     Json {

@@ -63,6 +63,7 @@ mod diff;
 mod error;
 #[doc(hidden)]
 pub mod fixtures;
+mod key;
 mod results_file;
 mod retention;
 mod spill;
@@ -70,12 +71,13 @@ mod store;
 mod table;
 mod verify;
 
-pub use cache::{Cache, Reused, load_cache};
+pub use cache::{Cache, Reused, load_cache, load_cache_keyed};
 pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
     render_diff_text,
 };
 pub use error::HistoryError;
+pub use key::StoreKey;
 pub use retention::{
     Pruned, Retention, StoredRun, plan_prune, prune, render_prune_text, render_runs_text,
     stored_runs,
@@ -91,4 +93,7 @@ pub use table::{
     FORMAT_KEY, FORMAT_VERSION, FlatRow, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN,
     flat_columns, read_parquet_manifest, write_results_parquet,
 };
-pub use verify::{Outcome, RunCheck, render_verify_text, verify_run, verify_runs};
+pub use verify::{
+    Outcome, RunCheck, render_verify_text, verify_run, verify_run_keyed, verify_runs,
+    verify_runs_keyed,
+};

@@ -106,6 +106,12 @@ pub struct RunInfo {
     /// recorded before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_checksum: Option<String>,
+    /// `hmac-sha256:<64 hex>` of this summary, without this field and `run_checksum`, made with
+    /// the store's key ([`crate::StoreKey`]) when the run was recorded with one. It covers every
+    /// byte of the run, since the summary holds the other files' checksums. `None` when the run
+    /// was recorded without a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_signature: Option<String>,
     /// `xxh3-128:<32 hex>` of this summary itself, as written without this field
     /// ([`RunInfo::own_checksum`]): the other checksums live here, so a change to `run.json`
     /// must show too. `None` in runs recorded before it was kept.
@@ -408,13 +414,31 @@ pub(crate) fn run_hashes(
 }
 
 impl RunInfo {
-    /// The checksum of this summary's fields as `run.json` holds them, without `run_checksum`.
+    /// The checksum of this summary's fields as `run.json` holds them (its signature included),
+    /// without `run_checksum`.
     pub fn own_checksum(&self) -> String {
         let bare = RunInfo {
             run_checksum: None,
             ..self.clone()
         };
         bytes_checksum(&serde_json::to_vec(&bare).unwrap_or_default())
+    }
+
+    /// The bytes a signature covers: the summary without its signature and its own checksum.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let bare = RunInfo {
+            run_signature: None,
+            run_checksum: None,
+            ..self.clone()
+        };
+        serde_json::to_vec(&bare).unwrap_or_default()
+    }
+
+    /// Whether the summary carries `key`'s signature of itself.
+    pub fn signed_by(&self, key: &crate::StoreKey) -> bool {
+        self.run_signature
+            .as_deref()
+            .is_some_and(|sig| key.verifies(&self.signed_bytes(), sig))
     }
 
     /// Whether the run was recorded before runs kept checksums: there is nothing to check it
@@ -978,19 +1002,21 @@ pub fn record_run<A: RecordedAnswers>(
     results: &[VendorResult],
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
-    record_run_with(dir, manifest, results, vendors, None)
+    record_run_with(dir, manifest, results, vendors, None, None)
 }
 
-/// [`record_run`], told that the newest run was found damaged (see [`record_stored_with`]).
+/// [`record_run`], told that the newest run was found damaged, and signed with the store's key
+/// when there is one (see [`record_stored_with`]).
 pub fn record_run_with<A: RecordedAnswers>(
     dir: &Path,
     manifest: &RunManifest,
     results: &[VendorResult],
     vendors: &[A],
     damaged_newest: Option<&str>,
+    key: Option<&crate::StoreKey>,
 ) -> Result<Recorded, HistoryError> {
     let stored: Vec<StoredResult> = results.par_iter().map(StoredResult::new).collect();
-    record_stored_with(dir, manifest, &stored, vendors, damaged_newest)
+    record_stored_with(dir, manifest, &stored, vendors, damaged_newest, key)
 }
 
 /// [`record_run`] for results already made into what the history keeps ([`StoredResult`]).
@@ -1000,19 +1026,21 @@ pub fn record_stored<A: RecordedAnswers>(
     results: &[StoredResult],
     vendors: &[A],
 ) -> Result<Recorded, HistoryError> {
-    record_stored_with(dir, manifest, results, vendors, None)
+    record_stored_with(dir, manifest, results, vendors, None, None)
 }
 
 /// [`record_stored`], told that the newest run was found damaged ([`crate::Cache::damaged_run`]):
 /// a run whose content equals that one's is recorded anyway, so that the store holds a sound
 /// copy and the next run has results to reuse. (Without this, its `run.json` would still say
 /// the same content hash and checksum, and the damaged run would stay the newest for good.)
+/// With the store's `key`, the run's summary is signed ([`RunInfo::run_signature`]).
 pub fn record_stored_with<A: RecordedAnswers>(
     dir: &Path,
     manifest: &RunManifest,
     results: &[StoredResult],
     vendors: &[A],
     damaged_newest: Option<&str>,
+    key: Option<&crate::StoreKey>,
 ) -> Result<Recorded, HistoryError> {
     let rows = sorted(results, StoredResult::vendor_id);
     let (hash, checksum) = hash_stored(manifest, &rows)?;
@@ -1058,6 +1086,7 @@ pub fn record_stored_with<A: RecordedAnswers>(
 
     let staged = Staged {
         manifest,
+        key,
         run_id: &run_id,
         sequence: runs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1,
         content_hash: hash,
@@ -1112,6 +1141,7 @@ pub fn record_stored_with<A: RecordedAnswers>(
 /// What a run's staging directory is filled with, besides its results and answers.
 struct Staged<'a> {
     manifest: &'a RunManifest,
+    key: Option<&'a crate::StoreKey>,
     run_id: &'a str,
     sequence: u64,
     content_hash: String,
@@ -1154,6 +1184,7 @@ impl Staged<'_> {
             answers_checksum: Some(answers_checksum),
             results_file_checksum: Some(results_file_checksum),
             manifest_checksum: Some(bytes_checksum(&manifest_json)),
+            run_signature: None,
             run_checksum: None,
             tool_version: manifest.tool_version.clone(),
             catalog_version: manifest.catalog_version.clone(),
@@ -1161,6 +1192,10 @@ impl Staged<'_> {
             vendors: rows.len() as u64,
             answers,
             statuses,
+        };
+        let info = RunInfo {
+            run_signature: self.key.map(|k| k.sign(&info.signed_bytes())),
+            ..info
         };
         let info = RunInfo {
             run_checksum: Some(info.own_checksum()),

@@ -3,6 +3,7 @@
 //! `answers_checksum`, and the manifest and results against the content hash its id is made
 //! from. An auditor can then tell that a run says today what it said the night it was recorded.
 
+use crate::StoreKey;
 use crate::error::HistoryError;
 use crate::results_file::for_each_group;
 use crate::retention::require_store;
@@ -51,6 +52,9 @@ pub enum Outcome {
         /// `run.json` says something other than what it summarizes: its id, time, as-of date,
         /// versions or policy against the manifest, or its counts against the files.
         summary: bool,
+        /// Verified with the store's key: the run does not carry its signature (recorded
+        /// without the key, or changed by someone without it). Never without a key.
+        signature: bool,
     },
 }
 
@@ -79,11 +83,21 @@ impl RunCheck {
 /// Checks every run of the store at `dir`, oldest first; runs whose `run.json` does not read
 /// come last, each [`Outcome::Unreadable`] (what else they hold cannot be checked without it).
 pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
+    verify_runs_keyed(dir, None)
+}
+
+/// [`verify_runs`] of a store signed with `key`: each run must also carry the key's signature
+/// ([`Outcome::Changed`]'s `signature`). A run recorded before runs kept checksums has none to
+/// carry, and stays [`Outcome::Unchecked`].
+pub fn verify_runs_keyed(
+    dir: &Path,
+    key: Option<&StoreKey>,
+) -> Result<Vec<RunCheck>, HistoryError> {
     require_store(dir)?;
     let (runs, unreadable) = scan_runs(dir)?;
     let mut checks = runs
         .iter()
-        .map(|info| verify_run(dir, info))
+        .map(|info| verify_run_keyed(dir, info, key))
         .collect::<Result<Vec<_>, _>>()?;
     checks.extend(unreadable.into_iter().map(|(run_id, e)| RunCheck {
         run_id,
@@ -100,7 +114,16 @@ pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
 /// A file that is missing or no longer reads as scrm wrote it is [`Outcome::Unreadable`]; only
 /// a file that cannot be read for another reason (permissions, the disk) is an error.
 pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
-    match check_run(dir, info) {
+    verify_run_keyed(dir, info, None)
+}
+
+/// [`verify_run`], with the store's key when it is signed.
+pub fn verify_run_keyed(
+    dir: &Path,
+    info: &RunInfo,
+    key: Option<&StoreKey>,
+) -> Result<RunCheck, HistoryError> {
+    match check_run(dir, info, key) {
         Err(e) if e.is_damage() => Ok(RunCheck {
             run_id: info.run_id.clone(),
             vendors: info.vendors,
@@ -112,7 +135,7 @@ pub fn verify_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> 
     }
 }
 
-fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
+fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCheck, HistoryError> {
     if info.predates_checksums() {
         return Ok(RunCheck {
             run_id: info.run_id.clone(),
@@ -184,6 +207,7 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
         || info.policy_name != manifest.policy_name
         || info.statuses != statuses
         || answer_rows.is_some_and(|n| n != info.answers);
+    let signature = key.is_some_and(|k| !info.signed_by(k));
     Ok(RunCheck {
         run_id: info.run_id.clone(),
         vendors,
@@ -194,6 +218,7 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
             || results_file
             || manifest_changed
             || summary
+            || signature
         {
             Outcome::Changed {
                 results,
@@ -203,6 +228,7 @@ fn check_run(dir: &Path, info: &RunInfo) -> Result<RunCheck, HistoryError> {
                 results_file,
                 manifest: manifest_changed,
                 summary,
+                signature,
             }
         } else {
             Outcome::Sound
@@ -249,6 +275,7 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 results_file,
                 manifest,
                 summary,
+                signature,
             } => {
                 let mut parts = Vec::new();
                 if *results {
@@ -271,6 +298,9 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 }
                 if *summary {
                     parts.push("run.json disagrees with the run it summarizes");
+                }
+                if *signature {
+                    parts.push("not signed with the store's key");
                 }
                 format!("CHANGED: {}", parts.join("; "))
             }

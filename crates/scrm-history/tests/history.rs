@@ -625,6 +625,7 @@ fn verify_tells_what_changed() {
         results_file: true,
         manifest: false,
         summary,
+        signature: false,
     };
     // The same rows written again by another tool: the rows are as recorded, the file is not.
     let (h, run) = (stores[0].0.path(), &stores[0].1);
@@ -1007,4 +1008,100 @@ fn results_file_row_groups_do_not_depend_on_threads() {
             "{threads} threads: recorded from the cache differs"
         );
     }
+}
+
+/// A store recorded with a key: every run carries the key's signature, which the checksums
+/// alone cannot give. A summary edited and sealed again with its own checksum, as anyone can
+/// do, is sound to a check without the key and changed to one with it; so is a run recorded
+/// without the key. Reuse with the key refuses an unsigned newest run, and the run recorded
+/// next is signed.
+#[test]
+fn a_signed_store_shows_what_someone_without_the_key_changed() {
+    let key = scrm_history::StoreKey::new(vec![42; 32]).unwrap();
+    let other = scrm_history::StoreKey::new(vec![43; 32]).unwrap();
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let results = sample_results();
+    let signed = |day: u32| {
+        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
+        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
+            .unwrap()
+            .run_id
+    };
+    let first = signed(1);
+    let info = list_runs(h).unwrap();
+    assert!(
+        info[0]
+            .run_signature
+            .as_deref()
+            .unwrap()
+            .starts_with("hmac-sha256:")
+    );
+    assert!(info[0].signed_by(&key) && !info[0].signed_by(&other));
+    let keyed = |k: &scrm_history::StoreKey| {
+        scrm_history::verify_runs_keyed(h, Some(k))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.outcome)
+            .collect::<Vec<_>>()
+    };
+    let not_signed = Outcome::Changed {
+        results: false,
+        content: false,
+        vendors: false,
+        answers: false,
+        results_file: false,
+        manifest: false,
+        summary: false,
+        signature: true,
+    };
+    assert_eq!(keyed(&key), [Outcome::Sound]);
+    assert_eq!(keyed(&other), std::slice::from_ref(&not_signed));
+    assert_eq!(
+        scrm_history::load_cache_keyed(h, TOOL_VERSION, Some(&key))
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Someone without the key moves the run's place in the store's order and seals the summary
+    // again: the checksums agree, the signature does not.
+    let path = h.join(format!("run={first}/run.json"));
+    let mut v: scrm_history::RunInfo =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v.sequence = 7;
+    v.run_checksum = Some(v.own_checksum());
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    assert_eq!(verify_runs(h).unwrap()[0].outcome, Outcome::Sound);
+    assert_eq!(keyed(&key), std::slice::from_ref(&not_signed));
+    // Reuse with the key refuses it; the next run, of the same content, is recorded and signed.
+    let cache = scrm_history::load_cache_keyed(h, TOOL_VERSION, Some(&key)).unwrap();
+    assert!(cache.is_empty());
+    assert_eq!(cache.damaged_run(), Some(first.as_str()));
+    let m = manifest("2026-11-02T02:00:00Z", date(2026, 11, 2), 2);
+    let second = scrm_history::record_run_with(
+        h,
+        &m,
+        &results,
+        &[] as &[Vendor],
+        cache.damaged_run(),
+        Some(&key),
+    )
+    .unwrap();
+    assert!(second.created);
+    assert_eq!(keyed(&key), [not_signed.clone(), Outcome::Sound]);
+
+    // A run recorded without the key.
+    let m = manifest("2026-11-03T02:00:00Z", date(2026, 11, 3), 2);
+    record_run(h, &m, &results, &[] as &[Vendor]).unwrap();
+    assert_eq!(
+        keyed(&key),
+        [not_signed.clone(), Outcome::Sound, not_signed.clone()]
+    );
+    assert!(
+        scrm_history::load_cache_keyed(h, TOOL_VERSION, Some(&key))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(load_cache(h, TOOL_VERSION).unwrap().len(), 2);
 }

@@ -296,6 +296,10 @@ pub struct ScoreArgs {
     /// Append this run to a history store (Parquet, atomic); unchanged suppliers are not re-scored.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
+    /// Sign the recorded run with the store's key (a file of at least 32 bytes), and reuse the
+    /// newest run only when it carries the key's signature (docs/history.md).
+    #[arg(long, value_name = "FILE", requires = "history")]
+    pub history_key: Option<PathBuf>,
     /// Language of labels in HTML output.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
@@ -646,9 +650,17 @@ pub struct HistoryArgs {
 pub enum HistoryCommand {
     /// Every run of the store, oldest first: when, as of which date, vendors per status, size.
     List(StoreArgs),
-    /// Check every run against what was recorded with it: its results and answers against their
-    /// checksums, its manifest and results against the content hash its id is made from.
-    Verify(StoreArgs),
+    /// Check every run against what was recorded with it: every file against its checksum, its
+    /// manifest and results against the content hash its id is made from, its summary against
+    /// the files, and with --history-key its signature.
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The store's key: every run must carry its signature (a run recorded without it, or
+        /// changed by someone without it, is reported changed).
+        #[arg(long, value_name = "FILE")]
+        history_key: Option<PathBuf>,
+    },
     /// Remove old runs. Each goes whole (hidden by one rename, then deleted), and the newest
     /// --keep runs always stay, so the next incremental run and `scrm diff` still find theirs.
     Prune {

@@ -17,8 +17,13 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 &serde_json::json!({ "runs": runs }),
             )?;
         }
-        HistoryCommand::Verify(StoreArgs { history, format }) => {
-            let checks = scrm_history::verify_runs(history).map_err(|e| anyhow!("{e}"))?;
+        HistoryCommand::Verify {
+            store: StoreArgs { history, format },
+            history_key,
+        } => {
+            let key = super::score::store_key(history_key.as_deref())?;
+            let checks = scrm_history::verify_runs_keyed(history, key.as_ref())
+                .map_err(|e| anyhow!("{e}"))?;
             emit(
                 *format,
                 || scrm_history::render_verify_text(&checks),

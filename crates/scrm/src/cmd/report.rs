@@ -16,7 +16,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
         &a.input,
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv")),
     )?;
-    let (results, _) = super::score::score_vendors(&l, None)?;
+    let (results, _) = super::score::score_vendors(&l, None, None)?;
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let th = context::tier_thresholds(&l.policy);
     let html = match &a.vendor {

@@ -15,12 +15,13 @@ use scrm_score::{Engine, index_exclusions};
 pub fn score_vendors(
     l: &Loaded,
     history: Option<&std::path::Path>,
+    key: Option<&scrm_history::StoreKey>,
 ) -> Result<(Vec<VendorResult>, Option<String>)> {
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let vendors = &l.ingested.vendors;
     let ex = index_exclusions(&l.ingested.exclusions);
     let cache = match history {
-        Some(dir) => Some(load_cache(dir)?),
+        Some(dir) => Some(load_cache(dir, key)?),
         None => None,
     };
     let pb = if output::stderr_progress() && vendors.len() >= 5_000 {
@@ -138,8 +139,9 @@ fn score_streamed<O: Send + 'static>(
     out: impl Fn(VendorResult) -> O + Sync,
     reused: impl Fn(&scrm_history::Reused<'_>, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
+    let key = store_key(a.history_key.as_deref())?;
     let cache = match &a.history {
-        Some(dir) => Some(load_cache(dir)?),
+        Some(dir) => Some(load_cache(dir, key.as_ref())?),
         None => None,
     };
     // Each vendor's stored result waits on disk, next to the store, until the run is recorded.
@@ -257,12 +259,23 @@ fn split_kept<O>(
 }
 
 /// The newest run's results in the history at `dir`, for reuse ([`scrm_history::load_cache`]),
-/// with a spinner: a million vendors' take seconds.
-fn load_cache(dir: &std::path::Path) -> Result<scrm_history::Cache> {
+/// with a spinner: a million vendors' take seconds. With the store's key, a newest run that
+/// does not carry its signature is not reused.
+fn load_cache(
+    dir: &std::path::Path,
+    key: Option<&scrm_history::StoreKey>,
+) -> Result<scrm_history::Cache> {
     with_spinner("loading the newest run's results", || {
-        scrm_history::load_cache(dir, context::TOOL_VERSION)
+        scrm_history::load_cache_keyed(dir, context::TOOL_VERSION, key)
     })
     .map_err(|e| anyhow!("{e}"))
+}
+
+/// The store's signing key named by `--history-key`, if any.
+pub fn store_key(path: Option<&std::path::Path>) -> Result<Option<scrm_history::StoreKey>> {
+    path.map(scrm_history::StoreKey::from_file)
+        .transpose()
+        .map_err(|e| anyhow!("{e}"))
 }
 
 /// Runs `f` under a spinner saying `what` it does, for the steps of a run that show no count
@@ -303,6 +316,7 @@ fn streamed_progress() -> Result<ProgressBar> {
 /// the store keeps of it, so that a million-vendor portfolio fits in memory; the bytes are
 /// those of rendering the results.
 fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
+    let key = store_key(a.history_key.as_deref())?;
     let (l, rows, recorded) = if a.history.is_some() {
         let run = score_streamed(
             a,
@@ -345,6 +359,7 @@ fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> R
                     &stored,
                     &sheets,
                     damaged.as_deref(),
+                    key.as_ref(),
                 )
             }),
         ),
@@ -422,6 +437,8 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 
 /// Runs `scrm score`.
 pub fn run(a: &ScoreArgs) -> Result<u8> {
+    // Read first: a missing or short key stops the run before any scoring.
+    let key = store_key(a.history_key.as_deref())?;
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     if a.format == ScoreFormat::Csv {
@@ -442,7 +459,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         (run.loaded, results, recorded, run.damaged)
     } else {
         let l = context::load(&a.input, rejects_default)?;
-        let (results, damaged) = score_vendors(&l, a.history.as_deref())?;
+        let (results, damaged) = score_vendors(&l, a.history.as_deref(), key.as_ref())?;
         (l, results, (Vec::new(), Vec::new()), damaged)
     };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
@@ -529,7 +546,14 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         let damaged = damaged.as_deref();
         let rec = with_spinner("recording the run", || {
             if streamed {
-                scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged)
+                scrm_history::record_stored_with(
+                    dir,
+                    &manifest,
+                    stored,
+                    sheets,
+                    damaged,
+                    key.as_ref(),
+                )
             } else {
                 scrm_history::record_run_with(
                     dir,
@@ -537,6 +561,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                     &results,
                     &l.ingested.vendors,
                     damaged,
+                    key.as_ref(),
                 )
             }
         });

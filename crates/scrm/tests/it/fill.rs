@@ -260,7 +260,7 @@ fn fill_saves_concurrent_submits_and_resumes_a_profile_only_page() {
 fn fill_downloads_the_score_as_oscal_assessment_results() {
     let s = serve(&["--as-of", AS_OF, "--port", "0"]);
     let form = "vendor.vendor_id=V-9001&vendor.name=Formosa%20%2AVision%2A%20AI&vendor.criticality=high\
-                &a%3AGV-1.1=4&e%3AGV-1.1=policy.pdf&d%3AGV-1.1=2026-09-01&a%3AGV-1.2=2&a%3ASUP-1=yes";
+                &a%3AGV-1.1=4&e%3AGV-1.1=policy.pdf&d%3AGV-1.1=2026-09-01&a%3AGV-1.2=2&a%3ASUP-INCIDENT-NOTIFY=yes";
     let (status, headers, ar) = request(
         &format!("{}download", s.url),
         "POST",
@@ -293,6 +293,10 @@ fn fill_downloads_the_score_as_oscal_assessment_results() {
         "oscal-ar",
     ]);
     r.expect_code(1);
+    assert!(
+        !root().join("scrm-rejects.csv").exists(),
+        "every answer was read: no rejects file"
+    );
     let mut want = r.json();
     // Where the input is: its link and its title, and nothing else.
     let place = |doc: &mut serde_json::Value| -> String {

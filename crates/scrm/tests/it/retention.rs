@@ -256,3 +256,83 @@ fn list_shows_a_hostile_policy_name_inert() {
     );
     assert!(out.contains("\\u{1b}[2Jwiped \\u{202e}yciloP"), "{out}");
 }
+
+/// `--history-key`: nights recorded with the store's key verify sound with it and changed with
+/// another (each run named "not signed with the store's key"); the CSV night (streamed) and the
+/// JSON night (whole results) both sign, and the second reuses the first. A key file that is too
+/// short stops the run before anything is scored or recorded.
+#[test]
+fn a_store_signed_with_a_key() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let key = dir.path().join("store.key");
+    let other = dir.path().join("other.key");
+    std::fs::write(&key, [7u8; 32]).expect("key");
+    std::fs::write(&other, [8u8; 32]).expect("key");
+    let k = arg(&key);
+    nightly(
+        DEMO,
+        &history,
+        &dir.path().join("first.csv"),
+        "2026-11-02T06:00:00Z",
+        &["--history-key", &k],
+    );
+    let second = nightly(
+        DEMO,
+        &history,
+        &dir.path().join("second.json"),
+        "2026-11-03T06:00:00Z",
+        &[
+            "--history-key",
+            &k,
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-03",
+        ],
+    );
+    // One supplier's result expires with the later as-of date; the rest are reused.
+    assert!(second.stderr.contains("reused=49"), "{}", second.stderr);
+    let verify = |key: &Path| {
+        scrm([
+            "history",
+            "verify",
+            "--history",
+            &arg(&history),
+            "--history-key",
+            &arg(key),
+        ])
+    };
+    let sound = verify(&key);
+    sound.expect_code(0);
+    assert_eq!(sound.out().matches(" sound").count(), 2, "{}", sound.out());
+    let changed = verify(&other);
+    changed.expect_code(1);
+    assert_eq!(
+        changed
+            .out()
+            .matches("CHANGED: not signed with the store's key")
+            .count(),
+        2,
+        "{}",
+        changed.out()
+    );
+    let short = dir.path().join("short.key");
+    std::fs::write(&short, b"password\n").expect("key");
+    let r = scrm([
+        "score",
+        DEMO,
+        "--history",
+        &arg(&history),
+        "--history-key",
+        &arg(&short),
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr
+            .contains("not a store key: a key has at least 32 bytes, this one 9"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(crate::common::run_dirs(&history).len(), 2);
+}

@@ -169,6 +169,70 @@ pub(crate) fn render_jsonl(
     Ok(out)
 }
 
+/// Every number of a JSON value that is not a whole number, rounded as the other machine
+/// formats write scores (4 decimals, half away from zero): the views and plans are computed in
+/// full precision.
+fn rounded(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => n
+            .as_f64()
+            .and_then(|x| serde_json::Number::from_f64(scrm_model::round::round4(x)))
+            .map_or(Value::Null, Value::Number),
+        Value::Array(a) => Value::Array(a.into_iter().map(rounded).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, rounded(v))).collect()),
+        other => other,
+    }
+}
+
+/// `scrm report --format json`: the portfolio page's numbers for a dashboard. `{ "manifest",
+/// "summary", "views" }`: the run, the counts by status and tier, and the roll-up of both
+/// supplier views ([`scrm_model::PortfolioViews`]; `null` when no supplier was read).
+pub fn render_portfolio_json(
+    results: &[VendorResult],
+    manifest: &RunManifest,
+    views: Option<&scrm_model::PortfolioViews>,
+) -> Result<Vec<u8>, ReportError> {
+    #[derive(Serialize)]
+    struct Portfolio<'a> {
+        manifest: &'a RunManifest,
+        summary: Summary,
+        views: serde_json::Value,
+    }
+    let doc = Portfolio {
+        manifest,
+        summary: summary(results),
+        views: rounded(serde_json::to_value(views)?),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// `scrm report --vendor ID --format json`: the scorecard's content. `{ "manifest", "vendor",
+/// "plan", "governance", "risks" }`: the supplier as `score --format json` writes it, its what-if
+/// plan, and its two views (each `null` when not computed).
+pub fn render_scorecard_json(r: &crate::ScorecardReport<'_>) -> Result<Vec<u8>, ReportError> {
+    #[derive(Serialize)]
+    struct Scorecard<'a> {
+        manifest: &'a RunManifest,
+        vendor: VendorOut<'a>,
+        plan: serde_json::Value,
+        governance: serde_json::Value,
+        risks: serde_json::Value,
+    }
+    let doc = Scorecard {
+        manifest: r.manifest,
+        vendor: vendor_out(r.result),
+        plan: rounded(serde_json::to_value(r.plan)?),
+        governance: rounded(serde_json::to_value(r.governance)?),
+        risks: rounded(serde_json::to_value(r.risks)?),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

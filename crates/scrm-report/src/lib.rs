@@ -24,6 +24,7 @@ pub mod testutil;
 mod text;
 mod xlsx_out;
 
+pub use json_out::{render_portfolio_json, render_scorecard_json};
 pub use xlsx_out::render_xlsx_with_views;
 
 pub use cell::{

@@ -68,7 +68,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// HTML report: portfolio dashboard, or one supplier's scorecard with --vendor.
     #[command(
-        after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html"
+        after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html\n  scrm report fixtures/demo --format json --out portfolio.json     (the page's numbers, for a dashboard)"
     )]
     Report(ReportArgs),
     /// A local page where a supplier fills in, scores and downloads its questionnaire.
@@ -459,9 +459,13 @@ pub struct PlanArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// HTML (the only report format; accepted for clarity).
+    /// HTML (kept for scripts that pass it; `--format` chooses the format).
     #[arg(long, default_value_t = true)]
     pub html: bool,
+    /// The page (html), or its numbers for a dashboard (json): the portfolio's counts and the
+    /// roll-up of both views, or one supplier's result, plan and views.
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
     /// Write the report here (default: stdout).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -471,6 +475,15 @@ pub struct ReportArgs {
     /// Language of every label: en or zh-TW.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,
+}
+
+/// Formats of `scrm report`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The HTML page.
+    Html,
+    /// The page's numbers as JSON.
+    Json,
 }
 
 /// Template formats.

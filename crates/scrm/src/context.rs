@@ -385,16 +385,7 @@ pub fn portfolio_html(
     manifest: &RunManifest,
     lang: Lang,
 ) -> String {
-    // Both supplier views rolled up, when the suppliers were kept (they are, for a page).
-    let views = (!l.ingested.vendors.is_empty()).then(|| {
-        let engine = scrm_score::Engine::new(&l.catalog, &l.policy, l.as_of);
-        scrm_score::portfolio_views(
-            &engine,
-            l.catalog.questions(),
-            &l.ingested.vendors,
-            &l.ingested.exclusions,
-        )
-    });
+    let views = portfolio_views(l);
     scrm_report::render_portfolio_html(
         &scrm_report::PortfolioReport {
             results,
@@ -406,6 +397,20 @@ pub fn portfolio_html(
         },
         lang,
     )
+}
+
+/// Both supplier views rolled up over the portfolio, when the suppliers were kept (they are,
+/// for a report).
+pub fn portfolio_views(l: &Loaded) -> Option<scrm_model::PortfolioViews> {
+    (!l.ingested.vendors.is_empty()).then(|| {
+        let engine = scrm_score::Engine::new(&l.catalog, &l.policy, l.as_of);
+        scrm_score::portfolio_views(
+            &engine,
+            l.catalog.questions(),
+            &l.ingested.vendors,
+            &l.ingested.exclusions,
+        )
+    })
 }
 
 /// The per-tier thresholds as the HTML report draws them.

@@ -88,3 +88,53 @@ fn unknown_vendor_or_language() {
     r.expect_code(2);
     assert_run!("report_unknown_lang", r);
 }
+
+/// `report --format json`: the portfolio page's numbers, whole (the counts of `score --format
+/// json` and the roll-up of both views, rounded to 4 decimals), the same at any thread count;
+/// and one supplier's, whose `vendor` is its object in `score --format json` and whose views
+/// are those of `explain --view`.
+#[test]
+fn the_numbers_as_json() {
+    let r = scrm(["report", DEMO, "--as-of", AS_OF, "--format", "json"]);
+    r.expect_code(0);
+    assert_run!("report_portfolio_json", r);
+    let j = r.json();
+    let scored = scrm(["score", DEMO, "--as-of", AS_OF, "--format", "json"]).json();
+    assert_eq!(j["summary"], scored["summary"]);
+    assert_eq!(j["views"]["suppliers"], j["summary"]["vendors"]);
+    let four = scrm([
+        "--threads",
+        "4",
+        "report",
+        DEMO,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(four.stdout, r.stdout);
+
+    let card = scrm([
+        "report", DEMO, "--as-of", AS_OF, "--vendor", "V-0007", "--format", "json",
+    ]);
+    card.expect_code(0);
+    let c = card.json();
+    let mine = scored["vendors"]
+        .as_array()
+        .and_then(|v| v.iter().find(|x| x["vendor_id"] == "V-0007"))
+        .cloned()
+        .expect("V-0007");
+    assert_eq!(c["vendor"], mine);
+    for (view, key) in [("governance", "lenses"), ("risks", "risks")] {
+        let explained = scrm([
+            "explain", "V-0007", DEMO, "--as-of", AS_OF, "--view", view, "--format", "json",
+        ])
+        .json();
+        assert_eq!(
+            c[view][key].as_array().map(Vec::len),
+            explained[key].as_array().map(Vec::len),
+            "{view}"
+        );
+    }
+    assert!(c["plan"]["steps"].is_array(), "{}", c["plan"]);
+}

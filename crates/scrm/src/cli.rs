@@ -68,7 +68,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// HTML report: portfolio dashboard, or one supplier's scorecard with --vendor.
     #[command(
-        after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html\n  scrm report fixtures/demo --format json --out portfolio.json     (the page's numbers, for a dashboard)"
+        after_help = "Examples:\n  scrm report fixtures/demo --vendors fixtures/demo/vendors.csv --out portfolio.html\n  scrm report fixtures/demo --vendor V-0007 --lang zh-TW --out scorecard.html\n  scrm report fixtures/demo --format json --out portfolio.json"
     )]
     Report(ReportArgs),
     /// A local page where a supplier fills in, scores and downloads its questionnaire.

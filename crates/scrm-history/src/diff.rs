@@ -1,8 +1,8 @@
 //! `scrm diff`: what changed between two runs, and the answers behind each change.
 
-use crate::HistoryError;
 use crate::store::{RunInfo, answers_path, check_file, list_runs, resolve_in, results_path};
 use crate::table::{decode, f64_col, parse_status, read_columns, str_col};
+use crate::{HistoryError, StoreKey};
 use polars::prelude::*;
 use scrm_model::Status;
 use scrm_model::round::round4_opt;
@@ -230,6 +230,10 @@ fn read_answers(
                 .finish()
         })?;
         offset += SLICE;
+        // A footer claiming more rows than the file holds must not keep the loop going.
+        if df.height() == 0 {
+            break;
+        }
         let v = str_col(&df, "vendor_id", &path)?;
         let q = str_col(&df, "question_id", &path)?;
         let a = str_col(&df, "answer", &path)?;
@@ -261,6 +265,20 @@ pub fn diff_runs(
     b: Option<&str>,
     threshold: f64,
     fail_on: Option<Status>,
+) -> Result<RunDiff, HistoryError> {
+    diff_runs_keyed(dir, a, b, threshold, fail_on, None)
+}
+
+/// [`diff_runs`] in a store signed with `key`: both runs must carry the key's signature
+/// ([`HistoryError::Unsigned`] otherwise), so that a run someone without the key changed or made
+/// is not diffed as the nightly job's.
+pub fn diff_runs_keyed(
+    dir: &Path,
+    a: Option<&str>,
+    b: Option<&str>,
+    threshold: f64,
+    fail_on: Option<Status>,
+    key: Option<&StoreKey>,
 ) -> Result<RunDiff, HistoryError> {
     let runs = list_runs(dir)?;
     let (run_a, run_b) = match (a, b) {
@@ -294,6 +312,16 @@ pub fn diff_runs(
         },
     };
 
+    if let Some(key) = key {
+        for run in [&run_a, &run_b] {
+            if !run.signed_by(key) {
+                return Err(HistoryError::Unsigned {
+                    dir: dir.to_path_buf(),
+                    run: run.run_id.clone(),
+                });
+            }
+        }
+    }
     let rows_a = read_rows(dir, &run_a)?;
     let rows_b = read_rows(dir, &run_b)?;
     // Compare on the stored (4-decimal) values; a tiny epsilon keeps 0.25 from failing 0.25.

@@ -38,6 +38,14 @@ pub enum HistoryError {
         /// The file concerned.
         path: PathBuf,
     },
+    /// Read with the store's key, a run does not carry its signature.
+    #[error("{}: run {run} does not carry the store key's signature (recorded without the key, or changed since by someone without it); `scrm history verify --history-key` tells which runs", dir.display())]
+    Unsigned {
+        /// The history directory.
+        dir: PathBuf,
+        /// The run.
+        run: String,
+    },
     /// A store key file is not a usable key.
     #[error("{}: not a store key: {problem}", path.display())]
     BadKey {
@@ -142,6 +150,7 @@ impl HistoryError {
             | Self::Parquet { .. }
             | Self::Undecodable { .. }
             | Self::Mismatch { .. }
+            | Self::Unsigned { .. }
             | Self::Json { .. } => true,
             Self::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
             _ => false,

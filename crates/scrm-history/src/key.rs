@@ -38,9 +38,23 @@ impl StoreKey {
         Ok(Self(bytes))
     }
 
+    /// The most a key file may hold: a key is a few dozen bytes, and `/dev/zero` named by
+    /// mistake must not fill the memory.
+    pub const MAX_BYTES: u64 = 4096;
+
     /// The key in the file at `path`: every byte of it, a final line break included.
     pub fn from_file(path: &Path) -> Result<Self, HistoryError> {
-        let bytes = std::fs::read(path).map_err(HistoryError::io(path))?;
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(Self::MAX_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(HistoryError::io(path))?;
+        if bytes.len() as u64 > Self::MAX_BYTES {
+            return Err(HistoryError::BadKey {
+                path: path.to_path_buf(),
+                problem: format!("larger than {} bytes: not a key file", Self::MAX_BYTES),
+            });
+        }
         Self::new(bytes).map_err(|problem| HistoryError::BadKey {
             path: path.to_path_buf(),
             problem,

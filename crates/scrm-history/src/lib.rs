@@ -74,7 +74,7 @@ mod verify;
 pub use cache::{Cache, Reused, load_cache, load_cache_keyed};
 pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
-    render_diff_text,
+    diff_runs_keyed, render_diff_text,
 };
 pub use error::HistoryError;
 pub use key::StoreKey;
@@ -86,8 +86,8 @@ pub use scrm_model::round::{round4, round4_opt};
 pub use spill::Spill;
 pub use store::{
     AnswerSheet, AnswerValues, QuestionTable, Recorded, RecordedAnswers, RunInfo, StatusCounts,
-    StoredResult, content_hash, list_runs, read_run_results, record_run, record_run_with,
-    record_stored, record_stored_with, resolve_run, run_id_for,
+    StoredResult, UnreadableRun, content_hash, list_runs, read_run_results, record_run,
+    record_run_with, record_stored, record_stored_with, resolve_run, run_id_for, unreadable_runs,
 };
 pub use table::{
     FORMAT_KEY, FORMAT_VERSION, FlatRow, GROUP_COLUMNS, MANIFEST_KEY, RESULT_JSON_COLUMN,

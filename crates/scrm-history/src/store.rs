@@ -129,6 +129,11 @@ pub struct RunInfo {
     pub answers: u64,
     /// Vendors per status.
     pub statuses: StatusCounts,
+    /// `run.json` as it was read, every field kept: the fields a later release added are part
+    /// of what [`RunInfo::own_checksum`] and the signature are taken over. `None` for a summary
+    /// made here, whose fields are all known.
+    #[serde(skip)]
+    pub read_as: Option<serde_json::Value>,
 }
 
 /// What [`record_run`] did.
@@ -414,24 +419,40 @@ pub(crate) fn run_hashes(
 }
 
 impl RunInfo {
-    /// The checksum of this summary's fields as `run.json` holds them (its signature included),
-    /// without `run_checksum`.
-    pub fn own_checksum(&self) -> String {
-        let bare = RunInfo {
-            run_checksum: None,
-            ..self.clone()
-        };
-        bytes_checksum(&serde_json::to_vec(&bare).unwrap_or_default())
+    /// The summary as a JSON value: its fields, plus those of the file it was read from that
+    /// this release does not know (at any depth), so that a run a later release recorded
+    /// checks as that release wrote it.
+    fn as_value(&self) -> serde_json::Value {
+        fn merge(known: &mut serde_json::Value, read: &serde_json::Value) {
+            if let (Some(k), Some(r)) = (known.as_object_mut(), read.as_object()) {
+                for (key, value) in r {
+                    match k.get_mut(key) {
+                        Some(mine) => merge(mine, value),
+                        None => {
+                            k.insert(key.clone(), value.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(read) = &self.read_as {
+            merge(&mut v, read);
+        }
+        v
     }
 
-    /// The bytes a signature covers: the summary without its signature and its own checksum.
+    /// The checksum of this summary (its signature included) without `run_checksum`, over its
+    /// canonical form ([`canonical_json`]): the same for the file as written and as read back,
+    /// and kept by a release that does not know every field.
+    pub fn own_checksum(&self) -> String {
+        bytes_checksum(&canonical_json(&self.as_value(), &["run_checksum"]))
+    }
+
+    /// The bytes a signature covers: the summary's canonical form without its signature and its
+    /// own checksum.
     fn signed_bytes(&self) -> Vec<u8> {
-        let bare = RunInfo {
-            run_signature: None,
-            run_checksum: None,
-            ..self.clone()
-        };
-        serde_json::to_vec(&bare).unwrap_or_default()
+        canonical_json(&self.as_value(), &["run_signature", "run_checksum"])
     }
 
     /// Whether the summary carries `key`'s signature of itself.
@@ -462,6 +483,33 @@ impl RunInfo {
                 .chain([&&self.results_checksum, &&self.answers_checksum])
                 .any(|c| c.is_none())
     }
+}
+
+/// The canonical form of a JSON object that checksums and signatures are taken over: compact,
+/// keys sorted at every level, numbers and strings as serde_json writes them, without the
+/// top-level keys `leave_out`. It depends on the values alone, not on the order a release
+/// declares its fields in or on fields it does not know.
+pub fn canonical_json(v: &serde_json::Value, leave_out: &[&str]) -> Vec<u8> {
+    fn sorted(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(o) => {
+                let keys: std::collections::BTreeMap<&String, serde_json::Value> =
+                    o.iter().map(|(k, v)| (k, sorted(v))).collect();
+                serde_json::Value::Object(keys.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+            }
+            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut top = sorted(v);
+    if let Some(o) = top.as_object_mut() {
+        for k in leave_out {
+            o.remove(*k);
+        }
+    }
+    // With serde_json's `preserve_order` (another crate of the tree may turn it on), a map
+    // keeps its insertion order, which `sorted` made the sorted one.
+    serde_json::to_vec(&top).unwrap_or_default()
 }
 
 /// A checksum as `run.json` writes it.
@@ -605,7 +653,7 @@ pub(crate) fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
 /// missing directory holds no runs. Staging directories and unrelated entries are ignored, and
 /// so is a run whose `run.json` does not read as scrm wrote it, with a warning: what such a run
 /// holds cannot be known or trusted, so it is neither reused nor diffed, and the night goes on
-/// (`history verify` lists it as changed).
+/// (`history verify` reports it unreadable; [`unreadable_runs`] lists it).
 pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
     let (runs, unreadable) = scan_runs(dir)?;
     for (run, e) in unreadable {
@@ -649,14 +697,50 @@ pub(crate) fn scan_runs(dir: &Path) -> Result<ScannedRuns, HistoryError> {
     Ok((runs.into_iter().map(|(_, i)| i).collect(), unreadable))
 }
 
+/// The runs whose `run.json` does not read as scrm wrote it, by id, with why: what
+/// [`list_runs`] leaves out, for `history list` and `prune` to show.
+pub fn unreadable_runs(dir: &Path) -> Result<Vec<UnreadableRun>, HistoryError> {
+    Ok(scan_runs(dir)?
+        .1
+        .into_iter()
+        .map(|(run_id, e)| UnreadableRun {
+            run_id,
+            problem: e.to_string(),
+        })
+        .collect())
+}
+
+/// A run [`list_runs`] leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreadableRun {
+    /// The id its directory names.
+    pub run_id: String,
+    /// What is wrong with its `run.json`.
+    pub problem: String,
+}
+
 /// Readable runs, oldest first, and the ids of unreadable ones with why.
 pub(crate) type ScannedRuns = (Vec<RunInfo>, Vec<(String, HistoryError)>);
 
 /// One run's `run.json`, checked against its directory's name, with its time parsed.
 fn read_info(run_dir: &Path, id: &str) -> Result<(DateTime<Utc>, RunInfo), HistoryError> {
     let path = run_dir.join(RUN_INFO_FILE);
-    let text = fs::read_to_string(&path).map_err(HistoryError::io(&path))?;
-    let info: RunInfo = serde_json::from_str(&text).map_err(HistoryError::json(&path))?;
+    if !run_dir.is_dir() {
+        return Err(HistoryError::Corrupt {
+            path: run_dir.to_path_buf(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            problem: "a run's name, but not a directory".into(),
+        });
+    }
+    // Bytes, not text: a damaged byte that is not UTF-8 is a JSON error (damage), not an I/O one.
+    let bytes = fs::read(&path).map_err(HistoryError::io(&path))?;
+    let read_as: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(HistoryError::json(&path))?;
+    let mut info: RunInfo =
+        serde_json::from_value(read_as.clone()).map_err(HistoryError::json(&path))?;
+    info.read_as = Some(read_as);
     if info.run_id != id {
         return Err(HistoryError::Corrupt {
             path,
@@ -1192,6 +1276,7 @@ impl Staged<'_> {
             vendors: rows.len() as u64,
             answers,
             statuses,
+            read_as: None,
         };
         let info = RunInfo {
             run_signature: self.key.map(|k| k.sign(&info.signed_bytes())),

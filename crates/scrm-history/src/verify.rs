@@ -87,8 +87,8 @@ pub fn verify_runs(dir: &Path) -> Result<Vec<RunCheck>, HistoryError> {
 }
 
 /// [`verify_runs`] of a store signed with `key`: each run must also carry the key's signature
-/// ([`Outcome::Changed`]'s `signature`). A run recorded before runs kept checksums has none to
-/// carry, and stays [`Outcome::Unchecked`].
+/// ([`Outcome::Changed`]'s `signature`), a run recorded before runs kept checksums included
+/// (it has none, and a run stripped of its checksums must not pass as an old one).
 pub fn verify_runs_keyed(
     dir: &Path,
     key: Option<&StoreKey>,
@@ -137,10 +137,25 @@ pub fn verify_run_keyed(
 
 fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCheck, HistoryError> {
     if info.predates_checksums() {
+        // With the key, a run without checksums is also a run without the signature: one with
+        // them stripped and its files edited must not pass as merely old.
+        let outcome = match key {
+            None => Outcome::Unchecked,
+            Some(_) => Outcome::Changed {
+                results: false,
+                content: false,
+                vendors: false,
+                answers: false,
+                results_file: false,
+                manifest: false,
+                summary: false,
+                signature: true,
+            },
+        };
         return Ok(RunCheck {
             run_id: info.run_id.clone(),
             vendors: info.vendors,
-            outcome: Outcome::Unchecked,
+            outcome,
         });
     }
     let path = results_path(dir, &info.run_id);

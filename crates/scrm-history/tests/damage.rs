@@ -118,6 +118,13 @@ fn damage_anywhere_is_reported_never_a_panic() {
             b[at] ^= 0x5a;
             damaged.push((format!("byte {at} changed"), b));
         }
+        // The high bit set: in a JSON file, a byte that is no longer UTF-8.
+        for k in 0..16 {
+            let at = (n * k / 16 + 7).min(n - 1);
+            let mut b = good.clone();
+            b[at] ^= 0x80;
+            damaged.push((format!("byte {at} given its high bit"), b));
+        }
         for (what, bytes) in damaged {
             std::fs::write(&path, &bytes).unwrap();
             cases += 1;
@@ -159,11 +166,60 @@ fn damage_anywhere_is_reported_never_a_panic() {
         }
         std::fs::write(&path, &good).unwrap();
     }
-    assert_eq!(cases, 320);
+    assert_eq!(cases, 384);
     assert!(
         wrong.is_empty(),
         "{} of {cases}:\n{}",
         wrong.len(),
         wrong.join("\n")
     );
+    // A file where a run's directory should be is a damaged run, not a store no command reads.
+    std::fs::write(h.join("run=20261103T020000Z-00000000"), b"not a run").unwrap();
+    assert_eq!(list_runs(h).unwrap().len(), 2);
+    let checks = verify_runs(h).unwrap();
+    assert_eq!(checks.len(), 3);
+    assert!(checks[2].changed(), "{:?}", checks[2]);
+    assert_eq!(
+        scrm_history::unreadable_runs(h).unwrap()[0].run_id,
+        "20261103T020000Z-00000000"
+    );
+}
+
+/// A `run.json` written by a later release, with fields this one does not know (at the top and
+/// nested), and its checksum taken over them: read, listed and verified sound, the fields kept.
+#[test]
+fn a_later_releases_fields_are_kept_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path();
+    let run = record_run(
+        h,
+        &manifest("2026-11-01T02:00:00Z", date(1), 40),
+        &synthetic_results(40, 7),
+        &synthetic_vendors(40, 30, 7),
+    )
+    .unwrap()
+    .run_id;
+    let path = h.join(format!("run={run}/run.json"));
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["provenance"] = serde_json::json!({"builder": "ci", "attested": true});
+    v["statuses"]["withdrawn"] = serde_json::json!(0);
+    let mut info: scrm_history::RunInfo = serde_json::from_value(v.clone()).unwrap();
+    info.read_as = Some(v.clone());
+    v["run_checksum"] = serde_json::json!(info.own_checksum());
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let listed = list_runs(h).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0]
+            .read_as
+            .as_ref()
+            .map(|r| &r["provenance"]["builder"]),
+        Some(&serde_json::json!("ci"))
+    );
+    assert_eq!(verify_runs(h).unwrap()[0].outcome, Outcome::Sound);
+    // And a change to one of them shows.
+    v["provenance"]["builder"] = serde_json::json!("someone");
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    assert!(list_runs(h).unwrap().is_empty());
+    assert!(verify_runs(h).unwrap()[0].changed());
 }

@@ -81,8 +81,9 @@ const ZH_TW: Words = Words {
 
 /// [`render_human`] in a language. In Traditional Chinese each problem leads with what its code
 /// means in Chinese ([`crate::ProblemCode::description_in`]), and the located message, which
-/// quotes names and values, follows in English; codes, locations and values are never
-/// translated, so the two reports can be grepped alike.
+/// quotes names and values, follows in English. Codes, locations and values are never
+/// translated, so a code or a place greps alike in both reports; the severity word is
+/// (`錯誤[invalid-answer]`).
 pub fn render_human_in(ing: &Ingested, lang: Lang) -> String {
     let w = match lang {
         Lang::En => &EN,

@@ -640,6 +640,9 @@ pub struct DiffArgs {
     /// The history store.
     #[arg(long, value_name = "DIR")]
     pub history: PathBuf,
+    /// The store's key: both runs must carry its signature (docs/history.md).
+    #[arg(long, value_name = "FILE")]
+    pub history_key: Option<PathBuf>,
     /// Report score moves of at least this much (0-5 scale).
     #[arg(long, default_value_t = 0.25)]
     pub threshold: f64,

@@ -502,20 +502,26 @@ fn block_of(field: &str) -> &str {
     field
 }
 
-/// The messages beside one field.
 /// A problem as the page says it: the message alone in English; in another language, what its
 /// code means in that language, then the message (English, it quotes names and values).
 fn said(n: &FillNote, lang: Lang) -> String {
+    let meaning = Lang::ALL
+        .iter()
+        .position(|l| *l == lang)
+        .and_then(|i| n.meaning.get(i))
+        .copied()
+        .unwrap_or_default();
     match lang {
         Lang::En => escape_html(&n.message).into_owned(),
         Lang::ZhTw => format!(
             "{} <span class=\"en\" lang=\"en\">({})</span>",
-            escape_html(n.meaning[1]),
+            escape_html(meaning),
             escape_html(&n.message)
         ),
     }
 }
 
+/// The messages beside one field, and whether one is an error.
 fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str, lang: Lang) -> (bool, String) {
     let mut s = String::new();
     let mut error = false;

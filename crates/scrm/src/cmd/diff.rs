@@ -7,12 +7,14 @@ use anyhow::{Result, anyhow};
 /// Runs `scrm diff`.
 pub fn run(a: &DiffArgs) -> Result<u8> {
     let fail = super::fail_status(a.fail_on);
-    let d = scrm_history::diff_runs(
+    let key = super::score::store_key(a.history_key.as_deref())?;
+    let d = scrm_history::diff_runs_keyed(
         &a.history,
         a.run_a.as_deref(),
         a.run_b.as_deref(),
         a.threshold,
         fail,
+        key.as_ref(),
     )
     .map_err(|e| anyhow!("{e}"))?;
     output::emit(a.format, || scrm_history::render_diff_text(&d), &d)?;

@@ -11,10 +11,11 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
     match &a.command {
         HistoryCommand::List(StoreArgs { history, format }) => {
             let runs = scrm_history::stored_runs(history).map_err(|e| anyhow!("{e}"))?;
+            let unreadable = unreadable(history)?;
             emit(
                 *format,
-                || scrm_history::render_runs_text(&runs),
-                &serde_json::json!({ "runs": runs }),
+                || scrm_history::render_runs_text(&runs) + &unreadable_text(&unreadable),
+                &serde_json::json!({ "runs": runs, "unreadable": unreadable }),
             )?;
         }
         HistoryCommand::Verify {
@@ -59,8 +60,47 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 scrm_history::prune(history, &rule)
             }
             .map_err(|e| anyhow!("{e}"))?;
-            emit(*format, || scrm_history::render_prune_text(&done), &done)?;
+            let unreadable = unreadable(history)?;
+            emit(
+                *format,
+                || scrm_history::render_prune_text(&done) + &unreadable_text(&unreadable),
+                &with_unreadable(serde_json::to_value(&done)?, &unreadable)?,
+            )?;
         }
     }
     Ok(0)
+}
+
+/// The runs of the store whose `run.json` does not read: listed apart, never pruned (what they
+/// hold cannot be known; `history verify` says why, and removing one is the operator's call).
+fn unreadable(history: &std::path::Path) -> Result<Vec<scrm_history::UnreadableRun>> {
+    scrm_history::unreadable_runs(history).map_err(|e| anyhow!("{e}"))
+}
+
+/// The prune report's JSON with the unreadable runs added (its other keys as they were).
+fn with_unreadable(
+    mut v: serde_json::Value,
+    runs: &[scrm_history::UnreadableRun],
+) -> Result<serde_json::Value> {
+    if let Some(o) = v.as_object_mut() {
+        o.insert("unreadable".into(), serde_json::to_value(runs)?);
+    }
+    Ok(v)
+}
+
+fn unreadable_text(runs: &[scrm_history::UnreadableRun]) -> String {
+    let mut s = String::new();
+    if !runs.is_empty() {
+        s.push_str(&format!(
+            "{} run(s) whose run.json does not read, left as they are (`scrm history verify` tells why):\n",
+            runs.len()
+        ));
+        for r in runs {
+            s.push_str(&format!(
+                "  {}\n",
+                scrm_model::safe::escape_controls(&r.run_id, false)
+            ));
+        }
+    }
+    s
 }

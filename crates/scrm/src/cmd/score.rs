@@ -135,13 +135,13 @@ struct StreamedRun<O> {
 /// need not outlive the vendor; a reused result is recorded as it was stored.
 fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
+    key: Option<&scrm_history::StoreKey>,
     rejects_default: Option<std::path::PathBuf>,
     out: impl Fn(VendorResult) -> O + Sync,
     reused: impl Fn(&scrm_history::Reused<'_>, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
-    let key = store_key(a.history_key.as_deref())?;
     let cache = match &a.history {
-        Some(dir) => Some(load_cache(dir, key.as_ref())?),
+        Some(dir) => Some(load_cache(dir, key)?),
         None => None,
     };
     // Each vendor's stored result waits on disk, next to the store, until the run is recorded.
@@ -315,11 +315,15 @@ fn streamed_progress() -> Result<ProgressBar> {
 /// row is kept (a few hundred bytes, where a result takes kilobytes), and with a history what
 /// the store keeps of it, so that a million-vendor portfolio fits in memory; the bytes are
 /// those of rendering the results.
-fn run_csv_rows(a: &ScoreArgs, rejects_default: Option<std::path::PathBuf>) -> Result<u8> {
-    let key = store_key(a.history_key.as_deref())?;
+fn run_csv_rows(
+    a: &ScoreArgs,
+    key: Option<scrm_history::StoreKey>,
+    rejects_default: Option<std::path::PathBuf>,
+) -> Result<u8> {
     let (l, rows, recorded) = if a.history.is_some() {
         let run = score_streamed(
             a,
+            key.as_ref(),
             rejects_default,
             |r| scrm_report::CsvRow::new(&r),
             csv_row,
@@ -442,7 +446,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     if a.format == ScoreFormat::Csv {
-        return run_csv_rows(a, rejects_default);
+        return run_csv_rows(a, key, rejects_default);
     }
     // Formats that show only results are scored as ingestion finishes each vendor, so that
     // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
@@ -454,7 +458,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     );
     let (l, results, recorded, damaged) = if streamed {
         // The stored results are dropped with the run, and the spill with the last of them.
-        let run = score_streamed(a, rejects_default, |r| r, |_, _| None)?;
+        let run = score_streamed(a, key.as_ref(), rejects_default, |r| r, |_, _| None)?;
         let (results, recorded) = split_kept(run.scored);
         (run.loaded, results, recorded, run.damaged)
     } else {

@@ -274,7 +274,6 @@ pub fn assert_same_text(got: &str, want: &str, what: &str) {
     assert_eq!(got, want, "{what}");
 }
 
-/// A fresh temporary directory.
 /// Writes a run's `run.json` after a test edited it, with its own checksum made again, as
 /// another release (or a forger) would: the edit then stands for what the run says, not for
 /// damage.
@@ -289,6 +288,7 @@ pub fn reseal_run_json(path: &Path, edit: &dyn Fn(&mut serde_json::Value)) {
     std::fs::write(path, serde_json::to_vec_pretty(&info).expect("json")).expect("write");
 }
 
+/// A fresh temporary directory.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }

@@ -317,6 +317,64 @@ fn a_store_signed_with_a_key() {
         "{}",
         changed.out()
     );
+    // `diff` with the key diffs signed runs only.
+    let diff = |key: &Path| {
+        scrm([
+            "diff",
+            "--history",
+            &arg(&history),
+            "--history-key",
+            &arg(key),
+        ])
+    };
+    diff(&key).expect_code(0);
+    let refused = diff(&other);
+    refused.expect_code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("does not carry the store key's signature"),
+        "{}",
+        refused.stderr
+    );
+    // Stripped of its checksums and signature, a run does not pass as an old one with the key.
+    let runs = crate::common::run_dirs(&history);
+    let info = runs[0].join("run.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&info).expect("run.json")).expect("json");
+    for k in [
+        "results_checksum",
+        "answers_checksum",
+        "results_file_checksum",
+        "manifest_checksum",
+        "run_signature",
+        "run_checksum",
+    ] {
+        v.as_object_mut().map(|o| o.remove(k));
+    }
+    std::fs::write(&info, serde_json::to_vec_pretty(&v).expect("json")).expect("write");
+    let stripped = verify(&key);
+    stripped.expect_code(1);
+    assert!(
+        stripped
+            .out()
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with("CHANGED: not signed with the store's key")),
+        "{}",
+        stripped.out()
+    );
+    // A run whose run.json does not read is listed apart, and left by prune.
+    std::fs::write(&info, b"{").expect("write");
+    let listed = scrm(["history", "list", "--history", &arg(&history)]);
+    listed.expect_code(0);
+    assert!(
+        listed
+            .out()
+            .contains("1 run(s) whose run.json does not read, left as they are"),
+        "{}",
+        listed.out()
+    );
     let short = dir.path().join("short.key");
     std::fs::write(&short, b"password\n").expect("key");
     let r = scrm([
@@ -335,4 +393,18 @@ fn a_store_signed_with_a_key() {
         r.stderr
     );
     assert_eq!(crate::common::run_dirs(&history).len(), 2);
+    let huge = scrm([
+        "history",
+        "verify",
+        "--history",
+        &arg(&history),
+        "--history-key",
+        "/dev/zero",
+    ]);
+    huge.expect_code(2);
+    assert!(
+        huge.stderr.contains("larger than 4096 bytes"),
+        "{}",
+        huge.stderr
+    );
 }

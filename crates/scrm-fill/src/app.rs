@@ -122,8 +122,10 @@ pub enum Route {
     Score,
     /// `POST scorecard`: the full scorecard.
     Scorecard,
-    /// `POST download`: the answers as JSON or XLSX.
+    /// `POST download`: the answers as JSON or XLSX, or the score as OSCAL.
     Download,
+    /// `POST upload`: a questionnaire file opened in the page (`multipart/form-data`).
+    Upload,
 }
 
 impl Route {
@@ -134,6 +136,7 @@ impl Route {
             Self::Score => "score",
             Self::Scorecard => "scorecard",
             Self::Download => "download",
+            Self::Upload => "upload",
         }
     }
 }
@@ -425,6 +428,7 @@ impl App {
             "score" => Route::Score,
             "scorecard" => Route::Scorecard,
             "download" => Route::Download,
+            "upload" => Route::Upload,
             _ => return Err(Response::text(404, "not found")),
         };
         match head.method {
@@ -454,16 +458,21 @@ impl App {
         {
             return Err(Response::text(403, "a post from another site is refused"));
         }
+        // The page's forms post their fields url-encoded, and a file as multipart.
+        let expected = match route {
+            Route::Upload => "multipart/form-data",
+            _ => "application/x-www-form-urlencoded",
+        };
         if !head.content_type.is_some_and(|c| {
             c.split(';')
                 .next()
                 .unwrap_or("")
                 .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                .eq_ignore_ascii_case(expected)
         }) {
             return Err(Response::text(
                 415,
-                "the page posts application/x-www-form-urlencoded",
+                &format!("the page posts {expected} here"),
             ));
         }
         if head.content_length.is_some_and(|n| n > self.cfg.max_body) {
@@ -487,18 +496,21 @@ impl App {
             ..*head
         };
         match self.check(&head) {
-            Ok(route) => self.answer(route, body),
+            Ok(route) => self.answer(route, head.content_type, body),
             Err(r) => r,
         }
     }
 
-    /// Answers a request whose head passed [`App::check`], with its body.
-    pub fn answer(&self, route: Route, body: &[u8]) -> Response {
+    /// Answers a request whose head passed [`App::check`], with its `Content-Type` and body.
+    pub fn answer(&self, route: Route, content_type: Option<&str>, body: &[u8]) -> Response {
         if route == Route::Page {
             return self.first_page();
         }
         if body.len() > self.cfg.max_body {
             return self.too_large();
+        }
+        if route == Route::Upload {
+            return self.upload(content_type, body);
         }
         let mut sub = match form::parse_form(body, self.cfg.max_fields) {
             Ok(s) => s,
@@ -645,8 +657,23 @@ impl App {
     }
 
     fn score_page_saving(&self, sub: &Submission, save: bool) -> Response {
+        self.opened_page(sub, save, self.cfg.source.as_deref(), Vec::new())
+    }
+
+    /// The page for `sub`, scored; `source` names where it was opened from, and `file_notes`
+    /// are the problems of that file (an upload's), listed before the document's own.
+    fn opened_page(
+        &self,
+        sub: &Submission,
+        save: bool,
+        source: Option<&str>,
+        file_notes: Vec<FillNote>,
+    ) -> Response {
         let lang = sub.lang.unwrap_or(self.cfg.lang);
-        let s = self.score_document(&sub.doc);
+        let mut s = self.score_document(&sub.doc);
+        if !file_notes.is_empty() {
+            s.notes.splice(0..0, file_notes);
+        }
         let saved = if save { self.save(&s) } else { None };
         let report = s.outcome.as_ref().map(|(result, plan)| ScorecardReport {
             result,
@@ -669,7 +696,7 @@ impl App {
                 catalog_version: self.cfg.catalog.version(),
                 policy_name: &self.cfg.policy.name,
                 as_of: s.manifest.as_of,
-                source: self.cfg.source.as_deref(),
+                source,
                 saved: saved
                     .as_ref()
                     .map(|r| r.as_ref().map(String::as_str).map_err(String::as_str)),
@@ -768,6 +795,89 @@ impl App {
                 }
             }
             None => Response::text(400, "download as json, xlsx or oscal-ar"),
+        }
+    }
+}
+
+impl App {
+    /// A questionnaire file uploaded to the page: opened as `scrm fill FILE` would open it, and
+    /// scored. A `.json` supplier document is opened as it is (values the reader refuses
+    /// included, beside their fields); another file is read by the reader every command uses,
+    /// with the buyer's files and adapters, from a private temporary directory, and the page
+    /// starts from its one supplier, with the file's problems listed. Saved like a submit.
+    fn upload(&self, content_type: Option<&str>, body: &[u8]) -> Response {
+        let up = match crate::upload::parse_upload(content_type, body, self.cfg.max_body) {
+            Ok(u) => u,
+            Err(e) => return Response::text(400, &e.to_string()),
+        };
+        let lang = Some(up.lang.unwrap_or(self.cfg.lang));
+        let page = |doc: SupplierDocument, notes: Vec<FillNote>| {
+            let sub = Submission {
+                doc,
+                lang,
+                download: None,
+                unknown: Vec::new(),
+            };
+            self.opened_page(&sub, true, Some(&up.name), notes)
+        };
+        if up.ext == "json"
+            && self.cfg.ingest.adapters.is_empty()
+            && let Ok(mut doc) = serde_json::from_slice::<SupplierDocument>(&up.bytes)
+        {
+            canonical_ids(&mut doc, &self.cfg.catalog);
+            return page(doc, Vec::new());
+        }
+        let read = tempfile::Builder::new()
+            .prefix("scrm-fill-")
+            .tempdir()
+            .and_then(|dir| {
+                let path = dir.path().join(format!("upload.{}", up.ext));
+                std::fs::write(&path, &up.bytes)?;
+                Ok((dir, path))
+            });
+        let (_dir, path) = match read {
+            Ok(x) => x,
+            Err(e) => return Response::text(500, &format!("the upload could not be kept: {e}")),
+        };
+        let ingested = match scrm_ingest::ingest(
+            std::slice::from_ref(&path),
+            self.cfg.profiles.as_deref(),
+            self.cfg.exclusions.as_deref(),
+            &self.cfg.catalog,
+            &self.cfg.ingest,
+        ) {
+            Ok(i) => i,
+            Err(e) => return Response::text(500, &format!("the upload could not be read: {e}")),
+        };
+        // The file's problems, placed at its name rather than the temporary path.
+        let shown = path.display().to_string();
+        let notes: Vec<FillNote> = ingested
+            .problems
+            .iter()
+            .filter(|p| p.location.file == shown)
+            .map(|p| {
+                let mut p = p.clone();
+                p.location.file = up.name.clone();
+                // Not a field of the form: the file's rows are not the page's.
+                note_of(&p, "", &self.cfg.prefill)
+            })
+            .collect();
+        let answered: Vec<&Vendor> = ingested
+            .vendors
+            .iter()
+            .filter(|v| !v.answers.is_empty())
+            .collect();
+        match answered.as_slice() {
+            [v] => page(document_of(v), notes),
+            [] => page(self.cfg.prefill.clone(), notes),
+            many => Response::text(
+                422,
+                &format!(
+                    "'{}' holds {} suppliers' answers: upload one supplier's questionnaire, or open the file with `scrm fill FILE --vendor ID`",
+                    up.name,
+                    many.len()
+                ),
+            ),
         }
     }
 }

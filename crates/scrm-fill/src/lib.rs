@@ -5,12 +5,14 @@
 //!
 //! [`form`] reads the posted form into a supplier document; [`app`] answers each request (the
 //! document is read exactly as a `.json` questionnaire is, so the page shows the problems every
-//! other command would); [`serve`] is the HTTP server (hyper, on 127.0.0.1). The page itself is rendered by
+//! other command would); [`upload`] reads a questionnaire file the supplier opens in the page;
+//! [`serve`] is the HTTP server (hyper, on 127.0.0.1). The page itself is rendered by
 //! `scrm_report::render_fill_page`.
 
 pub mod app;
 pub mod form;
 pub mod serve;
+pub mod upload;
 
 pub use app::{
     App, Clock, DEFAULT_MAX_BODY, FillConfig, Head, Response, Route, Save, Scoring, canonical_ids,

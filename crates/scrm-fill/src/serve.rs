@@ -190,9 +190,12 @@ async fn answer(
                 Ok(Ok(collected)) => {
                     let bytes = collected.to_bytes();
                     let app = Arc::clone(&app);
-                    tokio::task::spawn_blocking(move || app.answer(route, &bytes))
-                        .await
-                        .unwrap_or_else(|_| Response::text(500, "the page could not be made"))
+                    let content_type = head.content_type.map(str::to_string);
+                    tokio::task::spawn_blocking(move || {
+                        app.answer(route, content_type.as_deref(), &bytes)
+                    })
+                    .await
+                    .unwrap_or_else(|_| Response::text(500, "the page could not be made"))
                 }
             }
         }

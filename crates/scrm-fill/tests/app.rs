@@ -417,7 +417,14 @@ fn fields_in(page: &str) -> Vec<(String, String)> {
         let j = tag[i..].find('"')? + i;
         Some(unescape(&tag[i..j]))
     }
-    let form = &page[page.find("<form").unwrap_or(0)..page.find("</form>").unwrap_or(page.len())];
+    // The answers' form (the upload's comes before it).
+    let start = page
+        .find("<form method=\"post\" action=\"score\"")
+        .unwrap_or(0);
+    let form = &page[start
+        ..page[start..]
+            .find("</form>")
+            .map_or(page.len(), |e| start + e)];
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(k) = form[i..].find('<') {
@@ -776,4 +783,151 @@ fn a_repeated_problem_is_listed_once_and_a_bad_profile_field_is_explained() {
         "vendor.vendor_id=V1&vendor.country=TW&a%3AGV-1.1=3",
     ));
     assert!(!page.contains("id=\"profile-unused\""));
+}
+
+/// A `multipart/form-data` body carrying one file (and the page's language).
+fn upload_body(file_name: &str, content: &[u8], lang: &str) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(
+        format!(
+            "--XB\r\nContent-Disposition: form-data; name=\"lang\"\r\n\r\n{lang}\r\n--XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    b.extend_from_slice(content);
+    b.extend_from_slice(b"\r\n--XB--\r\n");
+    b
+}
+
+fn upload(app: &App, body: &[u8]) -> Response {
+    app.handle(
+        &Head {
+            method: "POST",
+            url: &format!("/{TOKEN}/upload"),
+            host: Some(HOST),
+            origin: Some("http://127.0.0.1:8080"),
+            content_type: Some("multipart/form-data; boundary=XB"),
+            content_length: None,
+        },
+        body,
+    )
+}
+
+/// A questionnaire opened in the page: the filled-in XLSX template round-trips into the form
+/// (what a re-render submits is the supplier's document), a CSV's refused rows are listed at the
+/// file's name with the page started from what was read, a JSON document opens as it is with its
+/// problems beside their fields, and what is not one supplier's questionnaire is refused with a
+/// reason.
+#[test]
+fn an_uploaded_questionnaire_opens_in_the_page() {
+    let app = app();
+    let catalog = Catalog::builtin().clone();
+    // The template filled with V-0047's answers, as `scrm template` and the XLSX download write it.
+    let doc = demo_doc("V-0047");
+    let read = app.score_document(&doc);
+    let v = read.vendor().unwrap_or_else(|| panic!("no vendor"));
+    let xlsx = scrm_report::write_template_xlsx(
+        catalog.questions(),
+        scrm_model::Lang::ZhTw,
+        None,
+        Some(v),
+        catalog.version(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let page = html(&upload(
+        &app,
+        &upload_body("C:\\報價\\問卷 V-0047.xlsx", &xlsx, "zh-TW"),
+    ));
+    assert!(page.contains("<html lang=\"zh-TW\""));
+    assert!(
+        page.contains("<span class=\"mono\">問卷 V-0047.xlsx</span>"),
+        "the source is the file's name, not its path"
+    );
+    assert!(page.contains("id=\"outcome\""), "scored");
+    let mut back = parse_form(encode(&fields_in(&page)).as_bytes(), 5_000)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .doc;
+    scrm_fill::canonical_ids(&mut back, &catalog);
+    // The page lists questions in catalog order, the document in id order.
+    let mut want = scrm_fill::document_of(v);
+    for d in [&mut back, &mut want] {
+        d.answers.sort_by(|a, b| a.question_id.cmp(&b.question_id));
+    }
+    assert!(back == want, "the page is not the workbook's supplier");
+
+    // A CSV with one refused row: listed at the file's name, the rest in the form.
+    let csv =
+        b"vendor_id,question_id,answer\nV-0101,GV-1.1,4\nV-0101,GV-1.2,maybe\nV-0101,SUP-VULN,3\n";
+    let page = html(&upload(&app, &upload_body("answers.csv", csv, "en")));
+    let problems = section(&page, "problems");
+    assert!(
+        problems.contains("answers.csv:3:answer") && problems.contains("[invalid-answer]"),
+        "{problems}"
+    );
+    assert!(
+        !page.contains("scrm-fill-"),
+        "no temporary path on the page"
+    );
+    let mut back = parse_form(encode(&fields_in(&page)).as_bytes(), 5_000)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .doc;
+    scrm_fill::canonical_ids(&mut back, &catalog);
+    let answered: Vec<(&str, &str)> = back
+        .answers
+        .iter()
+        .filter(|a| !a.answer.is_empty())
+        .map(|a| (a.question_id.as_str(), a.answer.as_str()))
+        .collect();
+    assert_eq!(answered, [("GV-1.1", "4"), ("SUP-VULN", "3")]);
+
+    // A JSON document: as it is, with its problems beside their fields.
+    let json = serde_json::to_vec(&hostile()).unwrap_or_else(|e| panic!("{e}"));
+    let page = html(&upload(&app, &upload_body("hostile.json", &json, "en")));
+    assert!(page.contains("<div class=\"q has-error\""));
+    assert_eq!(
+        section(&page, "problems"),
+        section(
+            &html(&post(&app, "score", &encode(&fields_of(&hostile())))),
+            "problems"
+        )
+    );
+
+    // Refused, each with its reason.
+    let two = b"vendor_id,question_id,answer\nV-1,GV-1.1,4\nV-2,GV-1.1,3\n";
+    for (body, status, says) in [
+        (
+            upload_body("two.csv", two, "en"),
+            422,
+            "'two.csv' holds 2 suppliers' answers",
+        ),
+        (
+            upload_body("notes.pdf", b"%PDF", "en"),
+            400,
+            "'notes.pdf' is not a questionnaire scrm reads",
+        ),
+        (
+            upload_body("empty.csv", b"", "en"),
+            400,
+            "no file was chosen",
+        ),
+    ] {
+        let r = upload(&app, &body);
+        assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
+        assert!(String::from_utf8_lossy(&r.body).contains(says));
+    }
+    // The upload route takes a multipart body only, and the others none.
+    let r = post(&app, "upload", "lang=en");
+    assert_eq!(r.status, 415);
+    let r = app.handle(
+        &Head {
+            method: "POST",
+            url: &format!("/{TOKEN}/score"),
+            host: Some(HOST),
+            origin: Some("http://127.0.0.1:8080"),
+            content_type: Some("multipart/form-data; boundary=XB"),
+            content_length: None,
+        },
+        &upload_body("a.csv", csv, "en"),
+    );
+    assert_eq!(r.status, 415);
 }

@@ -248,6 +248,42 @@ fn a_supplier_fills_in_scores_and_switches_language_in_chromium() {
         json!("台灣晶片 AI 股份有限公司")
     );
 
+    // A questionnaire file opened with the page's upload: the browser's own multipart body,
+    // a file name in Chinese, the page in the language it was in.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("問卷 TW-0099.csv");
+    std::fs::write(
+        &file,
+        "vendor_id,question_id,answer\nTW-0099,GV-1.1,4\nTW-0099,GV-1.2,maybe\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let doc = c.call(Some(&s), "DOM.getDocument", json!({}));
+    let input = c.call(
+        Some(&s),
+        "DOM.querySelector",
+        json!({"nodeId": doc["root"]["nodeId"], "selector": "#upload input[type=file]"}),
+    );
+    c.call(
+        Some(&s),
+        "DOM.setFileInputFiles",
+        json!({"nodeId": input["nodeId"], "files": [file.display().to_string()]}),
+    );
+    c.eval(&s, "document.querySelector('#upload button').click(); true");
+    c.wait_for(
+        &s,
+        "document.getElementById('vendor-id') && document.getElementById('vendor-id').textContent === 'TW-0099'",
+    );
+    assert_eq!(
+        c.eval(
+            &s,
+            &format!(
+                "[document.documentElement.lang, {}, document.querySelector('#problems').innerText.includes('問卷 TW-0099.csv:3:answer')]",
+                read("a:GV-1.1")
+            )
+        ),
+        json!(["zh-TW", "4", true])
+    );
+
     // Another site's page posting to the form is refused: its origin is not this page's.
     let attack = format!(
         "data:text/html,<form method=post action='{url}score'><input name='vendor.vendor_id' value='X'></form><script>document.forms[0].submit()</script>"

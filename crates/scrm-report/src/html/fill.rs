@@ -28,6 +28,11 @@ pub const FIELD_DATE: &str = "d:";
 pub const FIELD_COMMENT: &str = "c:";
 /// Prefix of a profile extra field's name (`x:tax_id`).
 pub const FIELD_EXTRA: &str = "x:";
+/// The files the page's upload offers to open (what the reader opens).
+pub const UPLOAD_EXTENSIONS: [&str; 8] = [
+    "csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson",
+];
+
 /// Prefix of a profile field's name (`vendor.country`), as JSON problems locate them.
 pub const FIELD_PROFILE: &str = "vendor.";
 
@@ -84,6 +89,8 @@ pub struct FillPage<'a> {
 struct F {
     title: &'static str,
     local_note: &'static str,
+    upload: &'static str,
+    upload_button: &'static str,
     source: &'static str,
     score: &'static str,
     scorecard: &'static str,
@@ -115,6 +122,8 @@ struct F {
 
 static EN: F = F {
     title: "Fill in and score your AI security questionnaire",
+    upload: "Open a filled-in questionnaire (the XLSX template, a CSV or a JSON document): it replaces what is in the form.",
+    upload_button: "Open",
     local_note: "This page is served by scrm on this computer (127.0.0.1) and keeps no copy of what you type: download your answers to keep them. Scores use the buyer's policy and the same engine the buyer runs.",
     source: "Prefilled from",
     score: "Score",
@@ -157,6 +166,8 @@ static EN: F = F {
 
 static ZH: F = F {
     title: "填寫並評分貴公司的 AI 資安問卷",
+    upload: "開啟已填寫的問卷（XLSX 範本、CSV 或 JSON 文件）：將取代表單中的內容。",
+    upload_button: "開啟",
     local_note: "本頁面由本機 (127.0.0.1) 上的 scrm 提供，不會保留您輸入的任何內容：請下載回答以便保存。分數依採購方的政策，並以與採購方相同的評分引擎計算。",
     source: "預先填入自",
     score: "評分",
@@ -234,6 +245,9 @@ label input,label select,label textarea{display:block;width:100%;margin-top:2px;
 .msg.saved{background:#ecfdf3;color:#1a7f37}
 .has-error select,.has-error input,.has-error textarea{border-color:#b42318}
 #problems li{margin:2px 0}
+#upload{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:0 0 10px}
+#upload label{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:0}
+#upload input[type=file]{width:auto;border:0;padding:0;background:none}
 .en{color:#555}
 "#;
 
@@ -309,6 +323,20 @@ pub fn render_fill_page(input: &FillPage<'_>, lang: Lang) -> String {
     if !input.notes.is_empty() {
         body.push_str(&problems_section(input.notes, lang));
     }
+
+    // A file to open instead: its own form, since a page's forms do not nest and a file is
+    // posted as multipart.
+    let _ = writeln!(
+        body,
+        "<form id=\"upload\" method=\"post\" action=\"upload\" enctype=\"multipart/form-data\" accept-charset=\"utf-8\">\
+<input type=\"hidden\" name=\"lang\" value=\"{}\">\
+<label class=\"note\">{} <input type=\"file\" name=\"file\" required accept=\".{}\"></label> \
+<button type=\"submit\">{}</button></form>",
+        lang.tag(),
+        ft.upload,
+        UPLOAD_EXTENSIONS.join(",."),
+        ft.upload_button,
+    );
 
     // The form. Its first button is the one Enter presses.
     let _ = writeln!(

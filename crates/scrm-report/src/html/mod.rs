@@ -19,7 +19,7 @@ mod scorecard;
 
 pub use fill::{
     FIELD_ANSWER, FIELD_COMMENT, FIELD_DATE, FIELD_EVIDENCE, FIELD_EXTRA, FIELD_PROFILE, FillNote,
-    FillPage, render_fill_page,
+    FillPage, UPLOAD_EXTENSIONS, render_fill_page,
 };
 pub use portfolio::{HEATMAP_MAX_ROWS, PortfolioReport, SCATTER_MAX_POINTS, render_portfolio_html};
 pub use scorecard::{ScorecardReport, render_scorecard_html};

@@ -1,7 +1,7 @@
 //! The `fill` target: a form posted to `scrm fill`'s page. The case is the request body, posted
 //! to each route the page has; each answer must be a page, a scorecard or a download (or a
 //! refusal of a form with too many fields), with nothing live in it, and the JSON download must
-//! be the document the form reads as.
+//! be the document the form reads as. The case is also uploaded as a questionnaire file.
 
 use scrm_catalog::Catalog;
 use scrm_fill::{App, FillConfig, Head};
@@ -44,8 +44,56 @@ fn post(route: &str, body: &[u8]) -> scrm_fill::Response {
     )
 }
 
+/// The case uploaded as a questionnaire file: a JSON document when it starts like one, a
+/// workbook when it starts like a zip, a CSV otherwise. The answer is the page opened on it, or
+/// a refusal with a reason (no file, several suppliers); the page is inert, and a JSON
+/// document's texts are not in it as given.
+fn check_upload(data: &[u8]) {
+    let ext = match data.first() {
+        Some(b'{') => "json",
+        Some(b'P') => "xlsx",
+        _ => "csv",
+    };
+    let mut body = format!(
+        "--FZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"case.{ext}\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(data);
+    body.extend_from_slice(b"\r\n--FZ--\r\n");
+    let r = app().handle(
+        &Head {
+            method: "POST",
+            url: &format!("/{TOKEN}/upload"),
+            host: Some(HOST),
+            origin: Some("http://127.0.0.1:1"),
+            content_type: Some("multipart/form-data; boundary=FZ"),
+            content_length: None,
+        },
+        &body,
+    );
+    match r.status {
+        200 => {
+            let page = String::from_utf8(r.body).unwrap_or_else(|e| panic!("upload: {e}"));
+            let doc = serde_json::from_slice::<SupplierDocument>(data)
+                .unwrap_or_else(|_| app_prefill().clone());
+            assert_inert("upload", &page, &doc);
+        }
+        // No file (an empty case), a body the boundary cuts (a case holding it), or a file of
+        // several suppliers.
+        400 | 422 => {}
+        s => panic!("upload: {s}: {}", String::from_utf8_lossy(&r.body)),
+    }
+}
+
+/// The page's starting document (blank).
+fn app_prefill() -> &'static SupplierDocument {
+    static D: OnceLock<SupplierDocument> = OnceLock::new();
+    D.get_or_init(|| scrm_report::template_document(Catalog::builtin().questions(), None, None))
+}
+
 /// Checks one case.
 pub(crate) fn check(data: &[u8]) {
+    check_upload(data);
     let Ok(sub) = scrm_fill::parse_form(data, MAX_FIELDS) else {
         let r = post("score", data);
         assert_eq!(r.status, 400, "a form refused by the reader was answered");

@@ -419,6 +419,15 @@ pub(crate) fn run_hashes(
 }
 
 impl RunInfo {
+    /// The names of the checksums `run.json` keeps, as it writes them.
+    pub const CHECKSUM_FIELDS: [&'static str; 5] = [
+        "results_checksum",
+        "answers_checksum",
+        "results_file_checksum",
+        "manifest_checksum",
+        "run_checksum",
+    ];
+
     /// The summary as a JSON value: its fields, plus those of the file it was read from that
     /// this release does not know (at any depth), so that a run a later release recorded
     /// checks as that release wrote it.

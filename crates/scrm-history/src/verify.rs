@@ -58,6 +58,22 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// Changed in one way only: the run does not carry the store key's signature.
+    pub fn unsigned() -> Self {
+        Self::Changed {
+            results: false,
+            content: false,
+            vendors: false,
+            answers: false,
+            results_file: false,
+            manifest: false,
+            summary: false,
+            signature: true,
+        }
+    }
+}
+
 /// One run and what checking it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RunCheck {
@@ -141,16 +157,7 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
         // them stripped and its files edited must not pass as merely old.
         let outcome = match key {
             None => Outcome::Unchecked,
-            Some(_) => Outcome::Changed {
-                results: false,
-                content: false,
-                vendors: false,
-                answers: false,
-                results_file: false,
-                manifest: false,
-                summary: false,
-                signature: true,
-            },
+            Some(_) => Outcome::unsigned(),
         };
         return Ok(RunCheck {
             run_id: info.run_id.clone(),

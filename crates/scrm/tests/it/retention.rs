@@ -178,13 +178,7 @@ fn verify_finds_what_changed() {
     // The first night: recorded before runs kept checksums.
     edit_json(&run_file(&runs[0], "run.json"), &|v| {
         if let Some(o) = v.as_object_mut() {
-            for key in [
-                "results_checksum",
-                "answers_checksum",
-                "results_file_checksum",
-                "manifest_checksum",
-                "run_checksum",
-            ] {
+            for key in scrm_history::RunInfo::CHECKSUM_FIELDS {
                 o.remove(key);
             }
         }
@@ -342,15 +336,11 @@ fn a_store_signed_with_a_key() {
     let info = runs[0].join("run.json");
     let mut v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&info).expect("run.json")).expect("json");
-    for k in [
-        "results_checksum",
-        "answers_checksum",
-        "results_file_checksum",
-        "manifest_checksum",
-        "run_signature",
-        "run_checksum",
-    ] {
-        v.as_object_mut().map(|o| o.remove(k));
+    for k in scrm_history::RunInfo::CHECKSUM_FIELDS
+        .iter()
+        .chain(&["run_signature"])
+    {
+        v.as_object_mut().map(|o| o.remove(*k));
     }
     std::fs::write(&info, serde_json::to_vec_pretty(&v).expect("json")).expect("write");
     let stripped = verify(&key);

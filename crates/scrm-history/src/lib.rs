@@ -63,6 +63,7 @@ mod diff;
 mod error;
 #[doc(hidden)]
 pub mod fixtures;
+mod head;
 mod key;
 mod results_file;
 mod retention;
@@ -77,6 +78,7 @@ pub use diff::{
     diff_runs_keyed, render_diff_text,
 };
 pub use error::HistoryError;
+pub use head::{HEAD_FILE, Head, HeadCheck, render_head_text, verify_head};
 pub use key::StoreKey;
 pub use retention::{
     Pruned, Retention, StoredRun, plan_prune, prune, render_prune_text, render_runs_text,

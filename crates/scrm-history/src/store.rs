@@ -1217,6 +1217,13 @@ pub fn record_stored_with<A: RecordedAnswers>(
         );
     }
     tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
+    // The head names the new run. The run stands either way: a head left behind says so in
+    // `verify` and is brought level by the next run.
+    if let Err(e) = read_info(&final_dir, &run_id)
+        .and_then(|(_, info)| crate::head::write_head(dir, &info, key))
+    {
+        tracing::warn!(run = %run_id, error = %e, "the store's head could not be updated");
+    }
 
     // Tidying what dead writers left is not part of recording this run: the run stands.
     let removed_staging = remove_stale_staging(dir, pid).unwrap_or_else(|e| {

@@ -272,10 +272,20 @@ fn a_run_that_fails_to_record_leaves_nothing_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [format!("run={}", first.run_id)]);
+    assert_eq!(
+        left,
+        ["head.json".to_string(), format!("run={}", first.run_id)]
+    );
     let checks = verify_runs(&h).unwrap();
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].outcome, Outcome::Sound);
+    // The head still names the first run.
+    assert_eq!(
+        scrm_history::verify_head(&h, None).unwrap(),
+        scrm_history::HeadCheck::Sound {
+            run_id: first.run_id.clone()
+        }
+    );
 }
 
 #[test]
@@ -1089,4 +1099,73 @@ fn a_signed_store_shows_what_someone_without_the_key_changed() {
             .is_empty()
     );
     assert_eq!(load_cache(h, TOOL_VERSION).unwrap().len(), 2);
+}
+
+/// The head names the newest run recorded: deleting the newest runs (rolling the store back),
+/// editing the head, or a head without the key's signature is a change, which the runs' own
+/// checks cannot see; a run recorded after a writer stopped before the head is only "behind".
+#[test]
+fn the_head_shows_a_store_rolled_back() {
+    use scrm_history::{HeadCheck, verify_head};
+    let key = scrm_history::StoreKey::new(vec![9; 32]).unwrap();
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let results = sample_results();
+    let record = |day: u32| {
+        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
+        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
+            .unwrap()
+            .run_id
+    };
+    assert_eq!(verify_head(h, Some(&key)).unwrap(), HeadCheck::Absent);
+    let runs: Vec<String> = (1..=3).map(record).collect();
+    assert_eq!(
+        verify_head(h, Some(&key)).unwrap(),
+        HeadCheck::Sound {
+            run_id: runs[2].clone()
+        }
+    );
+    // The newest run removed: every remaining run is sound and signed, the head is not.
+    let newest = h.join(format!("run={}", runs[2]));
+    let kept = tempfile::tempdir().unwrap();
+    std::fs::rename(&newest, kept.path().join("run")).unwrap();
+    assert!(verify_runs(h).unwrap().iter().all(|c| !c.changed()));
+    let rolled = verify_head(h, Some(&key)).unwrap();
+    assert!(
+        matches!(&rolled, HeadCheck::Changed { problem } if problem.contains("is not in the store")),
+        "{rolled:?}"
+    );
+    assert!(
+        scrm_history::render_head_text(&rolled)
+            .starts_with("head: CHANGED: the newest run recorded, 20261103T020000Z-")
+    );
+    std::fs::rename(kept.path().join("run"), &newest).unwrap();
+
+    // The head edited to name the older run.
+    let path = h.join(scrm_history::HEAD_FILE);
+    let good = std::fs::read(&path).unwrap();
+    let mut head: scrm_history::Head = serde_json::from_slice(&good).unwrap();
+    head.run_id = runs[1].clone();
+    std::fs::write(&path, serde_json::to_vec_pretty(&head).unwrap()).unwrap();
+    assert!(verify_head(h, None).unwrap().changed(), "its checksum");
+    std::fs::write(&path, &good).unwrap();
+    assert!(!verify_head(h, Some(&key)).unwrap().changed());
+    // Without the key's signature.
+    let other = scrm_history::StoreKey::new(vec![10; 32]).unwrap();
+    assert!(matches!(
+        verify_head(h, Some(&other)).unwrap(),
+        HeadCheck::Changed { problem } if problem.contains("signature")
+    ));
+
+    // A run recorded, then the head put back as a writer stopped before it would leave it.
+    std::fs::write(h.join("head.before"), &good).unwrap();
+    let fourth = record(4);
+    std::fs::rename(h.join("head.before"), &path).unwrap();
+    assert_eq!(
+        verify_head(h, Some(&key)).unwrap(),
+        HeadCheck::Behind {
+            run_id: runs[2].clone(),
+            newest: fourth,
+        }
+    );
 }

@@ -25,12 +25,19 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             let key = super::score::store_key(history_key.as_deref())?;
             let checks = scrm_history::verify_runs_keyed(history, key.as_ref())
                 .map_err(|e| anyhow!("{e}"))?;
+            let head =
+                scrm_history::verify_head(history, key.as_ref()).map_err(|e| anyhow!("{e}"))?;
             emit(
                 *format,
-                || scrm_history::render_verify_text(&checks),
-                &serde_json::json!({ "runs": checks }),
+                || {
+                    scrm_history::render_verify_text(&checks)
+                        + &scrm_history::render_head_text(&head)
+                },
+                &serde_json::json!({ "runs": checks, "head": head }),
             )?;
-            return Ok(u8::from(checks.iter().any(scrm_history::RunCheck::changed)));
+            return Ok(u8::from(
+                checks.iter().any(scrm_history::RunCheck::changed) || head.changed(),
+            ));
         }
         HistoryCommand::Prune {
             store: StoreArgs { history, format },

@@ -123,9 +123,10 @@ fn record_then_diff() {
     );
 
     let runs = names(&history);
-    assert_eq!(runs.len(), 2, "{runs:?}");
-    assert!(runs[0].starts_with("run=20261102T060000Z-"), "{runs:?}");
-    assert!(runs[1].starts_with("run=20261103T060000Z-"), "{runs:?}");
+    assert_eq!(runs.len(), 3, "two runs and the head: {runs:?}");
+    assert_eq!(runs[0], "head.json");
+    assert!(runs[1].starts_with("run=20261102T060000Z-"), "{runs:?}");
+    assert!(runs[2].starts_with("run=20261103T060000Z-"), "{runs:?}");
 
     let r = scrm(["diff", "--history", &arg(&history)]);
     r.expect_code(1);
@@ -211,11 +212,12 @@ fn reused_results_record_what_a_fresh_run_records() {
     let read = |name: &str| std::fs::read(dir.path().join(name)).expect("csv");
     assert_eq!(read("kept.csv"), read("fresh.csv"));
     let newest = |h: &Path| run_dirs(h).pop().expect("a run");
-    // Nothing but runs is left in the stores: neither the run's spill nor the cache's.
+    // Nothing but runs and the head is left in the stores: neither the run's spill nor the
+    // cache's.
     for store in [&kept, &fresh] {
         let stray: Vec<String> = names(store)
             .into_iter()
-            .filter(|n| !n.starts_with("run="))
+            .filter(|n| !n.starts_with("run=") && n != "head.json")
             .collect();
         assert!(stray.is_empty(), "{stray:?}");
     }
@@ -500,9 +502,10 @@ fn a_run_is_recorded_the_same_on_any_thread_count() {
         one.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
         four.iter().map(|f| f.0.as_str()).collect::<Vec<_>>()
     );
+    // The run's four files and the store's head.
     assert_eq!(
         one.len(),
-        4,
+        5,
         "{:?}",
         one.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
@@ -532,7 +535,7 @@ fn a_full_disk_still_gives_the_morning_report() {
     let history = dir.path().join("history");
     first_night(&history, &dir.path().join("first.csv"));
     let before = names(&history);
-    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(before.len(), 2, "the run and the head: {before:?}");
 
     let (next, full) = (dir.path().join("next.csv"), dir.path().join("full.csv"));
     // One thread: every spilled record goes to one file, past the limit whatever the machine.

@@ -94,7 +94,7 @@ fn list_then_prune() {
         Some(true)
     );
     assert_eq!(listed(&history), all[1..]);
-    // Nothing but the two runs is left in the store.
+    // Nothing but the two runs and the head (naming the newest) is left in the store.
     let mut names: Vec<String> = std::fs::read_dir(&history)
         .expect("history dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -102,7 +102,11 @@ fn list_then_prune() {
     names.sort();
     assert_eq!(
         names,
-        [format!("run={}", all[1]), format!("run={}", all[2])]
+        [
+            "head.json".to_string(),
+            format!("run={}", all[1]),
+            format!("run={}", all[2])
+        ]
     );
 
     // The two left still compare.
@@ -299,7 +303,8 @@ fn a_store_signed_with_a_key() {
     };
     let sound = verify(&key);
     sound.expect_code(0);
-    assert_eq!(sound.out().matches(" sound").count(), 2, "{}", sound.out());
+    // Both runs, and the head naming the newest.
+    assert_eq!(sound.out().matches(" sound").count(), 3, "{}", sound.out());
     let changed = verify(&other);
     changed.expect_code(1);
     assert_eq!(
@@ -396,5 +401,17 @@ fn a_store_signed_with_a_key() {
         huge.stderr.contains("larger than 4096 bytes"),
         "{}",
         huge.stderr
+    );
+    // The newest run removed (a store rolled back): the head says so.
+    let newest = crate::common::run_dirs(&history).pop().expect("a run");
+    std::fs::remove_dir_all(&newest).expect("remove");
+    let rolled = verify(&key);
+    rolled.expect_code(1);
+    assert!(
+        rolled
+            .out()
+            .contains("head: CHANGED: the newest run recorded, 20261103T060000Z-"),
+        "{}",
+        rolled.out()
     );
 }

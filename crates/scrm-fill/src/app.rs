@@ -603,13 +603,21 @@ impl App {
         // A problem the reader repeats for every row (a blank vendor id is one per answer) is
         // shown once, with its count.
         let mut notes: Vec<FillNote> = Vec::new();
+        let mut seen: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
         for n in ingested.problems.iter().map(|p| note_of(p, &display, doc)) {
-            match notes.iter_mut().find(|m| {
-                (&m.field, m.code, &m.location, &m.message, &m.value)
-                    == (&n.field, n.code, &n.location, &n.message, &n.value)
-            }) {
-                Some(m) => m.count += 1,
-                None => notes.push(n),
+            let key = (
+                n.field.clone(),
+                n.code,
+                n.location.clone(),
+                n.message.clone(),
+                n.value.clone(),
+            );
+            match seen.get(&key) {
+                Some(&i) => notes[i].count += 1,
+                None => {
+                    seen.insert(key, notes.len());
+                    notes.push(n);
+                }
             }
         }
         let as_of = self.as_of();
@@ -811,7 +819,18 @@ impl App {
             Err(e) => return Response::text(400, &e.to_string()),
         };
         let lang = Some(up.lang.unwrap_or(self.cfg.lang));
+        // What the page cannot hold is refused, not shown as a page no submit could post back.
         let page = |doc: SupplierDocument, notes: Vec<FillNote>| {
+            let fields = crate::form::fields_of(&doc).len();
+            if fields > self.cfg.max_fields {
+                return Response::text(
+                    422,
+                    &format!(
+                        "'{}' makes a page of {fields} fields, more than the {} the page takes: score it with `scrm score`",
+                        up.name, self.cfg.max_fields
+                    ),
+                );
+            }
             let sub = Submission {
                 doc,
                 lang,
@@ -820,14 +839,15 @@ impl App {
             };
             self.opened_page(&sub, true, Some(&up.name), notes)
         };
+        // A JSON supplier document (the page's own download among them) opens as it is, with
+        // or without adapters: they read foreign questionnaires, never scrm's JSON.
         if up.ext == "json"
-            && self.cfg.ingest.adapters.is_empty()
             && let Ok(mut doc) = serde_json::from_slice::<SupplierDocument>(&up.bytes)
         {
             canonical_ids(&mut doc, &self.cfg.catalog);
             return page(doc, Vec::new());
         }
-        let read = tempfile::Builder::new()
+        let kept = tempfile::Builder::new()
             .prefix("scrm-fill-")
             .tempdir()
             .and_then(|dir| {
@@ -835,31 +855,61 @@ impl App {
                 std::fs::write(&path, &up.bytes)?;
                 Ok((dir, path))
             });
-        let (_dir, path) = match read {
+        let (_dir, path) = match kept {
             Ok(x) => x,
             Err(e) => return Response::text(500, &format!("the upload could not be kept: {e}")),
         };
-        let ingested = match scrm_ingest::ingest(
-            std::slice::from_ref(&path),
-            self.cfg.profiles.as_deref(),
-            self.cfg.exclusions.as_deref(),
-            &self.cfg.catalog,
-            &self.cfg.ingest,
-        ) {
+        // One supplier's questionnaire, not a portfolio: the reader's limits for a batch are
+        // far above what one needs, and every problem listed is a line of the page.
+        let mut opts = self.cfg.ingest.clone();
+        opts.limits.max_problems = opts.limits.max_problems.min(UPLOAD_MAX_PROBLEMS);
+        opts.limits.max_xlsx_bytes = opts.limits.max_xlsx_bytes.min(UPLOAD_MAX_XLSX_BYTES);
+        let read = |opts: &scrm_ingest::IngestOptions| {
+            scrm_ingest::ingest(
+                std::slice::from_ref(&path),
+                self.cfg.profiles.as_deref(),
+                self.cfg.exclusions.as_deref(),
+                &self.cfg.catalog,
+                opts,
+            )
+        };
+        let answered = |i: &Ingested| i.vendors.iter().filter(|v| !v.answers.is_empty()).count();
+        let mut ingested = read(&opts);
+        // Read through the buyer's adapters and holding no answers: scrm's own template (the
+        // page's XLSX download), which no adapter reads.
+        if !opts.adapters.is_empty() && ingested.as_ref().is_ok_and(|i| answered(i) == 0) {
+            let native = scrm_ingest::IngestOptions {
+                adapters: Vec::new(),
+                ..opts.clone()
+            };
+            if let Ok(i) = read(&native)
+                && answered(&i) > 0
+            {
+                ingested = Ok(i);
+            }
+        }
+        let ingested = match ingested {
             Ok(i) => i,
-            Err(e) => return Response::text(500, &format!("the upload could not be read: {e}")),
+            Err(e) => {
+                return Response::text(
+                    422,
+                    &format!(
+                        "'{}' was not read, nor anything saved: the buyer's files could not be read ({e}); restart `scrm fill` with files that exist",
+                        up.name
+                    ),
+                );
+            }
         };
         // The file's problems, placed at its name rather than the temporary path.
         let shown = path.display().to_string();
-        let notes: Vec<FillNote> = ingested
+        let problems: Vec<Problem> = ingested
             .problems
             .iter()
             .filter(|p| p.location.file == shown)
             .map(|p| {
                 let mut p = p.clone();
                 p.location.file = up.name.clone();
-                // Not a field of the form: the file's rows are not the page's.
-                note_of(&p, "", &self.cfg.prefill)
+                p
             })
             .collect();
         let answered: Vec<&Vendor> = ingested
@@ -868,8 +918,39 @@ impl App {
             .filter(|v| !v.answers.is_empty())
             .collect();
         match answered.as_slice() {
-            [v] => page(document_of(v), notes),
-            [] => page(self.cfg.prefill.clone(), notes),
+            // Not a field of the form: the file's rows are not the page's.
+            [v] => page(
+                document_of(v),
+                problems
+                    .iter()
+                    .map(|p| note_of(p, "", &self.cfg.prefill))
+                    .collect(),
+            ),
+            // Nothing to open: the page stays as it was (the upload carries none of it), and
+            // nothing is saved over what was.
+            [] => {
+                let mut why = format!(
+                    "'{}' holds no supplier's answers, so the page is as it was and nothing was saved",
+                    up.name
+                );
+                for p in problems.iter().take(5) {
+                    // Plain text, but a supplier's value may hold control characters.
+                    why.push_str(&format!(
+                        "\n  {}[{}] {}: {}",
+                        p.severity.as_str(),
+                        p.code,
+                        scrm_model::safe::escape_controls(&p.location.to_string(), false),
+                        scrm_model::safe::escape_controls(&p.message, false)
+                    ));
+                }
+                if problems.len() > 5 {
+                    why.push_str(&format!(
+                        "\n  … and {} more (`scrm validate` lists them)",
+                        problems.len() - 5
+                    ));
+                }
+                Response::text(422, &why)
+            }
             many => Response::text(
                 422,
                 &format!(
@@ -881,6 +962,12 @@ impl App {
         }
     }
 }
+
+/// The most problems an upload lists: one supplier's questionnaire has a few hundred rows.
+const UPLOAD_MAX_PROBLEMS: usize = 1_000;
+
+/// The most an uploaded workbook may take once decompressed: the template is a few hundred KB.
+const UPLOAD_MAX_XLSX_BYTES: u64 = 32 << 20;
 
 /// The exclusion entries that name a vendor.
 fn exclusions_of<'i>(i: &'i Ingested, v: &Vendor) -> Vec<&'i scrm_model::Exclusion> {

@@ -55,8 +55,9 @@ impl fmt::Display for UploadError {
     }
 }
 
-/// Reads an upload: a `file` field and, optionally, a `lang` field; any other field, a body
-/// over `max` bytes or a `lang` over 16 bytes is refused.
+/// Reads an upload: one `file` field and, optionally, a `lang` field; any other field, a second
+/// file, a body over `max` bytes or a `lang` over 16 bytes is refused. A name given only as
+/// `filename*=` (RFC 5987) is not read: the file is then refused for its missing extension.
 pub fn parse_upload(
     content_type: Option<&str>,
     body: &[u8],
@@ -102,6 +103,10 @@ pub fn parse_upload(
                     .ok()
                     .and_then(|s| s.parse().ok())
             }
+            // One file a page: a second would silently stand for the first.
+            _ if file.is_some() => {
+                return Err(UploadError::Malformed("more than one file".into()));
+            }
             _ => file = Some((file_name.unwrap_or_default(), content.to_vec())),
         }
     }
@@ -109,7 +114,8 @@ pub fn parse_upload(
         .filter(|(_, b)| !b.is_empty())
         .ok_or(UploadError::NoFile)?;
     let name = shown_name(&raw);
-    let ext = name
+    // The extension of the whole name, which a long name keeps when shortened.
+    let ext = last_part(&raw)
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .and_then(|e| EXTENSIONS.iter().copied().find(|x| *x == e))
@@ -125,16 +131,30 @@ pub fn parse_upload(
 /// The name a browser sent, as the page may show it: the last part of a path (some browsers
 /// send the whole of it), without control characters or bidirectional overrides, bounded.
 fn shown_name(raw: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let kept: String = last
+    let kept: String = last_part(raw)
         .chars()
         .filter(|c| !scrm_model::safe::is_unsafe_char(*c))
-        .take(NAME_CHARS)
         .collect();
-    match kept.trim() {
-        "" => "upload".to_string(),
-        t => t.to_string(),
+    let kept = kept.trim();
+    if kept.chars().count() <= NAME_CHARS {
+        return match kept {
+            "" => "upload".to_string(),
+            t => t.to_string(),
+        };
     }
+    // Shortened in the middle, so that the extension still says what the file is.
+    let ext = kept
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| e.chars().count() < 12)
+        .unwrap_or("");
+    let head: String = kept.chars().take(NAME_CHARS - 13).collect();
+    format!("{head}….{ext}")
+}
+
+/// The last part of a path a browser sent (some send the whole of it).
+fn last_part(raw: &str) -> &str {
+    raw.rsplit(['/', '\\']).next().unwrap_or("")
 }
 
 #[cfg(test)]
@@ -180,6 +200,19 @@ mod tests {
     }
 
     #[test]
+    fn a_long_name_keeps_its_extension() {
+        let long = format!("{}.CSV", "問".repeat(200));
+        let u = parse_upload(CT, &body(&[("file", Some(&long), b"x")]), 1 << 20)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(u.ext, "csv");
+        assert!(
+            u.name.ends_with("….CSV") && u.name.chars().count() <= NAME_CHARS,
+            "{}",
+            u.name
+        );
+    }
+
+    #[test]
     fn refuses_what_is_not_an_upload_of_a_questionnaire() {
         let file = body(&[("file", Some("answers.csv"), b"vendor_id\n")]);
         assert_eq!(
@@ -206,5 +239,10 @@ mod tests {
             parse_upload(CT, &file[..file.len() / 2], 1 << 20),
             Err(UploadError::Malformed(_))
         ));
+        let two = body(&[("file", Some("a.csv"), b"x"), ("file", Some("b.csv"), b"y")]);
+        assert_eq!(
+            parse_upload(CT, &two, 1 << 20),
+            Err(UploadError::Malformed("more than one file".into()))
+        );
     }
 }

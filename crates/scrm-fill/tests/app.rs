@@ -699,7 +699,13 @@ fn every_submit_saves_the_document_and_says_so() {
     let json = post(&app, "download", &(body.clone() + "&as=json")).body;
     html(&post(&app, "scorecard", &body));
     let got = saved.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    assert_eq!(got, vec![json.clone(), json.clone(), json]);
+    assert_eq!(got, vec![json.clone(), json.clone(), json.clone()]);
+    // An upload that opens is saved too; one that holds no answers saves nothing over them.
+    html(&upload(&app, &upload_body("mine.json", &json, "en")));
+    assert_eq!(saved.lock().unwrap_or_else(|e| e.into_inner()).len(), 4);
+    let r = upload(&app, &upload_body("wrong.csv", b"foo,bar\n1,2\n", "en"));
+    assert_eq!(r.status, 422);
+    assert_eq!(saved.lock().unwrap_or_else(|e| e.into_inner()).len(), 4);
     // A failure is said on the page, in red, with what to do.
     fail.store(true, std::sync::atomic::Ordering::SeqCst);
     let page = html(&post(&app, "score", &(body + "&switch_lang=zh-TW")));
@@ -915,6 +921,26 @@ fn an_uploaded_questionnaire_opens_in_the_page() {
         assert_eq!(r.status, status, "{}", String::from_utf8_lossy(&r.body));
         assert!(String::from_utf8_lossy(&r.body).contains(says));
     }
+    // A file with no supplier's answers leaves the page (and a saved file) as it was.
+    let r = upload(&app, &upload_body("wrong.csv", b"foo,bar\n1,2\n", "en"));
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    assert!(String::from_utf8_lossy(&r.body).starts_with(
+        "'wrong.csv' holds no supplier's answers, so the page is as it was and nothing was saved"
+    ));
+    // A document whose page could not be posted back (more fields than the page takes).
+    let mut big = hostile();
+    big.answers
+        .extend((0..2_000).map(|i| scrm_model::SupplierAnswer {
+            question_id: format!("X-{i}"),
+            answer: "3".into(),
+            evidence: None,
+            evidence_date: None,
+            comment: None,
+        }));
+    let json = serde_json::to_vec(&big).unwrap_or_else(|e| panic!("{e}"));
+    let r = upload(&app, &upload_body("big.json", &json, "en"));
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    assert!(String::from_utf8_lossy(&r.body).contains("more than the 5000 the page takes"));
     // The upload route takes a multipart body only, and the others none.
     let r = post(&app, "upload", "lang=en");
     assert_eq!(r.status, 415);

@@ -201,6 +201,13 @@ fn a_later_releases_fields_are_kept_and_checked() {
     .run_id;
     let path = h.join(format!("run={run}/run.json"));
     let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    // The checksums `RunInfo::CHECKSUM_FIELDS` names are the ones a run keeps.
+    for key in scrm_history::RunInfo::CHECKSUM_FIELDS {
+        assert!(
+            v[key].as_str().is_some_and(|c| c.starts_with("xxh3-128:")),
+            "{key}"
+        );
+    }
     v["provenance"] = serde_json::json!({"builder": "ci", "attested": true});
     v["statuses"]["withdrawn"] = serde_json::json!(0);
     let mut info: scrm_history::RunInfo = serde_json::from_value(v.clone()).unwrap();

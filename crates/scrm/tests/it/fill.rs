@@ -321,3 +321,68 @@ fn fill_downloads_the_score_as_oscal_assessment_results() {
     );
     assert_eq!(got, want);
 }
+
+/// One request with any body and content type; returns the status line and the body's bytes.
+fn request_bytes(url: &str, content_type: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{url}"));
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut s = TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let head = format!(
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes())
+        .and_then(|()| s.write_all(body))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{e}"));
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let status = String::from_utf8_lossy(&raw[..split])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    (status, raw[(split + 4).min(raw.len())..].to_vec())
+}
+
+/// With the buyer's `--adapter`, the page's own downloads open again through its upload: the
+/// JSON as scrm's document (adapters read foreign questionnaires only), the workbook through
+/// scrm's template reader when no adapter finds its table there.
+#[test]
+fn fill_with_an_adapter_reopens_its_own_downloads() {
+    let s = serve(&["--adapter", "csa-caiq-v4", "--as-of", AS_OF, "--port", "0"]);
+    let form =
+        "vendor.vendor_id=V-9002&vendor.name=Keelung%20Sensor%20Works&a%3AGV-1.1=4&a%3AGV.SC-01=3";
+    for ext in ["json", "xlsx"] {
+        let (status, file) = request_bytes(
+            &format!("{}download", s.url),
+            "application/x-www-form-urlencoded",
+            format!("{form}&as={ext}").as_bytes(),
+        );
+        assert_eq!(status, "HTTP/1.1 200 OK", "{ext}");
+        let mut body = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scrm-V-9002.{ext}\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(&file);
+        body.extend_from_slice(b"\r\n--B--\r\n");
+        let (status, page) = request_bytes(
+            &format!("{}upload", s.url),
+            "multipart/form-data; boundary=B",
+            &body,
+        );
+        let page = String::from_utf8_lossy(&page);
+        assert_eq!(status, "HTTP/1.1 200 OK", "{ext}: {page}");
+        assert!(
+            page.contains("<span class=\"mono\" id=\"vendor-id\">V-9002</span>"),
+            "{ext}: the page opened on the download's supplier"
+        );
+    }
+}

@@ -44,8 +44,25 @@ fn serve(args: &[&str]) -> Served {
     }
 }
 
-/// One HTTP/1.1 request; returns the status line, the headers and the body.
+/// One HTTP/1.1 request with a form; returns the status line, the headers and the body.
 fn request(url: &str, method: &str, body: &str) -> (String, Vec<String>, String) {
+    let (status, headers, body) = send(
+        url,
+        method,
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// One request with any body and content type (`Origin` the page's); returns the status line,
+/// the headers and the body's bytes.
+fn send(
+    url: &str,
+    method: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (String, Vec<String>, Vec<u8>) {
     let rest = url
         .strip_prefix("http://")
         .unwrap_or_else(|| panic!("{url}"));
@@ -53,19 +70,27 @@ fn request(url: &str, method: &str, body: &str) -> (String, Vec<String>, String)
     let mut s = TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
     s.set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap_or_else(|e| panic!("{e}"));
-    let req = format!(
-        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let head = format!(
+        "{method} /{path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    s.write_all(req.as_bytes())
+    s.write_all(head.as_bytes())
+        .and_then(|()| s.write_all(body))
         .unwrap_or_else(|e| panic!("{e}"));
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{e}"));
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines().map(str::to_string);
     let status = lines.next().unwrap_or_default();
-    (status, lines.collect(), body.to_string())
+    (
+        status,
+        lines.collect(),
+        raw[(split + 4).min(raw.len())..].to_vec(),
+    )
 }
 
 #[test]
@@ -322,36 +347,6 @@ fn fill_downloads_the_score_as_oscal_assessment_results() {
     assert_eq!(got, want);
 }
 
-/// One request with any body and content type; returns the status line and the body's bytes.
-fn request_bytes(url: &str, content_type: &str, body: &[u8]) -> (String, Vec<u8>) {
-    let rest = url
-        .strip_prefix("http://")
-        .unwrap_or_else(|| panic!("{url}"));
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let mut s = TcpStream::connect(host).unwrap_or_else(|e| panic!("{host}: {e}"));
-    s.set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let head = format!(
-        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes())
-        .and_then(|()| s.write_all(body))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap_or_else(|e| panic!("{e}"));
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(raw.len());
-    let status = String::from_utf8_lossy(&raw[..split])
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    (status, raw[(split + 4).min(raw.len())..].to_vec())
-}
-
 /// With the buyer's `--adapter`, the page's own downloads open again through its upload: the
 /// JSON as scrm's document (adapters read foreign questionnaires only), the workbook through
 /// scrm's template reader when no adapter finds its table there.
@@ -361,8 +356,9 @@ fn fill_with_an_adapter_reopens_its_own_downloads() {
     let form =
         "vendor.vendor_id=V-9002&vendor.name=Keelung%20Sensor%20Works&a%3AGV-1.1=4&a%3AGV.SC-01=3";
     for ext in ["json", "xlsx"] {
-        let (status, file) = request_bytes(
+        let (status, _, file) = send(
             &format!("{}download", s.url),
+            "POST",
             "application/x-www-form-urlencoded",
             format!("{form}&as={ext}").as_bytes(),
         );
@@ -373,8 +369,9 @@ fn fill_with_an_adapter_reopens_its_own_downloads() {
         .into_bytes();
         body.extend_from_slice(&file);
         body.extend_from_slice(b"\r\n--B--\r\n");
-        let (status, page) = request_bytes(
+        let (status, _, page) = send(
             &format!("{}upload", s.url),
+            "POST",
             "multipart/form-data; boundary=B",
             &body,
         );

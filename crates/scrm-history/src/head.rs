@@ -3,7 +3,7 @@
 //! newest runs (rolling the store back to hide a bad night) leaves every remaining run sound;
 //! the head names the run that must be there.
 
-use crate::store::{bytes_checksum, canonical_json, scan_runs, sync_dir};
+use crate::store::{bytes_checksum, canonical_json, scan_runs, sync_dir, write_synced};
 use crate::{HistoryError, RunInfo, StoreKey};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -56,15 +56,12 @@ pub(crate) fn write_head(
     head.head_checksum = bytes_checksum(&canonical_json(&head.value(), &["head_checksum"]));
     let json = serde_json::to_vec_pretty(&head).map_err(HistoryError::json(dir.join(HEAD_FILE)))?;
     let tmp = dir.join(format!(".head-{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            std::io::Write::write_all(&mut f, &json)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, dir.join(HEAD_FILE)));
+    let written = write_synced(&tmp, |w| std::io::Write::write_all(w, &json)).and_then(|()| {
+        std::fs::rename(&tmp, dir.join(HEAD_FILE)).map_err(HistoryError::io(dir.join(HEAD_FILE)))
+    });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(HistoryError::io(dir.join(HEAD_FILE))(e));
+        return Err(e);
     }
     sync_dir(dir)
 }

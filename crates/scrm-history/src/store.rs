@@ -1187,10 +1187,13 @@ pub fn record_stored_with<A: RecordedAnswers>(
     };
     // A run that cannot be written whole (a full disk, a failing device) leaves nothing behind:
     // its staging directory goes with the error, and earlier runs are as they were.
-    if let Err(e) = staged.fill(&staging, &rows, vendors) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    let info = match staged.fill(&staging, &rows, vendors) {
+        Ok(info) => info,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
 
     if let Err(e) = fs::rename(&staging, &final_dir) {
         // A concurrent writer committed the same run first: same id means same content.
@@ -1219,9 +1222,7 @@ pub fn record_stored_with<A: RecordedAnswers>(
     tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
     // The head names the new run. The run stands either way: a head left behind says so in
     // `verify` and is brought level by the next run.
-    if let Err(e) = read_info(&final_dir, &run_id)
-        .and_then(|(_, info)| crate::head::write_head(dir, &info, key))
-    {
+    if let Err(e) = crate::head::write_head(dir, &info, key) {
         tracing::warn!(run = %run_id, error = %e, "the store's head could not be updated");
     }
 
@@ -1255,7 +1256,7 @@ impl Staged<'_> {
         staging: &Path,
         rows: &[&StoredResult],
         vendors: &[A],
-    ) -> Result<(), HistoryError> {
+    ) -> Result<RunInfo, HistoryError> {
         let manifest = self.manifest;
         let mut statuses = StatusCounts::default();
         for r in rows {
@@ -1305,12 +1306,13 @@ impl Staged<'_> {
         let info_json = serde_json::to_vec_pretty(&info)
             .map_err(HistoryError::json(staging.join(RUN_INFO_FILE)))?;
         write_synced(&staging.join(RUN_INFO_FILE), |w| w.write_all(&info_json))?;
-        sync_dir(staging)
+        sync_dir(staging)?;
+        Ok(info)
     }
 }
 
 /// Creates `path`, lets `f` fill it through a large buffer, and fsyncs it.
-fn write_synced(
+pub(crate) fn write_synced(
     path: &Path,
     f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), HistoryError> {

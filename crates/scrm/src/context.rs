@@ -413,6 +413,14 @@ pub fn portfolio_views(l: &Loaded) -> Option<scrm_model::PortfolioViews> {
     })
 }
 
+/// The history store's signing key named by `--history-key`, if any (`score`, `diff`,
+/// `history verify`).
+pub fn store_key(path: Option<&Path>) -> Result<Option<scrm_history::StoreKey>> {
+    path.map(scrm_history::StoreKey::from_file)
+        .transpose()
+        .map_err(|e| anyhow!("{e}"))
+}
+
 /// The per-tier thresholds as the HTML report draws them.
 pub fn tier_thresholds(p: &Policy) -> Vec<scrm_report::TierThresholds> {
     scrm_model::Tier::ALL

@@ -1,13 +1,14 @@
 //! `scrm diff`: what changed between two runs of the history store.
 
 use crate::cli::DiffArgs;
+use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow};
 
 /// Runs `scrm diff`.
 pub fn run(a: &DiffArgs) -> Result<u8> {
     let fail = super::fail_status(a.fail_on);
-    let key = super::score::store_key(a.history_key.as_deref())?;
+    let key = context::store_key(a.history_key.as_deref())?;
     let d = scrm_history::diff_runs_keyed(
         &a.history,
         a.run_a.as_deref(),

@@ -271,13 +271,6 @@ fn load_cache(
     .map_err(|e| anyhow!("{e}"))
 }
 
-/// The store's signing key named by `--history-key`, if any.
-pub fn store_key(path: Option<&std::path::Path>) -> Result<Option<scrm_history::StoreKey>> {
-    path.map(scrm_history::StoreKey::from_file)
-        .transpose()
-        .map_err(|e| anyhow!("{e}"))
-}
-
 /// Runs `f` under a spinner saying `what` it does, for the steps of a run that show no count
 /// (loading the cache, recording the run: seconds each at a million vendors). Hidden when stderr
 /// is no terminal, as the other progress bars.
@@ -442,7 +435,7 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 /// Runs `scrm score`.
 pub fn run(a: &ScoreArgs) -> Result<u8> {
     // Read first: a missing or short key stops the run before any scoring.
-    let key = store_key(a.history_key.as_deref())?;
+    let key = context::store_key(a.history_key.as_deref())?;
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     if a.format == ScoreFormat::Csv {

@@ -114,9 +114,9 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
     }
 }
 
-/// The OSCAL assessment results and POA&M of the results, and the SARIF log of the reading:
-/// well-formed JSON whose every string is inert (no control character; no live Markdown in an
-/// OSCAL markup field).
+/// The OSCAL assessment results and POA&M of the results, and the SARIF logs of the reading and
+/// of the results: well-formed JSON whose every string is inert (no control character; no live
+/// Markdown in an OSCAL markup field; no unescaped bracket, a link, in a SARIF message).
 fn check_exports(
     read: &scrm_ingest::Ingested,
     results: &[scrm_model::VendorResult],
@@ -150,15 +150,42 @@ fn check_exports(
         Err(e) => panic!("{e}"),
     }
     let sarif = scrm_sarif::validation(read, "0");
-    let log = json(scrm_sarif::to_json(&sarif).unwrap_or_else(|e| panic!("{e}")));
-    scrm_oscal::testutil::walk(&log, "", &mut |key, v| {
-        if let Some(s) = v.as_str() {
-            assert!(
-                !s.chars().any(scrm_model::safe::is_unsafe_char),
-                "SARIF {key}: a control character in {s:?}"
-            );
-        }
-    });
+    let problems = json(scrm_sarif::to_json(&sarif).unwrap_or_else(|e| panic!("{e}")));
+    let scores =
+        json(scrm_sarif::scoring_json(results, manifest).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(
+        scores["runs"][0]["results"].as_array().map(|r| r
+            .iter()
+            .filter(|r| r["ruleId"] == "supplier-status")
+            .count()),
+        Some(results.len()),
+        "a status result per supplier"
+    );
+    for log in [problems, scores] {
+        scrm_oscal::testutil::walk(&log, "", &mut |key, v| {
+            if let Some(s) = v.as_str() {
+                assert!(
+                    !s.chars().any(scrm_model::safe::is_unsafe_char),
+                    "SARIF {key}: a control character in {s:?}"
+                );
+                if key == "text" {
+                    assert_brackets_escaped(s);
+                }
+            }
+        });
+    }
+}
+
+/// Panics on a `[` or `]` without a backslash before it: SARIF reads one as part of a link.
+fn assert_brackets_escaped(s: &str) {
+    let mut escaped = false;
+    for c in s.chars() {
+        assert!(
+            escaped || !matches!(c, '[' | ']'),
+            "SARIF message: an unescaped {c:?} in {s:?}"
+        );
+        escaped = c == '\\' && !escaped;
+    }
 }
 
 /// Panics when a page shows a supplier's text as it was given although it holds a character

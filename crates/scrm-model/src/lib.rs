@@ -1,6 +1,6 @@
 //! Types shared by every scrm crate: vendors, answers, questions, lenses and findings.
 //!
-//! This crate does no I/O and carries no heavy dependency, so the ingestion, catalog, policy,
+//! This crate opens no file and carries no heavy dependency, so the ingestion, catalog, policy,
 //! scoring and reporting crates (and future adapters such as CAIQ importers or a fill-in page)
 //! can all agree on one vocabulary without pulling each other in.
 
@@ -19,6 +19,7 @@ mod question;
 mod result;
 pub mod round;
 pub mod safe;
+pub mod splice;
 mod vendor;
 
 pub use answer::{Answer, AnswerKind, AnswerValue, ParseAnswerError};

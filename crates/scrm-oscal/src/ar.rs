@@ -1,6 +1,6 @@
 //! The assessment results document: one result per supplier.
 
-use crate::document::{CHUNK, Suppliers, back_matter, element, marker, metadata, write_spliced};
+use crate::document::{CHUNK, Suppliers, back_matter, element, metadata};
 use crate::ids::Ids;
 use crate::model::{
     self, AssessmentResult, AssessmentResults, AssessmentResultsDocument, ControlSelection, Import,
@@ -11,6 +11,7 @@ use crate::vendor::{self, VendorParts, result_props};
 use crate::{Assessment, OscalError, score_value, to_json};
 use rayon::prelude::*;
 use scrm_model::VendorResult;
+use scrm_model::splice::{marker, write_spliced};
 use std::io::Write;
 
 /// One supplier's result: its scores as properties, an observation and a finding per scrm

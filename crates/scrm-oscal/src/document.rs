@@ -8,9 +8,7 @@ use crate::{Assessment, OSCAL_VERSION, OscalError, prop, text};
 use rayon::prelude::*;
 use scrm_model::{Plan, VendorResult};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use std::collections::HashMap;
-use std::io::Write;
 
 /// What every supplier's parts are made with, prepared once per document: the run's ids, the
 /// plans by vendor, the deadline, and the results in vendor-id order (the order of every list).
@@ -66,76 +64,14 @@ impl<'a> Suppliers<'a> {
 /// that a chunk's text is small next to the document's.
 pub(crate) const CHUNK: usize = 4096;
 
-/// What a list's place holds in a document's skeleton until its elements are written there: a
-/// JSON object no serialized string can hold (a string's quotes are escaped).
-pub(crate) fn marker(list: usize) -> Result<Box<RawValue>, OscalError> {
-    Ok(RawValue::from_string(format!(
-        "{{\"scrm-splice\":{list}}}"
-    ))?)
-}
-
-/// Writes a list's elements where its marker stood, separated as serde_json's pretty printer
-/// separates array elements at [`LIST_DEPTH`].
-pub(crate) struct ListWriter<'w> {
-    out: &'w mut dyn Write,
-    first: bool,
-}
-
-impl ListWriter<'_> {
-    /// Writes one element, as [`element`] serialized it.
-    pub(crate) fn push(&mut self, text: &str) -> Result<(), OscalError> {
-        if !self.first {
-            self.out.write_all(b",\n")?;
-            self.out.write_all("  ".repeat(LIST_DEPTH).as_bytes())?;
-        }
-        self.first = false;
-        self.out.write_all(text.as_bytes())?;
-        Ok(())
-    }
-}
-
-/// Writes `skeleton` (a document serialized with [`marker`]`(k)` as the only element of each
-/// list `k` of `lists`, in document order) with each marker replaced by the elements
-/// `fill(k, …)` writes: the same bytes as the whole document serialized at once, without ever
-/// holding it.
-pub(crate) fn write_spliced(
-    out: &mut dyn Write,
-    skeleton: &[u8],
-    lists: &[usize],
-    fill: &mut dyn FnMut(usize, &mut ListWriter<'_>) -> Result<(), OscalError>,
-) -> Result<(), OscalError> {
-    let mut rest = skeleton;
-    for &k in lists {
-        let m = format!("{{\"scrm-splice\":{k}}}");
-        let at = rest
-            .windows(m.len())
-            .position(|w| w == m.as_bytes())
-            .ok_or(OscalError::Splice)?;
-        out.write_all(&rest[..at])?;
-        fill(
-            k,
-            &mut ListWriter {
-                out: &mut *out,
-                first: true,
-            },
-        )?;
-        rest = &rest[at + m.len()..];
-    }
-    out.write_all(rest)?;
-    Ok(())
-}
-
-/// A list element serialized as it sits in its list: pretty-printed, every line after the first
-/// indented [`LIST_DEPTH`] levels (serde_json's pretty printer indents the first itself). JSON
-/// strings hold no raw line break, so every line break is the printer's own.
-/// Made on the supplier's core, so that serializing a document is spread like building it.
-pub(crate) fn element<T: Serialize>(value: &T) -> Result<String, OscalError> {
-    let text = serde_json::to_string_pretty(value)?;
-    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(LIST_DEPTH))))
-}
-
 /// How deep the elements of a document's main lists sit: `{ "document": { "list": [ here`.
 const LIST_DEPTH: usize = 3;
+
+/// A list element serialized as it sits in one of the document's main lists
+/// ([`scrm_model::splice::element`] at their depth).
+pub(crate) fn element<T: Serialize>(value: &T) -> Result<String, OscalError> {
+    Ok(scrm_model::splice::element(value, LIST_DEPTH)?)
+}
 
 /// The metadata both documents carry: title, time, versions and the run's provenance.
 pub(crate) fn metadata(a: &Assessment<'_>, title: String, parties: Vec<model::Party>) -> Metadata {

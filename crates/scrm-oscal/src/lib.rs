@@ -51,9 +51,6 @@ pub enum OscalError {
     /// Writing the document failed.
     #[error("cannot write the OSCAL document: {0}")]
     Io(#[from] std::io::Error),
-    /// A list's place was not found in the document's skeleton (a defect of this crate).
-    #[error("internal error: a list's place is missing from the OSCAL document")]
-    Splice,
 }
 
 /// Everything an export is made from: one run's results, the plans of its suppliers at risk,

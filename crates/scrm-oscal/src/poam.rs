@@ -1,12 +1,13 @@
 //! The plan of action and milestones: an item per finding to resolve.
 
-use crate::document::{CHUNK, Suppliers, back_matter, element, marker, metadata, write_spliced};
+use crate::document::{CHUNK, Suppliers, back_matter, element, metadata};
 use crate::ids::Ids;
 use crate::model::{self, Observation, Poam, PoamDocument, PoamItem, Risk};
 use crate::vendor;
 use crate::vendor::VendorParts;
 use crate::{Assessment, OscalError, to_json};
 use rayon::prelude::*;
+use scrm_model::splice::{marker, write_spliced};
 use scrm_model::{Severity, Status, VendorResult};
 use std::collections::HashSet;
 use std::io::Write;

@@ -1,13 +1,20 @@
-//! SARIF 2.1.0 of what `scrm validate` found: each input problem a result at its file and line,
-//! each problem code a rule, each input file an artifact with its digest. Code-scanning tools
-//! (GitHub code scanning, IDE SARIF viewers) then show a supplier's questionnaire problems where
-//! they are, the way they show a compiler's.
+//! SARIF 2.1.0 exports:
+//! - of what `scrm validate` found (here): each input problem a result at its file and line,
+//!   each problem code a rule, each input file an artifact with its digest. Code-scanning tools
+//!   (GitHub code scanning, IDE SARIF viewers) then show a supplier's questionnaire problems
+//!   where they are, the way they show a compiler's;
+//! - of what `scrm score` found ([`scoring`]): each supplier's standing and findings.
 //!
 //! Like every renderer, this crate never prints, reads the clock or touches files. Supplier text
 //! (values, file names) reaches messages and properties with its control characters escaped, and
 //! file names reach URIs percent-encoded.
 
+pub mod scoring;
+
+pub use scoring::{scoring_json, write_scoring};
+
 use scrm_ingest::{Ingested, Problem, ProblemCode, ProblemSeverity};
+use scrm_model::InputFile;
 use scrm_model::safe::{escape_controls, uri_path};
 use serde_sarif::sarif::{
     Artifact, ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation,
@@ -20,12 +27,43 @@ use std::collections::BTreeMap;
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// One line of supplier text for a message or property.
-fn line(s: &str) -> String {
+pub(crate) fn line(s: &str) -> String {
     escape_controls(s, false).into_owned()
 }
 
+/// A message's plain text as SARIF reads it (§3.11.6): a `[` or `]` not part of an embedded link
+/// is escaped with a backslash, so that no supplier text becomes a link to a location or a URI.
+/// Backslashes right before a bracket are doubled first, so that a supplier's own `\[` cannot
+/// cancel the escape; any other backslash (`\u{1b}`) is left as it is.
+pub(crate) fn message_text(s: &str) -> Message {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut backslashes = 0;
+    for c in s.chars() {
+        if c == '\\' {
+            backslashes += 1;
+            continue;
+        }
+        let bracket = matches!(c, '[' | ']');
+        let run = if bracket {
+            2 * backslashes
+        } else {
+            backslashes
+        };
+        out.extend(std::iter::repeat_n('\\', run));
+        backslashes = 0;
+        if bracket {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.extend(std::iter::repeat_n('\\', backslashes));
+    Message::builder().text(out).build()
+}
+
 /// A property bag from name-value pairs, leaving out the empty ones.
-fn bag(pairs: impl IntoIterator<Item = (&'static str, serde_json::Value)>) -> Option<PropertyBag> {
+pub(crate) fn bag(
+    pairs: impl IntoIterator<Item = (&'static str, serde_json::Value)>,
+) -> Option<PropertyBag> {
     let map: BTreeMap<String, serde_json::Value> = pairs
         .into_iter()
         .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
@@ -104,7 +142,7 @@ fn result(p: &Problem, artifact: Option<usize>) -> SarifResult {
     let mut r = SarifResult::builder()
         .rule_id(p.code.as_str())
         .level(level(p.severity))
-        .message(Message::builder().text(message(p)).build())
+        .message(message_text(&message(p)))
         .locations(vec![
             Location::builder().physical_location(physical).build(),
         ])
@@ -122,37 +160,47 @@ fn result(p: &Problem, artifact: Option<usize>) -> SarifResult {
     r
 }
 
+/// One input file as an artifact the run analysed, with its digest and row counts.
+pub(crate) fn artifact(f: &InputFile) -> Artifact {
+    let mut hashes = BTreeMap::new();
+    if !f.sha256.is_empty() {
+        hashes.insert("sha-256".to_string(), f.sha256.clone());
+    }
+    if !f.blake3.is_empty() {
+        hashes.insert("blake3".to_string(), f.blake3.clone());
+    }
+    let mut a = Artifact::builder()
+        .location(ArtifactLocation::builder().uri(uri_path(&f.path)).build())
+        .roles(vec![serde_json::json!("analysisTarget")])
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(BTreeMap::from([
+                    ("kind".to_string(), serde_json::json!(line(&f.kind))),
+                    ("rowsRead".to_string(), serde_json::json!(f.rows_read)),
+                    ("accepted".to_string(), serde_json::json!(f.accepted)),
+                    ("rejected".to_string(), serde_json::json!(f.rejected)),
+                ]))
+                .build(),
+        )
+        .build();
+    a.hashes = (!hashes.is_empty()).then_some(hashes);
+    a
+}
+
+/// scrm as the tool that made the log, with its rules.
+pub(crate) fn driver(tool_version: &str, rules: Vec<ReportingDescriptor>) -> ToolComponent {
+    ToolComponent::builder()
+        .name("scrm")
+        .version(tool_version)
+        .semantic_version(tool_version)
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules)
+        .build()
+}
+
 /// The SARIF log of one `validate` run: `tool_version` is scrm's.
 pub fn validation(ing: &Ingested, tool_version: &str) -> Sarif {
-    let artifacts: Vec<Artifact> = ing
-        .files
-        .iter()
-        .map(|f| {
-            let mut hashes = BTreeMap::new();
-            if !f.sha256.is_empty() {
-                hashes.insert("sha-256".to_string(), f.sha256.clone());
-            }
-            if !f.blake3.is_empty() {
-                hashes.insert("blake3".to_string(), f.blake3.clone());
-            }
-            let mut a = Artifact::builder()
-                .location(ArtifactLocation::builder().uri(uri_path(&f.path)).build())
-                .roles(vec![serde_json::json!("analysisTarget")])
-                .properties(
-                    PropertyBag::builder()
-                        .additional_properties(BTreeMap::from([
-                            ("kind".to_string(), serde_json::json!(line(&f.kind))),
-                            ("rowsRead".to_string(), serde_json::json!(f.rows_read)),
-                            ("accepted".to_string(), serde_json::json!(f.accepted)),
-                            ("rejected".to_string(), serde_json::json!(f.rejected)),
-                        ]))
-                        .build(),
-                )
-                .build();
-            a.hashes = (!hashes.is_empty()).then_some(hashes);
-            a
-        })
-        .collect();
+    let artifacts: Vec<Artifact> = ing.files.iter().map(artifact).collect();
     let results: Vec<SarifResult> = ing
         .problems
         .iter()
@@ -161,15 +209,12 @@ pub fn validation(ing: &Ingested, tool_version: &str) -> Sarif {
             result(p, artifact)
         })
         .collect();
-    let driver = ToolComponent::builder()
-        .name("scrm")
-        .version(tool_version)
-        .semantic_version(tool_version)
-        .information_uri(env!("CARGO_PKG_REPOSITORY"))
-        .rules(rules())
-        .build();
     let run = Run::builder()
-        .tool(Tool::builder().driver(driver).build())
+        .tool(
+            Tool::builder()
+                .driver(driver(tool_version, rules()))
+                .build(),
+        )
         .artifacts(artifacts)
         .results(results)
         .column_kind(serde_json::json!("unicodeCodePoints"))
@@ -235,12 +280,24 @@ mod tests {
                 "locations": [{"physicalLocation": {"artifactLocation": {
                     "uri": "file:///in/%E5%95%8F%E5%8D%B7%201.xlsx"
                 }}}],
-                "message": {"text": "'\\u{1b}[2J' is not an answer, in sheet 'Answers' row 7, column 'answer'; valid answers: yes, partial, no"},
+                "message": {"text": "'\\u{1b}\\[2J' is not an answer, in sheet 'Answers' row 7, column 'answer'; valid answers: yes, partial, no"},
                 "properties": {"column": "answer", "row": 7, "sheet": "Answers", "value": "\\u{1b}[2J"},
                 "ruleId": "invalid-answer",
                 "ruleIndex": 5
             })
         );
+    }
+
+    #[test]
+    fn brackets_in_a_message_are_escaped_and_stay_escaped() {
+        for (given, want) in [
+            ("[x](1)", r"\[x\](1)"),
+            (r"\[x\]", r"\\\[x\\\]"),
+            (r"a\\[", r"a\\\\\["),
+            (r"\u{1b}\", r"\u{1b}\"),
+        ] {
+            assert_eq!(message_text(given).text.as_deref(), Some(want), "{given}");
+        }
     }
 
     #[test]

@@ -277,6 +277,9 @@ pub enum ScoreFormat {
     /// OSCAL 1.1.2 plan of action and milestones (JSON): an item per finding to resolve, the
     /// improvement plan as each risk's remediation.
     OscalPoam,
+    /// SARIF 2.1.0 for SARIF dashboards: each supplier's standing (pass, review, fail) with its
+    /// scores, and each finding under its code's rule.
+    Sarif,
 }
 
 /// `scrm score`.

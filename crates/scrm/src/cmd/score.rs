@@ -447,7 +447,11 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     // summary) need the vendors afterwards.
     let streamed = matches!(
         a.format,
-        ScoreFormat::Table | ScoreFormat::Json | ScoreFormat::Jsonl | ScoreFormat::Parquet
+        ScoreFormat::Table
+            | ScoreFormat::Json
+            | ScoreFormat::Jsonl
+            | ScoreFormat::Parquet
+            | ScoreFormat::Sarif
     );
     let (l, results, recorded, damaged) = if streamed {
         // The stored results are dropped with the run, and the spill with the last of them.
@@ -475,6 +479,14 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         ScoreFormat::Html => Some(
             context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes(),
         ),
+        ScoreFormat::Sarif => {
+            // Streamed: a large portfolio's log is never held whole.
+            output::write_with(a.out.as_deref(), &mut |w| {
+                scrm_sarif::write_scoring(&results, &manifest, w)
+                    .map_err(|e| anyhow!("cannot write the SARIF log: {e}"))
+            })?;
+            None
+        }
         ScoreFormat::OscalAr | ScoreFormat::OscalPoam => {
             let plans = plans_for(&l, &results);
             let assessment = scrm_oscal::Assessment {

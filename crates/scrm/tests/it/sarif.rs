@@ -1,7 +1,11 @@
-//! `scrm validate --format sarif`: valid under OASIS's SARIF 2.1.0 schema, each problem at its
-//! file and line, supplier text inert; snapshotted whole on input-problem scenarios.
+//! SARIF 2.1.0 logs, valid under OASIS's schema:
+//! - `scrm validate --format sarif`: each problem at its file and line, supplier text inert;
+//!   snapshotted whole on input-problem scenarios;
+//! - `scrm score --format sarif`: each supplier's standing and findings, agreeing with the JSON
+//!   results supplier by supplier, the same at any thread count; snapshotted whole on a small
+//!   portfolio with an exemption.
 
-use crate::common::{root, scrm};
+use crate::common::{AS_OF, arg, demo_score, demo_subset, root, scrm, tempdir};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -117,4 +121,154 @@ fn the_schema_check_bites() {
             "/runs/0/tool/driver/informationUri",
         ]
     );
+}
+
+/// The SARIF level of a finding's severity.
+fn level_of(severity: &str) -> &'static str {
+    match severity {
+        "deny" => "error",
+        "warn" => "warning",
+        _ => "note",
+    }
+}
+
+#[test]
+fn score_log_is_valid_and_agrees_with_the_results() {
+    let json = scrm(demo_score(&["--format", "json"]));
+    json.expect_code(1);
+    let sarif = scrm(demo_score(&["--format", "sarif"]));
+    sarif.expect_code(1);
+    let doc = sarif.json();
+    assert_eq!(schema_errors(&doc), Vec::<String>::new());
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+
+    // Each supplier in the JSON's order: its standing with its numbers, then its findings.
+    let mut want = Vec::new();
+    for v in json.json()["vendors"].as_array().expect("vendors") {
+        let kind = match v["status"].as_str() {
+            Some("eligible") => "pass",
+            Some("conditional") => "review",
+            _ => "fail",
+        };
+        want.push((
+            "supplier-status".to_string(),
+            kind.to_string(),
+            v["vendor_id"].clone(),
+            v["status"].clone(),
+            v["combined_score"].clone(),
+        ));
+        for f in v["findings"].as_array().cloned().unwrap_or_default() {
+            want.push((
+                f["code"].as_str().expect("code").to_string(),
+                level_of(f["severity"].as_str().expect("severity")).to_string(),
+                v["vendor_id"].clone(),
+                v["status"].clone(),
+                Value::Null,
+            ));
+        }
+    }
+    let got: Vec<_> = results
+        .iter()
+        .map(|r| {
+            let p = &r["properties"];
+            let (what, score) = if r["ruleId"] == "supplier-status" {
+                (r["kind"].clone(), p["combinedScore"].clone())
+            } else {
+                (r["level"].clone(), Value::Null)
+            };
+            (
+                r["ruleId"].as_str().expect("ruleId").to_string(),
+                what.as_str().expect("kind or level").to_string(),
+                p["supplier"].clone(),
+                p["status"].clone(),
+                score,
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w);
+    }
+
+    // Each result at its supplier, under the rule its index names, with a fingerprint no other
+    // result shares.
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let mut prints = std::collections::BTreeSet::new();
+    for r in results {
+        let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert_eq!(
+            r["locations"][0]["logicalLocations"][0]["name"],
+            r["properties"]["supplier"]
+        );
+        let print = r["partialFingerprints"]["scrmSubject/v1"]
+            .as_str()
+            .expect("fingerprint");
+        assert!(prints.insert(print.to_string()), "{print} twice");
+    }
+    // The run's counts are the JSON summary's.
+    let statuses = &doc["runs"][0]["properties"]["statuses"];
+    assert_eq!(
+        (statuses["at-risk"].as_u64(), statuses["excluded"].as_u64()),
+        (Some(26), Some(2))
+    );
+}
+
+#[test]
+fn score_log_same_bytes_at_any_thread_count_and_to_a_file() {
+    let one = scrm(demo_score(&["--format", "sarif", "--threads", "1"]));
+    let three = scrm(demo_score(&["--format", "sarif", "--threads", "3"]));
+    assert!(one.stdout == three.stdout, "depends on threads");
+    let dir = tempdir();
+    let out = dir.path().join("score.sarif");
+    scrm(demo_score(&["--format", "sarif", "--out", &arg(&out)])).expect_code(1);
+    assert!(std::fs::read(&out).expect("written") == one.stdout, "--out");
+}
+
+#[test]
+fn score_log_small_portfolio_whole() {
+    // At risk, eligible, excluded by a SAM.gov listing, conditional with its warning exempted
+    // (a suppression), and a supplier name with a control character.
+    let dir = tempdir();
+    demo_subset(dir.path(), &["V-0007", "V-0013", "V-0021", "V-0040"], true);
+    let vendors = dir.path().join("vendors.csv");
+    let text = std::fs::read_to_string(&vendors).expect("vendors");
+    // The first supplier's name, quoted or not, starts with an escape sequence.
+    let mut at = text.find("\nV-0007,").expect("V-0007") + "\nV-0007,".len();
+    if text[at..].starts_with('"') {
+        at += 1;
+    }
+    let mut text = text;
+    text.insert_str(at, "\u{1b}[31m");
+    std::fs::write(&vendors, text).expect("write");
+    let policy = dir.path().join("policy.toml");
+    let init = scrm(["policy", "init"]);
+    std::fs::write(
+        &policy,
+        format!(
+            "{}\n[[exemption]]\nvendor = \"V-0040\"\ncode = \"stale-assessment\"\nreason = \
+             \"Reassessed on site on 2026-10-20 (ticket PROC-2201)\"\nexpires = 2027-01-31\n",
+            init.out()
+        ),
+    )
+    .expect("policy");
+    let r = scrm([
+        "score",
+        &arg(dir.path()),
+        "--as-of",
+        AS_OF,
+        "--policy",
+        &arg(&policy),
+        "--format",
+        "sarif",
+    ]);
+    r.expect_code(1);
+    assert_eq!(schema_errors(&r.json()), Vec::<String>::new());
+    assert!(
+        !r.out().chars().any(|c| c.is_control() && c != '\n'),
+        "a control character"
+    );
+    assert_run!("score_sarif", r);
 }

@@ -46,6 +46,13 @@ pub enum HistoryError {
         /// The run.
         run: String,
     },
+    /// A store whose runs are signed was pruned without its key: the prune log's lines, which
+    /// vouch for the runs removed, would not be signed.
+    #[error("{}: the store's runs are signed: prune it with the store's key (`--history-key`), so that the prune log's record of each run removed is signed too", dir.display())]
+    KeyNeeded {
+        /// The history directory.
+        dir: PathBuf,
+    },
     /// A store key file is not a usable key.
     #[error("{}: not a store key: {problem}", path.display())]
     BadKey {

@@ -55,10 +55,14 @@
 //! every Parquet read catches a decoder panic as damage (`table::decode`). [`prune`] removes the runs a [`Retention`]
 //! does not keep (never the newest): each is renamed to `DIR/.pruned-<run_id>-<pid>/`, `DIR` is
 //! fsynced, then its files are deleted, so a reader sees a run whole or not at all; a prune
-//! stopped half way leaves `.pruned-*` directories that the next prune deletes.
+//! stopped half way leaves `.pruned-*` directories that the next prune deletes. Each run removed
+//! is first written to the prune log (`DIR/pruned.jsonl`); each run names the run recorded just
+//! before it, so [`verify_chain`] tells a run removed by hand from one pruned on purpose, and
+//! [`verify_head`] tells a store whose newest runs were removed.
 
 mod answers;
 mod cache;
+mod chain;
 mod diff;
 mod error;
 #[doc(hidden)]
@@ -73,6 +77,7 @@ mod table;
 mod verify;
 
 pub use cache::{Cache, Reused, load_cache, load_cache_keyed};
+pub use chain::{ChainCheck, PRUNE_LOG, PreviousRun, PrunedRun, render_chain_text, verify_chain};
 pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
     diff_runs_keyed, render_diff_text,

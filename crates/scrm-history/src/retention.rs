@@ -116,9 +116,22 @@ pub fn plan_prune(dir: &Path, rule: &Retention) -> Result<Pruned, HistoryError> 
 }
 
 /// Removes the runs `rule` does not keep (see the module's doc for how), and what an earlier
-/// prune left half deleted.
-pub fn prune(dir: &Path, rule: &Retention) -> Result<Pruned, HistoryError> {
+/// prune left half deleted. Each run removed is first written to the prune log
+/// ([`crate::PRUNE_LOG`]), signed with `key`, which a store whose runs are signed requires.
+pub fn prune(
+    dir: &Path,
+    rule: &Retention,
+    key: Option<&crate::StoreKey>,
+) -> Result<Pruned, HistoryError> {
     let mut plan = plan_prune(dir, rule)?;
+    let all: Vec<RunInfo> = plan
+        .kept
+        .iter()
+        .chain(&plan.removed)
+        .map(|r| r.info.clone())
+        .collect();
+    let removed: Vec<&RunInfo> = plan.removed.iter().map(|r| &r.info).collect();
+    crate::chain::log_pruned(dir, &removed, &all, key)?;
     let pid = std::process::id();
     let mut hidden = Vec::with_capacity(plan.removed.len());
     for run in &plan.removed {

@@ -117,6 +117,11 @@ pub struct RunInfo {
     /// must show too. `None` in runs recorded before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_checksum: Option<String>,
+    /// The store's newest run when this one was recorded, with its summary's checksum then
+    /// (`crate::verify_chain`): a run removed from the middle of the store shows. `None` for
+    /// the store's first run and for runs recorded before the chain was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_run: Option<crate::PreviousRun>,
     /// scrm version that wrote the run.
     pub tool_version: String,
     /// Catalog version used.
@@ -1182,6 +1187,10 @@ pub fn record_stored_with<A: RecordedAnswers>(
         key,
         run_id: &run_id,
         sequence: runs.iter().map(|r| r.sequence).max().unwrap_or(0) + 1,
+        previous: runs.last().map(|r| crate::PreviousRun {
+            run_id: r.run_id.clone(),
+            run_checksum: r.run_checksum.clone(),
+        }),
         content_hash: hash,
         checksum,
     };
@@ -1245,6 +1254,7 @@ struct Staged<'a> {
     key: Option<&'a crate::StoreKey>,
     run_id: &'a str,
     sequence: u64,
+    previous: Option<crate::PreviousRun>,
     content_hash: String,
     checksum: String,
 }
@@ -1287,6 +1297,7 @@ impl Staged<'_> {
             manifest_checksum: Some(bytes_checksum(&manifest_json)),
             run_signature: None,
             run_checksum: None,
+            previous_run: self.previous,
             tool_version: manifest.tool_version.clone(),
             catalog_version: manifest.catalog_version.clone(),
             policy_name: manifest.policy_name.clone(),

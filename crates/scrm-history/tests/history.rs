@@ -1169,3 +1169,127 @@ fn the_head_shows_a_store_rolled_back() {
         }
     );
 }
+
+/// Each run names the run before it, and `prune` logs what it removes: a run removed from the
+/// middle of the store (which the head cannot see), an older run sealed again after a change
+/// (which its own checksums cannot see), and a forged or unsigned prune log are changes; runs
+/// pruned on purpose are not. A signed store is pruned with its key only.
+#[test]
+fn the_chain_shows_a_run_removed_from_the_middle() {
+    use scrm_history::{ChainCheck, Retention, prune, verify_chain};
+    let key = scrm_history::StoreKey::new(vec![5; 32]).unwrap();
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let results = sample_results();
+    let record = |day: u32| {
+        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
+        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
+            .unwrap()
+            .run_id
+    };
+    assert_eq!(verify_chain(h, Some(&key)).unwrap(), ChainCheck::Absent);
+    let runs: Vec<String> = (1..=4).map(record).collect();
+    let infos = list_runs(h).unwrap();
+    assert_eq!(infos[0].previous_run, None);
+    assert_eq!(
+        infos[2].previous_run,
+        Some(scrm_history::PreviousRun {
+            run_id: runs[1].clone(),
+            run_checksum: infos[1].run_checksum.clone(),
+        })
+    );
+    let sound = |links, pruned| ChainCheck::Sound { links, pruned };
+    assert_eq!(verify_chain(h, Some(&key)).unwrap(), sound(3, 0));
+
+    // The second run removed by hand: every remaining run and the head are sound.
+    let second = h.join(format!("run={}", runs[1]));
+    let away = tempfile::tempdir().unwrap();
+    std::fs::rename(&second, away.path().join("run")).unwrap();
+    assert!(verify_runs(h).unwrap().iter().all(|c| !c.changed()));
+    assert!(!scrm_history::verify_head(h, Some(&key)).unwrap().changed());
+    let broken = verify_chain(h, Some(&key)).unwrap();
+    assert_eq!(
+        broken,
+        ChainCheck::Changed {
+            problems: vec![format!(
+                "run {}, recorded just before {}, is not in the store and the prune log does not name it: it was removed",
+                runs[1], runs[2]
+            )]
+        }
+    );
+    assert!(scrm_history::render_chain_text(&broken).starts_with("chain: CHANGED: run "));
+    std::fs::rename(away.path().join("run"), &second).unwrap();
+
+    // The oldest run changed and sealed again: its checksums agree, the next run's link does not.
+    let path = h.join(format!("run={}/run.json", runs[0]));
+    let good = std::fs::read(&path).unwrap();
+    let mut v: scrm_history::RunInfo = serde_json::from_slice(&good).unwrap();
+    v.vendors += 1;
+    v.run_checksum = Some(v.own_checksum());
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    assert!(matches!(
+        verify_chain(h, None).unwrap(),
+        ChainCheck::Changed { problems } if problems[0].contains("its summary changed since")
+    ));
+    std::fs::write(&path, &good).unwrap();
+
+    // Pruned without the key: refused, nothing removed or logged.
+    let keep_two = Retention {
+        keep: std::num::NonZeroUsize::new(2).unwrap(),
+        older_than: None,
+    };
+    let refused = prune(h, &keep_two, None).unwrap_err();
+    assert!(
+        matches!(refused, scrm_history::HistoryError::KeyNeeded { .. }),
+        "{refused}"
+    );
+    assert_eq!(list_runs(h).unwrap().len(), 4);
+    assert!(!h.join(scrm_history::PRUNE_LOG).exists());
+    // With it: the two oldest runs go, logged; the chain is sound, one link to a pruned run.
+    let done = prune(h, &keep_two, Some(&key)).unwrap();
+    assert_eq!(done.removed.len(), 2);
+    assert_eq!(verify_chain(h, Some(&key)).unwrap(), sound(2, 1));
+    let log = std::fs::read_to_string(h.join(scrm_history::PRUNE_LOG)).unwrap();
+    assert_eq!(log.lines().count(), 2);
+    assert!(log.contains(&runs[1]) && log.contains("\"entry_signature\":\"hmac-sha256:"));
+
+    // A log line forged without the key, and a log read with another key.
+    let forged = log.replacen(&runs[1], &runs[3], 1);
+    std::fs::write(h.join(scrm_history::PRUNE_LOG), &forged).unwrap();
+    assert!(matches!(
+        verify_chain(h, Some(&key)).unwrap(),
+        ChainCheck::Changed { problems } if problems[0] == format!("{} line 2 does not match its own checksum", scrm_history::PRUNE_LOG)
+    ));
+    std::fs::write(h.join(scrm_history::PRUNE_LOG), &log).unwrap();
+    let other = scrm_history::StoreKey::new(vec![6; 32]).unwrap();
+    let ChainCheck::Changed { problems } = verify_chain(h, Some(&other)).unwrap() else {
+        panic!("another key's log passed");
+    };
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[2].contains("the prune log does not name it"));
+}
+
+/// A store without a key is pruned without one, and its chain stays sound.
+#[test]
+fn an_unsigned_store_is_pruned_and_chained_without_a_key() {
+    use scrm_history::{ChainCheck, Retention, prune, verify_chain};
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let results = sample_results();
+    for day in 1..=3 {
+        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
+        record_run(h, &m, &results, &[] as &[Vendor]).unwrap();
+    }
+    let rule = Retention {
+        keep: std::num::NonZeroUsize::new(1).unwrap(),
+        older_than: None,
+    };
+    assert_eq!(prune(h, &rule, None).unwrap().removed.len(), 2);
+    assert_eq!(
+        verify_chain(h, None).unwrap(),
+        ChainCheck::Sound {
+            links: 1,
+            pruned: 1
+        }
+    );
+}

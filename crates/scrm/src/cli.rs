@@ -694,6 +694,10 @@ pub enum HistoryCommand {
         /// Say what would be removed; remove nothing.
         #[arg(long)]
         dry_run: bool,
+        /// The store's key, to sign the prune log's record of each run removed (required when
+        /// the store's runs are signed: `history verify` then knows they were pruned on purpose).
+        #[arg(long, value_name = "FILE")]
+        history_key: Option<PathBuf>,
     },
 }
 

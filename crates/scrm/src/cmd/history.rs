@@ -27,16 +27,21 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 .map_err(|e| anyhow!("{e}"))?;
             let head =
                 scrm_history::verify_head(history, key.as_ref()).map_err(|e| anyhow!("{e}"))?;
+            let chain =
+                scrm_history::verify_chain(history, key.as_ref()).map_err(|e| anyhow!("{e}"))?;
             emit(
                 *format,
                 || {
                     scrm_history::render_verify_text(&checks)
                         + &scrm_history::render_head_text(&head)
+                        + &scrm_history::render_chain_text(&chain)
                 },
-                &serde_json::json!({ "runs": checks, "head": head }),
+                &serde_json::json!({ "runs": checks, "head": head, "chain": chain }),
             )?;
             return Ok(u8::from(
-                checks.iter().any(scrm_history::RunCheck::changed) || head.changed(),
+                checks.iter().any(scrm_history::RunCheck::changed)
+                    || head.changed()
+                    || chain.changed(),
             ));
         }
         HistoryCommand::Prune {
@@ -44,6 +49,7 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             keep,
             older_than,
             dry_run,
+            history_key,
         } => {
             let older_than = match older_than {
                 None => None,
@@ -64,7 +70,8 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             let done = if *dry_run {
                 scrm_history::plan_prune(history, &rule)
             } else {
-                scrm_history::prune(history, &rule)
+                let key = context::store_key(history_key.as_deref())?;
+                scrm_history::prune(history, &rule, key.as_ref())
             }
             .map_err(|e| anyhow!("{e}"))?;
             let unreadable = unreadable(history)?;

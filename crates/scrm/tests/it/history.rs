@@ -235,11 +235,13 @@ fn reused_results_record_what_a_fresh_run_records() {
     );
     let fresh_files = crate::common::tree(&fresh_run);
     // `run.json` counts the store's runs (`sequence`: the second run of one, the first of the
-    // other, and so its own checksum); everything else is the same.
+    // other; `previous_run`, which only the second has; and so its own checksum); everything
+    // else is the same.
     let info = |files: &[(String, Vec<u8>)]| {
         let mut v: serde_json::Value = serde_json::from_slice(&files[3].1).expect("run.json");
         v.as_object_mut().map(|o| {
             o.remove("sequence");
+            o.remove("previous_run");
             o.remove("run_checksum")
         });
         v

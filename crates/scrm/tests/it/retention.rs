@@ -94,7 +94,8 @@ fn list_then_prune() {
         Some(true)
     );
     assert_eq!(listed(&history), all[1..]);
-    // Nothing but the two runs and the head (naming the newest) is left in the store.
+    // Nothing but the two runs, the head (naming the newest) and the prune log (naming the run
+    // removed) is left in the store.
     let mut names: Vec<String> = std::fs::read_dir(&history)
         .expect("history dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -104,6 +105,7 @@ fn list_then_prune() {
         names,
         [
             "head.json".to_string(),
+            "pruned.jsonl".to_string(),
             format!("run={}", all[1]),
             format!("run={}", all[2])
         ]
@@ -303,8 +305,8 @@ fn a_store_signed_with_a_key() {
     };
     let sound = verify(&key);
     sound.expect_code(0);
-    // Both runs, and the head naming the newest.
-    assert_eq!(sound.out().matches(" sound").count(), 3, "{}", sound.out());
+    // Both runs, the head naming the newest, and the newest naming the run before it.
+    assert_eq!(sound.out().matches(" sound").count(), 4, "{}", sound.out());
     let changed = verify(&other);
     changed.expect_code(1);
     assert_eq!(
@@ -413,5 +415,79 @@ fn a_store_signed_with_a_key() {
             .contains("head: CHANGED: the newest run recorded, 20261103T060000Z-"),
         "{}",
         rolled.out()
+    );
+}
+
+/// A signed store is pruned with its key only; then `verify` knows the runs removed were
+/// pruned on purpose, and tells a run removed by hand from the middle of the store.
+#[test]
+fn a_signed_store_is_pruned_with_its_key() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let key = dir.path().join("store.key");
+    std::fs::write(&key, [7u8; 32]).expect("key");
+    let k = arg(&key);
+    for (day, as_of) in [
+        ("01", "2026-10-30"),
+        ("02", "2026-10-31"),
+        ("03", "2026-11-01"),
+        ("04", "2026-11-02"),
+    ] {
+        let now = format!("2026-11-{day}T06:00:00Z");
+        nightly(
+            DEMO,
+            &history,
+            Path::new("/dev/null"),
+            &now,
+            &["--as-of", as_of, "--history-key", &k],
+        );
+    }
+    let h = arg(&history);
+    let refused = scrm(["history", "prune", "--history", &h, "--keep", "3"]);
+    refused.expect_code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("the store's runs are signed: prune it with the store's key"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(listed(&history).len(), 4);
+    scrm([
+        "history",
+        "prune",
+        "--history",
+        &h,
+        "--keep",
+        "3",
+        "--history-key",
+        &k,
+    ])
+    .expect_code(0);
+    let verify = || scrm(["history", "verify", "--history", &h, "--history-key", &k]);
+    let sound = verify();
+    sound.expect_code(0);
+    assert!(
+        sound.out().ends_with(
+            "chain: sound: each of 3 run(s) finds the run it was recorded after (1 of them pruned on purpose)\n"
+        ),
+        "{}",
+        sound.out()
+    );
+    // The middle run removed by hand: the runs and the head are sound, the chain is not.
+    let runs = crate::common::run_dirs(&history);
+    std::fs::remove_dir_all(&runs[1]).expect("remove");
+    let broken = verify();
+    broken.expect_code(1);
+    let out = broken.out();
+    assert!(
+        out.contains("head: ") && !out.contains("head: CHANGED"),
+        "{out}"
+    );
+    assert!(
+        out.contains("chain: CHANGED: run 20261103T060000Z-")
+            && out
+                .contains("is not in the store and the prune log does not name it: it was removed"),
+        "{out}"
     );
 }

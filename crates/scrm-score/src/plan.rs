@@ -353,6 +353,12 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
         let g = greedy(cands, cons, &order);
         return (lowered(cands, cons, &g), false);
     }
+    // Each candidate's best gain per constraint, looked up at every node of the search below
+    // (the same numbers `max_gain` gives, summed in the same order).
+    let best_gain: Vec<Vec<f64>> = cons
+        .iter()
+        .map(|c| cands.iter().map(|cand| max_gain(c, cand)).collect())
+        .collect();
     let mut budget = SET_BUDGET;
     let mut exhausted = false;
     for k in k_min..=order.len().min(MAX_EXACT_SET) {
@@ -363,6 +369,7 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
             cons,
             &order,
             &sorted,
+            &best_gain,
             k,
             0,
             &mut chosen,
@@ -400,6 +407,7 @@ fn dfs(
     cons: &[Constraint],
     order: &[usize],
     sorted: &[Vec<(f64, usize)>],
+    best_gain: &[Vec<f64>],
     k: usize,
     start: usize,
     chosen: &mut Vec<usize>,
@@ -414,8 +422,8 @@ fn dfs(
     *budget -= 1;
     let left = k - chosen.len();
     // Bound: remaining deficit per constraint vs the best `left` unchosen gains.
-    for (c, s) in cons.iter().zip(sorted) {
-        let have: f64 = chosen.iter().map(|&i| max_gain(c, &cands[i])).sum();
+    for ((c, s), g) in cons.iter().zip(sorted).zip(best_gain) {
+        let have: f64 = chosen.iter().map(|&i| g[i]).sum();
         let need = c.deficit - have;
         if need <= EPS {
             continue;
@@ -449,6 +457,7 @@ fn dfs(
             cons,
             order,
             sorted,
+            best_gain,
             k,
             pos + 1,
             chosen,
@@ -463,39 +472,120 @@ fn dfs(
     }
 }
 
+/// A fixed set's members at each of their levels: the cost (the increase, in answer points)
+/// and the gain on each constraint, computed once per set. The level search visits up to
+/// [`LEVEL_BUDGET`] nodes per set, and recomputing these at each node (and cloning the levels
+/// to probe a bound) was most of the time of a portfolio's plans. Sums are taken in the set's
+/// order, as before, so every comparison sees the same numbers.
+struct LevelTable {
+    /// `cost[j][l]`: member `j` raised to its level `l`.
+    cost: Vec<Vec<f64>>,
+    /// `gain[c][j][l]`: the gain on constraint `c` of member `j` raised to its level `l`.
+    gain: Vec<Vec<Vec<f64>>>,
+    /// Each constraint's deficit.
+    deficit: Vec<f64>,
+    /// `reach[c][j]`: the most the members from `j` on can add to constraint `c` (each at its
+    /// best level), for the level search's feasibility bound.
+    reach: Vec<Vec<f64>>,
+}
+
+impl LevelTable {
+    fn new(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Self {
+        let value = |i: usize, l: usize| cands[i].levels[l].normalized().unwrap_or(0.0);
+        let levels = |i: usize| 0..cands[i].levels.len();
+        Self {
+            cost: set
+                .iter()
+                .map(|&i| {
+                    levels(i)
+                        .map(|l| 5.0 * (value(i, l) - cands[i].answered_value).max(0.0))
+                        .collect()
+                })
+                .collect(),
+            gain: cons
+                .iter()
+                .map(|c| {
+                    set.iter()
+                        .map(|&i| levels(i).map(|l| gain(c, &cands[i], value(i, l))).collect())
+                        .collect()
+                })
+                .collect(),
+            deficit: cons.iter().map(|c| c.deficit).collect(),
+            reach: Vec::new(),
+        }
+        .with_reach()
+    }
+
+    fn with_reach(mut self) -> Self {
+        self.reach = self
+            .gain
+            .iter()
+            .map(|g| {
+                let mut r = vec![0.0; g.len() + 1];
+                for j in (0..g.len()).rev() {
+                    let best = g[j].iter().copied().fold(f64::MIN, f64::max);
+                    r[j] = r[j + 1] + best;
+                }
+                r
+            })
+            .collect();
+        self
+    }
+
+    /// Whether some levels of the members after `j` could still clear every constraint, with
+    /// those through `j` at `lv`. A bound, so it leaves `2 * EPS` of slack: summed in another
+    /// order than [`Self::ok`] sums, it must never cut off levels that `ok` would accept.
+    fn reachable(&self, lv: &[usize], j: usize) -> bool {
+        self.gain
+            .iter()
+            .zip(&self.reach)
+            .zip(&self.deficit)
+            .all(|((g, r), d)| {
+                let so_far: f64 = g.iter().zip(lv).take(j + 1).map(|(gj, &l)| gj[l]).sum();
+                so_far + r[j + 1] + 2.0 * EPS >= *d
+            })
+    }
+
+    /// Whether the members at levels `lv` clear every constraint.
+    fn ok(&self, lv: &[usize]) -> bool {
+        self.gain.iter().zip(&self.deficit).all(|(g, d)| {
+            let sum: f64 = g.iter().zip(lv).map(|(gj, &l)| gj[l]).sum();
+            sum + EPS >= *d
+        })
+    }
+
+    /// The total increase of the members at levels `lv`.
+    fn cost(&self, lv: &[usize]) -> f64 {
+        self.cost.iter().zip(lv).map(|(cj, &l)| cj[l]).sum()
+    }
+
+    /// [`Self::cost`] of `lv` with the members after `j` at their lowest level: what the level
+    /// search's bound probes, without making that vector.
+    fn cost_through(&self, lv: &[usize], j: usize) -> f64 {
+        self.cost
+            .iter()
+            .zip(lv)
+            .enumerate()
+            .map(|(m, (cm, &l))| if m <= j { cm[l] } else { cm[0] })
+            .sum()
+    }
+}
+
 /// For a fixed set, the targets with the smallest total increase that still clear every
 /// constraint; `None` if even the top levels do not. The bool says whether the level search
 /// completed (exact) or ran out of budget (greedy lowering from the top).
 fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Option<Choice> {
     let top: Vec<usize> = set.iter().map(|&i| cands[i].levels.len() - 1).collect();
-    let ok = |lv: &[usize]| {
-        cons.iter().all(|c| {
-            let g: f64 = set
-                .iter()
-                .zip(lv)
-                .map(|(&i, &l)| gain(c, &cands[i], cands[i].levels[l].normalized().unwrap_or(0.0)))
-                .sum();
-            g + EPS >= c.deficit
-        })
-    };
-    if !ok(&top) {
+    let t = LevelTable::new(cands, cons, set);
+    if !t.ok(&top) {
         return None;
     }
-    let cost = |lv: &[usize]| -> f64 {
-        set.iter()
-            .zip(lv)
-            .map(|(&i, &l)| {
-                5.0 * (cands[i].levels[l].normalized().unwrap_or(0.0) - cands[i].answered_value)
-                    .max(0.0)
-            })
-            .sum()
-    };
-    let mut best = (cost(&top), top.clone());
+    let mut best = (t.cost(&top), top.clone());
     let mut budget = LEVEL_BUDGET;
     let mut cur = vec![0usize; set.len()];
     let combinations: f64 = set.iter().map(|&i| cands[i].levels.len() as f64).product();
-    let exact = combinations <= LEVEL_COMBINATIONS
-        && levels_dfs(cands, set, 0, &mut cur, &ok, &cost, &mut best, &mut budget);
+    let exact =
+        combinations <= LEVEL_COMBINATIONS && levels_dfs(&t, 0, &mut cur, &mut best, &mut budget);
     if !exact {
         // Greedy lowering from the top as the fallback.
         let mut lv = top;
@@ -504,7 +594,7 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
             for j in 0..lv.len() {
                 if lv[j] > 0 {
                     lv[j] -= 1;
-                    if ok(&lv) {
+                    if t.ok(&lv) {
                         improved = true;
                     } else {
                         lv[j] += 1;
@@ -515,8 +605,8 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
                 break;
             }
         }
-        if cost(&lv) < best.0 {
-            best = (cost(&lv), lv);
+        if t.cost(&lv) < best.0 {
+            best = (t.cost(&lv), lv);
         }
     }
     let targets = set
@@ -527,14 +617,10 @@ fn cheapest_targets(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> 
     Some((best.0, targets, exact))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn levels_dfs(
-    cands: &[Candidate],
-    set: &[usize],
+    t: &LevelTable,
     j: usize,
     cur: &mut Vec<usize>,
-    ok: &dyn Fn(&[usize]) -> bool,
-    cost: &dyn Fn(&[usize]) -> f64,
     best: &mut (f64, Vec<usize>),
     budget: &mut u64,
 ) -> bool {
@@ -542,26 +628,27 @@ fn levels_dfs(
         return false;
     }
     *budget -= 1;
-    if j == set.len() {
-        if ok(cur) {
-            let c = cost(cur);
+    if j == cur.len() {
+        if t.ok(cur) {
+            let c = t.cost(cur);
             if c < best.0 - EPS {
                 *best = (c, cur.clone());
             }
         }
         return true;
     }
-    for l in 0..cands[set[j]].levels.len() {
+    for l in 0..t.cost[j].len() {
         cur[j] = l;
         // Prune: cost so far (with the remaining at their lowest level) already too high.
-        let mut probe = cur.clone();
-        for x in probe.iter_mut().skip(j + 1) {
-            *x = 0;
-        }
-        if cost(&probe) > best.0 + EPS {
+        if t.cost_through(cur, j) > best.0 + EPS {
             break;
         }
-        if !levels_dfs(cands, set, j + 1, cur, ok, cost, best, budget) {
+        // No level of the rest clears every constraint from here: no leaf below is accepted,
+        // so skipping them changes no choice (a higher level of this member may still do).
+        if !t.reachable(cur, j) {
+            continue;
+        }
+        if !levels_dfs(t, j + 1, cur, best, budget) {
             return false;
         }
     }

@@ -377,6 +377,11 @@ pub struct Plan {
     pub feasible: bool,
     /// Whether the search proved no smaller set exists (fewest questions, then least increase).
     pub provably_minimal: bool,
+    /// No plan clears the bar with fewer steps: a proven lower bound. Equal to the number of
+    /// steps when that number is proven the fewest, even where the least total increase is not
+    /// (`provably_minimal` false); 0 when nothing needs to change.
+    #[serde(default)]
+    pub min_steps: usize,
     /// Steps, by question id.
     pub steps: Vec<PlanStep>,
     /// Sum of increases.

@@ -391,14 +391,25 @@ fn remediations(cx: &Context<'_>, r: &VendorResult, plan: Option<&Plan>) -> Vec<
                  every knock-out and threshold: the supplier would be {}.{}",
                 p.status_after.as_str(),
                 if p.provably_minimal {
-                    " No smaller set exists."
+                    " No smaller set exists.".to_string()
+                } else if p.min_steps == p.steps.len() && p.min_steps > 0 {
+                    " No set of fewer answers exists; the search stopped at its limit before it \
+                     proved the total increase the least."
+                        .to_string()
+                } else if p.min_steps > 0 {
+                    format!(
+                        " The search stopped at its limit: no set of fewer than {} answers exists, \
+                         but a smaller set than this one may.",
+                        p.min_steps
+                    )
                 } else {
-                    " The search stopped at its limit: a smaller set may exist."
+                    " The search stopped at its limit: a smaller set may exist.".to_string()
                 }
             ),
             props: vec![
                 prop("status-after", p.status_after.as_str().to_string()),
                 prop("provably-minimal", p.provably_minimal.to_string()),
+                prop("min-steps", p.min_steps.to_string()),
                 prop("total-increase", score_value(p.total_increase)),
             ],
             tasks,

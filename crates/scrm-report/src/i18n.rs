@@ -89,6 +89,10 @@ pub(crate) struct L {
     pub t_remaining: &'static str,
     pub t_minimal_yes: &'static str,
     pub t_minimal_no: &'static str,
+    /// The number of steps is proven the fewest, the total increase is not: `{n}` steps.
+    pub t_fewest_steps: &'static str,
+    /// Not proven: `{n}` steps, and no plan has fewer than `{min}`.
+    pub t_at_least_steps: &'static str,
     pub t_infeasible: &'static str,
     pub t_unblank: &'static str,
     // HTML.
@@ -302,6 +306,8 @@ pub(crate) static EN: L = L {
     t_remaining: "Warnings that remain",
     t_minimal_yes: "Provably minimal: no smaller set of changes clears the bar.",
     t_minimal_no: "Not proven minimal: a smaller set of changes may exist.",
+    t_fewest_steps: "The fewest changes: no plan clears the bar with fewer than {n}. A smaller total increase may exist.",
+    t_at_least_steps: "Not proven minimal: this plan has {n} changes, and no plan clears the bar with fewer than {min}.",
     t_infeasible: "Answer improvements alone cannot clear the bar.",
     t_unblank: "(blank)",
     h_portfolio_title: "Supplier AI security portfolio",
@@ -486,6 +492,8 @@ pub(crate) static ZH: L = L {
     t_remaining: "仍存在的警示",
     t_minimal_yes: "已證明為最小：不存在更少的改善組合",
     t_minimal_no: "未證明為最小：可能有更少的改善組合",
+    t_fewest_steps: "改善項目已證明最少：任何方案都至少需要 {n} 項；總提升幅度可能還能更小",
+    t_at_least_steps: "未證明為最小：此方案有 {n} 項改善，任何方案都至少需要 {min} 項",
     t_infeasible: "僅改善回答無法達到門檻",
     t_unblank: "（空白）",
     h_portfolio_title: "供應商 AI 資安組合報告",
@@ -567,6 +575,24 @@ pub(crate) static ZH: L = L {
 };
 
 /// The labels of a language.
+impl L {
+    /// What is proven of a feasible plan's size: minimal, the fewest steps, or a lower bound.
+    pub(crate) fn plan_proof(&self, p: &scrm_model::Plan) -> String {
+        let n = p.steps.len().to_string();
+        if p.provably_minimal {
+            self.t_minimal_yes.to_string()
+        } else if p.min_steps == p.steps.len() && p.min_steps > 0 {
+            self.t_fewest_steps.replace("{n}", &n)
+        } else if p.min_steps > 0 {
+            self.t_at_least_steps
+                .replace("{n}", &n)
+                .replace("{min}", &p.min_steps.to_string())
+        } else {
+            self.t_minimal_no.to_string()
+        }
+    }
+}
+
 pub(crate) fn l(lang: Lang) -> &'static L {
     match lang {
         Lang::En => &EN,

@@ -387,15 +387,7 @@ pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String 
     finding_lines(&mut out, t.t_unfixable, &p.unfixable, lang);
     finding_lines(&mut out, t.t_remaining, &p.remaining, lang);
     if p.feasible {
-        let _ = writeln!(
-            out,
-            "{}",
-            if p.provably_minimal {
-                t.t_minimal_yes
-            } else {
-                t.t_minimal_no
-            }
-        );
+        let _ = writeln!(out, "{}", t.plan_proof(p));
     }
     out
 }

@@ -503,6 +503,7 @@ fn remediation_sheet(
         "total_increase",
         "unfixable",
         "remaining",
+        "min_steps",
     ]
     .iter()
     .map(|s| (*s).to_string())
@@ -566,6 +567,7 @@ fn remediation_sheet(
             put_text(ws, xr, 13, &rem)?;
             widths.see(12, &u);
             widths.see(13, &rem);
+            ws.write_number(xr, 14, p.min_steps as f64)?;
         }
     }
     finish_table(ws, n, headers.len(), &widths)

@@ -91,7 +91,7 @@ impl Engine {
                 exclusions,
                 before.status,
                 Vec::new(),
-                true,
+                (true, 0),
                 unfixable,
             );
         }
@@ -201,11 +201,16 @@ impl Engine {
                 levels,
             });
         }
-        let (chosen, proven) = if constraints.is_empty() {
-            (Vec::new(), true)
+        let (chosen, proven, bound) = if constraints.is_empty() {
+            (Vec::new(), true, 0)
         } else {
             search(&cands, &constraints)
         };
+        // Every plan makes the forced moves, and its other changes (a forced question raised
+        // further counting among them, without a step of its own) clear the constraints, so
+        // need at least `bound` candidates.
+        let forced_candidates = cands.iter().filter(|c| forced.contains_key(&c.q)).count();
+        let min_steps = forced_changes.len() + bound.saturating_sub(forced_candidates);
         let mut changes = forced_changes;
         for (ci, level) in chosen {
             let q = &self.s.questions[cands[ci].q];
@@ -221,7 +226,7 @@ impl Engine {
             exclusions,
             before.status,
             changes,
-            proven,
+            (proven, min_steps),
             unfixable,
         )
     }
@@ -232,7 +237,7 @@ impl Engine {
         exclusions: &[&Exclusion],
         status_before: Status,
         changes: Vec<(QuestionId, AnswerValue)>,
-        proven: bool,
+        (proven, min_steps): (bool, usize),
         unfixable: Vec<Finding>,
     ) -> Plan {
         let after = self.what_if(vendor, &changes, exclusions);
@@ -275,6 +280,12 @@ impl Engine {
             status_after: after.status,
             feasible,
             provably_minimal: proven && feasible,
+            // A proven plan's own length; otherwise never above it (the bound is a bound).
+            min_steps: if proven && feasible {
+                steps.len()
+            } else {
+                min_steps.min(steps.len())
+            },
             steps,
             total_increase,
             unfixable,
@@ -308,8 +319,12 @@ fn max_gain(c: &Constraint, cand: &Candidate) -> f64 {
     gain(c, cand, top)
 }
 
-/// Returns the chosen (candidate index, target level) pairs and whether minimality is proven.
-fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)>, bool) {
+/// What the search chose: the (candidate index, target level) pairs, whether minimality is
+/// proven, and a proven lower bound on the number of candidates any set clearing the
+/// constraints needs (the set's own size when that number is proven the fewest).
+type Searched = (Vec<(usize, AnswerValue)>, bool, usize);
+
+fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
     // Candidates ordered by usefulness, so good sets are found early.
     let useful = |i: usize| -> f64 {
         cons.iter()
@@ -346,12 +361,13 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
         .unwrap_or(1)
         .max(1);
     if k_min == usize::MAX {
-        return (lowered(cands, cons, &greedy(cands, cons, &order)), false);
+        // Not even every candidate clears the constraints: no bound to speak of.
+        return (lowered(cands, cons, &greedy(cands, cons, &order)), false, 0);
     }
     if k_min > MAX_EXACT_SET {
         // Too large to search; greedy is still provably fewest when it reaches the bound.
         let g = greedy(cands, cons, &order);
-        return (lowered(cands, cons, &g), false);
+        return (lowered(cands, cons, &g), false, k_min);
     }
     // Each candidate's best gain per constraint, looked up at every node of the search below
     // (the same numbers `max_gain` gives, summed in the same order).
@@ -361,6 +377,8 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
         .collect();
     let mut budget = SET_BUDGET;
     let mut exhausted = false;
+    // Every size below `bound` was searched through without a set that clears them.
+    let mut bound = k_min;
     for k in k_min..=order.len().min(MAX_EXACT_SET) {
         let mut best: Option<Choice> = None;
         let mut chosen = Vec::new();
@@ -378,14 +396,15 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> (Vec<(usize, AnswerValue)
             &mut best,
         );
         if let Some((_, set, exact)) = best {
-            return (set, !exhausted && exact);
+            return (set, !exhausted && exact, k);
         }
         if exhausted {
             break;
         }
+        bound = k + 1;
     }
     let g = greedy(cands, cons, &order);
-    (lowered(cands, cons, &g), false)
+    (lowered(cands, cons, &g), false, bound)
 }
 
 /// The greedy set's targets, lowered as far as every constraint allows.

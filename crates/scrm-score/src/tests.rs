@@ -236,6 +236,7 @@ fn knockout_fails_and_plan_clears_it() {
     let plan = e.plan(&v, &[]);
     assert!(plan.feasible && plan.provably_minimal);
     assert_eq!(plan.steps.len(), 1);
+    assert_eq!(plan.min_steps, 1, "a proven plan's own length");
     assert_eq!(
         (plan.steps[0].question.as_str(), plan.steps[0].to),
         ("GV.SC-01", AnswerValue::Yes)
@@ -271,6 +272,7 @@ fn plan_is_minimal_on_a_threshold_case() {
         plan.total_increase
     );
     assert!(plan.provably_minimal);
+    assert_eq!(plan.min_steps, fewest);
     insta::assert_json_snapshot!(plan.steps);
 }
 

@@ -356,15 +356,7 @@ fn plan_section(
         s.push_str("</ul>");
     }
     if p.feasible {
-        let _ = write!(
-            s,
-            "<p class=\"note\">{}</p>",
-            if p.provably_minimal {
-                t.t_minimal_yes
-            } else {
-                t.t_minimal_no
-            }
-        );
+        let _ = write!(s, "<p class=\"note\">{}</p>", t.plan_proof(p));
     }
     s.push_str("</section>\n");
     s

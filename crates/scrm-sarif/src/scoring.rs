@@ -16,7 +16,7 @@ use crate::{artifact, bag, driver, line, message_text};
 use rayon::prelude::*;
 use scrm_model::round::{round4, round4_opt};
 use scrm_model::splice::{element, marker, write_spliced};
-use scrm_model::{Code, Detail, Finding, RunManifest, Severity, Status, VendorResult};
+use scrm_model::{Code, Finding, RunManifest, Severity, Status, VendorResult};
 use serde_json::json;
 use serde_sarif::sarif::{
     Invocation, Location, LogicalLocation, MultiformatMessageString, PropertyBag,
@@ -230,19 +230,38 @@ fn status_result(r: &VendorResult) -> SarifResult {
     res
 }
 
-/// One finding as a result of its code's rule.
-fn finding_result(r: &VendorResult, f: &Finding) -> SarifResult {
+/// What a finding is about, for its fingerprint: the supplier, the code, the lens, the
+/// questions, and the message without its digits. The message tells findings of one code apart
+/// (the combined score from the coverage; one exclusion entry from another) the same way
+/// whether the result was scored tonight or carried from the history as stored (where the
+/// message is all that is left of its details); without digits, its numbers can move.
+fn subject(r: &VendorResult, f: &Finding) -> Vec<String> {
+    let mut parts = vec![
+        r.vendor_id.as_str().to_string(),
+        f.code.as_str().to_string(),
+        f.lens.map_or("", |l| l.as_str()).to_string(),
+    ];
+    parts.extend(f.questions.iter().map(|q| q.as_str().to_string()));
+    parts.push(
+        f.message()
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect(),
+    );
+    parts
+}
+
+/// One finding as a result of its code's rule; `nth` tells apart findings of the supplier
+/// whose subjects are the same (0 for the first).
+fn finding_result(r: &VendorResult, f: &Finding, nth: usize) -> SarifResult {
     let vendor = r.vendor_id.as_str();
     let lens = f.lens.map(|l| l.as_str());
-    // Two `below-tier-threshold` findings without a lens (the combined score and the coverage)
-    // are told apart by what fell short.
-    let subject = match f.detail {
-        Detail::CoverageBelowMinimum { .. } => "coverage",
-        _ => lens.unwrap_or(""),
-    };
     let questions: Vec<&str> = f.questions.iter().map(|q| q.as_str()).collect();
-    let mut parts = vec![vendor, f.code.as_str(), subject];
-    parts.extend(&questions);
+    let mut parts = subject(r, f);
+    if nth > 0 {
+        parts.push(format!("#{nth}"));
+    }
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let mut res = SarifResult::builder()
         .rule_id(f.code.as_str())
         .level(level(f.severity))
@@ -286,8 +305,12 @@ fn finding_result(r: &VendorResult, f: &Finding) -> SarifResult {
 fn supplier_elements(r: &VendorResult) -> serde_json::Result<Vec<String>> {
     let mut out = Vec::with_capacity(1 + r.findings.len());
     out.push(element(&status_result(r), RESULT_DEPTH)?);
+    let mut seen: Vec<Vec<String>> = Vec::with_capacity(r.findings.len());
     for f in &r.findings {
-        out.push(element(&finding_result(r, f), RESULT_DEPTH)?);
+        let s = subject(r, f);
+        let nth = seen.iter().filter(|x| **x == s).count();
+        seen.push(s);
+        out.push(element(&finding_result(r, f, nth), RESULT_DEPTH)?);
     }
     Ok(out)
 }
@@ -397,7 +420,7 @@ pub fn scoring_json(results: &[VendorResult], manifest: &RunManifest) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scrm_model::{Lens, LensScore, QuestionId, Tier, VendorId, VendorProfile};
+    use scrm_model::{Detail, Lens, LensScore, QuestionId, Tier, VendorId, VendorProfile};
 
     fn result(findings: Vec<Finding>) -> VendorResult {
         let id = VendorId::new("V-0042").unwrap_or_else(|| unreachable!());
@@ -458,9 +481,9 @@ mod tests {
         });
         let r = result(Vec::new());
         let (a, b, c) = (
-            finding_result(&r, &combined(2.1)),
-            finding_result(&r, &combined(1.9)),
-            finding_result(&r, &coverage),
+            finding_result(&r, &combined(2.1), 0),
+            finding_result(&r, &combined(1.9), 0),
+            finding_result(&r, &coverage, 0),
         );
         assert_ne!(a.message.text, b.message.text);
         assert_eq!(print(&a), print(&b), "the same shortfall, a moved score");
@@ -470,10 +493,35 @@ mod tests {
                 &r,
                 &Finding::new(Code::KnockoutFailed, "below")
                     .with_questions(vec![QuestionId::new(q)]),
+                0,
             )
         };
         assert_ne!(print(&knockout("GV-1.1")), print(&knockout("GV-1.2")));
         assert_ne!(print(&status_result(&r)), print(&a));
+        // A result carried from the history keeps only its message: the same fingerprints.
+        let stored = |f: &Finding| below(Detail::Text(f.message().into_owned()));
+        assert_eq!(
+            print(&finding_result(&r, &stored(&combined(2.1)), 0)),
+            print(&a)
+        );
+        assert_eq!(print(&finding_result(&r, &stored(&coverage), 0)), print(&c));
+    }
+
+    /// Two findings about the same thing (two exclusion entries of one list) are told apart in
+    /// the log by their order.
+    #[test]
+    fn no_two_results_of_a_log_share_a_fingerprint() {
+        let twice = Finding::new(Code::HardGateSam, "listed in SAM.gov exclusions");
+        let r = result(vec![twice.clone(), twice]);
+        let log = supplier_elements(&r).unwrap_or_default();
+        let prints: std::collections::BTreeSet<String> = log
+            .iter()
+            .map(|e| {
+                let v: serde_json::Value = serde_json::from_str(e).unwrap_or_default();
+                v["partialFingerprints"][FINGERPRINT].to_string()
+            })
+            .collect();
+        assert_eq!(prints.len(), 3, "{prints:?}");
     }
 
     #[test]
@@ -482,7 +530,7 @@ mod tests {
         f.severity = Severity::Info;
         f.exempted = Some("reviewed\u{7}".into());
         let r = result(vec![f.clone()]);
-        let v = serde_json::to_value(finding_result(&r, &f)).unwrap_or_default();
+        let v = serde_json::to_value(finding_result(&r, &f, 0)).unwrap_or_default();
         assert_eq!(
             v["message"]["text"],
             "V-0042: see \\[the file\\](1)\\u{1b}\\[2J"

@@ -272,3 +272,37 @@ fn score_log_small_portfolio_whole() {
     );
     assert_run!("score_sarif", r);
 }
+
+/// A nightly run that carries suppliers' results from the history (stored as they were, their
+/// findings' details reduced to their messages) gives each finding the fingerprint a fresh run
+/// gives it: a dashboard sees the same findings, not closed ones and new ones.
+#[test]
+fn score_log_fingerprints_survive_the_history() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let night = |now: &str| {
+        let r = crate::common::Scrm::new(demo_score(&[
+            "--format",
+            "sarif",
+            "--history",
+            &arg(&history),
+            "-v",
+        ]))
+        .env("SCRM_NOW", now)
+        .run();
+        r.expect_code(1);
+        r
+    };
+    let prints = |r: &crate::common::Run| -> Vec<String> {
+        r.json()["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|x| x["partialFingerprints"]["scrmSubject/v1"].to_string())
+            .collect()
+    };
+    let fresh = night("2026-11-02T06:00:00Z");
+    let carried = night("2026-11-03T06:00:00Z");
+    assert!(carried.stderr.contains("reused=50"), "{}", carried.stderr);
+    assert_eq!(prints(&carried), prints(&fresh));
+}

@@ -1,12 +1,13 @@
 //! The store's chain of runs: each run names the run that was the newest when it was recorded
-//! (its `previous_run`, with that run's `run_checksum`), and `prune` writes each run it removes
-//! to the prune log (`DIR/pruned.jsonl`), sealed and, with the store's key, signed. A run
+//! (its `previous_run`, with that run's `run_checksum`), and `prune` records each run it removes
+//! in the prune log (`DIR/pruned.jsonl`), sealed and, with the store's key, signed, after it
+//! hid the run and before it deletes it. A run
 //! removed from the middle of the store, which the head cannot show (it names only the newest
 //! run), then shows: the run after it names a run that is neither in the store nor in the log.
 //! So does an older run whose summary was sealed again after a change, which its own checksums
 //! cannot show: the run after it recorded the checksum it had.
 
-use crate::store::{RunInfo, bytes_checksum, canonical_json, scan_runs, sync_dir, write_synced};
+use crate::store::{RunInfo, bytes_checksum, canonical_json, scan_runs, sync_dir};
 use crate::{HistoryError, StoreKey};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -45,13 +46,19 @@ pub struct PrunedRun {
 const KIND: &str = "pruned-run";
 
 impl PrunedRun {
-    /// The log line for `run`, sealed and, with `key`, signed.
-    fn of(run: &RunInfo, key: Option<&StoreKey>) -> Self {
+    /// The log line for the run `run_id` (its place and summary's checksum as read), sealed
+    /// and, with `key`, signed.
+    pub(crate) fn new(
+        run_id: &str,
+        sequence: u64,
+        run_checksum: Option<String>,
+        key: Option<&StoreKey>,
+    ) -> Self {
         let mut e = Self {
             kind: KIND.into(),
-            run_id: run.run_id.clone(),
-            sequence: run.sequence,
-            run_checksum: run.run_checksum.clone(),
+            run_id: run_id.into(),
+            sequence,
+            run_checksum,
             entry_signature: None,
             entry_checksum: String::new(),
         };
@@ -65,53 +72,101 @@ impl PrunedRun {
         e.entry_checksum = bytes_checksum(&canonical_json(&value(&e), &["entry_checksum"]));
         e
     }
+
+    /// The log line for `run`.
+    pub(crate) fn of(run: &RunInfo, key: Option<&StoreKey>) -> Self {
+        Self::new(&run.run_id, run.sequence, run.run_checksum.clone(), key)
+    }
 }
 
-/// Adds `runs` (about to be removed) to the store's prune log: the log is written again whole
-/// to a temporary file, synced, renamed over the old one, and the store's directory synced, so a
-/// crash leaves the old log or the new one. Done before any run is removed: a run logged and
-/// still there is fine, a run gone and not logged would be a break in the chain.
-///
-/// A store whose runs are signed is pruned with its key only, so that every line vouching for a
-/// removed run is signed too ([`HistoryError::KeyNeeded`]).
-pub(crate) fn log_pruned(
+/// Refuses to prune a store whose runs are signed without its key
+/// ([`HistoryError::KeyNeeded`]) or with another key ([`HistoryError::WrongKey`], told by the
+/// newest signed run), before anything is touched: the prune log's lines must carry the key the
+/// store is verified with.
+pub(crate) fn check_prune_key(
     dir: &Path,
     runs: &[&RunInfo],
-    all: &[RunInfo],
     key: Option<&StoreKey>,
 ) -> Result<(), HistoryError> {
-    if runs.is_empty() {
+    let Some(newest) = runs
+        .iter()
+        .filter(|r| r.run_signature.is_some())
+        .max_by(|a, b| (a.sequence, &a.run_id).cmp(&(b.sequence, &b.run_id)))
+    else {
         return Ok(());
-    }
-    if key.is_none() && all.iter().any(|r| r.run_signature.is_some()) {
-        return Err(HistoryError::KeyNeeded {
+    };
+    match key {
+        None => Err(HistoryError::KeyNeeded {
             dir: dir.to_path_buf(),
-        });
+        }),
+        Some(k) if !newest.signed_by(k) => Err(HistoryError::WrongKey {
+            dir: dir.to_path_buf(),
+            run: newest.run_id.clone(),
+        }),
+        Some(_) => Ok(()),
     }
+}
+
+/// The ids the prune log names (whatever their lines' state), to tell which hidden runs an
+/// interrupted prune left unrecorded.
+pub(crate) fn logged_ids(dir: &Path) -> Result<std::collections::HashSet<String>, HistoryError> {
     let path = dir.join(PRUNE_LOG);
-    let mut text = match std::fs::read(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => return Err(HistoryError::io(&path)(e)),
     };
-    if !text.is_empty() && !text.ends_with(b"\n") {
-        // A line cut short by damage stays a line of its own (and is reported by `verify`).
-        text.push(b'\n');
+    Ok(bytes
+        .split(|&b| b == b'\n')
+        .filter_map(|l| serde_json::from_slice::<PrunedRun>(l).ok())
+        .map(|e| e.run_id)
+        .collect())
+}
+
+/// Appends `records` to the store's prune log, in one write to a file opened for appending, and
+/// syncs it: two prunes at once each add their lines, and a crash can only cut the last line
+/// short. A line cut short by an earlier crash is dropped first (its prune stopped before it
+/// removed anything, and put its runs back).
+pub(crate) fn append_pruned(dir: &Path, records: &[PrunedRun]) -> Result<(), HistoryError> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    if records.is_empty() {
+        return Ok(());
     }
-    for run in runs {
-        let line =
-            serde_json::to_vec(&PrunedRun::of(run, key)).map_err(HistoryError::json(&path))?;
-        text.extend_from_slice(&line);
-        text.push(b'\n');
+    let path = dir.join(PRUNE_LOG);
+    let created = !path.exists();
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(HistoryError::io(&path))?;
+    let len = file.metadata().map_err(HistoryError::io(&path))?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        file.seek(SeekFrom::Start(len - 1))
+            .and_then(|_| file.read_exact(&mut last))
+            .map_err(HistoryError::io(&path))?;
+        if last[0] != b'\n' {
+            let mut text = Vec::new();
+            file.seek(SeekFrom::Start(0))
+                .and_then(|_| file.read_to_end(&mut text))
+                .map_err(HistoryError::io(&path))?;
+            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64).map_err(HistoryError::io(&path))?;
+        }
     }
-    let tmp = dir.join(format!(".pruned-log-{}.tmp", std::process::id()));
-    let written = write_synced(&tmp, |w| std::io::Write::write_all(w, &text))
-        .and_then(|()| std::fs::rename(&tmp, &path).map_err(HistoryError::io(&path)));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    let mut lines = Vec::new();
+    for r in records {
+        lines.extend(serde_json::to_vec(r).map_err(HistoryError::json(&path))?);
+        lines.push(b'\n');
     }
-    sync_dir(dir)
+    file.write_all(&lines)
+        .and_then(|()| file.sync_all())
+        .map_err(HistoryError::io(&path))?;
+    if created {
+        sync_dir(dir)?;
+    }
+    Ok(())
 }
 
 /// What checking the chain found.
@@ -143,20 +198,27 @@ impl ChainCheck {
     }
 }
 
-/// The prune log's sound lines by run id, and a problem for each line that is not.
+/// Sealed lines of the prune log by run id, each with whether it carries the store key's
+/// signature.
+type SealedLines = HashMap<String, (PrunedRun, bool)>;
+
+/// The prune log's sealed lines by run id, each with whether it carries the store key's
+/// signature (always, without a key), and a problem for each line that is damaged or edited. A
+/// last line without its line feed, cut short by a crash, is not a line.
 fn read_log(
     dir: &Path,
     key: Option<&StoreKey>,
-) -> Result<(HashMap<String, PrunedRun>, Vec<String>), HistoryError> {
+) -> Result<(SealedLines, Vec<String>), HistoryError> {
     let path = dir.join(PRUNE_LOG);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(e) => return Err(HistoryError::io(&path)(e)),
     };
-    let mut sound = HashMap::new();
+    let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut sealed = HashMap::new();
     let mut problems = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+    for (i, line) in bytes[..whole].split(|&b| b == b'\n').enumerate() {
         if line.is_empty() {
             continue;
         }
@@ -177,24 +239,46 @@ fn read_log(
             ));
             continue;
         }
-        if let Some(key) = key {
-            let signed = entry.entry_signature.as_deref().is_some_and(|sig| {
+        let signed = key.is_none_or(|key| {
+            entry.entry_signature.as_deref().is_some_and(|sig| {
                 key.verifies(
                     &canonical_json(&read, &["entry_signature", "entry_checksum"]),
                     sig,
                 )
-            });
-            if !signed {
-                problems.push(format!(
-                    "{PRUNE_LOG} line {n} (run {}) does not carry the store key's signature",
-                    esc(&entry.run_id)
-                ));
-                continue;
-            }
-        }
-        sound.insert(entry.run_id.clone(), entry);
+            })
+        });
+        sealed.insert(entry.run_id.clone(), (entry, signed));
     }
-    Ok((sound, problems))
+    Ok((sealed, problems))
+}
+
+/// The ids of runs hidden by a prune and not yet deleted (`.pruned-<run_id>-<pid>/`).
+pub(crate) fn hidden_runs(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>, HistoryError> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(HistoryError::io(dir)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(HistoryError::io(dir))?;
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(crate::retention::PRUNED_PREFIX))
+        else {
+            continue;
+        };
+        // Directories only: the prune log's temporary file is not a run.
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if let Some((id, _pid)) = rest.rsplit_once('-') {
+            out.push((id.to_string(), entry.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn esc(s: &str) -> String {
@@ -207,6 +291,7 @@ fn esc(s: &str) -> String {
 pub fn verify_chain(dir: &Path, key: Option<&StoreKey>) -> Result<ChainCheck, HistoryError> {
     let (runs, unreadable) = scan_runs(dir)?;
     let (log, mut problems) = read_log(dir, key)?;
+    let hidden = hidden_runs(dir)?;
     let by_id: HashMap<&str, &RunInfo> = runs.iter().map(|r| (r.run_id.as_str(), r)).collect();
     let (mut links, mut pruned) = (0, 0);
     for run in &runs {
@@ -215,29 +300,34 @@ pub fn verify_chain(dir: &Path, key: Option<&StoreKey>) -> Result<ChainCheck, Hi
         };
         links += 1;
         let (id, want) = (prev.run_id.as_str(), &prev.run_checksum);
+        let (shown, after) = (esc(id), esc(&run.run_id));
         if let Some(found) = by_id.get(id) {
             if found.run_checksum != *want {
                 problems.push(format!(
-                    "run {} is not the run {} was recorded after: its summary changed since",
-                    esc(id),
-                    esc(&run.run_id)
+                    "run {shown} is not the run {after} was recorded after: its summary changed since"
                 ));
             }
         } else if unreadable.iter().any(|(u, _)| u == id) {
             // Reported with the runs: its summary does not read.
-        } else if log.get(id).is_some_and(|e| e.run_checksum == *want) {
-            pruned += 1;
-        } else if log.contains_key(id) {
+        } else if let Some((entry, signed)) = log.get(id) {
+            if !signed {
+                problems.push(format!(
+                    "run {shown} was pruned, but its record in {PRUNE_LOG} does not carry the store key's signature"
+                ));
+            } else if entry.run_checksum != *want {
+                problems.push(format!(
+                    "run {shown} was pruned, but not as the run {after} was recorded after (its summary had changed)"
+                ));
+            } else {
+                pruned += 1;
+            }
+        } else if hidden.iter().any(|(h, _)| h == id) {
             problems.push(format!(
-                "run {} was pruned, but not as the run {} was recorded after (its summary had changed)",
-                esc(id),
-                esc(&run.run_id)
+                "run {shown} was hidden by a prune that stopped before it recorded it in {PRUNE_LOG}: `scrm history prune` again finishes it"
             ));
         } else {
             problems.push(format!(
-                "run {}, recorded just before {}, is not in the store and the prune log does not name it: it was removed",
-                esc(id),
-                esc(&run.run_id)
+                "run {shown}, recorded just before {after}, is not in the store and the prune log does not name it: it was removed"
             ));
         }
     }

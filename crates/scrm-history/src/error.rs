@@ -53,6 +53,15 @@ pub enum HistoryError {
         /// The history directory.
         dir: PathBuf,
     },
+    /// A store whose runs are signed was pruned with a key that does not verify its newest signed
+    /// run: the prune log's lines would be signed with another key.
+    #[error("{}: the key given does not verify run {run}, the store's newest signed run (another key, or that run was changed since: `scrm history verify` tells); nothing was pruned", dir.display())]
+    WrongKey {
+        /// The history directory.
+        dir: PathBuf,
+        /// The newest signed run.
+        run: String,
+    },
     /// A store key file is not a usable key.
     #[error("{}: not a store key: {problem}", path.display())]
     BadKey {

@@ -3,10 +3,11 @@
 //!
 //! A run is removed the way one is recorded, in reverse: its directory is first renamed out of
 //! sight (`run=<id>` becomes `.pruned-<id>-<pid>`, one atomic rename), the store's directory is
-//! fsynced, and only then are the files deleted. A reader therefore sees every run whole or not
-//! at all, and a prune killed half way leaves `.pruned-*` directories that no reader looks at
-//! and the next prune removes. The newest run is never removed: the next incremental run reuses
-//! its results.
+//! fsynced, the run is recorded in the prune log (`crate::PRUNE_LOG`), and only then are the
+//! files deleted. A reader therefore sees every run whole or not at all, and a prune killed half
+//! way leaves `.pruned-*` directories that no reader looks at and the next prune records (if
+//! need be) and removes. The newest run is never removed: the next incremental run reuses its
+//! results.
 
 use crate::error::HistoryError;
 use crate::store::{RunInfo, list_runs, parse_time, run_dir, sync_dir};
@@ -19,7 +20,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 /// Where a pruned run's directory waits to be deleted.
-const PRUNED_PREFIX: &str = ".pruned-";
+pub(crate) const PRUNED_PREFIX: &str = ".pruned-";
 
 /// One run of the store, with the bytes its files take on disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,29 +117,30 @@ pub fn plan_prune(dir: &Path, rule: &Retention) -> Result<Pruned, HistoryError> 
 }
 
 /// Removes the runs `rule` does not keep (see the module's doc for how), and what an earlier
-/// prune left half deleted. Each run removed is first written to the prune log
-/// ([`crate::PRUNE_LOG`]), signed with `key`, which a store whose runs are signed requires.
+/// prune left half deleted. Each run is hidden first, then recorded in the prune log
+/// ([`crate::PRUNE_LOG`], signed with `key`), and only then deleted: a line of the log never
+/// vouches for a run still in the store. A store whose runs are signed is pruned with its key
+/// only.
 pub fn prune(
     dir: &Path,
     rule: &Retention,
     key: Option<&crate::StoreKey>,
 ) -> Result<Pruned, HistoryError> {
     let mut plan = plan_prune(dir, rule)?;
-    let all: Vec<RunInfo> = plan
+    let all: Vec<&RunInfo> = plan
         .kept
         .iter()
         .chain(&plan.removed)
-        .map(|r| r.info.clone())
+        .map(|r| &r.info)
         .collect();
-    let removed: Vec<&RunInfo> = plan.removed.iter().map(|r| &r.info).collect();
-    crate::chain::log_pruned(dir, &removed, &all, key)?;
+    crate::chain::check_prune_key(dir, &all, key)?;
     let pid = std::process::id();
-    let mut hidden = Vec::with_capacity(plan.removed.len());
+    let mut hidden: Vec<(PathBuf, &RunInfo)> = Vec::with_capacity(plan.removed.len());
     for run in &plan.removed {
         let from = run_dir(dir, &run.info.run_id);
         let to = dir.join(format!("{PRUNED_PREFIX}{}-{pid}", run.info.run_id));
         match fs::rename(&from, &to) {
-            Ok(()) => hidden.push(to),
+            Ok(()) => hidden.push((to, &run.info)),
             // Another prune took it first.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(HistoryError::io(&from)(e)),
@@ -146,34 +148,57 @@ pub fn prune(
     }
     // The renames are durable before any file goes: a crash now leaves runs hidden, never torn.
     sync_dir(dir)?;
-    for path in &hidden {
+    let records: Vec<crate::PrunedRun> = hidden
+        .iter()
+        .map(|(_, info)| crate::PrunedRun::of(info, key))
+        .collect();
+    if let Err(e) = crate::chain::append_pruned(dir, &records) {
+        // Not recorded, so not removed: the runs are put back as they were.
+        for (path, info) in &hidden {
+            let _ = fs::rename(path, run_dir(dir, &info.run_id));
+        }
+        let _ = sync_dir(dir);
+        return Err(e);
+    }
+    let ours: Vec<PathBuf> = hidden.iter().map(|(p, _)| p.clone()).collect();
+    for path in &ours {
         remove_all(path)?;
         tracing::info!(path = %path.display(), "removed a pruned run");
     }
-    plan.leftovers = remove_leftovers(dir, &hidden)?;
-    if !plan.leftovers.is_empty() || !hidden.is_empty() {
+    plan.leftovers = remove_leftovers(dir, &ours, key)?;
+    if !plan.leftovers.is_empty() || !ours.is_empty() {
         sync_dir(dir)?;
     }
     plan.applied = true;
     Ok(plan)
 }
 
-/// Deletes `.pruned-*` directories other than `ours` (already gone): an earlier prune was
-/// stopped between hiding a run and deleting it.
-fn remove_leftovers(dir: &Path, ours: &[PathBuf]) -> Result<Vec<PathBuf>, HistoryError> {
+/// Deletes the runs an earlier prune hid and did not delete (`.pruned-*` directories other than
+/// `ours`, already gone), each recorded in the prune log first when that prune stopped before it
+/// recorded them.
+fn remove_leftovers(
+    dir: &Path,
+    ours: &[PathBuf],
+    key: Option<&crate::StoreKey>,
+) -> Result<Vec<PathBuf>, HistoryError> {
+    let logged = crate::chain::logged_ids(dir)?;
     let mut removed = Vec::new();
-    for entry in fs::read_dir(dir).map_err(HistoryError::io(dir))? {
-        let entry = entry.map_err(HistoryError::io(dir))?;
-        let is_pruned = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|n| n.starts_with(PRUNED_PREFIX));
-        let path = entry.path();
-        if is_pruned && !ours.contains(&path) {
-            remove_all(&path)?;
-            tracing::info!(path = %path.display(), "removed a run an interrupted prune left");
-            removed.push(path);
+    for (id, path) in crate::chain::hidden_runs(dir)? {
+        if ours.contains(&path) {
+            continue;
         }
+        if !logged.contains(&id) {
+            // Its summary as it was; a run whose summary no longer reads is recorded without its
+            // checksum, which `verify` reports against the run recorded after it.
+            let record = match crate::store::read_info(&path, &id) {
+                Ok((_, info)) => crate::PrunedRun::of(&info, key),
+                Err(_) => crate::PrunedRun::new(&id, 0, None, key),
+            };
+            crate::chain::append_pruned(dir, &[record])?;
+        }
+        remove_all(&path)?;
+        tracing::info!(path = %path.display(), "removed a run an interrupted prune left");
+        removed.push(path);
     }
     removed.sort();
     Ok(removed)

@@ -737,7 +737,10 @@ pub struct UnreadableRun {
 pub(crate) type ScannedRuns = (Vec<RunInfo>, Vec<(String, HistoryError)>);
 
 /// One run's `run.json`, checked against its directory's name, with its time parsed.
-fn read_info(run_dir: &Path, id: &str) -> Result<(DateTime<Utc>, RunInfo), HistoryError> {
+pub(crate) fn read_info(
+    run_dir: &Path,
+    id: &str,
+) -> Result<(DateTime<Utc>, RunInfo), HistoryError> {
     let path = run_dir.join(RUN_INFO_FILE);
     if !run_dir.is_dir() {
         return Err(HistoryError::Corrupt {

@@ -7,10 +7,21 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a display: control characters (C0, DEL, C1; escape sequences
-/// start with ESC or CSI) and the bidirectional controls that reorder text (Trojan Source).
+/// start with ESC or CSI), the bidirectional controls that reorder text (Trojan Source, the
+/// Arabic letter mark included), and the Unicode line and paragraph separators, which break a
+/// line where a reader (or a JavaScript string) does not expect one.
 pub fn is_unsafe_char(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
 }
 
 /// Replaces every unsafe character with a visible `\u{1b}`-style escape, so the text stays
@@ -91,6 +102,7 @@ mod tests {
             ("Red\u{1b}[31m Corp", "Red\\u{1b}[31m Corp"),
             ("-\u{9b}2J", "'-\\u{9b}2J"),
             ("abc\u{202E}fdp.exe", "abc\\u{202e}fdp.exe"),
+            ("\u{61C}a\u{2028}b\u{2029}", "\\u{61c}a\\u{2028}b\\u{2029}"),
             ("line one\nline two\ttab", "line one\nline two\ttab"),
         ];
         let got: Vec<(&str, String)> = cases

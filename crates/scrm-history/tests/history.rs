@@ -1101,6 +1101,15 @@ fn a_signed_store_shows_what_someone_without_the_key_changed() {
     assert_eq!(load_cache(h, TOOL_VERSION).unwrap().len(), 2);
 }
 
+/// Records the sample results as the night of 2026-11-`day` at 02:00, as of that day, signed
+/// with `key` when given: a run of its own each night. Its id.
+fn night(h: &Path, day: u32, key: Option<&scrm_history::StoreKey>) -> String {
+    let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
+    scrm_history::record_run_with(h, &m, &sample_results(), &[] as &[Vendor], None, key)
+        .unwrap()
+        .run_id
+}
+
 /// The head names the newest run recorded: deleting the newest runs (rolling the store back),
 /// editing the head, or a head without the key's signature is a change, which the runs' own
 /// checks cannot see; a run recorded after a writer stopped before the head is only "behind".
@@ -1110,13 +1119,7 @@ fn the_head_shows_a_store_rolled_back() {
     let key = scrm_history::StoreKey::new(vec![9; 32]).unwrap();
     let h = tempfile::tempdir().unwrap();
     let h = h.path();
-    let results = sample_results();
-    let record = |day: u32| {
-        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
-        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
-            .unwrap()
-            .run_id
-    };
+    let record = |day: u32| night(h, day, Some(&key));
     assert_eq!(verify_head(h, Some(&key)).unwrap(), HeadCheck::Absent);
     let runs: Vec<String> = (1..=3).map(record).collect();
     assert_eq!(
@@ -1180,13 +1183,7 @@ fn the_chain_shows_a_run_removed_from_the_middle() {
     let key = scrm_history::StoreKey::new(vec![5; 32]).unwrap();
     let h = tempfile::tempdir().unwrap();
     let h = h.path();
-    let results = sample_results();
-    let record = |day: u32| {
-        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
-        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
-            .unwrap()
-            .run_id
-    };
+    let record = |day: u32| night(h, day, Some(&key));
     assert_eq!(verify_chain(h, Some(&key)).unwrap(), ChainCheck::Absent);
     let runs: Vec<String> = (1..=4).map(record).collect();
     let infos = list_runs(h).unwrap();
@@ -1294,15 +1291,7 @@ fn an_interrupted_prune_is_finished_by_the_next() {
     let key = scrm_history::StoreKey::new(vec![3; 32]).unwrap();
     let h = tempfile::tempdir().unwrap();
     let h = h.path();
-    let results = sample_results();
-    let runs: Vec<String> = (1..=3)
-        .map(|day| {
-            let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
-            scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, Some(&key))
-                .unwrap()
-                .run_id
-        })
-        .collect();
+    let runs: Vec<String> = (1..=3).map(|day| night(h, day, Some(&key))).collect();
     std::fs::rename(
         h.join(format!("run={}", runs[0])),
         h.join(format!(".pruned-{}-4242", runs[0])),
@@ -1347,10 +1336,8 @@ fn a_store_that_took_a_key_later_verifies_with_it() {
     let key = scrm_history::StoreKey::new(vec![4; 32]).unwrap();
     let h = tempfile::tempdir().unwrap();
     let h = h.path();
-    let results = sample_results();
     let record = |day: u32, key: Option<&scrm_history::StoreKey>| {
-        let m = manifest(&format!("2026-11-0{day}T02:00:00Z"), date(2026, 11, day), 2);
-        scrm_history::record_run_with(h, &m, &results, &[] as &[Vendor], None, key).unwrap();
+        night(h, day, key);
     };
     let keep = |n| Retention {
         keep: std::num::NonZeroUsize::new(n).unwrap(),

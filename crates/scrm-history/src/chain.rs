@@ -123,48 +123,71 @@ pub(crate) fn logged_ids(dir: &Path) -> Result<std::collections::HashSet<String>
         .collect())
 }
 
-/// Appends `records` to the store's prune log, in one write to a file opened for appending, and
-/// syncs it: two prunes at once each add their lines, and a crash can only cut the last line
-/// short. A line cut short by an earlier crash is dropped first (its prune stopped before it
-/// removed anything, and put its runs back).
-pub(crate) fn append_pruned(dir: &Path, records: &[PrunedRun]) -> Result<(), HistoryError> {
+/// Takes the store's prune lock (`DIR/.prune.lock`, an exclusive lock on the file, waited
+/// for), held until the returned file is dropped: one prune at a time hides, records and deletes
+/// runs, so none takes another's hidden runs for leftovers or cuts another's lines from the log.
+pub(crate) fn prune_lock(dir: &Path) -> Result<std::fs::File, HistoryError> {
+    let path = dir.join(PRUNE_LOCK);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(HistoryError::io(&path))?;
+    file.lock().map_err(HistoryError::io(&path))?;
+    Ok(file)
+}
+
+/// The prune lock's file name in the store.
+pub const PRUNE_LOCK: &str = ".prune.lock";
+
+/// Appends `records` to the store's prune log in one write to a file opened for appending, and
+/// syncs it. A last line cut short by a crash is dropped first (the runs it was about are still
+/// hidden, or deleted and recorded again by the prune that found them).
+///
+/// On a failure (a full disk, a failed sync) the log is cut back to what it held before, so it
+/// names none of `records`, and the error comes with `true`; with `false` when even that failed
+/// and the log may name some of them.
+pub(crate) fn append_pruned(dir: &Path, records: &[PrunedRun]) -> Result<(), (HistoryError, bool)> {
     use std::io::{Read, Seek, SeekFrom, Write};
     if records.is_empty() {
         return Ok(());
     }
     let path = dir.join(PRUNE_LOG);
+    let io = |e| (HistoryError::io(&path)(e), true);
     let created = !path.exists();
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .append(true)
         .create(true)
         .open(&path)
-        .map_err(HistoryError::io(&path))?;
-    let len = file.metadata().map_err(HistoryError::io(&path))?.len();
+        .map_err(io)?;
+    let mut len = file.metadata().map_err(io)?.len();
     if len > 0 {
         let mut last = [0u8];
         file.seek(SeekFrom::Start(len - 1))
             .and_then(|_| file.read_exact(&mut last))
-            .map_err(HistoryError::io(&path))?;
+            .map_err(io)?;
         if last[0] != b'\n' {
             let mut text = Vec::new();
             file.seek(SeekFrom::Start(0))
                 .and_then(|_| file.read_to_end(&mut text))
-                .map_err(HistoryError::io(&path))?;
-            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            file.set_len(keep as u64).map_err(HistoryError::io(&path))?;
+                .map_err(io)?;
+            len = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) as u64;
+            file.set_len(len).map_err(io)?;
         }
     }
     let mut lines = Vec::new();
     for r in records {
-        lines.extend(serde_json::to_vec(r).map_err(HistoryError::json(&path))?);
+        lines.extend(serde_json::to_vec(r).map_err(|e| (HistoryError::json(&path)(e), true))?);
         lines.push(b'\n');
     }
-    file.write_all(&lines)
-        .and_then(|()| file.sync_all())
-        .map_err(HistoryError::io(&path))?;
+    if let Err(e) = file.write_all(&lines).and_then(|()| file.sync_all()) {
+        let undone = file.set_len(len).and_then(|()| file.sync_all()).is_ok();
+        return Err((HistoryError::io(&path)(e), undone));
+    }
     if created {
-        sync_dir(dir)?;
+        sync_dir(dir).map_err(|e| (e, false))?;
     }
     Ok(())
 }
@@ -247,7 +270,14 @@ fn read_log(
                 )
             })
         });
-        sealed.insert(entry.run_id.clone(), (entry, signed));
+        // A run is recorded once; should it be twice, a line with its checksum is kept over one
+        // without (a hidden run whose summary no longer read).
+        let keep_old = sealed
+            .get(&entry.run_id)
+            .is_some_and(|(old, _): &(PrunedRun, bool)| old.run_checksum.is_some());
+        if !keep_old {
+            sealed.insert(entry.run_id.clone(), (entry, signed));
+        }
     }
     Ok((sealed, problems))
 }

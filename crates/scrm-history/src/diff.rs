@@ -463,8 +463,7 @@ pub fn diff_runs_keyed(
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
+        if scrm_model::safe::is_unsafe_char(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

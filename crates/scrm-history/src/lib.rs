@@ -77,7 +77,9 @@ mod table;
 mod verify;
 
 pub use cache::{Cache, Reused, load_cache, load_cache_keyed};
-pub use chain::{ChainCheck, PRUNE_LOG, PreviousRun, PrunedRun, render_chain_text, verify_chain};
+pub use chain::{
+    ChainCheck, PRUNE_LOCK, PRUNE_LOG, PreviousRun, PrunedRun, render_chain_text, verify_chain,
+};
 pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
     diff_runs_keyed, render_diff_text,

@@ -126,6 +126,8 @@ pub fn prune(
     rule: &Retention,
     key: Option<&crate::StoreKey>,
 ) -> Result<Pruned, HistoryError> {
+    require_store(dir)?;
+    let _lock = crate::chain::prune_lock(dir)?;
     let mut plan = plan_prune(dir, rule)?;
     let all: Vec<&RunInfo> = plan
         .kept
@@ -136,28 +138,39 @@ pub fn prune(
     crate::chain::check_prune_key(dir, &all, key)?;
     let pid = std::process::id();
     let mut hidden: Vec<(PathBuf, &RunInfo)> = Vec::with_capacity(plan.removed.len());
+    // Puts hidden runs back where they were: a prune that cannot finish removes nothing.
+    let put_back = |hidden: &[(PathBuf, &RunInfo)]| {
+        for (path, info) in hidden {
+            let _ = fs::rename(path, run_dir(dir, &info.run_id));
+        }
+        let _ = sync_dir(dir);
+    };
     for run in &plan.removed {
         let from = run_dir(dir, &run.info.run_id);
         let to = dir.join(format!("{PRUNED_PREFIX}{}-{pid}", run.info.run_id));
         match fs::rename(&from, &to) {
             Ok(()) => hidden.push((to, &run.info)),
-            // Another prune took it first.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(HistoryError::io(&from)(e)),
+            Err(e) => {
+                put_back(&hidden);
+                return Err(HistoryError::io(&from)(e));
+            }
         }
     }
     // The renames are durable before any file goes: a crash now leaves runs hidden, never torn.
-    sync_dir(dir)?;
+    if let Err(e) = sync_dir(dir) {
+        put_back(&hidden);
+        return Err(e);
+    }
     let records: Vec<crate::PrunedRun> = hidden
         .iter()
         .map(|(_, info)| crate::PrunedRun::of(info, key))
         .collect();
-    if let Err(e) = crate::chain::append_pruned(dir, &records) {
-        // Not recorded, so not removed: the runs are put back as they were.
-        for (path, info) in &hidden {
-            let _ = fs::rename(path, run_dir(dir, &info.run_id));
+    if let Err((e, undone)) = crate::chain::append_pruned(dir, &records) {
+        // Not recorded, so not removed: the runs are put back as they were. When the log could
+        // not be cut back and may name them, they stay hidden: the next prune deletes them.
+        if undone {
+            put_back(&hidden);
         }
-        let _ = sync_dir(dir);
         return Err(e);
     }
     let ours: Vec<PathBuf> = hidden.iter().map(|(p, _)| p.clone()).collect();
@@ -192,9 +205,10 @@ fn remove_leftovers(
             // checksum, which `verify` reports against the run recorded after it.
             let record = match crate::store::read_info(&path, &id) {
                 Ok((_, info)) => crate::PrunedRun::of(&info, key),
+                Err(_) if !path.exists() => continue,
                 Err(_) => crate::PrunedRun::new(&id, 0, None, key),
             };
-            crate::chain::append_pruned(dir, &[record])?;
+            crate::chain::append_pruned(dir, &[record]).map_err(|(e, _)| e)?;
         }
         remove_all(&path)?;
         tracing::info!(path = %path.display(), "removed a run an interrupted prune left");

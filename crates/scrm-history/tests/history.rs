@@ -1328,6 +1328,43 @@ fn an_interrupted_prune_is_finished_by_the_next() {
     assert!(log.starts_with("{\"kind\":\"pruned-run\",\"run_id\":\""));
 }
 
+/// A prune that cannot record the runs it hid removes nothing: they are put back, and the log
+/// names none of them.
+#[test]
+fn a_prune_that_cannot_record_puts_its_runs_back() {
+    use scrm_history::{ChainCheck, Retention, prune, verify_chain};
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let runs: Vec<String> = (1..=3).map(|day| night(h, day, None)).collect();
+    // A directory where the log goes: it cannot be opened for appending.
+    std::fs::create_dir(h.join(scrm_history::PRUNE_LOG)).unwrap();
+    let rule = Retention {
+        keep: std::num::NonZeroUsize::new(1).unwrap(),
+        older_than: None,
+    };
+    assert!(prune(h, &rule, None).is_err());
+    let listed: Vec<String> = list_runs(h)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.run_id)
+        .collect();
+    assert_eq!(listed, runs);
+    let hidden: Vec<String> = std::fs::read_dir(h)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".pruned-"))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    std::fs::remove_dir(h.join(scrm_history::PRUNE_LOG)).unwrap();
+    assert_eq!(
+        verify_chain(h, None).unwrap(),
+        ChainCheck::Sound {
+            links: 2,
+            pruned: 0
+        }
+    );
+}
+
 /// A store that took a key after it was pruned without one: the old, unsigned lines vouch for
 /// runs no remaining run names, so `verify` with the key is sound.
 #[test]

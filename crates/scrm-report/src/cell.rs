@@ -63,7 +63,7 @@ pub(crate) fn fmt2(x: Option<f64>) -> String {
 /// what a reader sees) are replaced with U+FFFD; line breaks and tabs become a space.
 pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     fn bad(c: char) -> bool {
-        c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        scrm_model::safe::is_unsafe_char(c)
     }
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);

@@ -231,10 +231,10 @@ fn status_result(r: &VendorResult) -> SarifResult {
 }
 
 /// What a finding is about, for its fingerprint: the supplier, the code, the lens, the
-/// questions, and the message without its digits. The message tells findings of one code apart
-/// (the combined score from the coverage; one exclusion entry from another) the same way
-/// whether the result was scored tonight or carried from the history as stored (where the
-/// message is all that is left of its details); without digits, its numbers can move.
+/// questions, and the message, without its digits where they are numbers that move. The
+/// message tells findings of one code apart (the combined score from the coverage; one
+/// exclusion entry from another) the same way whether the result was scored tonight or carried
+/// from the history as stored (where the message is all that is left of its details).
 fn subject(r: &VendorResult, f: &Finding) -> Vec<String> {
     let mut parts = vec![
         r.vendor_id.as_str().to_string(),
@@ -242,12 +242,17 @@ fn subject(r: &VendorResult, f: &Finding) -> Vec<String> {
         f.lens.map_or("", |l| l.as_str()).to_string(),
     ];
     parts.extend(f.questions.iter().map(|q| q.as_str().to_string()));
-    parts.push(
+    // A hard gate's or an exemption's message names it (a list entry's reference and date, an
+    // exemption's code), and nothing in it moves: kept whole.
+    let named = f.is_hard_gate() || matches!(f.code, Code::ExemptionExpired | Code::MissingProfile);
+    parts.push(if named {
+        f.message().into_owned()
+    } else {
         f.message()
             .chars()
             .filter(|c| !c.is_ascii_digit())
-            .collect(),
-    );
+            .collect()
+    });
     parts
 }
 
@@ -505,6 +510,23 @@ mod tests {
             print(&a)
         );
         assert_eq!(print(&finding_result(&r, &stored(&coverage), 0)), print(&c));
+    }
+
+    /// Two entries of one exclusion list whose references differ only in digits are two
+    /// findings, each with its own fingerprint whatever the other does.
+    #[test]
+    fn a_hard_gate_keeps_its_reference_in_its_fingerprint() {
+        let gate = |reference: &str| {
+            Finding::new(
+                Code::HardGateSam,
+                format!("listed in SAM.gov exclusions (reference {reference})"),
+            )
+        };
+        let r = result(Vec::new());
+        assert_ne!(
+            print(&finding_result(&r, &gate("EX-2026-0415"), 0)),
+            print(&finding_result(&r, &gate("EX-2026-0416"), 0))
+        );
     }
 
     /// Two findings about the same thing (two exclusion entries of one list) are told apart in

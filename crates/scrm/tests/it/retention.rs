@@ -94,8 +94,8 @@ fn list_then_prune() {
         Some(true)
     );
     assert_eq!(listed(&history), all[1..]);
-    // Nothing but the two runs, the head (naming the newest) and the prune log (naming the run
-    // removed) is left in the store.
+    // Nothing but the two runs, the head (naming the newest), the prune log (naming the run
+    // removed) and the prune's lock file is left in the store.
     let mut names: Vec<String> = std::fs::read_dir(&history)
         .expect("history dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -104,6 +104,7 @@ fn list_then_prune() {
     assert_eq!(
         names,
         [
+            ".prune.lock".to_string(),
             "head.json".to_string(),
             "pruned.jsonl".to_string(),
             format!("run={}", all[1]),

@@ -9,8 +9,10 @@
 //! (values, file names) reaches messages and properties with its control characters escaped, and
 //! file names reach URIs percent-encoded.
 
+pub mod baseline;
 pub mod scoring;
 
+pub use baseline::{Baseline, BaselineError};
 pub use scoring::{scoring_json, write_scoring};
 
 use scrm_ingest::{Ingested, Problem, ProblemCode, ProblemSeverity};

@@ -12,6 +12,7 @@
 //! finding does, so a dashboard can tell new findings from old ones. The log is streamed a chunk
 //! of suppliers at a time: a million suppliers' log is never held whole.
 
+use crate::baseline::Baseline;
 use crate::{artifact, bag, driver, line, message_text};
 use rayon::prelude::*;
 use scrm_model::round::{round4, round4_opt};
@@ -305,23 +306,45 @@ fn finding_result(r: &VendorResult, f: &Finding, nth: usize) -> SarifResult {
     res
 }
 
-/// Every result of one supplier, serialized as it sits in the log: its standing, then each
-/// finding in the result's order.
-fn supplier_elements(r: &VendorResult) -> serde_json::Result<Vec<String>> {
+/// Every result of one supplier, serialized as it sits in the log, each with its fingerprint:
+/// its standing, then each finding in the result's order. Against a `baseline`, each says
+/// whether it is new, unchanged or updated.
+fn supplier_elements(
+    r: &VendorResult,
+    baseline: Option<&Baseline>,
+) -> serde_json::Result<Vec<(String, String)>> {
     let mut out = Vec::with_capacity(1 + r.findings.len());
-    out.push(element(&status_result(r), RESULT_DEPTH)?);
+    let mut push = |mut res: SarifResult| -> serde_json::Result<()> {
+        let print = res
+            .partial_fingerprints
+            .as_ref()
+            .and_then(|p| p.get(FINGERPRINT).cloned())
+            .unwrap_or_default();
+        if let Some(b) = baseline {
+            let level = serde_json::to_value(res.level)?;
+            let text = json!(res.message.text);
+            res.baseline_state = Some(json!(b.state(&print, &level, &text)));
+        }
+        out.push((print, element(&res, RESULT_DEPTH)?));
+        Ok(())
+    };
+    push(status_result(r))?;
     let mut seen: Vec<Vec<String>> = Vec::with_capacity(r.findings.len());
     for f in &r.findings {
         let s = subject(r, f);
         let nth = seen.iter().filter(|x| **x == s).count();
         seen.push(s);
-        out.push(element(&finding_result(r, f, nth), RESULT_DEPTH)?);
+        push(finding_result(r, f, nth))?;
     }
     Ok(out)
 }
 
 /// The log without its results: tool, rules, invocation, artifacts and the run's provenance.
-fn skeleton(results: &[VendorResult], manifest: &RunManifest) -> serde_json::Result<Vec<u8>> {
+fn skeleton(
+    results: &[VendorResult],
+    manifest: &RunManifest,
+    baseline: Option<&Baseline>,
+) -> serde_json::Result<Vec<u8>> {
     let mut statuses: BTreeMap<String, serde_json::Value> = Status::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), json!(0)))
@@ -330,6 +353,21 @@ fn skeleton(results: &[VendorResult], manifest: &RunManifest) -> serde_json::Res
         if let Some(n) = statuses.get_mut(r.status.as_str()) {
             *n = json!(n.as_u64().unwrap_or(0) + 1);
         }
+    }
+    let mut props = BTreeMap::from([
+        ("asOf".to_string(), json!(manifest.as_of.to_string())),
+        (
+            "catalogVersion".to_string(),
+            json!(line(&manifest.catalog_version)),
+        ),
+        ("catalogHash".to_string(), json!(manifest.catalog_hash)),
+        ("policyName".to_string(), json!(line(&manifest.policy_name))),
+        ("policyHash".to_string(), json!(manifest.policy_hash)),
+        ("counts".to_string(), serde_json::to_value(manifest.counts)?),
+        ("statuses".to_string(), json!(statuses)),
+    ]);
+    if let Some(b) = baseline {
+        props.insert("baselineResults".to_string(), json!(b.len()));
     }
     let run = Run::builder()
         .tool(
@@ -345,22 +383,7 @@ fn skeleton(results: &[VendorResult], manifest: &RunManifest) -> serde_json::Res
         ])
         .artifacts(manifest.inputs.iter().map(artifact).collect::<Vec<_>>())
         .results(Vec::new())
-        .properties(
-            PropertyBag::builder()
-                .additional_properties(BTreeMap::from([
-                    ("asOf".to_string(), json!(manifest.as_of.to_string())),
-                    (
-                        "catalogVersion".to_string(),
-                        json!(line(&manifest.catalog_version)),
-                    ),
-                    ("catalogHash".to_string(), json!(manifest.catalog_hash)),
-                    ("policyName".to_string(), json!(line(&manifest.policy_name))),
-                    ("policyHash".to_string(), json!(manifest.policy_hash)),
-                    ("counts".to_string(), serde_json::to_value(manifest.counts)?),
-                    ("statuses".to_string(), json!(statuses)),
-                ]))
-                .build(),
-        )
+        .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     let log = Sarif::builder()
         .schema(crate::SCHEMA)
@@ -371,7 +394,7 @@ fn skeleton(results: &[VendorResult], manifest: &RunManifest) -> serde_json::Res
     // The results' empty list becomes a list holding only the marker, as serde would print it.
     // A JSON string holds no unescaped quote, so `"results": []` is the run's own key, once.
     let empty = "\"results\": []";
-    let text = if results.is_empty() {
+    let text = if results.is_empty() && baseline.is_none_or(Baseline::is_empty) {
         text
     } else {
         let pad = |depth: usize| "  ".repeat(depth);
@@ -391,24 +414,42 @@ fn skeleton(results: &[VendorResult], manifest: &RunManifest) -> serde_json::Res
 
 /// The SARIF log of one `score` run, written to `out` as pretty JSON with a final line feed:
 /// `results` in their order (each supplier's standing, then its findings), made a chunk of
-/// suppliers at a time on every core, the same bytes at any number of threads.
+/// suppliers at a time on every core, the same bytes at any number of threads. Against a
+/// `baseline` (the log of an earlier run), each result has its `baselineState`, and the
+/// baseline's results that are gone follow, `absent`.
 ///
-/// A run without suppliers has an empty results list.
+/// A run without suppliers (and nothing absent) has an empty results list.
 pub fn write_scoring(
     results: &[VendorResult],
     manifest: &RunManifest,
+    baseline: Option<&Baseline>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let skeleton = skeleton(results, manifest)?;
-    let lists: &[usize] = if results.is_empty() { &[] } else { &[0] };
+    let skeleton = skeleton(results, manifest, baseline)?;
+    let lists: &[usize] = if results.is_empty() && baseline.is_none_or(Baseline::is_empty) {
+        &[]
+    } else {
+        &[0]
+    };
     write_spliced(out, &skeleton, lists, &mut |_, list| -> io::Result<()> {
+        let mut seen = std::collections::HashSet::new();
         for chunk in results.chunks(CHUNK) {
-            let texts: Vec<serde_json::Result<Vec<String>>> =
-                chunk.par_iter().map(supplier_elements).collect();
+            let texts: Vec<serde_json::Result<Vec<(String, String)>>> = chunk
+                .par_iter()
+                .map(|r| supplier_elements(r, baseline))
+                .collect();
             for share in texts {
-                for text in share? {
+                for (print, text) in share? {
                     list.push(&text)?;
+                    if baseline.is_some() {
+                        seen.insert(print);
+                    }
                 }
+            }
+        }
+        if let Some(b) = baseline {
+            for gone in b.absent(&seen) {
+                list.push(&element(&gone, RESULT_DEPTH)?)?;
             }
         }
         Ok(())
@@ -418,7 +459,7 @@ pub fn write_scoring(
 /// [`write_scoring`] into memory.
 pub fn scoring_json(results: &[VendorResult], manifest: &RunManifest) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    write_scoring(results, manifest, &mut out)?;
+    write_scoring(results, manifest, None, &mut out)?;
     Ok(out)
 }
 
@@ -535,10 +576,10 @@ mod tests {
     fn no_two_results_of_a_log_share_a_fingerprint() {
         let twice = Finding::new(Code::HardGateSam, "listed in SAM.gov exclusions");
         let r = result(vec![twice.clone(), twice]);
-        let log = supplier_elements(&r).unwrap_or_default();
+        let log = supplier_elements(&r, None).unwrap_or_default();
         let prints: std::collections::BTreeSet<String> = log
             .iter()
-            .map(|e| {
+            .map(|(_, e)| {
                 let v: serde_json::Value = serde_json::from_str(e).unwrap_or_default();
                 v["partialFingerprints"][FINGERPRINT].to_string()
             })

@@ -303,6 +303,10 @@ pub struct ScoreArgs {
     /// newest run only when it carries the key's signature (docs/history.md).
     #[arg(long, value_name = "FILE", requires = "history")]
     pub history_key: Option<PathBuf>,
+    /// With --format sarif: an earlier run's SARIF log. Each result says whether it is new,
+    /// unchanged or updated since, and the results gone since come back as absent.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Language of labels in HTML output.
     #[arg(long, default_value = "en", value_name = "LANG")]
     pub lang: String,

@@ -436,6 +436,16 @@ pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
 pub fn run(a: &ScoreArgs) -> Result<u8> {
     // Read first: a missing or short key stops the run before any scoring.
     let key = context::store_key(a.history_key.as_deref())?;
+    // Read before any scoring too: a baseline that is not an earlier log stops the run.
+    let baseline = match &a.baseline {
+        None => None,
+        Some(_) if a.format != ScoreFormat::Sarif => {
+            return Err(anyhow!(
+                "--baseline compares SARIF logs: it goes with --format sarif"
+            ));
+        }
+        Some(path) => Some(scrm_sarif::Baseline::read(path).map_err(|e| anyhow!("{e}"))?),
+    };
     let rejects_default =
         output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     if a.format == ScoreFormat::Csv {
@@ -482,7 +492,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         ScoreFormat::Sarif => {
             // Streamed: a large portfolio's log is never held whole.
             output::write_with(a.out.as_deref(), &mut |w| {
-                scrm_sarif::write_scoring(&results, &manifest, w)
+                scrm_sarif::write_scoring(&results, &manifest, baseline.as_ref(), w)
                     .map_err(|e| anyhow!("cannot write the SARIF log: {e}"))
             })?;
             None

@@ -306,3 +306,114 @@ fn score_log_fingerprints_survive_the_history() {
     assert!(carried.stderr.contains("reused=50"), "{}", carried.stderr);
     assert_eq!(prints(&carried), prints(&fresh));
 }
+
+/// `--baseline`: against its own log every result is unchanged and nothing is absent; against
+/// the log of an earlier as-of date, every result of either log is accounted for once (new,
+/// unchanged, updated, or absent), the log stays valid, and a log that is not scrm's, or a
+/// format other than SARIF, is refused before scoring.
+#[test]
+fn score_log_against_a_baseline() {
+    let dir = tempdir();
+    let log = |as_of: &str, baseline: Option<&std::path::Path>, out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "score".to_string(),
+            crate::common::DEMO.to_string(),
+            "--as-of".into(),
+            as_of.into(),
+            "--format".into(),
+            "sarif".into(),
+            "--out".into(),
+            arg(&out),
+        ];
+        if let Some(b) = baseline {
+            args.extend(["--baseline".to_string(), arg(b)]);
+        }
+        scrm(args).expect_code(1);
+        let doc: Value = serde_json::from_slice(&std::fs::read(&out).expect("log")).expect("json");
+        (out, doc)
+    };
+    let results = |doc: &Value| {
+        doc["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .expect("results")
+    };
+    let print = |r: &Value| r["partialFingerprints"]["scrmSubject/v1"].to_string();
+    let (a_path, a) = log(AS_OF, None, "a.sarif");
+    assert!(results(&a).iter().all(|r| r.get("baselineState").is_none()));
+
+    let (_, same) = log(AS_OF, Some(&a_path), "same.sarif");
+    assert!(
+        results(&same)
+            .iter()
+            .all(|r| r["baselineState"] == "unchanged")
+    );
+    assert_eq!(results(&same).len(), results(&a).len());
+
+    let (_, later) = log("2026-11-30", Some(&a_path), "later.sarif");
+    assert_eq!(schema_errors(&later), Vec::<String>::new());
+    let mut states = std::collections::BTreeMap::new();
+    for r in results(&later) {
+        *states
+            .entry(r["baselineState"].as_str().expect("state").to_string())
+            .or_insert(0) += 1;
+    }
+    assert!(
+        ["new", "unchanged", "updated", "absent"]
+            .iter()
+            .all(|s| states.get(*s).copied().unwrap_or(0) > 0),
+        "{states:?}"
+    );
+    // Every result of the baseline is in the later log once: current, or absent.
+    let earlier: std::collections::BTreeSet<String> = results(&a).iter().map(print).collect();
+    let carried: Vec<String> = results(&later)
+        .iter()
+        .filter(|r| r["baselineState"] != "new")
+        .map(print)
+        .collect();
+    assert_eq!(carried.len(), earlier.len());
+    assert_eq!(
+        carried
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>(),
+        earlier
+    );
+    assert_eq!(
+        later["runs"][0]["properties"]["baselineResults"],
+        results(&a).len()
+    );
+
+    let json = scrm(demo_score(&[
+        "--format",
+        "json",
+        "--baseline",
+        &arg(&a_path),
+    ]));
+    json.expect_code(2);
+    assert!(
+        json.stderr.contains("it goes with --format sarif"),
+        "{}",
+        json.stderr
+    );
+    let foreign = dir.path().join("foreign.sarif");
+    std::fs::write(
+        &foreign,
+        r#"{"runs":[{"results":[{"ruleId":"x","message":{"text":"y"}}]}]}"#,
+    )
+    .expect("write");
+    let refused = scrm(demo_score(&[
+        "--format",
+        "sarif",
+        "--baseline",
+        &arg(&foreign),
+    ]));
+    refused.expect_code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("a SARIF log without scrm's fingerprints"),
+        "{}",
+        refused.stderr
+    );
+}

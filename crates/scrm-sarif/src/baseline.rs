@@ -50,53 +50,74 @@ struct Log {
 #[derive(Deserialize)]
 struct RunIn {
     #[serde(default)]
-    results: Vec<Value>,
+    results: Vec<ResultIn>,
 }
 
-/// One result of the baseline, kept whole (an absent result is written back as it was).
-struct Kept {
-    /// `level` and `message.text`, what "updated" compares.
-    said: (Value, Value),
-    /// The result as the baseline had it.
-    result: Value,
+/// What is kept of a baseline result: what "updated" compares, and what an absent result is
+/// written back with. The rest (related locations, suppressions, every property but the
+/// supplier) is skipped as it is read, so a million suppliers' baseline fits in memory.
+#[derive(Deserialize)]
+struct ResultIn {
+    #[serde(rename = "ruleId", default)]
+    rule_id: Option<String>,
+    #[serde(rename = "ruleIndex", default)]
+    rule_index: Option<i64>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    level: Option<String>,
+    #[serde(default)]
+    message: MessageIn,
+    #[serde(rename = "partialFingerprints", default)]
+    prints: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    properties: PropsIn,
+}
+
+#[derive(Deserialize, Default)]
+struct MessageIn {
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct PropsIn {
+    #[serde(default)]
+    supplier: Option<String>,
 }
 
 /// The results of a baseline log, by fingerprint, in the baseline's order.
 pub struct Baseline {
-    by_print: HashMap<String, Kept>,
+    by_print: HashMap<String, ResultIn>,
     order: Vec<String>,
 }
 
 impl Baseline {
     /// Reads a log `scrm score --format sarif` wrote.
     pub fn read(path: &Path) -> Result<Self, BaselineError> {
-        let file = std::fs::File::open(path).map_err(|source| BaselineError::Io {
+        // Read whole, then parsed: serde_json parses a slice several times faster than a reader.
+        let bytes = std::fs::read(path).map_err(|source| BaselineError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let log: Log = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
-            BaselineError::Json {
-                path: path.to_path_buf(),
-                line: e.line(),
-                column: e.column(),
-                problem: e.to_string(),
-            }
+        let log: Log = serde_json::from_slice(&bytes).map_err(|e| BaselineError::Json {
+            path: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            problem: e.to_string(),
         })?;
+        drop(bytes);
         let mut by_print = HashMap::new();
         let mut order = Vec::new();
         let mut results = 0usize;
         for result in log.runs.into_iter().flat_map(|r| r.results) {
             results += 1;
-            let Some(print) = result["partialFingerprints"][FINGERPRINT].as_str() else {
+            let Some(print) = result.prints.get(FINGERPRINT).cloned() else {
                 continue;
             };
-            let print = print.to_string();
-            let said = (result["level"].clone(), result["message"]["text"].clone());
-            if by_print
-                .insert(print.clone(), Kept { said, result })
-                .is_none()
-            {
+            if let std::collections::hash_map::Entry::Vacant(e) = by_print.entry(print.clone()) {
                 order.push(print);
+                e.insert(result);
             }
         }
         if order.is_empty() && results > 0 {
@@ -118,25 +139,61 @@ impl Baseline {
     }
 
     /// The state of a new result against the baseline.
-    pub(crate) fn state(&self, print: &str, level: &Value, text: &Value) -> &'static str {
+    pub(crate) fn state(
+        &self,
+        print: &str,
+        level: Option<&str>,
+        text: Option<&str>,
+    ) -> &'static str {
         match self.by_print.get(print) {
             None => "new",
-            Some(k) if k.said.0 == *level && k.said.1 == *text => "unchanged",
+            Some(k) if k.level.as_deref() == level && k.message.text.as_deref() == text => {
+                "unchanged"
+            }
             Some(_) => "updated",
         }
     }
 
     /// The baseline's results whose fingerprints are not in `seen`, marked `absent`, in the
-    /// baseline's order.
+    /// baseline's order: each with its rule, kind, level, message, supplier and fingerprint.
     pub(crate) fn absent(&self, seen: &HashSet<String>) -> Vec<Value> {
         self.order
             .iter()
             .filter(|p| !seen.contains(*p))
             .filter_map(|p| self.by_print.get(p))
             .map(|k| {
-                let mut r = k.result.clone();
-                r["baselineState"] = Value::from("absent");
-                r
+                let mut r = serde_json::Map::new();
+                let mut put = |key: &str, v: Option<Value>| {
+                    if let Some(v) = v {
+                        r.insert(key.to_string(), v);
+                    }
+                };
+                put("ruleId", k.rule_id.clone().map(Value::from));
+                put("ruleIndex", k.rule_index.map(Value::from));
+                put("kind", k.kind.clone().map(Value::from));
+                put("level", k.level.clone().map(Value::from));
+                put(
+                    "message",
+                    Some(serde_json::json!({ "text": k.message.text.clone().unwrap_or_default() })),
+                );
+                put(
+                    "locations",
+                    k.properties.supplier.as_ref().map(|s| {
+                        serde_json::json!([{ "logicalLocations": [
+                            { "fullyQualifiedName": s, "kind": "object", "name": s }
+                        ] }])
+                    }),
+                );
+                put("partialFingerprints", Some(serde_json::json!(k.prints)));
+                put(
+                    "properties",
+                    k.properties
+                        .supplier
+                        .as_ref()
+                        .map(|s| serde_json::json!({ "supplier": s })),
+                );
+                put("baselineState", Some(Value::from("absent")));
+                Value::Object(r)
             })
             .collect()
     }

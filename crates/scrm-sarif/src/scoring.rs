@@ -322,8 +322,8 @@ fn supplier_elements(
             .unwrap_or_default();
         if let Some(b) = baseline {
             let level = serde_json::to_value(res.level)?;
-            let text = json!(res.message.text);
-            res.baseline_state = Some(json!(b.state(&print, &level, &text)));
+            let state = b.state(&print, level.as_str(), res.message.text.as_deref());
+            res.baseline_state = Some(json!(state));
         }
         out.push((print, element(&res, RESULT_DEPTH)?));
         Ok(())

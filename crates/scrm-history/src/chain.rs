@@ -7,7 +7,7 @@
 //! So does an older run whose summary was sealed again after a change, which its own checksums
 //! cannot show: the run after it recorded the checksum it had.
 
-use crate::store::{RunInfo, bytes_checksum, canonical_json, scan_runs, sync_dir};
+use crate::store::{RunInfo, scan_runs, sync_dir};
 use crate::{HistoryError, StoreKey};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -62,14 +62,9 @@ impl PrunedRun {
             entry_signature: None,
             entry_checksum: String::new(),
         };
-        let value = |e: &Self| serde_json::to_value(e).unwrap_or_default();
-        e.entry_signature = key.map(|k| {
-            k.sign(&canonical_json(
-                &value(&e),
-                &["entry_signature", "entry_checksum"],
-            ))
-        });
-        e.entry_checksum = bytes_checksum(&canonical_json(&value(&e), &["entry_checksum"]));
+        let value = serde_json::to_value(&e).unwrap_or_default();
+        (e.entry_signature, e.entry_checksum) =
+            crate::seal::seal(&value, "entry_signature", "entry_checksum", key);
         e
     }
 
@@ -254,22 +249,14 @@ fn read_log(
             problems.push(format!("{PRUNE_LOG} line {n} is not a pruned run's record"));
             continue;
         };
-        if entry.kind != KIND
-            || bytes_checksum(&canonical_json(&read, &["entry_checksum"])) != entry.entry_checksum
-        {
+        if entry.kind != KIND || !crate::seal::sealed(&read, "entry_checksum") {
             problems.push(format!(
                 "{PRUNE_LOG} line {n} does not match its own checksum"
             ));
             continue;
         }
-        let signed = key.is_none_or(|key| {
-            entry.entry_signature.as_deref().is_some_and(|sig| {
-                key.verifies(
-                    &canonical_json(&read, &["entry_signature", "entry_checksum"]),
-                    sig,
-                )
-            })
-        });
+        let signed = key
+            .is_none_or(|k| crate::seal::signed_by(&read, "entry_signature", "entry_checksum", k));
         // A run is recorded once; should it be twice, a line with its checksum is kept over one
         // without (a hidden run whose summary no longer read).
         let keep_old = sealed

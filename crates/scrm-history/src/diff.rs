@@ -461,15 +461,7 @@ pub fn diff_runs_keyed(
 /// Makes untrusted text safe for a terminal or log line: control characters (escape sequences,
 /// newlines, bidi overrides) are shown escaped instead of acting.
 fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if scrm_model::safe::is_unsafe_char(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    scrm_model::safe::escape_controls(s, false).into_owned()
 }
 
 fn score(x: Option<f64>) -> String {

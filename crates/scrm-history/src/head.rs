@@ -3,7 +3,7 @@
 //! newest runs (rolling the store back to hide a bad night) leaves every remaining run sound;
 //! the head names the run that must be there.
 
-use crate::store::{bytes_checksum, canonical_json, scan_runs, sync_dir, write_synced};
+use crate::store::{scan_runs, sync_dir, write_synced};
 use crate::{HistoryError, RunInfo, StoreKey};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -47,13 +47,8 @@ pub(crate) fn write_head(
         head_signature: None,
         head_checksum: String::new(),
     };
-    head.head_signature = key.map(|k| {
-        k.sign(&canonical_json(
-            &head.value(),
-            &["head_signature", "head_checksum"],
-        ))
-    });
-    head.head_checksum = bytes_checksum(&canonical_json(&head.value(), &["head_checksum"]));
+    (head.head_signature, head.head_checksum) =
+        crate::seal::seal(&head.value(), "head_signature", "head_checksum", key);
     let json = serde_json::to_vec_pretty(&head).map_err(HistoryError::json(dir.join(HEAD_FILE)))?;
     let tmp = dir.join(format!(".head-{}.tmp", std::process::id()));
     let written = write_synced(&tmp, |w| std::io::Write::write_all(w, &json)).and_then(|()| {
@@ -126,19 +121,11 @@ pub fn verify_head(dir: &Path, key: Option<&StoreKey>) -> Result<HeadCheck, Hist
     let Ok(head) = serde_json::from_value::<Head>(read.clone()) else {
         return changed("head.json is not a store's head".into());
     };
-    if bytes_checksum(&canonical_json(&read, &["head_checksum"])) != head.head_checksum {
+    if !crate::seal::sealed(&read, "head_checksum") {
         return changed("head.json does not match its own checksum".into());
     }
-    if let Some(key) = key {
-        let signed = head.head_signature.as_deref().is_some_and(|sig| {
-            key.verifies(
-                &canonical_json(&read, &["head_signature", "head_checksum"]),
-                sig,
-            )
-        });
-        if !signed {
-            return changed("head.json does not carry the store key's signature".into());
-        }
+    if key.is_some_and(|k| !crate::seal::signed_by(&read, "head_signature", "head_checksum", k)) {
+        return changed("head.json does not carry the store key's signature".into());
     }
     let (runs, _) = scan_runs(dir)?;
     let Some(named) = runs.iter().find(|r| r.run_id == head.run_id) else {

@@ -71,6 +71,7 @@ mod head;
 mod key;
 mod results_file;
 mod retention;
+mod seal;
 mod spill;
 mod store;
 mod table;

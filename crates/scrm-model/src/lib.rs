@@ -36,8 +36,8 @@ pub use question::{
 };
 pub use result::{
     Contribution, Explanation, GovernanceView, GroupScore, LensExplanation, LensGovernance,
-    LensScore, Plan, PlanStep, PortfolioViews, ROLLUP_LOWEST, RiskReadiness, RiskRollup, RiskView,
-    TaskRollup, TaskShare, VIEW_TASKS, VendorResult, ViewRow, WEAK_READINESS,
+    LensScore, Plan, PlanProof, PlanStep, PortfolioViews, ROLLUP_LOWEST, RiskReadiness, RiskRollup,
+    RiskView, TaskRollup, TaskShare, VIEW_TASKS, VendorResult, ViewRow, WEAK_READINESS,
 };
 pub use vendor::{
     AiRole, Criticality, DataAccess, EnumParseError, SupplierAnswer, SupplierDocument,

@@ -364,6 +364,19 @@ pub struct PlanStep {
     pub increase: f64,
 }
 
+/// What is proven of a plan's size, for reports to say ([`Plan::proof`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanProof {
+    /// No smaller set of changes, then no smaller total increase, exists.
+    Minimal,
+    /// No plan has fewer steps; a smaller total increase may exist.
+    FewestSteps,
+    /// Not proven: no plan has fewer steps than this.
+    AtLeast(usize),
+    /// Nothing is proven.
+    Unproven,
+}
+
 /// The shortest path back to eligibility.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -392,4 +405,19 @@ pub struct Plan {
     pub remaining: Vec<Finding>,
     /// Result after the plan.
     pub after: Box<VendorResult>,
+}
+
+impl Plan {
+    /// What is proven of the plan's size: from `provably_minimal` and `min_steps`.
+    pub fn proof(&self) -> PlanProof {
+        if self.provably_minimal {
+            PlanProof::Minimal
+        } else if self.min_steps > 0 && self.min_steps == self.steps.len() {
+            PlanProof::FewestSteps
+        } else if self.min_steps > 0 {
+            PlanProof::AtLeast(self.min_steps)
+        } else {
+            PlanProof::Unproven
+        }
+    }
 }

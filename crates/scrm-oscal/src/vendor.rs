@@ -390,20 +390,20 @@ fn remediations(cx: &Context<'_>, r: &VendorResult, plan: Option<&Plan>) -> Vec<
                 "The fewest answers to improve, then the smallest total increase, that clear \
                  every knock-out and threshold: the supplier would be {}.{}",
                 p.status_after.as_str(),
-                if p.provably_minimal {
-                    " No smaller set exists.".to_string()
-                } else if p.min_steps == p.steps.len() && p.min_steps > 0 {
-                    " No set of fewer answers exists; the search stopped at its limit before it \
-                     proved the total increase the least."
-                        .to_string()
-                } else if p.min_steps > 0 {
-                    format!(
-                        " The search stopped at its limit: no set of fewer than {} answers exists, \
-                         but a smaller set than this one may.",
-                        p.min_steps
-                    )
-                } else {
-                    " The search stopped at its limit: a smaller set may exist.".to_string()
+                match p.proof() {
+                    scrm_model::PlanProof::Minimal => " No smaller set exists.".to_string(),
+                    scrm_model::PlanProof::FewestSteps => {
+                        " No set of fewer answers exists; the search stopped at its limit before \
+                         it proved the total increase the least."
+                            .to_string()
+                    }
+                    scrm_model::PlanProof::AtLeast(min) => format!(
+                        " The search stopped at its limit: no set of fewer than {min} answers \
+                         exists, but a smaller set than this one may."
+                    ),
+                    scrm_model::PlanProof::Unproven => {
+                        " The search stopped at its limit: a smaller set may exist.".to_string()
+                    }
                 }
             ),
             props: vec![

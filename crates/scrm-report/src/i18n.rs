@@ -578,17 +578,16 @@ pub(crate) static ZH: L = L {
 impl L {
     /// What is proven of a feasible plan's size: minimal, the fewest steps, or a lower bound.
     pub(crate) fn plan_proof(&self, p: &scrm_model::Plan) -> String {
+        use scrm_model::PlanProof;
         let n = p.steps.len().to_string();
-        if p.provably_minimal {
-            self.t_minimal_yes.to_string()
-        } else if p.min_steps == p.steps.len() && p.min_steps > 0 {
-            self.t_fewest_steps.replace("{n}", &n)
-        } else if p.min_steps > 0 {
-            self.t_at_least_steps
+        match p.proof() {
+            PlanProof::Minimal => self.t_minimal_yes.to_string(),
+            PlanProof::FewestSteps => self.t_fewest_steps.replace("{n}", &n),
+            PlanProof::AtLeast(min) => self
+                .t_at_least_steps
                 .replace("{n}", &n)
-                .replace("{min}", &p.min_steps.to_string())
-        } else {
-            self.t_minimal_no.to_string()
+                .replace("{min}", &min.to_string()),
+            PlanProof::Unproven => self.t_minimal_no.to_string(),
         }
     }
 }

@@ -257,17 +257,17 @@ fn subject(r: &VendorResult, f: &Finding) -> Vec<String> {
     parts
 }
 
-/// One finding as a result of its code's rule; `nth` tells apart findings of the supplier
-/// whose subjects are the same (0 for the first).
-fn finding_result(r: &VendorResult, f: &Finding, nth: usize) -> SarifResult {
+/// One finding as a result of its code's rule, about `subject` ([`subject`]); `nth` tells
+/// apart findings of the supplier whose subjects are the same (0 for the first).
+fn finding_result(r: &VendorResult, f: &Finding, subject: &[String], nth: usize) -> SarifResult {
     let vendor = r.vendor_id.as_str();
     let lens = f.lens.map(|l| l.as_str());
     let questions: Vec<&str> = f.questions.iter().map(|q| q.as_str()).collect();
-    let mut parts = subject(r, f);
+    let mut parts: Vec<&str> = subject.iter().map(String::as_str).collect();
+    let ordinal = format!("#{nth}");
     if nth > 0 {
-        parts.push(format!("#{nth}"));
+        parts.push(&ordinal);
     }
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let mut res = SarifResult::builder()
         .rule_id(f.code.as_str())
         .level(level(f.severity))
@@ -333,8 +333,8 @@ fn supplier_elements(
     for f in &r.findings {
         let s = subject(r, f);
         let nth = seen.iter().filter(|x| **x == s).count();
+        push(finding_result(r, f, &s, nth))?;
         seen.push(s);
-        push(finding_result(r, f, nth))?;
     }
     Ok(out)
 }
@@ -503,6 +503,11 @@ mod tests {
         Finding::new(Code::BelowTierThreshold, detail)
     }
 
+    /// A finding as the only one of its subject.
+    fn alone(r: &VendorResult, f: &Finding) -> SarifResult {
+        finding_result(r, f, &subject(r, f), 0)
+    }
+
     fn print(r: &SarifResult) -> String {
         r.partial_fingerprints
             .as_ref()
@@ -527,30 +532,26 @@ mod tests {
         });
         let r = result(Vec::new());
         let (a, b, c) = (
-            finding_result(&r, &combined(2.1), 0),
-            finding_result(&r, &combined(1.9), 0),
-            finding_result(&r, &coverage, 0),
+            alone(&r, &combined(2.1)),
+            alone(&r, &combined(1.9)),
+            alone(&r, &coverage),
         );
         assert_ne!(a.message.text, b.message.text);
         assert_eq!(print(&a), print(&b), "the same shortfall, a moved score");
         assert_ne!(print(&a), print(&c), "the combined score and the coverage");
         let knockout = |q: &str| {
-            finding_result(
+            alone(
                 &r,
                 &Finding::new(Code::KnockoutFailed, "below")
                     .with_questions(vec![QuestionId::new(q)]),
-                0,
             )
         };
         assert_ne!(print(&knockout("GV-1.1")), print(&knockout("GV-1.2")));
         assert_ne!(print(&status_result(&r)), print(&a));
         // A result carried from the history keeps only its message: the same fingerprints.
         let stored = |f: &Finding| below(Detail::Text(f.message().into_owned()));
-        assert_eq!(
-            print(&finding_result(&r, &stored(&combined(2.1)), 0)),
-            print(&a)
-        );
-        assert_eq!(print(&finding_result(&r, &stored(&coverage), 0)), print(&c));
+        assert_eq!(print(&alone(&r, &stored(&combined(2.1)))), print(&a));
+        assert_eq!(print(&alone(&r, &stored(&coverage))), print(&c));
     }
 
     /// Two entries of one exclusion list whose references differ only in digits are two
@@ -565,8 +566,8 @@ mod tests {
         };
         let r = result(Vec::new());
         assert_ne!(
-            print(&finding_result(&r, &gate("EX-2026-0415"), 0)),
-            print(&finding_result(&r, &gate("EX-2026-0416"), 0))
+            print(&alone(&r, &gate("EX-2026-0415"))),
+            print(&alone(&r, &gate("EX-2026-0416")))
         );
     }
 
@@ -593,7 +594,7 @@ mod tests {
         f.severity = Severity::Info;
         f.exempted = Some("reviewed\u{7}".into());
         let r = result(vec![f.clone()]);
-        let v = serde_json::to_value(finding_result(&r, &f, 0)).unwrap_or_default();
+        let v = serde_json::to_value(alone(&r, &f)).unwrap_or_default();
         assert_eq!(
             v["message"]["text"],
             "V-0042: see \\[the file\\](1)\\u{1b}\\[2J"

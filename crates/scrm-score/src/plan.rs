@@ -512,6 +512,24 @@ impl LevelTable {
     fn new(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> Self {
         let value = |i: usize, l: usize| cands[i].levels[l].normalized().unwrap_or(0.0);
         let levels = |i: usize| 0..cands[i].levels.len();
+        let gain: Vec<Vec<Vec<f64>>> = cons
+            .iter()
+            .map(|c| {
+                set.iter()
+                    .map(|&i| levels(i).map(|l| gain(c, &cands[i], value(i, l))).collect())
+                    .collect()
+            })
+            .collect();
+        let reach = gain
+            .iter()
+            .map(|g: &Vec<Vec<f64>>| {
+                let mut r = vec![0.0; g.len() + 1];
+                for j in (0..g.len()).rev() {
+                    r[j] = r[j + 1] + g[j].iter().copied().fold(f64::MIN, f64::max);
+                }
+                r
+            })
+            .collect();
         Self {
             cost: set
                 .iter()
@@ -521,34 +539,10 @@ impl LevelTable {
                         .collect()
                 })
                 .collect(),
-            gain: cons
-                .iter()
-                .map(|c| {
-                    set.iter()
-                        .map(|&i| levels(i).map(|l| gain(c, &cands[i], value(i, l))).collect())
-                        .collect()
-                })
-                .collect(),
+            gain,
             deficit: cons.iter().map(|c| c.deficit).collect(),
-            reach: Vec::new(),
+            reach,
         }
-        .with_reach()
-    }
-
-    fn with_reach(mut self) -> Self {
-        self.reach = self
-            .gain
-            .iter()
-            .map(|g| {
-                let mut r = vec![0.0; g.len() + 1];
-                for j in (0..g.len()).rev() {
-                    let best = g[j].iter().copied().fold(f64::MIN, f64::max);
-                    r[j] = r[j + 1] + best;
-                }
-                r
-            })
-            .collect();
-        self
     }
 
     /// Whether some levels of the members after `j` could still clear every constraint, with

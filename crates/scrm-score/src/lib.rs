@@ -17,7 +17,7 @@ mod structure;
 
 pub use engine::{Engine, index_exclusions};
 pub use governance::governance_view;
-pub use rollup::{portfolio_views, roll_up, supplier_views};
+pub use rollup::{portfolio_views, roll_up, supplier_view, supplier_views};
 pub use scrm_model::{
     Contribution, Explanation, GroupScore, LensExplanation, LensScore, Plan, PlanStep, VendorResult,
 };

@@ -36,12 +36,23 @@ pub fn supplier_views(
         .par_iter()
         .map(|v| {
             let ex = by_vendor.get(v.id()).map_or(&[][..], Vec::as_slice);
-            let x = engine.explain(v, ex);
-            ViewRow::of(&engine.risk_view(v), &governance_view(&x, questions))
+            supplier_view(engine, questions, v, ex)
         })
         .collect();
     rows.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
     rows
+}
+
+/// One supplier's two views as their numbers, scored with its own exclusion entries: what
+/// [`supplier_views`] makes of each supplier, for a caller that holds one supplier at a time.
+pub fn supplier_view(
+    engine: &Engine,
+    questions: &[Question],
+    vendor: &Vendor,
+    exclusions: &[&Exclusion],
+) -> ViewRow {
+    let x = engine.explain(vendor, exclusions);
+    ViewRow::of(&engine.risk_view(vendor), &governance_view(&x, questions))
 }
 
 /// The roll-up of the suppliers' view numbers, in the order given.

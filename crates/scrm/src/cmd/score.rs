@@ -129,15 +129,18 @@ struct StreamedRun<O> {
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
 /// reuse their stored result as [`score_vendors`] does. `out` makes what the output needs of
-/// each result; `reused` makes it of a reused result and the vendor's profile when it can
-/// without the whole result (the CSV row, from the stored row), and otherwise the stored JSON is
-/// parsed for `out`. The history's part is made on the same core, so the results themselves
-/// need not outlive the vendor; a reused result is recorded as it was stored.
+/// each result, given the engine, the vendor as read and its exclusion entries (an export's
+/// plans are made there, while the vendor's answers are at hand); `reused` makes it of a reused
+/// result and the vendor's profile when it can without the whole result (the CSV row, from the
+/// stored row), and otherwise the stored JSON is parsed for `out`. The history's part is made
+/// on the same core, so the results themselves need not outlive the vendor; a reused result is
+/// recorded as it was stored.
 fn score_streamed<O: Send + 'static>(
     a: &ScoreArgs,
     key: Option<&scrm_history::StoreKey>,
     rejects_default: Option<std::path::PathBuf>,
-    out: impl Fn(VendorResult) -> O + Sync,
+    out: impl Fn(&Engine, VendorResult, scrm_ingest::ReadVendor<'_>, &[&scrm_model::Exclusion]) -> O
+    + Sync,
     reused: impl Fn(&scrm_history::Reused<'_>, &scrm_model::VendorProfile) -> Option<O> + Sync,
 ) -> Result<StreamedRun<O>> {
     let cache = match &a.history {
@@ -166,21 +169,27 @@ fn score_streamed<O: Send + 'static>(
                 let Some((cache, spill)) = cache.as_ref().zip(spill.as_ref()) else {
                     // No history: nothing needs the evidence text, so the vendor is scored where
                     // the reader holds it.
-                    return (out(engine.score_input(&v, ex)), None);
+                    let r = engine.score_input(&v, ex);
+                    return (out(&engine, r, v, ex), None);
                 };
                 // Hashed, scored and recorded where the reader holds it, not copied into a
                 // `Vendor` first (a map and two strings an answer).
                 let sheet = scrm_history::AnswerSheet::spilled(&v, &table, spill);
                 let (hash, hit) = look_up(&engine, cache, &v, ex);
-                if let Some(hit) = hit
-                    && let Some(o) = reused(&hit, v.profile()).or_else(|| hit.result().map(out))
-                {
-                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return (o, Some((hit.stored(), sheet)));
+                if let Some(hit) = hit {
+                    if let Some(o) = reused(&hit, v.profile()) {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        return (o, Some((hit.stored(), sheet)));
+                    }
+                    if let Some(r) = hit.result() {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let stored = hit.stored();
+                        return (out(&engine, r, v, ex), Some((stored, sheet)));
+                    }
                 }
                 let result = scored_fresh(&engine, &v, ex, hash);
                 let stored = scrm_history::StoredResult::spilled(&result, spill);
-                (out(result), Some((stored, sheet)))
+                (out(&engine, result, v, ex), Some((stored, sheet)))
             },
         )
     })?;
@@ -318,7 +327,7 @@ fn run_csv_rows(
             a,
             key.as_ref(),
             rejects_default,
-            |r| scrm_report::CsvRow::new(&r),
+            |_, r, _, _| scrm_report::CsvRow::new(&r),
             csv_row,
         )?;
         let (rows, recorded) = split_kept(run.scored);
@@ -414,22 +423,49 @@ fn write_csv_sidecar(a: &ScoreArgs, manifest: &scrm_model::RunManifest) -> Resul
     Ok(())
 }
 
-/// Plans for every at-risk vendor (the XLSX Remediation sheet, the OSCAL remediations).
-pub fn plans_for(l: &Loaded, results: &[VendorResult]) -> Vec<Plan> {
-    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
-    let ex = index_exclusions(&l.ingested.exclusions);
-    let flagged: Vec<&Vendor> = l
-        .ingested
-        .vendors
-        .iter()
-        .zip(results)
-        .filter(|(_, r)| r.status == Status::AtRisk)
-        .map(|(v, _)| v)
-        .collect();
-    flagged
-        .par_iter()
-        .map(|v| engine.plan(v, ex.get(v.id()).map_or(&[][..], |x| x.as_slice())))
-        .collect()
+/// What an export needs of a vendor beyond its result: its improvement plan when it is at
+/// risk (the workbook's Remediation sheet, the OSCAL remediations) and, for the workbook, its
+/// two views. Made while ingestion holds the vendor, so that no export keeps every vendor's
+/// answers until the end (4.8 GB at 100,000 vendors when the plans were made afterwards).
+#[derive(Default)]
+struct Extras {
+    plan: Option<Plan>,
+    view: Option<scrm_model::ViewRow>,
+}
+
+impl Extras {
+    /// `v`'s extras; its whole answers are taken only when a plan or a view needs them.
+    fn of(
+        engine: &Engine,
+        views: bool,
+        r: &VendorResult,
+        v: scrm_ingest::ReadVendor<'_>,
+        ex: &[&scrm_model::Exclusion],
+    ) -> Self {
+        let at_risk = r.status == Status::AtRisk;
+        if !at_risk && !views {
+            return Self::default();
+        }
+        let vendor = v.into_vendor();
+        Self {
+            plan: at_risk.then(|| engine.plan(&vendor, ex)),
+            view: views.then(|| scrm_score::supplier_view(engine, engine.questions(), &vendor, ex)),
+        }
+    }
+}
+
+/// The results, plans and views of an export's vendors, in vendor-id order, in one pass.
+fn split_extras(
+    kept: Vec<(VendorResult, Extras)>,
+) -> (Vec<VendorResult>, Vec<Plan>, Vec<scrm_model::ViewRow>) {
+    let mut results = Vec::with_capacity(kept.len());
+    let (mut plans, mut views) = (Vec::new(), Vec::new());
+    for (r, x) in kept {
+        results.push(r);
+        plans.extend(x.plan);
+        views.extend(x.view);
+    }
+    (results, plans, views)
 }
 
 /// Runs `scrm score`.
@@ -451,27 +487,54 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     if a.format == ScoreFormat::Csv {
         return run_csv_rows(a, key, rejects_default);
     }
-    // Formats that show only results are scored as ingestion finishes each vendor, so that
+    // Every format but the HTML page is scored as ingestion finishes each vendor, so that
     // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
-    // the history keeps only each answer's value. The workbook (plans) and the HTML page (gap
-    // summary) need the vendors afterwards.
-    let streamed = matches!(
+    // the history keeps only each answer's value, and the exports make each vendor's plan and
+    // views there too. The HTML page's gap summary needs the vendors afterwards.
+    let streamed = a.format != ScoreFormat::Html;
+    let want_views = a.format == ScoreFormat::Xlsx;
+    let extras = matches!(
         a.format,
-        ScoreFormat::Table
-            | ScoreFormat::Json
-            | ScoreFormat::Jsonl
-            | ScoreFormat::Parquet
-            | ScoreFormat::Sarif
+        ScoreFormat::Xlsx | ScoreFormat::OscalAr | ScoreFormat::OscalPoam
     );
-    let (l, results, recorded, damaged) = if streamed {
-        // The stored results are dropped with the run, and the spill with the last of them.
-        let run = score_streamed(a, key.as_ref(), rejects_default, |r| r, |_, _| None)?;
+    // The stored results are dropped with the run, and the spill with the last of them.
+    let (l, (results, plans, views), recorded, damaged) = if extras {
+        let run = score_streamed(
+            a,
+            key.as_ref(),
+            rejects_default,
+            |engine, r, v, ex| {
+                let x = Extras::of(engine, want_views, &r, v, ex);
+                (r, x)
+            },
+            |_, _| None,
+        )?;
+        let (kept, recorded) = split_kept(run.scored);
+        (run.loaded, split_extras(kept), recorded, run.damaged)
+    } else if streamed {
+        let run = score_streamed(
+            a,
+            key.as_ref(),
+            rejects_default,
+            |_, r, _, _| r,
+            |_, _| None,
+        )?;
         let (results, recorded) = split_kept(run.scored);
-        (run.loaded, results, recorded, run.damaged)
+        (
+            run.loaded,
+            (results, Vec::new(), Vec::new()),
+            recorded,
+            run.damaged,
+        )
     } else {
         let l = context::load(&a.input, rejects_default)?;
         let (results, damaged) = score_vendors(&l, a.history.as_deref(), key.as_ref())?;
-        (l, results, (Vec::new(), Vec::new()), damaged)
+        (
+            l,
+            (results, Vec::new(), Vec::new()),
+            (Vec::new(), Vec::new()),
+            damaged,
+        )
     };
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
@@ -498,7 +561,6 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             None
         }
         ScoreFormat::OscalAr | ScoreFormat::OscalPoam => {
-            let plans = plans_for(&l, &results);
             let assessment = scrm_oscal::Assessment {
                 results: &results,
                 plans: &plans,
@@ -533,23 +595,11 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                     "XLSX is binary: give --out FILE (or redirect stdout)"
                 ));
             }
-            let plans = if format == OutputFormat::Xlsx {
-                plans_for(&l, &results)
-            } else {
-                Vec::new()
-            };
             let opts = RenderOptions {
                 color: format == OutputFormat::Table && a.out.is_none() && output::stdout_color(),
             };
             let bytes = if format == OutputFormat::Xlsx {
                 // The workbook's GenAI risk and governance sheets: each supplier's two views.
-                let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
-                let views = scrm_score::supplier_views(
-                    &engine,
-                    l.catalog.questions(),
-                    &l.ingested.vendors,
-                    &l.ingested.exclusions,
-                );
                 scrm_report::render_xlsx_with_views(&results, &manifest, &plans, Some(&views))
             } else {
                 scrm_report::render_results(format, &results, &manifest, &plans, &opts)

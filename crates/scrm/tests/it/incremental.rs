@@ -2,7 +2,7 @@
 //! store writes, night after night, while suppliers change answers, evidence, profiles and
 //! exclusion entries, come and go, and the date moves on.
 
-use crate::common::{arg, assert_same_text, run_dirs, scrm, tempdir};
+use crate::common::{arg, assert_same_text, read_xlsx, run_dirs, scrm, tempdir};
 use crate::history::nightly;
 use std::path::Path;
 
@@ -194,5 +194,46 @@ fn nights_of_changes_reuse_only_what_scoring_gives() {
             newest(&fresh).file_name(),
             "night {night}"
         );
+    }
+}
+
+/// The exports that carry plans (the workbook, both OSCAL documents) make each supplier's plan
+/// and views while it is read. From a history whose newest run gives every result, they hold
+/// what a run that scores every supplier afresh writes: a reused result gets the same plan.
+#[test]
+fn exports_with_plans_are_the_same_from_reused_results() {
+    let dir = tempdir();
+    let p = dir.path().join("portfolio");
+    scrm(["gen", "--vendors", "300", "--seed", "11", "--out", &arg(&p)]).expect_code(0);
+    let (vendors, exclusions) = (arg(&p.join("vendors.csv")), arg(&p.join("exclusions.csv")));
+    let answers = arg(&p.join("answers.csv"));
+    let now = "2026-11-02T06:00:00Z";
+    let files = ["--vendors", &vendors, "--exclusions", &exclusions];
+    let h = dir.path().join("history");
+    nightly(&answers, &h, &dir.path().join("first.csv"), now, &files);
+    for format in ["oscal-poam", "oscal-ar", "xlsx"] {
+        let (kept, fresh) = (
+            dir.path().join(format!("kept.{format}")),
+            dir.path().join(format!("fresh.{format}")),
+        );
+        let mut args = files.to_vec();
+        args.extend(["--format", format]);
+        let run = nightly(&answers, &h, &kept, now, &args);
+        assert_eq!(reused(&run.stderr), 300, "{format}");
+        // Scored afresh into an empty store: results then carry their input hash too.
+        let empty = dir.path().join(format!("empty-{format}"));
+        let run = nightly(&answers, &empty, &fresh, now, &args);
+        assert_eq!(reused(&run.stderr), 0, "{format}");
+        if format == "xlsx" {
+            let (k, f) = (read_xlsx(&kept), read_xlsx(&fresh));
+            let plans = k.iter().find(|(name, _)| name == "Remediation");
+            assert!(plans.is_some_and(|(_, rows)| rows.len() > 10), "{format}");
+            assert_eq!(k, f, "{format}");
+        } else {
+            let read = |p: &Path| std::fs::read_to_string(p).expect("oscal");
+            let k = read(&kept);
+            assert!(k.matches("\"remediations\"").count() > 10, "{format}");
+            assert_same_text(&k, &read(&fresh), format);
+        }
     }
 }

@@ -27,7 +27,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score adapter adapted fill}"
+TARGETS="${FUZZ_TARGETS:-csv json xlsx buyer policy catalog score adapter adapted fill history}"
 TIMEOUT="${FUZZ_TIMEOUT:-10}"
 RSS="${FUZZ_RSS_MB:-2048}"
 # Its own build directory: sanitizer builds share nothing with the stable ones.
@@ -44,7 +44,8 @@ failed=()
 for t in $TARGETS; do
     # A workbook's parts are zipped: its seeds and the cases worth trying are larger.
     case "$t" in
-    xlsx | buyer | adapted) max_len=65536 ;;
+    # A history store's Parquet files are some kilobytes each.
+    xlsx | buyer | adapted | history) max_len=65536 ;;
     *) max_len=8192 ;;
     esac
     case "$t" in
@@ -55,7 +56,7 @@ for t in $TARGETS; do
     # zipped workbook has none worth giving.
     case "$t" in
     csv | buyer | score | adapted) dict=(-dict=dicts/csv.dict) ;;
-    json) dict=(-dict=dicts/json.dict) ;;
+    json | history) dict=(-dict=dicts/json.dict) ;;
     policy | catalog | adapter) dict=(-dict=dicts/toml.dict) ;;
     fill) dict=(-dict=dicts/fill.dict) ;;
     *) dict=() ;;

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 mod fill;
+mod history;
 mod score;
 
 /// A fuzz target: one parser of untrusted input, and how a case reaches it.
@@ -45,11 +46,16 @@ pub enum Target {
     /// with explanations and what-if plans, and rendered in every result format, the portfolio
     /// page and each supplier's scorecard (both languages).
     Score,
+    /// A file of a signed history store (a run's summary, manifest, results or answers, the
+    /// head, the prune log) replaced by the case: the case's first byte picks which, and
+    /// whether the store is read with its key; everything that reads a store reads it, and
+    /// `history verify` must report what changed.
+    History,
 }
 
 impl Target {
     /// Every target, in the order `make fuzz` runs them.
-    pub const ALL: [Target; 10] = [
+    pub const ALL: [Target; 11] = [
         Self::Csv,
         Self::Json,
         Self::Xlsx,
@@ -60,6 +66,7 @@ impl Target {
         Self::Adapter,
         Self::Adapted,
         Self::Fill,
+        Self::History,
     ];
 
     /// The target's name: its binary in `fuzz/` and its folders under `fuzz/corpus`,
@@ -76,6 +83,7 @@ impl Target {
             Self::Adapter => "adapter",
             Self::Adapted => "adapted",
             Self::Fill => "fill",
+            Self::History => "history",
         }
     }
 }
@@ -157,6 +165,7 @@ pub fn run(target: Target, data: &[u8]) {
             }
         }
         Target::Fill => fill::check(data),
+        Target::History => history::check(&scratch(), data),
     }
 }
 
@@ -365,6 +374,7 @@ pub fn seeds(target: Target) -> Vec<(String, Vec<u8>)> {
                 })
                 .collect()
         }
+        Target::History => history::seeds(),
     }
 }
 

@@ -2,6 +2,10 @@
 //! every flat column then the profile passthrough), `Findings` (one row per finding) and
 //! `Remediation` (one row per plan step, when plans are given).
 //!
+//! A table longer than Excel's 1,048,576 rows a sheet (the findings or plan steps of a large
+//! portfolio) continues on `Findings (2)`, `Findings (3)` and so on, each sheet with the header
+//! row: no row is lost, and the workbook is not refused.
+//!
 //! Data sheets have a frozen header row, an autofilter and readable column widths; the status
 //! cell is coloured (eligible green, conditional amber, at-risk red, excluded dark red). Supplier
 //! text is written with `write_string` only (never as a formula) and still neutralized, numbers
@@ -24,6 +28,9 @@ use std::collections::BTreeMap;
 
 /// Excel's cell text limit in UTF-16 units.
 pub(crate) const CELL_MAX: usize = 32_767;
+
+/// Excel's rows a sheet, the header row included.
+const SHEET_ROWS: usize = 1_048_576;
 
 /// Fill and font colours of a status cell.
 pub(crate) fn status_colors(s: Status) -> (u32, u32) {
@@ -142,6 +149,99 @@ fn finish_table(
     widths.apply(ws, 8, 60)
 }
 
+/// Where a table's sheets go: the workbook, its formats, and the data rows a sheet holds.
+struct Out<'w> {
+    wb: &'w mut Workbook,
+    st: &'w Styles,
+    per_sheet: usize,
+}
+
+impl Out<'_> {
+    /// A table named `name` with these headers, over as many sheets as it needs.
+    fn table<'a>(&self, name: &'a str, headers: &'a [String]) -> Result<Paged<'a>, ReportError> {
+        Paged::new(name, headers, self.per_sheet, self.st)
+    }
+}
+
+/// One table's rows over as many sheets as Excel's row limit needs: `name`, then
+/// `name (2)`, `name (3)`…, each with the header row frozen, an autofilter and the table's
+/// column widths. The sheets join the workbook, in order, when the table is finished.
+struct Paged<'a> {
+    name: &'a str,
+    headers: &'a [String],
+    /// Data rows a sheet holds.
+    per_sheet: usize,
+    /// Full sheets, with their data rows.
+    full: Vec<(Worksheet, usize)>,
+    ws: Worksheet,
+    n: usize,
+    widths: Widths,
+}
+
+impl<'a> Paged<'a> {
+    fn new(
+        name: &'a str,
+        headers: &'a [String],
+        per_sheet: usize,
+        st: &Styles,
+    ) -> Result<Self, ReportError> {
+        Ok(Self {
+            name,
+            headers,
+            per_sheet: per_sheet.max(1),
+            full: Vec::new(),
+            ws: Self::sheet(name, headers, 1, st)?,
+            n: 0,
+            widths: Widths::new(headers),
+        })
+    }
+
+    /// The `k`th sheet of the table (from 1), with its header row.
+    fn sheet(
+        name: &str,
+        headers: &[String],
+        k: usize,
+        st: &Styles,
+    ) -> Result<Worksheet, ReportError> {
+        let mut ws = Worksheet::new();
+        if k == 1 {
+            ws.set_name(name)?;
+        } else {
+            ws.set_name(format!("{name} ({k})"))?;
+        }
+        write_header(&mut ws, headers, st)?;
+        Ok(ws)
+    }
+
+    /// Where the next data row goes: its sheet, its row there, and the table's widths.
+    fn next(&mut self, st: &Styles) -> Result<(&mut Worksheet, u32, &mut Widths), ReportError> {
+        if self.n == self.per_sheet {
+            let k = self.full.len() + 2;
+            let next = Self::sheet(self.name, self.headers, k, st)?;
+            let full = std::mem::replace(&mut self.ws, next);
+            self.full.push((full, self.n));
+            self.n = 0;
+        }
+        self.n += 1;
+        Ok((&mut self.ws, row(self.n), &mut self.widths))
+    }
+
+    /// Adds the table's sheets to `wb`, each finished by `each` (given its data rows) too.
+    fn finish(
+        self,
+        wb: &mut Workbook,
+        each: impl Fn(&mut Worksheet, usize) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        let cols = self.headers.len();
+        for (mut ws, n) in self.full.into_iter().chain([(self.ws, self.n)]) {
+            finish_table(&mut ws, n, cols, &self.widths)?;
+            each(&mut ws, n)?;
+            wb.push_worksheet(ws);
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn creation_props(
     manifest: &RunManifest,
     title: &str,
@@ -176,6 +276,17 @@ pub fn render_xlsx_with_views(
     plans: &[Plan],
     views: Option<&[ViewRow]>,
 ) -> Result<Vec<u8>, ReportError> {
+    render_paged(results, manifest, plans, views, SHEET_ROWS - 1)
+}
+
+/// [`render_xlsx_with_views`] with `per_sheet` data rows a sheet.
+fn render_paged(
+    results: &[VendorResult],
+    manifest: &RunManifest,
+    plans: &[Plan],
+    views: Option<&[ViewRow]>,
+    per_sheet: usize,
+) -> Result<Vec<u8>, ReportError> {
     let styles = Styles::new();
     let rows = crate::by_vendor_id(results);
     let mut wb = Workbook::new();
@@ -187,23 +298,23 @@ pub fn render_xlsx_with_views(
         manifest,
         &styles,
     )?;
-    vendors_sheet(wb.add_worksheet().set_name("Vendors")?, &rows, &styles)?;
-    findings_sheet(wb.add_worksheet().set_name("Findings")?, &rows, &styles)?;
+    let mut o = Out {
+        wb: &mut wb,
+        st: &styles,
+        per_sheet,
+    };
+    vendors_sheet(&mut o, &rows)?;
+    findings_sheet(&mut o, &rows)?;
     if !plans.is_empty() {
-        remediation_sheet(
-            wb.add_worksheet().set_name("Remediation")?,
-            results,
-            plans,
-            &styles,
-        )?;
+        remediation_sheet(&mut o, &rows, plans)?;
     }
     // With views asked for, both sheets are written, header rows at least (an empty run's
     // workbook has the sheets a pivot looks up by name).
     if let Some(views) = views {
         let mut views: Vec<&ViewRow> = views.iter().collect();
         views.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
-        risks_sheet(wb.add_worksheet().set_name("GenAI risks")?, &views, &styles)?;
-        governance_sheet(wb.add_worksheet().set_name("Governance")?, &views, &styles)?;
+        risks_sheet(&mut o, &views)?;
+        governance_sheet(&mut o, &views)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -220,7 +331,7 @@ fn shade(lo: f64, hi: f64) -> ConditionalFormat3ColorScale {
 }
 
 /// One row per supplier, one readiness column per GenAI risk of NIST AI 600-1.
-fn risks_sheet(ws: &mut Worksheet, views: &[&ViewRow], st: &Styles) -> Result<(), ReportError> {
+fn risks_sheet(o: &mut Out<'_>, views: &[&ViewRow]) -> Result<(), ReportError> {
     let headers: Vec<String> = std::iter::once("vendor_id".to_string())
         .chain(
             GaiRisk::ALL
@@ -228,15 +339,11 @@ fn risks_sheet(ws: &mut Worksheet, views: &[&ViewRow], st: &Styles) -> Result<()
                 .map(|r| format!("readiness_{}", r.as_str())),
         )
         .collect();
-    numbers_sheet(ws, views, st, &headers, |v| &v.readiness[..], 5.0)
+    numbers_sheet(o, "GenAI risks", views, &headers, |v| &v.readiness[..], 5.0)
 }
 
 /// One row per supplier, one attainment column per lens and ISO/IEC 38500 task.
-fn governance_sheet(
-    ws: &mut Worksheet,
-    views: &[&ViewRow],
-    st: &Styles,
-) -> Result<(), ReportError> {
+fn governance_sheet(o: &mut Out<'_>, views: &[&ViewRow]) -> Result<(), ReportError> {
     let headers: Vec<String> = std::iter::once("vendor_id".to_string())
         .chain(Lens::ALL.iter().flat_map(|l| {
             GovernanceTag::ALL
@@ -244,23 +351,23 @@ fn governance_sheet(
                 .map(move |t| format!("{}_{}_attainment", l.as_str(), t.as_str()))
         }))
         .collect();
-    numbers_sheet(ws, views, st, &headers, |v| &v.attainment[..], 1.0)
+    numbers_sheet(o, "Governance", views, &headers, |v| &v.attainment[..], 1.0)
 }
 
 /// A sheet of one row per supplier: its id, then `values` to four decimals (a blank for none),
 /// shaded from 0 to `top`.
 fn numbers_sheet(
-    ws: &mut Worksheet,
+    o: &mut Out<'_>,
+    name: &str,
     views: &[&ViewRow],
-    st: &Styles,
     headers: &[String],
     values: impl Fn(&ViewRow) -> &[Option<f64>],
     top: f64,
 ) -> Result<(), ReportError> {
-    write_header(ws, headers, st)?;
-    let mut widths = Widths::new(headers);
-    for (i, v) in views.iter().enumerate() {
-        let xr = row(i + 1);
+    let st = o.st;
+    let mut t = o.table(name, headers)?;
+    for v in views {
+        let (ws, xr, widths) = t.next(st)?;
         put_text(ws, xr, 0, v.vendor_id.as_str())?;
         widths.see(0, v.vendor_id.as_str());
         for (c, x) in values(v).iter().enumerate() {
@@ -269,11 +376,13 @@ fn numbers_sheet(
             }
         }
     }
-    if !views.is_empty() && headers.len() > 1 {
-        let (last_row, last_col) = (row(views.len()), col(headers.len() - 1));
-        ws.add_conditional_format(1, 1, last_row, last_col, &shade(0.0, top))?;
-    }
-    finish_table(ws, views.len(), headers.len(), &widths)
+    let last_col = col(headers.len() - 1);
+    t.finish(o.wb, |ws, n| {
+        if n > 0 && last_col > 0 {
+            ws.add_conditional_format(1, 1, row(n), last_col, &shade(0.0, top))?;
+        }
+        Ok(())
+    })
 }
 
 fn summary_sheet(
@@ -373,21 +482,17 @@ fn summary_sheet(
     Ok(())
 }
 
-fn vendors_sheet(
-    ws: &mut Worksheet,
-    rows: &[&VendorResult],
-    st: &Styles,
-) -> Result<(), ReportError> {
+fn vendors_sheet(o: &mut Out<'_>, rows: &[&VendorResult]) -> Result<(), ReportError> {
     let extras = extra_columns(rows);
     let mut headers: Vec<String> = flat_columns().iter().map(|s| (*s).to_string()).collect();
     let n_flat = headers.len();
     headers.extend(PROFILE_COLUMNS.iter().map(|s| (*s).to_string()));
     headers.extend(extras.iter().map(|(_, h)| h.clone()));
-    write_header(ws, &headers, st)?;
-    let mut widths = Widths::new(&headers);
+    let st = o.st;
+    let mut t = o.table("Vendors", &headers)?;
     let status_col = 3;
-    for (i, r) in rows.iter().enumerate() {
-        let xr = row(i + 1);
+    for r in rows {
+        let (ws, xr, widths) = t.next(st)?;
         let flat = FlatRow::from_result(r);
         for (c, v) in flat.values().into_iter().enumerate() {
             match v {
@@ -422,7 +527,7 @@ fn vendors_sheet(
             c += 1;
         }
     }
-    finish_table(ws, rows.len(), headers.len(), &widths)
+    t.finish(o.wb, |_, _| Ok(()))
 }
 
 fn finding_cells(f: &Finding) -> [String; 6] {
@@ -440,11 +545,7 @@ fn finding_cells(f: &Finding) -> [String; 6] {
     ]
 }
 
-fn findings_sheet(
-    ws: &mut Worksheet,
-    rows: &[&VendorResult],
-    st: &Styles,
-) -> Result<(), ReportError> {
+fn findings_sheet(o: &mut Out<'_>, rows: &[&VendorResult]) -> Result<(), ReportError> {
     let headers: Vec<String> = [
         "vendor_id",
         "name",
@@ -459,13 +560,11 @@ fn findings_sheet(
     .iter()
     .map(|s| (*s).to_string())
     .collect();
-    write_header(ws, &headers, st)?;
-    let mut widths = Widths::new(&headers);
-    let mut n = 0;
+    let st = o.st;
+    let mut t = o.table("Findings", &headers)?;
     for r in rows {
         for f in &r.findings {
-            n += 1;
-            let xr = row(n);
+            let (ws, xr, widths) = t.next(st)?;
             let name = r.profile.name.as_deref().unwrap_or("");
             put_text(ws, xr, 0, r.vendor_id.as_str())?;
             put_text(ws, xr, 1, name)?;
@@ -479,14 +578,14 @@ fn findings_sheet(
             }
         }
     }
-    finish_table(ws, n, headers.len(), &widths)
+    t.finish(o.wb, |_, _| Ok(()))
 }
 
+/// `rows`: the results by vendor id, where each plan's supplier is looked up for its name.
 fn remediation_sheet(
-    ws: &mut Worksheet,
-    results: &[VendorResult],
+    o: &mut Out<'_>,
+    rows: &[&VendorResult],
     plans: &[Plan],
-    st: &Styles,
 ) -> Result<(), ReportError> {
     let headers: Vec<String> = [
         "vendor_id",
@@ -508,8 +607,8 @@ fn remediation_sheet(
     .iter()
     .map(|s| (*s).to_string())
     .collect();
-    write_header(ws, &headers, st)?;
-    let mut widths = Widths::new(&headers);
+    let st = o.st;
+    let mut t = o.table("Remediation", &headers)?;
     let mut sorted: Vec<&Plan> = plans.iter().collect();
     sorted.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
     let codes = |fs: &[Finding]| {
@@ -518,12 +617,12 @@ fn remediation_sheet(
             .collect::<Vec<_>>()
             .join(";")
     };
-    let mut n = 0;
     for p in sorted {
-        let name = results
-            .iter()
-            .find(|r| r.vendor_id == p.vendor_id)
-            .and_then(|r| r.profile.name.as_deref())
+        // Looked up, not searched for: a linear search per plan was quadratic at 100,000.
+        let name = rows
+            .binary_search_by(|r| r.vendor_id.cmp(&p.vendor_id))
+            .ok()
+            .and_then(|i| rows[i].profile.name.as_deref())
             .unwrap_or("");
         // A plan without steps (nothing to change, or a hard gate) still gets one row.
         let steps: Vec<Option<(usize, &scrm_model::PlanStep)>> = if p.steps.is_empty() {
@@ -532,8 +631,7 @@ fn remediation_sheet(
             p.steps.iter().enumerate().map(Some).collect()
         };
         for s in steps {
-            n += 1;
-            let xr = row(n);
+            let (ws, xr, widths) = t.next(st)?;
             put_text(ws, xr, 0, p.vendor_id.as_str())?;
             put_text(ws, xr, 1, name)?;
             widths.see(0, p.vendor_id.as_str());
@@ -570,7 +668,7 @@ fn remediation_sheet(
             ws.write_number(xr, 14, p.min_steps as f64)?;
         }
     }
-    finish_table(ws, n, headers.len(), &widths)
+    t.finish(o.wb, |_, _| Ok(()))
 }
 
 #[cfg(test)]
@@ -626,6 +724,73 @@ pub(crate) mod tests {
         )
         .unwrap_or_default();
         insta::assert_snapshot!(dump_xlsx(&bytes));
+    }
+
+    /// A table longer than a sheet continues on `Name (2)`, `Name (3)`…, each with the header
+    /// row; the sheets' rows, in order, are the table's. (Excel's limit is 1,048,576 rows; the
+    /// same code runs with three data rows a sheet here.)
+    #[test]
+    fn long_tables_continue_on_numbered_sheets() {
+        let (results, manifest, plans) = (
+            testutil::sample_results(),
+            testutil::sample_manifest(),
+            testutil::sample_plans(),
+        );
+        // Each supplier's views: numbers that tell the rows apart.
+        let views: Vec<ViewRow> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ViewRow {
+                vendor_id: r.vendor_id.clone(),
+                readiness: std::array::from_fn(|k| Some((i + k) as f64 % 5.0)),
+                attainment: std::array::from_fn(|k| (k % 3 != 0).then_some(0.1 * i as f64)),
+            })
+            .collect();
+        let whole = render_paged(&results, &manifest, &plans, Some(&views), SHEET_ROWS - 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let paged = render_paged(&results, &manifest, &plans, Some(&views), 3)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let sheets = |bytes: &[u8]| -> Vec<(String, Vec<Vec<String>>)> {
+            let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            wb.sheet_names()
+                .into_iter()
+                .map(|name| {
+                    let range = wb.worksheet_range(&name).unwrap_or_else(|e| panic!("{e}"));
+                    let rows = range.rows().map(|r| r.iter().map(cell_text).collect());
+                    (name, rows.collect())
+                })
+                .collect()
+        };
+        let (whole, paged) = (sheets(&whole), sheets(&paged));
+        let mut names = Vec::new();
+        for (name, rows) in &whole {
+            let pages: Vec<&(String, Vec<Vec<String>>)> = paged
+                .iter()
+                .filter(|(n, _)| n == name || n.starts_with(&format!("{name} (")))
+                .collect();
+            if name == "Summary" {
+                assert_eq!(pages.len(), 1);
+                continue;
+            }
+            assert_eq!(pages.len(), (rows.len() - 1).div_ceil(3).max(1), "{name}");
+            let mut joined = vec![rows[0].clone()];
+            for (k, (n, page)) in pages.iter().enumerate() {
+                let want = if k == 0 {
+                    name.clone()
+                } else {
+                    format!("{name} ({})", k + 1)
+                };
+                assert_eq!(*n, want);
+                assert_eq!(page[0], rows[0], "{n}: the header row");
+                assert!(page.len() <= 4, "{n}: {} rows", page.len());
+                joined.extend(page[1..].iter().cloned());
+            }
+            assert_eq!(&joined, rows, "{name}");
+            names.extend(pages.iter().map(|(n, _)| n.clone()));
+        }
+        assert_eq!(names.len() + 1, paged.len(), "no other sheet");
+        assert!(names.iter().any(|n| n == "Findings (2)"), "{names:?}");
     }
 
     #[test]

@@ -32,6 +32,12 @@ pub(crate) struct L {
     pub q_evidence: &'static str,
     pub q_evidence_date: &'static str,
     pub q_comment: &'static str,
+    /// The note on a typed answer to a known question the sheet does not list.
+    pub q_not_listed: &'static str,
+    /// The note on a typed answer to a question id the catalog does not have.
+    pub q_unknown: &'static str,
+    /// Label and help of a typed profile field outside the format.
+    pub p_extra: (&'static str, &'static str),
     pub input_title: &'static str,
     pub date_title: &'static str,
     pub date_message: &'static str,
@@ -239,6 +245,12 @@ pub(crate) static EN: L = L {
     q_evidence: "Evidence",
     q_evidence_date: "Evidence date",
     q_comment: "Comment",
+    q_not_listed: "Not a question listed above for your AI role (or a second answer to one): your answer is kept here as you typed it. Move it to the question's row, or clear this row.",
+    q_unknown: "Not a question ID in this catalog: your answer is kept here as you typed it. Correct the question ID, or clear this row.",
+    p_extra: (
+        "Additional field",
+        "A field outside the questionnaire's profile, kept as you typed it.",
+    ),
     input_title: "What counts as evidence",
     date_title: "Evidence date",
     date_message: "The date of the evidence document, YYYY-MM-DD.",
@@ -425,6 +437,9 @@ pub(crate) static ZH: L = L {
     q_evidence: "佐證資料",
     q_evidence_date: "佐證日期",
     q_comment: "備註",
+    q_not_listed: "此題不在上方您的 AI 角色之題目中（或為同一題的第二個回答）：保留您填寫的內容。請移至該題所在列，或清除此列。",
+    q_unknown: "題庫中沒有此題號：保留您填寫的內容。請更正題號，或清除此列。",
+    p_extra: ("其他欄位", "問卷基本資料以外的欄位，保留您填寫的內容。"),
     input_title: "可接受的佐證",
     date_title: "佐證日期",
     date_message: "佐證文件的日期，格式 YYYY-MM-DD。",

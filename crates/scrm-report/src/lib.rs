@@ -42,9 +42,9 @@ pub use html::{
     render_portfolio_html, render_scorecard_html,
 };
 pub use template::{
-    PROFILE_KEYS, QUESTIONNAIRE_KEYS, TEMPLATE_CSV_COLUMNS, TemplateSheets, answer_word,
+    PROFILE_KEYS, Prefill, QUESTIONNAIRE_KEYS, TEMPLATE_CSV_COLUMNS, TemplateSheets, answer_word,
     template_document, template_sheets, write_answers_csv, write_profiles_csv, write_template_csv,
-    write_template_json, write_template_xlsx,
+    write_template_json, write_template_xlsx, write_template_xlsx_prefilled,
 };
 pub use text::{
     render_explanation_text, render_governance_text, render_plan_text, render_risk_text,

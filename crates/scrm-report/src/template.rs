@@ -9,11 +9,13 @@
 //!   (`Answer (answer)`, `回答 (answer)`): readers match on the key inside the last parentheses.
 //! * `Profile`: row 1 = `field | label | value | help`; rows 2-9 hold [`PROFILE_KEYS`] in
 //!   column A (machine key), the localized label in B, the value in C (empty or prefilled) and
-//!   the allowed values or format in D. C has dropdowns for `criticality`, `ai_role` and
+//!   the allowed values or format in D (prefilled from a document, its profile fields outside
+//!   the format follow, one a row, key in A). C has dropdowns for `criticality`, `ai_role` and
 //!   `data_access` (canonical English values in both languages) and date validation on
 //!   `assessed_on`. `certifications` are separated by `;`.
 //! * `Questionnaire`: row 1 = [`QUESTIONNAIRE_KEYS`]; one row per question that applies to the
-//!   role, in catalog order. `answer` has a dropdown by answer kind: maturity `0`-`5` (+ `na`),
+//!   role, in catalog order (then, prefilled from a document, the rows of its answers the sheet
+//!   does not list: see below). `answer` has a dropdown by answer kind: maturity `0`-`5` (+ `na`),
 //!   yes/partial/no `yes`, `partial`, `no` (+ `na`); in zh-TW the words are `是`, `部分`, `否`,
 //!   `不適用` (digits unchanged). `evidence_date` has date validation. Prefilled maturity answers
 //!   are numbers and dates are date cells formatted `yyyy-mm-dd`, as if a person had typed them;
@@ -35,6 +37,27 @@
 //!
 //! When `role` is `None` the prefilled supplier's AI role is used; when both are unknown every
 //! question is listed (the most demanding reading).
+//!
+//! # Prefill
+//!
+//! The XLSX template is prefilled from a [`Prefill`]: a supplier as read (`Vendor`: the values
+//! ingestion accepted, in canonical spelling, what [`write_template_xlsx`] takes), or a supplier
+//! document as typed (`Document`: the `scrm fill` page's XLSX download). A document's every value
+//! is written, valid or not: valid ones as above (numbers, the language's words, date cells),
+//! the others as the text typed, neutralized, so the supplier sees and fixes them in Excel and
+//! scrm's reader finds in them the problems it finds in the JSON document. The sheet lists the
+//! questions of the document's AI role when it is a valid one; its answers are matched to them
+//! by canonical id (any spelling the catalog accepts).
+//!
+//! **Answers the sheet does not list** (to another role's question, a second answer to a listed
+//! question, an unknown question id) are neither dropped nor listed apart: each is a row below
+//! the listed questions, in the document's order, with its question's cells when the catalog
+//! has it, and in the `guidance` cell a note saying why the row is there (an unknown id is in
+//! an unlocked cell, to be corrected). Being rows of the one answer table, they read back as
+//! the document reads: the other role's answer is kept, the unknown id is the same
+//! `unknown-question` problem, the second answer the same duplicate. A blank answer to a known
+//! question carries nothing and is left out. The CSV and JSON templates are prefilled from a
+//! supplier as read only.
 
 use crate::ReportError;
 use crate::cell::{neutralize_cell, str_width, truncate_utf16};
@@ -49,6 +72,10 @@ use scrm_model::{
     AiRole, Answer, AnswerKind, AnswerValue, Criticality, DataAccess, Lang, Question,
     SupplierAnswer, SupplierDocument, SupplierProfileDoc, Vendor,
 };
+
+mod prefill;
+pub use prefill::Prefill;
+use prefill::{AnswerCells, Cell, Placed, Stray};
 
 /// Machine keys of the `Profile` rows, in row order (rows 2-9).
 pub use scrm_model::columns::PROFILE_COLUMNS as PROFILE_KEYS;
@@ -198,7 +225,8 @@ fn lines_needed(s: &str, width: f64) -> usize {
         .sum()
 }
 
-/// Writes the XLSX questionnaire template (see the module docs for the exact layout).
+/// Writes the XLSX questionnaire template (see the module docs for the exact layout),
+/// prefilled from a supplier as read (its valid answers), if any.
 pub fn write_template_xlsx(
     questions: &[Question],
     lang: Lang,
@@ -206,9 +234,27 @@ pub fn write_template_xlsx(
     prefill: Option<&Vendor>,
     catalog_version: &str,
 ) -> Result<Vec<u8>, ReportError> {
+    write_template_xlsx_prefilled(
+        questions,
+        lang,
+        role,
+        prefill.map(Prefill::Vendor),
+        catalog_version,
+    )
+}
+
+/// Writes the XLSX questionnaire template prefilled from a supplier as read or a document as
+/// typed ([`Prefill`]): see the module docs for the layout and for what is written where.
+pub fn write_template_xlsx_prefilled(
+    questions: &[Question],
+    lang: Lang,
+    role: Option<AiRole>,
+    prefill: Option<Prefill<'_>>,
+    catalog_version: &str,
+) -> Result<Vec<u8>, ReportError> {
     let t = l(lang);
     let f = Fmt::new();
-    let role = effective_role(role, prefill);
+    let role = role.or_else(|| prefill.and_then(Prefill::role));
     let mut wb = Workbook::new();
     // A fixed creation date keeps the bytes reproducible.
     let when = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -232,12 +278,16 @@ pub fn write_template_xlsx(
         prefill,
         &f,
     )?;
+    let listed = applicable(questions, role);
+    let placed = prefill
+        .map(|p| p.place(questions, &listed))
+        .unwrap_or_default();
     questionnaire_sheet(
         wb.add_worksheet().set_name(t.sheet_questionnaire)?,
         t,
         lang,
-        &applicable(questions, role),
-        prefill,
+        &listed,
+        &placed,
         &f,
     )?;
     Ok(wb.save_to_buffer()?)
@@ -289,7 +339,7 @@ fn instructions_sheet(
 fn profile_sheet(
     ws: &mut Worksheet,
     t: &L,
-    prefill: Option<&Vendor>,
+    prefill: Option<Prefill<'_>>,
     f: &Fmt,
 ) -> Result<(), ReportError> {
     let heads = [
@@ -315,67 +365,104 @@ fn profile_sheet(
         t.p_assessed_on,
         t.p_certifications,
     ];
-    let p = prefill.map(|v| &v.profile);
     for (i, (key, (label, help))) in PROFILE_KEYS.iter().zip(labels).enumerate() {
         let r = row(i + 1);
-        ws.write_string_with_format(r, 0, *key, &f.locked_wrap)?;
-        ws.write_string_with_format(r, 1, label, &f.locked_wrap)?;
-        ws.write_string_with_format(r, 3, help, &f.locked_wrap)?;
-        let lines = lines_needed(help, widths[3]).max(lines_needed(label, widths[1]));
-        ws.set_row_height(r, 15.0 * lines as f64 + 3.0)?;
-        let text: Option<String> = match *key {
-            "vendor_id" => p.map(|p| p.vendor_id.as_str().to_string()),
-            "name" => p.and_then(|p| p.name.clone()),
-            "country" => p.and_then(|p| p.country.clone()),
-            "criticality" => p
-                .and_then(|p| p.criticality)
-                .map(|c| c.as_str().to_string()),
-            "ai_role" => p.and_then(|p| p.ai_role).map(|c| c.as_str().to_string()),
-            "data_access" => p
-                .and_then(|p| p.data_access)
-                .map(|c| c.as_str().to_string()),
-            "certifications" => p
-                .filter(|p| !p.certifications.is_empty())
-                .map(|p| p.certifications.join("; ")),
-            _ => None,
-        };
-        match (*key, p.and_then(|p| p.assessed_on)) {
-            ("assessed_on", Some(d)) => {
-                ws.write_date_with_format(r, 2, &excel_date(d)?, &f.input_date)?;
-            }
-            ("assessed_on", None) => {
-                ws.write_blank(r, 2, &f.input_date)?;
-            }
-            _ => match text {
-                Some(s) if !s.is_empty() => put(ws, r, 2, &s, &f.input_wrap)?,
-                _ => {
-                    ws.write_blank(r, 2, &f.input_wrap)?;
-                }
-            },
-        }
-        let choices: Option<&[&str]> = match *key {
-            "criticality" => Some(Criticality::VALUES),
-            "ai_role" => Some(AiRole::VALUES),
-            "data_access" => Some(DataAccess::VALUES),
-            _ => None,
-        };
-        let dv = if let Some(c) = choices {
-            Some(
-                DataValidation::new()
-                    .allow_list_strings(c)?
-                    .set_error_message(t.i_error)?,
-            )
-        } else if *key == "assessed_on" {
-            Some(date_validation(t)?)
+        profile_labels(ws, r, key, (label, help), widths, f)?;
+        let value = prefill.map_or(Cell::Blank, |p| p.profile(key));
+        let fmt = if *key == "assessed_on" {
+            &f.input_date
         } else {
-            None
+            &f.input_wrap
         };
-        if let Some(dv) = dv {
+        write_cell(ws, r, 2, &value, Lang::En, fmt)?;
+        if let Some(dv) = profile_validation(t, key)? {
             ws.add_data_validation(r, 2, r, 2, &dv)?;
         }
     }
+    // A document's fields outside the format, below the profile's, as the reader takes them.
+    let extras = prefill.map(Prefill::extras).unwrap_or_default();
+    for (i, (key, value)) in extras.into_iter().enumerate() {
+        let r = row(PROFILE_KEYS.len() + 1 + i);
+        put(ws, r, 0, key, &f.locked_wrap)?;
+        profile_labels(ws, r, "", t.p_extra, widths, f)?;
+        put(ws, r, 2, value, &f.input_wrap)?;
+    }
     ws.set_freeze_panes(1, 0)?;
     protect(ws);
+    Ok(())
+}
+
+/// A `Profile` row's locked cells (the key, when given, the label and the help) and its height.
+fn profile_labels(
+    ws: &mut Worksheet,
+    r: u32,
+    key: &str,
+    (label, help): (&str, &str),
+    widths: [f64; 4],
+    f: &Fmt,
+) -> Result<(), ReportError> {
+    if !key.is_empty() {
+        ws.write_string_with_format(r, 0, key, &f.locked_wrap)?;
+    }
+    ws.write_string_with_format(r, 1, label, &f.locked_wrap)?;
+    ws.write_string_with_format(r, 3, help, &f.locked_wrap)?;
+    let lines = lines_needed(help, widths[3]).max(lines_needed(label, widths[1]));
+    ws.set_row_height(r, 15.0 * lines as f64 + 3.0)?;
+    Ok(())
+}
+
+/// The value cell's validation of a profile field: a dropdown of the canonical values, or a
+/// date.
+fn profile_validation(t: &L, key: &str) -> Result<Option<DataValidation>, ReportError> {
+    let choices: Option<&[&str]> = match key {
+        "criticality" => Some(Criticality::VALUES),
+        "ai_role" => Some(AiRole::VALUES),
+        "data_access" => Some(DataAccess::VALUES),
+        _ => None,
+    };
+    Ok(if let Some(c) = choices {
+        Some(
+            DataValidation::new()
+                .allow_list_strings(c)?
+                .set_error_message(t.i_error)?,
+        )
+    } else if key == "assessed_on" {
+        Some(date_validation(t)?)
+    } else {
+        None
+    })
+}
+
+/// Writes a prefilled input cell: blank, neutralized text, an answer in `lang`'s words (a
+/// number for a maturity level) or a date cell.
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell<'_>,
+    lang: Lang,
+    fmt: &Format,
+) -> Result<(), ReportError> {
+    match cell {
+        Cell::Text(s) => put(ws, r, c, s, fmt)?,
+        Cell::Answer(AnswerValue::Maturity(n)) => {
+            ws.write_number_with_format(r, c, f64::from(*n), fmt)?;
+        }
+        Cell::Answer(v) => match answer_word(*v, lang) {
+            Some(w) => {
+                ws.write_string_with_format(r, c, w, fmt)?;
+            }
+            None => {
+                ws.write_blank(r, c, fmt)?;
+            }
+        },
+        Cell::Date(d) => {
+            ws.write_date_with_format(r, c, &excel_date(*d)?, fmt)?;
+        }
+        Cell::Blank => {
+            ws.write_blank(r, c, fmt)?;
+        }
+    }
     Ok(())
 }
 
@@ -403,7 +490,7 @@ fn questionnaire_sheet(
     t: &L,
     lang: Lang,
     qs: &[&Question],
-    prefill: Option<&Vendor>,
+    placed: &Placed<'_>,
     f: &Fmt,
 ) -> Result<(), ReportError> {
     let labels = [
@@ -417,79 +504,116 @@ fn questionnaire_sheet(
         t.q_evidence_date,
         t.q_comment,
     ];
-    let widths = [14.0, 20.0, 60.0, 42.0, 15.0, 12.0, 32.0, 14.0, 32.0];
     for (i, (key, label)) in QUESTIONNAIRE_KEYS.iter().zip(labels).enumerate() {
         ws.write_string_with_format(0, col(i), header(label, key), &f.header)?;
-        ws.set_column_width(col(i), widths[i])?;
+        ws.set_column_width(col(i), Q_WIDTHS[i])?;
     }
     ws.set_row_height(0, 32.0)?;
     for (i, q) in qs.iter().enumerate() {
         let r = row(i + 1);
         put(ws, r, 0, q.id.as_str(), &f.locked_wrap)?;
-        put(ws, r, 1, q.topic.get(lang), &f.locked_wrap)?;
-        put(ws, r, 2, q.text.get(lang), &f.locked_wrap)?;
-        put(ws, r, 3, q.guidance.get(lang), &f.locked_wrap)?;
-        ws.write_string_with_format(r, 4, q.answer.kind.as_str(), &f.locked_wrap)?;
-        let a = prefill_answer(prefill, q);
-        match a.map(|a| a.value) {
-            Some(AnswerValue::Maturity(n)) => {
-                ws.write_number_with_format(r, 5, f64::from(n), &f.input)?;
-            }
-            Some(v) => match answer_word(v, lang) {
-                Some(w) => {
-                    ws.write_string_with_format(r, 5, w, &f.input)?;
-                }
-                None => {
-                    ws.write_blank(r, 5, &f.input)?;
-                }
-            },
-            None => {
-                ws.write_blank(r, 5, &f.input)?;
-            }
-        }
-        match a.and_then(|a| a.evidence.as_deref()) {
-            Some(e) => put(ws, r, 6, e, &f.input_wrap)?,
-            None => {
-                ws.write_blank(r, 6, &f.input_wrap)?;
-            }
-        }
-        match a.and_then(|a| a.evidence_date) {
-            Some(d) => {
-                ws.write_date_with_format(r, 7, &excel_date(d)?, &f.input_date)?;
-            }
-            None => {
-                ws.write_blank(r, 7, &f.input_date)?;
-            }
-        }
-        match a.and_then(|a| a.comment.as_deref()) {
-            Some(c) => put(ws, r, 8, c, &f.input_wrap)?,
-            None => {
-                ws.write_blank(r, 8, &f.input_wrap)?;
-            }
-        }
-        let lines = [
-            lines_needed(q.text.get(lang), widths[2]),
-            lines_needed(q.guidance.get(lang), widths[3]),
-            lines_needed(q.topic.get(lang), widths[1]),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(1);
-        ws.set_row_height(r, 15.0 * lines as f64 + 3.0)?;
-        let dv = DataValidation::new()
-            .allow_list_strings(&answer_choices(q.answer.kind, q.answer.na_allowed, lang))?
-            .set_input_title(truncate_utf16(t.input_title, 32))?
-            .set_input_message(truncate_utf16(q.guidance.get(lang), 255))?
-            .set_error_message(t.i_error)?;
-        ws.add_data_validation(r, 5, r, 5, &dv)?;
+        question_cells(ws, r, t, lang, q, q.guidance.get(lang), f)?;
+        let cells = placed.listed.get(i).and_then(Option::as_ref);
+        answer_cells(ws, r, cells.unwrap_or(&AnswerCells::BLANK), lang, f)?;
     }
-    if !qs.is_empty() {
-        let last = row(qs.len());
-        ws.add_data_validation(1, 7, last, 7, &date_validation(t)?)?;
+    for (i, s) in placed.rest.iter().enumerate() {
+        stray_row(ws, row(qs.len() + 1 + i), t, lang, s, f)?;
+    }
+    let rows = qs.len() + placed.rest.len();
+    if rows > 0 {
+        ws.add_data_validation(1, 7, row(rows), 7, &date_validation(t)?)?;
     }
     ws.set_freeze_panes(1, 1)?;
     protect(ws);
     Ok(())
+}
+
+/// Widths of the `Questionnaire` columns, in characters.
+const Q_WIDTHS: [f64; 9] = [14.0, 20.0, 60.0, 42.0, 15.0, 12.0, 32.0, 14.0, 32.0];
+
+/// A question's locked cells (topic, text, `guidance`, answer kind), the row's height and the
+/// answer cell's dropdown.
+fn question_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    t: &L,
+    lang: Lang,
+    q: &Question,
+    guidance: &str,
+    f: &Fmt,
+) -> Result<(), ReportError> {
+    put(ws, r, 1, q.topic.get(lang), &f.locked_wrap)?;
+    put(ws, r, 2, q.text.get(lang), &f.locked_wrap)?;
+    put(ws, r, 3, guidance, &f.locked_wrap)?;
+    ws.write_string_with_format(r, 4, q.answer.kind.as_str(), &f.locked_wrap)?;
+    row_height(ws, r, lang, Some(q), guidance)?;
+    let dv = DataValidation::new()
+        .allow_list_strings(&answer_choices(q.answer.kind, q.answer.na_allowed, lang))?
+        .set_input_title(truncate_utf16(t.input_title, 32))?
+        .set_input_message(truncate_utf16(q.guidance.get(lang), 255))?
+        .set_error_message(t.i_error)?;
+    ws.add_data_validation(r, 5, r, 5, &dv)?;
+    Ok(())
+}
+
+/// A row's height: enough lines for its question's text, its guidance and its topic.
+fn row_height(
+    ws: &mut Worksheet,
+    r: u32,
+    lang: Lang,
+    q: Option<&Question>,
+    guidance: &str,
+) -> Result<(), ReportError> {
+    let lines = [
+        q.map_or(1, |q| lines_needed(q.text.get(lang), Q_WIDTHS[2])),
+        lines_needed(guidance, Q_WIDTHS[3]),
+        q.map_or(1, |q| lines_needed(q.topic.get(lang), Q_WIDTHS[1])),
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(1);
+    ws.set_row_height(r, 15.0 * lines as f64 + 3.0)?;
+    Ok(())
+}
+
+/// A row's four input cells.
+fn answer_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    a: &AnswerCells<'_>,
+    lang: Lang,
+    f: &Fmt,
+) -> Result<(), ReportError> {
+    write_cell(ws, r, 5, &a.answer, lang, &f.input)?;
+    write_cell(ws, r, 6, &a.evidence, lang, &f.input_wrap)?;
+    write_cell(ws, r, 7, &a.evidence_date, lang, &f.input_date)?;
+    write_cell(ws, r, 8, &a.comment, lang, &f.input_wrap)
+}
+
+/// A typed answer the sheet does not list, below the listed questions, so that nothing typed is
+/// lost and the reader finds in it what it finds in the document: a known question's row as a
+/// listed one's, its guidance replaced by why the row is there; an unknown id as typed, in an
+/// input cell, so the supplier can correct it.
+fn stray_row(
+    ws: &mut Worksheet,
+    r: u32,
+    t: &L,
+    lang: Lang,
+    s: &Stray<'_>,
+    f: &Fmt,
+) -> Result<(), ReportError> {
+    match s.question {
+        Some(q) => {
+            put(ws, r, 0, q.id.as_str(), &f.locked_wrap)?;
+            question_cells(ws, r, t, lang, q, t.q_not_listed, f)?;
+        }
+        None => {
+            put(ws, r, 0, s.typed_id, &f.input_wrap)?;
+            put(ws, r, 3, t.q_unknown, &f.locked_wrap)?;
+            row_height(ws, r, lang, None, t.q_unknown)?;
+        }
+    }
+    answer_cells(ws, r, &s.cells, lang, f)
 }
 
 /// Writes the long CSV template (see the module docs): one row per applicable question.
@@ -847,6 +971,232 @@ mod tests {
         let doc: SupplierDocument = serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(doc, template_document(&qs, None, Some(&v)));
         insta::assert_snapshot!("template_json_prefilled", String::from_utf8_lossy(&json));
+    }
+
+    /// Resolves the sample questions' ids as a catalog does, in any case and with a space for
+    /// the hyphen (`gv 1.1`).
+    struct SampleIds(Vec<Question>);
+
+    impl scrm_model::QuestionLookup for SampleIds {
+        fn resolve(&self, raw: &str) -> scrm_model::Resolution {
+            let key = |s: &str| scrm_model::fold(s).replace([' ', '-'], "");
+            match self.0.iter().find(|q| key(q.id.as_str()) == key(raw)) {
+                Some(q) => scrm_model::Resolution::Known(q.id, q.answer),
+                None => scrm_model::Resolution::Unknown { suggestion: None },
+            }
+        }
+    }
+
+    fn typed(id: &str, answer: &str, ev: &str, date: &str, comment: &str) -> SupplierAnswer {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        SupplierAnswer {
+            question_id: id.to_string(),
+            answer: answer.to_string(),
+            evidence: opt(ev),
+            evidence_date: opt(date),
+            comment: opt(comment),
+        }
+    }
+
+    /// A document as a supplier typed it on the fill page: valid and invalid values, a formula
+    /// as evidence, Chinese text, an answer in another spelling of its id, answers to a question
+    /// the deployer's sheet does not list, to an unknown id and a second one to a listed id.
+    fn typed_document() -> SupplierDocument {
+        let mut extra = std::collections::BTreeMap::new();
+        extra.insert("duns".to_string(), "=1+1".to_string());
+        extra.insert("Name".to_string(), "shadows the name".to_string());
+        SupplierDocument {
+            format: Some("scrm-supplier/1".to_string()),
+            vendor: SupplierProfileDoc {
+                vendor_id: "V-TYPED".to_string(),
+                name: Some("測試供應商".to_string()),
+                country: Some("Taiwan".to_string()),
+                criticality: Some("High".to_string()),
+                ai_role: Some("deployer".to_string()),
+                data_access: Some("secret".to_string()),
+                assessed_on: Some("2025-13-45".to_string()),
+                certifications: vec!["ISO/IEC 42001".to_string(), "SOC 2".to_string()],
+                extra,
+            },
+            answers: vec![
+                typed(
+                    "gv 1.1",
+                    "3.5",
+                    "=cmd|' /C calc'!A0",
+                    "2026-13-01",
+                    "補償性控制：每季審查",
+                ),
+                typed("GV-6.1", "maybe", "", "", ""),
+                typed("MG-3.1", "na", "Vendor SOP", "2025/03/31", ""),
+                typed("MG-4.3", "Yes", "IR plan", "2025-03-15", ""),
+                typed("MS-2.7", "Level 4", "", "31/03/2025", ""),
+                typed("MP-4.1", "yes", "SBOM", "", ""),
+                typed("AIMS-A.6.2.6", "", "", "", ""),
+                typed("XX-9.9", "4", "", "", "typo'd id"),
+                typed("GV-1.1", "2", "", "", "second"),
+            ],
+        }
+    }
+
+    fn rows_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<Vec<String>> {
+        let range = wb.worksheet_range(sheet).unwrap_or_else(|e| panic!("{e}"));
+        range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect()
+    }
+
+    /// The fill page's download: every value as typed, valid ones as Excel cells (numbers,
+    /// words, dates), invalid ones as their text, neutralized; the deployer's questions in
+    /// catalog order, then the answers the sheet does not list, in the document's order.
+    #[test]
+    fn document_prefill_keeps_what_was_typed() {
+        let qs = testutil::sample_questions();
+        let ids = SampleIds(qs.clone());
+        let doc = typed_document();
+        let prefill = Prefill::Document {
+            doc: &doc,
+            lookup: &ids,
+        };
+        let bytes = write_template_xlsx_prefilled(&qs, Lang::En, None, Some(prefill), "2025.1")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut wb = open(bytes.clone());
+        let profile: Vec<String> = rows_of(&mut wb, "Profile")
+            .into_iter()
+            .skip(1)
+            .map(|r| format!("{} = {}", r[0], r[2]))
+            .collect();
+        assert_eq!(
+            profile,
+            [
+                r#""vendor_id" = "V-TYPED""#,
+                r#""name" = "測試供應商""#,
+                r#""country" = "Taiwan""#,
+                r#""criticality" = "High""#,
+                r#""ai_role" = "deployer""#,
+                r#""data_access" = "secret""#,
+                r#""assessed_on" = "2025-13-45""#,
+                r#""certifications" = "ISO/IEC 42001; SOC 2""#,
+                r#""duns" = "'=1+1""#,
+            ]
+        );
+        let q = rows_of(&mut wb, "Questionnaire");
+        let answers = |id: &str| -> Vec<Vec<String>> {
+            q.iter()
+                .filter(|r| r[0] == format!("{id:?}"))
+                .map(|r| {
+                    let mut v = r[5..].to_vec();
+                    while v.last().is_some_and(String::is_empty) {
+                        v.pop();
+                    }
+                    v
+                })
+                .collect()
+        };
+        let s = |v: &[&str]| -> Vec<String> { v.iter().map(|x| x.to_string()).collect() };
+        assert_eq!(
+            answers("GV-1.1"),
+            [
+                s(&[
+                    r#""3.5""#,
+                    r#""'=cmd|' /C calc'!A0""#,
+                    r#""2026-13-01""#,
+                    r#""補償性控制：每季審查""#
+                ]),
+                s(&["2", "", "", r#""second""#]),
+            ]
+        );
+        assert_eq!(answers("GV-6.1"), [s(&[r#""maybe""#])]);
+        assert_eq!(
+            answers("MG-3.1"),
+            [s(&[r#""na""#, r#""Vendor SOP""#, "date:2025-03-31"])]
+        );
+        assert_eq!(
+            answers("MG-4.3"),
+            [s(&[r#""yes""#, r#""IR plan""#, "date:2025-03-15"])]
+        );
+        assert_eq!(answers("MS-2.7"), [s(&["4", "", r#""31/03/2025""#])]);
+        assert_eq!(answers("MP-4.1"), [s(&[r#""yes""#, r#""SBOM""#])]);
+        assert_eq!(
+            answers("XX-9.9"),
+            [s(&[r#""4""#, "", "", r#""typo'd id""#])]
+        );
+        // The deployer's ten questions, then the three rows the sheet does not list.
+        let order: Vec<&str> = q.iter().skip(1).map(|r| r[0].as_str()).collect();
+        assert_eq!(order.len(), 13);
+        assert_eq!(order[10..], [r#""MP-4.1""#, r#""XX-9.9""#, r#""GV-1.1""#]);
+        assert!(!order[..10].contains(&r#""AIMS-A.6.2.6""#));
+        insta::assert_snapshot!("template_typed_document_en", dump_xlsx(&bytes));
+
+        // In Chinese, valid words are the language's; what is not valid stays as typed.
+        let zh = write_template_xlsx_prefilled(&qs, Lang::ZhTw, None, Some(prefill), "2025.1")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut wb = open(zh);
+        let q = rows_of(&mut wb, template_sheets(Lang::ZhTw).questionnaire);
+        let row = |id: &str| q.iter().find(|r| r[0] == format!("{id:?}")).cloned();
+        assert_eq!(row("MG-4.3").map(|r| r[5].clone()), Some(r#""是""#.into()));
+        assert_eq!(
+            row("GV-6.1").map(|r| r[5].clone()),
+            Some(r#""maybe""#.into())
+        );
+        assert_eq!(row("MG-3.1").map(|r| r[5].clone()), Some(r#""na""#.into()));
+    }
+
+    /// Supplier text never becomes a formula, whichever cell it lands in.
+    #[test]
+    fn document_prefill_is_neutralized() {
+        let qs = testutil::sample_questions();
+        let ids = SampleIds(qs.clone());
+        let mut doc = typed_document();
+        doc.vendor.vendor_id = "@SUM(A1)".into();
+        doc.vendor.name = Some("+cmd".into());
+        doc.answers
+            .push(typed("=HYPERLINK(\"x\")", "-1", "\tx", "=NOW()", "@x"));
+        let prefill = Prefill::Document {
+            doc: &doc,
+            lookup: &ids,
+        };
+        let bytes = write_template_xlsx_prefilled(&qs, Lang::En, None, Some(prefill), "2025.1")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut wb = open(bytes);
+        for sheet in ["Profile", "Questionnaire"] {
+            let range = wb.worksheet_range(sheet).unwrap_or_else(|e| panic!("{e}"));
+            let mut strings = 0;
+            for (_, _, d) in range.used_cells() {
+                if let Data::String(s) = d {
+                    strings += 1;
+                    assert!(
+                        !s.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                        "{sheet}: live cell {s:?}"
+                    );
+                }
+            }
+            assert!(strings > 10, "{sheet}");
+            let formulas = wb
+                .worksheet_formula(sheet)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+        }
+        let q = rows_of(&mut wb, "Questionnaire");
+        let last = q.last().cloned().unwrap_or_default();
+        assert_eq!(last[0], r#""'=HYPERLINK(\"x\")""#);
+        assert_eq!(
+            last[5..],
+            [r#""'-1""#, r#""'\tx""#, r#""'=NOW()""#, r#""'@x""#]
+        );
+    }
+
+    /// A supplier as read, through [`Prefill::Vendor`], is the workbook `write_template_xlsx`
+    /// has always written: the same bytes.
+    #[test]
+    fn vendor_prefill_is_the_template_as_before() {
+        let qs = testutil::sample_questions();
+        let v = vendor("V002");
+        let a = write_template_xlsx(&qs, Lang::ZhTw, None, Some(&v), "2025.1").unwrap_or_default();
+        let b =
+            write_template_xlsx_prefilled(&qs, Lang::ZhTw, None, Some(Prefill::from(&v)), "2025.1")
+                .unwrap_or_default();
+        assert!(!a.is_empty() && a == b);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Routes live under a secret first path segment (`/<token>/`), which the binary prints and no
 //! other page or local user can guess: `GET /<token>/` shows the form (scored, when it was opened
 //! on a file), `POST score` scores it, `POST scorecard` returns the full scorecard, `POST
-//! download` the answers as JSON or XLSX. Anything else is a 404 that says nothing.
+//! download` the answers as typed, as JSON or as the XLSX template (invalid values included,
+//! as text), or the score as OSCAL. Anything else is a 404 that says nothing.
 
 use crate::form::{self, Download, Submission};
 use scrm_catalog::Catalog;
@@ -756,14 +757,19 @@ impl App {
             Some(Download::Xlsx) => {
                 let s = self.read_document(&sub.doc);
                 let _ = self.save(&s);
-                let Some(v) = s.vendor() else {
-                    return self.score_page_saving(sub, false);
+                // The workbook holds what the supplier typed, as the JSON download does: not the
+                // supplier as read, which has only the valid values (and the buyer's profile over
+                // the supplier's). One who carries on in Excel loses nothing, and its workbook
+                // reads back to what the document reads to.
+                let prefill = scrm_report::Prefill::Document {
+                    doc: &sub.doc,
+                    lookup: &self.cfg.catalog,
                 };
-                match scrm_report::write_template_xlsx(
+                match scrm_report::write_template_xlsx_prefilled(
                     self.cfg.catalog.questions(),
                     lang,
                     None,
-                    Some(v),
+                    Some(prefill),
                     self.cfg.catalog.version(),
                 ) {
                     Ok(bytes) => Response::attachment(

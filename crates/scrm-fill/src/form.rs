@@ -32,7 +32,8 @@ pub enum FormError {
 pub enum Download {
     /// The document as JSON, as typed.
     Json,
-    /// The questionnaire template, filled with what was read.
+    /// The questionnaire template, filled with what was typed (values the reader refuses
+    /// included, as text).
     Xlsx,
     /// The score as an OSCAL assessment-results document, as `scrm score --format oscal-ar`
     /// writes it for this one supplier.

@@ -662,10 +662,202 @@ fn the_full_scorecard_and_the_workbook() {
         .unwrap_or_else(|e| panic!("{e}"));
     let scored = app.score_document(&parse_form(body.as_bytes(), 5_000).unwrap().doc);
     assert_eq!(back.vendors, scored.ingested.vendors);
-    // Without a supplier id there is nothing to put in a workbook: the page says why.
-    let page = html(&post(&app, "download", "as=xlsx&a%3AGV-1.1=3"));
-    assert!(!page.contains("id=\"outcome\""));
-    assert!(section(&page, "problems").contains("data-code=\"blank-vendor-id\""));
+    // Without a supplier id the workbook still holds what was typed (the id is for the
+    // supplier to fill in there).
+    let r = post(&app, "download", "as=xlsx&a%3AGV-1.1=3");
+    assert_eq!(
+        header(&r, "Content-Disposition"),
+        Some("attachment; filename=\"scrm-questionnaire.xlsx\"")
+    );
+    let (back, _) = ingest_bytes(&r.body, "blank.xlsx");
+    assert!(back.vendors.is_empty());
+    assert!(
+        back.problems
+            .iter()
+            .any(|p| p.code == scrm_ingest::ProblemCode::BlankVendorId)
+    );
+}
+
+/// Reads a downloaded file as every scrm command reads a questionnaire, without the buyer's
+/// files: what a supplier's file holds. Also gives the file's rejected rows, as read.
+fn ingest_bytes(bytes: &[u8], name: &str) -> (scrm_ingest::Ingested, Vec<Vec<String>>) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap_or_else(|e| panic!("{e}"));
+    let i = scrm_ingest::ingest(
+        &[file],
+        None,
+        None,
+        Catalog::builtin(),
+        &IngestOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rejected = i.rejects.iter().map(|r| r.original.clone()).collect();
+    (i, rejected)
+}
+
+/// The problems of a reading, as (code, value) pairs in a fixed order: where each is (a JSON
+/// path, a sheet's cell) differs between the formats, what and why must not.
+fn problem_codes(i: &scrm_ingest::Ingested) -> Vec<(String, Option<String>)> {
+    let mut v: Vec<(String, Option<String>)> = i
+        .problems
+        .iter()
+        .map(|p| (p.code.as_str().to_string(), p.value.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The XLSX download holds what the supplier typed, as the JSON download does, beside the
+/// buyer's profile file: values the reader refuses as text (a level of 3.5, `maybe`, a 13th
+/// month, `na` where it is not offered), an answer in another spelling of its question's id,
+/// the supplier's own profile (not the buyer's), and answers to a question the role's sheet
+/// does not list and to an unknown id below the listed ones. Read back, the workbook gives
+/// the supplier the JSON document gives, and the same problems.
+#[test]
+fn the_workbook_holds_what_was_typed() {
+    use scrm_model::{AiRole, AnswerKind};
+    let mut cfg = config(blank(), None);
+    cfg.profiles = Some(root().join("fixtures/demo/vendors.csv"));
+    let app = App::new(cfg, TOKEN.into(), 8080);
+    let catalog = Catalog::builtin();
+    let deployer = Some(AiRole::Deployer);
+    let asked = |kind: AnswerKind, na: bool| {
+        catalog
+            .questions()
+            .iter()
+            .filter(move |q| {
+                q.applies_to(deployer) && q.answer.kind == kind && q.answer.na_allowed == na
+            })
+            .map(|q| q.id.as_str())
+    };
+    let mut maturity = asked(AnswerKind::Maturity, false);
+    let (m1, m2, m3) = (
+        maturity.next().unwrap_or_default(),
+        maturity.next().unwrap_or_default(),
+        maturity.next().unwrap_or_default(),
+    );
+    let ynp = asked(AnswerKind::YesPartialNo, false)
+        .next()
+        .unwrap_or_default();
+    let (other, other_answer) = catalog
+        .questions()
+        .iter()
+        .find(|q| !q.applies_to(deployer))
+        .map(|q| match q.answer.kind {
+            AnswerKind::Maturity => (q.id.as_str(), "4"),
+            AnswerKind::YesPartialNo => (q.id.as_str(), "yes"),
+        })
+        .unwrap_or_default();
+    let answer = |id: &str, a: &str, e: &str, d: &str, c: &str| {
+        let o = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        SupplierAnswer {
+            question_id: id.to_string(),
+            answer: a.to_string(),
+            evidence: o(e),
+            evidence_date: o(d),
+            comment: o(c),
+        }
+    };
+    // V-0002 is an integrator of moderate criticality in the buyer's file.
+    let doc = SupplierDocument {
+        format: Some("scrm-supplier/1".into()),
+        vendor: scrm_model::SupplierProfileDoc {
+            vendor_id: "V-0002".into(),
+            name: Some("基隆感測".into()),
+            country: Some("Taiwan".into()),
+            criticality: Some("critical".into()),
+            ai_role: Some("deployer".into()),
+            assessed_on: Some("2026-10-01".into()),
+            ..Default::default()
+        },
+        answers: vec![
+            answer(
+                &m1.to_lowercase(),
+                "3.5",
+                "=cmd|' /C calc'!A0",
+                "2026-13-01",
+                "補償性控制：每季審查",
+            ),
+            answer(m2, "maybe", "", "", ""),
+            answer(m3, "4", "POL-7.pdf", "2026/09/30", "已核准"),
+            answer(ynp, "na", "", "", ""),
+            answer(other, other_answer, "SBOM", "2026-08-01", ""),
+            answer("GV-99.9", "2", "", "", "typo"),
+        ],
+    };
+    let body = encode(&fields_of(&doc));
+    let json = post(&app, "download", &(body.clone() + "&as=json"));
+    let xlsx = post(&app, "download", &(body + "&as=xlsx"));
+    assert_eq!(
+        header(&xlsx, "Content-Disposition"),
+        Some("attachment; filename=\"scrm-V-0002.xlsx\"")
+    );
+    let (from_json, _) = ingest_bytes(&json.body, "scrm-V-0002.json");
+    let (from_xlsx, rejected) = ingest_bytes(&xlsx.body, "scrm-V-0002.xlsx");
+    // The same supplier: its own profile and its valid answers (the one in a known question
+    // the deployer is not asked included), nothing else.
+    assert_eq!(from_xlsx.vendors, from_json.vendors);
+    let v = &from_xlsx.vendors[0];
+    // The profile, refused for its country, is in the workbook as the supplier typed it, not
+    // as the buyer's file has it (an integrator of moderate criticality).
+    assert!(
+        rejected.contains(
+            &[
+                "V-0002",
+                "基隆感測",
+                "Taiwan",
+                "critical",
+                "deployer",
+                "",
+                "2026-10-01",
+                "",
+            ]
+            .map(String::from)
+            .to_vec()
+        ),
+        "{rejected:?}"
+    );
+    let ids: Vec<&str> = v.answers.keys().map(|q| q.as_str()).collect();
+    let mut want = vec![m3, other];
+    want.sort();
+    assert_eq!(ids, want);
+    assert_eq!(
+        v.answers
+            .values()
+            .find(|a| a.question.as_str() == m3)
+            .and_then(|a| a.comment.as_deref()),
+        Some("已核准")
+    );
+    // The same problems, each on the value typed.
+    let codes = problem_codes(&from_xlsx);
+    assert_eq!(codes, problem_codes(&from_json));
+    for (code, value) in [
+        ("invalid-answer", "3.5"),
+        ("invalid-answer", "maybe"),
+        ("invalid-date", "2026-13-01"),
+        ("invalid-country", "Taiwan"),
+        ("unknown-question", "GV-99.9"),
+    ] {
+        assert!(
+            codes.contains(&(code.to_string(), Some(value.to_string()))),
+            "{code} {value}: {codes:?}"
+        );
+    }
+    // The rows refused are in the workbook as typed: the evidence a formula no more.
+    let row = |q: &str| rejected.iter().find(|r| r.iter().any(|c| c == q)).cloned();
+    let first = row(m1).unwrap_or_else(|| panic!("{m1} is not in the workbook: {rejected:?}"));
+    for typed in [
+        "3.5",
+        "'=cmd|' /C calc'!A0",
+        "2026-13-01",
+        "補償性控制：每季審查",
+    ] {
+        assert!(first.iter().any(|c| c == typed), "{typed}: {first:?}");
+    }
+    assert!(row(m2).is_some_and(|r| r.iter().any(|c| c == "maybe")));
+    assert!(row(ynp).is_some_and(|r| r.iter().any(|c| c == "na")));
+    assert!(row("GV-99.9").is_some_and(|r| r.iter().any(|c| c == "typo")));
 }
 
 #[test]
@@ -956,4 +1148,47 @@ fn an_uploaded_questionnaire_opens_in_the_page() {
         &upload_body("a.csv", csv, "en"),
     );
     assert_eq!(r.status, 415);
+}
+
+/// A document with two answers to one question (in two spellings, as a JSON file can have
+/// them) and an extra profile field: its workbook, the second answer in a row below the listed
+/// questions, reads back to the supplier and the problems the document reads to, but for the
+/// note that names the extra field (a workbook's profile rows outside the format are noted).
+#[test]
+fn a_second_answer_reads_back_from_the_workbook_as_from_the_document() {
+    let catalog = Catalog::builtin();
+    let mut doc = demo_doc("V-0047");
+    let first = doc.answers[0].clone();
+    doc.answers.push(SupplierAnswer {
+        question_id: first.question_id.to_lowercase(),
+        answer: "1".into(),
+        comment: Some("second".into()),
+        ..first
+    });
+    doc.vendor.extra.insert("duns".into(), "123456789".into());
+    let xlsx = scrm_report::write_template_xlsx_prefilled(
+        catalog.questions(),
+        Lang::En,
+        None,
+        Some(scrm_report::Prefill::Document {
+            doc: &doc,
+            lookup: catalog,
+        }),
+        catalog.version(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json = serde_json::to_vec(&doc).unwrap_or_else(|e| panic!("{e}"));
+    let (from_json, _) = ingest_bytes(&json, "V-0047.json");
+    let (from_xlsx, _) = ingest_bytes(&xlsx, "V-0047.xlsx");
+    assert_eq!(from_xlsx.vendors, from_json.vendors);
+    let mut codes = problem_codes(&from_xlsx);
+    let extra = ("extra-columns".to_string(), Some("duns".to_string()));
+    assert!(codes.contains(&extra), "{codes:?}");
+    codes.retain(|c| *c != extra);
+    let json_codes = problem_codes(&from_json);
+    assert_eq!(codes, json_codes);
+    assert!(
+        json_codes.iter().any(|(c, _)| c.contains("duplicate")),
+        "{json_codes:?}"
+    );
 }

@@ -383,3 +383,87 @@ fn fill_with_an_adapter_reopens_its_own_downloads() {
         );
     }
 }
+
+/// The XLSX download holds what the supplier typed, beside the buyer's profile file: the
+/// supplier's own profile, an answer the reader refuses (a level of 3.5) with its evidence
+/// neutralized and its bad date as text, an answer to an unknown question id below the
+/// questions; read back, it gives the answers and problems the JSON download gives.
+#[test]
+fn fill_downloads_the_workbook_as_typed() {
+    let s = serve(&[
+        "--vendors",
+        "fixtures/demo/vendors.csv",
+        "--as-of",
+        AS_OF,
+        "--port",
+        "0",
+    ]);
+    // V-0002 is an integrator of moderate criticality in the buyer's file.
+    let form = "vendor.vendor_id=V-0002&vendor.criticality=critical&vendor.ai_role=deployer\
+        &a%3Agv-1.1=3.5&e%3Agv-1.1=%3Dcmd%7C%27+%2FC+calc%27%21A0&d%3Agv-1.1=2026-13-01\
+        &c%3Agv-1.1=%E8%A3%9C%E5%84%9F%E6%80%A7%E6%8E%A7%E5%88%B6\
+        &a%3AGV.SC-01=3&d%3AGV.SC-01=2026-09-30&a%3AGV-99.9=2";
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut read = Vec::new();
+    for ext in ["json", "xlsx"] {
+        let (status, _, file) = send(
+            &format!("{}download", s.url),
+            "POST",
+            "application/x-www-form-urlencoded",
+            format!("{form}&as={ext}").as_bytes(),
+        );
+        assert_eq!(status, "HTTP/1.1 200 OK", "{ext}");
+        let path = dir.path().join(format!("scrm-V-0002.{ext}"));
+        std::fs::write(&path, &file).unwrap_or_else(|e| panic!("{e}"));
+        let i = scrm_ingest::ingest(
+            std::slice::from_ref(&path),
+            None,
+            None,
+            scrm_catalog::Catalog::builtin(),
+            &scrm_ingest::IngestOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut codes: Vec<(String, Option<String>)> = i
+            .problems
+            .iter()
+            .map(|p| (p.code.as_str().to_string(), p.value.clone()))
+            .collect();
+        codes.sort();
+        read.push((path, i.vendors, codes));
+    }
+    let (xlsx, json) = (&read[1], &read[0]);
+    assert_eq!(xlsx.1, json.1, "the same supplier and answers");
+    assert_eq!(xlsx.2, json.2, "the same problems");
+    for (code, value) in [
+        ("invalid-answer", "3.5"),
+        ("invalid-date", "2026-13-01"),
+        ("unknown-question", "GV-99.9"),
+    ] {
+        let p = (code.to_string(), Some(value.to_string()));
+        assert!(xlsx.2.contains(&p), "{p:?}: {:?}", xlsx.2);
+    }
+    let v = &xlsx.1[0];
+    assert_eq!(v.profile.criticality.map(|c| c.as_str()), Some("critical"));
+    assert_eq!(v.profile.ai_role.map(|r| r.as_str()), Some("deployer"));
+    let kept: Vec<String> = v.answers.values().map(|a| a.question.to_string()).collect();
+    assert_eq!(kept, ["GV.SC-01"]);
+    // The cells, as Excel shows them.
+    let book = crate::common::read_xlsx(&xlsx.0);
+    let profile = &book[1].1;
+    let value = |k: &str| profile.iter().find(|r| r[0] == k).map(|r| r[2].clone());
+    assert_eq!(value("criticality").as_deref(), Some("critical"));
+    assert_eq!(value("ai_role").as_deref(), Some("deployer"));
+    let rows = &book[2].1;
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[0] == id)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row("GV-1.1")[5..],
+        ["3.5", "'=cmd|' /C calc'!A0", "2026-13-01", "補償性控制"]
+    );
+    assert_eq!(rows.last().map(|r| r[0].as_str()), Some("GV-99.9"));
+    assert_eq!(row("GV-99.9")[5], "2");
+}

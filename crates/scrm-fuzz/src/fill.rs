@@ -133,6 +133,11 @@ pub(crate) fn check(data: &[u8]) {
             "the JSON download is not the form's document"
         );
     }
+    // The XLSX download holds what was typed: as strings that start no formula.
+    let r = post("download", &[data, b"&as=xlsx"].concat());
+    if r.status == 200 {
+        assert_workbook_inert(&r.body);
+    }
     // The OSCAL download, when there is a supplier to score: its markup fields hold no live
     // supplier text.
     let r = post("download", &[data, b"&as=oscal-ar"].concat());
@@ -213,4 +218,33 @@ fn ours() -> &'static str {
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .collect()
     })
+}
+
+/// No cell of the workbook is a formula, and no text cell starts one (or a control character
+/// Excel acts on).
+fn assert_workbook_inert(bytes: &[u8]) {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .unwrap_or_else(|e| panic!("the XLSX download does not open: {e}"));
+    for name in wb.sheet_names() {
+        let formulas = wb
+            .worksheet_formula(&name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{name}: a formula"
+        );
+        let range = wb
+            .worksheet_range(&name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (r, c, d) in range.used_cells() {
+            if let Data::String(s) = d {
+                assert!(
+                    !s.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{name} row {r} column {c}: a live cell {s:?}"
+                );
+            }
+        }
+    }
 }

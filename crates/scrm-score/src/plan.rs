@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 
 /// Node budget for the cardinality search.
 const SET_BUDGET: u64 = 200_000;
+/// Candidates tried, in all, by the trades that shorten a greedy plan ([`swap_two_for_one`]).
+const SWAP_BUDGET: u64 = 200_000;
 /// Node budget for choosing the smallest increase within one set.
 const LEVEL_BUDGET: u64 = 20_000;
 /// Sets whose level combinations exceed this are lowered greedily instead of searched.
@@ -668,6 +670,100 @@ fn levels_dfs(
     true
 }
 
+/// Drops from a greedy set every candidate the others cover for (at their top targets), the
+/// weakest first: greedy choices made early can be made redundant by later ones (the reverse
+/// delete of set cover). The set can only shrink, and it still clears every constraint.
+fn drop_redundant(cands: &[Candidate], cons: &[Constraint], chosen: &mut Vec<usize>) {
+    let covered = |set: &[usize]| covers(cands, cons, set);
+    if !covered(chosen) {
+        // Greedy ran out of candidates: nothing is redundant in a set that falls short.
+        return;
+    }
+    // The weakest first: the least share of the deficits covered, then the later chosen.
+    let share = |i: usize| -> f64 {
+        cons.iter()
+            .map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0))
+            .sum()
+    };
+    let mut tries: Vec<(usize, usize)> = chosen.iter().copied().enumerate().collect();
+    tries.sort_by(|a, b| share(a.1).total_cmp(&share(b.1)).then(b.0.cmp(&a.0)));
+    for (_, i) in tries {
+        let without: Vec<usize> = chosen.iter().copied().filter(|&j| j != i).collect();
+        if covered(&without) {
+            *chosen = without;
+        }
+    }
+}
+
+/// Whether `set`, every member at its top target, clears every constraint.
+fn covers(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> bool {
+    cons.iter().all(|c| {
+        let sum: f64 = set.iter().map(|&i| max_gain(c, &cands[i])).sum();
+        sum + EPS >= c.deficit
+    })
+}
+
+/// Shrinks a greedy set that clears every constraint by trading two of its members for one
+/// candidate outside it that covers what the two did, as long as one is found (each trade makes
+/// the plan a question shorter; what is left redundant is dropped after). At most
+/// [`SWAP_BUDGET`] candidates are tried in all, so a weak supplier's plan stays quick.
+fn swap_two_for_one(
+    cands: &[Candidate],
+    cons: &[Constraint],
+    order: &[usize],
+    chosen: &mut Vec<usize>,
+) {
+    if !covers(cands, cons, chosen) {
+        return;
+    }
+    let mut budget = SWAP_BUDGET;
+    'trade: while chosen.len() >= 2 {
+        let gains =
+            |i: usize| -> Vec<f64> { cons.iter().map(|c| max_gain(c, &cands[i])).collect() };
+        let member: Vec<Vec<f64>> = chosen.iter().map(|&i| gains(i)).collect();
+        let total: Vec<f64> = (0..cons.len())
+            .map(|c| member.iter().map(|g| g[c]).sum())
+            .collect();
+        let outside: Vec<(usize, Vec<f64>)> = order
+            .iter()
+            .filter(|i| !chosen.contains(i))
+            .map(|&i| (i, gains(i)))
+            .collect();
+        for a in 0..chosen.len() {
+            for b in a + 1..chosen.len() {
+                // What the two covered, that the one must cover.
+                let need: Vec<f64> = cons
+                    .iter()
+                    .enumerate()
+                    .map(|(c, con)| con.deficit - (total[c] - member[a][c] - member[b][c]))
+                    .collect();
+                for (x, g) in &outside {
+                    if budget == 0 {
+                        return;
+                    }
+                    budget -= 1;
+                    if need.iter().zip(g).all(|(n, g)| *n <= EPS || g + EPS >= *n) {
+                        let mut traded: Vec<usize> = chosen
+                            .iter()
+                            .enumerate()
+                            .filter(|(k, _)| *k != a && *k != b)
+                            .map(|(_, &i)| i)
+                            .collect();
+                        traded.push(*x);
+                        // Summed in the set's order, as every other check of the plan is.
+                        if covers(cands, cons, &traded) {
+                            *chosen = traded;
+                            drop_redundant(cands, cons, chosen);
+                            continue 'trade;
+                        }
+                    }
+                }
+            }
+        }
+        break;
+    }
+}
+
 /// Greedy fallback: repeatedly take the candidate that covers the most remaining deficit.
 fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usize, AnswerValue)> {
     let mut remaining: Vec<f64> = cons.iter().map(|c| c.deficit).collect();
@@ -691,6 +787,8 @@ fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usi
         }
         chosen.push(i);
     }
+    drop_redundant(cands, cons, &mut chosen);
+    swap_two_for_one(cands, cons, order, &mut chosen);
     chosen
         .into_iter()
         .map(|i| {
@@ -700,4 +798,63 @@ fn greedy(cands: &[Candidate], cons: &[Constraint], order: &[usize]) -> Vec<(usi
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Candidates `0..n`, each unanswered and raised to 5 (a normalized gain of 1), and one
+    /// constraint per column of `gains` (the gain of each candidate on it) with deficit 1.
+    fn problem(gains: &[&[f64]]) -> (Vec<Candidate>, Vec<Constraint>) {
+        let cands = (0..gains.len())
+            .map(|q| Candidate {
+                q,
+                current: 0.0,
+                answered_value: 0.0,
+                unanswered: true,
+                levels: vec![AnswerValue::Maturity(5)],
+            })
+            .collect();
+        let cons = (0..gains[0].len())
+            .map(|c| Constraint {
+                unit: gains.iter().map(|g| g[c]).collect(),
+                coverage_step: None,
+                deficit: 1.0,
+            })
+            .collect();
+        (cands, cons)
+    }
+
+    /// Greedy takes the candidate that covers most of both deficits first, and then needs the
+    /// two that cover one each, which make the first redundant: it is dropped.
+    #[test]
+    fn a_greedy_choice_made_redundant_is_dropped() {
+        let (cands, cons) = problem(&[&[0.9, 0.9], &[1.0, 0.0], &[0.0, 1.0]]);
+        let mut chosen = vec![0, 1, 2];
+        drop_redundant(&cands, &cons, &mut chosen);
+        assert_eq!(chosen, vec![1, 2]);
+        // Through the whole greedy choice, at the top targets.
+        let picked = greedy(&cands, &cons, &[0, 1, 2]);
+        assert_eq!(
+            picked,
+            vec![(1, AnswerValue::Maturity(5)), (2, AnswerValue::Maturity(5))]
+        );
+    }
+
+    /// Two members, neither redundant, traded for the one outside that covers both deficits.
+    #[test]
+    fn two_members_are_traded_for_one_that_covers_both() {
+        let (cands, cons) = problem(&[&[1.0, 0.0], &[0.0, 1.0], &[0.5, 0.5], &[1.0, 1.0]]);
+        let mut chosen = vec![0, 1];
+        drop_redundant(&cands, &cons, &mut chosen);
+        assert_eq!(chosen, vec![0, 1], "neither covers for the other");
+        swap_two_for_one(&cands, &cons, &[0, 1, 2, 3], &mut chosen);
+        assert_eq!(chosen, vec![3]);
+        // A set that falls short is left as it is.
+        let mut short = vec![2];
+        swap_two_for_one(&cands, &cons, &[0, 1, 2, 3], &mut short);
+        drop_redundant(&cands, &cons, &mut short);
+        assert_eq!(short, vec![2]);
+    }
 }

@@ -343,7 +343,8 @@ pub fn write_results_parquet<W: Write>(
 /// encoding is out of range, a length that underflows) instead of returning an error; the
 /// store's files are read back every night and by `history verify`, whose job is to say a file
 /// is damaged. Panics raised on polars' own threads reach this caller through its pool and are
-/// caught here too. The panic message still goes to the process's panic hook (stderr).
+/// caught here too. The panic message still goes to the process's panic hook: the `scrm` binary's
+/// keeps it for its debug log rather than print it as a crash.
 pub(crate) fn decode<T>(
     path: &Path,
     read: impl FnOnce() -> PolarsResult<T>,

@@ -8,6 +8,7 @@ mod context;
 mod demo_xlsx;
 mod logging;
 mod output;
+mod panics;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
@@ -21,7 +22,21 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
-    match run(cli) {
+    panics::install();
+    let ran = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        Ok(ran) => ran,
+        Err(payload) => {
+            // A panic no one caught: printed by the hook, or held by it when it came from the
+            // Parquet library (which the history store catches where it reads).
+            if let Some(message) = panics::escaped(payload.as_ref()) {
+                output::note(&format!(
+                    "error: an internal error, please report it: {message}"
+                ));
+            }
+            return ExitCode::from(101);
+        }
+    };
+    match ran {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             if err.chain().any(|c| {

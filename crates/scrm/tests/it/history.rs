@@ -590,3 +590,39 @@ fn a_run_that_cannot_be_recorded_leaves_nothing() {
     let left = names(&history);
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The Parquet library panics on some damaged files; the store catches the panic and reports
+/// the file damaged. `history verify` then says so, naming the file, with no panic printed
+/// before it as if scrm had crashed (the message is in the debug log).
+#[test]
+fn a_decoder_panic_is_reported_as_damage_not_printed_as_a_crash() {
+    let dir = tempdir();
+    let h = dir.path().join("history");
+    let run = first_night(&h, &dir.path().join("first.csv"));
+    let path = run.join("results.parquet");
+    let good = std::fs::read(&path).expect("results");
+    let n = good.len();
+    // A byte whose change makes the decoder panic, found in this process (quick; the panics
+    // are the test harness's to print), then shown through the binary.
+    let panics = (0..4000).map(|k| (n * k / 4000).min(n - 1)).find(|&at| {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x5a;
+        std::fs::write(&path, &bytes).expect("damage");
+        let checks = scrm_history::verify_runs(&h).expect("verify");
+        scrm_history::render_verify_text(&checks).contains("could not be decoded")
+    });
+    assert!(
+        panics.is_some(),
+        "no change of a byte made the decoder panic"
+    );
+    let r = scrm(["history", "verify", "--history", &arg(&h)]);
+    r.expect_code(1);
+    assert!(r.out().contains("could not be decoded"), "{}", r.out());
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let debug = scrm(["-vv", "history", "verify", "--history", &arg(&h)]);
+    assert!(
+        debug.stderr.contains("the Parquet library panicked"),
+        "{}",
+        debug.stderr
+    );
+}

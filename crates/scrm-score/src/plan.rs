@@ -56,6 +56,15 @@ struct Candidate {
     unanswered: bool,
     /// Targets above the current answer (and above any forced floor), ascending.
     levels: Vec<AnswerValue>,
+    /// Whether a forced move already changes it: raising it further adds no step to the plan.
+    forced: bool,
+}
+
+impl Candidate {
+    /// The steps choosing it adds to the plan.
+    fn steps(&self) -> usize {
+        usize::from(!self.forced)
+    }
 }
 
 fn levels_above(kind: AnswerKind, current: AnswerValue) -> Vec<AnswerValue> {
@@ -201,6 +210,7 @@ impl Engine {
                 answered_value: ev.values[qi].normalized().unwrap_or(0.0),
                 unanswered: !ev.values[qi].is_answered(),
                 levels,
+                forced: forced.contains_key(&qi),
             });
         }
         let (chosen, proven, bound) = if constraints.is_empty() {
@@ -679,14 +689,20 @@ fn drop_redundant(cands: &[Candidate], cons: &[Constraint], chosen: &mut Vec<usi
         // Greedy ran out of candidates: nothing is redundant in a set that falls short.
         return;
     }
-    // The weakest first: the least share of the deficits covered, then the later chosen.
+    // Those that add a step first (dropping a forced question saves none, and could keep
+    // another from being dropped), then the weakest: the least share of the deficits covered,
+    // then the later chosen.
     let share = |i: usize| -> f64 {
         cons.iter()
             .map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0))
             .sum()
     };
     let mut tries: Vec<(usize, usize)> = chosen.iter().copied().enumerate().collect();
-    tries.sort_by(|a, b| share(a.1).total_cmp(&share(b.1)).then(b.0.cmp(&a.0)));
+    tries.sort_by(|a, b| {
+        (cands[b.1].steps().cmp(&cands[a.1].steps()))
+            .then(share(a.1).total_cmp(&share(b.1)))
+            .then(b.0.cmp(&a.0))
+    });
     for (_, i) in tries {
         let without: Vec<usize> = chosen.iter().copied().filter(|&j| j != i).collect();
         if covered(&without) {
@@ -704,9 +720,11 @@ fn covers(cands: &[Candidate], cons: &[Constraint], set: &[usize]) -> bool {
 }
 
 /// Shrinks a greedy set that clears every constraint by trading two of its members for one
-/// candidate outside it that covers what the two did, as long as one is found (each trade makes
-/// the plan a question shorter; what is left redundant is dropped after). At most
-/// [`SWAP_BUDGET`] candidates are tried in all, so a weak supplier's plan stays quick.
+/// candidate outside it that covers what the two did and adds fewer steps than they do (a
+/// forced question adds none), as long as one is found: each trade makes the plan at least a
+/// step shorter, and what is left redundant is dropped after. At most [`SWAP_BUDGET`] units of
+/// work are spent in all (a candidate tried, a member's gains recomputed), so a weak
+/// supplier's plan stays quick whatever the catalog's size.
 fn swap_two_for_one(
     cands: &[Candidate],
     cons: &[Constraint],
@@ -729,8 +747,18 @@ fn swap_two_for_one(
             .filter(|i| !chosen.contains(i))
             .map(|&i| (i, gains(i)))
             .collect();
+        // This round's setup: the gains of every member and candidate, and the membership test.
+        let setup = (order.len() * (chosen.len() + cons.len())) as u64;
+        if budget <= setup {
+            return;
+        }
+        budget -= setup;
         for a in 0..chosen.len() {
             for b in a + 1..chosen.len() {
+                let pair_steps = cands[chosen[a]].steps() + cands[chosen[b]].steps();
+                if pair_steps == 0 {
+                    continue;
+                }
                 // What the two covered, that the one must cover.
                 let need: Vec<f64> = cons
                     .iter()
@@ -742,7 +770,9 @@ fn swap_two_for_one(
                         return;
                     }
                     budget -= 1;
-                    if need.iter().zip(g).all(|(n, g)| *n <= EPS || g + EPS >= *n) {
+                    if cands[*x].steps() < pair_steps
+                        && need.iter().zip(g).all(|(n, g)| *n <= EPS || g + EPS >= *n)
+                    {
                         let mut traded: Vec<usize> = chosen
                             .iter()
                             .enumerate()
@@ -814,6 +844,7 @@ mod tests {
                 answered_value: 0.0,
                 unanswered: true,
                 levels: vec![AnswerValue::Maturity(5)],
+                forced: false,
             })
             .collect();
         let cons = (0..gains[0].len())
@@ -851,6 +882,13 @@ mod tests {
         assert_eq!(chosen, vec![0, 1], "neither covers for the other");
         swap_two_for_one(&cands, &cons, &[0, 1, 2, 3], &mut chosen);
         assert_eq!(chosen, vec![3]);
+        // Two forced members (no step each) are not traded for one that adds a step.
+        let (mut forced, _) = problem(&[&[1.0, 0.0], &[0.0, 1.0], &[0.5, 0.5], &[1.0, 1.0]]);
+        forced[0].forced = true;
+        forced[1].forced = true;
+        let mut kept = vec![0, 1];
+        swap_two_for_one(&forced, &cons, &[0, 1, 2, 3], &mut kept);
+        assert_eq!(kept, vec![0, 1]);
         // A set that falls short is left as it is.
         let mut short = vec![2];
         swap_two_for_one(&cands, &cons, &[0, 1, 2, 3], &mut short);

@@ -377,7 +377,8 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
         return (lowered(cands, cons, &greedy(cands, cons, &order)), false, 0);
     }
     if k_min > MAX_EXACT_SET {
-        // Too large to search; greedy is still provably fewest when it reaches the bound.
+        // Too large to search: greedy, shortened. When it reaches the bound its size is the
+        // fewest (`min_steps` then equals its steps), though its increase is not proven least.
         let g = greedy(cands, cons, &order);
         return (lowered(cands, cons, &g), false, k_min);
     }

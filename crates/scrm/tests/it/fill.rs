@@ -93,6 +93,18 @@ fn send(
     )
 }
 
+/// The page's download of `form` as `ext` (json, xlsx): its bytes, once it answered 200.
+fn download(s: &Served, form: &str, ext: &str) -> Vec<u8> {
+    let (status, _, file) = send(
+        &format!("{}download", s.url),
+        "POST",
+        "application/x-www-form-urlencoded",
+        format!("{form}&as={ext}").as_bytes(),
+    );
+    assert_eq!(status, "HTTP/1.1 200 OK", "{ext}");
+    file
+}
+
 #[test]
 fn fill_serves_the_page_opened_on_a_supplier_scored() {
     let s = serve(&[DEMO, "--vendor", "V-0047", "--as-of", AS_OF, "--port", "0"]);
@@ -356,13 +368,7 @@ fn fill_with_an_adapter_reopens_its_own_downloads() {
     let form =
         "vendor.vendor_id=V-9002&vendor.name=Keelung%20Sensor%20Works&a%3AGV-1.1=4&a%3AGV.SC-01=3";
     for ext in ["json", "xlsx"] {
-        let (status, _, file) = send(
-            &format!("{}download", s.url),
-            "POST",
-            "application/x-www-form-urlencoded",
-            format!("{form}&as={ext}").as_bytes(),
-        );
-        assert_eq!(status, "HTTP/1.1 200 OK", "{ext}");
+        let file = download(&s, form, ext);
         let mut body = format!(
             "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scrm-V-9002.{ext}\"\r\n\r\n"
         )
@@ -406,13 +412,7 @@ fn fill_downloads_the_workbook_as_typed() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut read = Vec::new();
     for ext in ["json", "xlsx"] {
-        let (status, _, file) = send(
-            &format!("{}download", s.url),
-            "POST",
-            "application/x-www-form-urlencoded",
-            format!("{form}&as={ext}").as_bytes(),
-        );
-        assert_eq!(status, "HTTP/1.1 200 OK", "{ext}");
+        let file = download(&s, form, ext);
         let path = dir.path().join(format!("scrm-V-0002.{ext}"));
         std::fs::write(&path, &file).unwrap_or_else(|e| panic!("{e}"));
         let i = scrm_ingest::ingest(

@@ -229,92 +229,18 @@ impl<R: Read> Read for Utf8Source<R> {
     }
 }
 
-/// Header keys the formats know besides the profile columns (answers, exclusions, template
-/// sheets), so that a localized label such as `回答 (answer)` can be reduced to its key.
-const OTHER_KEYS: &[&str] = &[
-    "question_id",
-    "answer",
-    "evidence",
-    "evidence_date",
-    "comment",
-    "source",
-    "reference",
-    "listed_on",
-    "field",
-    "label",
-    "value",
-    "help",
-    "topic",
-    "question",
-    "guidance",
-    "answer_kind",
-];
+// Header keys (`header_key`, `is_known_key`) are `scrm_model::columns`', shared with the
+// templates that write them.
+pub(crate) use scrm_model::columns::{header_key, is_known_key};
 
-/// The machine key of a header cell: the text inside the last parentheses when it is a known
-/// key (`Question ID (question_id)`, `回答（answer）`), otherwise the folded cell text with
-/// spaces and hyphens as underscores (`Vendor ID` → `vendor_id`).
-pub(crate) fn header_key(raw: &str) -> String {
-    let f = fold(raw);
-    if let Some(inner) = f
-        .strip_suffix(')')
-        .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]))
-    {
-        let k = keyish(inner);
-        if is_known_key(&k) {
-            return k;
-        }
-    }
-    keyish(&f)
-}
-
-fn keyish(s: &str) -> String {
-    s.trim().replace([' ', '-'], "_")
-}
-
-/// Whether a key is one of the known keys: a profile column or one of [`OTHER_KEYS`].
-pub(crate) fn is_known_key(k: &str) -> bool {
-    scrm_model::columns::PROFILE_COLUMNS.contains(&k) || OTHER_KEYS.contains(&k)
-}
-
-/// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan).
+/// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, as Excel writes dates in Taiwan), spaces around it
+/// trimmed ([`trim_bytes`], which returns at once for a date as typed).
 pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
     parse_date10(trim_bytes(raw.as_bytes()).try_into().ok()?)
 }
 
-/// [`parse_date`] of exactly ten bytes.
-#[inline]
-pub(crate) fn parse_date10(b: &[u8; 10]) -> Option<NaiveDate> {
-    date_of_digits(date_digits(b)?)
-}
-
-/// The eight digits of `YYYY-MM-DD` (or `YYYY/MM/DD`), less '0' each, in one word (year first,
-/// in the low bytes); `None` when the text is not of that shape.
-#[inline]
-fn date_digits(b: &[u8; 10]) -> Option<u64> {
-    if !(b[4] == b'-' && b[7] == b'-' || b[4] == b'/' && b[7] == b'/') {
-        return None;
-    }
-    // The eight digits checked together, in one word: every dated answer row comes through
-    // here. Less '0', a byte below '0' wraps to 0xD0 or more (its borrow can only flag the byte
-    // above it, in a text already refused); `x + 0x76` has its high bit set exactly for `x`
-    // from 10 to 127, and `x` itself for 128 and more (a carry out of such a byte, likewise).
-    let w = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]])
-        .wrapping_sub(0x3030_3030_3030_3030);
-    if (w | w.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080 != 0 {
-        return None;
-    }
-    Some(w)
-}
-
-/// The day [`date_digits`]' word names, when the calendar has it. Out of line: a block's
-/// cache ([`DateCache::parse`]) meets each date a few times before it is found there.
-#[inline(never)]
-fn date_of_digits(w: u64) -> Option<NaiveDate> {
-    let dg = |k: u32| ((w >> (8 * k)) & 0xFF) as u32;
-    let y = dg(0) * 1000 + dg(1) * 100 + dg(2) * 10 + dg(3);
-    let (m, d) = (dg(4) * 10 + dg(5), dg(6) * 10 + dg(7));
-    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
-}
+// The date rule itself is `scrm_model::dates`', shared with the templates that write dates.
+pub(crate) use scrm_model::dates::{date_digits, date_of_digits, parse_date10};
 
 /// The days a block's rows named, by their digits ([`date_digits`]): evidence dates repeat (a
 /// portfolio's span a few years, so a block of fifty thousand rows names each about twenty

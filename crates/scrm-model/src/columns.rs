@@ -1,5 +1,6 @@
 //! The result table's column names, shared by every tabular output (CSV, JSON, XLSX, Parquet and
-//! the history store), so one list decides them.
+//! the history store), so one list decides them; and the machine keys of the columns readers
+//! meet ([`header_key`]), which the templates write.
 
 use crate::Lens;
 
@@ -102,6 +103,53 @@ pub const LONG_ANSWER_COLUMNS: [&str; 6] = [
     "evidence_date",
     "comment",
 ];
+
+/// Header keys the formats know besides the profile columns (answers, exclusions, template
+/// sheets), so that a localized label such as `回答 (answer)` can be reduced to its key.
+const OTHER_KEYS: &[&str] = &[
+    "question_id",
+    "answer",
+    "evidence",
+    "evidence_date",
+    "comment",
+    "source",
+    "reference",
+    "listed_on",
+    "field",
+    "label",
+    "value",
+    "help",
+    "topic",
+    "question",
+    "guidance",
+    "answer_kind",
+];
+
+/// The machine key of a header cell: the text inside the last parentheses when it is a known
+/// key (`Question ID (question_id)`, `回答（answer）`), otherwise the folded cell text with
+/// spaces and hyphens as underscores (`Vendor ID` → `vendor_id`).
+pub fn header_key(raw: &str) -> String {
+    let f = crate::fold(raw);
+    if let Some(inner) = f
+        .strip_suffix(')')
+        .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]))
+    {
+        let k = keyish(inner);
+        if is_known_key(&k) {
+            return k;
+        }
+    }
+    keyish(&f)
+}
+
+fn keyish(s: &str) -> String {
+    s.trim().replace([' ', '-'], "_")
+}
+
+/// Whether a key is one of the known keys: a profile column or one of [`OTHER_KEYS`].
+pub fn is_known_key(k: &str) -> bool {
+    PROFILE_COLUMNS.contains(&k) || OTHER_KEYS.contains(&k)
+}
 
 #[cfg(test)]
 mod tests {

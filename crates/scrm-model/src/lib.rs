@@ -6,6 +6,7 @@
 
 mod answer;
 pub mod columns;
+pub mod dates;
 mod detail;
 mod finding;
 mod gate;

@@ -79,7 +79,7 @@ impl<'a> Cell<'a> {
     /// A typed date: a date cell when the reader takes it for one (and Excel holds it), else
     /// the text as typed.
     fn typed_date(raw: Option<&'a str>) -> Self {
-        match raw.and_then(parse_date) {
+        match raw.and_then(scrm_model::dates::parse_date) {
             Some(d) if excel_holds(d) => Self::Date(d),
             _ => Self::text(raw),
         }
@@ -101,24 +101,6 @@ impl<'a> Cell<'a> {
 fn excel_holds(d: chrono::NaiveDate) -> bool {
     chrono::NaiveDate::from_ymd_opt(1900, 3, 1).is_some_and(|from| d >= from)
         && chrono::Datelike::year(&d) <= 9999
-}
-
-/// A date as scrm's reader takes one: `YYYY-MM-DD` or `YYYY/MM/DD`, spaces around it trimmed.
-/// Stricter than that would write as text a date the JSON document has as valid; looser, as a
-/// date cell one it has as a problem.
-fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
-    let b: &[u8; 10] = raw.trim().as_bytes().try_into().ok()?;
-    let sep = b[4];
-    if !matches!(sep, b'-' | b'/') || b[7] != sep {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = i32::try_from(digits(0..4)?).ok()?;
-    chrono::NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
 /// One answer's four input cells, in the sheet's column order.
@@ -276,18 +258,10 @@ fn typed_profile<'a>(p: &'a SupplierProfileDoc, key: &str) -> Cell<'a> {
     }
 }
 
-/// Whether the reader takes a `Profile` row keyed `key` for one of the profile's own fields:
-/// the key folded with spaces and hyphens as underscores, or the one inside its last
-/// parentheses (`Vendor ID`, `Name (name)`).
+/// Whether the reader takes a `Profile` row keyed `key` for one of the profile's own fields
+/// (`name`, `Vendor ID`, `Name (name)`): its header key is a profile column's.
 fn reads_as_profile_key(key: &str) -> bool {
-    let f = scrm_model::fold(key);
-    let inner = f
-        .strip_suffix(')')
-        .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]));
-    [Some(f.as_str()), inner]
-        .into_iter()
-        .flatten()
-        .any(|k| super::PROFILE_KEYS.contains(&k.trim().replace([' ', '-'], "_").as_str()))
+    super::PROFILE_KEYS.contains(&scrm_model::columns::header_key(key).as_str())
 }
 
 /// A document's answers laid out: each on its question's row when the sheet lists the question
@@ -333,6 +307,7 @@ mod tests {
     #[test]
     fn dates_as_the_reader_takes_them() {
         let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        let parse_date = scrm_model::dates::parse_date;
         assert_eq!(parse_date("2025-03-31"), d(2025, 3, 31));
         assert_eq!(parse_date(" 2025/03/31 "), d(2025, 3, 31));
         for bad in [

@@ -6,6 +6,12 @@
 //! portfolio) continues on `Findings (2)`, `Findings (3)` and so on, each sheet with the header
 //! row: no row is lost, and the workbook is not refused.
 //!
+//! The data sheets are written in rust_xlsxwriter's constant-memory mode: each row goes to a
+//! temporary file as the next one starts, with its strings inline, so the workbook of a large
+//! portfolio holds one row a sheet rather than every cell until the save. Rows are therefore
+//! written strictly in order; the widths, filter and shading that depend on every row are set
+//! when a table ends, as the writer allows (they are written before the rows at the save).
+//!
 //! Data sheets have a frozen header row, an autofilter and readable column widths; the status
 //! cell is coloured (eligible green, conditional amber, at-risk red, excluded dark red). Supplier
 //! text is written with `write_string` only (never as a formula) and still neutralized, numbers
@@ -158,8 +164,12 @@ struct Out<'w> {
 
 impl Out<'_> {
     /// A table named `name` with these headers, over as many sheets as it needs.
-    fn table<'a>(&self, name: &'a str, headers: &'a [String]) -> Result<Paged<'a>, ReportError> {
-        Paged::new(name, headers, self.per_sheet, self.st)
+    fn table<'a>(
+        &mut self,
+        name: &'a str,
+        headers: &'a [String],
+    ) -> Result<Paged<'a>, ReportError> {
+        Paged::new(self.wb, name, headers, self.per_sheet, self.st)
     }
 }
 
@@ -180,6 +190,7 @@ struct Paged<'a> {
 
 impl<'a> Paged<'a> {
     fn new(
+        wb: &mut Workbook,
         name: &'a str,
         headers: &'a [String],
         per_sheet: usize,
@@ -190,20 +201,22 @@ impl<'a> Paged<'a> {
             headers,
             per_sheet: per_sheet.max(1),
             full: Vec::new(),
-            ws: Self::sheet(name, headers, 1, st)?,
+            ws: Self::sheet(wb, name, headers, 1, st)?,
             n: 0,
             widths: Widths::new(headers),
         })
     }
 
-    /// The `k`th sheet of the table (from 1), with its header row.
+    /// The `k`th sheet of the table (from 1), with its header row: a constant-memory sheet of
+    /// `wb`, which joins it at [`Paged::finish`].
     fn sheet(
+        wb: &mut Workbook,
         name: &str,
         headers: &[String],
         k: usize,
         st: &Styles,
     ) -> Result<Worksheet, ReportError> {
-        let mut ws = Worksheet::new();
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         if k == 1 {
             ws.set_name(name)?;
         } else {
@@ -213,11 +226,12 @@ impl<'a> Paged<'a> {
         Ok(ws)
     }
 
-    /// Where the next data row goes: its sheet, its row there, and the table's widths.
-    fn next(&mut self, st: &Styles) -> Result<(&mut Worksheet, u32, &mut Widths), ReportError> {
+    /// Where the next data row goes: its sheet, its row there, and the table's widths. The row
+    /// before it is final from then on (constant-memory mode writes it out).
+    fn next(&mut self, o: &mut Out<'_>) -> Result<(&mut Worksheet, u32, &mut Widths), ReportError> {
         if self.n == self.per_sheet {
             let k = self.full.len() + 2;
-            let next = Self::sheet(self.name, self.headers, k, st)?;
+            let next = Self::sheet(o.wb, self.name, self.headers, k, o.st)?;
             let full = std::mem::replace(&mut self.ws, next);
             self.full.push((full, self.n));
             self.n = 0;
@@ -367,7 +381,7 @@ fn numbers_sheet(
     let st = o.st;
     let mut t = o.table(name, headers)?;
     for v in views {
-        let (ws, xr, widths) = t.next(st)?;
+        let (ws, xr, widths) = t.next(o)?;
         put_text(ws, xr, 0, v.vendor_id.as_str())?;
         widths.see(0, v.vendor_id.as_str());
         for (c, x) in values(v).iter().enumerate() {
@@ -492,7 +506,7 @@ fn vendors_sheet(o: &mut Out<'_>, rows: &[&VendorResult]) -> Result<(), ReportEr
     let mut t = o.table("Vendors", &headers)?;
     let status_col = 3;
     for r in rows {
-        let (ws, xr, widths) = t.next(st)?;
+        let (ws, xr, widths) = t.next(o)?;
         let flat = FlatRow::from_result(r);
         for (c, v) in flat.values().into_iter().enumerate() {
             match v {
@@ -564,7 +578,7 @@ fn findings_sheet(o: &mut Out<'_>, rows: &[&VendorResult]) -> Result<(), ReportE
     let mut t = o.table("Findings", &headers)?;
     for r in rows {
         for f in &r.findings {
-            let (ws, xr, widths) = t.next(st)?;
+            let (ws, xr, widths) = t.next(o)?;
             let name = r.profile.name.as_deref().unwrap_or("");
             put_text(ws, xr, 0, r.vendor_id.as_str())?;
             put_text(ws, xr, 1, name)?;
@@ -631,7 +645,7 @@ fn remediation_sheet(
             p.steps.iter().enumerate().map(Some).collect()
         };
         for s in steps {
-            let (ws, xr, widths) = t.next(st)?;
+            let (ws, xr, widths) = t.next(o)?;
             put_text(ws, xr, 0, p.vendor_id.as_str())?;
             put_text(ws, xr, 1, name)?;
             widths.see(0, p.vendor_id.as_str());

@@ -60,7 +60,7 @@ pub(crate) fn check(dir: &Path, data: &[u8]) {
                 results: &results,
                 manifest: &manifest,
                 questions,
-                vendors: &read.vendors,
+                gaps: &scrm_report::GapMarker::new(questions).tally(&read.vendors),
                 thresholds: &[],
                 views: Some(&views),
             },

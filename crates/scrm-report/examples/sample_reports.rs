@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let e = testutil::sample_explanation(focus);
     let mut pages = Vec::new();
     let views = sample_views();
+    let gaps = scrm_report::GapMarker::new(&qs).tally(&vendors);
     for lang in Lang::ALL {
         let suffix = if lang == Lang::En {
             String::new()
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
                 results: &results,
                 manifest: &m,
                 questions: &qs,
-                vendors: &vendors,
+                gaps: &gaps,
                 thresholds: &th,
                 views: Some(&views),
             },

@@ -14,6 +14,7 @@ pub mod browser;
 mod cell;
 mod csv_out;
 mod flat;
+mod gaps;
 pub mod html;
 mod i18n;
 mod json_out;
@@ -24,6 +25,7 @@ pub mod testutil;
 mod text;
 mod xlsx_out;
 
+pub use gaps::{GapCount, GapMarker, GapMarks, GapTally};
 pub use json_out::{render_portfolio_json, render_scorecard_json};
 pub use xlsx_out::render_xlsx_with_views;
 

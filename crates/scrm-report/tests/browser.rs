@@ -41,7 +41,7 @@ fn portfolio_html(results: &[VendorResult], vendors: &[Vendor], lang: Lang) -> S
             results,
             manifest: &m,
             questions: &qs,
-            vendors,
+            gaps: &scrm_report::GapMarker::new(&qs).tally(vendors),
             thresholds: &th,
             views: views.as_ref(),
         },

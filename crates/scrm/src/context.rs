@@ -378,25 +378,33 @@ pub fn flagged_inputs(
     Ok(inputs)
 }
 
-/// The HTML portfolio page of a run whose vendors were kept.
+/// The HTML portfolio page of a run: its results, both supplier views rolled up (when made) and
+/// the tally of its gaps ([`portfolio_gaps`] for a run whose vendors were kept; a streamed run
+/// counts them as it reads).
 pub fn portfolio_html(
     l: &Loaded,
     results: &[scrm_model::VendorResult],
     manifest: &RunManifest,
+    views: Option<&scrm_model::PortfolioViews>,
+    gaps: &scrm_report::GapTally,
     lang: Lang,
 ) -> String {
-    let views = portfolio_views(l);
     scrm_report::render_portfolio_html(
         &scrm_report::PortfolioReport {
             results,
             manifest,
             questions: l.catalog.questions(),
-            vendors: &l.ingested.vendors,
+            gaps,
             thresholds: &tier_thresholds(&l.policy),
-            views: views.as_ref(),
+            views,
         },
         lang,
     )
+}
+
+/// How often each question is a gap among the vendors of a run that kept them.
+pub fn portfolio_gaps(l: &Loaded) -> scrm_report::GapTally {
+    scrm_report::GapMarker::new(l.catalog.questions()).tally(&l.ingested.vendors)
 }
 
 /// Both supplier views rolled up over the portfolio, when the suppliers were kept (they are,

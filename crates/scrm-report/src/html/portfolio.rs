@@ -14,13 +14,10 @@ use super::scorecard::share_bar;
 use super::{TierThresholds, badge, escape_html, json_for_script, labels, manifest_section, page};
 use crate::cell::{fmt2, round4, truncate_width};
 use crate::flat::{FlatRow, GROUP_COLUMNS};
+use crate::gaps::GapTally;
 use crate::table::worst_first;
-use scrm_model::{
-    AnswerValue, Lang, Lens, PortfolioViews, Question, RunManifest, Status, Tier, Vendor,
-    VendorResult,
-};
+use scrm_model::{Lang, Lens, PortfolioViews, Question, RunManifest, Status, Tier, VendorResult};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Above this many suppliers with both AI scores, the scatter bins points instead of drawing dots.
@@ -39,8 +36,9 @@ pub struct PortfolioReport<'a> {
     pub manifest: &'a RunManifest,
     /// The question bank (for gap texts).
     pub questions: &'a [Question],
-    /// The suppliers' profiles and answers (for the most common gaps); may be empty.
-    pub vendors: &'a [Vendor],
+    /// How often each question of `questions` is a gap ([`crate::GapMarker`]); an empty tally
+    /// when the suppliers' answers were not counted.
+    pub gaps: &'a GapTally,
     /// Per-tier minimums (threshold lines and exclusion zone); may be empty.
     pub thresholds: &'a [TierThresholds],
     /// Both supplier views rolled up over the portfolio, when computed.
@@ -406,32 +404,14 @@ pub fn render_portfolio_html(input: &PortfolioReport<'_>, lang: Lang) -> String 
 /// blank, among the suppliers it applies to (`na` answers do not count as asked).
 fn gaps_section(input: &PortfolioReport<'_>, lang: Lang) -> String {
     let t = labels(lang);
-    // question id -> (asked, low, blank)
-    let mut tally: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for v in input.vendors {
-        let role = v.profile.ai_role;
-        for q in input.questions.iter().filter(|q| q.applies_to(role)) {
-            let value = v
-                .answers
-                .get(&q.id)
-                .map_or(AnswerValue::Unanswered, |a| a.value);
-            if value == AnswerValue::NotApplicable {
-                continue;
-            }
-            let e = tally.entry(q.id.as_str()).or_default();
-            e.0 += 1;
-            match value {
-                AnswerValue::Unanswered => e.2 += 1,
-                AnswerValue::Maturity(n) if n < 3 => e.1 += 1,
-                AnswerValue::No | AnswerValue::Partial => e.1 += 1,
-                _ => {}
-            }
-        }
-    }
     let mut gaps: Vec<(&Question, (usize, usize, usize))> = input
         .questions
         .iter()
-        .filter_map(|q| tally.get(q.id.as_str()).map(|c| (q, *c)))
+        .enumerate()
+        .map(|(i, q)| {
+            let c = input.gaps.count(i);
+            (q, (c.asked, c.low, c.blank))
+        })
         .filter(|(_, c)| c.1 + c.2 > 0)
         .collect();
     gaps.sort_by(|a, b| {

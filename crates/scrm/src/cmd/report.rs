@@ -27,7 +27,12 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             scrm_report::render_portfolio_json(&results, &manifest, views.as_ref())
                 .map_err(|e| anyhow!("{e}"))?
         }
-        None => context::portfolio_html(&l, &results, &manifest, lang).into_bytes(),
+        None => {
+            let views = context::portfolio_views(&l);
+            let gaps = context::portfolio_gaps(&l);
+            context::portfolio_html(&l, &results, &manifest, views.as_ref(), &gaps, lang)
+                .into_bytes()
+        }
         Some(id) => {
             let (v, ex) = super::vendor::find(&l, id)?;
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);

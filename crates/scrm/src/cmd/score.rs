@@ -424,48 +424,104 @@ fn write_csv_sidecar(a: &ScoreArgs, manifest: &scrm_model::RunManifest) -> Resul
 }
 
 /// What an export needs of a vendor beyond its result: its improvement plan when it is at
-/// risk (the workbook's Remediation sheet, the OSCAL remediations) and, for the workbook, its
-/// two views. Made while ingestion holds the vendor, so that no export keeps every vendor's
-/// answers until the end (4.8 GB at 100,000 vendors when the plans were made afterwards).
+/// risk (the workbook's Remediation sheet, the OSCAL remediations), its two views (the workbook's
+/// sheets, the page's roll-ups) and its gap marks (the page's most common gaps). Made while
+/// ingestion holds the vendor, so that no output keeps every vendor's answers until the end
+/// (4.8 GB at 100,000 vendors when the plans were made afterwards).
 #[derive(Default)]
 struct Extras {
     plan: Option<Plan>,
     view: Option<scrm_model::ViewRow>,
+    gaps: Option<scrm_report::GapMarks>,
+}
+
+/// Which [`Extras`] an output needs.
+#[derive(Clone, Copy)]
+struct Wants {
+    plans: bool,
+    views: bool,
+    gaps: bool,
+}
+
+impl Wants {
+    fn of(format: ScoreFormat) -> Self {
+        Self {
+            plans: matches!(
+                format,
+                ScoreFormat::Xlsx | ScoreFormat::OscalAr | ScoreFormat::OscalPoam
+            ),
+            views: matches!(format, ScoreFormat::Xlsx | ScoreFormat::Html),
+            gaps: format == ScoreFormat::Html,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.plans || self.views || self.gaps
+    }
 }
 
 impl Extras {
     /// `v`'s extras; its whole answers are taken only when a plan or a view needs them.
+    /// `marker` is made once, from the first vendor's engine (the bank is the run's).
     fn of(
         engine: &Engine,
-        views: bool,
+        wants: Wants,
+        marker: &std::sync::OnceLock<scrm_report::GapMarker>,
         r: &VendorResult,
         v: scrm_ingest::ReadVendor<'_>,
         ex: &[&scrm_model::Exclusion],
     ) -> Self {
-        let at_risk = r.status == Status::AtRisk;
-        if !at_risk && !views {
-            return Self::default();
+        let gaps = wants.gaps.then(|| {
+            marker
+                .get_or_init(|| scrm_report::GapMarker::new(engine.questions()))
+                .marks(&v)
+        });
+        let plan = wants.plans && r.status == Status::AtRisk;
+        if !plan && !wants.views {
+            return Self {
+                gaps,
+                ..Self::default()
+            };
         }
         let vendor = v.into_vendor();
         Self {
-            plan: at_risk.then(|| engine.plan(&vendor, ex)),
-            view: views.then(|| scrm_score::supplier_view(engine, engine.questions(), &vendor, ex)),
+            plan: plan.then(|| engine.plan(&vendor, ex)),
+            view: wants
+                .views
+                .then(|| scrm_score::supplier_view(engine, engine.questions(), &vendor, ex)),
+            gaps,
         }
     }
 }
 
-/// The results, plans and views of an export's vendors, in vendor-id order, in one pass.
-fn split_extras(
-    kept: Vec<(VendorResult, Extras)>,
-) -> (Vec<VendorResult>, Vec<Plan>, Vec<scrm_model::ViewRow>) {
+/// An export's results, plans, views and gap tally, in vendor-id order, in one pass.
+struct Split {
+    results: Vec<VendorResult>,
+    plans: Vec<Plan>,
+    views: Vec<scrm_model::ViewRow>,
+    gaps: Option<scrm_report::GapTally>,
+}
+
+/// Splits an export's vendors into [`Split`]; the gap marks are counted over `questions`
+/// questions as they go.
+fn split_extras(kept: Vec<(VendorResult, Extras)>, questions: usize) -> Split {
     let mut results = Vec::with_capacity(kept.len());
-    let (mut plans, mut views) = (Vec::new(), Vec::new());
+    let (mut plans, mut views, mut gaps) = (Vec::new(), Vec::new(), None);
     for (r, x) in kept {
         results.push(r);
         plans.extend(x.plan);
         views.extend(x.view);
+        if let Some(m) = x.gaps {
+            gaps.get_or_insert_with(|| scrm_report::GapTally::new(questions))
+                .add(&m);
+        }
     }
-    (results, plans, views)
+    Split {
+        results,
+        plans,
+        views,
+        gaps,
+    }
 }
 
 /// Runs `scrm score`.
@@ -487,31 +543,28 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
     if a.format == ScoreFormat::Csv {
         return run_csv_rows(a, key, rejects_default);
     }
-    // Every format but the HTML page is scored as ingestion finishes each vendor, so that
-    // every vendor's answers are never held at once (a nightly portfolio of 100,000 vendors);
-    // the history keeps only each answer's value, and the exports make each vendor's plan and
-    // views there too. The HTML page's gap summary needs the vendors afterwards.
-    let streamed = a.format != ScoreFormat::Html;
-    let want_views = a.format == ScoreFormat::Xlsx;
-    let extras = matches!(
-        a.format,
-        ScoreFormat::Xlsx | ScoreFormat::OscalAr | ScoreFormat::OscalPoam
-    );
+    // Every format is scored as ingestion finishes each vendor, so that every vendor's
+    // answers are never held at once (a nightly portfolio of 100,000 vendors); the history
+    // keeps only each answer's value, and the exports make each vendor's plan, views and gap
+    // marks there too.
+    let wants = Wants::of(a.format);
     // The stored results are dropped with the run, and the spill with the last of them.
-    let (l, (results, plans, views), recorded, damaged) = if extras {
+    let (l, split, recorded, damaged) = if wants.any() {
+        let marker = std::sync::OnceLock::new();
         let run = score_streamed(
             a,
             key.as_ref(),
             rejects_default,
             |engine, r, v, ex| {
-                let x = Extras::of(engine, want_views, &r, v, ex);
+                let x = Extras::of(engine, wants, &marker, &r, v, ex);
                 (r, x)
             },
             |_, _| None,
         )?;
         let (kept, recorded) = split_kept(run.scored);
-        (run.loaded, split_extras(kept), recorded, run.damaged)
-    } else if streamed {
+        let split = split_extras(kept, run.loaded.catalog.questions().len());
+        (run.loaded, split, recorded, run.damaged)
+    } else {
         let run = score_streamed(
             a,
             key.as_ref(),
@@ -520,22 +573,20 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             |_, _| None,
         )?;
         let (results, recorded) = split_kept(run.scored);
-        (
-            run.loaded,
-            (results, Vec::new(), Vec::new()),
-            recorded,
-            run.damaged,
-        )
-    } else {
-        let l = context::load(&a.input, rejects_default)?;
-        let (results, damaged) = score_vendors(&l, a.history.as_deref(), key.as_ref())?;
-        (
-            l,
-            (results, Vec::new(), Vec::new()),
-            (Vec::new(), Vec::new()),
-            damaged,
-        )
+        let split = Split {
+            results,
+            plans: Vec::new(),
+            views: Vec::new(),
+            gaps: None,
+        };
+        (run.loaded, split, recorded, run.damaged)
     };
+    let Split {
+        results,
+        plans,
+        views,
+        gaps,
+    } = split;
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
         ScoreFormat::Parquet => {
@@ -549,9 +600,18 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             }
             Some(buf)
         }
-        ScoreFormat::Html => Some(
-            context::portfolio_html(&l, &results, &manifest, context::lang(&a.lang)?).into_bytes(),
-        ),
+        ScoreFormat::Html => {
+            // The page's roll-ups, of the views made as the vendors were read (none for a run
+            // without vendors, as when the vendors are kept).
+            let rolled = (!views.is_empty()).then(|| scrm_score::roll_up(&views));
+            let gaps =
+                gaps.unwrap_or_else(|| scrm_report::GapTally::new(l.catalog.questions().len()));
+            let lang = context::lang(&a.lang)?;
+            Some(
+                context::portfolio_html(&l, &results, &manifest, rolled.as_ref(), &gaps, lang)
+                    .into_bytes(),
+            )
+        }
         ScoreFormat::Sarif => {
             // Streamed: a large portfolio's log is never held whole.
             output::write_with(a.out.as_deref(), &mut |w| {
@@ -614,25 +674,7 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         let (stored, sheets) = &recorded;
         let damaged = damaged.as_deref();
         let rec = with_spinner("recording the run", || {
-            if streamed {
-                scrm_history::record_stored_with(
-                    dir,
-                    &manifest,
-                    stored,
-                    sheets,
-                    damaged,
-                    key.as_ref(),
-                )
-            } else {
-                scrm_history::record_run_with(
-                    dir,
-                    &manifest,
-                    &results,
-                    &l.ingested.vendors,
-                    damaged,
-                    key.as_ref(),
-                )
-            }
+            scrm_history::record_stored_with(dir, &manifest, stored, sheets, damaged, key.as_ref())
         });
         note_recorded(dir, rec)?;
     }

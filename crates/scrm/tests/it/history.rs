@@ -570,10 +570,9 @@ fn a_full_disk_still_gives_the_morning_report() {
     );
 }
 
-/// A run that cannot write its files (every file capped at 8 KiB: `results.parquet` does not
-/// fit) still gives its report on stdout, says that nothing of it is left, exits 2, and leaves
-/// no staging directory in the store. The HTML page's path keeps results in memory, so the cap
-/// stops the run's own files, not a spill.
+/// A run that cannot write its files (every file capped at 8 KiB: the results waiting on disk
+/// while the run scores do not fit) still gives its report on stdout, says that nothing of it
+/// is left, exits 2, and leaves no staging directory in the store.
 #[cfg(unix)]
 #[test]
 fn a_run_that_cannot_be_recorded_leaves_nothing() {
@@ -583,7 +582,10 @@ fn a_run_that_cannot_be_recorded_leaves_nothing() {
     r.expect_code(2);
     assert!(r.out().contains("</html>"), "no report on stdout");
     assert!(
-        r.stderr.contains("the run was not recorded in") && r.stderr.contains("results.parquet"),
+        r.stderr.contains("the run was not recorded in")
+            && r.stderr
+                .contains("keeping results on disk while the run scores")
+            && r.stderr.contains("File too large"),
         "{}",
         r.stderr
     );

@@ -238,13 +238,18 @@ pub fn load_cache_keyed(
     let Some(latest) = runs.last() else {
         return Ok(Cache::default());
     };
-    if let Some(key) = key
-        && !latest.signed_by(key)
-    {
-        tracing::warn!(
-            run = %latest.run_id,
-            "the newest run does not carry the store key's signature: every vendor is scored afresh"
-        );
+    if let Some(Err(problem)) = key.map(|k| latest.signature_check(k)) {
+        match problem {
+            crate::SignatureProblem::NotSigned => tracing::warn!(
+                run = %latest.run_id,
+                "the newest run does not carry the store key's signature: every vendor is scored afresh"
+            ),
+            // Another scheme's or another key's signature (a key rotated), or a changed run: said.
+            problem => tracing::warn!(
+                run = %latest.run_id,
+                "the newest run {problem}: every vendor is scored afresh"
+            ),
+        }
         return Ok(Cache::damaged(&latest.run_id));
     }
     // A stored result is what that version's engine gave for the inputs. Another version may

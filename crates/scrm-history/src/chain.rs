@@ -36,7 +36,11 @@ pub struct PrunedRun {
     pub sequence: u64,
     /// Its summary's own checksum when it was removed.
     pub run_checksum: Option<String>,
-    /// `hmac-sha256:` of the line without this field and `entry_checksum`, with the store's key.
+    /// With an Ed25519 key, its key id (covered by the signature); `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_key_id: Option<String>,
+    /// `hmac-sha256:` or `ed25519:` of the line without this field and `entry_checksum`, with the
+    /// store's key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_signature: Option<String>,
     /// `xxh3-128:` of the line's canonical JSON without this field.
@@ -59,6 +63,7 @@ impl PrunedRun {
             run_id: run_id.into(),
             sequence,
             run_checksum,
+            entry_key_id: key.and_then(StoreKey::key_id),
             entry_signature: None,
             entry_checksum: String::new(),
         };
@@ -75,14 +80,21 @@ impl PrunedRun {
 }
 
 /// Refuses to prune a store whose runs are signed without its key
-/// ([`HistoryError::KeyNeeded`]) or with another key ([`HistoryError::WrongKey`], told by the
-/// newest signed run), before anything is touched: the prune log's lines must carry the key the
-/// store is verified with.
+/// ([`HistoryError::KeyNeeded`]) or with another key ([`HistoryError::WrongKey`], or
+/// [`HistoryError::SignedOtherwise`] when the newest signed run tells whose signature it
+/// carries), and any store with a key that cannot sign ([`HistoryError::PublicKeyOnly`]), before
+/// anything is touched: the prune log's lines must carry the key the store is verified with.
 pub(crate) fn check_prune_key(
     dir: &Path,
     runs: &[&RunInfo],
     key: Option<&StoreKey>,
 ) -> Result<(), HistoryError> {
+    if key.is_some_and(|k| !k.can_sign()) {
+        return Err(HistoryError::PublicKeyOnly {
+            dir: dir.to_path_buf(),
+            signing: crate::Signing::Prune,
+        });
+    }
     let Some(newest) = runs
         .iter()
         .filter(|r| r.run_signature.is_some())
@@ -94,11 +106,18 @@ pub(crate) fn check_prune_key(
         None => Err(HistoryError::KeyNeeded {
             dir: dir.to_path_buf(),
         }),
-        Some(k) if !newest.signed_by(k) => Err(HistoryError::WrongKey {
-            dir: dir.to_path_buf(),
-            run: newest.run_id.clone(),
-        }),
-        Some(_) => Ok(()),
+        Some(k) => match newest.signature_check(k) {
+            Ok(()) => Ok(()),
+            Err(crate::SignatureProblem::NotSigned) => Err(HistoryError::WrongKey {
+                dir: dir.to_path_buf(),
+                run: newest.run_id.clone(),
+            }),
+            Err(problem) => Err(HistoryError::SignedOtherwise {
+                dir: dir.to_path_buf(),
+                run: newest.run_id.clone(),
+                problem,
+            }),
+        },
     }
 }
 
@@ -216,12 +235,12 @@ impl ChainCheck {
     }
 }
 
-/// Sealed lines of the prune log by run id, each with whether it carries the store key's
-/// signature.
-type SealedLines = HashMap<String, (PrunedRun, bool)>;
+/// Sealed lines of the prune log by run id, each with why it does not carry the store key's
+/// signature, if it does not.
+type SealedLines = HashMap<String, (PrunedRun, Result<(), crate::SignatureProblem>)>;
 
-/// The prune log's sealed lines by run id, each with whether it carries the store key's
-/// signature (always, without a key), and a problem for each line that is damaged or edited. A
+/// The prune log's sealed lines by run id, each with why it does not carry the store key's
+/// signature (never, without a key), and a problem for each line that is damaged or edited. A
 /// last line without its line feed, cut short by a crash, is not a line.
 fn read_log(
     dir: &Path,
@@ -255,13 +274,20 @@ fn read_log(
             ));
             continue;
         }
-        let signed = key
-            .is_none_or(|k| crate::seal::signed_by(&read, "entry_signature", "entry_checksum", k));
+        let signed = key.map_or(Ok(()), |k| {
+            crate::seal::signature_check(
+                &read,
+                "entry_signature",
+                "entry_checksum",
+                "entry_key_id",
+                k,
+            )
+        });
         // A run is recorded once; should it be twice, a line with its checksum is kept over one
         // without (a hidden run whose summary no longer read).
         let keep_old = sealed
             .get(&entry.run_id)
-            .is_some_and(|(old, _): &(PrunedRun, bool)| old.run_checksum.is_some());
+            .is_some_and(|(old, _): &(PrunedRun, _)| old.run_checksum.is_some());
         if !keep_old {
             sealed.insert(entry.run_id.clone(), (entry, signed));
         }
@@ -327,9 +353,9 @@ pub fn verify_chain(dir: &Path, key: Option<&StoreKey>) -> Result<ChainCheck, Hi
         } else if unreadable.iter().any(|(u, _)| u == id) {
             // Reported with the runs: its summary does not read.
         } else if let Some((entry, signed)) = log.get(id) {
-            if !signed {
+            if let Err(problem) = signed {
                 problems.push(format!(
-                    "run {shown} was pruned, but its record in {PRUNE_LOG} does not carry the store key's signature"
+                    "run {shown} was pruned, but its record in {PRUNE_LOG} {problem}"
                 ));
             } else if entry.run_checksum != *want {
                 problems.push(format!(

@@ -270,7 +270,8 @@ pub fn diff_runs(
 }
 
 /// [`diff_runs`] in a store signed with `key`: both runs must carry the key's signature
-/// ([`HistoryError::Unsigned`] otherwise), so that a run someone without the key changed or made
+/// ([`HistoryError::Unsigned`] otherwise, or [`HistoryError::SignedOtherwise`] when a run carries
+/// another scheme's or another key's; a public key verifies as its private key does), so that a run someone without the key changed or made
 /// is not diffed as the nightly job's.
 pub fn diff_runs_keyed(
     dir: &Path,
@@ -314,11 +315,21 @@ pub fn diff_runs_keyed(
 
     if let Some(key) = key {
         for run in [&run_a, &run_b] {
-            if !run.signed_by(key) {
-                return Err(HistoryError::Unsigned {
-                    dir: dir.to_path_buf(),
-                    run: run.run_id.clone(),
-                });
+            match run.signature_check(key) {
+                Ok(()) => {}
+                Err(crate::SignatureProblem::NotSigned) => {
+                    return Err(HistoryError::Unsigned {
+                        dir: dir.to_path_buf(),
+                        run: run.run_id.clone(),
+                    });
+                }
+                Err(problem) => {
+                    return Err(HistoryError::SignedOtherwise {
+                        dir: dir.to_path_buf(),
+                        run: run.run_id.clone(),
+                        problem,
+                    });
+                }
             }
         }
     }

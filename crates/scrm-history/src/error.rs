@@ -62,6 +62,26 @@ pub enum HistoryError {
         /// The newest signed run.
         run: String,
     },
+    /// Read with the store's key, a run carries another scheme's signature, another Ed25519
+    /// key's, or one naming the key that does not verify with it.
+    #[error("{}: run {run} {problem} (`scrm history verify --history-key` tells which runs)", dir.display())]
+    SignedOtherwise {
+        /// The history directory.
+        dir: PathBuf,
+        /// The run.
+        run: String,
+        /// What its signature is.
+        problem: crate::SignatureProblem,
+    },
+    /// The store was to be signed (a run recorded, runs pruned) with an Ed25519 public key,
+    /// which only verifies.
+    #[error("{}: {} the store's private key (PKCS#8 PEM, `BEGIN PRIVATE KEY`), and the key given is an Ed25519 public key, which only verifies; nothing was {}", dir.display(), signing.needs(), signing.undone())]
+    PublicKeyOnly {
+        /// The history directory.
+        dir: PathBuf,
+        /// What was to be signed.
+        signing: Signing,
+    },
     /// A store key file is not a usable key.
     #[error("{}: not a store key: {problem}", path.display())]
     BadKey {
@@ -147,6 +167,36 @@ pub enum HistoryError {
         /// What went wrong (the first failed write, with its file).
         problem: String,
     },
+}
+
+/// What would have signed the store ([`HistoryError::PublicKeyOnly`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    /// Recording a run (`score --history`).
+    Record,
+    /// Pruning runs (`history prune`): the prune log's lines are signed.
+    Prune,
+}
+
+impl Signing {
+    fn needs(self) -> &'static str {
+        match self {
+            Self::Record => "recording a run into a store with a key signs the run, which needs",
+            Self::Prune => {
+                "pruning with a key signs the prune log's record of each run removed, which needs"
+            }
+        }
+    }
+
+    fn undone(self) -> &'static str {
+        match self {
+            // The binary refuses before it scores; the library, before it writes.
+            Self::Record => {
+                "recorded (to only check the store, `scrm history verify` and `scrm diff` take the public key)"
+            }
+            Self::Prune => "pruned",
+        }
+    }
 }
 
 fn available_text(available: &[String]) -> String {

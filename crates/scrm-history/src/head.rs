@@ -20,7 +20,11 @@ pub struct Head {
     pub sequence: u64,
     /// Its summary's own checksum (`run_checksum`): the head names that run, not only its id.
     pub run_checksum: Option<String>,
-    /// `hmac-sha256:` of the head without this field and `head_checksum`, with the store's key.
+    /// With an Ed25519 key, its key id (covered by the signature); `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_key_id: Option<String>,
+    /// `hmac-sha256:` or `ed25519:` of the head without this field and `head_checksum`, with the
+    /// store's key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_signature: Option<String>,
     /// `xxh3-128:` of the head's canonical JSON without this field.
@@ -44,6 +48,7 @@ pub(crate) fn write_head(
         run_id: run.run_id.clone(),
         sequence: run.sequence,
         run_checksum: run.run_checksum.clone(),
+        head_key_id: key.and_then(StoreKey::key_id),
         head_signature: None,
         head_checksum: String::new(),
     };
@@ -124,8 +129,10 @@ pub fn verify_head(dir: &Path, key: Option<&StoreKey>) -> Result<HeadCheck, Hist
     if !crate::seal::sealed(&read, "head_checksum") {
         return changed("head.json does not match its own checksum".into());
     }
-    if key.is_some_and(|k| !crate::seal::signed_by(&read, "head_signature", "head_checksum", k)) {
-        return changed("head.json does not carry the store key's signature".into());
+    if let Some(Err(problem)) = key.map(|k| {
+        crate::seal::signature_check(&read, "head_signature", "head_checksum", "head_key_id", k)
+    }) {
+        return changed(format!("head.json {problem}"));
     }
     let (runs, _) = scan_runs(dir)?;
     let Some(named) = runs.iter().find(|r| r.run_id == head.run_id) else {

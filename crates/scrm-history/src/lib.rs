@@ -85,9 +85,9 @@ pub use diff::{
     AnswerChange, RunDiff, ScoreMove, StatusChange, VendorBrief, VendorChange, diff_runs,
     diff_runs_keyed, render_diff_text,
 };
-pub use error::HistoryError;
+pub use error::{HistoryError, Signing};
 pub use head::{HEAD_FILE, Head, HeadCheck, render_head_text, verify_head};
-pub use key::StoreKey;
+pub use key::{NewKey, Scheme, SignatureProblem, StoreKey, public_path, short_id};
 pub use retention::{
     Pruned, Retention, StoredRun, plan_prune, prune, render_prune_text, render_runs_text,
     stored_runs,

@@ -106,10 +106,15 @@ pub struct RunInfo {
     /// recorded before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_checksum: Option<String>,
-    /// `hmac-sha256:<64 hex>` of this summary, without this field and `run_checksum`, made with
-    /// the store's key ([`crate::StoreKey`]) when the run was recorded with one. It covers every
-    /// byte of the run, since the summary holds the other files' checksums. `None` when the run
-    /// was recorded without a key.
+    /// With an Ed25519 key, the key id of the key that signed the run ([`crate::StoreKey::key_id`]),
+    /// covered by the signature: `verify` with another key names this one. `None` for a run
+    /// signed with a shared secret or not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_key_id: Option<String>,
+    /// `hmac-sha256:<64 hex>` or `ed25519:<128 hex>` of this summary, without this field and
+    /// `run_checksum`, made with the store's key ([`crate::StoreKey`]) when the run was recorded
+    /// with one. It covers every byte of the run, since the summary holds the other files'
+    /// checksums. `None` when the run was recorded without a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_signature: Option<String>,
     /// `xxh3-128:<32 hex>` of this summary itself, as written without this field
@@ -471,9 +476,16 @@ impl RunInfo {
 
     /// Whether the summary carries `key`'s signature of itself.
     pub fn signed_by(&self, key: &crate::StoreKey) -> bool {
-        self.run_signature
-            .as_deref()
-            .is_some_and(|sig| key.verifies(&self.signed_bytes(), sig))
+        self.signature_check(key).is_ok()
+    }
+
+    /// Why the summary does not carry `key`'s signature of itself, if it does not.
+    pub fn signature_check(&self, key: &crate::StoreKey) -> Result<(), crate::SignatureProblem> {
+        key.check(
+            &self.signed_bytes(),
+            self.run_signature.as_deref(),
+            self.run_key_id.as_deref(),
+        )
     }
 
     /// Whether the run was recorded before runs kept checksums: there is nothing to check it
@@ -1143,6 +1155,13 @@ pub fn record_stored_with<A: RecordedAnswers>(
     damaged_newest: Option<&str>,
     key: Option<&crate::StoreKey>,
 ) -> Result<Recorded, HistoryError> {
+    // Recording signs the run: a key that cannot sign is refused before anything is written.
+    if key.is_some_and(|k| !k.can_sign()) {
+        return Err(HistoryError::PublicKeyOnly {
+            dir: dir.to_path_buf(),
+            signing: crate::Signing::Record,
+        });
+    }
     let rows = sorted(results, StoredResult::vendor_id);
     let (hash, checksum) = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
@@ -1298,6 +1317,7 @@ impl Staged<'_> {
             answers_checksum: Some(answers_checksum),
             results_file_checksum: Some(results_file_checksum),
             manifest_checksum: Some(bytes_checksum(&manifest_json)),
+            run_key_id: self.key.and_then(crate::StoreKey::key_id),
             run_signature: None,
             run_checksum: None,
             previous_run: self.previous,
@@ -1310,7 +1330,7 @@ impl Staged<'_> {
             read_as: None,
         };
         let info = RunInfo {
-            run_signature: self.key.map(|k| k.sign(&info.signed_bytes())),
+            run_signature: self.key.and_then(|k| k.sign(&info.signed_bytes())),
             ..info
         };
         let info = RunInfo {

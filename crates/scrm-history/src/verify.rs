@@ -84,6 +84,16 @@ pub struct RunCheck {
     /// What was found.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// Verified with an Ed25519 key: the key id of the key whose signature the run carries
+    /// (the key given). `None` with a shared secret, which names no key, and when the signature
+    /// does not verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    /// Why the run's signature does not verify (`Outcome::Changed`'s `signature`), when that says
+    /// more than that the run does not carry the key's signature: it carries another scheme's or
+    /// another Ed25519 key's, or one naming the key given that no longer verifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_problem: Option<crate::SignatureProblem>,
 }
 
 impl RunCheck {
@@ -121,6 +131,8 @@ pub fn verify_runs_keyed(
         outcome: Outcome::Unreadable {
             problem: e.to_string(),
         },
+        signed_by: None,
+        signature_problem: None,
     }));
     Ok(checks)
 }
@@ -146,6 +158,8 @@ pub fn verify_run_keyed(
             outcome: Outcome::Unreadable {
                 problem: e.to_string(),
             },
+            signed_by: None,
+            signature_problem: None,
         }),
         other => other,
     }
@@ -159,10 +173,13 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
             None => Outcome::Unchecked,
             Some(_) => Outcome::unsigned(),
         };
+        let (_, _, signature_problem) = signature(info, key);
         return Ok(RunCheck {
             run_id: info.run_id.clone(),
             vendors: info.vendors,
             outcome,
+            signed_by: None,
+            signature_problem,
         });
     }
     let path = results_path(dir, &info.run_id);
@@ -229,10 +246,12 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
         || info.policy_name != manifest.policy_name
         || info.statuses != statuses
         || answer_rows.is_some_and(|n| n != info.answers);
-    let signature = key.is_some_and(|k| !info.signed_by(k));
+    let (signature, signed_by, signature_problem) = signature(info, key);
     Ok(RunCheck {
         run_id: info.run_id.clone(),
         vendors,
+        signed_by,
+        signature_problem,
         outcome: if results
             || content
             || count
@@ -256,6 +275,21 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
             Outcome::Sound
         },
     })
+}
+
+/// What a run's signature says with `key`: whether it does not verify, the key id of the
+/// Ed25519 key it verifies with, and why it does not verify when that says more than "not
+/// signed" ([`RunCheck::signature_problem`]).
+fn signature(
+    info: &RunInfo,
+    key: Option<&StoreKey>,
+) -> (bool, Option<String>, Option<crate::SignatureProblem>) {
+    match key.map(|k| (k, info.signature_check(k))) {
+        None => (false, None, None),
+        Some((k, Ok(()))) => (false, k.key_id(), None),
+        Some((_, Err(crate::SignatureProblem::NotSigned))) => (true, None, None),
+        Some((_, Err(problem))) => (true, None, Some(problem)),
+    }
 }
 
 /// Whether a file's bytes differ from the checksum recorded for it (never, with none).
@@ -284,7 +318,10 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
     );
     for c in checks {
         let what = match &c.outcome {
-            Outcome::Sound => "sound".to_string(),
+            Outcome::Sound => match &c.signed_by {
+                Some(id) => format!("sound, signed by key {}", crate::short_id(id)),
+                None => "sound".to_string(),
+            },
             Outcome::Unchecked => "not checked: recorded before runs kept a checksum".to_string(),
             Outcome::Unreadable { problem } => {
                 format!("CHANGED: unreadable: {}", escape_controls(problem, false))
@@ -299,30 +336,33 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 summary,
                 signature,
             } => {
-                let mut parts = Vec::new();
+                let mut parts: Vec<std::borrow::Cow<'_, str>> = Vec::new();
                 if *results {
-                    parts.push("results differ from their checksum");
+                    parts.push("results differ from their checksum".into());
                 }
                 if *content {
-                    parts.push("manifest or results differ from the content hash");
+                    parts.push("manifest or results differ from the content hash".into());
                 }
                 if *vendors {
-                    parts.push("another number of vendors than recorded");
+                    parts.push("another number of vendors than recorded".into());
                 }
                 if *answers {
-                    parts.push("answers differ from their checksum");
+                    parts.push("answers differ from their checksum".into());
                 }
                 if *results_file {
-                    parts.push("results.parquet's bytes differ from their checksum");
+                    parts.push("results.parquet's bytes differ from their checksum".into());
                 }
                 if *manifest {
-                    parts.push("manifest.json differs from its checksum");
+                    parts.push("manifest.json differs from its checksum".into());
                 }
                 if *summary {
-                    parts.push("run.json disagrees with the run it summarizes");
+                    parts.push("run.json disagrees with the run it summarizes".into());
                 }
                 if *signature {
-                    parts.push("not signed with the store's key");
+                    parts.push(match &c.signature_problem {
+                        Some(problem) => format!("run.json {problem}").into(),
+                        None => "not signed with the store's key".into(),
+                    });
                 }
                 format!("CHANGED: {}", parts.join("; "))
             }

@@ -1101,6 +1101,194 @@ fn a_signed_store_shows_what_someone_without_the_key_changed() {
     assert_eq!(load_cache(h, TOOL_VERSION).unwrap().len(), 2);
 }
 
+/// A test-only key of `fixtures/keys/`.
+fn fixture_key(name: &str) -> scrm_history::StoreKey {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/keys")
+        .join(name);
+    scrm_history::StoreKey::from_file(&path).unwrap()
+}
+
+/// A store signed with an Ed25519 private key is verified, reused and diffed with its public key
+/// alone, which records and prunes nothing; read with another Ed25519 key or a shared secret,
+/// each run, the head and the prune log say whose signature they carry.
+#[test]
+fn an_ed25519_store_is_checked_with_its_public_key() {
+    use scrm_history::{HeadCheck, SignatureProblem, Signing};
+    let (private, public) = (fixture_key("nightly.pem"), fixture_key("nightly.pub.pem"));
+    let (other, other_public) = (fixture_key("other.pem"), fixture_key("other.pub.pem"));
+    let secret = scrm_history::StoreKey::new(vec![42; 32]).unwrap();
+    let id = public.key_id().unwrap();
+    assert_eq!(private.key_id().as_deref(), Some(id.as_str()));
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let ids = [1, 2, 3].map(|day| night(h, day, Some(&private)));
+    let info = list_runs(h).unwrap();
+    for run in &info {
+        let signature = run.run_signature.as_deref().unwrap();
+        assert!(signature.starts_with("ed25519:") && signature.len() == 8 + 128);
+        assert_eq!(run.run_key_id.as_deref(), Some(id.as_str()));
+    }
+    let checks = scrm_history::verify_runs_keyed(h, Some(&public)).unwrap();
+    assert!(
+        checks
+            .iter()
+            .all(|c| c.outcome == Outcome::Sound && c.signed_by.as_deref() == Some(id.as_str())),
+        "{checks:?}"
+    );
+    assert!(
+        scrm_history::render_verify_text(&checks)
+            .contains(&format!("sound, signed by key {}\n", &id[..16]))
+    );
+    assert_eq!(
+        scrm_history::verify_head(h, Some(&public)).unwrap(),
+        HeadCheck::Sound {
+            run_id: ids[2].clone()
+        }
+    );
+    let reused = scrm_history::load_cache_keyed(h, TOOL_VERSION, Some(&public)).unwrap();
+    assert_eq!(reused.len(), 2);
+    scrm_history::diff_runs_keyed(h, None, None, 0.25, None, Some(&public)).unwrap();
+
+    // The public key signs nothing: recording and pruning stop before they write.
+    let m = manifest("2026-11-04T02:00:00Z", date(2026, 11, 4), 2);
+    let recorded = scrm_history::record_run_with(
+        h,
+        &m,
+        &sample_results(),
+        &[] as &[Vendor],
+        None,
+        Some(&public),
+    );
+    assert!(
+        matches!(
+            recorded,
+            Err(HistoryError::PublicKeyOnly {
+                signing: Signing::Record,
+                ..
+            })
+        ),
+        "{recorded:?}"
+    );
+    let keep_one = scrm_history::Retention {
+        keep: std::num::NonZeroUsize::new(1).unwrap(),
+        older_than: None,
+    };
+    let pruned = scrm_history::prune(h, &keep_one, Some(&public));
+    assert!(
+        pruned.as_ref().is_err_and(|e| e.to_string().ends_with(
+            "pruning with a key signs the prune log's record of each run removed, which needs the store's private key (PKCS#8 PEM, `BEGIN PRIVATE KEY`), and the key given is an Ed25519 public key, which only verifies; nothing was pruned"
+        )),
+        "{pruned:?}"
+    );
+    // Nor does another private key prune it: the newest run names whose it is.
+    let by_other = scrm_history::prune(h, &keep_one, Some(&other));
+    let Err(HistoryError::SignedOtherwise { problem, .. }) = by_other else {
+        panic!("{by_other:?}")
+    };
+    assert_eq!(
+        problem,
+        SignatureProblem::OtherKey {
+            found: id.clone(),
+            expected: other.key_id().unwrap()
+        }
+    );
+    assert_eq!(list_runs(h).unwrap().len(), 3);
+    let keep_two = scrm_history::Retention {
+        keep: std::num::NonZeroUsize::new(2).unwrap(),
+        older_than: None,
+    };
+    scrm_history::prune(h, &keep_two, Some(&private)).unwrap();
+    let log = std::fs::read_to_string(h.join(scrm_history::PRUNE_LOG)).unwrap();
+    assert!(
+        log.contains(&format!(
+            "\"entry_key_id\":\"{id}\",\"entry_signature\":\"ed25519:"
+        )),
+        "{log}"
+    );
+    assert_eq!(
+        scrm_history::verify_chain(h, Some(&public)).unwrap(),
+        scrm_history::ChainCheck::Sound {
+            links: 2,
+            pruned: 1
+        }
+    );
+
+    // Read with another Ed25519 key, or with a shared secret: each says what it found.
+    let other_id = other_public.key_id().unwrap();
+    for (key, problem) in [
+        (
+            &other_public,
+            SignatureProblem::OtherKey {
+                found: id.clone(),
+                expected: other_id.clone(),
+            },
+        ),
+        (
+            &secret,
+            SignatureProblem::OtherScheme {
+                found: "ed25519".into(),
+                expected: scrm_history::Scheme::HmacSha256,
+            },
+        ),
+    ] {
+        let checks = scrm_history::verify_runs_keyed(h, Some(key)).unwrap();
+        assert!(
+            checks.iter().all(|c| c.outcome == Outcome::unsigned()
+                && c.signed_by.is_none()
+                && c.signature_problem.as_ref() == Some(&problem)),
+            "{checks:?}"
+        );
+        let HeadCheck::Changed { problem: said } = scrm_history::verify_head(h, Some(key)).unwrap()
+        else {
+            panic!("the head verifies with {key:?}")
+        };
+        assert_eq!(said, format!("head.json {problem}"));
+        let chain = scrm_history::verify_chain(h, Some(key)).unwrap();
+        assert_eq!(
+            chain,
+            scrm_history::ChainCheck::Changed {
+                problems: vec![format!(
+                    "run {} was pruned, but its record in pruned.jsonl {problem}",
+                    ids[0]
+                )]
+            }
+        );
+        let diff = scrm_history::diff_runs_keyed(h, None, None, 0.25, None, Some(key));
+        assert!(
+            diff.as_ref()
+                .is_err_and(|e| e.to_string().contains(&format!(
+                    ": run {} {problem} (`scrm history verify --history-key` tells which runs)",
+                    ids[1]
+                ))),
+            "{diff:?}"
+        );
+        // Not reused: every vendor is scored afresh, and the next run recorded.
+        let cache = scrm_history::load_cache_keyed(h, TOOL_VERSION, Some(key)).unwrap();
+        assert_eq!(cache.damaged_run(), Some(ids[2].as_str()));
+    }
+    // Changed since it was signed: the run names the key, and the signature does not verify.
+    let path = h.join(format!("run={}/run.json", ids[2]));
+    let mut v: scrm_history::RunInfo =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v.sequence = 9;
+    v.run_checksum = Some(v.own_checksum());
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let checks = scrm_history::verify_runs_keyed(h, Some(&public)).unwrap();
+    assert_eq!(
+        checks[1].signature_problem,
+        Some(SignatureProblem::Invalid { key: id.clone() })
+    );
+    assert!(
+        scrm_history::render_verify_text(&checks).contains(&format!(
+            "CHANGED: run.json names Ed25519 key {} but its signature does not verify with it: changed since it was signed\n",
+            &id[..16]
+        )),
+        "{}",
+        scrm_history::render_verify_text(&checks)
+    );
+}
+
 /// Records the sample results as the night of 2026-11-`day` at 02:00, as of that day, signed
 /// with `key` when given: a run of its own each night. Its id.
 fn night(h: &Path, day: u32, key: Option<&scrm_history::StoreKey>) -> String {

@@ -299,8 +299,11 @@ pub struct ScoreArgs {
     /// Append this run to a history store (Parquet, atomic); unchanged suppliers are not re-scored.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
-    /// Sign the recorded run with the store's key (a file of at least 32 bytes), and reuse the
-    /// newest run only when it carries the key's signature (docs/history.md).
+    /// Sign the recorded run with the store's key, and reuse the newest run only when it carries
+    /// the key's signature: an Ed25519 private key (PKCS#8 PEM, `scrm history keygen` or
+    /// `openssl genpkey -algorithm ed25519`) or a shared secret (any other file of at least 32
+    /// bytes). A public key only verifies: it is refused before anything is scored
+    /// (docs/history.md).
     #[arg(long, value_name = "FILE", requires = "history")]
     pub history_key: Option<PathBuf>,
     /// With --format sarif: an earlier run's SARIF log. Each result says whether it is new,
@@ -647,7 +650,8 @@ pub struct DiffArgs {
     /// The history store.
     #[arg(long, value_name = "DIR")]
     pub history: PathBuf,
-    /// The store's key: both runs must carry its signature (docs/history.md).
+    /// The store's key: both runs must carry its signature. For an Ed25519 store, its public key
+    /// (SPKI PEM) is enough (docs/history.md).
     #[arg(long, value_name = "FILE")]
     pub history_key: Option<PathBuf>,
     /// Report score moves of at least this much (0-5 scale).
@@ -680,7 +684,9 @@ pub enum HistoryCommand {
         #[command(flatten)]
         store: StoreArgs,
         /// The store's key: every run must carry its signature (a run recorded without it, or
-        /// changed by someone without it, is reported changed).
+        /// changed by someone without it, is reported changed, and one signed with another key
+        /// or scheme says whose it is). For an Ed25519 store, its public key (SPKI PEM) is
+        /// enough: auditors verify without being able to sign.
         #[arg(long, value_name = "FILE")]
         history_key: Option<PathBuf>,
     },
@@ -700,8 +706,20 @@ pub enum HistoryCommand {
         dry_run: bool,
         /// The store's key, to sign the prune log's record of each run removed (required when
         /// the store's runs are signed: `history verify` then knows they were pruned on purpose).
+        /// For an Ed25519 store, its private key: a public key cannot sign and is refused.
         #[arg(long, value_name = "FILE")]
         history_key: Option<PathBuf>,
+    },
+    /// Write a new Ed25519 key for a history store: the private key (PKCS#8 PEM, readable by
+    /// its owner only) for the nightly job, and its public key beside it (FILE without `.pem`,
+    /// plus `.pub.pem`) for auditors. Never overwrites a file.
+    Keygen {
+        /// The private key's file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
+        format: TextFormat,
     },
 }
 

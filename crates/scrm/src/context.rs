@@ -421,8 +421,9 @@ pub fn portfolio_views(l: &Loaded) -> Option<scrm_model::PortfolioViews> {
     })
 }
 
-/// The history store's signing key named by `--history-key`, if any (`score`, `diff`,
-/// `history verify`).
+/// The history store's key named by `--history-key`, if any (`score`, `diff`, `history
+/// verify`, `history prune`): an Ed25519 private or public key (PEM) or a shared secret, told
+/// from the file's content.
 pub fn store_key(path: Option<&Path>) -> Result<Option<scrm_history::StoreKey>> {
     path.map(scrm_history::StoreKey::from_file)
         .transpose()

@@ -1,4 +1,4 @@
-//! `scrm history`: list a history store's runs, verify them, prune old ones.
+//! `scrm history`: list a history store's runs, verify them, prune old ones, make a key.
 
 use crate::cli::{HistoryArgs, HistoryCommand, StoreArgs};
 use crate::context;
@@ -79,6 +79,25 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
                 *format,
                 || scrm_history::render_prune_text(&done) + &unreadable_text(&unreadable),
                 &with_unreadable(serde_json::to_value(&done)?, &unreadable)?,
+            )?;
+        }
+        HistoryCommand::Keygen { out, format } => {
+            let new = scrm_history::StoreKey::write_new(out).map_err(|e| anyhow!("{e}"))?;
+            emit(
+                *format,
+                || {
+                    format!(
+                        "private key: {} (the nightly job's: `score --history-key`, `history prune --history-key`; keep it where only the job reads it)\npublic key:  {} (for auditors: `history verify --history-key`, `diff --history-key`)\nkey id:      {}\n",
+                        new.private.display(),
+                        new.public.display(),
+                        new.key_id
+                    )
+                },
+                &serde_json::json!({
+                    "private": new.private,
+                    "public": new.public,
+                    "key_id": new.key_id,
+                }),
             )?;
         }
     }

@@ -526,8 +526,21 @@ fn split_extras(kept: Vec<(VendorResult, Extras)>, questions: usize) -> Split {
 
 /// Runs `scrm score`.
 pub fn run(a: &ScoreArgs) -> Result<u8> {
-    // Read first: a missing or short key stops the run before any scoring.
+    // Read first: a missing or short key stops the run before any scoring. So does a public key:
+    // recording signs the run, and a nightly job that scored for an hour and then could not
+    // record would leave its operator with outputs and no history.
     let key = context::store_key(a.history_key.as_deref())?;
+    if let (Some(dir), Some(k)) = (&a.history, &key)
+        && !k.can_sign()
+    {
+        return Err(anyhow!(
+            "{}",
+            scrm_history::HistoryError::PublicKeyOnly {
+                dir: dir.clone(),
+                signing: scrm_history::Signing::Record,
+            }
+        ));
+    }
     // Read before any scoring too: a baseline that is not an earlier log stops the run.
     let baseline = match &a.baseline {
         None => None,

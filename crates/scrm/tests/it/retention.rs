@@ -1,7 +1,7 @@
 //! `scrm history list`, `verify` and `prune`: a nightly job's store, listed, checked against
 //! what was recorded, and kept to a size, with every run removed whole and the newest kept.
 
-use crate::common::{DEMO, Scrm, arg, reseal_run_json, scrm, tempdir};
+use crate::common::{DEMO, Scrm, arg, assert_same_text, reseal_run_json, scrm, tempdir};
 use crate::history::nightly;
 use std::path::Path;
 
@@ -490,5 +490,245 @@ fn a_signed_store_is_pruned_with_its_key() {
             && out
                 .contains("is not in the store and the prune log does not name it: it was removed"),
         "{out}"
+    );
+}
+
+/// The test-only Ed25519 keys of `fixtures/keys/` (relative to the workspace root, where every
+/// run starts: stable in snapshots).
+const PRIVATE: &str = "fixtures/keys/nightly.pem";
+const PUBLIC: &str = "fixtures/keys/nightly.pub.pem";
+const OTHER_PUBLIC: &str = "fixtures/keys/other.pub.pem";
+
+/// A store signed with an Ed25519 private key: the nightly job records and prunes with it; an
+/// auditor with the public key verifies (each run named signed by the key), diffs, and sees a
+/// run changed since it was signed, but records and prunes nothing; another public key is told
+/// apart from a changed run.
+#[test]
+fn an_ed25519_store_is_verified_with_its_public_key() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let h = arg(&history);
+    for (day, as_of) in [
+        ("01", "2026-10-30"),
+        ("02", "2026-10-31"),
+        ("03", "2026-11-01"),
+    ] {
+        let now = format!("2026-11-{day}T06:00:00Z");
+        nightly(
+            DEMO,
+            &history,
+            Path::new("/dev/null"),
+            &now,
+            &["--as-of", as_of, "--history-key", PRIVATE],
+        );
+    }
+    let verify = |key: &str| scrm(["history", "verify", "--history", &h, "--history-key", key]);
+
+    // The public key signs nothing: prune refuses (exit 2, as without a key), and so does a
+    // night recorded with it, before it scores (no output written).
+    let refused = scrm([
+        "history",
+        "prune",
+        "--history",
+        &h,
+        "--keep",
+        "2",
+        "--history-key",
+        PUBLIC,
+    ]);
+    refused.expect_code(2);
+    assert_run!("history_prune_ed25519_public_key", refused);
+    let out = dir.path().join("night.csv");
+    let night = Scrm::new([
+        "score",
+        DEMO,
+        "--history",
+        &h,
+        "--history-key",
+        PUBLIC,
+        "--out",
+        &arg(&out),
+    ])
+    .env("SCRM_NOW", "2026-11-04T06:00:00Z")
+    .run();
+    night.expect_code(2);
+    assert_run!("history_score_ed25519_public_key", night);
+    assert!(!out.exists());
+    assert_eq!(listed(&history).len(), 3);
+
+    // The private key prunes; the public key then verifies every run, the head and the chain.
+    scrm([
+        "history",
+        "prune",
+        "--history",
+        &h,
+        "--keep",
+        "2",
+        "--history-key",
+        PRIVATE,
+    ])
+    .expect_code(0);
+    let sound = verify(PUBLIC);
+    sound.expect_code(0);
+    assert_run!("history_verify_ed25519_sound", sound);
+    let json = scrm([
+        "history",
+        "verify",
+        "--history",
+        &h,
+        "--history-key",
+        PUBLIC,
+        "-f",
+        "json",
+    ]);
+    let id = "a726726b87647c1b";
+    assert!(
+        json.json()["runs"]
+            .as_array()
+            .is_some_and(|runs| runs.iter().all(|r| r["signed_by"]
+                .as_str()
+                .is_some_and(|k| k.len() == 64 && k.starts_with(id)))),
+        "{}",
+        json.out()
+    );
+
+    // `diff` with the public key diffs as without a key.
+    let diff = |key: Option<&str>| {
+        let mut args = vec!["diff", "--history", &h];
+        args.extend(key.map(|k| ["--history-key", k]).into_iter().flatten());
+        let r = scrm(args);
+        r.expect_code(0);
+        r.out()
+    };
+    assert_same_text(&diff(Some(PUBLIC)), &diff(None), "diff with the public key");
+
+    // Another public key: each run says whose signature it carries.
+    let other = verify(OTHER_PUBLIC);
+    other.expect_code(1);
+    assert_run!("history_verify_ed25519_other_key", other);
+
+    // A run's summary changed and sealed again with a fresh checksum, as anyone can: the
+    // public key sees it.
+    let runs = crate::common::run_dirs(&history);
+    reseal_run_json(&runs[1].join("run.json"), &|v| v["vendors"] = 49.into());
+    let changed = verify(PUBLIC);
+    changed.expect_code(1);
+    assert_run!("history_verify_ed25519_changed", changed);
+}
+
+/// A store signed with a shared secret, verified with an Ed25519 public key, and the other way
+/// round: the scheme each found and expected is said, not a bare "not signed".
+#[test]
+fn a_key_of_the_other_scheme_is_told() {
+    let dir = tempdir();
+    let (hmac, ed) = (dir.path().join("hmac"), dir.path().join("ed25519"));
+    let secret = dir.path().join("store.key");
+    std::fs::write(&secret, [7u8; 32]).expect("key");
+    let secret = arg(&secret);
+    for (history, key) in [(&hmac, secret.as_str()), (&ed, PRIVATE)] {
+        nightly(
+            DEMO,
+            history,
+            Path::new("/dev/null"),
+            "2026-11-02T06:00:00Z",
+            &["--history-key", key],
+        );
+    }
+    let by_public = scrm([
+        "history",
+        "verify",
+        "--history",
+        &arg(&hmac),
+        "--history-key",
+        PUBLIC,
+    ]);
+    by_public.expect_code(1);
+    let by_secret = scrm([
+        "history",
+        "verify",
+        "--history",
+        &arg(&ed),
+        "--history-key",
+        &secret,
+    ]);
+    by_secret.expect_code(1);
+    assert_text!(
+        "history_verify_other_scheme",
+        format!(
+            "{}\n=== the Ed25519 store with the shared secret\n{}",
+            by_public.render(),
+            by_secret.render()
+        )
+    );
+    // An EC key is refused as such, before anything is read.
+    let p256 = scrm([
+        "history",
+        "verify",
+        "--history",
+        &arg(&ed),
+        "--history-key",
+        "fixtures/keys/p256.pem",
+    ]);
+    p256.expect_code(2);
+    assert_run!("history_key_p256", p256);
+}
+
+/// `history keygen` writes a private key only its owner reads and the public key beside it,
+/// never over a file; the pair signs and verifies a store.
+#[test]
+fn keygen_writes_a_key_pair_once() {
+    let dir = tempdir();
+    let key = dir.path().join("store.pem");
+    let made = scrm(["history", "keygen", "--out", &arg(&key), "-f", "json"]);
+    made.expect_code(0);
+    let v = made.json();
+    let public = dir.path().join("store.pub.pem");
+    assert_eq!(v["public"].as_str(), Some(arg(&public).as_str()));
+    let id = v["key_id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(id.len(), 64);
+    let private = std::fs::read_to_string(&key).expect("private key");
+    assert!(
+        private.starts_with("-----BEGIN PRIVATE KEY-----\n"),
+        "{private}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).expect("key").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = scrm(["history", "keygen", "--out", &arg(&key)]);
+    again.expect_code(2);
+    assert!(
+        again
+            .stderr
+            .contains("already exists: a key is never overwritten"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&key).ok(), Some(private));
+    let history = dir.path().join("history");
+    nightly(
+        DEMO,
+        &history,
+        Path::new("/dev/null"),
+        "2026-11-02T06:00:00Z",
+        &["--history-key", &arg(&key)],
+    );
+    let verified = scrm([
+        "history",
+        "verify",
+        "--history",
+        &arg(&history),
+        "--history-key",
+        &arg(&public),
+    ]);
+    verified.expect_code(0);
+    assert!(
+        verified
+            .out()
+            .contains(&format!("sound, signed by key {}\n", &id[..16])),
+        "{}",
+        verified.out()
     );
 }

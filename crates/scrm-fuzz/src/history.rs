@@ -1,8 +1,10 @@
 //! The `history` target: a signed history store (three nightly runs, the oldest pruned) with
 //! one of its files replaced by the case, read by everything that reads a store.
 //!
-//! The case's first byte picks the file (bits 0-2, [`FILES`]) and whether the store is read
-//! with its key (bit 7); the rest is the file's new content. A case passes when:
+//! The case's first byte picks the file (bits 0-2, [`FILES`]), the store (bit 6: the one signed
+//! with an Ed25519 private key, read with its public key, rather than the one signed with a
+//! shared secret) and whether the store is read with its key (bit 7); the rest is the file's new
+//! content. A case passes when:
 //! - no reader panics (listing, reuse, reading a run back, diffing, verifying): damage is a
 //!   typed error or a reported change;
 //! - every text they render is inert (no control character but the line break);
@@ -60,16 +62,22 @@ impl Replaced {
     }
 }
 
-/// The store every case starts from, made once per process.
+/// A store every case starts from, made once per process.
 struct Template {
     _dir: tempfile::TempDir,
     dir: PathBuf,
+    /// The key it is read with: the shared secret it was signed with, or the public half of the
+    /// Ed25519 key that signed it (a verify-only key reads it as the signing key does).
     key: StoreKey,
     newest: String,
     middle: String,
     /// What each reader says of the store as recorded, without and with the key.
     said: [Said; 2],
 }
+
+/// The test-only Ed25519 key of `fixtures/keys/` (public: never a real store's).
+const ED25519_PRIVATE: &str = include_str!("../../../fixtures/keys/nightly.pem");
+const ED25519_PUBLIC: &str = include_str!("../../../fixtures/keys/nightly.pub.pem");
 
 /// What the readers say of a store: the runs listed, the results reuse takes, the newest run's
 /// results and the diff of the last two runs (`None` for an error).
@@ -81,16 +89,26 @@ struct Said {
     diff: Option<String>,
 }
 
-fn template() -> &'static Template {
-    static T: OnceLock<Template> = OnceLock::new();
-    T.get_or_init(|| {
+/// The store signed with a shared secret (`ed25519` false) or with an Ed25519 private key.
+fn template(ed25519: bool) -> &'static Template {
+    static T: [OnceLock<Template>; 2] = [OnceLock::new(), OnceLock::new()];
+    T[usize::from(ed25519)].get_or_init(|| {
         let tmp = tempfile::Builder::new()
             .prefix("scrm-fuzz-history-")
             .tempdir()
             .unwrap_or_else(|e| panic!("a template folder: {e}"));
         let dir = tmp.path().join("store");
-        let key = StoreKey::new(b"scrm-fuzz: the history store's key".to_vec())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let pem = |text: &str| {
+            StoreKey::from_pem(text.as_bytes()).unwrap_or_else(|e| panic!("the fixture key: {e}"))
+        };
+        let (key, reader) = match ed25519 {
+            false => {
+                let key = StoreKey::new(b"scrm-fuzz: the history store's key".to_vec())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                (key.clone(), key)
+            }
+            true => (pem(ED25519_PRIVATE), pem(ED25519_PUBLIC)),
+        };
         let vendors = synthetic_vendors(SUPPLIERS, 12, 3);
         let mut ids = Vec::new();
         for night in 1..=3u32 {
@@ -114,7 +132,7 @@ fn template() -> &'static Template {
             older_than: None,
         };
         scrm_history::prune(&dir, &rule, Some(&key)).unwrap_or_else(|e| panic!("prune: {e}"));
-        let said = [None, Some(&key)].map(|k| read_everything(&dir, &ids[2], k));
+        let said = [None, Some(&reader)].map(|k| read_everything(&dir, &ids[2], k));
         assert!(
             said.iter()
                 .all(|s| s.listed == Some(2) && s.reused == Some(SUPPLIERS)),
@@ -123,7 +141,7 @@ fn template() -> &'static Template {
         Template {
             _dir: tmp,
             dir,
-            key,
+            key: reader,
             newest: ids[2].clone(),
             middle: ids[1].clone(),
             said,
@@ -131,25 +149,29 @@ fn template() -> &'static Template {
     })
 }
 
-/// The seeds: each file as recorded, read with and without the key.
+/// The seeds: each file as recorded, read with and without the key; and each file of the
+/// Ed25519 store, read with its public key.
 pub(crate) fn seeds() -> Vec<(String, Vec<u8>)> {
-    let t = template();
     let mut out = Vec::new();
-    for (i, f) in FILES.iter().enumerate() {
-        let bytes =
-            std::fs::read(f.path(&t.dir, t)).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
-        for keyed in [0u8, 0x80] {
-            let which = match f {
-                Replaced::Newest(_) => "newest",
-                Replaced::Middle(_) => "middle",
-                Replaced::Store(_) => "store",
-            };
-            let name = format!(
-                "{which}_{}{}",
-                f.name(),
-                if keyed == 0 { "" } else { "_keyed" }
-            );
-            out.push((name, [&[i as u8 | keyed][..], &bytes].concat()));
+    for (store, keyings) in [(0u8, &[0u8, 0x80][..]), (0x40, &[0x80][..])] {
+        let t = template(store != 0);
+        for (i, f) in FILES.iter().enumerate() {
+            let bytes =
+                std::fs::read(f.path(&t.dir, t)).unwrap_or_else(|e| panic!("{}: {e}", f.name()));
+            for &keyed in keyings {
+                let which = match f {
+                    Replaced::Newest(_) => "newest",
+                    Replaced::Middle(_) => "middle",
+                    Replaced::Store(_) => "store",
+                };
+                let name = format!(
+                    "{which}_{}{}{}",
+                    f.name(),
+                    if keyed == 0 { "" } else { "_keyed" },
+                    if store == 0 { "" } else { "_ed25519" }
+                );
+                out.push((name, [&[i as u8 | store | keyed][..], &bytes].concat()));
+            }
         }
     }
     out
@@ -160,7 +182,7 @@ pub(crate) fn check(scratch: &Path, data: &[u8]) {
     let Some((&pick, content)) = data.split_first() else {
         return;
     };
-    let t = template();
+    let t = template(pick & 0x40 != 0);
     let file = FILES[usize::from(pick & 7)];
     let key = (pick & 0x80 != 0).then_some(&t.key);
     let dir = scratch.join("store");
@@ -340,7 +362,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[cfg(test)]
 mod tests {
     /// Each file of the store emptied, cut short, given another byte and given an extra line,
-    /// read with and without the key: every check of the target holds (on stable, in CI; the
+    /// read with and without the key (and of the Ed25519 store, with its public key): every check of the target holds (on stable, in CI; the
     /// fuzzer tries the rest).
     #[test]
     fn every_file_damaged_is_reported() {
@@ -364,6 +386,6 @@ mod tests {
                 cases += 1;
             }
         }
-        assert_eq!(cases, 64);
+        assert_eq!(cases, 96);
     }
 }

@@ -692,6 +692,10 @@ mod tests {
         assert_eq!((pem.scheme(), pem.can_sign()), (Scheme::Ed25519, true));
         let public = file("secret.pem", RFC8032_1_PUB.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert!(!public.can_sign());
+        // Written on Windows, or with a blank line before it: the same key.
+        let crlf = format!("\n{}", RFC8032_1.replace('\n', "\r\n"));
+        let crlf = file("crlf.pem", crlf.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(crlf.key_id(), pem.key_id());
         let secret = file("key.pem", &[b'-'; 40]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(secret.scheme(), Scheme::HmacSha256);
         let Kind::Secret(bytes) = &secret.0 else {

@@ -8,19 +8,25 @@ use std::path::Path;
 /// Records three nightly runs of the demo portfolio, scored as of three dates (so each run's
 /// content differs), at 06:00 on 1, 2 and 3 November.
 fn three_nights(history: &Path) {
+    nights(history, 3, &[]);
+}
+
+/// Records `n` (at most four) nightly runs of the demo portfolio with `extra` arguments, scored
+/// as of successive dates from 30 October, at 06:00 on 1, 2, 3 and 4 November.
+fn nights(history: &Path, n: usize, extra: &[&str]) {
     for (day, as_of) in [
         ("01", "2026-10-30"),
         ("02", "2026-10-31"),
         ("03", "2026-11-01"),
-    ] {
+        ("04", "2026-11-02"),
+    ]
+    .into_iter()
+    .take(n)
+    {
         let now = format!("2026-11-{day}T06:00:00Z");
-        nightly(
-            DEMO,
-            history,
-            Path::new("/dev/null"),
-            &now,
-            &["--as-of", as_of],
-        );
+        let mut args = vec!["--as-of", as_of];
+        args.extend_from_slice(extra);
+        nightly(DEMO, history, Path::new("/dev/null"), &now, &args);
     }
 }
 
@@ -428,21 +434,7 @@ fn a_signed_store_is_pruned_with_its_key() {
     let key = dir.path().join("store.key");
     std::fs::write(&key, [7u8; 32]).expect("key");
     let k = arg(&key);
-    for (day, as_of) in [
-        ("01", "2026-10-30"),
-        ("02", "2026-10-31"),
-        ("03", "2026-11-01"),
-        ("04", "2026-11-02"),
-    ] {
-        let now = format!("2026-11-{day}T06:00:00Z");
-        nightly(
-            DEMO,
-            &history,
-            Path::new("/dev/null"),
-            &now,
-            &["--as-of", as_of, "--history-key", &k],
-        );
-    }
+    nights(&history, 4, &["--history-key", &k]);
     let h = arg(&history);
     let refused = scrm(["history", "prune", "--history", &h, "--keep", "3"]);
     refused.expect_code(2);
@@ -508,34 +500,20 @@ fn an_ed25519_store_is_verified_with_its_public_key() {
     let dir = tempdir();
     let history = dir.path().join("history");
     let h = arg(&history);
-    for (day, as_of) in [
-        ("01", "2026-10-30"),
-        ("02", "2026-10-31"),
-        ("03", "2026-11-01"),
-    ] {
-        let now = format!("2026-11-{day}T06:00:00Z");
-        nightly(
-            DEMO,
-            &history,
-            Path::new("/dev/null"),
-            &now,
-            &["--as-of", as_of, "--history-key", PRIVATE],
-        );
-    }
+    nights(&history, 3, &["--history-key", PRIVATE]);
     let verify = |key: &str| scrm(["history", "verify", "--history", &h, "--history-key", key]);
+    let prune = |key: &str| {
+        let keep = ["--keep", "2", "--history-key", key];
+        scrm(
+            ["history", "prune", "--history", &h]
+                .into_iter()
+                .chain(keep),
+        )
+    };
 
     // The public key signs nothing: prune refuses (exit 2, as without a key), and so does a
     // night recorded with it, before it scores (no output written).
-    let refused = scrm([
-        "history",
-        "prune",
-        "--history",
-        &h,
-        "--keep",
-        "2",
-        "--history-key",
-        PUBLIC,
-    ]);
+    let refused = prune(PUBLIC);
     refused.expect_code(2);
     assert_run!("history_prune_ed25519_public_key", refused);
     let out = dir.path().join("night.csv");
@@ -557,17 +535,7 @@ fn an_ed25519_store_is_verified_with_its_public_key() {
     assert_eq!(listed(&history).len(), 3);
 
     // The private key prunes; the public key then verifies every run, the head and the chain.
-    scrm([
-        "history",
-        "prune",
-        "--history",
-        &h,
-        "--keep",
-        "2",
-        "--history-key",
-        PRIVATE,
-    ])
-    .expect_code(0);
+    prune(PRIVATE).expect_code(0);
     let sound = verify(PUBLIC);
     sound.expect_code(0);
     assert_run!("history_verify_ed25519_sound", sound);

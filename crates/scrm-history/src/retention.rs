@@ -127,6 +127,14 @@ pub fn prune(
     key: Option<&crate::StoreKey>,
 ) -> Result<Pruned, HistoryError> {
     require_store(dir)?;
+    // A key that cannot sign is refused before the lock: waiting on a running prune, or creating
+    // the lock file (in a store an auditor may only read), would be touching the store.
+    if key.is_some_and(|k| !k.can_sign()) {
+        return Err(HistoryError::PublicKeyOnly {
+            dir: dir.to_path_buf(),
+            signing: crate::Signing::Prune,
+        });
+    }
     let _lock = crate::chain::prune_lock(dir)?;
     let mut plan = plan_prune(dir, rule)?;
     let all: Vec<&RunInfo> = plan

@@ -1181,6 +1181,8 @@ fn an_ed25519_store_is_checked_with_its_public_key() {
         )),
         "{pruned:?}"
     );
+    // Refused before the prune lock: not even the lock file is made.
+    assert!(!h.join(scrm_history::PRUNE_LOCK).exists());
     // Nor does another private key prune it: the newest run names whose it is.
     let by_other = scrm_history::prune(h, &keep_one, Some(&other));
     let Err(HistoryError::SignedOtherwise { problem, .. }) = by_other else {

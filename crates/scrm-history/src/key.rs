@@ -91,10 +91,13 @@ pub enum SignatureProblem {
         expected: String,
     },
     /// The record names the key given (or no key) and carries an Ed25519 signature that does
-    /// not verify with it: the record was changed since it was signed.
+    /// not verify with it: the record was changed since it was signed (or, naming no key, it
+    /// may be another key's signature: the key id is what tells them apart).
     Invalid {
         /// The key id of the key given.
         key: String,
+        /// Whether the record names that key (false: it names none, its key id field removed).
+        named: bool,
     },
 }
 
@@ -119,9 +122,14 @@ impl std::fmt::Display for SignatureProblem {
                 short_id(&esc(found)),
                 short_id(expected)
             ),
-            Self::Invalid { key } => write!(
+            Self::Invalid { key, named: true } => write!(
                 f,
                 "names Ed25519 key {} but its signature does not verify with it: changed since it was signed",
+                short_id(key)
+            ),
+            Self::Invalid { key, named: false } => write!(
+                f,
+                "carries an Ed25519 signature that names no key and does not verify with key {}: changed since it was signed, or signed by another key",
                 short_id(key)
             ),
         }
@@ -409,7 +417,10 @@ impl StoreKey {
                     .is_some_and(|s| public.verify_strict(bytes, &s).is_ok());
                 match verified {
                     true => Ok(()),
-                    false => Err(SignatureProblem::Invalid { key: mine }),
+                    false => Err(SignatureProblem::Invalid {
+                        key: mine,
+                        named: key_id.is_some(),
+                    }),
                 }
             }
         }
@@ -578,7 +589,8 @@ mod tests {
         assert_eq!(
             public.check(b"run!", Some(&s), id.as_deref()),
             Err(SignatureProblem::Invalid {
-                key: id.clone().unwrap_or_default()
+                key: id.clone().unwrap_or_default(),
+                named: true,
             })
         );
         assert_eq!(
@@ -594,11 +606,23 @@ mod tests {
         };
         assert_eq!(Some(found), id);
         assert_eq!(Some(expected), other.key_id());
-        // A signature naming no key, by another key, does not verify either.
-        assert!(matches!(
-            other.check(b"run", Some(&s), None),
-            Err(SignatureProblem::Invalid { .. })
-        ));
+        // A signature naming no key, by another key, does not verify either, and says that it
+        // names none.
+        let unnamed = other.check(b"run", Some(&s), None);
+        assert_eq!(
+            unnamed,
+            Err(SignatureProblem::Invalid {
+                key: other.key_id().unwrap_or_default(),
+                named: false,
+            })
+        );
+        assert_eq!(
+            unnamed.err().map(|e| e.to_string()).unwrap_or_default(),
+            format!(
+                "carries an Ed25519 signature that names no key and does not verify with key {}: changed since it was signed, or signed by another key",
+                short_id(&other.key_id().unwrap_or_default())
+            )
+        );
         for bad in ["ed25519:", "ed25519:zz", "ed25519:00"] {
             assert!(!public.verifies(b"run", bad), "{bad}");
         }

@@ -1279,7 +1279,10 @@ fn an_ed25519_store_is_checked_with_its_public_key() {
     let checks = scrm_history::verify_runs_keyed(h, Some(&public)).unwrap();
     assert_eq!(
         checks[1].signature_problem,
-        Some(SignatureProblem::Invalid { key: id.clone() })
+        Some(SignatureProblem::Invalid {
+            key: id.clone(),
+            named: true
+        })
     );
     assert!(
         scrm_history::render_verify_text(&checks).contains(&format!(

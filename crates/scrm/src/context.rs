@@ -379,8 +379,7 @@ pub fn flagged_inputs(
 }
 
 /// The HTML portfolio page of a run: its results, both supplier views rolled up (when made) and
-/// the tally of its gaps ([`portfolio_gaps`] for a run whose vendors were kept; a streamed run
-/// counts them as it reads).
+/// the tally of its gaps (counted as the vendors were read).
 pub fn portfolio_html(
     l: &Loaded,
     results: &[scrm_model::VendorResult],
@@ -400,25 +399,6 @@ pub fn portfolio_html(
         },
         lang,
     )
-}
-
-/// How often each question is a gap among the vendors of a run that kept them.
-pub fn portfolio_gaps(l: &Loaded) -> scrm_report::GapTally {
-    scrm_report::GapMarker::new(l.catalog.questions()).tally(&l.ingested.vendors)
-}
-
-/// Both supplier views rolled up over the portfolio, when the suppliers were kept (they are,
-/// for a report).
-pub fn portfolio_views(l: &Loaded) -> Option<scrm_model::PortfolioViews> {
-    (!l.ingested.vendors.is_empty()).then(|| {
-        let engine = scrm_score::Engine::new(&l.catalog, &l.policy, l.as_of);
-        scrm_score::portfolio_views(
-            &engine,
-            l.catalog.questions(),
-            &l.ingested.vendors,
-            &l.ingested.exclusions,
-        )
-    })
 }
 
 /// The history store's key named by `--history-key`, if any (`score`, `diff`, `history

@@ -14,26 +14,30 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
     }
     let json = a.format == ReportFormat::Json;
     let lang = context::lang(&a.lang)?;
-    let l = context::load(
-        &a.input,
-        output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv")),
-    )?;
-    let (results, _) = super::score::score_vendors(&l, None, None)?;
-    let manifest = context::manifest(&l, results.len(), &a.input)?;
-    let th = context::tier_thresholds(&l.policy);
+    let rejects = output::side_base(a.out.as_deref()).map(|o| o.with_extension("rejects.csv"));
     let bytes = match &a.vendor {
-        None if json => {
-            let views = context::portfolio_views(&l);
-            scrm_report::render_portfolio_json(&results, &manifest, views.as_ref())
-                .map_err(|e| anyhow!("{e}"))?
-        }
+        // The portfolio: each vendor scored, its views (and for the page its gap marks) made
+        // as it is read, as `score --format html` does.
         None => {
-            let views = context::portfolio_views(&l);
-            let gaps = context::portfolio_gaps(&l);
-            context::portfolio_html(&l, &results, &manifest, views.as_ref(), &gaps, lang)
-                .into_bytes()
+            let wants = super::score::Wants {
+                plans: false,
+                views: true,
+                gaps: !json,
+            };
+            let (l, split) = super::score::portfolio_streamed(&a.input, rejects, wants)?;
+            let manifest = context::manifest(&l, split.results.len(), &a.input)?;
+            if json {
+                let views = (!split.views.is_empty()).then(|| scrm_score::roll_up(&split.views));
+                scrm_report::render_portfolio_json(&split.results, &manifest, views.as_ref())
+                    .map_err(|e| anyhow!("{e}"))?
+            } else {
+                super::score::portfolio_page(&l, &split, &manifest, lang).into_bytes()
+            }
         }
         Some(id) => {
+            let l = context::load(&a.input, rejects)?;
+            let manifest = context::manifest(&l, l.ingested.vendors.len(), &a.input)?;
+            let th = context::tier_thresholds(&l.policy);
             let (v, ex) = super::vendor::find(&l, id)?;
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
             let result = engine.score(v, &ex);

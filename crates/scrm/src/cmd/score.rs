@@ -5,84 +5,9 @@ use crate::context::{self, Loaded};
 use crate::output;
 use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
-use scrm_model::{FullInput, Plan, ScoreInput, Status, Vendor, VendorResult};
+use scrm_model::{FullInput, Plan, ScoreInput, Status, VendorResult};
 use scrm_report::{OutputFormat, RenderOptions};
-use scrm_score::{Engine, index_exclusions};
-
-/// Scores every vendor; with a history store, unchanged vendors reuse their stored result.
-/// With a history, also the newest run's id when the cache found it damaged.
-pub fn score_vendors(
-    l: &Loaded,
-    history: Option<&std::path::Path>,
-    key: Option<&scrm_history::StoreKey>,
-) -> Result<(Vec<VendorResult>, Option<String>)> {
-    let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
-    let vendors = &l.ingested.vendors;
-    let ex = index_exclusions(&l.ingested.exclusions);
-    let cache = match history {
-        Some(dir) => Some(load_cache(dir, key)?),
-        None => None,
-    };
-    let pb = if output::stderr_progress() && vendors.len() >= 5_000 {
-        let pb = ProgressBar::new(vendors.len() as u64);
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} scoring {human_pos}/{human_len} vendors {bar:30} eta {eta}",
-            )
-            .map_err(|e| anyhow!("{e}"))?,
-        );
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
-    let reused = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<VendorResult> = vendors
-        .par_chunks(1024)
-        .flat_map_iter(|chunk| {
-            let out: Vec<VendorResult> = chunk
-                .iter()
-                .map(|v: &Vendor| {
-                    let e = ex.get(v.id()).map_or(&[][..], |x| x.as_slice());
-                    score_or_reuse(&engine, cache.as_ref(), v, e, &reused)
-                })
-                .collect();
-            pb.inc(chunk.len() as u64);
-            out
-        })
-        .collect();
-    pb.finish_and_clear();
-    results.sort_by(|a, b| a.vendor_id.cmp(&b.vendor_id));
-    if cache.is_some() {
-        tracing::info!(
-            reused = reused.into_inner(),
-            scored = results.len(),
-            "incremental scoring: reused unchanged vendors from the newest run"
-        );
-    }
-    Ok((results, damaged_run(cache.as_ref())))
-}
-
-/// A vendor's stored result when the cache holds one for the same inputs and date, else a fresh
-/// score; counts the reuses. With a cache (a history store) every result carries its
-/// `input_hash`, computed once here (the engine leaves it empty).
-fn score_or_reuse<V: FullInput + ?Sized>(
-    engine: &Engine,
-    cache: Option<&scrm_history::Cache>,
-    v: &V,
-    ex: &[&scrm_model::Exclusion],
-    reused: &std::sync::atomic::AtomicUsize,
-) -> VendorResult {
-    let Some(c) = cache else {
-        return engine.score_input(v, ex);
-    };
-    let (hash, hit) = look_up(engine, c, v, ex);
-    if let Some(r) = hit.and_then(|h| h.result()) {
-        reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        return r;
-    }
-    scored_fresh(engine, v, ex, hash)
-}
+use scrm_score::Engine;
 
 /// `v`'s input hash, and the cached result that can stand for a fresh one, if any.
 fn look_up<'c, V: FullInput + ?Sized>(
@@ -128,7 +53,8 @@ struct StreamedRun<O> {
 }
 
 /// Reads and scores in one pass ([`context::load_map`]); with `--history`, unchanged vendors
-/// reuse their stored result as [`score_vendors`] does. `out` makes what the output needs of
+/// reuse their stored result (the same inputs, policy, catalog and date, by content hash, and
+/// the stored results sound). `out` makes what the output needs of
 /// each result, given the engine, the vendor as read and its exclusion entries (an export's
 /// plans are made there, while the vendor's answers are at hand); `reused` makes it of a reused
 /// result and the vendor's profile when it can without the whole result (the CSV row, from the
@@ -437,10 +363,10 @@ struct Extras {
 
 /// Which [`Extras`] an output needs.
 #[derive(Clone, Copy)]
-struct Wants {
-    plans: bool,
-    views: bool,
-    gaps: bool,
+pub(crate) struct Wants {
+    pub plans: bool,
+    pub views: bool,
+    pub gaps: bool,
 }
 
 impl Wants {
@@ -495,11 +421,11 @@ impl Extras {
 }
 
 /// An export's results, plans, views and gap tally, in vendor-id order, in one pass.
-struct Split {
-    results: Vec<VendorResult>,
-    plans: Vec<Plan>,
-    views: Vec<scrm_model::ViewRow>,
-    gaps: Option<scrm_report::GapTally>,
+pub(crate) struct Split {
+    pub results: Vec<VendorResult>,
+    pub plans: Vec<Plan>,
+    pub views: Vec<scrm_model::ViewRow>,
+    pub gaps: Option<scrm_report::GapTally>,
 }
 
 /// Splits an export's vendors into [`Split`]; the gap marks are counted over `questions`
@@ -522,6 +448,53 @@ fn split_extras(kept: Vec<(VendorResult, Extras)>, questions: usize) -> Split {
         views,
         gaps,
     }
+}
+
+/// Scores every vendor of `input` as it is read, without a history, and makes what `wants`
+/// asks of each ([`Extras`]): `scrm report`'s portfolio page and its JSON, which so never hold
+/// every vendor's answers either.
+pub(crate) fn portfolio_streamed(
+    input: &crate::cli::InputArgs,
+    rejects_default: Option<std::path::PathBuf>,
+    wants: Wants,
+) -> Result<(context::Loaded, Split)> {
+    let pb = streamed_progress()?;
+    let marker = std::sync::OnceLock::new();
+    let (l, kept) = context::load_map(input, rejects_default, |catalog, policy, as_of| {
+        let engine = Engine::new(catalog, policy, as_of);
+        let (pb, marker) = (&pb, &marker);
+        Ok(
+            move |v: scrm_ingest::ReadVendor<'_>, ex: &[&scrm_model::Exclusion]| {
+                pb.inc(1);
+                let r = engine.score_input(&v, ex);
+                let x = Extras::of(&engine, wants, marker, &r, v, ex);
+                (r, x)
+            },
+        )
+    })?;
+    pb.finish_and_clear();
+    let split = split_extras(kept, l.catalog.questions().len());
+    Ok((l, split))
+}
+
+/// The HTML portfolio page of a streamed run: the views made as the vendors were read, rolled
+/// up (none for a run without vendors, as when the vendors are kept), and its gap tally.
+pub(crate) fn portfolio_page(
+    l: &context::Loaded,
+    split: &Split,
+    manifest: &scrm_model::RunManifest,
+    lang: scrm_model::Lang,
+) -> String {
+    let rolled = (!split.views.is_empty()).then(|| scrm_score::roll_up(&split.views));
+    let empty;
+    let gaps = match &split.gaps {
+        Some(g) => g,
+        None => {
+            empty = scrm_report::GapTally::new(l.catalog.questions().len());
+            &empty
+        }
+    };
+    context::portfolio_html(l, &split.results, manifest, rolled.as_ref(), gaps, lang)
 }
 
 /// Runs `scrm score`.
@@ -594,17 +567,12 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
         };
         (run.loaded, split, recorded, run.damaged)
     };
-    let Split {
-        results,
-        plans,
-        views,
-        gaps,
-    } = split;
+    let results = &split.results;
     let manifest = context::manifest(&l, results.len(), &a.input)?;
     let bytes = match a.format {
         ScoreFormat::Parquet => {
             let mut buf = Vec::new();
-            scrm_history::write_results_parquet(&results, &manifest, &mut buf)
+            scrm_history::write_results_parquet(results, &manifest, &mut buf)
                 .map_err(|e| anyhow!("{e}"))?;
             if a.out.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 return Err(anyhow!(
@@ -614,29 +582,20 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             Some(buf)
         }
         ScoreFormat::Html => {
-            // The page's roll-ups, of the views made as the vendors were read (none for a run
-            // without vendors, as when the vendors are kept).
-            let rolled = (!views.is_empty()).then(|| scrm_score::roll_up(&views));
-            let gaps =
-                gaps.unwrap_or_else(|| scrm_report::GapTally::new(l.catalog.questions().len()));
-            let lang = context::lang(&a.lang)?;
-            Some(
-                context::portfolio_html(&l, &results, &manifest, rolled.as_ref(), &gaps, lang)
-                    .into_bytes(),
-            )
+            Some(portfolio_page(&l, &split, &manifest, context::lang(&a.lang)?).into_bytes())
         }
         ScoreFormat::Sarif => {
             // Streamed: a large portfolio's log is never held whole.
             output::write_with(a.out.as_deref(), &mut |w| {
-                scrm_sarif::write_scoring(&results, &manifest, baseline.as_ref(), w)
+                scrm_sarif::write_scoring(results, &manifest, baseline.as_ref(), w)
                     .map_err(|e| anyhow!("cannot write the SARIF log: {e}"))
             })?;
             None
         }
         ScoreFormat::OscalAr | ScoreFormat::OscalPoam => {
             let assessment = scrm_oscal::Assessment {
-                results: &results,
-                plans: &plans,
+                results,
+                plans: &split.plans,
                 manifest: &manifest,
                 catalog: &l.catalog,
                 deadline_days: l.policy.remediation.deadline_days,
@@ -673,9 +632,14 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
             };
             let bytes = if format == OutputFormat::Xlsx {
                 // The workbook's GenAI risk and governance sheets: each supplier's two views.
-                scrm_report::render_xlsx_with_views(&results, &manifest, &plans, Some(&views))
+                scrm_report::render_xlsx_with_views(
+                    results,
+                    &manifest,
+                    &split.plans,
+                    Some(&split.views),
+                )
             } else {
-                scrm_report::render_results(format, &results, &manifest, &plans, &opts)
+                scrm_report::render_results(format, results, &manifest, &split.plans, &opts)
             };
             Some(bytes.map_err(|e| anyhow!("{e}"))?)
         }

@@ -163,13 +163,10 @@ pub struct Loaded {
     pub opts: IngestOptions,
 }
 
-/// Reads catalog, policy and inputs; reports input problems on stderr (or fails in strict mode)
-/// and writes rejects. `rejects_default` is where rejects go when `--rejects` is not given.
-pub fn load(a: &InputArgs, rejects_default: Option<PathBuf>) -> Result<Loaded> {
-    load_with(a, Some(rejects_default))
-}
-
-/// Like [`load`]; `rejects_default: None` writes rejected rows only where `--rejects` says
+/// Reads catalog, policy and inputs, every vendor kept whole (`scrm fill`, which edits the
+/// supplier it opens; the other commands read with [`load_map`]); reports input problems on
+/// stderr (or fails in strict mode) and writes rejects. `rejects_default` is where rejects go
+/// when `--rejects` is not given; `None` writes rejected rows only where `--rejects` says
 /// (`scrm fill`, which keeps nothing it was not asked to).
 pub fn load_with(a: &InputArgs, rejects_default: Option<Option<PathBuf>>) -> Result<Loaded> {
     let (catalog, policy, opts, as_of, now) = prepare(a)?;
@@ -192,9 +189,10 @@ pub fn load_with(a: &InputArgs, rejects_default: Option<Option<PathBuf>>) -> Res
     })
 }
 
-/// Like [`load`], but hands each vendor, as ingestion finishes it, to the function `make`
-/// builds (from the catalog, the policy and the as-of date) and keeps only what it returns, in
-/// vendor-id order: the `Loaded` has no vendors. Peak memory is then the compact answers plus
+/// Like [`load_with`] (rejected rows written to `--rejects`, else to `rejects_default`), but
+/// hands each vendor, as ingestion finishes it, to the function `make` builds (from the
+/// catalog, the policy and the as-of date) and keeps only what it returns, in vendor-id order:
+/// the `Loaded` has no vendors. Peak memory is then the compact answers plus
 /// the returned values, never every vendor's answer map at once.
 pub fn load_map<R, M>(
     a: &InputArgs,

@@ -35,10 +35,11 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             }
         }
         Some(id) => {
-            let l = context::load(&a.input, rejects)?;
-            let manifest = context::manifest(&l, l.ingested.vendors.len(), &a.input)?;
+            let one = super::vendor::load_one(&a.input, rejects, id)?;
+            let (l, v) = (&one.l, &one.vendor);
+            let ex: Vec<&scrm_model::Exclusion> = one.exclusions.iter().collect();
+            let manifest = context::manifest(l, one.read, &a.input)?;
             let th = context::tier_thresholds(&l.policy);
-            let (v, ex) = super::vendor::find(&l, id)?;
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
             let result = engine.score(v, &ex);
             let plan = engine.plan(v, &ex);

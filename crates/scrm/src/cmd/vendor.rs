@@ -6,7 +6,7 @@ use crate::output;
 use anyhow::{Result, anyhow, bail};
 use scrm_catalog::Catalog;
 use scrm_model::{
-    AnswerValue, Exclusion, QuestionId, QuestionLookup, Resolution, Vendor, VendorId,
+    AnswerValue, Exclusion, QuestionId, QuestionLookup, Resolution, ScoreInput, Vendor, VendorId,
 };
 use scrm_score::Engine;
 
@@ -15,26 +15,7 @@ pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l E
     let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
     let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
         let ids: Vec<&str> = l.ingested.vendors.iter().map(|v| v.id().as_str()).collect();
-        // The same id in another case, else one edit or swap away (two for long ids): wider
-        // would suggest an arbitrary neighbour among numbered ids such as V-0001 … V-0999.
-        let folded = id.to_lowercase();
-        let close = ids
-            .iter()
-            .find(|c| c.to_lowercase() == folded)
-            .map(|c| (0, *c))
-            .or_else(|| {
-                let max = if id.chars().count() >= 10 { 2 } else { 1 };
-                ids.iter()
-                    .map(|c| (strsim::damerau_levenshtein(id, c), *c))
-                    .filter(|(d, _)| *d <= max)
-                    .min()
-            });
-        let hint = close
-            .map(|(_, c)| format!("; did you mean `{c}`?"))
-            .unwrap_or_default();
-        let n = ids.len();
-        let noun = if n == 1 { "vendor" } else { "vendors" };
-        bail!("no vendor `{id}` in the inputs ({n} {noun} read){hint}");
+        return Err(not_read(id, &ids));
     };
     let ex = l
         .ingested
@@ -45,12 +26,84 @@ pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l E
     Ok((v, ex))
 }
 
+/// No vendor `id` among `ids` (those read): the error, naming the closest id.
+fn not_read(id: &str, ids: &[&str]) -> anyhow::Error {
+    // The same id in another case, else one edit or swap away (two for long ids): wider
+    // would suggest an arbitrary neighbour among numbered ids such as V-0001 … V-0999.
+    let folded = id.to_lowercase();
+    let close = ids
+        .iter()
+        .find(|c| c.to_lowercase() == folded)
+        .map(|c| (0, *c))
+        .or_else(|| {
+            let max = if id.chars().count() >= 10 { 2 } else { 1 };
+            ids.iter()
+                .map(|c| (strsim::damerau_levenshtein(id, c), *c))
+                .filter(|(d, _)| *d <= max)
+                .min()
+        });
+    let hint = close
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    let n = ids.len();
+    let noun = if n == 1 { "vendor" } else { "vendors" };
+    anyhow!("no vendor `{id}` in the inputs ({n} {noun} read){hint}")
+}
+
+/// One vendor of the inputs, read as the whole portfolio is (the same problems, counts and
+/// manifest) but the only one kept whole: the others leave their ids alone, for the error that
+/// names the closest, so that explaining one supplier of a large portfolio holds one
+/// supplier's answers, not every supplier's.
+pub(crate) struct One {
+    pub l: Loaded,
+    pub vendor: Vendor,
+    pub exclusions: Vec<Exclusion>,
+    /// How many vendors were read.
+    pub read: usize,
+}
+
+/// The vendor `id` of `input` ([`One`]), or an error naming the closest id.
+pub(crate) fn load_one(
+    input: &crate::cli::InputArgs,
+    rejects_default: Option<std::path::PathBuf>,
+    id: &str,
+) -> Result<One> {
+    let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
+    let (l, read) = context::load_map(input, rejects_default, |_, _, _| {
+        let vid = &vid;
+        Ok(move |v: scrm_ingest::ReadVendor<'_>, ex: &[&Exclusion]| {
+            let this = v.profile().vendor_id.clone();
+            let kept = (&this == vid)
+                .then(|| (v.into_vendor(), ex.iter().map(|e| (*e).clone()).collect()));
+            (this, kept)
+        })
+    })?;
+    let n = read.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut found = None;
+    for (this, kept) in read {
+        found = found.or(kept);
+        ids.push(this);
+    }
+    let Some((vendor, exclusions)) = found else {
+        let ids: Vec<&str> = ids.iter().map(VendorId::as_str).collect();
+        return Err(not_read(id, &ids));
+    };
+    Ok(One {
+        l,
+        vendor,
+        exclusions,
+        read: n,
+    })
+}
+
 /// Runs `scrm explain`.
 pub fn explain(e: &ExplainArgs) -> Result<u8> {
     let a = &e.vendor;
-    let l = context::load(&a.input, None)?;
     let lang = context::lang(&a.lang)?;
-    let (v, ex) = find(&l, &a.vendor)?;
+    let one = load_one(&a.input, None, &a.vendor)?;
+    let (l, v) = (&one.l, &one.vendor);
+    let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let x = engine.explain(v, &ex);
     match e.view {
@@ -105,9 +158,10 @@ fn parse_set(catalog: &Catalog, s: &str) -> Result<(QuestionId, AnswerValue)> {
 /// Runs `scrm plan` (or the free what-if with `--set`).
 pub fn plan(a: &PlanArgs) -> Result<u8> {
     let va = &a.vendor;
-    let l = context::load(&va.input, None)?;
     let lang = context::lang(&va.lang)?;
-    let (v, ex) = find(&l, &va.vendor)?;
+    let one = load_one(&va.input, None, &va.vendor)?;
+    let (l, v) = (&one.l, &one.vendor);
+    let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     if a.set.is_empty() {
         let p = engine.plan(v, &ex);

@@ -16,12 +16,17 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
         context::policy(Some(p), &catalog)?;
     }
     let opts = context::ingest_options(&a.input, &catalog)?;
-    let ing = scrm_ingest::ingest(
+    // Read as `score` reads, each vendor dropped once read: the problems, rejects and counts
+    // are those of keeping them all, and a large portfolio is checked without holding every
+    // vendor's answers.
+    let (ing, _) = scrm_ingest::ingest_map(
         &a.input.inputs,
         a.input.vendors.as_deref(),
         a.input.exclusions.as_deref(),
         &catalog,
         &opts,
+        |_, _| (),
+        false,
     )
     .map_err(|e| anyhow!("{e}"))?;
     match a.format {

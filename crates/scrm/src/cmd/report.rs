@@ -35,7 +35,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             }
         }
         Some(id) => {
-            let one = super::vendor::load_one(&a.input, rejects, id)?;
+            let one = super::vendor::read_one(&a.input, rejects, id)?.one(id)?;
             let (l, v) = (&one.l, &one.vendor);
             let ex: Vec<&scrm_model::Exclusion> = one.exclusions.iter().collect();
             let manifest = context::manifest(l, one.read, &a.input)?;

@@ -62,46 +62,68 @@ pub(crate) struct One {
     pub read: usize,
 }
 
-/// The vendor `id` of `input` ([`One`]), or an error naming the closest id.
-pub(crate) fn load_one(
+/// The inputs read for the vendor `id` ([`read_one`]), before it is looked for: a blank or
+/// unknown id is an error only once the inputs were read, their problems reported and their
+/// rejects written, and (for `explain` and `plan`) `--lang` checked, as when every vendor was
+/// kept.
+pub(crate) struct ReadOne {
+    l: Loaded,
+    found: Option<(Vendor, Vec<Exclusion>)>,
+    ids: Vec<VendorId>,
+}
+
+/// Reads `input`, keeping whole only the vendor `id` (none when `id` is blank).
+pub(crate) fn read_one(
     input: &crate::cli::InputArgs,
     rejects_default: Option<std::path::PathBuf>,
     id: &str,
-) -> Result<One> {
-    let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
+) -> Result<ReadOne> {
+    let vid = VendorId::new(id);
     let (l, read) = context::load_map(input, rejects_default, |_, _, _| {
-        let vid = &vid;
+        let vid = vid.as_ref();
         Ok(move |v: scrm_ingest::ReadVendor<'_>, ex: &[&Exclusion]| {
             let this = v.profile().vendor_id.clone();
-            let kept = (&this == vid)
+            let kept = (Some(&this) == vid)
                 .then(|| (v.into_vendor(), ex.iter().map(|e| (*e).clone()).collect()));
             (this, kept)
         })
     })?;
-    let n = read.len();
-    let mut ids = Vec::with_capacity(n);
+    let mut ids = Vec::with_capacity(read.len());
     let mut found = None;
+    // Vendor ids are unique among those read: at most one is kept.
     for (this, kept) in read {
         found = found.or(kept);
         ids.push(this);
     }
-    let Some((vendor, exclusions)) = found else {
-        let ids: Vec<&str> = ids.iter().map(VendorId::as_str).collect();
-        return Err(not_read(id, &ids));
-    };
-    Ok(One {
-        l,
-        vendor,
-        exclusions,
-        read: n,
-    })
+    Ok(ReadOne { l, found, ids })
+}
+
+impl ReadOne {
+    /// The vendor `id` ([`One`]), or an error: the id is blank, or no vendor read has it (the
+    /// closest named).
+    pub(crate) fn one(self, id: &str) -> Result<One> {
+        VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
+        let read = self.ids.len();
+        let Some((vendor, exclusions)) = self.found else {
+            let ids: Vec<&str> = self.ids.iter().map(VendorId::as_str).collect();
+            return Err(not_read(id, &ids));
+        };
+        Ok(One {
+            l: self.l,
+            vendor,
+            exclusions,
+            read,
+        })
+    }
 }
 
 /// Runs `scrm explain`.
 pub fn explain(e: &ExplainArgs) -> Result<u8> {
     let a = &e.vendor;
+    // In the order of reading every vendor: the inputs, the language, then the vendor.
+    let read = read_one(&a.input, None, &a.vendor)?;
     let lang = context::lang(&a.lang)?;
-    let one = load_one(&a.input, None, &a.vendor)?;
+    let one = read.one(&a.vendor)?;
     let (l, v) = (&one.l, &one.vendor);
     let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
@@ -158,8 +180,10 @@ fn parse_set(catalog: &Catalog, s: &str) -> Result<(QuestionId, AnswerValue)> {
 /// Runs `scrm plan` (or the free what-if with `--set`).
 pub fn plan(a: &PlanArgs) -> Result<u8> {
     let va = &a.vendor;
+    // In the order of reading every vendor: the inputs, the language, then the vendor.
+    let read = read_one(&va.input, None, &va.vendor)?;
     let lang = context::lang(&va.lang)?;
-    let one = load_one(&va.input, None, &va.vendor)?;
+    let one = read.one(&va.vendor)?;
     let (l, v) = (&one.l, &one.vendor);
     let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);

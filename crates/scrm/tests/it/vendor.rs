@@ -242,3 +242,54 @@ fn unknown_vendor() {
     r.expect_code(2);
     assert_run!("explain_unknown_vendor_case", r);
 }
+
+/// A blank vendor id, or a `--lang` that is none, is refused only once the inputs were read (as
+/// when every vendor was kept): their problems reported and their rejects written first.
+#[test]
+fn blank_id_and_bad_lang_are_refused_after_the_inputs_are_read() {
+    let dir = crate::common::tempdir();
+    let rejects = dir.path().join("rejects.csv");
+    let inputs = "fixtures/ingest/invalid-answer/inputs";
+    for (args, error) in [
+        (vec!["explain", " "], "error: vendor id is blank"),
+        (vec!["plan", " "], "error: vendor id is blank"),
+        (vec!["report", "--vendor", " "], "error: vendor id is blank"),
+        (
+            vec!["explain", "V-0001", "--lang", "xx"],
+            "error: 'xx' is not a language",
+        ),
+        (
+            vec!["plan", "NOPE", "--lang", "xx"],
+            "error: 'xx' is not a language",
+        ),
+    ] {
+        let _ = std::fs::remove_file(&rejects);
+        let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        a.extend([
+            inputs.into(),
+            "--rejects".into(),
+            crate::common::arg(&rejects),
+        ]);
+        let r = scrm(&a);
+        r.expect_code(2);
+        assert!(
+            r.stderr.starts_with("warning: inputs have 3 error(s)"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.contains(error), "{args:?}: {}", r.stderr);
+        assert!(rejects.is_file(), "{args:?}: no rejects written");
+    }
+    // Nothing to read: the inputs' error comes first, not the id's or the language's.
+    for args in [vec!["explain", " "], vec!["plan", "V-0001", "--lang", "xx"]] {
+        let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        a.push("fixtures/no-such-folder".into());
+        let r = scrm(&a);
+        r.expect_code(2);
+        assert!(
+            r.stderr.contains("no such file or folder"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

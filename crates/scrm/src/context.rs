@@ -264,7 +264,8 @@ fn report_inputs(
 ) -> Result<()> {
     let (errors, warnings) = (ingested.error_count(), ingested.warning_count());
     if a.strict && errors + warnings > 0 {
-        output::note(&scrm_ingest::render_human(ingested));
+        // The problems are the error's reasons: printed even with `-q`.
+        output::error(&scrm_ingest::render_human(ingested));
         bail!("--strict: {errors} error(s) and {warnings} warning(s) in the inputs");
     }
     let c = ingested.counts();

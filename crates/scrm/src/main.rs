@@ -22,6 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
+    output::set_quiet(cli.global.quiet);
     panics::install();
     let ran = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
         Ok(ran) => ran,
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
             // A panic no one caught: printed by the hook, or held by it when it came from the
             // Parquet library (which the history store catches where it reads).
             if let Some(message) = panics::escaped(payload.as_ref()) {
-                output::note(&format!(
+                output::error(&format!(
                     "error: an internal error, please report it: {message}"
                 ));
             }
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            output::note(&format!("error: {err:#}"));
+            output::error(&format!("error: {err:#}"));
             ExitCode::from(2)
         }
     }

@@ -115,13 +115,33 @@ pub fn stdout_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-/// Whether progress bars may be drawn on stderr.
-pub fn stderr_progress() -> bool {
-    std::io::stderr().is_terminal()
+/// `-q`: only errors on stderr (no notes, warnings or progress bars). Set once, by `main`.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes stderr quiet (`-q`): [`note`] prints nothing and no progress bar is drawn; [`error`]
+/// still prints.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// A note for the user on stderr (hints and summaries; never data).
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether progress bars may be drawn on stderr: a terminal, and not `-q`.
+pub fn stderr_progress() -> bool {
+    !quiet() && std::io::stderr().is_terminal()
+}
+
+/// A note for the user on stderr (hints, warnings and summaries; never data), unless `-q`.
 pub fn note(text: &str) {
+    if !quiet() {
+        error(text);
+    }
+}
+
+/// An error for the user on stderr, and what explains it, printed even with `-q`.
+pub fn error(text: &str) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "{text}");
 }

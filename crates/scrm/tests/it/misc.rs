@@ -211,3 +211,55 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
         "no temporaries left behind, no side files for the pipe"
     );
 }
+
+/// `-q`: only errors on stderr. The inputs' warning and the note of where the rejects went are
+/// not printed (the rejects are still written), a history's "recorded" note neither; an error,
+/// and with `--strict` the problems behind it, still are.
+#[test]
+fn quiet_prints_errors_only() {
+    let dir = crate::common::tempdir();
+    let out = dir.path().join("r.csv");
+    let input = "fixtures/ingest/invalid-answer";
+    let loud = scrm([
+        "score",
+        input,
+        "--format",
+        "csv",
+        "--out",
+        &crate::common::arg(&out),
+    ]);
+    assert!(
+        loud.stderr.contains("warning: inputs have 3 error(s)"),
+        "{}",
+        loud.stderr
+    );
+    std::fs::remove_file(dir.path().join("r.rejects.csv")).expect("rejects written");
+    let history = crate::common::arg(&dir.path().join("history"));
+    let quiet = scrm([
+        "-q",
+        "score",
+        input,
+        "--format",
+        "csv",
+        "--out",
+        &crate::common::arg(&out),
+        "--history",
+        &history,
+    ]);
+    quiet.expect_code(loud.code);
+    assert_eq!(quiet.stderr, "");
+    assert!(
+        dir.path().join("r.rejects.csv").exists(),
+        "rejects still written"
+    );
+    let failed = scrm(["-q", "score", input, "--strict"]);
+    failed.expect_code(2);
+    assert!(
+        failed.stderr.contains("invalid-answer")
+            && failed
+                .stderr
+                .ends_with("error: --strict: 3 error(s) and 0 warning(s) in the inputs\n"),
+        "{}",
+        failed.stderr
+    );
+}

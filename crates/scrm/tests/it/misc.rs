@@ -220,14 +220,9 @@ fn quiet_prints_errors_only() {
     let dir = crate::common::tempdir();
     let out = dir.path().join("r.csv");
     let input = "fixtures/ingest/invalid-answer";
-    let loud = scrm([
-        "score",
-        input,
-        "--format",
-        "csv",
-        "--out",
-        &crate::common::arg(&out),
-    ]);
+    let out = crate::common::arg(&out);
+    let score = ["score", input, "--format", "csv", "--out", &out];
+    let loud = scrm(score);
     assert!(
         loud.stderr.contains("warning: inputs have 3 error(s)"),
         "{}",
@@ -235,17 +230,12 @@ fn quiet_prints_errors_only() {
     );
     std::fs::remove_file(dir.path().join("r.rejects.csv")).expect("rejects written");
     let history = crate::common::arg(&dir.path().join("history"));
-    let quiet = scrm([
-        "-q",
-        "score",
-        input,
-        "--format",
-        "csv",
-        "--out",
-        &crate::common::arg(&out),
-        "--history",
-        &history,
-    ]);
+    let quiet = scrm(
+        ["-q"]
+            .into_iter()
+            .chain(score)
+            .chain(["--history", &history]),
+    );
     quiet.expect_code(loud.code);
     assert_eq!(quiet.stderr, "");
     assert!(

@@ -320,12 +320,16 @@ impl StoreKey {
     /// An Ed25519 key's id: the SHA-256 of its public key's 32 bytes (RFC 8032's encoding), 64
     /// hex. None for a shared secret, whose hash would say something of the secret.
     pub fn key_id(&self) -> Option<String> {
-        let public = match &self.0 {
-            Kind::Secret(_) => return None,
-            Kind::Private(k) => k.verifying_key(),
-            Kind::Public(k) => *k,
-        };
-        Some(hex::encode(Sha256::digest(public.as_bytes())))
+        self.verifying().map(|public| id_of(&public))
+    }
+
+    /// An Ed25519 key's public half (a private key's derived); none for a shared secret.
+    fn verifying(&self) -> Option<VerifyingKey> {
+        match &self.0 {
+            Kind::Secret(_) => None,
+            Kind::Private(k) => Some(k.verifying_key()),
+            Kind::Public(k) => Some(*k),
+        }
     }
 
     /// The key in words, for messages: its kind and, for an Ed25519 key, its short id.
@@ -399,12 +403,10 @@ impl StoreKey {
                 let Some(h) = signature.strip_prefix(ED25519) else {
                     return Err(other_scheme());
                 };
-                let public = match &self.0 {
-                    Kind::Private(k) => k.verifying_key(),
-                    Kind::Public(k) => *k,
-                    Kind::Secret(_) => unreachable!("matched above"),
+                let Some(public) = self.verifying() else {
+                    unreachable!("an Ed25519 key has a public half")
                 };
-                let mine = hex::encode(Sha256::digest(public.as_bytes()));
+                let mine = id_of(&public);
                 if let Some(found) = key_id.filter(|id| *id != mine) {
                     return Err(SignatureProblem::OtherKey {
                         found: found.chars().take(64).collect(),
@@ -425,6 +427,11 @@ impl StoreKey {
             }
         }
     }
+}
+
+/// The key id of an Ed25519 public key: the SHA-256 of its 32 bytes, 64 hex.
+fn id_of(public: &VerifyingKey) -> String {
+    hex::encode(Sha256::digest(public.as_bytes()))
 }
 
 /// An Ed25519 key's public file beside its private one: `KEY.pem` gives `KEY.pub.pem`, any

@@ -486,14 +486,8 @@ pub(crate) fn portfolio_page(
     lang: scrm_model::Lang,
 ) -> String {
     let rolled = (!split.views.is_empty()).then(|| scrm_score::roll_up(&split.views));
-    let empty;
-    let gaps = match &split.gaps {
-        Some(g) => g,
-        None => {
-            empty = scrm_report::GapTally::new(l.catalog.questions().len());
-            &empty
-        }
-    };
+    let none = scrm_report::GapTally::new(l.catalog.questions().len());
+    let gaps = split.gaps.as_ref().unwrap_or(&none);
     context::portfolio_html(l, &split.results, manifest, rolled.as_ref(), gaps, lang)
 }
 

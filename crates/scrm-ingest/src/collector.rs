@@ -3,6 +3,7 @@
 //! profile conflicts into an [`Ingested`].
 
 use crate::compact::ReadVendor;
+use crate::earliest::{Earliest, Key};
 use crate::packed::{Arena, PackedField, PackedLayer};
 use crate::text::shown;
 use crate::validate::{ColRef, Issue};
@@ -139,10 +140,25 @@ pub(crate) struct VendorAcc {
 }
 
 impl VendorAcc {
-    /// Whether a block worker may finish this vendor on its own: nothing is stored for it yet
-    /// and it has no supplier-declared profile (whose conflicts the final pass reports).
+    /// Whether a block worker may finish this vendor on its own: nothing is stored for it yet.
+    /// A supplier-declared profile does not stand in the way: every other input is read before
+    /// the first row of the file finished early, so the profile is whole by then, and where it
+    /// differs from the buyer's is reported when the worker's result is merged
+    /// ([`Collector::finished_early`]).
     pub(crate) fn open_for_early(&self) -> bool {
-        self.answers.is_empty() && self.supplier.is_none() && !self.finished
+        self.answers.is_empty() && !self.finished
+    }
+
+    /// The vendor's profile fields, the buyer's over the supplier's, by key.
+    fn merged<'x>(&'x self, arena: &'x Arena) -> BTreeMap<&'x str, &'x str> {
+        let mut merged: BTreeMap<&str, &str> = self
+            .supplier
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, s)| (k.as_str(), s.value.as_str()))
+            .collect();
+        merged.extend(arena_fields(&self.buyer, arena));
+        merged
     }
 }
 
@@ -206,12 +222,16 @@ impl EarlyView<'_> {
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
-                    // Borrowed from the arena: only the profile's own strings are allocated.
-                    // In the layer's order, not sorted by key as the final pass merges them:
-                    // a layer holds each key once, and each key sets a field of its own (the
-                    // extra ones a map's entry), so the order changes nothing.
-                    let fields = acc.buyer.iter(self.buyer_arena).map(|(k, f)| (k, f.value));
-                    (Some(vi), assemble_profile(id.clone(), fields))
+                    let profile = if acc.supplier.is_some() {
+                        assemble_profile(id.clone(), acc.merged(self.buyer_arena))
+                    } else {
+                        // Borrowed from the arena: only the profile's own strings are
+                        // allocated. In the layer's order, not sorted by key as a merge is: a
+                        // layer holds each key once, and each key sets a field of its own (the
+                        // extra ones a map's entry), so the order changes nothing.
+                        assemble_profile(id.clone(), arena_fields(&acc.buyer, self.buyer_arena))
+                    };
+                    (Some(vi), profile)
                 })
             }
         }
@@ -225,6 +245,14 @@ impl EarlyView<'_> {
     }
 }
 
+/// A packed layer's fields as key and value, borrowed from the arena.
+fn arena_fields<'x>(
+    layer: &'x PackedLayer,
+    arena: &'x Arena,
+) -> impl Iterator<Item = (&'x str, &'x str)> {
+    layer.iter(arena).map(|(k, f)| (k, f.value))
+}
+
 fn id_hash(id: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(id)
 }
@@ -235,9 +263,6 @@ fn find_vendor(table: &HashTable<u32>, ids: &[VendorId], id: &str) -> Option<u32
         .find(id_hash(id), |&i| ids[i as usize].as_str() == id)
         .copied()
 }
-
-/// Sort key of a problem or reject: input order.
-type Key = (u32, u64, u32, u64);
 
 pub(crate) struct Collector<'a> {
     pub lookup: &'a dyn QuestionLookup,
@@ -253,8 +278,9 @@ pub(crate) struct Collector<'a> {
     q_ix: FxHashMap<QuestionId, u32>,
     qtable: Vec<(QuestionId, AnswerSpec)>,
     qcache: FxHashMap<String, QRes>,
-    problems: Vec<(Key, Problem)>,
-    rejects: Vec<(Key, Reject)>,
+    /// The problems and rejected rows listed: the earliest in input order, up to the limit.
+    problems: Earliest<Problem>,
+    rejects: Earliest<Reject>,
     /// Past the problem limit: problems counted by (file, code), and rejected rows by file,
     /// not kept ([`crate::Limits::max_problems`]).
     unlisted: BTreeMap<(u32, ProblemCode), u64>,
@@ -278,8 +304,8 @@ impl<'a> Collector<'a> {
             q_ix: FxHashMap::default(),
             qtable: Vec::new(),
             qcache: FxHashMap::default(),
-            problems: Vec::new(),
-            rejects: Vec::new(),
+            problems: Earliest::new(opts.limits.max_problems),
+            rejects: Earliest::new(opts.limits.max_problems),
             unlisted: BTreeMap::new(),
             unlisted_rejects: BTreeMap::new(),
             seq: 0,
@@ -344,31 +370,42 @@ impl<'a> Collector<'a> {
         )
     }
 
-    /// Records a located problem; past the problem limit, counts it.
+    /// Records a located problem; past the problem limit, counts the latest in input order
+    /// ([`Earliest`]).
     pub(crate) fn issue(&mut self, part: u32, row: Option<u64>, issue: Issue) {
-        if self.problems.len() >= self.opts.limits.max_problems {
-            let file = self.parts[part as usize].file;
-            *self.unlisted.entry((file, issue.code)).or_default() += 1;
-            return;
-        }
         let key = self.next_key(part, row, &issue.col);
+        if !self.problems.admits(&key) {
+            return self.count_unlisted(part, issue.code);
+        }
         let severity = if self.opts.strict {
             ProblemSeverity::Error
         } else {
             issue.code.severity()
         };
         let location = self.location(part, row, issue.col.as_ref().map(|c| c.1.as_str()));
-        self.problems.push((
-            key,
-            Problem {
-                code: issue.code,
-                severity,
-                location,
-                value: issue.value,
-                message: issue.message,
-                help: issue.help,
-            },
-        ));
+        let problem = Problem {
+            code: issue.code,
+            severity,
+            location,
+            value: issue.value,
+            message: issue.message,
+            help: issue.help,
+        };
+        if let Some(((part, ..), p)) = self.problems.push(key, problem) {
+            self.count_unlisted(part, p.code);
+        }
+    }
+
+    /// Counts a problem past the limit, by file and code.
+    fn count_unlisted(&mut self, part: u32, code: ProblemCode) {
+        let file = self.parts[part as usize].file;
+        *self.unlisted.entry((file, code)).or_default() += 1;
+    }
+
+    /// Counts a rejected row past the limit, by file.
+    fn count_unlisted_reject(&mut self, part: u32) {
+        let file = self.parts[part as usize].file;
+        *self.unlisted_rejects.entry(file).or_default() += 1;
     }
 
     /// Rejects one counted unit (row, cell, document): every issue becomes a problem, and one
@@ -383,40 +420,39 @@ impl<'a> Collector<'a> {
         debug_assert!(!issues.is_empty());
         let Some(first) = issues.first() else { return };
         self.file_of(part).rejected += 1;
-        if self.rejects.len() >= self.opts.limits.max_problems {
-            let file = self.parts[part as usize].file;
-            *self.unlisted_rejects.entry(file).or_default() += 1;
+        let code = first.code;
+        let col = first.col.clone();
+        let key = self.next_key(part, row, &col);
+        if !self.rejects.admits(&key) {
+            self.count_unlisted_reject(part);
             for i in issues {
                 self.issue(part, row, i);
             }
             return;
         }
-        let code = first.code;
-        let col = first.col.clone();
         let reason = issues
             .iter()
             .map(|i| i.message.as_str())
             .collect::<Vec<_>>()
             .join("; ");
-        let key = self.next_key(part, row, &col);
         let location = self.location(part, row, col.as_ref().map(|c| c.1.as_str()));
-        self.rejects.push((
-            key,
-            Reject {
-                location,
-                code,
-                reason,
-                original,
-            },
-        ));
+        let reject = Reject {
+            location,
+            code,
+            reason,
+            original,
+        };
+        if let Some(((part, ..), _)) = self.rejects.push(key, reject) {
+            self.count_unlisted_reject(part);
+        }
         for i in issues {
             self.issue(part, row, i);
         }
     }
 
     /// One `too-many-problems` problem for each file with problems or rejected rows past the
-    /// limit, saying how many of each code.
-    fn report_unlisted(&mut self) {
+    /// limit, saying how many of each code, in file order (listed after every other problem).
+    fn unlisted_report(&self) -> Vec<Problem> {
         let mut files: BTreeMap<u32, Vec<(ProblemCode, u64)>> = BTreeMap::new();
         for (&(file, code), &n) in &self.unlisted {
             files.entry(file).or_default().push((code, n));
@@ -425,6 +461,7 @@ impl<'a> Collector<'a> {
             files.entry(file).or_default();
         }
         let max = self.opts.limits.max_problems;
+        let mut out = Vec::new();
         for (file, codes) in files {
             let total: u64 = codes.iter().map(|c| c.1).sum();
             let each: Vec<String> = codes
@@ -438,25 +475,21 @@ impl<'a> Collector<'a> {
                  file",
                 each.join(", ")
             );
-            let key = (u32::MAX, 0, 0, u64::from(file));
-            let severity = ProblemSeverity::Error;
-            self.problems.push((
-                key,
-                Problem {
-                    code: ProblemCode::TooManyProblems,
-                    severity,
-                    location: Location::file(self.files[file as usize].path.clone()),
-                    value: None,
-                    message,
-                    help: Some(
-                        "the problems listed first are often one cause repeated (a catalog \
-                         overlay not given, a column shifted): fix it and read again, or raise \
-                         the problem limit"
-                            .to_string(),
-                    ),
-                },
-            ));
+            out.push(Problem {
+                code: ProblemCode::TooManyProblems,
+                severity: ProblemSeverity::Error,
+                location: Location::file(self.files[file as usize].path.clone()),
+                value: None,
+                message,
+                help: Some(
+                    "the problems listed first are often one cause repeated (a catalog \
+                     overlay not given, a column shifted): fix it and read again, or raise \
+                     the problem limit"
+                        .to_string(),
+                ),
+            });
         }
+        out
     }
 
     /// Counts one unit read from a part's file.
@@ -579,8 +612,14 @@ impl<'a> Collector<'a> {
         };
         let acc = &mut self.vendors[vi as usize];
         acc.finished = true;
-        // The worker read the buyer's profile already; nothing reads it again.
-        acc.buyer = PackedLayer::default();
+        // The worker read the profile already; nothing reads it again but the report of where
+        // the supplier's declaration and the buyer's differ, made here as the final pass would.
+        let read = VendorAcc {
+            supplier: acc.supplier.take(),
+            buyer: std::mem::take(&mut acc.buyer),
+            ..VendorAcc::default()
+        };
+        self.report_conflicts(vi, &read);
         if let Some(e) = &mut self.early {
             e.done.push((vi, r));
         }
@@ -671,6 +710,11 @@ impl<'a> Collector<'a> {
             Layer::Buyer => self.buyer_arena.intern(key),
             Layer::Supplier => 0,
         };
+        if self.vendors[vendor as usize].finished {
+            // Declared after the vendor was handed on (a file read after the one finished early
+            // cannot do it, but the run stays right if one did): read it again the ordinary way.
+            self.mark_scattered();
+        }
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
             Layer::Supplier => match acc.supplier.as_deref().and_then(|m| m.get(key)) {
@@ -823,9 +867,9 @@ impl<'a> Collector<'a> {
         } else {
             merge_by_id(done, &self.vendor_ids, pending_ids, mapped)
         };
-        self.report_unlisted();
-        self.problems.sort_by_key(|p| p.0);
-        self.rejects.sort_by_key(|r| r.0);
+        let unlisted = self.unlisted_report();
+        let mut problems = self.problems.into_sorted();
+        problems.extend(unlisted);
         let algo = self.opts.input_digest;
         let ingested = Ingested {
             vendors: Vec::new(),
@@ -848,8 +892,8 @@ impl<'a> Collector<'a> {
                     file
                 })
                 .collect(),
-            problems: self.problems.into_iter().map(|p| p.1).collect(),
-            rejects: self.rejects.into_iter().map(|r| r.1).collect(),
+            problems,
+            rejects: self.rejects.into_sorted(),
         };
         (ingested, mapped)
     }
@@ -941,9 +985,20 @@ impl<'a> Collector<'a> {
     }
 
     fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
+        self.report_conflicts(vi, &acc);
         let vid = self.vendor_ids[vi as usize].clone();
-        let mut merged: BTreeMap<String, String> = BTreeMap::new();
-        for (k, s) in acc.supplier.iter().flat_map(|m| m.iter()) {
+        assemble_profile(vid, acc.merged(&self.buyer_arena))
+    }
+
+    /// One `profile-conflict` for each field the supplier declared otherwise than the buyer's
+    /// profile file (whose value the vendor's profile takes).
+    fn report_conflicts(&mut self, vi: u32, acc: &VendorAcc) {
+        let Some(supplier) = acc.supplier.as_deref() else {
+            return;
+        };
+        let vid = &self.vendor_ids[vi as usize];
+        let mut issues = Vec::new();
+        for (k, s) in supplier {
             match acc.buyer.get(&self.buyer_arena, k) {
                 Some(b) if b.value != s.value => {
                     let bcol = self.packed_col(b.part, b.col);
@@ -959,16 +1014,14 @@ impl<'a> Collector<'a> {
                             shown(b.value)
                         ),
                     );
-                    self.issue(s.part, s.row, issue);
+                    issues.push((s.part, s.row, issue));
                 }
                 _ => {}
             }
-            merged.insert(k.clone(), s.value.clone());
         }
-        for (k, b) in acc.buyer.iter(&self.buyer_arena) {
-            merged.insert(k.to_string(), b.value.to_string());
+        for (part, row, issue) in issues {
+            self.issue(part, row, issue);
         }
-        assemble_profile(vid, merged)
     }
 }
 
@@ -1058,11 +1111,14 @@ pub(crate) struct Dup {
     pub identical: bool,
 }
 
-/// Sorts one vendor's answers by question (stable: input order within a question), keeps the
-/// first of each question and reports the others. `rank` orders the question indexes the
-/// answers refer to canonically.
+/// Sorts one vendor's answers by question, then by where they stand in the input (their part,
+/// registered in input order, and row; stable, so answers of one row or document keep their
+/// reading order), keeps the first of each question and reports the others. Input order, not
+/// reading order: a file whose vendors are finished as it is read is read after the inputs
+/// that follow it ([`crate::ingest_map`]). `rank` orders the question indexes the answers refer
+/// to canonically.
 pub(crate) fn dedupe(mut answers: Vec<Stored>, rank: &[u32]) -> (Vec<Stored>, Vec<Dup>) {
-    answers.sort_by_key(|s| rank[s.q as usize]);
+    answers.sort_by_key(|s| (rank[s.q as usize], s.part, s.row));
     let mut dups = Vec::new();
     let mut i = 0;
     while i < answers.len() {
@@ -1186,8 +1242,15 @@ mod tests {
                     assert!(apply.row(&mut col, &mut c, 100, &buf));
                 }
             }
-            let problems: Vec<String> = col.problems.iter().map(|p| format!("{p:?}")).collect();
-            (buyer_fields(&col), problems)
+            let fields = buyer_fields(&col);
+            let problems = col.problems.into_sorted();
+            (
+                fields,
+                problems
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>(),
+            )
         };
         let (fields, problems) = run(true);
         assert_eq!((fields.clone(), problems.clone()), run(false));

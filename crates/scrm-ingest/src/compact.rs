@@ -276,6 +276,12 @@ impl<'a> ReadVendor<'a> {
         &ScoreInput::profile(self).vendor_id
     }
 
+    /// Whether the vendor was handed over while its file was read, from the rows of the block
+    /// that held them, rather than from the answers held until every input was read.
+    pub fn read_in_passing(&self) -> bool {
+        matches!(self.0, Repr::Compact { .. })
+    }
+
     /// The whole vendor: profile and every answer with its evidence and comment text.
     pub fn into_vendor(self) -> Vendor {
         match self.0 {

@@ -11,6 +11,7 @@ mod collector;
 mod compact;
 mod csvin;
 mod digest;
+mod earliest;
 mod error;
 mod ingested;
 mod json;
@@ -76,11 +77,12 @@ pub fn ingest(
 /// those of [`ingest`]. With `stop_on_problems` (a `--strict` run), nothing is handed to `map`
 /// when any problem was found: the caller is about to fail.
 ///
-/// When the only input is one long CSV file whose rows are grouped by vendor (each vendor's rows
-/// together, as exports and `scrm gen` write them), each vendor is handed to `map` as soon as its
-/// last row is read, so memory does not grow with the file. When some vendor's rows turn out to
-/// be apart, the inputs are read a second time the ordinary way; either way the result is the
-/// same.
+/// The largest CSV input (alone, or in a folder beside its profile and exclusion files) is read
+/// after every other input. When it is long CSV whose rows are grouped by vendor (each vendor's
+/// rows together, as exports and `scrm gen` write them), each of its vendors that has no answers
+/// in another input is handed to `map` as soon as its last row is read, so memory does not grow
+/// with the file. When some vendor's rows turn out to be apart, the inputs are read a second
+/// time the ordinary way; either way the result is the same.
 pub fn ingest_map<R, F>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
@@ -131,10 +133,13 @@ pub fn ingest_document(
     Ok(col.finish())
 }
 
-/// Reads every input into a collector, ready for the final pass. With `early` and a single CSV
-/// input, the profile and exclusion files are read before any of the input's rows is applied
-/// (while its first blocks are parsed; registered in the usual order, so nothing reported
-/// changes) and vendors may be finished while the input is read.
+/// Reads every input into a collector, ready for the final pass. With `early`, the largest CSV
+/// file among the inputs may be read last of all: every other input and the profile and
+/// exclusion files are read before any of its rows is applied (while its first blocks are
+/// parsed; each file still registered in the usual order, so nothing reported changes), and
+/// vendors may be finished while it is read. Its answers then come after the others' in
+/// reading but not in input order, which is the order duplicates are judged in
+/// ([`collector::dedupe`]).
 fn read_all<'a>(
     inputs: &[PathBuf],
     profiles: Option<&Path>,
@@ -154,19 +159,34 @@ fn read_all<'a>(
         .filter_map(|f| std::fs::canonicalize(&f.path).ok())
         .collect();
     let is_flagged = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| flagged.contains(&c));
+    let read_input = |col: &mut Collector, f: Found| {
+        if is_flagged(&f.path) {
+            tracing::debug!(path = %f.path.display(), "skipped in the folder walk: also given by flag");
+        } else {
+            read_one(col, f, CsvRole::Input);
+        }
+    };
     let mut col = Collector::new(lookup, opts);
-    if let Some(map) = early
-        && opts.adapters.is_empty()
-        && found.len() == 1
-        && found[0].kind == Some(FileKind::Csv)
-        && !is_flagged(&found[0].path)
-    {
-        let f = found.remove(0);
+    let last = match early {
+        Some(_) if opts.adapters.is_empty() => read_last(&found, &is_flagged),
+        _ => None,
+    };
+    if let (Some(map), Some(at)) = (early, last) {
+        let after = found.split_off(at + 1);
+        let Some(f) = found.pop() else {
+            unreachable!("the file read last is among the inputs")
+        };
+        for g in found {
+            read_input(&mut col, g);
+        }
         let part = col.new_file(f.display, "csv");
-        // The profile and exclusion files are read while the input's first blocks are parsed
-        // (they are registered after it either way, as in the ordinary order).
+        // The other inputs and the buyer's files are read while the input's first blocks are
+        // parsed (they are registered after it either way, as in the ordinary order).
         let mut before: csvin::BeforeRows<'_, 'a> =
             Some(Box::new(move |col: &mut Collector<'a>| {
+                for g in after {
+                    read_input(col, g);
+                }
                 read_flagged(col, profiles, exclusions);
                 col.enable_early(map);
             }));
@@ -177,14 +197,25 @@ fn read_all<'a>(
         return Ok(col);
     }
     for f in found {
-        if is_flagged(&f.path) {
-            tracing::debug!(path = %f.path.display(), "skipped in the folder walk: also given by flag");
-            continue;
-        }
-        read_one(&mut col, f, CsvRole::Input);
+        read_input(&mut col, f);
     }
     read_flagged(&mut col, profiles, exclusions);
     Ok(col)
+}
+
+/// Which input may be read last, its vendors finished as it is read: the largest CSV file
+/// (a portfolio's long answers file, next to which its profile and exclusion files are
+/// small), when it is a file to read and not one named by flag. Whatever the choice, the result
+/// is the same: a vendor with answers in another input is not finished early, and a file that
+/// turns out not to be long CSV is read whole before the others, in its usual place.
+fn read_last(found: &[Found], is_flagged: &dyn Fn(&Path) -> bool) -> Option<usize> {
+    let size = |f: &Found| std::fs::metadata(&f.path).map_or(0, |m| m.len());
+    found
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.skip.is_none() && f.kind == Some(FileKind::Csv) && !is_flagged(&f.path))
+        .max_by_key(|(i, f)| (size(f), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
 }
 
 /// Reads the buyer profile and exclusion files named by flag, in that order.

@@ -3,7 +3,7 @@
 mod common;
 
 use scrm_ingest::testutil::every_way::{
-    Run, map_equals_ingest as map_equals_ingest_in, read_every_way, setup,
+    Agreed, Run, map_equals_ingest as map_equals_ingest_in, read_every_way, setup,
 };
 use scrm_ingest::{IngestOptions, Ingested, ingest};
 use std::fmt::Write as _;
@@ -145,13 +145,29 @@ fn map_equals_ingest(
     threads: usize,
     chunk: usize,
 ) -> usize {
-    let (pool, opts) = setup(threads, chunk);
+    agreed(inputs, profiles, exclusions, threads, chunk, None).extra_calls
+}
+
+/// `ingest_map` against `ingest` at one thread count and block size, with a problem limit if
+/// given.
+fn agreed(
+    inputs: &[PathBuf],
+    profiles: Option<&std::path::Path>,
+    exclusions: Option<&std::path::Path>,
+    threads: usize,
+    chunk: usize,
+    max_problems: Option<usize>,
+) -> Agreed {
+    let (pool, mut opts) = setup(threads, chunk);
+    if let Some(n) = max_problems {
+        opts.limits.max_problems = n;
+    }
     let run = Run {
         inputs,
         profiles,
         exclusions,
     };
-    map_equals_ingest_in(run, &common::catalog(), &pool, &opts).1
+    map_equals_ingest_in(run, &common::catalog(), &pool, &opts)
 }
 
 /// A grouped file is finished vendor by vendor while it is read; a file whose vendors' rows are
@@ -244,6 +260,88 @@ fn ingest_map_is_ingest_for_grouped_and_scattered_files() {
             4096,
         );
         assert_eq!(extra, 0, "{}", path.display());
+    }
+}
+
+/// A folder holding a portfolio's answers beside its supplier-declared profiles and exclusions,
+/// and other answer files before and after it, reads the same as in input order, while the
+/// answers file's vendors are finished as it is read: its answer to a question also answered
+/// in a later file is kept (and an earlier file's over its own), supplier declarations that
+/// differ from the buyer's are reported, and past a problem limit the problems listed are the
+/// first in input order, not the first read.
+#[test]
+fn a_folder_is_finished_in_passing_and_reads_as_in_input_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let folder = dir.path().join("portfolio");
+    std::fs::create_dir(&folder).unwrap_or_else(|e| panic!("{e}"));
+    let big = big_file(dir.path());
+    std::fs::rename(&big, folder.join("answers.csv")).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, body: &str| {
+        std::fs::write(folder.join(name), body).unwrap_or_else(|e| panic!("{e}"));
+    };
+    // Before the answers file in input order: its answer to V0200's GV-1.1 is the one kept.
+    write(
+        "aa-first.csv",
+        "vendor_id,question_id,answer\nV0200,GV-1.1,5\nV0201,GV-6.1,3\n",
+    );
+    // After it: the answers file's answer to V0101's GV-1.1 (2) is kept, this one rejected.
+    write(
+        "zz-later.csv",
+        "vendor_id,question_id,answer\nV0101,GV-1.1,0\n",
+    );
+    write(
+        "vendors.csv",
+        "vendor_id,name,criticality,ai_role\nV0010,Declared Ten,high,provider\nV0011,Declared Eleven,extreme,deployer\nV0012,Twelve,low,none\nV0400,Only declared,low,none\n",
+    );
+    write(
+        "exclusions.csv",
+        "vendor_id,source,reference,listed_on\nV0003,sam,S-1,2026-01-02\nV0012,fascsa,F-9,\n",
+    );
+    let buyer = dir.path().join("buyer.csv");
+    std::fs::write(
+        &buyer,
+        "vendor_id,name,criticality\nV0010,Buyer Ten,medium\nV0012,Twelve,low\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let inputs = [folder.clone()];
+    for (threads, chunk) in [(1, 2048), (2, 4096), (3, 3000), (4, 64 << 20)] {
+        for limit in [None, Some(5)] {
+            let a = agreed(&inputs, Some(&buyer), None, threads, chunk, limit);
+            assert_eq!(a.extra_calls, 0, "{threads} threads, chunk {chunk}");
+            // In blocks, all but each block's first and last vendors and the four answered
+            // elsewhere; in one block, all but its first and last.
+            let least = if chunk < 1 << 20 { 200 } else { 290 };
+            assert!(
+                a.in_passing >= least,
+                "{} in passing, {threads} threads, chunk {chunk}",
+                a.in_passing
+            );
+            let codes: Vec<&str> = a.read.problems.iter().map(|p| p.code.as_str()).collect();
+            if limit.is_some() {
+                // Every one listed is in the first file with problems (the answers file).
+                assert_eq!(codes.len(), 5 + 3, "{codes:?}");
+                assert!(codes.ends_with(&["too-many-problems"; 3]), "{codes:?}");
+                continue;
+            }
+            for code in ["duplicate-conflict", "profile-conflict", "invalid-enum"] {
+                assert!(codes.contains(&code), "{code}: {codes:?}");
+            }
+            let v = |id: &str| {
+                a.read
+                    .vendors
+                    .iter()
+                    .find(|v| v.id().as_str() == id)
+                    .unwrap_or_else(|| panic!("{id}"))
+            };
+            let gv11 = |id: &str| v(id).answers.get("GV-1.1").map(|a| a.value.canonical());
+            assert_eq!(gv11("V0200").as_deref(), Some("5"));
+            assert_eq!(gv11("V0101").as_deref(), Some("2"));
+            assert_eq!(v("V0010").profile.name.as_deref(), Some("Buyer Ten"));
+            // V0011's row is rejected (`invalid-enum`); the others' declarations stand.
+            assert_eq!(v("V0011").profile.name, None);
+            assert_eq!(v("V0400").profile.name.as_deref(), Some("Only declared"));
+            assert_eq!(a.read.vendors.len(), 301);
+        }
     }
 }
 

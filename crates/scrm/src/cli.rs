@@ -184,7 +184,8 @@ pub struct InputArgs {
         help_heading = "Limits"
     )]
     pub max_columns: usize,
-    /// Most problems listed and rejected rows kept; the rest are counted.
+    /// Most problems listed and rejected rows kept (the first in input order); the rest are
+    /// counted.
     #[arg(
         long,
         value_name = "N",

@@ -67,16 +67,27 @@ pub struct Run<'a> {
     pub exclusions: Option<&'a Path>,
 }
 
+/// What [`map_equals_ingest`] found besides the agreement.
+#[derive(Debug)]
+pub struct Agreed {
+    /// What [`ingest`] read.
+    pub read: Ingested,
+    /// Calls of the map beyond one per vendor (the first, abandoned reading of a scattered file).
+    pub extra_calls: usize,
+    /// Vendors the map was handed while their file was read
+    /// ([`crate::ReadVendor::read_in_passing`]), in the reading that counted.
+    pub in_passing: usize,
+}
+
 /// Reads `run` with `opts` inside `pool`, by [`ingest`] and by [`ingest_map`], and panics unless
 /// both give the same vendors (as scoring, the input hash and the answer sheet read them),
-/// exclusions, problems, rejects and counts. Returns what [`ingest`] read and how many calls of
-/// the map went beyond one per vendor (the first, abandoned reading of a scattered file).
+/// exclusions, problems, rejects and counts.
 pub fn map_equals_ingest(
     run: Run<'_>,
     cat: &dyn scrm_model::QuestionLookup,
     pool: &rayon::ThreadPool,
     opts: &IngestOptions,
-) -> (Ingested, usize) {
+) -> Agreed {
     let Run {
         inputs,
         profiles,
@@ -96,6 +107,7 @@ pub fn map_equals_ingest(
                 opts,
                 |v, ex| {
                     calls.fetch_add(1, Ordering::Relaxed);
+                    let passing = v.read_in_passing();
                     let refs: Vec<String> = ex.iter().map(|e| e.reference.clone()).collect();
                     // What scoring reads of the vendor as handed (compact when finished in a
                     // block worker) is what it reads of the whole vendor.
@@ -107,13 +119,13 @@ pub fn map_equals_ingest(
                     let v = v.into_vendor();
                     assert_eq!(handed, facts(&v), "facts of {}", v.id());
                     assert_eq!(handed_whole, whole(&v), "answers of {}", v.id());
-                    (v, refs)
+                    (v, refs, passing)
                 },
                 false,
             )
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    for (v, refs) in &handed {
+    for (v, refs, _) in &handed {
         let want: Vec<String> = kept
             .exclusions
             .iter()
@@ -122,7 +134,8 @@ pub fn map_equals_ingest(
             .collect();
         assert_eq!(refs, &want, "exclusions of {}", v.id());
     }
-    mapped.vendors = handed.into_iter().map(|(v, _)| v).collect();
+    let in_passing = handed.iter().filter(|h| h.2).count();
+    mapped.vendors = handed.into_iter().map(|(v, ..)| v).collect();
     assert_eq!(
         mapped,
         kept,
@@ -130,8 +143,12 @@ pub fn map_equals_ingest(
         pool.current_num_threads(),
         opts.chunk_bytes
     );
-    let extra = calls.into_inner() - kept.vendors.len();
-    (kept, extra)
+    let extra_calls = calls.into_inner() - kept.vendors.len();
+    Agreed {
+        read: kept,
+        extra_calls,
+        in_passing,
+    }
 }
 
 /// Reads `run` every way: by [`map_equals_ingest`] in `pool` with `opts`, and by [`ingest`] with
@@ -143,7 +160,7 @@ pub fn read_every_way(
     pool: &rayon::ThreadPool,
     opts: &IngestOptions,
 ) -> Ingested {
-    let (small, _) = map_equals_ingest(run, cat, pool, opts);
+    let small = map_equals_ingest(run, cat, pool, opts).read;
     let whole = ingest(
         run.inputs,
         run.profiles,

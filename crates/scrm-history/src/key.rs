@@ -30,9 +30,14 @@ const HMAC: &str = "hmac-sha256:";
 const ED25519: &str = "ed25519:";
 
 /// A history store's key: a shared secret, an Ed25519 private key or an Ed25519 public key
-/// (the module's doc). Never printed.
+/// (the module's doc), and the older keys that verify what was signed before a rotation
+/// ([`StoreKey::also_verifying`]). Never printed.
 #[derive(Clone)]
-pub struct StoreKey(Kind);
+pub struct StoreKey {
+    kind: Kind,
+    /// Keys that verify records signed before this one took over; none of them signs.
+    older: Vec<Kind>,
+}
 
 #[derive(Clone)]
 enum Kind {
@@ -179,7 +184,7 @@ impl StoreKey {
                 bytes.len()
             ));
         }
-        Ok(Self(Kind::Secret(bytes)))
+        Ok(Self::of(Kind::Secret(bytes)))
     }
 
     /// The key in the file at `path`: an Ed25519 key when the file is PEM (it starts with
@@ -224,7 +229,7 @@ impl StoreKey {
             .map_err(|e| format!("a file that starts as PEM but does not read as PEM ({e})"))?;
         match label {
             "PRIVATE KEY" => SigningKey::from_pkcs8_pem(text)
-                .map(|k| Self(Kind::Private(Box::new(k))))
+                .map(|k| Self::of(Kind::Private(Box::new(k))))
                 .map_err(|e| match e {
                     ed25519_dalek::pkcs8::Error::PublicKey(
                         ed25519_dalek::pkcs8::spki::Error::OidUnknown { .. },
@@ -232,7 +237,7 @@ impl StoreKey {
                     e => format!("not a readable Ed25519 private key (PKCS#8): {e}"),
                 }),
             "PUBLIC KEY" => VerifyingKey::from_public_key_pem(text)
-                .map(|k| Self(Kind::Public(k)))
+                .map(|k| Self::of(Kind::Public(k)))
                 .map_err(|e| match e {
                     ed25519_dalek::pkcs8::spki::Error::OidUnknown { .. } => {
                         not_ed25519("public", algorithm(text, false))
@@ -253,7 +258,9 @@ impl StoreKey {
     pub fn generate() -> Result<Self, getrandom::Error> {
         let mut seed = der::zeroize::Zeroizing::new([0u8; 32]);
         getrandom::fill(seed.as_mut())?;
-        Ok(Self(Kind::Private(Box::new(SigningKey::from_bytes(&seed)))))
+        Ok(Self::of(Kind::Private(Box::new(SigningKey::from_bytes(
+            &seed,
+        )))))
     }
 
     /// Writes a new Ed25519 private key ([`StoreKey::generate`]) to `path` (PKCS#8 PEM as
@@ -274,7 +281,7 @@ impl StoreKey {
                 "the operating system's random generator failed: {e}"
             )))
         })?;
-        let (Kind::Private(signing), Some(key_id)) = (&key.0, key.key_id()) else {
+        let (Kind::Private(signing), Some(key_id)) = (&key.kind, key.key_id()) else {
             unreachable!("a generated key is an Ed25519 private key")
         };
         let encoding = |e: ed25519_dalek::pkcs8::Error| {
@@ -306,38 +313,44 @@ impl StoreKey {
 
     /// The key's signature scheme.
     pub fn scheme(&self) -> Scheme {
-        match self.0 {
-            Kind::Secret(_) => Scheme::HmacSha256,
-            Kind::Private(_) | Kind::Public(_) => Scheme::Ed25519,
-        }
+        self.kind.scheme()
     }
 
     /// Whether the key can sign: a shared secret or a private key, not a public key.
     pub fn can_sign(&self) -> bool {
-        !matches!(self.0, Kind::Public(_))
+        !matches!(self.kind, Kind::Public(_))
     }
 
     /// An Ed25519 key's id: the SHA-256 of its public key's 32 bytes (RFC 8032's encoding), 64
     /// hex. None for a shared secret, whose hash would say something of the secret.
     pub fn key_id(&self) -> Option<String> {
-        self.verifying().map(|public| id_of(&public))
+        self.kind.key_id()
     }
 
-    /// An Ed25519 key's public half (a private key's derived); none for a shared secret.
-    fn verifying(&self) -> Option<VerifyingKey> {
-        match &self.0 {
-            Kind::Secret(_) => None,
-            Kind::Private(k) => Some(k.verifying_key()),
-            Kind::Public(k) => Some(*k),
+    /// This key, with `older` keys that verify records signed before it took over (a rotation:
+    /// docs/history.md). It alone signs; a record verifies with whichever key it names (an
+    /// Ed25519 key by its id, a shared secret by its scheme).
+    pub fn also_verifying(mut self, older: impl IntoIterator<Item = StoreKey>) -> Self {
+        for k in older {
+            self.older.push(k.kind);
+            self.older.extend(k.older);
         }
+        self
     }
 
     /// The key in words, for messages: its kind and, for an Ed25519 key, its short id.
     pub fn describe(&self) -> String {
-        match (&self.0, self.key_id()) {
+        match (&self.kind, self.key_id()) {
             (Kind::Private(_), Some(id)) => format!("Ed25519 private key {}", short_id(&id)),
             (Kind::Public(_), Some(id)) => format!("Ed25519 public key {}", short_id(&id)),
             _ => "shared secret (hmac-sha256)".into(),
+        }
+    }
+
+    fn of(kind: Kind) -> Self {
+        Self {
+            kind,
+            older: Vec::new(),
         }
     }
 
@@ -352,7 +365,7 @@ impl StoreKey {
     /// The signature of `bytes`: `hmac-sha256:<64 hex>` or `ed25519:<128 hex>`; `None` with a
     /// public key, which cannot sign (whatever signs refuses one first: [`StoreKey::can_sign`]).
     pub(crate) fn sign(&self, bytes: &[u8]) -> Option<String> {
-        match &self.0 {
+        match &self.kind {
             Kind::Secret(s) => Some(format!(
                 "{HMAC}{}",
                 hex::encode(Self::mac(s, bytes).finalize().into_bytes())
@@ -372,8 +385,77 @@ impl StoreKey {
     }
 
     /// Checks a record's `signature` of `bytes`, where the record names `key_id` as its signer:
-    /// why it does not verify with this key, if it does not.
+    /// why it does not verify with this key (or an older one), if it does not.
     pub(crate) fn check(
+        &self,
+        bytes: &[u8],
+        signature: Option<&str>,
+        key_id: Option<&str>,
+    ) -> Result<(), SignatureProblem> {
+        self.signer(bytes, signature, key_id).map(|_| ())
+    }
+
+    /// Like [`StoreKey::check`], giving the key id of the Ed25519 key the record verifies with
+    /// (none for a shared secret). When no key verifies it, the problem told is the one of the
+    /// key that comes nearest: one the record names (its signature changed) before a shared
+    /// secret it does not verify with, before another key's or scheme's; this key's first.
+    pub(crate) fn signer(
+        &self,
+        bytes: &[u8],
+        signature: Option<&str>,
+        key_id: Option<&str>,
+    ) -> Result<Option<String>, SignatureProblem> {
+        let mut nearest: Option<SignatureProblem> = None;
+        for kind in std::iter::once(&self.kind).chain(&self.older) {
+            match kind.check(bytes, signature, key_id) {
+                Ok(()) => return Ok(kind.key_id()),
+                Err(p) if nearest.as_ref().is_none_or(|n| p.rank() < n.rank()) => {
+                    nearest = Some(p);
+                }
+                Err(_) => {}
+            }
+        }
+        Err(nearest.unwrap_or(SignatureProblem::NotSigned))
+    }
+}
+
+impl SignatureProblem {
+    /// How near the key was to the record's signature (lower: nearer), to tell the nearest of
+    /// several keys' problems.
+    fn rank(&self) -> u8 {
+        match self {
+            Self::Invalid { .. } => 0,
+            Self::NotSigned => 1,
+            Self::OtherKey { .. } => 2,
+            Self::OtherScheme { .. } => 3,
+        }
+    }
+}
+
+impl Kind {
+    fn scheme(&self) -> Scheme {
+        match self {
+            Kind::Secret(_) => Scheme::HmacSha256,
+            Kind::Private(_) | Kind::Public(_) => Scheme::Ed25519,
+        }
+    }
+
+    fn key_id(&self) -> Option<String> {
+        self.verifying().map(|public| id_of(&public))
+    }
+
+    /// An Ed25519 key's public half (a private key's derived); none for a shared secret.
+    fn verifying(&self) -> Option<VerifyingKey> {
+        match self {
+            Kind::Secret(_) => None,
+            Kind::Private(k) => Some(k.verifying_key()),
+            Kind::Public(k) => Some(*k),
+        }
+    }
+
+    /// Checks a record's `signature` of `bytes`, where the record names `key_id` as its signer:
+    /// why it does not verify with this key, if it does not.
+    fn check(
         &self,
         bytes: &[u8],
         signature: Option<&str>,
@@ -389,13 +471,13 @@ impl StoreKey {
                 expected: self.scheme(),
             }
         };
-        match &self.0 {
+        match self {
             Kind::Secret(secret) => {
                 let Some(h) = signature.strip_prefix(HMAC) else {
                     return Err(other_scheme());
                 };
                 match hex::decode(h) {
-                    Ok(tag) if Self::mac(secret, bytes).verify_slice(&tag).is_ok() => Ok(()),
+                    Ok(tag) if StoreKey::mac(secret, bytes).verify_slice(&tag).is_ok() => Ok(()),
                     _ => Err(SignatureProblem::NotSigned),
                 }
             }
@@ -557,7 +639,7 @@ mod tests {
     fn rfc8032_test_1_through_pem() {
         let private = key(RFC8032_1);
         let public = key(RFC8032_1_PUB);
-        let Kind::Public(p) = &public.0 else {
+        let Kind::Public(p) = &public.kind else {
             panic!("not a public key")
         };
         assert_eq!(
@@ -582,6 +664,56 @@ mod tests {
             format!("{private:?} {public:?}"),
             "StoreKey(..) StoreKey(..)"
         );
+    }
+
+    /// After a rotation, the new key with the older ones verifies what each signed, names the
+    /// key that did, and tells the nearest key's problem when none does; only the new key signs.
+    #[test]
+    fn older_keys_verify_what_they_signed() {
+        const NIGHTLY: &str = include_str!("../../../fixtures/keys/nightly.pem");
+        const OTHER: &str = include_str!("../../../fixtures/keys/other.pem");
+        let (new, old, stranger) = (key(NIGHTLY), key(RFC8032_1), key(OTHER));
+        let secret = StoreKey::new(vec![7; 32]).unwrap_or_else(|e| panic!("{e}"));
+        let ring = key(NIGHTLY_PUB).also_verifying([key(RFC8032_1_PUB), secret.clone()]);
+        let signed = |k: &StoreKey| (k.sign(b"run").unwrap_or_default(), k.key_id());
+        let signer = |k: &StoreKey, bytes: &[u8], (s, id): &(String, Option<String>)| {
+            k.signer(bytes, Some(s), id.as_deref())
+        };
+        assert_eq!(signer(&ring, b"run", &signed(&new)), Ok(new.key_id()));
+        assert_eq!(signer(&ring, b"run", &signed(&old)), Ok(old.key_id()));
+        assert_eq!(signer(&ring, b"run", &signed(&secret)), Ok(None));
+        // Changed since the old key signed it: the old key's problem, not the new one's.
+        assert_eq!(
+            signer(&ring, b"run!", &signed(&old)),
+            Err(SignatureProblem::Invalid {
+                key: old.key_id().unwrap_or_default(),
+                named: true,
+            })
+        );
+        // A key not given: named, against the current key.
+        assert_eq!(
+            signer(&ring, b"run", &signed(&stranger)),
+            Err(SignatureProblem::OtherKey {
+                found: stranger.key_id().unwrap_or_default(),
+                expected: new.key_id().unwrap_or_default(),
+            })
+        );
+        // Another secret: the shared secret given is the nearest (HMAC cannot tell more).
+        let other_secret = StoreKey::new(vec![8; 32]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            signer(&ring, b"run", &signed(&other_secret)),
+            Err(SignatureProblem::NotSigned)
+        );
+        // Alone, the new key says the old key's run is another key's, as before.
+        assert!(matches!(
+            signer(&key(NIGHTLY_PUB), b"run", &signed(&old)),
+            Err(SignatureProblem::OtherKey { .. })
+        ));
+        // The new key alone signs: a private key with older ones signs as itself.
+        let signing = new.clone().also_verifying([old.clone()]);
+        assert_eq!(signing.sign(b"run"), new.sign(b"run"));
+        assert_eq!(signing.key_id(), new.key_id());
+        assert!(!ring.can_sign());
     }
 
     #[test]
@@ -729,7 +861,7 @@ mod tests {
         assert_eq!(crlf.key_id(), pem.key_id());
         let secret = file("key.pem", &[b'-'; 40]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(secret.scheme(), Scheme::HmacSha256);
-        let Kind::Secret(bytes) = &secret.0 else {
+        let Kind::Secret(bytes) = &secret.kind else {
             panic!("not a secret")
         };
         assert_eq!(bytes, &[b'-'; 40]);

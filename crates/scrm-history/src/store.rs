@@ -481,7 +481,13 @@ impl RunInfo {
 
     /// Why the summary does not carry `key`'s signature of itself, if it does not.
     pub fn signature_check(&self, key: &crate::StoreKey) -> Result<(), crate::SignatureProblem> {
-        key.check(
+        self.signer(key).map(|_| ())
+    }
+
+    /// The key id of the Ed25519 key (`key` or one of its older keys) whose signature of itself
+    /// the summary carries (none for a shared secret), or why it carries none of theirs.
+    pub fn signer(&self, key: &crate::StoreKey) -> Result<Option<String>, crate::SignatureProblem> {
+        key.signer(
             &self.signed_bytes(),
             self.run_signature.as_deref(),
             self.run_key_id.as_deref(),

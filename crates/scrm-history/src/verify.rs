@@ -278,17 +278,17 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
 }
 
 /// What a run's signature says with `key`: whether it does not verify, the key id of the
-/// Ed25519 key it verifies with, and why it does not verify when that says more than "not
+/// Ed25519 key it verifies with (`key` or one of its older keys), and why it does not verify when that says more than "not
 /// signed" ([`RunCheck::signature_problem`]).
 fn signature(
     info: &RunInfo,
     key: Option<&StoreKey>,
 ) -> (bool, Option<String>, Option<crate::SignatureProblem>) {
-    match key.map(|k| (k, info.signature_check(k))) {
+    match key.map(|k| info.signer(k)) {
         None => (false, None, None),
-        Some((k, Ok(()))) => (false, k.key_id(), None),
-        Some((_, Err(crate::SignatureProblem::NotSigned))) => (true, None, None),
-        Some((_, Err(problem))) => (true, None, Some(problem)),
+        Some(Ok(signer)) => (false, signer, None),
+        Some(Err(crate::SignatureProblem::NotSigned)) => (true, None, None),
+        Some(Err(problem)) => (true, None, Some(problem)),
     }
 }
 

@@ -652,9 +652,10 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR")]
     pub history: PathBuf,
     /// The store's key: both runs must carry its signature. For an Ed25519 store, its public key
-    /// (SPKI PEM) is enough (docs/history.md).
+    /// (SPKI PEM) is enough (docs/history.md). Repeat it after a key rotation: a run verifies with
+    /// any key given.
     #[arg(long, value_name = "FILE")]
-    pub history_key: Option<PathBuf>,
+    pub history_key: Vec<PathBuf>,
     /// Report score moves of at least this much (0-5 scale).
     #[arg(long, default_value_t = 0.25)]
     pub threshold: f64,
@@ -687,9 +688,11 @@ pub enum HistoryCommand {
         /// The store's key: every run must carry its signature (a run recorded without it, or
         /// changed by someone without it, is reported changed, and one signed with another key
         /// or scheme says whose it is). For an Ed25519 store, its public key (SPKI PEM) is
-        /// enough: auditors verify without being able to sign.
+        /// enough: auditors verify without being able to sign. Repeat it after a key rotation
+        /// (the current key first, then the older ones): each run, the head and the prune log
+        /// verify with the key they name.
         #[arg(long, value_name = "FILE")]
-        history_key: Option<PathBuf>,
+        history_key: Vec<PathBuf>,
     },
     /// Remove old runs. Each goes whole (hidden by one rename, then deleted), and the newest
     /// --keep runs always stay, so the next incremental run and `scrm diff` still find theirs.

@@ -409,6 +409,20 @@ pub fn store_key(path: Option<&Path>) -> Result<Option<scrm_history::StoreKey>> 
         .map_err(|e| anyhow!("{e}"))
 }
 
+/// The history store's keys named by repeated `--history-key` flags (`diff`, `history verify`):
+/// the first, with the others as older keys that verify what was signed before a rotation
+/// ([`scrm_history::StoreKey::also_verifying`]).
+pub fn store_keys(paths: &[PathBuf]) -> Result<Option<scrm_history::StoreKey>> {
+    let Some((first, older)) = paths.split_first() else {
+        return Ok(None);
+    };
+    let older = older
+        .iter()
+        .map(|p| store_key(Some(p)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(store_key(Some(first))?.map(|k| k.also_verifying(older.into_iter().flatten())))
+}
+
 /// The per-tier thresholds as the HTML report draws them.
 pub fn tier_thresholds(p: &Policy) -> Vec<scrm_report::TierThresholds> {
     scrm_model::Tier::ALL

@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 /// Runs `scrm diff`.
 pub fn run(a: &DiffArgs) -> Result<u8> {
     let fail = super::fail_status(a.fail_on);
-    let key = context::store_key(a.history_key.as_deref())?;
+    let key = context::store_keys(&a.history_key)?;
     let d = scrm_history::diff_runs_keyed(
         &a.history,
         a.run_a.as_deref(),

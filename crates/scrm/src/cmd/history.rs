@@ -22,7 +22,7 @@ pub fn run(a: &HistoryArgs) -> Result<u8> {
             store: StoreArgs { history, format },
             history_key,
         } => {
-            let key = context::store_key(history_key.as_deref())?;
+            let key = context::store_keys(history_key)?;
             let checks = scrm_history::verify_runs_keyed(history, key.as_ref())
                 .map_err(|e| anyhow!("{e}"))?;
             let head =

@@ -584,6 +584,63 @@ fn an_ed25519_store_is_verified_with_its_public_key() {
     assert_run!("history_verify_ed25519_changed", changed);
 }
 
+/// A store whose key was rotated: the runs signed before with the old key, the runs and prune
+/// log since with the new one. The new public key alone reports the older run as another key's;
+/// given both public keys, `verify` finds every run sound, each signed by the key that signed
+/// it, and `diff` compares a run of each key.
+#[test]
+fn a_rotated_store_verifies_with_the_old_and_the_new_key() {
+    const OLD: &str = "fixtures/keys/rfc8032-test1.pem";
+    const OLD_PUBLIC: &str = "fixtures/keys/rfc8032-test1.pub.pem";
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let h = arg(&history);
+    nights(&history, 2, &["--history-key", OLD]);
+    let key = ["--as-of", "2026-11-01", "--history-key", PRIVATE];
+    nightly(
+        DEMO,
+        &history,
+        Path::new("/dev/null"),
+        "2026-11-03T06:00:00Z",
+        &key,
+    );
+    let prune = ["history", "prune", "--history", &h, "--keep", "2"];
+    scrm(prune.into_iter().chain(["--history-key", PRIVATE])).expect_code(0);
+    let verify = |keys: &[&str]| {
+        let mut args = vec!["history", "verify", "--history", &h];
+        for k in keys {
+            args.extend(["--history-key", k]);
+        }
+        scrm(args)
+    };
+    let new_only = verify(&[PUBLIC]);
+    new_only.expect_code(1);
+    assert!(
+        new_only.out().contains(
+            "is signed by Ed25519 key 21fe31dfa154a261, not by the key given (a726726b87647c1b)"
+        ),
+        "{}",
+        new_only.out()
+    );
+    let both = verify(&[PUBLIC, OLD_PUBLIC]);
+    both.expect_code(0);
+    assert_run!("history_verify_rotated_sound", both);
+    let diff = |keys: &[&str]| {
+        let mut args = vec!["diff", "--history", &h];
+        for k in keys {
+            args.extend(["--history-key", k]);
+        }
+        let r = scrm(args);
+        r.expect_code(0);
+        r.out()
+    };
+    assert_same_text(
+        &diff(&[PUBLIC, OLD_PUBLIC]),
+        &diff(&[]),
+        "diff across the rotation",
+    );
+}
+
 /// A store signed with a shared secret, verified with an Ed25519 public key, and the other way
 /// round: the scheme each found and expected is said, not a bare "not signed".
 #[test]

@@ -430,13 +430,17 @@ proptest::proptest! {
     /// A supplier's file damaged anywhere (a quote, a delimiter, a line break, a BOM or a
     /// stray byte where it should not be, a span lost or repeated, the file cut short) never
     /// panics the reader, and whatever it reads is read the same by `ingest` and `ingest_map`,
-    /// at any thread count and block size; every row read is accepted or rejected.
+    /// at any thread count and block size; every row read is accepted or rejected. The same
+    /// with the files in a folder (its profiles then the suppliers' own, under a buyer's file
+    /// that differs, and another answer file after the answers), and under a problem limit.
     #[test]
     fn a_damaged_file_reads_the_same_every_way(
         edits in proptest::collection::vec(edit(), 1..6),
         profile_edits in proptest::collection::vec(edit(), 0..3),
         threads in 1usize..4,
         chunk in 64usize..4096,
+        as_folder in proptest::bool::ANY,
+        limit in proptest::option::of(1usize..30),
     ) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut answers = small_text().into_bytes();
@@ -453,12 +457,25 @@ proptest::proptest! {
         let ex = dir.path().join("exclusions.csv");
         std::fs::write(&ex, "vendor_id,source,reference,listed_on\nV03,sam,S-1,2026-01-02\n")
             .unwrap_or_else(|e| panic!("{e}"));
-        let inputs = [path];
+        let buyer_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let buyer = buyer_dir.path().join("buyer.csv");
+        std::fs::write(&buyer, "vendor_id,name,criticality\nV01,Alpha Buyer,medium\nV04,\"Beta, \"\"Ltd\"\"\",low\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("zz-more.csv"), "vendor_id,question_id,answer\nV02,GV-1.1,4\nV05,MP-4.1,2\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (inputs, profiles, exclusions) = if as_folder {
+            (vec![dir.path().to_path_buf()], &buyer, None)
+        } else {
+            (vec![path], &vendors, Some(ex.as_path()))
+        };
         // `read_every_way` asserts that `ingest` and `ingest_map` agree on everything they
         // return, that neither the thread count nor the block size changes what is read, and
         // that every row read is accepted or rejected.
-        let (pool, opts) = setup(threads, chunk);
-        let run = Run { inputs: &inputs, profiles: Some(&vendors), exclusions: Some(&ex) };
+        let (pool, mut opts) = setup(threads, chunk);
+        if let Some(n) = limit {
+            opts.limits.max_problems = n;
+        }
+        let run = Run { inputs: &inputs, profiles: Some(profiles), exclusions };
         read_every_way(run, &common::catalog(), &pool, &opts);
     }
 }

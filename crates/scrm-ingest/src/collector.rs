@@ -149,14 +149,20 @@ impl VendorAcc {
         self.answers.is_empty() && !self.finished
     }
 
-    /// The vendor's profile fields, the buyer's over the supplier's, by key.
-    fn merged<'x>(&'x self, arena: &'x Arena) -> BTreeMap<&'x str, &'x str> {
+    /// The vendor's profile fields, the buyer's over the supplier's (`declared`: those from
+    /// profile tables), by key.
+    fn merged<'x>(
+        &'x self,
+        declared: &'x PackedLayer,
+        arena: &'x Arena,
+    ) -> BTreeMap<&'x str, &'x str> {
         let mut merged: BTreeMap<&str, &str> = self
             .supplier
             .iter()
             .flat_map(|m| m.iter())
             .map(|(k, s)| (k.as_str(), s.value.as_str()))
             .collect();
+        merged.extend(arena_fields(declared, arena));
         merged.extend(arena_fields(&self.buyer, arena));
         merged
     }
@@ -190,7 +196,8 @@ pub(crate) struct EarlyView<'c> {
     by_vendor: &'c FxHashMap<String, Vec<u32>>,
     exclusions: &'c [Exclusion],
     vendor_ix: &'c HashTable<u32>,
-    buyer_arena: &'c Arena,
+    arena: &'c Arena,
+    declared: &'c [PackedLayer],
     vendor_ids: &'c [VendorId],
     vendors: &'c [VendorAcc],
 }
@@ -222,14 +229,15 @@ impl EarlyView<'_> {
             Some(vi) => {
                 let acc = &self.vendors[vi as usize];
                 acc.open_for_early().then(|| {
-                    let profile = if acc.supplier.is_some() {
-                        assemble_profile(id.clone(), acc.merged(self.buyer_arena))
+                    let declared = self.declared.get(vi as usize).copied().unwrap_or_default();
+                    let profile = if acc.supplier.is_some() || !declared.is_empty() {
+                        assemble_profile(id.clone(), acc.merged(&declared, self.arena))
                     } else {
                         // Borrowed from the arena: only the profile's own strings are
                         // allocated. In the layer's order, not sorted by key as a merge is: a
                         // layer holds each key once, and each key sets a field of its own (the
                         // extra ones a map's entry), so the order changes nothing.
-                        assemble_profile(id.clone(), arena_fields(&acc.buyer, self.buyer_arena))
+                        assemble_profile(id.clone(), arena_fields(&acc.buyer, self.arena))
                     };
                     (Some(vi), profile)
                 })
@@ -271,8 +279,15 @@ pub(crate) struct Collector<'a> {
     pub parts: Vec<Part>,
     /// Indexes into `vendor_ids`, found through the ids ([`find_vendor`]).
     vendor_ix: HashTable<u32>,
-    /// Every vendor's buyer profile layer.
-    buyer_arena: Arena,
+    /// Every vendor's packed profile layers: the buyer's and those its suppliers declared in
+    /// profile tables.
+    arena: Arena,
+    /// The fields each vendor's suppliers declared in profile tables (CSV, XLSX), packed, by
+    /// vendor index (empty until a supplier's profile table is read): other declarations (a
+    /// JSON document's profile, a template's Profile sheet) are in [`VendorAcc`]'s map. The two
+    /// never hold the same key. Not in [`VendorAcc`]: most runs have none, and a million slots
+    /// are written when a buyer's file is read.
+    declared: Vec<PackedLayer>,
     vendor_ids: Vec<VendorId>,
     vendors: Vec<VendorAcc>,
     q_ix: FxHashMap<QuestionId, u32>,
@@ -298,7 +313,8 @@ impl<'a> Collector<'a> {
             files: Vec::new(),
             parts: Vec::new(),
             vendor_ix: HashTable::new(),
-            buyer_arena: Arena::default(),
+            arena: Arena::default(),
+            declared: Vec::new(),
             vendor_ids: Vec::new(),
             vendors: Vec::new(),
             q_ix: FxHashMap::default(),
@@ -535,12 +551,12 @@ impl<'a> Collector<'a> {
         i
     }
 
-    /// Makes room for a buyer's profile file of about `rows` vendors and `bytes` of packed fields,
+    /// Makes room for a profile file of about `rows` vendors and `bytes` of packed fields,
     /// estimated from its size: growing a vector of a million vendors step by step copies it
     /// each time into fresh pages the kernel has to clear, which was most of the time spent
     /// reading the file. Reserved memory that is never written costs no resident memory. The
     /// estimates are capped, so that a wrong guess costs address space, not a failed allocation.
-    pub(crate) fn reserve_buyer(&mut self, rows: usize, bytes: usize) {
+    pub(crate) fn reserve_profiles(&mut self, rows: usize, bytes: usize) {
         const MAX_ROWS: usize = 1 << 22;
         const MAX_BYTES: usize = 1 << 31;
         let rows = rows.min(MAX_ROWS).saturating_sub(self.vendors.len());
@@ -549,7 +565,7 @@ impl<'a> Collector<'a> {
         let ids = &self.vendor_ids;
         self.vendor_ix
             .reserve(rows, |&j| id_hash(ids[j as usize].as_str()));
-        self.buyer_arena.reserve(bytes.min(MAX_BYTES));
+        self.arena.reserve(bytes.min(MAX_BYTES));
     }
 
     /// Turns on finishing vendors early ([`Early`]), once the exclusions are read.
@@ -585,7 +601,8 @@ impl<'a> Collector<'a> {
             by_vendor: &e.by_vendor,
             exclusions: &self.exclusions,
             vendor_ix: &self.vendor_ix,
-            buyer_arena: &self.buyer_arena,
+            arena: &self.arena,
+            declared: &self.declared,
             vendor_ids: &self.vendor_ids,
             vendors: &self.vendors,
         })
@@ -619,7 +636,8 @@ impl<'a> Collector<'a> {
             buyer: std::mem::take(&mut acc.buyer),
             ..VendorAcc::default()
         };
-        self.report_conflicts(vi, &read);
+        let declared = self.take_declared(vi);
+        self.report_conflicts(vi, &read, &declared);
         if let Some(e) = &mut self.early {
             e.done.push((vi, r));
         }
@@ -680,20 +698,47 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// The index of a buyer's profile key in the arena (added on first sight): a profile file
-    /// interns its columns' keys once, so that its rows can be encoded off the serial path.
-    pub(crate) fn buyer_key(&mut self, key: &str) -> u32 {
-        self.buyer_arena.intern(key)
+    /// The index of a profile key in the arena (added on first sight): a profile file interns
+    /// its columns' keys once, so that its rows can be encoded off the serial path.
+    pub(crate) fn profile_key(&mut self, key: &str) -> u32 {
+        self.arena.intern(key)
     }
 
-    /// A vendor's buyer fields as [`crate::packed::encode`] wrote them, from one profile row, for
-    /// a vendor that has none yet: what [`Collector::profile_field`] would store field by field.
-    /// `false`, and nothing stored, when the vendor already has buyer fields (the caller then
-    /// adds them one by one, each checked against those).
-    pub(crate) fn buyer_fields_encoded(&mut self, vendor: u32, fields: &[u8], has: u64) -> bool {
-        self.vendors[vendor as usize]
-            .buyer
-            .append_encoded(&mut self.buyer_arena, fields, has)
+    /// A vendor's fields in `layer` as [`crate::packed::encode`] wrote them, from one profile
+    /// row, for a vendor that has none in that layer yet: what [`Collector::profile_field`] would
+    /// store field by field. `false`, and nothing stored, when the vendor already has fields in
+    /// the layer (the caller then adds them one by one, each checked against those), or was
+    /// handed on already.
+    pub(crate) fn fields_encoded(
+        &mut self,
+        layer: Layer,
+        vendor: u32,
+        fields: &[u8],
+        has: u64,
+    ) -> bool {
+        let acc = &mut self.vendors[vendor as usize];
+        if acc.finished {
+            return false;
+        }
+        match layer {
+            Layer::Buyer => acc.buyer.append_encoded(&mut self.arena, fields, has),
+            Layer::Supplier if acc.supplier.is_some() => false,
+            Layer::Supplier => {
+                let vi = vendor as usize;
+                if self.declared.len() <= vi {
+                    self.declared.resize(vi + 1, PackedLayer::default());
+                }
+                self.declared[vi].append_encoded(&mut self.arena, fields, has)
+            }
+        }
+    }
+
+    /// A vendor's fields declared in profile tables, taken out (none left behind).
+    fn take_declared(&mut self, vi: u32) -> PackedLayer {
+        self.declared
+            .get_mut(vi as usize)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Records one profile field declared for a vendor.
@@ -707,7 +752,7 @@ impl<'a> Collector<'a> {
         col: &ColRef,
     ) {
         let k = match layer {
-            Layer::Buyer => self.buyer_arena.intern(key),
+            Layer::Buyer => self.arena.intern(key),
             Layer::Supplier => 0,
         };
         if self.vendors[vendor as usize].finished {
@@ -715,8 +760,15 @@ impl<'a> Collector<'a> {
             // cannot do it, but the run stays right if one did): read it again the ordinary way.
             self.mark_scattered();
         }
+        let declared = self.declared.get(vendor as usize).copied();
         let acc = &mut self.vendors[vendor as usize];
         let old = match layer {
+            Layer::Supplier if let Some(old) = declared.and_then(|d| d.get(&self.arena, key)) => {
+                if old.value == value {
+                    return;
+                }
+                self.packed_field(old)
+            }
             Layer::Supplier => match acc.supplier.as_deref().and_then(|m| m.get(key)) {
                 None => {
                     let col = col.clone();
@@ -734,7 +786,7 @@ impl<'a> Collector<'a> {
                 Some(old) if old.value == value => return,
                 Some(old) => old.clone(),
             },
-            Layer::Buyer => match acc.buyer.get_ix(&self.buyer_arena, k) {
+            Layer::Buyer => match acc.buyer.get_ix(&self.arena, k) {
                 None => {
                     let f = PackedField {
                         value,
@@ -742,20 +794,11 @@ impl<'a> Collector<'a> {
                         row,
                         col: col.as_ref().map(|c| c.0),
                     };
-                    acc.buyer.push(&mut self.buyer_arena, k, f);
+                    acc.buyer.push(&mut self.arena, k, f);
                     return;
                 }
                 Some(old) if old.value == value => return,
-                Some(old) => {
-                    let (value, part, row, col) =
-                        (old.value.to_string(), old.part, old.row, old.col);
-                    PField {
-                        value,
-                        part,
-                        row,
-                        col: self.packed_col(part, col),
-                    }
-                }
+                Some(old) => self.packed_field(old),
             },
         };
         let first = self.location(old.part, old.row, old.col.as_ref().map(|c| c.1.as_str()));
@@ -985,21 +1028,45 @@ impl<'a> Collector<'a> {
     }
 
     fn build_profile(&mut self, vi: u32, acc: VendorAcc) -> VendorProfile {
-        self.report_conflicts(vi, &acc);
+        let declared = self.take_declared(vi);
+        self.report_conflicts(vi, &acc, &declared);
         let vid = self.vendor_ids[vi as usize].clone();
-        assemble_profile(vid, acc.merged(&self.buyer_arena))
+        assemble_profile(vid, acc.merged(&declared, &self.arena))
+    }
+
+    /// A packed field as the map of supplier declarations holds one (for a conflict's message).
+    fn packed_field(&self, f: PackedField<'_>) -> PField {
+        PField {
+            value: f.value.to_string(),
+            part: f.part,
+            row: f.row,
+            col: self.packed_col(f.part, f.col),
+        }
     }
 
     /// One `profile-conflict` for each field the supplier declared otherwise than the buyer's
     /// profile file (whose value the vendor's profile takes).
-    fn report_conflicts(&mut self, vi: u32, acc: &VendorAcc) {
-        let Some(supplier) = acc.supplier.as_deref() else {
+    fn report_conflicts(&mut self, vi: u32, acc: &VendorAcc, declared: &PackedLayer) {
+        if acc.supplier.is_none() && declared.is_empty() {
             return;
-        };
+        }
+        // Both kinds of declaration, in key order (they never share a key).
+        let mut supplier: Vec<(&str, PField)> = acc
+            .supplier
+            .iter()
+            .flat_map(|m| m.iter())
+            .map(|(k, s)| (k.as_str(), s.clone()))
+            .chain(
+                declared
+                    .iter(&self.arena)
+                    .map(|(k, f)| (k, self.packed_field(f))),
+            )
+            .collect();
+        supplier.sort_by(|a, b| a.0.cmp(b.0));
         let vid = &self.vendor_ids[vi as usize];
         let mut issues = Vec::new();
-        for (k, s) in supplier {
-            match acc.buyer.get(&self.buyer_arena, k) {
+        for (k, s) in &supplier {
+            match acc.buyer.get(&self.arena, k) {
                 Some(b) if b.value != s.value => {
                     let bcol = self.packed_col(b.part, b.col);
                     let at = self.location(b.part, b.row, bcol.as_ref().map(|c| c.1.as_str()));
@@ -1180,7 +1247,7 @@ mod tests {
             .map(|(id, acc)| {
                 let fields = acc
                     .buyer
-                    .iter(&col.buyer_arena)
+                    .iter(&col.arena)
                     .map(|(k, f)| (k.to_string(), f.value.to_string(), f.part, f.row))
                     .collect();
                 (id.to_string(), fields)
@@ -1223,7 +1290,7 @@ mod tests {
                 let Some(cols) = ProfileCols::new(&mut col, part, &header) else {
                     panic!("header refused");
                 };
-                let keys: Vec<u32> = cols.keys().iter().map(|k| col.buyer_key(k)).collect();
+                let keys: Vec<u32> = cols.keys().iter().map(|k| col.profile_key(k)).collect();
                 let mut apply = Apply::new(&cols, Layer::Buyer, part);
                 let mut buf = Vec::new();
                 for (i, cells) in rows.iter().enumerate() {

@@ -81,7 +81,7 @@ pub(crate) fn read_csv_part<'a>(
     if let TextEncoding::Legacy(e) = enc {
         tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
     }
-    // The size lets a buyer's profile file reserve its memory at once (see `reserve_buyer`).
+    // The size lets a buyer's profile file reserve its memory at once (see `reserve_profiles`).
     let file_len = file.metadata().map_or(0, |m| m.len());
     let src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
     let limits = col.opts.limits;
@@ -234,12 +234,12 @@ fn read_with_splitter<'a>(
         }
         TableKind::Wide => read_wide(col, part, &header, &mut rows),
         TableKind::Profiles => {
+            let per_row = header.raw.len() * crate::packed::FIELD_OVERHEAD;
+            let bytes = usize::try_from(file_len)
+                .unwrap_or(usize::MAX)
+                .saturating_add(est_rows.saturating_mul(per_row));
+            col.reserve_profiles(est_rows, bytes);
             let layer = if role == CsvRole::BuyerProfiles {
-                let per_row = header.raw.len() * crate::packed::FIELD_OVERHEAD;
-                let bytes = usize::try_from(file_len)
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(est_rows.saturating_mul(per_row));
-                col.reserve_buyer(est_rows, bytes);
                 Layer::Buyer
             } else {
                 Layer::Supplier
@@ -449,11 +449,10 @@ fn read_profiles_csv<R: Read + Send>(
     // The line the next batch to fetch starts on (the apply's own count, `next_line`, is a
     // batch behind).
     let mut fetch_line = next_line;
-    // The buyer's rows are encoded for the arena where they are checked, off the serial apply;
-    // their keys are interned once, here, for that.
-    let keys: Option<Vec<u32>> =
-        (layer == Layer::Buyer).then(|| cols.keys().iter().map(|k| col.buyer_key(k)).collect());
-    let (cols, keys) = (&cols, keys.as_deref());
+    // The rows are encoded for the arena where they are checked, off the serial apply; their
+    // keys are interned once, here, for that.
+    let keys: Vec<u32> = cols.keys().iter().map(|k| col.profile_key(k)).collect();
+    let (cols, keys) = (&cols, Some(keys.as_slice()));
     // `first_line` is the line of the batch's first byte (the apply's `next_line` then).
     let fetch = |s: &mut Splitter<R>, first_line: u64| -> Option<ProfileBatch> {
         let mut blocks = Vec::with_capacity(per_batch);

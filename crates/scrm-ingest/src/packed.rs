@@ -1,13 +1,14 @@
-//! The buyer's profile fields of every vendor packed into one buffer. A run holds one layer per
-//! vendor of the buyer's profile file from the start, before any answer is read, so a map of
-//! owned strings per vendor (about 2 KB each) would be most of a million-vendor run's memory;
-//! packed, a layer is its text plus a few bytes per field, and finishing a vendor frees nothing
-//! one by one (a million small frees on the reading thread cost seconds).
+//! The profile fields of every vendor packed into one buffer: the buyer's, and those suppliers
+//! declare in profile tables. A run holds one layer per vendor of a profile file from the start,
+//! before any answer is read, so a map of owned strings per vendor (about 1-2 KB each) would be
+//! most of a million-vendor run's memory; packed, a layer is its text plus a few bytes per
+//! field, and finishing a vendor frees nothing one by one (a million small frees on the reading
+//! thread cost seconds).
 
 use integer_encoding::VarInt;
 use rustc_hash::FxHashMap;
 
-/// One packed field: where the buyer declared it (part, row, column index) and its value.
+/// One packed field: where it was declared (part, row, column index) and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PackedField<'a> {
     pub value: &'a str,
@@ -135,6 +136,11 @@ impl PackedLayer {
         self.len = fields.len();
         self.has = has;
         true
+    }
+
+    /// Whether the layer has no field.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The fields in insertion order.

@@ -182,7 +182,7 @@ impl ProfileCols {
 
     /// Encodes a checked row's fields for the buyer's arena into `out` (the block's buffer), as
     /// the serial apply would store them one by one for a vendor seen first: `keys` are the
-    /// columns' key indexes ([`Collector::buyer_key`], made once per file), `line_off` moves the
+    /// columns' key indexes ([`Collector::profile_key`], made once per file), `line_off` moves the
     /// row's line from its block's to the file's. Done where rows are checked, in parallel; a
     /// row that will be rejected is not encoded.
     pub(crate) fn encode(
@@ -287,9 +287,8 @@ impl<'c> Apply<'c> {
         // A vendor seen first takes the row's fields as encoded where the row was checked;
         // one with fields already (from another file) has each checked against those.
         if let Some((a, b, has)) = c.encoded
-            && self.layer == Layer::Buyer
             && let Some(fields) = encoded.get(a as usize..b as usize)
-            && col.buyer_fields_encoded(vi, fields, has)
+            && col.fields_encoded(self.layer, vi, fields, has)
         {
             return true;
         }

@@ -1047,44 +1047,46 @@ impl<'a> Collector<'a> {
     /// One `profile-conflict` for each field the supplier declared otherwise than the buyer's
     /// profile file (whose value the vendor's profile takes).
     fn report_conflicts(&mut self, vi: u32, acc: &VendorAcc, declared: &PackedLayer) {
-        if acc.supplier.is_none() && declared.is_empty() {
+        if acc.buyer.is_empty() || (acc.supplier.is_none() && declared.is_empty()) {
             return;
         }
-        // Both kinds of declaration, in key order (they never share a key).
-        let mut supplier: Vec<(&str, PField)> = acc
+        // The declarations the buyer's profile contradicts, of both kinds, in key order (they
+        // never share a key); the others cost nothing (a folder's million declared profiles).
+        let arena = &self.arena;
+        let differs = |k: &str, v: &str| acc.buyer.get(arena, k).is_some_and(|b| b.value != v);
+        let mut differing: Vec<(&str, PField)> = acc
             .supplier
             .iter()
             .flat_map(|m| m.iter())
+            .filter(|(k, s)| differs(k, &s.value))
             .map(|(k, s)| (k.as_str(), s.clone()))
-            .chain(
-                declared
-                    .iter(&self.arena)
-                    .map(|(k, f)| (k, self.packed_field(f))),
-            )
             .collect();
-        supplier.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, f) in declared.iter(arena) {
+            if differs(k, f.value) {
+                differing.push((k, self.packed_field(f)));
+            }
+        }
+        differing.sort_by(|a, b| a.0.cmp(b.0));
         let vid = &self.vendor_ids[vi as usize];
         let mut issues = Vec::new();
-        for (k, s) in &supplier {
-            match acc.buyer.get(&self.arena, k) {
-                Some(b) if b.value != s.value => {
-                    let bcol = self.packed_col(b.part, b.col);
-                    let at = self.location(b.part, b.row, bcol.as_ref().map(|c| c.1.as_str()));
-                    let issue = Issue::new(
-                        ProblemCode::ProfileConflict,
-                        s.col.clone(),
-                        Some(&s.value),
-                        format!(
-                            "vendor '{vid}': the supplier declared {} '{}' but the buyer's profile at {at} says '{}'; using the buyer's value",
-                            display_key(k),
-                            shown(&s.value),
-                            shown(b.value)
-                        ),
-                    );
-                    issues.push((s.part, s.row, issue));
-                }
-                _ => {}
-            }
+        for (k, s) in &differing {
+            let Some(b) = acc.buyer.get(arena, k) else {
+                continue;
+            };
+            let bcol = self.packed_col(b.part, b.col);
+            let at = self.location(b.part, b.row, bcol.as_ref().map(|c| c.1.as_str()));
+            let issue = Issue::new(
+                ProblemCode::ProfileConflict,
+                s.col.clone(),
+                Some(&s.value),
+                format!(
+                    "vendor '{vid}': the supplier declared {} '{}' but the buyer's profile at {at} says '{}'; using the buyer's value",
+                    display_key(k),
+                    shown(&s.value),
+                    shown(b.value)
+                ),
+            );
+            issues.push((s.part, s.row, issue));
         }
         for (part, row, issue) in issues {
             self.issue(part, row, issue);

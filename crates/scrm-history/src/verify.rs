@@ -278,8 +278,8 @@ fn check_run(dir: &Path, info: &RunInfo, key: Option<&StoreKey>) -> Result<RunCh
 }
 
 /// What a run's signature says with `key`: whether it does not verify, the key id of the
-/// Ed25519 key it verifies with (`key` or one of its older keys), and why it does not verify when that says more than "not
-/// signed" ([`RunCheck::signature_problem`]).
+/// Ed25519 key it verifies with (`key` or one of its older keys), and why it does not verify
+/// when that says more than "not signed" ([`RunCheck::signature_problem`]).
 fn signature(
     info: &RunInfo,
     key: Option<&StoreKey>,

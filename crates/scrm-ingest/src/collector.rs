@@ -282,9 +282,9 @@ pub(crate) struct Collector<'a> {
     /// Every vendor's packed profile layers: the buyer's and those its suppliers declared in
     /// profile tables.
     arena: Arena,
-    /// The fields each vendor's suppliers declared in profile tables (CSV, XLSX), packed, by
-    /// vendor index (empty until a supplier's profile table is read): other declarations (a
-    /// JSON document's profile, a template's Profile sheet) are in [`VendorAcc`]'s map. The two
+    /// The fields each vendor's suppliers declared in CSV profile tables, packed, by vendor
+    /// index (empty until such a table is read): other declarations (a JSON document's
+    /// profile, a workbook's profile table or Profile sheet) are in [`VendorAcc`]'s map. The two
     /// never hold the same key. Not in [`VendorAcc`]: most runs have none, and a million slots
     /// are written when a buyer's file is read.
     declared: Vec<PackedLayer>,

@@ -81,7 +81,7 @@ pub(crate) fn read_csv_part<'a>(
     if let TextEncoding::Legacy(e) = enc {
         tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
     }
-    // The size lets a buyer's profile file reserve its memory at once (see `reserve_profiles`).
+    // The size lets a profile file reserve its memory at once (see `reserve_profiles`).
     let file_len = file.metadata().map_or(0, |m| m.len());
     let src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
     let limits = col.opts.limits;
@@ -452,7 +452,7 @@ fn read_profiles_csv<R: Read + Send>(
     // The rows are encoded for the arena where they are checked, off the serial apply; their
     // keys are interned once, here, for that.
     let keys: Vec<u32> = cols.keys().iter().map(|k| col.profile_key(k)).collect();
-    let (cols, keys) = (&cols, Some(keys.as_slice()));
+    let (cols, keys) = (&cols, keys.as_slice());
     // `first_line` is the line of the batch's first byte (the apply's `next_line` then).
     let fetch = |s: &mut Splitter<R>, first_line: u64| -> Option<ProfileBatch> {
         let mut blocks = Vec::with_capacity(per_batch);
@@ -491,10 +491,8 @@ fn read_profiles_csv<R: Read + Send>(
                 // The block's line feeds were counted above, for its offset.
                 block_rows(b, delim, (width, len), |row| rows.extend(cols.check(row)));
                 let mut out = Vec::new();
-                if let Some(keys) = keys {
-                    for c in &mut rows {
-                        cols.encode(c, keys, (part, off), &mut out);
-                    }
+                for c in &mut rows {
+                    cols.encode(c, keys, (part, off), &mut out);
                 }
                 (rows, nl, out)
             })

@@ -180,7 +180,7 @@ impl ProfileCols {
         &self.keys
     }
 
-    /// Encodes a checked row's fields for the buyer's arena into `out` (the block's buffer), as
+    /// Encodes a checked row's fields for the profile arena into `out` (the block's buffer), as
     /// the serial apply would store them one by one for a vendor seen first: `keys` are the
     /// columns' key indexes ([`Collector::profile_key`], made once per file), `line_off` moves the
     /// row's line from its block's to the file's. Done where rows are checked, in parallel; a

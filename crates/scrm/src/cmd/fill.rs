@@ -103,7 +103,7 @@ nothing: download your answers to keep them. Ctrl-C stops scrm fill.",
 /// buyer's `--vendors` file names many more).
 fn opened_vendor<'l>(l: &'l context::Loaded, id: Option<&str>) -> Result<&'l scrm_model::Vendor> {
     if let Some(id) = id {
-        return Ok(super::vendor::find(l, id)?.0);
+        return super::vendor::find(l, id);
     }
     let answered: Vec<&scrm_model::Vendor> = l
         .ingested

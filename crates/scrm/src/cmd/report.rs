@@ -27,7 +27,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
             let (l, split) = super::score::portfolio_streamed(&a.input, rejects, wants)?;
             let manifest = context::manifest(&l, split.results.len(), &a.input)?;
             if json {
-                let views = (!split.views.is_empty()).then(|| scrm_score::roll_up(&split.views));
+                let views = split.rolled_views();
                 scrm_report::render_portfolio_json(&split.results, &manifest, views.as_ref())
                     .map_err(|e| anyhow!("{e}"))?
             } else {
@@ -37,7 +37,7 @@ pub fn run(a: &ReportArgs) -> Result<u8> {
         Some(id) => {
             let one = super::vendor::read_one(&a.input, rejects, id)?.one(id)?;
             let (l, v) = (&one.l, &one.vendor);
-            let ex: Vec<&scrm_model::Exclusion> = one.exclusions.iter().collect();
+            let ex = one.exclusion_refs();
             let manifest = context::manifest(l, one.read, &a.input)?;
             let th = context::tier_thresholds(&l.policy);
             let engine = Engine::new(&l.catalog, &l.policy, l.as_of);

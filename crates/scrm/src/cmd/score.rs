@@ -428,6 +428,14 @@ pub(crate) struct Split {
     pub gaps: Option<scrm_report::GapTally>,
 }
 
+impl Split {
+    /// Both supplier views rolled up over the portfolio: none for a run without vendors, as
+    /// when the vendors are kept.
+    pub(crate) fn rolled_views(&self) -> Option<scrm_model::PortfolioViews> {
+        (!self.views.is_empty()).then(|| scrm_score::roll_up(&self.views))
+    }
+}
+
 /// Splits an export's vendors into [`Split`]; the gap marks are counted over `questions`
 /// questions as they go.
 fn split_extras(kept: Vec<(VendorResult, Extras)>, questions: usize) -> Split {
@@ -478,14 +486,14 @@ pub(crate) fn portfolio_streamed(
 }
 
 /// The HTML portfolio page of a streamed run: the views made as the vendors were read, rolled
-/// up (none for a run without vendors, as when the vendors are kept), and its gap tally.
+/// up ([`Split::rolled_views`]), and its gap tally.
 pub(crate) fn portfolio_page(
     l: &context::Loaded,
     split: &Split,
     manifest: &scrm_model::RunManifest,
     lang: scrm_model::Lang,
 ) -> String {
-    let rolled = (!split.views.is_empty()).then(|| scrm_score::roll_up(&split.views));
+    let rolled = split.rolled_views();
     let none = scrm_report::GapTally::new(l.catalog.questions().len());
     let gaps = split.gaps.as_ref().unwrap_or(&none);
     context::portfolio_html(l, &split.results, manifest, rolled.as_ref(), gaps, lang)

@@ -10,20 +10,15 @@ use scrm_model::{
 };
 use scrm_score::Engine;
 
-/// The vendor `id` and its exclusion entries, or an error naming the closest id.
-pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<(&'l Vendor, Vec<&'l Exclusion>)> {
+/// The vendor `id` of a run that kept every vendor (`scrm fill`), or an error naming the
+/// closest id.
+pub(crate) fn find<'l>(l: &'l Loaded, id: &str) -> Result<&'l Vendor> {
     let vid = VendorId::new(id).ok_or_else(|| anyhow!("vendor id is blank"))?;
     let Some(v) = l.ingested.vendors.iter().find(|v| v.id() == &vid) else {
         let ids: Vec<&str> = l.ingested.vendors.iter().map(|v| v.id().as_str()).collect();
         return Err(not_read(id, &ids));
     };
-    let ex = l
-        .ingested
-        .exclusions
-        .iter()
-        .filter(|e| e.vendor_id == vid)
-        .collect();
-    Ok((v, ex))
+    Ok(v)
 }
 
 /// No vendor `id` among `ids` (those read): the error, naming the closest id.
@@ -98,6 +93,13 @@ pub(crate) fn read_one(
     Ok(ReadOne { l, found, ids })
 }
 
+impl One {
+    /// The vendor's exclusion entries, as the engine takes them.
+    pub(crate) fn exclusion_refs(&self) -> Vec<&Exclusion> {
+        self.exclusions.iter().collect()
+    }
+}
+
 impl ReadOne {
     /// The vendor `id` ([`One`]), or an error: the id is blank, or no vendor read has it (the
     /// closest named).
@@ -125,7 +127,7 @@ pub fn explain(e: &ExplainArgs) -> Result<u8> {
     let lang = context::lang(&a.lang)?;
     let one = read.one(&a.vendor)?;
     let (l, v) = (&one.l, &one.vendor);
-    let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
+    let ex = one.exclusion_refs();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     let x = engine.explain(v, &ex);
     match e.view {
@@ -185,7 +187,7 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
     let lang = context::lang(&va.lang)?;
     let one = read.one(&va.vendor)?;
     let (l, v) = (&one.l, &one.vendor);
-    let ex: Vec<&Exclusion> = one.exclusions.iter().collect();
+    let ex = one.exclusion_refs();
     let engine = Engine::new(&l.catalog, &l.policy, l.as_of);
     if a.set.is_empty() {
         let p = engine.plan(v, &ex);

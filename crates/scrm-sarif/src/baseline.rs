@@ -72,6 +72,10 @@ struct ResultIn {
     prints: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     properties: PropsIn,
+    /// `absent` for a result the baseline only carried back from its own baseline: it was not
+    /// found in that run, so it is not part of this baseline.
+    #[serde(rename = "baselineState", default)]
+    state: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -110,17 +114,24 @@ impl Baseline {
         let mut by_print = HashMap::new();
         let mut order = Vec::new();
         let mut results = 0usize;
+        let mut fingerprinted = false;
         for result in log.runs.into_iter().flat_map(|r| r.results) {
             results += 1;
             let Some(print) = result.prints.get(FINGERPRINT).cloned() else {
                 continue;
             };
+            fingerprinted = true;
+            // A result marked absent was gone when the baseline was written: counting it would
+            // keep it "unchanged" or "absent" every night after, never "new" when it returns.
+            if result.state.as_deref() == Some("absent") {
+                continue;
+            }
             if let std::collections::hash_map::Entry::Vacant(e) = by_print.entry(print.clone()) {
                 order.push(print);
                 e.insert(result);
             }
         }
-        if order.is_empty() && results > 0 {
+        if !fingerprinted && results > 0 {
             return Err(BaselineError::NotScrm {
                 path: path.to_path_buf(),
             });
@@ -196,5 +207,39 @@ impl Baseline {
                 Value::Object(r)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A result the baseline marks absent is not part of it: it was gone that night.
+    #[test]
+    fn absent_results_are_not_the_baselines() {
+        let dir = std::env::temp_dir().join(format!("scrm-baseline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("b.sarif");
+        let result = |print: &str, state: Option<&str>| {
+            let mut r = serde_json::json!({
+                "ruleId": "stale-evidence", "level": "warning", "message": {"text": print},
+                "partialFingerprints": {FINGERPRINT: print},
+            });
+            if let Some(s) = state {
+                r["baselineState"] = Value::from(s);
+            }
+            r
+        };
+        let log = serde_json::json!({"runs": [{"results": [
+            result("a", None), result("b", Some("unchanged")), result("c", Some("absent")),
+        ]}]});
+        std::fs::write(&path, log.to_string()).expect("write");
+        let b = Baseline::read(&path).expect("read");
+        assert_eq!(b.order, ["a", "b"]);
+        assert_eq!(b.state("c", Some("warning"), Some("c")), "new");
+        let only_absent = serde_json::json!({"runs": [{"results": [result("c", Some("absent"))]}]});
+        std::fs::write(&path, only_absent.to_string()).expect("write");
+        assert!(Baseline::read(&path).expect("read").is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

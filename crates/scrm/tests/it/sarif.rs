@@ -351,7 +351,7 @@ fn score_log_against_a_baseline() {
     );
     assert_eq!(results(&same).len(), results(&a).len());
 
-    let (_, later) = log("2026-11-30", Some(&a_path), "later.sarif");
+    let (later_path, later) = log("2026-11-30", Some(&a_path), "later.sarif");
     assert_eq!(schema_errors(&later), Vec::<String>::new());
     let mut states = std::collections::BTreeMap::new();
     for r in results(&later) {
@@ -382,6 +382,43 @@ fn score_log_against_a_baseline() {
     assert_eq!(
         later["runs"][0]["properties"]["baselineResults"],
         results(&a).len()
+    );
+
+    // Nightly, each log is the next one's baseline. The later log's absent results were gone
+    // that night: they are not part of it as a baseline. Against it, the same night again is
+    // all unchanged with nothing absent, and a result that comes back is new.
+    let current = |doc: &Value| {
+        results(doc)
+            .iter()
+            .filter(|r| r["baselineState"] != "absent")
+            .map(print)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (_, again) = log("2026-11-30", Some(&later_path), "again.sarif");
+    assert!(
+        results(&again)
+            .iter()
+            .all(|r| r["baselineState"] == "unchanged")
+    );
+    assert_eq!(
+        again["runs"][0]["properties"]["baselineResults"],
+        current(&later).len()
+    );
+    let (_, back) = log(AS_OF, Some(&later_path), "back.sarif");
+    let returned: std::collections::BTreeSet<String> = results(&back)
+        .iter()
+        .filter(|r| r["baselineState"] == "new")
+        .map(print)
+        .collect();
+    let gone: std::collections::BTreeSet<String> = results(&later)
+        .iter()
+        .filter(|r| r["baselineState"] == "absent")
+        .map(print)
+        .collect();
+    assert!(!gone.is_empty());
+    assert!(
+        gone.is_subset(&returned),
+        "{gone:?} not new in {returned:?}"
     );
 
     let json = scrm(demo_score(&[

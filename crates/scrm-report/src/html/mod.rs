@@ -51,7 +51,8 @@ pub const CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /// Escapes text for HTML text nodes and quoted attribute values. Control characters other than
-/// tab and line breaks (invalid in HTML) become U+FFFD.
+/// tab and line breaks, and the bidirectional controls and line separators that reorder or break
+/// what a reader sees, are written as visible `\u{202e}`-style escapes, as in every output.
 pub fn escape_html(s: &str) -> Cow<'_, str> {
     let needs = s
         .chars()
@@ -67,7 +68,7 @@ pub fn escape_html(s: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if bad_control(c) => out.push('\u{FFFD}'),
+            c if bad_control(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -75,23 +76,52 @@ pub fn escape_html(s: &str) -> Cow<'_, str> {
 }
 
 fn bad_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+    scrm_model::safe::is_unsafe_char(c) && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Serializes a value as JSON that is safe inside `<script type="application/json">`: `<`, `>`
-/// and `&` become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can appear), and
-/// U+2028 / U+2029 become escapes. These characters only occur inside JSON strings, where the
-/// escapes mean the same thing.
+/// and `&` become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can appear). These
+/// characters only occur inside JSON strings, where the escapes mean the same thing.
+///
+/// The page's script shows these strings as text, so the characters [`escape_html`] makes
+/// visible are made visible here too: control characters (other than tab and line breaks), the
+/// bidirectional controls and the line separators become the text `\u{202e}`, not the character.
 pub fn json_for_script<T: Serialize>(value: &T) -> String {
     let raw = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
     let mut out = String::with_capacity(raw.len() + 64);
-    for c in raw.chars() {
+    // The code of a character shown as its visible escape: a backslash (written `\\` in JSON)
+    // and `u{..}`.
+    let visible = |out: &mut String, code: u32| out.push_str(&format!("\\\\u{{{code:x}}}"));
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
         match c {
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),
             '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
+            // An escape serde_json wrote: a control character it escaped stays escaped, but as
+            // visible text; every other escape (`\\`, `\"`, `\n`, `\t`, `\r`, ...) is copied.
+            '\\' => match chars.next() {
+                Some('b') => visible(&mut out, 0x8),
+                Some('f') => visible(&mut out, 0xc),
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    match u32::from_str_radix(&hex, 16) {
+                        Ok(code) if char::from_u32(code).is_some_and(bad_control) => {
+                            visible(&mut out, code)
+                        }
+                        _ => {
+                            out.push_str("\\u");
+                            out.push_str(&hex);
+                        }
+                    }
+                }
+                Some(e) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push('\\'),
+            },
+            c if bad_control(c) => visible(&mut out, u32::from(c)),
             c => out.push(c),
         }
     }
@@ -318,9 +348,17 @@ mod tests {
     fn escapes_markup_and_quotes() {
         assert_eq!(
             escape_html("<script>\"a\" & 'b'</script>\u{0}"),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;\u{FFFD}"
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;\\u{0}"
         );
         assert!(matches!(escape_html("plain 台積電"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn reordering_and_control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            escape_html("Acme \u{202e}proC\u{1b}[2J\u{2028}\tok\n"),
+            "Acme \\u{202e}proC\\u{1b}[2J\\u{2028}\tok\n"
+        );
     }
 
     #[test]
@@ -329,10 +367,25 @@ mod tests {
         let s = json_for_script(&v);
         assert_eq!(
             s,
-            r#"{"name":"\u003c/script\u003e\u003c!-- \u0026 \u2028\u2029"}"#
+            r#"{"name":"\u003c/script\u003e\u003c!-- \u0026 \\u{2028}\\u{2029}"}"#
         );
         let back: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
-        assert_eq!(back, v);
+        assert_eq!(back["name"], "</script><!-- & \\u{2028}\\u{2029}");
+    }
+
+    #[test]
+    fn script_json_shows_control_characters_as_text() {
+        let v = serde_json::json!({
+            "name": "a\u{202e}b\u{1b}c\u{8}\u{c}\u{7f}\u{85}",
+            "kept": "tab\tline\nquote\" back\\ \\u001b é"
+        });
+        let s = json_for_script(&v);
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap_or_default();
+        assert_eq!(
+            back["name"],
+            "a\\u{202e}b\\u{1b}c\\u{8}\\u{c}\\u{7f}\\u{85}"
+        );
+        assert_eq!(back["kept"], v["kept"]);
     }
 
     #[test]

@@ -219,6 +219,10 @@ fn hostile_supplier_text_is_inert() {
     for lang in Lang::ALL {
         let html = portfolio(&results, &vendors, lang);
         assert_only_our_markup(&html);
+        assert_shown_not_obeyed(&html);
+        // The page's script shows the name from its JSON data, where the escape's backslash is
+        // itself escaped.
+        assert!(html.contains("\\\\u{1b}[31mred\\\\u{202e}evil Corp"));
         assert!(!html.contains("<img"), "raw <img> from a name");
         assert!(!html.contains("onmouseover=\"alert"), "attribute breakout");
         assert_eq!(
@@ -265,8 +269,20 @@ fn hostile_supplier_text_is_inert() {
             Lang::En,
         );
         assert_only_our_markup(&html);
+        assert_shown_not_obeyed(&html);
         assert!(!html.contains("<img") && !html.contains("<script"));
     }
+}
+
+/// No character that reorders or hides text reaches the page (a right-to-left override in a
+/// name would flip the page's own text around it): each is shown as its escape, in the markup
+/// and in the data the page's script shows.
+fn assert_shown_not_obeyed(html: &str) {
+    let raw: Vec<char> = html
+        .chars()
+        .filter(|&c| scrm_model::safe::is_unsafe_char(c) && !matches!(c, '\n' | '\t' | '\r'))
+        .collect();
+    assert_eq!(raw, Vec::<char>::new());
 }
 
 #[test]

@@ -108,20 +108,27 @@ pub fn assessment_results(a: &Assessment<'_>) -> AssessmentResultsDocument {
     ar_document(a, &s.ids, parties, results)
 }
 
+/// Whether assessment results of `a` can be written: [`OscalError::NoSupplier`] when there are
+/// no results. Cheap, so a caller can refuse before it opens its output.
+pub fn check_assessment_results(a: &Assessment<'_>) -> Result<(), OscalError> {
+    if a.results.is_empty() {
+        return Err(OscalError::NoSupplier);
+    }
+    Ok(())
+}
+
 /// [`assessment_results`] written as JSON to `out`: the same bytes as [`to_json`] of it, made
 /// a chunk of suppliers at a time, each supplier's result on its own core, so the document is
 /// never held whole, neither as a tree nor as text.
+///
+/// Fails with [`OscalError::NoSupplier`] when there are no results: OSCAL's `results` holds at
+/// least one, and a GRC tool should not be handed a document its schema rejects.
 pub fn write_assessment_results(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalError> {
+    check_assessment_results(a)?;
     let s = Suppliers::new(a);
     let parties = s.results.par_iter().map(|r| vendor::party(r)).collect();
-    // An empty list is written `[]`: no place to splice into.
-    let (places, lists): (Vec<_>, &[usize]) = if s.results.is_empty() {
-        (vec![], &[])
-    } else {
-        (vec![marker(0)?], &[0])
-    };
-    let skeleton = to_json(&ar_document(a, &s.ids, parties, places))?;
-    write_spliced(out, &skeleton, lists, &mut |_, list| {
+    let skeleton = to_json(&ar_document(a, &s.ids, parties, vec![marker(0)?]))?;
+    write_spliced(out, &skeleton, &[0], &mut |_, list| {
         for chunk in s.results.chunks(CHUNK) {
             for text in s.parts(chunk, |r, p| element(&result_of(a, &s.ids, r, p))) {
                 list.push(&text?)?;

@@ -25,9 +25,11 @@ use scrm_catalog::Catalog;
 use scrm_model::{Plan, RunManifest, VendorResult};
 use serde::Serialize;
 
-pub use ar::{assessment_results, assessment_results_json, write_assessment_results};
+pub use ar::{
+    assessment_results, assessment_results_json, check_assessment_results, write_assessment_results,
+};
 pub use catalog::catalog;
-pub use poam::{poam, poam_json, write_poam};
+pub use poam::{check_poam, poam, poam_json, write_poam};
 pub use text::{markup, markup_inline, token};
 
 /// The OSCAL version the documents declare.
@@ -45,6 +47,11 @@ pub enum OscalError {
         "no supplier has a finding to resolve (every one is eligible), and an OSCAL POA&M must hold at least one item"
     )]
     NothingToResolve,
+    /// No supplier was scored, and an OSCAL document must hold at least one result (or item).
+    #[error(
+        "no supplier was scored (no input rows, or every one rejected), and an OSCAL document must hold at least one"
+    )]
+    NoSupplier,
     /// JSON serialization failed.
     #[error("cannot write OSCAL JSON: {0}")]
     Json(#[from] serde_json::Error),

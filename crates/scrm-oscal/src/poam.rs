@@ -74,9 +74,9 @@ fn poam_document<O, K, I>(
 /// the observations behind them, and a risk per supplier at risk or excluded whose remediation
 /// is scrm's improvement plan (or the hard gate to resolve).
 ///
-/// Fails with [`OscalError::NothingToResolve`] when no supplier has anything to resolve: OSCAL
-/// requires a POA&M to hold an item.
+/// Fails as [`check_poam`] says: OSCAL requires a POA&M to hold an item.
 pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
+    check_poam(a)?;
     let s = Suppliers::new(a);
     let mut parties = Vec::new();
     let (mut observations, mut risks, mut items) = (Vec::new(), Vec::new(), Vec::new());
@@ -101,6 +101,24 @@ pub fn poam(a: &Assessment<'_>) -> Result<PoamDocument, OscalError> {
     ))
 }
 
+/// Whether a supplier has something to resolve, so items in the POA&M.
+fn concerned(r: &VendorResult) -> bool {
+    r.findings.iter().any(|f| f.severity >= Severity::Warn)
+}
+
+/// Whether a POA&M of `a` can be written: [`OscalError::NoSupplier`] when there are no
+/// results, [`OscalError::NothingToResolve`] when no supplier has anything to resolve. Cheap,
+/// so a caller can refuse before it opens its output.
+pub fn check_poam(a: &Assessment<'_>) -> Result<(), OscalError> {
+    if a.results.is_empty() {
+        return Err(OscalError::NoSupplier);
+    }
+    if !a.results.iter().any(concerned) {
+        return Err(OscalError::NothingToResolve);
+    }
+    Ok(())
+}
+
 /// The marker ids of the POA&M's three lists.
 const OBSERVATIONS: usize = 0;
 const RISKS: usize = 1;
@@ -114,15 +132,9 @@ pub fn write_poam(a: &Assessment<'_>, out: &mut dyn Write) -> Result<(), OscalEr
     let s = Suppliers::new(a);
     // A supplier with a risk has a denial, so an item: the suppliers concerned are those with
     // items, and each item cites its observation.
-    let concerned: Vec<&VendorResult> = s
-        .results
-        .iter()
-        .copied()
-        .filter(|r| r.findings.iter().any(|f| f.severity >= Severity::Warn))
-        .collect();
-    if concerned.is_empty() {
-        return Err(OscalError::NothingToResolve);
-    }
+    check_poam(a)?;
+    let concerned: Vec<&VendorResult> =
+        s.results.iter().copied().filter(|r| concerned(r)).collect();
     let any_risk = concerned
         .iter()
         .any(|r| matches!(r.status, Status::AtRisk | Status::Excluded));

@@ -263,6 +263,19 @@ fn same_inputs_give_the_same_bytes_in_any_order() {
     );
 }
 
+/// A run that scored no supplier has nothing to report: OSCAL's `results` (like a POA&M's
+/// items) may not be empty, so neither document is written.
+#[test]
+fn no_supplier_no_document() {
+    let manifest = sample_manifest();
+    let a = assessment(&[], &[], &manifest);
+    assert!(matches!(
+        assessment_results_json(&a),
+        Err(OscalError::NoSupplier)
+    ));
+    assert!(matches!(poam(&a), Err(OscalError::NoSupplier)));
+}
+
 #[test]
 fn a_portfolio_with_nothing_to_resolve_has_no_poam() {
     let manifest = sample_manifest();

@@ -73,7 +73,8 @@ pub fn write_with(
         });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("writing {}", tmp.display()));
+        // Named by the path given, not the temporary beside it (whose name holds a process id).
+        return Err(e).with_context(|| format!("writing {}", p.display()));
     }
     if let Err(e) = std::fs::rename(&tmp, &target) {
         let _ = std::fs::remove_file(&tmp);

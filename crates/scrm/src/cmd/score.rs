@@ -602,6 +602,14 @@ pub fn run(a: &ScoreArgs) -> Result<u8> {
                 catalog: &l.catalog,
                 deadline_days: l.policy.remediation.deadline_days,
             };
+            // Refused before the output is opened: nothing is written, and the reason is not
+            // mistaken for a failure to write.
+            if a.format == ScoreFormat::OscalAr {
+                scrm_oscal::check_assessment_results(&assessment)
+            } else {
+                scrm_oscal::check_poam(&assessment)
+            }
+            .map_err(|e| anyhow!("{e}"))?;
             // Streamed: a large portfolio's document is never held whole.
             output::write_with(a.out.as_deref(), &mut |w| {
                 if a.format == ScoreFormat::OscalAr {

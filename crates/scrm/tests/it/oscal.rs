@@ -167,6 +167,37 @@ fn nothing_to_resolve_is_said_plainly() {
     );
 }
 
+/// A run that scored no supplier (a header alone here; on a night, every row rejected) writes
+/// no OSCAL document: an empty `results` is invalid, and a GRC tool would refuse it.
+#[test]
+fn no_supplier_no_document() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("answers.csv"),
+        "vendor_id,question_id,answer\n",
+    )
+    .expect("write");
+    for (format, name) in [
+        ("oscal-ar", "score_oscal_ar_no_supplier"),
+        ("oscal-poam", "score_oscal_poam_no_supplier"),
+    ] {
+        let out = dir.path().join(format!("{format}.json"));
+        let r = scrm([
+            "score",
+            &arg(&dir.path().join("answers.csv")),
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+            "--out",
+            &arg(&out),
+        ]);
+        r.expect_code(2);
+        assert!(!out.exists(), "{format}: nothing written");
+        assert_run!(name, r);
+    }
+}
+
 /// Every assessment objective id of an OSCAL catalog document.
 fn objectives(doc: &Value, out: &mut std::collections::BTreeSet<String>) {
     match doc {

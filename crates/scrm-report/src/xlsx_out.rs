@@ -1,6 +1,7 @@
 //! The XLSX portfolio workbook: `Summary` (manifest and counts), `Vendors` (one row per vendor,
 //! every flat column then the profile passthrough), `Findings` (one row per finding) and
-//! `Remediation` (one row per plan step, when plans are given).
+//! `Remediation` (one row per plan step; the header row alone when no supplier has a plan, so
+//! the sheets an import looks up by name or place are always there).
 //!
 //! A table longer than Excel's 1,048,576 rows a sheet (the findings or plan steps of a large
 //! portfolio) continues on `Findings (2)`, `Findings (3)` and so on, each sheet with the header
@@ -319,9 +320,9 @@ fn render_paged(
     };
     vendors_sheet(&mut o, &rows)?;
     findings_sheet(&mut o, &rows)?;
-    if !plans.is_empty() {
-        remediation_sheet(&mut o, &rows, plans)?;
-    }
+    // Written with its header row alone when no supplier needs a plan: a night when every
+    // supplier is eligible keeps the sheets an import looks up by name or by place.
+    remediation_sheet(&mut o, &rows, plans)?;
     // With views asked for, both sheets are written, header rows at least (an empty run's
     // workbook has the sheets a pivot looks up by name).
     if let Some(views) = views {
@@ -826,16 +827,23 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn workbook_without_plans_has_no_remediation_sheet() {
+    fn workbook_without_plans_has_an_empty_remediation_sheet() {
         let bytes = render_xlsx(
             &testutil::sample_results(),
             &testutil::sample_manifest(),
             &[],
         )
         .unwrap_or_default();
-        let wb: Xlsx<_> =
+        let mut wb: Xlsx<_> =
             open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(wb.sheet_names(), vec!["Summary", "Vendors", "Findings"]);
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["Summary", "Vendors", "Findings", "Remediation"]
+        );
+        let r = wb
+            .worksheet_range("Remediation")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((r.height(), r.width()), (1, 15), "the header row alone");
     }
 
     #[test]
@@ -850,6 +858,7 @@ pub(crate) mod tests {
                 "Summary",
                 "Vendors",
                 "Findings",
+                "Remediation",
                 "GenAI risks",
                 "Governance"
             ]

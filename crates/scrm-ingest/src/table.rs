@@ -907,11 +907,23 @@ pub(crate) fn read_exclusions(
             .unwrap_or("")
             .trim()
             .to_string();
+        // The date is checked apart: it is optional, and a listing is a fact whatever its date.
+        // A date that does not read leaves the exclusion in force, without its date (a warning),
+        // rather than reject the row and let a listed supplier through the hard gate.
+        let mut date_issues = Vec::new();
         let listed = cell_ok(col, &row, lcol, &lref, &mut issues)
-            .and_then(|d| check_date(d, &lref, &mut issues));
+            .and_then(|d| check_date(d, &lref, &mut date_issues));
         match (vendor, source, issues.is_empty()) {
             (Some(vendor_id), Some((_, Some(source))), true) => {
                 col.count_accepted(part, 1);
+                for i in date_issues {
+                    let issue = Issue {
+                        code: ProblemCode::ExclusionDateIgnored,
+                        message: format!("{}; the exclusion is kept without a date", i.message),
+                        ..i
+                    };
+                    col.issue(part, Some(row.line), issue);
+                }
                 col.exclusions.push(Exclusion {
                     vendor_id,
                     source,
@@ -919,7 +931,10 @@ pub(crate) fn read_exclusions(
                     listed_on: listed,
                 });
             }
-            _ => col.reject(part, Some(row.line), issues, row.original()),
+            _ => {
+                issues.extend(date_issues);
+                col.reject(part, Some(row.line), issues, row.original());
+            }
         }
     }
 }

@@ -104,7 +104,9 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            read_document(col, part, &buf, Some(line));
+            // Without its line feed: a document cut short ends on its own line, where serde_json
+            // reports it, not on the next.
+            read_document(col, part, text, Some(line));
         }
     } else {
         let mut text = Vec::new();
@@ -221,8 +223,27 @@ fn read_document(col: &mut Collector, part: u32, text: &[u8], line: Option<u64>)
             return;
         }
     };
+    // A document that names another format (or a later version of this one) is not read as if
+    // it were this one: its fields may mean something else.
+    if let Some(f) = doc.format.as_deref().filter(|f| *f != FORMAT) {
+        col.count_read(part, 1);
+        let i = Issue::new(
+            ProblemCode::JsonSchema,
+            Some((0, "format".to_string())),
+            Some(f),
+            format!("the document's format is not {FORMAT}; the document is not loaded"),
+        )
+        .help(format!(
+            "this scrm reads {FORMAT} documents (see docs/schema/supplier.schema.json); leave `format` out or set it to {FORMAT}"
+        ));
+        col.reject(part, Some(base + 1), vec![i], original());
+        return;
+    }
     load_document(col, part, doc, line);
 }
+
+/// The format marker of the supplier documents this reader takes.
+const FORMAT: &str = "scrm-supplier/1";
 
 fn load_document(col: &mut Collector, part: u32, doc: SupplierDocument, line: Option<u64>) {
     let limit = col.opts.limits.max_field_bytes;

@@ -239,7 +239,7 @@ pub struct SupplierProfileDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SupplierDocument {
-    /// Format marker and version; `scrm-supplier/1` when present.
+    /// Format marker and version; `scrm-supplier/1` when present. A document with any other value is rejected (json-schema).
     #[serde(default, rename = "format", skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// The supplier's profile.

@@ -79,7 +79,7 @@ pub(crate) fn read_csv_part<'a>(
     }
     let enc = detect_encoding(&sample, col.opts.encoding);
     if let TextEncoding::Legacy(e) = enc {
-        tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
+        tracing::debug!(file = ?col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
     }
     // The size lets a profile file reserve its memory at once (see `reserve_profiles`).
     let file_len = file.metadata().map_or(0, |m| m.len());

@@ -161,7 +161,7 @@ fn read_all<'a>(
     let is_flagged = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| flagged.contains(&c));
     let read_input = |col: &mut Collector, f: Found| {
         if is_flagged(&f.path) {
-            tracing::debug!(path = %f.path.display(), "skipped in the folder walk: also given by flag");
+            tracing::debug!(path = ?f.path, "skipped in the folder walk: also given by flag");
         } else {
             read_one(col, f, CsvRole::Input);
         }
@@ -257,7 +257,7 @@ fn skipped_entry(col: &mut Collector, display: String, skip: walk::Skip) {
 
 fn read_one(col: &mut Collector, f: Found, role: CsvRole) {
     // With -vv the binary logs each file's reading time when the span closes.
-    let _span = tracing::debug_span!("read", file = %f.display).entered();
+    let _span = tracing::debug_span!("read", file = ?f.display).entered();
     if let Some(skip) = f.skip {
         return skipped_entry(col, f.display, skip);
     }

@@ -118,7 +118,9 @@ pub(crate) fn expand(inputs: &[PathBuf]) -> Result<Vec<Found>, IngestError> {
                 Some(k) => found.push((path, Some(k), None)),
                 None if to_folder() => found.push((path, None, Some(Skip::Link))),
                 None => {
-                    tracing::debug!(path = %path.display(), "not a supported extension; ignored")
+                    // `?`: a file name is supplier text, and Debug escapes its control
+                    // characters, so it cannot drive the terminal the log is read on.
+                    tracing::debug!(path = ?path, "not a supported extension; ignored")
                 }
             }
         }

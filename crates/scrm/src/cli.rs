@@ -53,7 +53,7 @@ pub enum Command {
     Score(ScoreArgs),
     /// Check questionnaires without scoring: every problem, located.
     #[command(
-        after_help = "Exit codes: 0 = clean, 1 = problems found, 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json\n  scrm validate responses/ --format sarif > problems.sarif\n  scrm validate 問卷.xlsx --lang zh-TW"
+        after_help = "Exit codes: 0 = clean, 1 = problems found (2 with --strict), 2 = could not run.\nExamples:\n  scrm validate responses/\n  scrm validate supplier.csv --encoding big5 --format json\n  scrm validate responses/ --format sarif > problems.sarif\n  scrm validate 問卷.xlsx --lang zh-TW"
     )]
     Validate(ValidateArgs),
     /// Show each question's contribution to a supplier's scores.

@@ -282,6 +282,28 @@ fn report_inputs(
             c.rows_read
         ));
     }
+    if ingested.rejects.is_empty() && c.rejected == 0 {
+        // Nothing rejected: a rejects file left by an earlier run must not pass for this one's.
+        // The file `--rejects` names is written with its header alone; the one named after
+        // `--out` is removed, as the output beside it was replaced.
+        match (&a.rejects, rejects_default) {
+            (Some(p), _) => {
+                let mut buf = Vec::new();
+                scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
+                output::write(Some(p), &buf)?;
+            }
+            (None, Some(Some(side))) if side.is_file() => {
+                std::fs::remove_file(&side)
+                    .with_context(|| format!("removing {}", side.display()))?;
+                output::note(&format!(
+                    "note: no row rejected; {} of an earlier run removed",
+                    side.display()
+                ));
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
     if !ingested.rejects.is_empty() {
         let path = match (&a.rejects, rejects_default) {
             (Some(p), _) => p.clone(),

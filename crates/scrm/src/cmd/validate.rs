@@ -5,7 +5,7 @@ use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
 
-/// Runs `scrm validate`: 0 clean, 1 problems found.
+/// Runs `scrm validate`: 0 clean, 1 problems found (2 with `--strict`).
 pub fn run(a: &ValidateArgs) -> Result<u8> {
     if a.input.inputs.is_empty() && a.input.vendors.is_none() && a.input.exclusions.is_none() {
         bail!("no inputs: give questionnaire files or folders");
@@ -41,12 +41,19 @@ pub fn run(a: &ValidateArgs) -> Result<u8> {
             output::write(None, &scrm_sarif::to_json(&log)?)?;
         }
     }
-    if let Some(path) = &a.input.rejects
-        && !ing.rejects.is_empty()
-    {
+    // Written even when nothing was rejected (the header alone): a rejects file left from an
+    // earlier run must not pass for this one's.
+    if let Some(path) = &a.input.rejects {
         let mut buf = Vec::new();
         scrm_ingest::write_rejects_csv(&ing.rejects, &mut buf)?;
         output::write(Some(path), &buf)?;
     }
-    Ok(u8::from(ing.error_count() + ing.warning_count() > 0))
+    let problems = ing.error_count() + ing.warning_count() > 0;
+    // `--strict` makes any problem fatal, as on every command that reads: listed all the same,
+    // since listing them is what `validate` is for.
+    Ok(match (problems, a.input.strict) {
+        (false, _) => 0,
+        (true, false) => 1,
+        (true, true) => 2,
+    })
 }

@@ -37,12 +37,18 @@ fn not_read(id: &str, ids: &[&str]) -> anyhow::Error {
                 .filter(|(d, _)| *d <= max)
                 .min()
         });
+    // The ids are suppliers' text (and the argument may be pasted from it): shown with their
+    // control characters escaped, so an id cannot drive the terminal.
+    let shown = |s: &str| scrm_model::safe::escape_controls(s, false).into_owned();
     let hint = close
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .map(|(_, c)| format!("; did you mean `{}`?", shown(c)))
         .unwrap_or_default();
     let n = ids.len();
     let noun = if n == 1 { "vendor" } else { "vendors" };
-    anyhow!("no vendor `{id}` in the inputs ({n} {noun} read){hint}")
+    anyhow!(
+        "no vendor `{}` in the inputs ({n} {noun} read){hint}",
+        shown(id)
+    )
 }
 
 /// One vendor of the inputs, read as the whole portfolio is (the same problems, counts and
@@ -269,4 +275,19 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_read;
+
+    /// A supplier's id suggested for a mistyped one cannot drive the terminal.
+    #[test]
+    fn the_suggestion_is_inert() {
+        let e = not_read("V-00c", &["V-00\u{1b}c", "V-0001"]).to_string();
+        assert_eq!(
+            e,
+            "no vendor `V-00c` in the inputs (2 vendors read); did you mean `V-00\\u{1b}c`?"
+        );
+    }
 }

@@ -206,6 +206,8 @@ fn out_to_a_pipe_or_through_a_symlink_keeps_the_node() {
             "link.csv",
             "link.csv.manifest.json",
             "real.csv",
+            // `--rejects` is written even with nothing rejected (its header alone).
+            "rejects.csv",
             "results.fifo"
         ],
         "no temporaries left behind, no side files for the pipe"
@@ -252,4 +254,81 @@ fn quiet_prints_errors_only() {
         "{}",
         failed.stderr
     );
+}
+
+/// A rejects file never passes for a later run's: with nothing rejected, the one named after
+/// `--out` that an earlier run left is removed (with a note), and `--rejects FILE` is written
+/// with its header alone.
+#[test]
+fn rejects_of_an_earlier_run_do_not_stay() {
+    use crate::common::{arg, tempdir};
+    let dir = tempdir();
+    let bad = dir.path().join("bad.csv");
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &bad,
+        "vendor_id,question_id,answer\nV1,GV-1.1,3\nV1,GV-1.2,eleven\n",
+    )
+    .expect("write");
+    std::fs::write(&good, "vendor_id,question_id,answer\nV1,GV-1.1,3\n").expect("write");
+    let out = dir.path().join("out.csv");
+    let side = dir.path().join("out.rejects.csv");
+    let score = |input: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "score".to_string(),
+            arg(input),
+            "--as-of".into(),
+            crate::common::AS_OF.into(),
+            "--format".into(),
+            "csv".into(),
+            "--fail-on".into(),
+            "never".into(),
+            "--out".into(),
+            arg(&out),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_string()));
+        scrm(args)
+    };
+    score(&bad, &[]).expect_code(0);
+    let kept = std::fs::read_to_string(&side).expect("rejects of the bad night");
+    assert_eq!(kept.lines().count(), 2, "{kept}");
+
+    let clean = score(&good, &[]);
+    clean.expect_code(0);
+    assert!(
+        !side.exists(),
+        "yesterday's rejects were left beside today's results"
+    );
+    assert!(
+        clean.stderr.contains("note: no row rejected; ")
+            && clean.stderr.contains("of an earlier run removed"),
+        "{}",
+        clean.stderr
+    );
+
+    let named = dir.path().join("named.csv");
+    std::fs::write(&named, "stale").expect("write");
+    score(&good, &["--rejects", &arg(&named)]).expect_code(0);
+    let header = std::fs::read_to_string(&named).expect("named rejects");
+    assert_eq!(header.lines().count(), 1, "the header alone: {header}");
+    assert!(header.starts_with("file,"), "{header}");
+}
+
+/// `--strict` makes any input problem fatal on `validate` too (exit 2, as its help says), after
+/// listing them all.
+#[test]
+fn validate_strict_exits_2_with_every_problem_listed() {
+    use crate::common::{arg, tempdir};
+    let dir = tempdir();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "vendor_id,question_id,answer\nV1,GV-1.1,seven\nV1,GV-1.2,eleven\n",
+    )
+    .expect("write");
+    let lax = scrm(["validate", &arg(&bad)]);
+    lax.expect_code(1);
+    let strict = scrm(["validate", &arg(&bad), "--strict"]);
+    strict.expect_code(2);
+    assert_eq!(strict.stdout, lax.stdout, "the same problems listed");
 }

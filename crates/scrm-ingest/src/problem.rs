@@ -172,6 +172,8 @@ codes! {
     EncodingReplaced = "encoding-replaced", Warning, "Some bytes could not be decoded from the detected or given legacy encoding and were replaced by U+FFFD.", "部分位元組無法以偵測到或指定的舊式編碼解碼，已替換為 U+FFFD。";
     /// Wrong number of fields.
     UnequalFields = "unequal-fields", Error, "The row has fewer fields than the header, or non-blank fields past it.", "該列的欄位比標題少，或在標題之後還有非空白欄位。";
+    /// A quote that opens a field and is never closed.
+    UnclosedQuote = "unclosed-quote", Error, "A quote opens a field and is not closed before the end of the file; the row is rejected up to the end of the quote's line, and the lines after it are read as rows.", "欄位的開頭引號直到檔案結尾都沒有對應的結束引號；該列（至引號所在行的行尾為止）被拒絕，其後各行照常讀取為資料列。";
     /// Empty file.
     EmptyFile = "empty-file", Warning, "The file is empty.", "檔案是空的。";
     /// I/O failure or undecodable container.

@@ -91,3 +91,61 @@ fn missing_path() {
     r.expect_code(2);
     assert_run!("validate_no_inputs", r);
 }
+
+/// A quote that opens a field and is never closed (a supplier's slip) used to take in every
+/// row after it as one field, with nothing reported and exit code 0 even with `--strict`. Its
+/// row alone is rejected now (`unclosed-quote`, at the row, with the column and the value's
+/// start), and the rows after it are read: in the answers, and in a profile table.
+#[test]
+fn a_quote_never_closed_rejects_its_row_only() {
+    let dir = tempdir();
+    let answers = dir.path().join("answers.csv");
+    std::fs::write(
+        &answers,
+        "vendor_id,question_id,answer,comment\n\
+         V2,GV-1.1,3,\"two\n\
+         lines\"\n\
+         V2,GV-1.2,4,\"unterminated\n\
+         V2,GV-1.3,5,ok\n\
+         V2,MP-4.1,2,ok\n",
+    )
+    .expect("write");
+    let profiles = dir.path().join("vendors.csv");
+    std::fs::write(
+        &profiles,
+        "vendor_id,name,country\nV2,\"Acme,TW\nV3,Beta,JP\n",
+    )
+    .expect("write");
+    let rejects = dir.path().join("rejects.csv");
+    let r = scrm([
+        "validate",
+        &arg(&answers),
+        &arg(&profiles),
+        "--strict",
+        "--rejects",
+        &arg(&rejects),
+    ]);
+    r.expect_code(1);
+    assert_run!("validate_unclosed_quote", r);
+    let text = std::fs::read_to_string(&rejects).expect("rejects written");
+    assert_eq!(text.matches(",unclosed-quote,").count(), 2, "{text}");
+    assert!(text.contains("V2,GV-1.2,4,unterminated"), "{text}");
+    let j = scrm([
+        "validate",
+        &arg(&answers),
+        &arg(&profiles),
+        "--format",
+        "json",
+    ])
+    .json();
+    let counts: Vec<(u64, u64, u64)> = j["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().expect("count");
+            (n("rows_read"), n("accepted"), n("rejected"))
+        })
+        .collect();
+    assert_eq!(counts, [(4, 3, 1), (2, 1, 1)]);
+}

@@ -11,7 +11,7 @@ use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
 };
-use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, trim_str};
+use crate::text::{Detected, SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, trim_str};
 use crate::validate::Issue;
 use rayon::prelude::*;
 use scrm_model::lines::RecordLines;
@@ -77,10 +77,7 @@ pub(crate) fn read_csv_part<'a>(
         empty(col, part, "the file is empty");
         return;
     }
-    let enc = detect_encoding(&sample, col.opts.encoding);
-    if let TextEncoding::Legacy(e) = enc {
-        tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
-    }
+    let enc = encoding_of(col, part, &sample);
     // The size lets a profile file reserve its memory at once (see `reserve_profiles`).
     let file_len = file.metadata().map_or(0, |m| m.len());
     let src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
@@ -116,6 +113,36 @@ pub(crate) fn unsupported(
         None,
         Issue::new(ProblemCode::UnsupportedFile, None, None, message).help(help),
     );
+}
+
+/// The encoding of a file whose first bytes are `sample` ([`detect_encoding`]); a legacy
+/// encoding that was guessed is reported (`encoding-guessed`, a warning), named: a wrong guess
+/// garbles every text of the file with nothing else to show for it.
+pub(crate) fn encoding_of(col: &mut Collector, part: u32, sample: &[u8]) -> TextEncoding {
+    let Detected { enc, guessed } = detect_encoding(sample, col.opts.encoding);
+    if let TextEncoding::Legacy(e) = enc {
+        tracing::debug!(file = %col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), guessed, "transcoding");
+    }
+    if guessed {
+        let name = enc.name();
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::EncodingGuessed,
+                None,
+                Some(name),
+                format!(
+                    "the file is not UTF-8 and has no byte order mark: its encoding was guessed, and its text read as {name}"
+                ),
+            )
+            .help(format!(
+                "if its text reads garbled, save the file as UTF-8; if {name} is right, name it with the encoding option ({}) to say so",
+                name.to_ascii_lowercase()
+            )),
+        );
+    }
+    enc
 }
 
 /// Says that some bytes of a legacy-encoded file could not be decoded and were replaced.

@@ -149,3 +149,49 @@ fn a_quote_never_closed_rejects_its_row_only() {
         .collect();
     assert_eq!(counts, [(4, 3, 1), (2, 1, 1)]);
 }
+
+/// One bad byte in a UTF-8 file of Chinese names (a character cut short) used to make the whole
+/// file decode as a legacy encoding, every name garbled and nothing reported. The file stays
+/// UTF-8: that row alone is rejected (`encoding`) and every other name reads as written. The
+/// same names in a Big5 file are still read as Big5, with a warning that names the guess.
+#[test]
+fn a_bad_byte_leaves_a_utf8_file_utf8() {
+    let dir = tempdir();
+    let mut text = String::from("vendor_id,name,country\n");
+    for i in 0..20 {
+        text.push_str(&format!("E{i},台灣人工智慧科技股份有限公司{i},TW\n"));
+    }
+    let at = text.find("公司5").expect("row 7");
+    let mut bytes = text.clone().into_bytes();
+    // `公` is E5 85 AC: its last byte lost.
+    bytes.remove(at + 2);
+    let utf8 = dir.path().join("profiles.csv");
+    std::fs::write(&utf8, &bytes).expect("write");
+    let (big5_bytes, _, _) = encoding_rs::BIG5.encode(&text);
+    let big5 = dir.path().join("big5.csv");
+    std::fs::write(&big5, &big5_bytes).expect("write");
+    let r = scrm(["validate", &arg(&utf8), &arg(&big5)]);
+    r.expect_code(1);
+    assert_run!("validate_bad_byte_in_utf8", r);
+    let r = scrm([
+        "score",
+        &arg(&utf8),
+        "--format",
+        "csv",
+        "--as-of",
+        "2026-11-02",
+    ]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    let mut names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    names.sort_unstable();
+    let mut want: Vec<String> = (0..20)
+        .filter(|&i| i != 5)
+        .map(|i| format!("台灣人工智慧科技股份有限公司{i}"))
+        .collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+}

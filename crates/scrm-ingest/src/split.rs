@@ -1,5 +1,11 @@
 //! Cutting a CSV byte stream into blocks that end on record boundaries, so that blocks can be
 //! parsed independently (in parallel) with exactly the records a sequential reader would see.
+//!
+//! One exception to a sequential read, on purpose: a quote that opens a field and is never
+//! closed would make `csv` read the rest of the stream as that one field. The last block, the
+//! only one that can end inside quotes, is checked for it, and such a record is set apart up to
+//! the end of its quote's line ([`Piece::Unclosed`]) so that the readers reject it and read the
+//! lines after it as records.
 
 use std::io::{self, Read};
 

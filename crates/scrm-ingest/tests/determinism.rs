@@ -610,3 +610,37 @@ fn a_quote_never_closed_rejects_its_row_and_the_rows_after_it_are_read() {
     assert_eq!(v(&got, "V03"), Some(Some("Gamma".to_string())));
     assert_eq!(v(&got, "V01"), Some(Some("Alpha".to_string())));
 }
+
+/// A header whose quote is never closed would be the whole file read as one header cell: the
+/// file is not loaded, and the problem says which cell and line.
+#[test]
+fn a_header_left_open_is_reported_and_the_file_not_loaded() {
+    use scrm_ingest::ProblemCode;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("answers.csv");
+    std::fs::write(&path, "vendor_id,\"question_id,answer\nV1,GV-1.1,3\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let read = run(&path, 2, 4096);
+    let got: Vec<String> = read
+        .problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {:?} {}",
+                p.code,
+                p.location.row.unwrap_or(0),
+                p.value,
+                p.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "unclosed-quote 1 Some(\"\\\"question_id,answer\") the quote that opens header cell 2 (line 1) is never closed; the file is not loaded"
+        ]
+    );
+    assert_eq!(read.problems[0].code, ProblemCode::UnclosedQuote);
+    assert_eq!(read.files[0].rows_read, 0);
+    assert!(read.vendors.is_empty());
+}

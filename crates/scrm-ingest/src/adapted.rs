@@ -11,7 +11,7 @@ use crate::ProblemCode;
 use crate::collector::{Collector, Layer, QRes, Stored};
 use crate::csvin::{empty, unreadable};
 use crate::table::{Header, Row, column_letter};
-use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source, detect_encoding};
+use crate::text::{Hashing, SAMPLE_BYTES, Utf8Source};
 use crate::validate::{Issue, blank_vendor, check_profile_field, too_large};
 use crate::walk::FileKind;
 use scrm_adapter::{Adapter, CellMiss, Foreign, Grid, GridRow, Input, Route, VendorFrom};
@@ -281,7 +281,7 @@ fn load_text(col: &mut Collector, part: u32, path: &Path) -> Option<Vec<u8>> {
         unreadable(col, part, &e.to_string());
         return None;
     }
-    let enc = detect_encoding(&sample, col.opts.encoding);
+    let enc = crate::csvin::encoding_of(col, part, &sample);
     let mut src = Utf8Source::new(
         std::io::Cursor::new(sample).chain(file),
         enc,

@@ -1300,7 +1300,7 @@ mod tests {
                         line: i as u64 + 2,
                         cells: csv::StringRecord::from(cells.to_vec()),
                         bad_utf8: Vec::new(),
-                        width: None,
+                        ..Row::default()
                     };
                     let Some(mut c) = cols.check(row) else {
                         continue;

@@ -6,12 +6,12 @@ use crate::collector::{Collector, Layer};
 use crate::long::{LongCtx, read_long_csv};
 use crate::profiles::{Apply, Checked, ProfileCols};
 use crate::records::{self, Record};
-use crate::split::{Piece, Splitter, header_reader, sniff_delimiter};
+use crate::split::{Piece, Splitter, Unclosed, header_reader, sniff_delimiter, unclosed_quote};
 use crate::table::{
     Header, Row, RowSource, SourceStop, TableKind, classify, long_cols, read_exclusions, read_wide,
     report_stop,
 };
-use crate::text::{SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, trim_str};
+use crate::text::{Detected, SAMPLE_BYTES, TextEncoding, Utf8Source, detect_encoding, trim_str};
 use crate::validate::Issue;
 use rayon::prelude::*;
 use scrm_model::lines::RecordLines;
@@ -77,10 +77,7 @@ pub(crate) fn read_csv_part<'a>(
         empty(col, part, "the file is empty");
         return;
     }
-    let enc = detect_encoding(&sample, col.opts.encoding);
-    if let TextEncoding::Legacy(e) = enc {
-        tracing::debug!(file = ?col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), "transcoding");
-    }
+    let enc = encoding_of(col, part, &sample);
     // The size lets a profile file reserve its memory at once (see `reserve_profiles`).
     let file_len = file.metadata().map_or(0, |m| m.len());
     let src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
@@ -116,6 +113,36 @@ pub(crate) fn unsupported(
         None,
         Issue::new(ProblemCode::UnsupportedFile, None, None, message).help(help),
     );
+}
+
+/// The encoding of a file whose first bytes are `sample` ([`detect_encoding`]); a legacy
+/// encoding that was guessed is reported (`encoding-guessed`, a warning), named: a wrong guess
+/// garbles every text of the file with nothing else to show for it.
+pub(crate) fn encoding_of(col: &mut Collector, part: u32, sample: &[u8]) -> TextEncoding {
+    let Detected { enc, guessed } = detect_encoding(sample, col.opts.encoding);
+    if let TextEncoding::Legacy(e) = enc {
+        tracing::debug!(file = ?col.files[col.parts[part as usize].file as usize].path, encoding = e.name(), guessed, "transcoding");
+    }
+    if guessed {
+        let name = enc.name();
+        col.issue(
+            part,
+            None,
+            Issue::new(
+                ProblemCode::EncodingGuessed,
+                None,
+                Some(name),
+                format!(
+                    "the file is not UTF-8 and has no byte order mark: its encoding was guessed, and its text read as {name}"
+                ),
+            )
+            .help(format!(
+                "if its text reads garbled, save the file as UTF-8; if {name} is right, name it with the encoding option ({}) to say so",
+                name.to_ascii_lowercase()
+            )),
+        );
+    }
+    enc
 }
 
 /// Says that some bytes of a legacy-encoded file could not be decoded and were replaced.
@@ -171,7 +198,7 @@ fn read_with_splitter<'a>(
         Ok(h) => col.opts.delimiter.unwrap_or_else(|| sniff_delimiter(h)),
         Err(e) => return unreadable(col, part, &e.to_string()),
     };
-    let head = match splitter.peek_record(delim) {
+    let (head, eof) = match splitter.peek_record(delim) {
         Ok(h) => h,
         Err(e) => return unreadable(col, part, &e.to_string()),
     };
@@ -184,6 +211,27 @@ fn read_with_splitter<'a>(
         // An eighth more: a guess a little short would double every vector at the very end.
         usize::try_from(est.saturating_add(est / 8).saturating_add(16)).unwrap_or(0)
     };
+    // A header whose quote is never closed would take in the whole file as one header cell.
+    if eof
+        && let Some(open) = unclosed_quote(head, delim)
+        && head[..open.start]
+            .iter()
+            .all(|b| matches!(b, b'\r' | b'\n'))
+    {
+        let line = 1 + memchr::memchr_iter(b'\n', &head[..open.quote]).count() as u64;
+        let end = memchr::memchr2(b'\r', b'\n', &head[open.quote..])
+            .map_or(head.len(), |k| open.quote + k);
+        let value = String::from_utf8_lossy(&head[open.quote..end]);
+        let i = Issue::new(
+            ProblemCode::UnclosedQuote,
+            None,
+            Some(&value),
+            format!("the quote that opens header cell {} (line {line}) is never closed; the file is not loaded", open.field + 1),
+        )
+        .help("close the quoted header cell with a quote");
+        col.issue(part, Some(1), i);
+        return;
+    }
     let mut rdr = header_reader(head, delim);
     let mut rec = csv::ByteRecord::new();
     if !matches!(rdr.read_byte_record(&mut rec), Ok(true)) {
@@ -222,6 +270,7 @@ fn read_with_splitter<'a>(
         next_line,
         width: header.width(),
         len: header.raw.len(),
+        labels: &header.labels,
         queue: VecDeque::new(),
     };
     match kind {
@@ -270,6 +319,8 @@ struct CsvRows<'s, R> {
     next_line: u64,
     width: usize,
     len: usize,
+    /// The header's labels, to locate a quote left open in any column.
+    labels: &'s [String],
     queue: VecDeque<Row>,
 }
 
@@ -291,9 +342,40 @@ impl<R: Read> RowSource for CsvRows<'_, R> {
                     }));
                 }
                 Piece::Io(e) => return Some(Err(SourceStop::Io(e.to_string()))),
+                Piece::Unclosed(u) => {
+                    let (delim, width) = (self.delim, (self.width, self.len));
+                    self.queue
+                        .extend(unclosed_row(&u, delim, width, self.labels, self.next_line));
+                    self.next_line += u.newlines();
+                }
             }
         }
     }
+}
+
+/// The row of a record whose quote is never closed, starting on `line`: its cells as `csv`
+/// reads them (the open field running to the end of the quote's line, line end left out),
+/// flagged so that it is rejected (`unclosed-quote`) whatever else its cells hold.
+fn unclosed_row(
+    u: &Unclosed,
+    delim: u8,
+    width: (usize, usize),
+    labels: &[String],
+    line: u64,
+) -> Option<Row> {
+    let mut row = None;
+    block_rows(u.as_written(), delim, width, |r| row = Some(r));
+    let mut row = row?;
+    let col = labels.get(u.field).map(|l| (u.field as u32, l.clone()));
+    row.line = line;
+    // Its fields are the open quote's doing: their number says nothing more.
+    row.width = None;
+    row.unclosed = Some(crate::validate::unclosed_quote(
+        u,
+        col,
+        line + u.quote_lines(),
+    ));
+    Some(row)
 }
 
 impl<R> CsvRows<'_, R> {
@@ -402,6 +484,7 @@ fn finish_row(
         cells,
         bad_utf8,
         width: None,
+        unclosed: None,
     };
     let n = row.cells.len();
     let past = row.cells.iter().skip(len).any(|c| !trim_str(c).is_empty());
@@ -411,8 +494,9 @@ fn finish_row(
     f(row);
 }
 
-/// What one batch of a profile file's blocks gave: each block's checked rows, newlines and
-/// encoded fields ([`ProfileCols::encode`]), then why reading stopped, if it did.
+/// What one batch of a profile file's pieces gave: each block's (or record's whose quote is
+/// never closed) checked rows, newlines and encoded fields ([`ProfileCols::encode`]), then why
+/// reading stopped, if it did.
 struct ProfileBatch {
     blocks: Vec<(Vec<Checked>, u64, Vec<u8>)>,
     stop: Option<Piece>,
@@ -436,6 +520,7 @@ fn read_profiles_csv<R: Read + Send>(
         mut next_line,
         width,
         len,
+        labels,
         ..
     } = rows;
     // Small blocks, several per thread: a buyer's profile file is about 80 bytes a vendor, so
@@ -460,11 +545,11 @@ fn read_profiles_csv<R: Read + Send>(
         while blocks.len() < per_batch {
             match s.next_piece() {
                 None => break,
-                Some(Piece::Block(b)) => blocks.push(b),
-                Some(p) => {
+                Some(p) if p.stops() => {
                     stop = Some(p);
                     break;
                 }
+                Some(p) => blocks.push(p),
             }
         }
         if blocks.is_empty() && stop.is_none() {
@@ -476,8 +561,12 @@ fn read_profiles_csv<R: Read + Send>(
         let mut next = first_line;
         let lines: Vec<(u64, u64)> = blocks
             .iter()
-            .map(|b| {
-                let nl = memchr::memchr_iter(b'\n', b).count() as u64;
+            .map(|p| {
+                let nl = match p {
+                    Piece::Block(b) => memchr::memchr_iter(b'\n', b).count() as u64,
+                    Piece::Unclosed(u) => u.newlines(),
+                    Piece::Oversize { .. } | Piece::Io(_) => 0,
+                };
                 let off = next - 1;
                 next += nl;
                 (nl, off)
@@ -486,10 +575,21 @@ fn read_profiles_csv<R: Read + Send>(
         let checked: Vec<(Vec<Checked>, u64, Vec<u8>)> = blocks
             .par_iter()
             .zip(lines)
-            .map(|(b, (nl, off))| {
+            .map(|(p, (nl, off))| {
                 let mut rows = Vec::new();
-                // The block's line feeds were counted above, for its offset.
-                block_rows(b, delim, (width, len), |row| rows.extend(cols.check(row)));
+                match p {
+                    // The block's line feeds were counted above, for its offset.
+                    Piece::Block(b) => {
+                        block_rows(b, delim, (width, len), |row| rows.extend(cols.check(row)));
+                    }
+                    // Its message names the quote's line in the file; the row is numbered
+                    // from line 1 like a block's, the offset added when it is encoded.
+                    Piece::Unclosed(u) => {
+                        let row = unclosed_row(u, delim, (width, len), labels, off + 1);
+                        rows.extend(row.and_then(|r| cols.check(Row { line: 1, ..r })));
+                    }
+                    Piece::Oversize { .. } | Piece::Io(_) => {}
+                }
                 let mut out = Vec::new();
                 for c in &mut rows {
                     cols.encode(c, keys, (part, off), &mut out);
@@ -497,8 +597,10 @@ fn read_profiles_csv<R: Read + Send>(
                 (rows, nl, out)
             })
             .collect();
-        for b in blocks {
-            s.recycle(b);
+        for p in blocks {
+            if let Piece::Block(b) = p {
+                s.recycle(b);
+            }
         }
         Some(ProfileBatch {
             blocks: checked,
@@ -523,7 +625,7 @@ fn read_profiles_csv<R: Read + Send>(
                 bytes,
             },
             Some(Piece::Io(e)) => SourceStop::Io(e.to_string()),
-            Some(Piece::Block(_)) => {
+            Some(Piece::Block(_) | Piece::Unclosed(_)) => {
                 unreachable!("a batch stops only at a piece that is not a block")
             }
         };

@@ -6,7 +6,7 @@
 use crate::ProblemCode;
 use crate::collector::{Collector, EXTRA, Layer, QRes, Stored};
 use crate::csvin::{empty, unreadable};
-use crate::text::{SAMPLE_BYTES, Utf8Source, detect_encoding};
+use crate::text::{SAMPLE_BYTES, Utf8Source};
 use crate::validate::{
     ColRef, Issue, PROFILE_FIELDS, blank_vendor, check_answer, check_date, check_profile_field,
     too_large, unknown_question,
@@ -66,7 +66,7 @@ pub(crate) fn read_json_file(col: &mut Collector, path: &Path, display: String, 
     {
         return unreadable(col, part, &e.to_string());
     }
-    let enc = detect_encoding(&sample, col.opts.encoding);
+    let enc = crate::csvin::encoding_of(col, part, &sample);
     let mut src = Utf8Source::new(Cursor::new(sample).chain(file), enc, col.opts.input_digest);
     // Read one byte past the limit, to know a document went past it without holding it.
     let max = col.opts.limits.max_json_bytes;

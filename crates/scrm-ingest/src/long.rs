@@ -11,12 +11,12 @@ use crate::collector::{Collector, Dup, EarlyView, Stored};
 use crate::compact::{ReadVendor, Row, Scratch, Span, Texts, dedupe_rows};
 use crate::csvin::BeforeRows;
 use crate::records::{self, Line, Record};
-use crate::split::{Block, Piece, Splitter};
+use crate::split::{Block, Piece, Splitter, Unclosed};
 use crate::table::{Header, LongCols};
 use crate::text::{DateCache, lossy, short_eq, trim_bytes};
 use crate::validate::{
     ColRef, Issue, bad_encoding, blank_vendor, check_answer_bytes, check_date_bytes, too_large,
-    unknown_question,
+    unclosed_quote, unknown_question,
 };
 use crate::{Limits, ProblemCode};
 use rayon::prelude::*;
@@ -39,6 +39,8 @@ pub(crate) struct LongCtx<'a> {
     pub part: u32,
     pub limits: Limits,
     pub lookup: &'a dyn QuestionLookup,
+    /// The header's labels, to locate a field in any column (a quote left open).
+    pub labels: Vec<String>,
 }
 
 impl<'a> LongCtx<'a> {
@@ -68,7 +70,13 @@ impl<'a> LongCtx<'a> {
             part,
             limits,
             lookup,
+            labels: header.labels.clone(),
         }
+    }
+
+    /// The column of field `i`: none past the header.
+    fn col(&self, i: usize) -> ColRef {
+        self.labels.get(i).map(|l| (i as u32, l.clone()))
     }
 }
 
@@ -772,7 +780,7 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
                 }
                 let batch = read_batch(splitter, len);
                 len = 4 * threads;
-                let last = batch.is_empty() || batch.iter().any(|p| !matches!(p, Piece::Block(_)));
+                let last = batch.is_empty() || batch.iter().any(Piece::stops);
                 // A closed channel means the reader of the batches stopped early.
                 if batches.send(batch).is_err() || last {
                     return;
@@ -783,20 +791,48 @@ pub(crate) fn read_long_csv<'a, R: Read + Send>(
     });
 }
 
-/// Up to `len` pieces, ending early after a piece that is not a block (reading stops there).
+/// Up to `len` pieces, ending early after a piece reading stops at ([`Piece::stops`]).
 fn read_batch<R: Read>(s: &mut Splitter<R>, len: usize) -> Vec<Piece> {
     let mut v = Vec::with_capacity(len);
     while v.len() < len {
-        match s.next_piece() {
-            None => break,
-            Some(p @ Piece::Block(_)) => v.push(p),
-            Some(p) => {
-                v.push(p);
-                break;
-            }
+        let Some(p) = s.next_piece() else { break };
+        let stop = p.stops();
+        v.push(p);
+        if stop {
+            break;
         }
     }
     v
+}
+
+/// Rejects a record whose quote is never closed, at `line` (where it starts), as one row read:
+/// `false` (after reporting) when it is past the row limit, and reading stops.
+fn reject_unclosed(
+    col: &mut Collector,
+    ctx: &LongCtx<'_>,
+    u: &Unclosed,
+    line: u64,
+    rows: &mut u64,
+) -> bool {
+    let max_rows = col.opts.limits.max_rows;
+    if *rows >= max_rows {
+        let i = Issue::new(
+            ProblemCode::TooManyRows,
+            None,
+            None,
+            format!(
+                "more than {max_rows} data rows; this row and the rest of the file are not read"
+            ),
+        )
+        .help("split the file, or raise the row limit");
+        col.issue(ctx.part, Some(line), i);
+        return false;
+    }
+    *rows += 1;
+    col.count_read(ctx.part, 1);
+    let issue = unclosed_quote(u, ctx.col(u.field), line + u.quote_lines());
+    col.reject(ctx.part, Some(line), vec![issue], u.fields(ctx.delim));
+    true
 }
 
 /// Parses and merges the batches [`read_long_csv`]'s reader sends, handing each block back
@@ -915,6 +951,12 @@ fn read_batches<'a>(
                         crate::table::SourceStop::Io(e.to_string()),
                     );
                     return;
+                }
+                (Piece::Unclosed(u), _) => {
+                    if !reject_unclosed(col, ctx, &u, next_line, &mut rows) {
+                        return;
+                    }
+                    next_line += u.newlines();
                 }
                 (Piece::Block(_), None) => {}
             }

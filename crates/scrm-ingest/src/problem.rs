@@ -170,10 +170,14 @@ codes! {
     JsonSchema = "json-schema", Error, "The JSON document does not match the supplier schema (docs/schema/supplier.schema.json).", "JSON 文件不符合供應商結構描述（docs/schema/supplier.schema.json）。";
     /// Invalid bytes for the encoding.
     Encoding = "encoding", Error, "Bytes that are not valid in the file's encoding; the row is rejected.", "有位元組在檔案的編碼中無效；該列被拒絕。";
+    /// A legacy encoding guessed.
+    EncodingGuessed = "encoding-guessed", Warning, "The file is neither UTF-8 nor marked with a BOM, and no encoding was named: its encoding was guessed, and its text decoded from the encoding named.", "檔案不是 UTF-8，也沒有位元組順序記號（BOM），且未指定編碼：其編碼係推測而得，文字依所列編碼解碼。";
     /// Bytes replaced while transcoding.
     EncodingReplaced = "encoding-replaced", Warning, "Some bytes could not be decoded from the detected or given legacy encoding and were replaced by U+FFFD.", "部分位元組無法以偵測到或指定的舊式編碼解碼，已替換為 U+FFFD。";
     /// Wrong number of fields.
     UnequalFields = "unequal-fields", Error, "The row has fewer fields than the header, or non-blank fields past it.", "該列的欄位比標題少，或在標題之後還有非空白欄位。";
+    /// A quote that opens a field and is never closed.
+    UnclosedQuote = "unclosed-quote", Error, "A quote opens a field and is not closed before the end of the file; the row is rejected up to the end of the quote's line, and the lines after it are read as rows.", "欄位的開頭引號直到檔案結尾都沒有對應的結束引號；該列（至引號所在行的行尾為止）被拒絕，其後各行照常讀取為資料列。";
     /// Empty file.
     EmptyFile = "empty-file", Warning, "The file is empty.", "檔案是空的。";
     /// I/O failure or undecodable container.

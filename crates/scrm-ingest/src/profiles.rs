@@ -135,13 +135,14 @@ impl ProfileCols {
         if row.is_blank() {
             return None;
         }
-        let mut issues = Vec::new();
+        let mut issues: Vec<Issue> = row.unclosed.iter().cloned().collect();
+        let unclosed = issues.len();
         if let Some(w) = row.width {
             issues.push(width_issue(w));
         }
         let vendor = cell_within(self.limit, &row, Some(self.vcol), &self.vref, &mut issues)
             .and_then(VendorId::new);
-        if vendor.is_none() && issues.is_empty() {
+        if vendor.is_none() && issues.len() == unclosed {
             issues.push(blank_vendor(&self.vref));
         }
         let dup_at = issues.len();

@@ -184,6 +184,8 @@ pub(crate) struct Row {
     pub bad_utf8: Vec<usize>,
     /// Too few fields, or non-blank fields past the header (CSV only).
     pub width: Option<(usize, usize)>,
+    /// A quote the row opens and never closes (CSV only): the row is rejected with it.
+    pub unclosed: Option<Issue>,
 }
 
 impl Row {
@@ -505,7 +507,7 @@ pub(crate) fn read_long(
     let mut seen = 0u64;
     while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
-        let mut issues = Vec::new();
+        let mut issues: Vec<Issue> = row.unclosed.iter().cloned().collect();
         if let Some(w) = row.width {
             issues.push(width_issue(w));
         }
@@ -663,9 +665,9 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
     unknown.sort_unstable();
     let mut seen = 0u64;
     while let Some(row) = next_data_row(rows, col, part, &mut seen) {
-        let mut vissues = Vec::new();
+        let mut vissues: Vec<Issue> = row.unclosed.iter().cloned().collect();
         let vendor = cell_ok(col, &row, Some(vcol), &vref, &mut vissues).and_then(VendorId::new);
-        if vendor.is_none() && vissues.is_empty() {
+        if vendor.is_none() && vissues.iter().all(|i| i.code == ProblemCode::UnclosedQuote) {
             vissues.push(blank_vendor(&vref));
         }
         if let Some(w) = row.width {
@@ -882,7 +884,7 @@ pub(crate) fn read_exclusions(
     let mut seen = 0u64;
     while let Some(row) = next_data_row(rows, col, part, &mut seen) {
         col.count_read(part, 1);
-        let mut issues = Vec::new();
+        let mut issues: Vec<Issue> = row.unclosed.iter().cloned().collect();
         if let Some(w) = row.width {
             issues.push(width_issue(w));
         }

@@ -29,43 +29,92 @@ impl TextEncoding {
     }
 }
 
+/// What [`detect_encoding`] settled on, and whether it guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Detected {
+    pub enc: TextEncoding,
+    /// A legacy encoding told by `chardetng`'s statistics, not by a BOM, the caller or the
+    /// bytes themselves: a guess that may be wrong, which the run reports
+    /// (`encoding-guessed`) so that garbled text can be traced to it.
+    pub guessed: bool,
+}
+
 /// Picks the encoding: a BOM wins, then the caller's choice, then UTF-16 by the pattern of NUL
-/// bytes, then UTF-8 when the sample is valid UTF-8, then `chardetng`'s guess (Big5 for Excel
-/// files saved in a Traditional Chinese locale, windows-1252 for Western ones, ...).
-pub(crate) fn detect_encoding(sample: &[u8], explicit: Option<&'static Encoding>) -> TextEncoding {
+/// bytes, then UTF-8 when the sample is valid UTF-8 or nearly so ([`mostly_utf8`]: a UTF-8
+/// file with a few bad bytes stays UTF-8, and those bytes reject their rows), then `chardetng`'s
+/// guess (Big5 for Excel files saved in a Traditional Chinese locale, windows-1252 for Western
+/// ones, ...).
+pub(crate) fn detect_encoding(sample: &[u8], explicit: Option<&'static Encoding>) -> Detected {
+    let told = |enc| Detected {
+        enc,
+        guessed: false,
+    };
     if let Some((enc, bom)) = Encoding::for_bom(sample) {
-        return if enc == UTF_8 {
+        return told(if enc == UTF_8 {
             TextEncoding::Utf8 { bom }
         } else {
             TextEncoding::Legacy(enc)
-        };
+        });
     }
     if let Some(enc) = explicit {
-        return if enc == UTF_8 {
+        return told(if enc == UTF_8 {
             TextEncoding::Utf8 { bom: 0 }
         } else {
             TextEncoding::Legacy(enc)
-        };
+        });
     }
     if let Some(enc) = utf16_without_bom(sample) {
-        return TextEncoding::Legacy(enc);
+        return told(TextEncoding::Legacy(enc));
     }
     let valid = match std::str::from_utf8(sample) {
         Ok(_) => true,
         // Cut in the middle of a character at the end of the sample: still UTF-8.
         Err(e) => e.error_len().is_none() && sample.len() - e.valid_up_to() < 4,
     };
-    if valid {
-        return TextEncoding::Utf8 { bom: 0 };
+    if valid || mostly_utf8(sample) {
+        return told(TextEncoding::Utf8 { bom: 0 });
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(sample, sample.len() < SAMPLE_BYTES);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     if enc == UTF_8 {
-        TextEncoding::Utf8 { bom: 0 }
+        told(TextEncoding::Utf8 { bom: 0 })
     } else {
-        TextEncoding::Legacy(enc)
+        Detected {
+            enc: TextEncoding::Legacy(enc),
+            guessed: true,
+        }
     }
+}
+
+/// Valid multi-byte UTF-8 sequences a sample needs before [`mostly_utf8`] takes it for UTF-8.
+const MIN_MULTIBYTE: usize = 16;
+/// How many times as many valid multi-byte UTF-8 sequences as invalid ones [`mostly_utf8`] asks.
+const MULTIBYTE_PER_INVALID: usize = 4;
+
+/// Whether a sample that is not valid UTF-8 is UTF-8 text with a few bad bytes all the same:
+/// it holds at least [`MIN_MULTIBYTE`] valid multi-byte sequences, and at least
+/// [`MULTIBYTE_PER_INVALID`] times as many as invalid ones (an invalid one: a maximal run of
+/// bytes that starts no valid character, as `from_utf8` reports them).
+///
+/// `chardetng` takes a sample for UTF-8 only when every byte is valid, so one bad byte in a
+/// UTF-8 file of Chinese names (a truncated character, a field pasted from elsewhere) made the
+/// whole file decode as Shift_JIS or Big5, every name garbled. Text in a legacy encoding
+/// cannot pass: windows-1252 and the other single-byte encodings form a valid multi-byte
+/// sequence only by an unlikely pair (`Ã©`), and in Big5, GBK, Shift_JIS, EUC-JP or EUC-KR
+/// text, where a character's bytes line up with a UTF-8 sequence now and then, the invalid
+/// ones outnumber them: measured on Chinese, Japanese and Korean text, cut into random
+/// CSV-like samples holding 16 or more valid sequences, the most valid sequences per invalid
+/// one was 0.7 (EUC-JP), typically 0.2 to 0.5; UTF-8 with a bad byte in a row or two has
+/// hundreds of valid sequences per invalid one.
+fn mostly_utf8(sample: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in sample.utf8_chunks() {
+        // Lead bytes of the valid characters past ASCII: one per multi-byte sequence.
+        multibyte += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    multibyte >= MIN_MULTIBYTE && multibyte >= MULTIBYTE_PER_INVALID * invalid
 }
 
 /// UTF-16 without a BOM shows as NUL bytes in every other position for ASCII text.
@@ -591,6 +640,60 @@ mod tests {
         );
     }
 
+    /// A UTF-8 file with a bad byte or two stays UTF-8 (the bytes then reject their rows); text
+    /// in Big5, Shift_JIS, GBK, EUC-KR or windows-1252 is still told by `chardetng`, and said
+    /// to be a guess.
+    #[test]
+    fn a_few_bad_bytes_leave_utf8_text_utf8() {
+        let mut rows = String::from("vendor_id,name,country\n");
+        for i in 0..20 {
+            rows.push_str(&format!("E{i},台灣人工智慧科技股份有限公司{i},TW\n"));
+        }
+        let utf8 = |s: &[u8]| detect_encoding(s, None);
+        let mut one_bad = rows.clone().into_bytes();
+        let at = rows.find("公司5").unwrap_or_default();
+        // `公` (E5 85 AC) cut short: a lone lead and continuation byte.
+        one_bad.splice(at..at + 3, [0xE5, 0x85]);
+        assert_eq!(utf8(&one_bad), detect_encoding(rows.as_bytes(), None));
+        assert_eq!(utf8(&one_bad).enc, TextEncoding::Utf8 { bom: 0 });
+        // A row pasted from a Big5 file is rejected, not the rest of the file garbled.
+        let (big5_row, _, _) = encoding_rs::BIG5.encode("E99,台灣人工智慧科技股份有限公司,TW\n");
+        let mut pasted = rows.clone().into_bytes();
+        pasted.extend_from_slice(&big5_row);
+        assert_eq!(utf8(&pasted).enc, TextEncoding::Utf8 { bom: 0 });
+        for enc in [
+            encoding_rs::BIG5,
+            encoding_rs::SHIFT_JIS,
+            encoding_rs::GBK,
+            encoding_rs::EUC_KR,
+            encoding_rs::WINDOWS_1252,
+        ] {
+            let text = match enc.name() {
+                "Shift_JIS" => {
+                    "vendor_id,name\nJ1,株式会社テスト東京都千代田区人工知能のリスク管理\n"
+                        .repeat(8)
+                }
+                "EUC-KR" => {
+                    "vendor_id,name\nK1,인공지능 위험 관리 설문지에 대한 답변입니다\n".repeat(8)
+                }
+                "windows-1252" => "vendor_id,name\nF1,Société Générale, Zürich, façade\n".repeat(8),
+                _ => rows.clone(),
+            };
+            let (bytes, _, _) = enc.encode(&text);
+            assert_eq!(
+                utf8(&bytes),
+                Detected {
+                    enc: TextEncoding::Legacy(enc),
+                    guessed: true
+                },
+                "{}",
+                enc.name()
+            );
+        }
+        // Too few characters past ASCII to tell: `chardetng` decides.
+        assert!(!mostly_utf8("a,b\n是,\u{e9}\n".as_bytes()));
+    }
+
     #[test]
     fn utf16_and_utf8_detection() {
         let le: Vec<u8> = "vendor_id,answer\n"
@@ -598,15 +701,15 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         assert_eq!(
-            detect_encoding(&le, None),
+            detect_encoding(&le, None).enc,
             TextEncoding::Legacy(encoding_rs::UTF_16LE)
         );
         assert_eq!(
-            detect_encoding("a,b\n是".as_bytes(), None),
+            detect_encoding("a,b\n是".as_bytes(), None).enc,
             TextEncoding::Utf8 { bom: 0 }
         );
         assert_eq!(
-            detect_encoding(b"\xEF\xBB\xBFa,b", None),
+            detect_encoding(b"\xEF\xBB\xBFa,b", None).enc,
             TextEncoding::Utf8 { bom: 3 }
         );
     }

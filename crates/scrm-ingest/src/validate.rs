@@ -257,6 +257,20 @@ pub(crate) fn unknown_question(raw: &str, suggestion: Option<&str>, col: &ColRef
     }
 }
 
+/// Issue for a record whose quoted field is never closed ([`crate::split::Unclosed`]): `col`
+/// is the field's column (none past the header), `quote_line` the line the quote is on.
+pub(crate) fn unclosed_quote(u: &crate::split::Unclosed, col: ColRef, quote_line: u64) -> Issue {
+    Issue::new(
+        ProblemCode::UnclosedQuote,
+        col,
+        Some(&u.value()),
+        format!(
+            "the quote that opens this field (line {quote_line}) is never closed: the row is rejected up to the end of that line, and the lines after it are read as rows"
+        ),
+    )
+    .help("close the quoted field with a quote, or double a quote that is part of the text (\"\")")
+}
+
 /// Issue for bytes that are not UTF-8.
 pub(crate) fn bad_encoding(col: &ColRef, lossy: &str) -> Issue {
     Issue::new(

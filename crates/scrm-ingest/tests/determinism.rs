@@ -512,3 +512,135 @@ proptest::proptest! {
         map_equals_ingest(std::slice::from_ref(&path), None, None, 2, chunk);
     }
 }
+
+/// A quote that opens a field in the middle of a file and is never closed (a supplier's slip
+/// that `csv` reads as one field running to the end of the file, with nothing reported): its
+/// record alone is rejected (`unclosed-quote`, at the row it starts on, with its column and the
+/// value's start), and every row after it is read, in the answers and in the buyer's profile
+/// file alike; the same at any thread count and block size. The file's multi-line comments,
+/// quotes closed lines later, stay what they were.
+#[test]
+fn a_quote_never_closed_rejects_its_row_and_the_rows_after_it_are_read() {
+    use scrm_ingest::ProblemCode;
+    use scrm_ingest::testutil::every_way::Run;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        path
+    };
+    // The small portfolio, then a vendor's plain rows: the broken one among them.
+    let mut clean = small_text();
+    for q in common::all_questions().iter().take(20) {
+        let _ = writeln!(clean, "V12,{q},3,ev.pdf,2026-01-02,ok");
+    }
+    let lines: Vec<&str> = clean.split_inclusive('\n').collect();
+    // A row after the file's last quote (an earlier one would be closed by the next quoted
+    // comment: valid CSV, one field over several lines), whose comment `ok` opens a quote.
+    let last_quote = lines.iter().rposition(|l| l.contains('"')).unwrap_or(0);
+    let at = (last_quote + 1..lines.len())
+        .find(|&i| lines[i].ends_with(",ok\n"))
+        .unwrap_or_else(|| panic!("no plain row"));
+    assert!(lines.len() - at > 5, "rows after the broken one");
+    let mut broken = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i == at {
+            broken.push_str(&l.replace(",ok\n", ",\"ok\n"));
+        } else {
+            broken.push_str(l);
+        }
+    }
+    let buyer_text = "vendor_id,name,country\nV01,Alpha,TW\nV02,\"Beta,US\nV03,Gamma,JP\n";
+    let buyer = write("buyer.csv", buyer_text);
+    let buyer_clean = write("buyer-clean.csv", &buyer_text.replace("\"Beta", "Beta"));
+    let inputs = [write("clean.csv", &clean)];
+    let cat = common::catalog();
+    let (pool, opts) = setup(2, 4096);
+    let run = Run {
+        inputs: &inputs,
+        profiles: Some(&buyer_clean),
+        exclusions: None,
+    };
+    let want = read_every_way(run, &cat, &pool, &opts);
+    let inputs = [write("broken.csv", &broken)];
+    let mut first: Option<Ingested> = None;
+    for (threads, chunk) in [(1, 64), (2, 97), (3, 1000), (4, 64 << 20)] {
+        let (pool, opts) = setup(threads, chunk);
+        let run = Run {
+            inputs: &inputs,
+            profiles: Some(&buyer),
+            exclusions: None,
+        };
+        let got = read_every_way(run, &cat, &pool, &opts);
+        if let Some(f) = &first {
+            assert_eq!(&got, f, "{threads} threads, blocks of {chunk} bytes");
+        }
+        first = Some(got);
+    }
+    let got = first.unwrap_or_else(|| unreachable!());
+    let open: Vec<String> = got
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::UnclosedQuote)
+        .map(|p| format!("{} {:?}", p.location, p.value))
+        .collect();
+    let row = at + 1;
+    assert_eq!(
+        open,
+        [
+            format!("{}:{row}:comment Some(\"\\\"ok\")", inputs[0].display()),
+            format!("{}:3:name Some(\"\\\"Beta,US\")", buyer.display()),
+        ]
+    );
+    // Every row is read: the broken one rejected, the others as in the clean file.
+    let (g, w) = (&got.files[0], &want.files[0]);
+    assert_eq!(
+        (g.rows_read, g.accepted, g.rejected),
+        (w.rows_read, w.accepted - 1, w.rejected + 1)
+    );
+    let answers = |r: &Ingested| r.vendors.iter().map(|v| v.answers.len()).sum::<usize>();
+    assert_eq!(answers(&got), answers(&want) - 1);
+    assert_eq!(got.rejects.len(), want.rejects.len() + 2);
+    let v = |r: &Ingested, id: &str| {
+        r.vendors
+            .iter()
+            .find(|v| v.id().as_str() == id)
+            .map(|v| v.profile.name.clone())
+    };
+    assert_eq!(v(&got, "V03"), Some(Some("Gamma".to_string())));
+    assert_eq!(v(&got, "V01"), Some(Some("Alpha".to_string())));
+}
+
+/// A header whose quote is never closed would be the whole file read as one header cell: the
+/// file is not loaded, and the problem says which cell and line.
+#[test]
+fn a_header_left_open_is_reported_and_the_file_not_loaded() {
+    use scrm_ingest::ProblemCode;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("answers.csv");
+    std::fs::write(&path, "vendor_id,\"question_id,answer\nV1,GV-1.1,3\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let read = run(&path, 2, 4096);
+    let got: Vec<String> = read
+        .problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {:?} {}",
+                p.code,
+                p.location.row.unwrap_or(0),
+                p.value,
+                p.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "unclosed-quote 1 Some(\"\\\"question_id,answer\") the quote that opens header cell 2 (line 1) is never closed; the file is not loaded"
+        ]
+    );
+    assert_eq!(read.problems[0].code, ProblemCode::UnclosedQuote);
+    assert_eq!(read.files[0].rows_read, 0);
+    assert!(read.vendors.is_empty());
+}

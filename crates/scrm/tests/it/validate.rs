@@ -91,3 +91,107 @@ fn missing_path() {
     r.expect_code(2);
     assert_run!("validate_no_inputs", r);
 }
+
+/// A quote that opens a field and is never closed (a supplier's slip) used to take in every
+/// row after it as one field, with nothing reported and exit code 0 even with `--strict`. Its
+/// row alone is rejected now (`unclosed-quote`, at the row, with the column and the value's
+/// start), and the rows after it are read: in the answers, and in a profile table.
+#[test]
+fn a_quote_never_closed_rejects_its_row_only() {
+    let dir = tempdir();
+    let answers = dir.path().join("answers.csv");
+    std::fs::write(
+        &answers,
+        "vendor_id,question_id,answer,comment\n\
+         V2,GV-1.1,3,\"two\n\
+         lines\"\n\
+         V2,GV-1.2,4,\"unterminated\n\
+         V2,GV-1.3,5,ok\n\
+         V2,MP-4.1,2,ok\n",
+    )
+    .expect("write");
+    let profiles = dir.path().join("vendors.csv");
+    std::fs::write(
+        &profiles,
+        "vendor_id,name,country\nV2,\"Acme,TW\nV3,Beta,JP\n",
+    )
+    .expect("write");
+    let rejects = dir.path().join("rejects.csv");
+    let r = scrm([
+        "validate",
+        &arg(&answers),
+        &arg(&profiles),
+        "--strict",
+        "--rejects",
+        &arg(&rejects),
+    ]);
+    r.expect_code(2);
+    assert_run!("validate_unclosed_quote", r);
+    let text = std::fs::read_to_string(&rejects).expect("rejects written");
+    assert_eq!(text.matches(",unclosed-quote,").count(), 2, "{text}");
+    assert!(text.contains("V2,GV-1.2,4,unterminated"), "{text}");
+    let j = scrm([
+        "validate",
+        &arg(&answers),
+        &arg(&profiles),
+        "--format",
+        "json",
+    ])
+    .json();
+    let counts: Vec<(u64, u64, u64)> = j["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            let n = |k: &str| f[k].as_u64().expect("count");
+            (n("rows_read"), n("accepted"), n("rejected"))
+        })
+        .collect();
+    assert_eq!(counts, [(4, 3, 1), (2, 1, 1)]);
+}
+
+/// One bad byte in a UTF-8 file of Chinese names (a character cut short) used to make the whole
+/// file decode as a legacy encoding, every name garbled and nothing reported. The file stays
+/// UTF-8: that row alone is rejected (`encoding`) and every other name reads as written. The
+/// same names in a Big5 file are still read as Big5, with a warning that names the guess.
+#[test]
+fn a_bad_byte_leaves_a_utf8_file_utf8() {
+    let dir = tempdir();
+    let mut text = String::from("vendor_id,name,country\n");
+    for i in 0..20 {
+        text.push_str(&format!("E{i},台灣人工智慧科技股份有限公司{i},TW\n"));
+    }
+    let at = text.find("公司5").expect("row 7");
+    let mut bytes = text.clone().into_bytes();
+    // `公` is E5 85 AC: its last byte lost.
+    bytes.remove(at + 2);
+    let utf8 = dir.path().join("profiles.csv");
+    std::fs::write(&utf8, &bytes).expect("write");
+    let (big5_bytes, _, _) = encoding_rs::BIG5.encode(&text);
+    let big5 = dir.path().join("big5.csv");
+    std::fs::write(&big5, &big5_bytes).expect("write");
+    let r = scrm(["validate", &arg(&utf8), &arg(&big5)]);
+    r.expect_code(1);
+    assert_run!("validate_bad_byte_in_utf8", r);
+    let r = scrm([
+        "score",
+        &arg(&utf8),
+        "--format",
+        "csv",
+        "--as-of",
+        "2026-11-02",
+    ]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    let mut names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    names.sort_unstable();
+    let mut want: Vec<String> = (0..20)
+        .filter(|&i| i != 5)
+        .map(|i| format!("台灣人工智慧科技股份有限公司{i}"))
+        .collect();
+    want.sort_unstable();
+    assert_eq!(names, want);
+}

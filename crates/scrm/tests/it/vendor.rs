@@ -206,6 +206,37 @@ fn what_if_errors() {
     assert_run!("plan_set_no_equals", r);
 }
 
+/// A knock-out on an `na` answer whose question the thresholds also need raised: raising that
+/// one question past the minimum clears both, so the plan is one step, proven (it once forced
+/// the question to the minimum and raised another, claiming two steps were the fewest).
+#[test]
+fn plan_raises_a_knockout_question_past_its_minimum_in_one_step() {
+    let dir = crate::common::tempdir();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[thresholds.high]\ncombined = 3.776\naims = 3.74\n\
+         [[knockout]]\nquestion = \"AIMS-A.7.5\"\nminimum = 1\nreason = \"test\"\n",
+    )
+    .expect("policy written");
+    let policy = crate::common::arg(&policy);
+    let r = scrm(on_demo(&["plan", "V-0028", "--policy", &policy]));
+    r.expect_code(0);
+    assert_run!("plan_v0028_knockout_raised_further", r);
+    let r = scrm(on_demo(&[
+        "plan", "V-0028", "--policy", &policy, "-f", "json",
+    ]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["feasible"], true);
+    assert_eq!(j["provably_minimal"], true);
+    assert_eq!(j["min_steps"], 1);
+    let steps = j["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps[0]["question"], "AIMS-A.7.5");
+    assert_eq!(j["status_after"], "conditional");
+}
+
 #[test]
 fn plan_for_an_excluded_vendor() {
     // V-0021 is on the SAM exclusion list: a hard gate no answer can fix.

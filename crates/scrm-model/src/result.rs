@@ -386,7 +386,8 @@ pub struct Plan {
     pub status_before: Status,
     /// Status once the steps are taken (answers improved, with current evidence).
     pub status_after: Status,
-    /// Whether answer improvements alone can clear the bar.
+    /// Whether the steps clear the bar: no finding other than a hard gate at `deny` after them
+    /// (an excluded vendor's plan can be feasible; it stays excluded, see `unfixable`).
     pub feasible: bool,
     /// Whether the search proved no smaller set exists (fewest questions, then least increase).
     pub provably_minimal: bool,

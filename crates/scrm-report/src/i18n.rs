@@ -100,6 +100,8 @@ pub(crate) struct L {
     /// Not proven: `{n}` steps, and no plan has fewer than `{min}`.
     pub t_at_least_steps: &'static str,
     pub t_infeasible: &'static str,
+    /// A plan for an excluded supplier: answers cannot clear the exclusion.
+    pub t_excluded: &'static str,
     pub t_unblank: &'static str,
     // HTML.
     pub h_portfolio_title: &'static str,
@@ -321,6 +323,7 @@ pub(crate) static EN: L = L {
     t_fewest_steps: "The fewest changes: no plan clears the bar with fewer than {n}. A smaller total increase may exist.",
     t_at_least_steps: "Not proven minimal: this plan has {n} changes, and no plan clears the bar with fewer than {min}.",
     t_infeasible: "Answer improvements alone cannot clear the bar.",
+    t_excluded: "No answer can clear an exclusion: the supplier stays excluded until the listing is resolved. The plan covers the other findings only.",
     t_unblank: "(blank)",
     h_portfolio_title: "Supplier AI security portfolio",
     h_scorecard_title: "Supplier AI security scorecard",
@@ -510,6 +513,7 @@ pub(crate) static ZH: L = L {
     t_fewest_steps: "改善項目已證明最少：任何方案都至少需要 {n} 項；總提升幅度可能還能更小",
     t_at_least_steps: "未證明為最小：此方案有 {n} 項改善，任何方案都至少需要 {min} 項",
     t_infeasible: "僅改善回答無法達到門檻",
+    t_excluded: "回答無法解除排除：在排除名單的問題解決之前，供應商仍維持排除。本計畫僅處理其他發現事項。",
     t_unblank: "（空白）",
     h_portfolio_title: "供應商 AI 資安組合報告",
     h_scorecard_title: "供應商 AI 資安評分卡",

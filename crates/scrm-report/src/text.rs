@@ -353,6 +353,9 @@ pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String 
         p.status_before.label(lang),
         p.status_after.label(lang)
     );
+    if !p.unfixable.is_empty() {
+        let _ = writeln!(out, "{}", t.t_excluded);
+    }
     if p.steps.is_empty() {
         let _ = writeln!(out, "{}: {}", t.t_steps, t.t_no_steps);
     } else {

@@ -85,7 +85,9 @@ fn levels_above(kind: AnswerKind, current: AnswerValue) -> Vec<AnswerValue> {
 
 impl Engine {
     /// The smallest set of answer improvements that makes the vendor clear the bar (no
-    /// knock-out or threshold failure). Hard gates are reported as not fixable by answers.
+    /// knock-out or threshold failure). Hard gates are reported as not fixable by answers and
+    /// ignored by the search: an excluded vendor's plan clears its other findings, and it stays
+    /// excluded (docs/scoring.md §9.2).
     pub fn plan(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Plan {
         let before = self.score(vendor, exclusions);
         let unfixable: Vec<Finding> = before
@@ -281,12 +283,13 @@ impl Engine {
             .collect();
         // `+ 0.0` turns the empty sum's -0.0 into 0.0.
         let total_increase = steps.iter().map(|s| s.increase).sum::<f64>() + 0.0;
-        // Feasible: answers alone clear the bar, which they never do past a hard gate.
-        let feasible = unfixable.is_empty()
-            && !after
-                .findings
-                .iter()
-                .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        // Feasible: the answers clear the bar, every non-gate finding below `deny`. A hard gate
+        // is not theirs to clear: the plan is feasible, and proven, past one (the supplier
+        // stays excluded; `unfixable` says why).
+        let feasible = !after
+            .findings
+            .iter()
+            .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
         let remaining = after
             .findings
             .iter()

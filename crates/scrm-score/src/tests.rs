@@ -213,6 +213,36 @@ fn hard_gate_excludes_whatever_the_score() {
     assert_eq!(plan.unfixable.len(), 1);
     assert!(plan.steps.is_empty());
     assert_eq!(plan.status_after, Status::Excluded);
+    // It clears the bar but for the listing: an empty plan, feasible and proven (§9.2, §9.9).
+    assert!(plan.feasible && plan.provably_minimal, "{plan:#?}");
+    assert_eq!(plan.min_steps, 0);
+    // Below the bar as well: the steps are those of the same vendor unlisted, feasible, and
+    // the vendor stays excluded.
+    let weak = vendor(
+        "V-1",
+        &[
+            ("GV-1.1", "1", true),
+            ("MP-1.1", "1", true),
+            ("AIMS-5.2", "partial", true),
+            ("AIMS-A.2.2", "1", true),
+            ("GV.SC-01", "no", true),
+        ],
+    );
+    let listed = e.plan(&weak, &[&ex]);
+    let unlisted = e.plan(&weak, &[]);
+    assert!(!listed.steps.is_empty());
+    assert_eq!(listed.steps, unlisted.steps);
+    assert_eq!(
+        (listed.feasible, listed.provably_minimal, listed.min_steps),
+        (
+            unlisted.feasible,
+            unlisted.provably_minimal,
+            unlisted.min_steps
+        )
+    );
+    assert!(listed.feasible);
+    assert_eq!(listed.status_after, Status::Excluded);
+    assert_eq!(listed.unfixable.len(), 1);
 }
 
 fn policy_with(extra: &str) -> Policy {

@@ -306,6 +306,9 @@ fn plan_section(
         badge(p.status_before, lang),
         badge(p.status_after, lang)
     );
+    if !p.unfixable.is_empty() {
+        let _ = write!(s, "<p class=\"fail\">{}</p>", t.t_excluded);
+    }
     if !p.steps.is_empty() {
         let _ = write!(
             s,

@@ -249,6 +249,9 @@ fn plan_for_an_excluded_vendor() {
     assert_eq!(j["status_before"], "excluded");
     assert_eq!(j["status_after"], "excluded");
     assert_eq!(j["steps"].as_array().map(Vec::len), Some(0));
+    // Clear of the bar but for the listing: nothing to change, and that is proven.
+    assert_eq!(j["feasible"], true);
+    assert_eq!(j["provably_minimal"], true);
     let unfixable: Vec<&str> = j["unfixable"]
         .as_array()
         .expect("unfixable")
@@ -257,6 +260,51 @@ fn plan_for_an_excluded_vendor() {
         .collect();
     assert_eq!(unfixable, ["hard-gate-sam"]);
     assert_run!("plan_v0021_excluded_json", r);
+}
+
+/// V-0022 is excluded under Section 889 and below the bar besides: the plan says no answer clears
+/// the exclusion, and plans for the other findings only, as it would without the listing.
+#[test]
+fn plan_for_an_excluded_vendor_below_the_bar() {
+    let r = scrm(on_demo(&["plan", "V-0022"]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(
+        out.contains("No answer can clear an exclusion: the supplier stays excluded"),
+        "{out}"
+    );
+    let r = scrm(on_demo(&["plan", "V-0022", "--format", "json"]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["status_after"], "excluded");
+    assert_eq!(j["unfixable"][0]["code"], "hard-gate-sec889");
+    // Feasible as docs/scoring.md §9.9 defines it: no finding but the gate left at deny.
+    assert_eq!(j["feasible"], true);
+    let deny_left = j["after"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "deny" && f["code"] != "hard-gate-sec889")
+        .count();
+    assert_eq!(deny_left, 0);
+    // The same steps as for the supplier without its listing.
+    let dir = crate::common::tempdir();
+    crate::common::demo_subset(dir.path(), &["V-0022"], false);
+    let unlisted = scrm([
+        "plan",
+        "V-0022",
+        &crate::common::arg(dir.path()),
+        "--as-of",
+        crate::common::AS_OF,
+        "--format",
+        "json",
+    ]);
+    unlisted.expect_code(0);
+    let u = unlisted.json();
+    assert_eq!(u["status_after"], "conditional");
+    assert_eq!(j["steps"], u["steps"]);
+    assert_eq!(j["provably_minimal"], u["provably_minimal"]);
+    assert_eq!(j["min_steps"], u["min_steps"]);
 }
 
 #[test]

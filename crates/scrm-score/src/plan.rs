@@ -13,6 +13,7 @@
 //! greedy choice and says it is not provably minimal. docs/scoring.md §9 states this in full.
 
 use crate::engine::{Engine, apply_changes};
+use scrm_model::round::no_negative_zero;
 use scrm_model::{
     AnswerKind, AnswerValue, Code, Exclusion, Finding, Plan, PlanStep, QuestionId, Severity,
     Status, Vendor,
@@ -281,8 +282,8 @@ impl Engine {
                 }
             })
             .collect();
-        // `+ 0.0` turns the empty sum's -0.0 into 0.0.
-        let total_increase = steps.iter().map(|s| s.increase).sum::<f64>() + 0.0;
+        // The empty sum's -0.0 made 0.0.
+        let total_increase = no_negative_zero(steps.iter().map(|s| s.increase).sum());
         // Feasible: the answers clear the bar, every non-gate finding below `deny`. A hard gate
         // is not theirs to clear: the plan is feasible, and proven, past one (the supplier
         // stays excluded; `unfixable` says why).

@@ -372,3 +372,29 @@ fn blank_id_and_bad_lang_are_refused_after_the_inputs_are_read() {
         );
     }
 }
+
+/// A governance task with no question sums to 0, and JSON never says `-0.0` (V-0030's views
+/// once did, for a task no question of a lens informs).
+#[test]
+fn governance_view_json_has_no_negative_zero() {
+    let r = scrm(on_demo(&[
+        "explain",
+        "V-0030",
+        "--view",
+        "governance",
+        "--format",
+        "json",
+    ]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(!out.contains("-0.0"), "{out}");
+    let j = r.json();
+    let empty = j["lenses"]
+        .as_array()
+        .expect("lenses")
+        .iter()
+        .flat_map(|l| l["tasks"].as_array().expect("tasks"))
+        .filter(|t| t["questions"] == 0)
+        .count();
+    assert!(empty > 0, "V-0030 has a task with no question: {out}");
+}

@@ -373,6 +373,13 @@ fn blank_id_and_bad_lang_are_refused_after_the_inputs_are_read() {
     }
 }
 
+/// Writes `text` as a policy file in `dir` and returns its path as an argument.
+fn policy_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("policy.toml");
+    std::fs::write(&path, text).expect("policy written");
+    crate::common::arg(&path)
+}
+
 /// A governance task with no question sums to 0, and JSON never says `-0.0` (V-0030's views
 /// once did, for a task no question of a lens informs).
 #[test]
@@ -397,4 +404,28 @@ fn governance_view_json_has_no_negative_zero() {
         .filter(|t| t["questions"] == 0)
         .count();
     assert!(empty > 0, "V-0030 has a task with no question: {out}");
+}
+
+/// A score that equals its minimum to six decimals is printed with as many as tell them apart
+/// (docs/scoring.md §8.1): V-0001's combined score 4.3184164353… under 4.318416440.
+#[test]
+fn threshold_message_tells_score_and_minimum_apart() {
+    let dir = crate::common::tempdir();
+    let policy = policy_file(&dir, "[thresholds.critical]\ncombined = 4.318416440\n");
+    let r = scrm(on_demo(&[
+        "explain", "V-0001", "--policy", &policy, "--format", "json",
+    ]));
+    r.expect_code(0);
+    let j = r.json();
+    let messages: Vec<&str> = j["result"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "below-tier-threshold")
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        messages,
+        ["combined score 4.318416435 is below the critical tier minimum 4.318416440"]
+    );
 }

@@ -188,13 +188,23 @@ pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String 
     out
 }
 
-/// A lens table's heading: its name, score and level; or that no question of it applies, and
-/// `false` (no table follows).
-fn lens_heading(out: &mut String, lens: scrm_model::Lens, score: Option<f64>, lang: Lang) -> bool {
+/// A lens table's heading: its name, score and level; or why it has no score (no question of
+/// it applies, or its groups all weigh 0: `zero_weights`), and `false` (no table follows).
+fn lens_heading(
+    out: &mut String,
+    lens: scrm_model::Lens,
+    (score, zero_weights): (Option<f64>, bool),
+    lang: Lang,
+) -> bool {
     let t = l(lang);
     let title = format!("{} ({})", lens.label(lang), lens.as_str());
     let Some(score) = score else {
-        let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
+        let why = if zero_weights {
+            t.t_zero_weight_lens
+        } else {
+            t.t_not_applicable_lens
+        };
+        let _ = writeln!(out, "{title}: {why}");
         return false;
     };
     let level = scrm_model::MaturityLevel::from_score(score).label(lang);
@@ -209,7 +219,7 @@ fn lens_heading(out: &mut String, lens: scrm_model::Lens, score: Option<f64>, la
 
 fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
     let t = l(lang);
-    if !lens_heading(out, lg.lens, lg.score, lang) {
+    if !lens_heading(out, lg.lens, (lg.score, lg.zero_weights), lang) {
         return;
     }
     let heads = [
@@ -263,7 +273,7 @@ fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
 
 fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Question>, lang: Lang) {
     let t = l(lang);
-    if !lens_heading(out, le.lens, le.score, lang) {
+    if !lens_heading(out, le.lens, (le.score, le.zero_weights), lang) {
         return;
     }
     let heads = [

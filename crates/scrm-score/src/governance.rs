@@ -61,6 +61,7 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
                 lens: le.lens,
                 score: le.score,
                 tasks,
+                zero_weights: le.zero_weights,
             }
         })
         .collect();

@@ -429,3 +429,48 @@ fn threshold_message_tells_score_and_minimum_apart() {
         ["combined score 4.318416435 is below the critical tier minimum 4.318416440"]
     );
 }
+
+/// A lens whose groups all weigh 0 has no score although its questions apply: the explanation
+/// says so, not that no question applies (docs/scoring.md §4.3).
+#[test]
+fn explain_a_lens_weighted_out() {
+    let dir = crate::common::tempdir();
+    let policy = policy_file(&dir, "[groups.cscrm]\n\"GV.SC\" = 0\n");
+    let r = scrm(on_demo(&["explain", "V-0005", "--policy", &policy]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(
+        out.contains(
+            "C-SCRM (cscrm): not scored: its questions apply, but the policy gives every group \
+             of this lens weight 0"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("no question of this lens applies"), "{out}");
+    let j = scrm(on_demo(&[
+        "explain", "V-0005", "--policy", &policy, "--format", "json",
+    ]))
+    .json();
+    assert_eq!(j["lenses"][2]["lens"], "cscrm");
+    assert_eq!(j["lenses"][2]["score"], serde_json::Value::Null);
+    assert_eq!(j["lenses"][2]["zero_weights"], true);
+    assert_eq!(
+        j["lenses"][0].get("zero_weights"),
+        None,
+        "written only when true"
+    );
+    let r = scrm(on_demo(&[
+        "explain",
+        "V-0005",
+        "--policy",
+        &policy,
+        "--view",
+        "governance",
+    ]));
+    r.expect_code(0);
+    assert!(
+        r.out().contains("C-SCRM (cscrm): not scored"),
+        "{}",
+        r.out()
+    );
+}

@@ -6,8 +6,8 @@ use crate::cell::{fmt2, pad_left, pad_right, round_to, terminal_safe, truncate_w
 use crate::i18n::{l, severity_label};
 use crate::template::answer_word;
 use scrm_model::{
-    Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan, Question,
-    QuestionId, RiskView, VendorResult,
+    AnswerValue, Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan,
+    Question, QuestionId, RiskView, Status, VendorResult,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -403,6 +403,78 @@ pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String 
         let _ = writeln!(out, "{}", t.plan_proof(p));
     }
     out
+}
+
+/// Renders a free what-if (`scrm plan --set`): each changed answer (`question`, from, to), the
+/// status and scores before and after, and the findings after. In English the statuses are
+/// written as their keys (`at-risk`), as this view always has; in Chinese, by name.
+pub fn render_what_if_text(
+    changes: &[(QuestionId, AnswerValue, AnswerValue)],
+    before: &VendorResult,
+    after: &VendorResult,
+    lang: Lang,
+) -> String {
+    let t = l(lang);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}",
+        t.w_title
+            .replace("{id}", &terminal_safe(after.vendor_id.as_str()))
+    );
+    for (q, from, to) in changes {
+        let _ = writeln!(s, "  {q}: {from} -> {to}");
+    }
+    // Rounded to 4 places first, as every other output does, so 0.39499999 shows as 0.40 here
+    // too rather than 0.39.
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.2}", round_to(x, 4)));
+    let status = |x: Status| match lang {
+        Lang::En => x.as_str(),
+        Lang::ZhTw => x.label(lang),
+    };
+    let row = |s: &mut String, label: &str, b: &str, a: &str| {
+        let _ = writeln!(
+            s,
+            "{} {} {}",
+            pad_right(label, 10),
+            pad_left(b, 10),
+            pad_left(a, 10)
+        );
+    };
+    s.push('\n');
+    row(&mut s, "", t.w_before, t.w_after);
+    row(
+        &mut s,
+        t.w_status,
+        status(before.status),
+        status(after.status),
+    );
+    row(
+        &mut s,
+        t.w_combined,
+        &f(before.combined_score),
+        &f(after.combined_score),
+    );
+    for (b, a) in before.lenses.iter().zip(&after.lenses) {
+        row(&mut s, b.lens.as_str(), &f(b.score), &f(a.score));
+    }
+    row(
+        &mut s,
+        t.w_coverage,
+        &format!("{:.1}%", before.coverage * 100.0),
+        &format!("{:.1}%", after.coverage * 100.0),
+    );
+    let _ = writeln!(s, "\n{}:", t.w_findings_after);
+    for fi in &after.findings {
+        let _ = writeln!(
+            s,
+            "  {} [{}] {}",
+            severity_label(fi.severity, lang),
+            fi.code,
+            terminal_safe(&fi.message())
+        );
+    }
+    s
 }
 
 #[cfg(test)]

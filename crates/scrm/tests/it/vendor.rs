@@ -474,3 +474,20 @@ fn explain_a_lens_weighted_out() {
         r.out()
     );
 }
+
+/// The free what-if in Chinese: its labels are translated like the plan view's.
+#[test]
+fn what_if_in_chinese() {
+    let r = scrm(on_demo(&[
+        "plan", "V-0025", "--lang", "zh-TW", "--set", "GV-6.1=2",
+    ]));
+    r.expect_code(0);
+    let out = r.out();
+    for english in ["what-if for", "before", "after", "status", "findings after"] {
+        assert!(
+            !out.contains(english),
+            "{english:?} left in English:\n{out}"
+        );
+    }
+    assert_run!("plan_v0025_what_if_zh_tw", r);
+}

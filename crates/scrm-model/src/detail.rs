@@ -113,15 +113,27 @@ impl fmt::Display for Shown {
     }
 }
 
-/// Numbers in messages: three decimals, so a value just under a threshold never reads as equal;
-/// six when three would read the same.
+/// Numbers in messages: three decimals; when three read the same, six; when six still do, the
+/// fewest more that tell the two apart (docs/scoring.md §8.1), so a value just under a threshold
+/// never reads as equal to it.
 fn pair(x: f64, t: f64) -> (String, String) {
-    let (a, b) = (format!("{x:.3}"), format!("{t:.3}"));
-    if a == b {
-        (format!("{x:.6}"), format!("{t:.6}"))
-    } else {
-        (a, b)
+    apart(x, t, 3, 6)
+}
+
+/// `x` and `t` with `first` decimals, or else `then` or more, the fewest that print them apart;
+/// Rust's shortest round-trip form (which tells any two values apart) past 17.
+fn apart(x: f64, t: f64, first: usize, then: usize) -> (String, String) {
+    let (a, b) = (format!("{x:.first$}"), format!("{t:.first$}"));
+    if a != b {
+        return (a, b);
     }
+    for places in then..=17 {
+        let (a, b) = (format!("{x:.places$}"), format!("{t:.places$}"));
+        if a != b {
+            return (a, b);
+        }
+    }
+    (x.to_string(), t.to_string())
 }
 
 impl Detail {
@@ -152,12 +164,10 @@ impl fmt::Display for Detail {
                 coverage,
                 minimum,
                 tier,
-            } => write!(
-                f,
-                "coverage {:.1}% is below the {tier} tier minimum {:.1}%",
-                coverage * 100.0,
-                minimum * 100.0
-            ),
+            } => {
+                let (c, m) = apart(coverage * 100.0, minimum * 100.0, 1, 3);
+                write!(f, "coverage {c}% is below the {tier} tier minimum {m}%")
+            }
             Self::LowCoverage {
                 answered,
                 applicable,
@@ -287,6 +297,41 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "AI RMF score 2.999900 is below the high tier minimum 3.000000"
+        );
+    }
+
+    /// Six decimals that still read the same give way to as many as tell the two apart.
+    #[test]
+    fn scores_equal_at_six_decimals_get_as_many_as_they_need() {
+        let d = Detail::BelowMinimum {
+            lens: None,
+            score: 4.318_416_435_3,
+            minimum: 4.318_416_44,
+            tier: Tier::Critical,
+        };
+        assert_eq!(
+            d.to_string(),
+            "combined score 4.318416435 is below the critical tier minimum 4.318416440"
+        );
+        let d = Detail::BelowMinimum {
+            lens: None,
+            score: 2.5 - f64::EPSILON * 2.0,
+            minimum: 2.5,
+            tier: Tier::High,
+        };
+        let s = d.to_string();
+        assert_eq!(
+            s,
+            "combined score 2.4999999999999996 is below the high tier minimum 2.5000000000000000"
+        );
+        let d = Detail::CoverageBelowMinimum {
+            coverage: 0.59999,
+            minimum: 0.6,
+            tier: Tier::Moderate,
+        };
+        assert_eq!(
+            d.to_string(),
+            "coverage 59.999% is below the moderate tier minimum 60.000%"
         );
     }
 

@@ -151,6 +151,11 @@ pub struct LensExplanation {
     /// One entry per applicable question with a non-zero coefficient, in catalog order (the
     /// order in which the score is summed, so the contributions add up to it exactly).
     pub contributions: Vec<Contribution>,
+    /// Why a lens without a score has none: `true` when questions of it apply but every group
+    /// they fall in has weight 0 in the policy (docs/scoring.md §4.3); `false` when no question
+    /// of it applies (§2.5), and whenever it has a score. Written only when `true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zero_weights: bool,
 }
 
 impl LensExplanation {
@@ -198,6 +203,9 @@ pub struct LensGovernance {
     /// One entry per governance task, in ISO/IEC 38500's order (tasks with no question in the
     /// lens included, with nothing possible).
     pub tasks: Vec<TaskShare>,
+    /// As [`LensExplanation::zero_weights`]: unscored although questions of it apply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zero_weights: bool,
 }
 
 /// What one governance task contributes to a lens score.
@@ -386,7 +394,8 @@ pub struct Plan {
     pub status_before: Status,
     /// Status once the steps are taken (answers improved, with current evidence).
     pub status_after: Status,
-    /// Whether answer improvements alone can clear the bar.
+    /// Whether the steps clear the bar: no finding other than a hard gate at `deny` after them
+    /// (an excluded vendor's plan can be feasible; it stays excluded, see `unfixable`).
     pub feasible: bool,
     /// Whether the search proved no smaller set exists (fewest questions, then least increase).
     pub provably_minimal: bool,

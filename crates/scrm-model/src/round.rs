@@ -25,6 +25,14 @@ pub fn round_to(x: f64, places: u8) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
+/// `x` with `-0.0` made `0.0` (any other value unchanged). A sum of no terms is `-0.0` in Rust
+/// (`Iterator::sum` starts from it), and outputs would print `-0.0`: every unrounded total an
+/// output writes (a plan's increase, a governance task's share) goes through this.
+pub fn no_negative_zero(x: f64) -> f64 {
+    // IEEE 754: -0.0 + 0.0 is 0.0; every other value, NaN included, is unchanged.
+    x + 0.0
+}
+
 /// [`round4`] over an optional score.
 pub fn round4_opt(x: Option<f64>) -> Option<f64> {
     x.map(round4)
@@ -65,6 +73,17 @@ mod tests {
         assert_eq!(round_to(1.96, 1), 2.0);
         assert_eq!(round_to(-0.00001, 2), 0.0);
         assert_eq!(round_to(99.95, 1), 100.0);
+    }
+
+    #[test]
+    fn negative_zero_becomes_zero() {
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert!(empty.is_sign_negative(), "an empty sum is -0.0");
+        assert!(no_negative_zero(empty).is_sign_positive());
+        assert_eq!(no_negative_zero(-0.0).to_string(), "0");
+        assert_eq!(no_negative_zero(-1.5), -1.5);
+        assert_eq!(no_negative_zero(2.0), 2.0);
+        assert!(no_negative_zero(f64::NAN).is_nan());
     }
 
     #[test]

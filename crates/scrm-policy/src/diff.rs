@@ -1,6 +1,7 @@
 //! `scrm policy diff`: what changed between two policies, setting by setting.
 
 use crate::Policy;
+use scrm_model::{Code, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -50,10 +51,22 @@ pub fn render_diff(changes: &[Change]) -> String {
 
 /// The policy as `path -> value` pairs. Lists of rules are keyed by their natural id (knock-out
 /// question, contradiction id, exemption vendor+code) so that reordering is not a change.
+/// Severities are those in effect, for every code a policy can set (a code a file leaves out
+/// takes the code's default, docs/scoring.md §12; `allow` drops the finding), so that two
+/// policies that score alike show no difference.
 pub fn flatten(p: &Policy) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
+        let in_effect: serde_json::Map<String, Value> = Code::ALL
+            .iter()
+            .filter(|c| !crate::parse::is_gate(**c))
+            .map(|&c| {
+                let level = p.severity(c).map_or("allow", Severity::as_str);
+                (c.as_str().to_string(), Value::String(level.to_string()))
+            })
+            .collect();
+        m.insert("severities".to_string(), Value::Object(in_effect));
         for (list, key_fields) in [
             ("knockouts", &["question"][..]),
             ("contradictions", &["id"][..]),

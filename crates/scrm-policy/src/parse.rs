@@ -474,7 +474,7 @@ pub fn parse(
     }
 }
 
-fn is_gate(c: Code) -> bool {
+pub(crate) fn is_gate(c: Code) -> bool {
     matches!(
         c,
         Code::HardGateSam | Code::HardGateFascsa | Code::HardGateSec889 | Code::HardGateCustom

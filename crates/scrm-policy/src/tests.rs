@@ -140,6 +140,41 @@ fn diff_shows_changed_settings_only() {
     assert!(diff(&a, &a).is_empty());
 }
 
+/// Severities are compared as they are in effect: a file without a `[severity]` section scores
+/// as the built-in policy does (every code at its default), so the two do not differ; a code
+/// set away from its default, or to `allow`, does.
+#[test]
+fn diff_compares_the_severities_in_effect() {
+    let a = Policy::builtin(None).unwrap();
+    let start = DEFAULT_POLICY_TOML.find("[severity]").unwrap();
+    let end = start + DEFAULT_POLICY_TOML[start..].find("\n[").unwrap() + 1;
+    let without = format!(
+        "{}{}",
+        &DEFAULT_POLICY_TOML[..start],
+        &DEFAULT_POLICY_TOML[end..]
+    );
+    let b = Policy::from_toml("b.toml", &without, None).unwrap();
+    assert!(b.severities.is_empty());
+    assert_eq!(diff(&a, &b), Vec::new());
+    let c = Policy::from_toml(
+        "c.toml",
+        "[severity]\nstale-evidence = \"deny\"\nuniform-answers = \"allow\"\n",
+        None,
+    )
+    .unwrap();
+    let empty = Policy::from_toml("empty.toml", "", None).unwrap();
+    assert!(
+        diff(&a, &empty)
+            .iter()
+            .all(|c| !c.key.starts_with("severities.")),
+        "an empty file takes every code's default"
+    );
+    assert_eq!(
+        render_diff(&diff(&empty, &c)),
+        "~ severities.stale-evidence: warn -> deny\n~ severities.uniform-answers: warn -> allow\n"
+    );
+}
+
 /// `[remediation] deadline_days`: absent by default, read when given, located when wrong.
 #[test]
 fn remediation_deadline() {

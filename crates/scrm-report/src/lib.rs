@@ -50,6 +50,7 @@ pub use template::{
 };
 pub use text::{
     render_explanation_text, render_governance_text, render_plan_text, render_risk_text,
+    render_what_if_text,
 };
 
 use scrm_model::{Plan, RunManifest, VendorResult};

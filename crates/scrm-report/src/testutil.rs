@@ -736,6 +736,7 @@ fn score_vendor(v: &Vendor) -> (Vec<LensScore>, Vec<LensExplanation>, u32, u32) 
             lens,
             score,
             contributions,
+            zero_weights: false,
         });
     }
     for q in QUESTIONS {

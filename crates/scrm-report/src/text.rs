@@ -6,8 +6,8 @@ use crate::cell::{fmt2, pad_left, pad_right, round_to, terminal_safe, truncate_w
 use crate::i18n::{l, severity_label};
 use crate::template::answer_word;
 use scrm_model::{
-    Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan, Question,
-    QuestionId, RiskView, VendorResult,
+    AnswerValue, Explanation, Finding, GovernanceView, Lang, LensExplanation, LensGovernance, Plan,
+    Question, QuestionId, RiskView, Status, VendorResult,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -188,13 +188,23 @@ pub fn render_risk_text(x: &Explanation, view: &RiskView, lang: Lang) -> String 
     out
 }
 
-/// A lens table's heading: its name, score and level; or that no question of it applies, and
-/// `false` (no table follows).
-fn lens_heading(out: &mut String, lens: scrm_model::Lens, score: Option<f64>, lang: Lang) -> bool {
+/// A lens table's heading: its name, score and level; or why it has no score (no question of
+/// it applies, or its groups all weigh 0: `zero_weights`), and `false` (no table follows).
+fn lens_heading(
+    out: &mut String,
+    lens: scrm_model::Lens,
+    (score, zero_weights): (Option<f64>, bool),
+    lang: Lang,
+) -> bool {
     let t = l(lang);
     let title = format!("{} ({})", lens.label(lang), lens.as_str());
     let Some(score) = score else {
-        let _ = writeln!(out, "{title}: {}", t.t_not_applicable_lens);
+        let why = if zero_weights {
+            t.t_zero_weight_lens
+        } else {
+            t.t_not_applicable_lens
+        };
+        let _ = writeln!(out, "{title}: {why}");
         return false;
     };
     let level = scrm_model::MaturityLevel::from_score(score).label(lang);
@@ -209,7 +219,7 @@ fn lens_heading(out: &mut String, lens: scrm_model::Lens, score: Option<f64>, la
 
 fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
     let t = l(lang);
-    if !lens_heading(out, lg.lens, lg.score, lang) {
+    if !lens_heading(out, lg.lens, (lg.score, lg.zero_weights), lang) {
         return;
     }
     let heads = [
@@ -263,7 +273,7 @@ fn governance_table(out: &mut String, lg: &LensGovernance, lang: Lang) {
 
 fn lens_table(out: &mut String, le: &LensExplanation, idx: &BTreeMap<&str, &Question>, lang: Lang) {
     let t = l(lang);
-    if !lens_heading(out, le.lens, le.score, lang) {
+    if !lens_heading(out, le.lens, (le.score, le.zero_weights), lang) {
         return;
     }
     let heads = [
@@ -353,6 +363,9 @@ pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String 
         p.status_before.label(lang),
         p.status_after.label(lang)
     );
+    if !p.unfixable.is_empty() {
+        let _ = writeln!(out, "{}", t.t_excluded);
+    }
     if p.steps.is_empty() {
         let _ = writeln!(out, "{}: {}", t.t_steps, t.t_no_steps);
     } else {
@@ -390,6 +403,78 @@ pub fn render_plan_text(p: &Plan, questions: &[Question], lang: Lang) -> String 
         let _ = writeln!(out, "{}", t.plan_proof(p));
     }
     out
+}
+
+/// Renders a free what-if (`scrm plan --set`): each changed answer (`question`, from, to), the
+/// status and scores before and after, and the findings after. In English the statuses are
+/// written as their keys (`at-risk`), as this view always has; in Chinese, by name.
+pub fn render_what_if_text(
+    changes: &[(QuestionId, AnswerValue, AnswerValue)],
+    before: &VendorResult,
+    after: &VendorResult,
+    lang: Lang,
+) -> String {
+    let t = l(lang);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}",
+        t.w_title
+            .replace("{id}", &terminal_safe(after.vendor_id.as_str()))
+    );
+    for (q, from, to) in changes {
+        let _ = writeln!(s, "  {q}: {from} -> {to}");
+    }
+    // Rounded to 4 places first, as every other output does, so 0.39499999 shows as 0.40 here
+    // too rather than 0.39.
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.2}", round_to(x, 4)));
+    let status = |x: Status| match lang {
+        Lang::En => x.as_str(),
+        Lang::ZhTw => x.label(lang),
+    };
+    let row = |s: &mut String, label: &str, b: &str, a: &str| {
+        let _ = writeln!(
+            s,
+            "{} {} {}",
+            pad_right(label, 10),
+            pad_left(b, 10),
+            pad_left(a, 10)
+        );
+    };
+    s.push('\n');
+    row(&mut s, "", t.w_before, t.w_after);
+    row(
+        &mut s,
+        t.w_status,
+        status(before.status),
+        status(after.status),
+    );
+    row(
+        &mut s,
+        t.w_combined,
+        &f(before.combined_score),
+        &f(after.combined_score),
+    );
+    for (b, a) in before.lenses.iter().zip(&after.lenses) {
+        row(&mut s, b.lens.as_str(), &f(b.score), &f(a.score));
+    }
+    row(
+        &mut s,
+        t.w_coverage,
+        &format!("{:.1}%", before.coverage * 100.0),
+        &format!("{:.1}%", after.coverage * 100.0),
+    );
+    let _ = writeln!(s, "\n{}:", t.w_findings_after);
+    for fi in &after.findings {
+        let _ = writeln!(
+            s,
+            "  {} [{}] {}",
+            severity_label(fi.severity, lang),
+            fi.code,
+            terminal_safe(&fi.message())
+        );
+    }
+    s
 }
 
 #[cfg(test)]

@@ -306,10 +306,20 @@ impl Engine {
                             .collect()
                     })
                     .unwrap_or_default();
+                let score = result.lens(lens).score;
+                // Unscored although a question of it applies: its groups weigh nothing (§4.3).
+                let zero_weights = score.is_none()
+                    && self.s.lenses.iter().filter(|ls| ls.lens == lens).any(|ls| {
+                        ls.group_questions
+                            .iter()
+                            .flatten()
+                            .any(|&q| ev.active[q as usize])
+                    });
                 LensExplanation {
                     lens,
-                    score: result.lens(lens).score,
+                    score,
                     contributions,
+                    zero_weights,
                 }
             })
             .collect();

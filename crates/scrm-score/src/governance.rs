@@ -2,6 +2,7 @@
 //! question informs (evaluate, direct, monitor), the parts adding up to the score; and its
 //! readiness against each generative-AI risk of NIST AI 600-1.
 
+use scrm_model::round::no_negative_zero;
 use scrm_model::{
     AnswerValue, Explanation, GaiRisk, GovernanceTag, GovernanceView, LensGovernance, Question,
     QuestionId, RiskReadiness, RiskView, TaskShare,
@@ -33,9 +34,10 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
                                 == t
                         })
                         .collect();
-                    // Summed in the explanation's (catalog) order, as the lens score is.
-                    let contribution: f64 = mine.iter().map(|c| c.contribution).sum();
-                    let possible: f64 = mine.iter().map(|c| 5.0 * c.coefficient).sum();
+                    // Summed in the explanation's (catalog) order, as the lens score is; a task
+                    // with no question sums to 0.0, not -0.0.
+                    let contribution = no_negative_zero(mine.iter().map(|c| c.contribution).sum());
+                    let possible = no_negative_zero(mine.iter().map(|c| 5.0 * c.coefficient).sum());
                     let mut by_headroom = mine.clone();
                     // Stable: ties keep the explanation's (catalog) order, as in the risk view.
                     by_headroom.sort_by(|a, b| b.headroom.total_cmp(&a.headroom));
@@ -59,6 +61,7 @@ pub fn governance_view(x: &Explanation, questions: &[Question]) -> GovernanceVie
                 lens: le.lens,
                 score: le.score,
                 tasks,
+                zero_weights: le.zero_weights,
             }
         })
         .collect();

@@ -3,15 +3,17 @@
 //! With the active question set fixed, every thresholded measure (combined, each lens,
 //! coverage) is linear in the answers (see `coeff`). The plan first applies the forced moves
 //! (failed knock-outs, and contradictions when the policy makes them `deny`), then searches for
-//! the fewest further questions whose improvement covers every remaining deficit: sizes
-//! k = 1, 2, … are tried in turn by depth-first search with an upper-bound prune (the k best
-//! remaining gains per measure must still cover that measure's deficit). The first k with a
+//! the fewest further questions whose improvement covers every remaining deficit (a forced
+//! question raised further is in every set and counts no step): sizes k = 0, 1, … are tried in
+//! turn by depth-first search with an upper-bound prune (the k best remaining gains per measure
+//! must still cover that measure's deficit). The first k with a
 //! solution is provably the fewest when the search ran to completion. Among solutions of that
 //! size, the targets of each set are chosen exactly (smallest total increase) by a second
 //! bounded search. Both searches have node budgets; when one runs out the plan falls back to a
 //! greedy choice and says it is not provably minimal. docs/scoring.md §9 states this in full.
 
 use crate::engine::{Engine, apply_changes};
+use scrm_model::round::no_negative_zero;
 use scrm_model::{
     AnswerKind, AnswerValue, Code, Exclusion, Finding, Plan, PlanStep, QuestionId, Severity,
     Status, Vendor,
@@ -54,7 +56,8 @@ struct Candidate {
     answered_value: f64,
     /// Whether it is unanswered now (answering it raises coverage).
     unanswered: bool,
-    /// Targets above the current answer (and above any forced floor), ascending.
+    /// Targets above the current answer (and above any forced floor), ascending; a forced
+    /// question's first is its forced level itself (staying there adds nothing).
     levels: Vec<AnswerValue>,
     /// Whether a forced move already changes it: raising it further adds no step to the plan.
     forced: bool,
@@ -83,7 +86,9 @@ fn levels_above(kind: AnswerKind, current: AnswerValue) -> Vec<AnswerValue> {
 
 impl Engine {
     /// The smallest set of answer improvements that makes the vendor clear the bar (no
-    /// knock-out or threshold failure). Hard gates are reported as not fixable by answers.
+    /// knock-out or threshold failure). Hard gates are reported as not fixable by answers and
+    /// ignored by the search: an excluded vendor's plan clears its other findings, and it stays
+    /// excluded (docs/scoring.md §9.2).
     pub fn plan(&self, vendor: &Vendor, exclusions: &[&Exclusion]) -> Plan {
         let before = self.score(vendor, exclusions);
         let unfixable: Vec<Finding> = before
@@ -200,9 +205,15 @@ impl Engine {
             if !ev.active[qi] {
                 continue;
             }
-            let levels = levels_above(q.answer.kind, ev.values[qi]);
+            let mut levels = levels_above(q.answer.kind, ev.values[qi]);
             if levels.is_empty() {
                 continue;
+            }
+            let forced = forced.contains_key(&qi);
+            if forced {
+                // A forced question is in every plan already: it may stay at its forced level
+                // (no gain, no cost), so the set search can take it without a step (§9.6).
+                levels.insert(0, ev.values[qi]);
             }
             cands.push(Candidate {
                 q: qi,
@@ -210,7 +221,7 @@ impl Engine {
                 answered_value: ev.values[qi].normalized().unwrap_or(0.0),
                 unanswered: !ev.values[qi].is_answered(),
                 levels,
-                forced: forced.contains_key(&qi),
+                forced,
             });
         }
         let (chosen, proven, bound) = if constraints.is_empty() {
@@ -218,11 +229,10 @@ impl Engine {
         } else {
             search(&cands, &constraints)
         };
-        // Every plan makes the forced moves, and its other changes (a forced question raised
-        // further counting among them, without a step of its own) clear the constraints, so
-        // need at least `bound` candidates.
-        let forced_candidates = cands.iter().filter(|c| forced.contains_key(&c.q)).count();
-        let min_steps = forced_changes.len() + bound.saturating_sub(forced_candidates);
+        // Every plan makes the forced moves, and needs at least `bound` changes besides them
+        // (the search counts only questions that add a step: a forced question raised further
+        // adds none).
+        let min_steps = forced_changes.len() + bound;
         let mut changes = forced_changes;
         for (ci, level) in chosen {
             let q = &self.s.questions[cands[ci].q];
@@ -272,14 +282,15 @@ impl Engine {
                 }
             })
             .collect();
-        // `+ 0.0` turns the empty sum's -0.0 into 0.0.
-        let total_increase = steps.iter().map(|s| s.increase).sum::<f64>() + 0.0;
-        // Feasible: answers alone clear the bar, which they never do past a hard gate.
-        let feasible = unfixable.is_empty()
-            && !after
-                .findings
-                .iter()
-                .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
+        // The empty sum's -0.0 made 0.0.
+        let total_increase = no_negative_zero(steps.iter().map(|s| s.increase).sum());
+        // Feasible: the answers clear the bar, every non-gate finding below `deny`. A hard gate
+        // is not theirs to clear: the plan is feasible, and proven, past one (the supplier
+        // stays excluded; `unfixable` says why).
+        let feasible = !after
+            .findings
+            .iter()
+            .any(|f| !f.is_hard_gate() && f.severity == Severity::Deny);
         let remaining = after
             .findings
             .iter()
@@ -343,8 +354,16 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
             .map(|c| (max_gain(c, &cands[i]) / c.deficit).min(1.0))
             .sum()
     };
-    let mut order: Vec<usize> = (0..cands.len()).filter(|i| useful(*i) > 0.0).collect();
-    order.sort_by(|a, b| useful(*b).total_cmp(&useful(*a)).then(a.cmp(b)));
+    let mut all: Vec<usize> = (0..cands.len()).filter(|i| useful(*i) > 0.0).collect();
+    all.sort_by(|a, b| useful(*b).total_cmp(&useful(*a)).then(a.cmp(b)));
+    // The forced questions that can help are free: every plan changes them already, so every
+    // set takes them (each may stay at its forced level) and the size `k` counts the others,
+    // the questions that add a step (docs/scoring.md §9.6).
+    let (free, order): (Vec<usize>, Vec<usize>) = all.iter().partition(|&&i| cands[i].forced);
+    let free_gain: Vec<f64> = cons
+        .iter()
+        .map(|c| free.iter().map(|&i| max_gain(c, &cands[i])).sum())
+        .collect();
     // Per constraint, max gains sorted descending (for the bound).
     let sorted: Vec<Vec<(f64, usize)>> = cons
         .iter()
@@ -356,12 +375,16 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
         })
         .collect();
     // A provable lower bound on the set size: each constraint needs at least as many questions
-    // as its largest gains take to cover its deficit.
+    // as its largest gains take to cover what the free questions leave of its deficit.
     let k_min = sorted
         .iter()
         .zip(cons)
-        .map(|(s, c)| {
-            let mut acc = 0.0;
+        .zip(&free_gain)
+        .map(|((s, c), f)| {
+            let mut acc = *f;
+            if acc + EPS >= c.deficit {
+                return 0;
+            }
             s.iter()
                 .position(|(g, _)| {
                     acc += g;
@@ -370,16 +393,15 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
                 .map_or(usize::MAX, |p| p + 1)
         })
         .max()
-        .unwrap_or(1)
-        .max(1);
+        .unwrap_or(0);
     if k_min == usize::MAX {
         // Not even every candidate clears the constraints: no bound to speak of.
-        return (lowered(cands, cons, &greedy(cands, cons, &order)), false, 0);
+        return (lowered(cands, cons, &greedy(cands, cons, &all)), false, 0);
     }
     if k_min > MAX_EXACT_SET {
         // Too large to search: greedy, shortened. When it reaches the bound its size is the
         // fewest (`min_steps` then equals its steps), though its increase is not proven least.
-        let g = greedy(cands, cons, &order);
+        let g = greedy(cands, cons, &all);
         return (lowered(cands, cons, &g), false, k_min);
     }
     // Each candidate's best gain per constraint, looked up at every node of the search below
@@ -392,22 +414,18 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
     let mut exhausted = false;
     // Every size below `bound` was searched through without a set that clears them.
     let mut bound = k_min;
+    let search = Search {
+        cands,
+        cons,
+        order: &order,
+        free: &free,
+        sorted: &sorted,
+        best_gain: &best_gain,
+    };
     for k in k_min..=order.len().min(MAX_EXACT_SET) {
         let mut best: Option<Choice> = None;
         let mut chosen = Vec::new();
-        dfs(
-            cands,
-            cons,
-            &order,
-            &sorted,
-            &best_gain,
-            k,
-            0,
-            &mut chosen,
-            &mut budget,
-            &mut exhausted,
-            &mut best,
-        );
+        search.dfs(k, 0, &mut chosen, &mut budget, &mut exhausted, &mut best);
         if let Some((_, set, exact)) = best {
             return (set, !exhausted && exact, k);
         }
@@ -416,7 +434,7 @@ fn search(cands: &[Candidate], cons: &[Constraint]) -> Searched {
         }
         bound = k + 1;
     }
-    let g = greedy(cands, cons, &order);
+    let g = greedy(cands, cons, &all);
     (lowered(cands, cons, &g), false, bound)
 }
 
@@ -433,73 +451,72 @@ fn lowered(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn dfs(
-    cands: &[Candidate],
-    cons: &[Constraint],
-    order: &[usize],
-    sorted: &[Vec<(f64, usize)>],
-    best_gain: &[Vec<f64>],
-    k: usize,
-    start: usize,
-    chosen: &mut Vec<usize>,
-    budget: &mut u64,
-    exhausted: &mut bool,
-    best: &mut Option<Choice>,
-) {
-    if *budget == 0 {
-        *exhausted = true;
-        return;
-    }
-    *budget -= 1;
-    let left = k - chosen.len();
-    // Bound: remaining deficit per constraint vs the best `left` unchosen gains.
-    for ((c, s), g) in cons.iter().zip(sorted).zip(best_gain) {
-        let have: f64 = chosen.iter().map(|&i| g[i]).sum();
-        let need = c.deficit - have;
-        if need <= EPS {
-            continue;
-        }
-        let bound: f64 = s
-            .iter()
-            .filter(|(_, i)| !chosen.contains(i))
-            .take(left)
-            .map(|(g, _)| g)
-            .sum();
-        if bound + EPS < need {
+/// The set search's fixed inputs: the candidates that add a step, in search order; the free
+/// (forced) ones every set takes; and the gains the bound looks up.
+struct Search<'a> {
+    cands: &'a [Candidate],
+    cons: &'a [Constraint],
+    order: &'a [usize],
+    free: &'a [usize],
+    sorted: &'a [Vec<(f64, usize)>],
+    best_gain: &'a [Vec<f64>],
+}
+
+impl Search<'_> {
+    /// Enumerates the `k`-subsets of `order` from `start` on that extend `chosen`, keeping in
+    /// `best` the cheapest that (with the free questions) clears every constraint.
+    fn dfs(
+        &self,
+        k: usize,
+        start: usize,
+        chosen: &mut Vec<usize>,
+        budget: &mut u64,
+        exhausted: &mut bool,
+        best: &mut Option<Choice>,
+    ) {
+        if *budget == 0 {
+            *exhausted = true;
             return;
         }
-    }
-    if left == 0 {
-        if let Some((inc, targets, exact)) = cheapest_targets(cands, cons, chosen) {
-            let better = best.as_ref().is_none_or(|(b, _, _)| inc < *b - EPS);
-            if better {
-                *best = Some((inc, targets, exact));
+        *budget -= 1;
+        let left = k - chosen.len();
+        // Bound: remaining deficit per constraint vs the best `left` unchosen gains.
+        for ((c, s), g) in self.cons.iter().zip(self.sorted).zip(self.best_gain) {
+            let have: f64 = self.free.iter().chain(chosen.iter()).map(|&i| g[i]).sum();
+            let need = c.deficit - have;
+            if need <= EPS {
+                continue;
+            }
+            let bound: f64 = s
+                .iter()
+                .filter(|(_, i)| !chosen.contains(i))
+                .take(left)
+                .map(|(g, _)| g)
+                .sum();
+            if bound + EPS < need {
+                return;
             }
         }
-        return;
-    }
-    for pos in start..order.len() {
-        if order.len() - pos < left {
-            break;
-        }
-        chosen.push(order[pos]);
-        dfs(
-            cands,
-            cons,
-            order,
-            sorted,
-            best_gain,
-            k,
-            pos + 1,
-            chosen,
-            budget,
-            exhausted,
-            best,
-        );
-        chosen.pop();
-        if *exhausted {
+        if left == 0 {
+            let set: Vec<usize> = self.free.iter().chain(chosen.iter()).copied().collect();
+            if let Some((inc, targets, exact)) = cheapest_targets(self.cands, self.cons, &set) {
+                let better = best.as_ref().is_none_or(|(b, _, _)| inc < *b - EPS);
+                if better {
+                    *best = Some((inc, targets, exact));
+                }
+            }
             return;
+        }
+        for pos in start..self.order.len() {
+            if self.order.len() - pos < left {
+                break;
+            }
+            chosen.push(self.order[pos]);
+            self.dfs(k, pos + 1, chosen, budget, exhausted, best);
+            chosen.pop();
+            if *exhausted {
+                return;
+            }
         }
     }
 }
@@ -895,5 +912,42 @@ mod tests {
         swap_two_for_one(&cands, &cons, &[0, 1, 2, 3], &mut short);
         drop_redundant(&cands, &cons, &mut short);
         assert_eq!(short, vec![2]);
+    }
+
+    /// A forced question raised further adds no step: a set of it alone beats any cheaper set
+    /// of one question that adds a step (docs/scoring.md §9.6; an open question of §13 once). Its first level is
+    /// its forced level, at no gain.
+    #[test]
+    fn a_forced_question_raised_further_counts_no_step() {
+        let (mut cands, cons) = problem(&[&[1.0], &[1.0]]);
+        cands[0].forced = true;
+        cands[0].levels = vec![AnswerValue::Maturity(0), AnswerValue::Maturity(5)];
+        // The other is cheaper: half-answered already, so raising it costs 2.5 against 5.
+        cands[1].answered_value = 0.5;
+        cands[1].current = 0.0;
+        let (chosen, proven, bound) = search(&cands, &cons);
+        assert_eq!(chosen, vec![(0, AnswerValue::Maturity(5))]);
+        assert!(proven);
+        assert_eq!(bound, 0, "no question besides the forced one is needed");
+        // When the forced question cannot help, the other is the one step, and the forced one
+        // stays where the forced move put it.
+        let (mut cands, cons) = problem(&[&[0.0], &[1.0]]);
+        cands[0].forced = true;
+        cands[0].levels = vec![AnswerValue::Maturity(0), AnswerValue::Maturity(5)];
+        assert_eq!(
+            search(&cands, &cons),
+            (vec![(1, AnswerValue::Maturity(5))], true, 1)
+        );
+        // Helping in part: the forced one raised with one other, a bound of one step.
+        let (mut cands, cons) = problem(&[&[0.5], &[0.5], &[0.4]]);
+        cands[0].forced = true;
+        cands[0].levels = vec![AnswerValue::Maturity(0), AnswerValue::Maturity(5)];
+        let (chosen, proven, bound) = search(&cands, &cons);
+        assert_eq!(
+            chosen,
+            vec![(0, AnswerValue::Maturity(5)), (1, AnswerValue::Maturity(5))]
+        );
+        assert!(proven);
+        assert_eq!(bound, 1);
     }
 }

@@ -159,6 +159,7 @@ mod tests {
                     questions: 1,
                     weakest: Vec::new(),
                 }],
+                zero_weights: false,
             }],
         }
     }

@@ -213,6 +213,36 @@ fn hard_gate_excludes_whatever_the_score() {
     assert_eq!(plan.unfixable.len(), 1);
     assert!(plan.steps.is_empty());
     assert_eq!(plan.status_after, Status::Excluded);
+    // It clears the bar but for the listing: an empty plan, feasible and proven (§9.2, §9.9).
+    assert!(plan.feasible && plan.provably_minimal, "{plan:#?}");
+    assert_eq!(plan.min_steps, 0);
+    // Below the bar as well: the steps are those of the same vendor unlisted, feasible, and
+    // the vendor stays excluded.
+    let weak = vendor(
+        "V-1",
+        &[
+            ("GV-1.1", "1", true),
+            ("MP-1.1", "1", true),
+            ("AIMS-5.2", "partial", true),
+            ("AIMS-A.2.2", "1", true),
+            ("GV.SC-01", "no", true),
+        ],
+    );
+    let listed = e.plan(&weak, &[&ex]);
+    let unlisted = e.plan(&weak, &[]);
+    assert!(!listed.steps.is_empty());
+    assert_eq!(listed.steps, unlisted.steps);
+    assert_eq!(
+        (listed.feasible, listed.provably_minimal, listed.min_steps),
+        (
+            unlisted.feasible,
+            unlisted.provably_minimal,
+            unlisted.min_steps
+        )
+    );
+    assert!(listed.feasible);
+    assert_eq!(listed.status_after, Status::Excluded);
+    assert_eq!(listed.unfixable.len(), 1);
 }
 
 fn policy_with(extra: &str) -> Policy {
@@ -264,7 +294,7 @@ fn plan_is_minimal_on_a_threshold_case() {
     assert!(plan.feasible, "{plan:#?}");
     assert!(plan.status_after <= Status::Conditional);
     // Brute force over every combination of target levels confirms no smaller plan exists.
-    let (fewest, least) = brute_force(&e, &v);
+    let (fewest, least) = brute_force(&e, &v, &[]);
     assert_eq!(plan.steps.len(), fewest);
     assert!(
         (plan.total_increase - least).abs() < 1e-9,
@@ -276,7 +306,11 @@ fn plan_is_minimal_on_a_threshold_case() {
     insta::assert_json_snapshot!(plan.steps);
 }
 
-fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
+/// The fewest changes, then the least total increase, of any plan that raises answers and
+/// leaves the vendor at most `conditional` (`usize::MAX` when none does). An `na` answer is
+/// changed only on the questions of `knockouts` (the plan models no other change of the active
+/// set, §9.4).
+fn brute_force(e: &Engine, v: &Vendor, knockouts: &[&str]) -> (usize, f64) {
     let qs: Vec<Question> = e.questions().to_vec();
     let options: Vec<Vec<AnswerValue>> = qs
         .iter()
@@ -286,6 +320,9 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
                 .get(&q.id)
                 .map_or(AnswerValue::Unanswered, |a| a.value);
             let mut o = vec![cur];
+            if cur == AnswerValue::NotApplicable && !knockouts.contains(&q.id.as_str()) {
+                return o;
+            }
             let all: Vec<AnswerValue> = match q.answer.kind {
                 AnswerKind::Maturity => (0..=5).map(AnswerValue::Maturity).collect(),
                 AnswerKind::YesPartialNo => {
@@ -336,6 +373,47 @@ fn brute_force(e: &Engine, v: &Vendor) -> (usize, f64) {
             k += 1;
         }
     }
+}
+
+/// A policy of one combined threshold for every tier and one knock-out (nothing else: a file
+/// is read on the parser's defaults, which have no knock-out, §12).
+fn knockout_policy(question: &str, minimum: &str, combined: f64) -> Policy {
+    let mut toml = String::new();
+    for tier in ["low", "moderate", "high", "critical"] {
+        toml.push_str(&format!("[thresholds.{tier}]\ncombined = {combined}\n"));
+    }
+    toml.push_str(&format!(
+        "[[knockout]]\nquestion = \"{question}\"\nminimum = {minimum}\nreason = \"test\"\n"
+    ));
+    Policy::from_toml("test.toml", &toml, None).unwrap()
+}
+
+/// A knock-out on an `na` answer forces it up to the minimum; raising it further also counts
+/// toward the thresholds without adding a step, so the one-step plan raises it alone rather
+/// than forcing it and raising another question (docs/scoring.md §9.6).
+#[test]
+fn a_knockout_question_raised_further_is_one_step() {
+    let e = engine_with(&knockout_policy("MP-1.1", "1", 3.3));
+    let v = vendor(
+        "V-3",
+        &[
+            ("GV-1.1", "3", true),
+            ("MP-1.1", "na", true),
+            ("AIMS-5.2", "partial", true),
+            ("AIMS-A.2.2", "3", true),
+            ("GV.SC-01", "yes", true),
+        ],
+    );
+    let before = e.score(&v, &[]);
+    assert_eq!(before.status, Status::AtRisk, "{:#?}", before.findings);
+    let plan = e.plan(&v, &[]);
+    let (fewest, least) = brute_force(&e, &v, &["MP-1.1"]);
+    assert_eq!(fewest, 1);
+    assert_eq!(plan.steps.len(), 1, "{:#?}", plan.steps);
+    assert_eq!(plan.steps[0].question.as_str(), "MP-1.1");
+    assert!((plan.total_increase - least).abs() < 1e-9);
+    assert!(plan.feasible && plan.provably_minimal);
+    assert_eq!(plan.min_steps, 1);
 }
 
 #[test]
@@ -475,7 +553,7 @@ mod props {
     use super::*;
     use proptest::prelude::*;
 
-    fn any_vendor() -> impl Strategy<Value = Vendor> {
+    pub(super) fn any_vendor() -> impl Strategy<Value = Vendor> {
         let ans = prop::collection::vec((0usize..8, any::<bool>()), 5);
         (ans, 0usize..4).prop_map(|(a, role)| {
             let ids = ["GV-1.1", "MP-1.1", "AIMS-5.2", "AIMS-A.2.2", "GV.SC-01"];
@@ -668,6 +746,47 @@ mod props {
                 }
             }
             prop_assert_eq!(a.status, b.status);
+        }
+    }
+}
+
+mod plan_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// On the small catalog, with a knock-out on any question at any minimum, a plan never
+        /// claims more than a brute force over every raise confirms: `min_steps` is at most
+        /// the fewest changes of any plan, a proven plan has exactly that many at the least
+        /// total increase, and a plan exists only if the search finds one.
+        #[test]
+        fn plans_hold_against_brute_force(
+            v in props::any_vendor(),
+            ko in 0usize..5,
+            minimum in 1u8..6,
+            threshold in 1.0f64..4.0,
+        ) {
+            let ids = ["GV-1.1", "MP-1.1", "AIMS-5.2", "AIMS-A.2.2", "GV.SC-01"];
+            let min = if matches!(ko, 2 | 4) {
+                if minimum % 2 == 0 { "\"yes\"" } else { "\"partial\"" }.to_string()
+            } else {
+                minimum.to_string()
+            };
+            let e = engine_with(&knockout_policy(ids[ko], &min, threshold));
+            let plan = e.plan(&v, &[]);
+            let (fewest, least) = brute_force(&e, &v, &[ids[ko]]);
+            prop_assert!(plan.min_steps <= fewest, "min_steps {} > {fewest}", plan.min_steps);
+            if plan.feasible {
+                prop_assert!(fewest <= plan.steps.len());
+            } else {
+                prop_assert_eq!(fewest, usize::MAX, "{:#?}", plan);
+            }
+            if plan.provably_minimal {
+                prop_assert_eq!(plan.steps.len(), fewest);
+                prop_assert!((plan.total_increase - least).abs() < 1e-9,
+                    "{} vs {least}", plan.total_increase);
+            }
         }
     }
 }

@@ -306,6 +306,9 @@ fn plan_section(
         badge(p.status_before, lang),
         badge(p.status_after, lang)
     );
+    if !p.unfixable.is_empty() {
+        let _ = write!(s, "<p class=\"fail\">{}</p>", t.t_excluded);
+    }
     if !p.steps.is_empty() {
         let _ = write!(
             s,
@@ -454,9 +457,15 @@ pub(crate) fn share_bar(share: Option<f64>) -> String {
     )
 }
 
-/// A lens table's heading: its name and score; or, when no question of it applies, a note
-/// saying so and `false` (no table follows).
-fn lens_heading(s: &mut String, lens: Lens, score: Option<f64>, lang: Lang) -> bool {
+/// A lens table's heading: its name and score; or, when it has no score, a note saying why (no
+/// question of it applies, or its groups all weigh 0: `zero_weights`) and `false` (no table
+/// follows).
+fn lens_heading(
+    s: &mut String,
+    lens: Lens,
+    (score, zero_weights): (Option<f64>, bool),
+    lang: Lang,
+) -> bool {
     let t = labels(lang);
     let _ = write!(
         s,
@@ -466,7 +475,12 @@ fn lens_heading(s: &mut String, lens: Lens, score: Option<f64>, lang: Lang) -> b
         score_text(score)
     );
     if score.is_none() {
-        let _ = write!(s, "<p class=\"note\">{}</p>", t.t_not_applicable_lens);
+        let why = if zero_weights {
+            t.t_zero_weight_lens
+        } else {
+            t.t_not_applicable_lens
+        };
+        let _ = write!(s, "<p class=\"note\">{why}</p>");
         return false;
     }
     true
@@ -481,7 +495,7 @@ fn governance_section(g: &GovernanceView, lang: Lang) -> String {
         t.t_governance_title
     );
     for lg in &g.lenses {
-        if !lens_heading(&mut s, lg.lens, lg.score, lang) {
+        if !lens_heading(&mut s, lg.lens, (lg.score, lg.zero_weights), lang) {
             continue;
         }
         let _ = write!(
@@ -554,7 +568,7 @@ fn explanation_section(e: &Explanation, qidx: &BTreeMap<&str, &Question>, lang: 
         t.h_explanation
     );
     for le in &e.lenses {
-        if !lens_heading(&mut s, le.lens, le.score, lang) {
+        if !lens_heading(&mut s, le.lens, (le.score, le.zero_weights), lang) {
             continue;
         }
         let _ = write!(

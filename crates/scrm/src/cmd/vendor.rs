@@ -217,60 +217,17 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
             output::print(&(serde_json::to_string_pretty(&j)? + "\n"))?;
         }
         TextFormat::Human => {
-            let mut s = format!(
-                "what-if for {} (changed answers count as backed by current evidence)\n",
-                v.id()
-            );
-            for (q, val) in &changes {
-                let from = v
-                    .answers
-                    .get(q)
-                    .map_or(AnswerValue::Unanswered, |x| x.value);
-                s.push_str(&format!("  {q}: {from} -> {val}\n"));
-            }
-            // Rounded to 4 places first, as every other output does, so 0.39499999 shows as
-            // 0.40 here too rather than 0.39.
-            let f = |x: Option<f64>| {
-                x.map_or("-".to_string(), |x| {
-                    format!("{:.2}", scrm_report::round4(x))
+            let changed: Vec<(QuestionId, AnswerValue, AnswerValue)> = changes
+                .iter()
+                .map(|(q, to)| {
+                    let from = v
+                        .answers
+                        .get(q)
+                        .map_or(AnswerValue::Unanswered, |x| x.value);
+                    (*q, from, *to)
                 })
-            };
-            s.push_str(&format!("\n{:<10} {:>10} {:>10}\n", "", "before", "after"));
-            s.push_str(&format!(
-                "{:<10} {:>10} {:>10}\n",
-                "status",
-                before.status.as_str(),
-                after.status.as_str()
-            ));
-            s.push_str(&format!(
-                "{:<10} {:>10} {:>10}\n",
-                "combined",
-                f(before.combined_score),
-                f(after.combined_score)
-            ));
-            for (b, aft) in before.lenses.iter().zip(&after.lenses) {
-                s.push_str(&format!(
-                    "{:<10} {:>10} {:>10}\n",
-                    b.lens.as_str(),
-                    f(b.score),
-                    f(aft.score)
-                ));
-            }
-            s.push_str(&format!(
-                "{:<10} {:>10} {:>10}\n",
-                "coverage",
-                format!("{:.1}%", before.coverage * 100.0),
-                format!("{:.1}%", after.coverage * 100.0)
-            ));
-            s.push_str("\nfindings after:\n");
-            for fi in &after.findings {
-                s.push_str(&format!(
-                    "  {} [{}] {}\n",
-                    fi.severity,
-                    fi.code,
-                    scrm_report::terminal_safe(&fi.message())
-                ));
-            }
+                .collect();
+            let s = scrm_report::render_what_if_text(&changed, &before, &after, lang);
             output::print(&s)?;
         }
     }

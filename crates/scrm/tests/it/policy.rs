@@ -137,3 +137,31 @@ fn diff() {
     r.expect_code(0);
     assert_run!("policy_diff_same", r);
 }
+
+/// A policy without a `[severity]` section scores as the built-in one does (a code left out
+/// takes its default, docs/scoring.md §12), so `diff` reports nothing; one code moved off its
+/// default is the one difference.
+#[test]
+fn diff_compares_severities_in_effect() {
+    let dir = tempdir();
+    let init = scrm(["policy", "init"]);
+    init.expect_code(0);
+    let text = init.out();
+    let start = text.find("[severity]").expect("a [severity] section");
+    let end = start + text[start..].find("\n[").expect("a section after it") + 1;
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    let file = dir.path().join("no-severity.toml");
+    std::fs::write(&file, &without).expect("write policy");
+    let r = scrm(["policy", "diff", "builtin", &arg(&file)]);
+    r.expect_code(0);
+    assert_eq!(r.stderr, "");
+    let file2 = dir.path().join("one-severity.toml");
+    std::fs::write(
+        &file2,
+        format!("{without}\n[severity]\nstale-evidence = \"deny\"\n"),
+    )
+    .expect("write policy");
+    let r = scrm(["policy", "diff", &arg(&file), &arg(&file2)]);
+    r.expect_code(1);
+    assert_eq!(r.out(), "~ severities.stale-evidence: warn -> deny\n");
+}

@@ -206,6 +206,37 @@ fn what_if_errors() {
     assert_run!("plan_set_no_equals", r);
 }
 
+/// A knock-out on an `na` answer whose question the thresholds also need raised: raising that
+/// one question past the minimum clears both, so the plan is one step, proven (it once forced
+/// the question to the minimum and raised another, claiming two steps were the fewest).
+#[test]
+fn plan_raises_a_knockout_question_past_its_minimum_in_one_step() {
+    let dir = crate::common::tempdir();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "[thresholds.high]\ncombined = 3.776\naims = 3.74\n\
+         [[knockout]]\nquestion = \"AIMS-A.7.5\"\nminimum = 1\nreason = \"test\"\n",
+    )
+    .expect("policy written");
+    let policy = crate::common::arg(&policy);
+    let r = scrm(on_demo(&["plan", "V-0028", "--policy", &policy]));
+    r.expect_code(0);
+    assert_run!("plan_v0028_knockout_raised_further", r);
+    let r = scrm(on_demo(&[
+        "plan", "V-0028", "--policy", &policy, "-f", "json",
+    ]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["feasible"], true);
+    assert_eq!(j["provably_minimal"], true);
+    assert_eq!(j["min_steps"], 1);
+    let steps = j["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert_eq!(steps[0]["question"], "AIMS-A.7.5");
+    assert_eq!(j["status_after"], "conditional");
+}
+
 #[test]
 fn plan_for_an_excluded_vendor() {
     // V-0021 is on the SAM exclusion list: a hard gate no answer can fix.
@@ -218,6 +249,9 @@ fn plan_for_an_excluded_vendor() {
     assert_eq!(j["status_before"], "excluded");
     assert_eq!(j["status_after"], "excluded");
     assert_eq!(j["steps"].as_array().map(Vec::len), Some(0));
+    // Clear of the bar but for the listing: nothing to change, and that is proven.
+    assert_eq!(j["feasible"], true);
+    assert_eq!(j["provably_minimal"], true);
     let unfixable: Vec<&str> = j["unfixable"]
         .as_array()
         .expect("unfixable")
@@ -226,6 +260,51 @@ fn plan_for_an_excluded_vendor() {
         .collect();
     assert_eq!(unfixable, ["hard-gate-sam"]);
     assert_run!("plan_v0021_excluded_json", r);
+}
+
+/// V-0022 is excluded under Section 889 and below the bar besides: the plan says no answer clears
+/// the exclusion, and plans for the other findings only, as it would without the listing.
+#[test]
+fn plan_for_an_excluded_vendor_below_the_bar() {
+    let r = scrm(on_demo(&["plan", "V-0022"]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(
+        out.contains("No answer can clear an exclusion: the supplier stays excluded"),
+        "{out}"
+    );
+    let r = scrm(on_demo(&["plan", "V-0022", "--format", "json"]));
+    r.expect_code(0);
+    let j = r.json();
+    assert_eq!(j["status_after"], "excluded");
+    assert_eq!(j["unfixable"][0]["code"], "hard-gate-sec889");
+    // Feasible as docs/scoring.md §9.9 defines it: no finding but the gate left at deny.
+    assert_eq!(j["feasible"], true);
+    let deny_left = j["after"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "deny" && f["code"] != "hard-gate-sec889")
+        .count();
+    assert_eq!(deny_left, 0);
+    // The same steps as for the supplier without its listing.
+    let dir = crate::common::tempdir();
+    crate::common::demo_subset(dir.path(), &["V-0022"], false);
+    let unlisted = scrm([
+        "plan",
+        "V-0022",
+        &crate::common::arg(dir.path()),
+        "--as-of",
+        crate::common::AS_OF,
+        "--format",
+        "json",
+    ]);
+    unlisted.expect_code(0);
+    let u = unlisted.json();
+    assert_eq!(u["status_after"], "conditional");
+    assert_eq!(j["steps"], u["steps"]);
+    assert_eq!(j["provably_minimal"], u["provably_minimal"]);
+    assert_eq!(j["min_steps"], u["min_steps"]);
 }
 
 #[test]
@@ -292,4 +371,123 @@ fn blank_id_and_bad_lang_are_refused_after_the_inputs_are_read() {
             r.stderr
         );
     }
+}
+
+/// Writes `text` as a policy file in `dir` and returns its path as an argument.
+fn policy_file(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("policy.toml");
+    std::fs::write(&path, text).expect("policy written");
+    crate::common::arg(&path)
+}
+
+/// A governance task with no question sums to 0, and JSON never says `-0.0` (V-0030's views
+/// once did, for a task no question of a lens informs).
+#[test]
+fn governance_view_json_has_no_negative_zero() {
+    let r = scrm(on_demo(&[
+        "explain",
+        "V-0030",
+        "--view",
+        "governance",
+        "--format",
+        "json",
+    ]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(!out.contains("-0.0"), "{out}");
+    let j = r.json();
+    let empty = j["lenses"]
+        .as_array()
+        .expect("lenses")
+        .iter()
+        .flat_map(|l| l["tasks"].as_array().expect("tasks"))
+        .filter(|t| t["questions"] == 0)
+        .count();
+    assert!(empty > 0, "V-0030 has a task with no question: {out}");
+}
+
+/// A score that equals its minimum to six decimals is printed with as many as tell them apart
+/// (docs/scoring.md §8.1): V-0001's combined score 4.3184164353… under 4.318416440.
+#[test]
+fn threshold_message_tells_score_and_minimum_apart() {
+    let dir = crate::common::tempdir();
+    let policy = policy_file(&dir, "[thresholds.critical]\ncombined = 4.318416440\n");
+    let r = scrm(on_demo(&[
+        "explain", "V-0001", "--policy", &policy, "--format", "json",
+    ]));
+    r.expect_code(0);
+    let j = r.json();
+    let messages: Vec<&str> = j["result"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "below-tier-threshold")
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        messages,
+        ["combined score 4.318416435 is below the critical tier minimum 4.318416440"]
+    );
+}
+
+/// A lens whose groups all weigh 0 has no score although its questions apply: the explanation
+/// says so, not that no question applies (docs/scoring.md §4.3).
+#[test]
+fn explain_a_lens_weighted_out() {
+    let dir = crate::common::tempdir();
+    let policy = policy_file(&dir, "[groups.cscrm]\n\"GV.SC\" = 0\n");
+    let r = scrm(on_demo(&["explain", "V-0005", "--policy", &policy]));
+    r.expect_code(0);
+    let out = r.out();
+    assert!(
+        out.contains(
+            "C-SCRM (cscrm): not scored: its questions apply, but the policy gives every group \
+             of this lens weight 0"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("no question of this lens applies"), "{out}");
+    let j = scrm(on_demo(&[
+        "explain", "V-0005", "--policy", &policy, "--format", "json",
+    ]))
+    .json();
+    assert_eq!(j["lenses"][2]["lens"], "cscrm");
+    assert_eq!(j["lenses"][2]["score"], serde_json::Value::Null);
+    assert_eq!(j["lenses"][2]["zero_weights"], true);
+    assert_eq!(
+        j["lenses"][0].get("zero_weights"),
+        None,
+        "written only when true"
+    );
+    let r = scrm(on_demo(&[
+        "explain",
+        "V-0005",
+        "--policy",
+        &policy,
+        "--view",
+        "governance",
+    ]));
+    r.expect_code(0);
+    assert!(
+        r.out().contains("C-SCRM (cscrm): not scored"),
+        "{}",
+        r.out()
+    );
+}
+
+/// The free what-if in Chinese: its labels are translated like the plan view's.
+#[test]
+fn what_if_in_chinese() {
+    let r = scrm(on_demo(&[
+        "plan", "V-0025", "--lang", "zh-TW", "--set", "GV-6.1=2",
+    ]));
+    r.expect_code(0);
+    let out = r.out();
+    for english in ["what-if for", "before", "after", "status", "findings after"] {
+        assert!(
+            !out.contains(english),
+            "{english:?} left in English:\n{out}"
+        );
+    }
+    assert_run!("plan_v0025_what_if_zh_tw", r);
 }

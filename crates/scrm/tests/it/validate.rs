@@ -173,6 +173,8 @@ fn a_bad_byte_leaves_a_utf8_file_utf8() {
     let r = scrm(["validate", &arg(&utf8), &arg(&big5)]);
     r.expect_code(1);
     assert_run!("validate_bad_byte_in_utf8", r);
+    // The rejected row goes to the temporary folder, not the working directory.
+    let rejects = dir.path().join("rejects.csv");
     let r = scrm([
         "score",
         &arg(&utf8),
@@ -180,6 +182,8 @@ fn a_bad_byte_leaves_a_utf8_file_utf8() {
         "csv",
         "--as-of",
         "2026-11-02",
+        "--rejects",
+        &arg(&rejects),
     ]);
     let out = String::from_utf8_lossy(&r.stdout);
     let mut names: Vec<&str> = out

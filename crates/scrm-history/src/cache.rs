@@ -210,7 +210,7 @@ fn cache_chunk(
 /// written; recording it then meets the same disk and says so.
 fn unkept(run_id: &str, e: &HistoryError) -> Cache {
     tracing::warn!(
-        run = %run_id,
+        run = ?run_id,
         error = %e,
         "the newest run's results could not be kept for reuse: every vendor is scored afresh"
     );
@@ -241,12 +241,12 @@ pub fn load_cache_keyed(
     if let Some(Err(problem)) = key.map(|k| latest.signature_check(k)) {
         match problem {
             crate::SignatureProblem::NotSigned => tracing::warn!(
-                run = %latest.run_id,
+                run = ?latest.run_id,
                 "the newest run does not carry the store key's signature: every vendor is scored afresh"
             ),
             // Another scheme's or another key's signature (a key rotated), or a changed run: said.
             problem => tracing::warn!(
-                run = %latest.run_id,
+                run = ?latest.run_id,
                 "the newest run {problem}: every vendor is scored afresh"
             ),
         }
@@ -258,7 +258,7 @@ pub fn load_cache_keyed(
     // first run after an upgrade scores every vendor.
     if latest.tool_version != tool_version {
         tracing::warn!(
-            run = %latest.run_id,
+            run = ?latest.run_id,
             recorded_by = %latest.tool_version,
             this_version = %tool_version,
             "the newest run was scored by another version of scrm: every vendor is scored afresh"
@@ -273,7 +273,7 @@ pub fn load_cache_keyed(
             return Err(e);
         }
         tracing::warn!(
-            run = %latest.run_id,
+            run = ?latest.run_id,
             error = %e,
             "the newest run's results file is not the one recorded: every vendor is scored afresh"
         );
@@ -310,7 +310,7 @@ pub fn load_cache_keyed(
         // no longer matches its checksum (below): scored afresh, not a failed night.
         Err(e) if e.is_damage() => {
             tracing::warn!(
-                run = %latest.run_id,
+                run = ?latest.run_id,
                 error = %e,
                 "the newest run's stored results do not read back: every vendor is scored afresh"
             );
@@ -327,7 +327,7 @@ pub fn load_cache_keyed(
         // Reusing them would carry the change into every later run: nothing is reused, and
         // this run records what scoring every vendor gives.
         tracing::warn!(
-            run = %latest.run_id,
+            run = ?latest.run_id,
             path = %path.display(),
             "the newest run's stored results do not match the checksum recorded with them \
              (changed or damaged since): every vendor is scored afresh"

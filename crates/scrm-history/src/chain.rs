@@ -137,9 +137,11 @@ pub(crate) fn logged_ids(dir: &Path) -> Result<std::collections::HashSet<String>
         .collect())
 }
 
-/// Takes the store's prune lock (`DIR/.prune.lock`, an exclusive lock on the file, waited
+/// Takes the store's writer lock (`DIR/.prune.lock`, an exclusive lock on the file, waited
 /// for), held until the returned file is dropped: one prune at a time hides, records and deletes
-/// runs, so none takes another's hidden runs for leftovers or cuts another's lines from the log.
+/// runs, so none takes another's hidden runs for leftovers or cuts another's lines from the log;
+/// and one run at a time is recorded, each after the one before it (the name is older than
+/// the second use).
 pub(crate) fn prune_lock(dir: &Path) -> Result<std::fs::File, HistoryError> {
     let path = dir.join(PRUNE_LOCK);
     let file = std::fs::OpenOptions::new()
@@ -385,7 +387,8 @@ pub fn verify_chain(dir: &Path, key: Option<&StoreKey>) -> Result<ChainCheck, Hi
 pub fn render_chain_text(c: &ChainCheck) -> String {
     match c {
         ChainCheck::Absent => {
-            "chain: none (the runs were recorded before each named the run before it)\n".into()
+            "chain: none (a store of one run, or runs recorded before each named the run before it)\n"
+                .into()
         }
         ChainCheck::Sound { links, pruned: 0 } => {
             format!("chain: sound: each of {links} run(s) finds the run it was recorded after\n")

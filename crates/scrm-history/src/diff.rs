@@ -1,6 +1,8 @@
 //! `scrm diff`: what changed between two runs, and the answers behind each change.
 
-use crate::store::{RunInfo, answers_path, check_file, list_runs, resolve_in, results_path};
+use crate::store::{
+    RunInfo, answers_path, check_file, list_runs, resolve_in, results_path, run_dir,
+};
 use crate::table::{decode, f64_col, parse_status, read_columns, str_col};
 use crate::{HistoryError, StoreKey};
 use polars::prelude::*;
@@ -112,6 +114,21 @@ pub struct RunDiff {
     pub removed: Vec<VendorBrief>,
     /// Vendors in both runs with nothing to report.
     pub unchanged: u64,
+    /// Whether the later run was scored with another policy (by its hash in the manifests).
+    pub policy_changed: bool,
+    /// Whether the later run was scored against another catalog (by its hash in the manifests).
+    pub catalog_changed: bool,
+}
+
+/// The policy and catalog hashes a run's manifest records, the file checked against its
+/// checksum first: a diff says what the store recorded, or that it cannot.
+fn setup_of(dir: &Path, run: &RunInfo) -> Result<(String, String), HistoryError> {
+    let path = run_dir(dir, &run.run_id).join("manifest.json");
+    check_file(&path, run.manifest_checksum.as_deref())?;
+    let bytes = std::fs::read(&path).map_err(HistoryError::io(&path))?;
+    let m: scrm_model::RunManifest =
+        serde_json::from_slice(&bytes).map_err(HistoryError::json(&path))?;
+    Ok((m.policy_hash, m.catalog_hash))
 }
 
 /// `fail_on` as `--fail-on` spells it.
@@ -212,11 +229,13 @@ fn read_answers(
     wanted: &HashSet<&str>,
 ) -> Result<AnswerMap, HistoryError> {
     let mut out = AnswerMap::new();
+    // Checked even when no answer is wanted: a diff of a run whose files are not the ones
+    // recorded stops with that reason, whatever it would have read of them.
+    let path = answers_path(dir, &run.run_id);
+    check_file(&path, run.answers_checksum.as_deref())?;
     if wanted.is_empty() {
         return Ok(out);
     }
-    let path = answers_path(dir, &run.run_id);
-    check_file(&path, run.answers_checksum.as_deref())?;
     let open = || std::fs::File::open(&path).map_err(HistoryError::io(&path));
     let file = open()?;
     let total = decode(&path, || ParquetReader::new(file).num_rows())?;
@@ -352,7 +371,12 @@ pub fn diff_runs_keyed(
         added: Vec::new(),
         removed: Vec::new(),
         unchanged: 0,
+        policy_changed: false,
+        catalog_changed: false,
     };
+    let (a, b) = (setup_of(dir, &run_a)?, setup_of(dir, &run_b)?);
+    diff.policy_changed = a.0 != b.0;
+    diff.catalog_changed = a.1 != b.1;
 
     let brief = |id: &str, r: &Row| VendorBrief {
         vendor_id: id.to_string(),
@@ -490,7 +514,7 @@ fn vendor_line(out: &mut String, id: &str, name: &Option<String>) {
     }
 }
 
-fn render_change(out: &mut String, c: &VendorChange) {
+fn render_change(out: &mut String, c: &VendorChange, setup: &RunDiff) {
     vendor_line(out, &c.vendor_id, &c.name);
     if c.status.before != c.status.after {
         let _ = write!(out, "  {} -> {}", c.status.before, c.status.after);
@@ -530,15 +554,20 @@ fn render_change(out: &mut String, c: &VendorChange) {
         );
     }
     if !c.inputs_changed {
+        // The inputs' hash covers the catalog and the policy: only the date moved it (evidence
+        // and questionnaires aging, an exemption ending), or another version of scrm.
         let _ = writeln!(
             out,
-            "      inputs unchanged (the date, catalog or policy moved the result)"
+            "      inputs unchanged (the as-of date moved the result)"
         );
     } else if c.answers.is_empty() {
-        let _ = writeln!(
-            out,
-            "      answers unchanged (the profile or evidence changed)"
-        );
+        let why = match (setup.policy_changed, setup.catalog_changed) {
+            (true, true) => "the policy and the catalog changed",
+            (true, false) => "the policy changed",
+            (false, true) => "the catalog changed",
+            (false, false) => "the profile, evidence or an exclusion changed",
+        };
+        let _ = writeln!(out, "      answers unchanged ({why})");
     } else {
         let _ = writeln!(out, "      answers:");
         for a in &c.answers {
@@ -593,7 +622,7 @@ pub fn render_diff_text(d: &RunDiff) -> String {
         }
         let _ = writeln!(out, "\n{title} ({})", list.len());
         for c in list {
-            render_change(&mut out, c);
+            render_change(&mut out, c, d);
         }
     }
     for (title, list) in [("Added vendors", &d.added), ("Removed vendors", &d.removed)] {

@@ -70,7 +70,8 @@ pub(crate) fn write_head(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum HeadCheck {
-    /// The store has no head: recorded before heads were kept (or it holds no run).
+    /// The store has no head: recorded before heads were kept (or it holds no run, or one run
+    /// whose head was removed: a single run names no run before it to tell).
     Absent,
     /// The head reads as written and names the newest run, which is there as it was recorded.
     Sound {
@@ -107,15 +108,20 @@ pub fn verify_head(dir: &Path, key: Option<&StoreKey>) -> Result<HeadCheck, Hist
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let (runs, _) = scan_runs(dir)?;
-            // A store that signs its runs keeps a head from its first signed run on.
-            return Ok(
-                match runs.iter().any(|r| r.run_signature.is_some()) && key.is_some() {
-                    true => HeadCheck::Changed {
-                        problem: "head.json is missing from a store whose runs are signed".into(),
-                    },
-                    false => HeadCheck::Absent,
+            // A store that signs its runs keeps a head from its first signed run on. So does a
+            // store whose runs name the run before them: that release kept heads already, so a
+            // missing head there is a store rolled back (its newest runs and head removed).
+            let signed = runs.iter().any(|r| r.run_signature.is_some()) && key.is_some();
+            let chained = runs.iter().any(|r| r.previous_run.is_some());
+            return Ok(match (signed, chained) {
+                (true, _) => HeadCheck::Changed {
+                    problem: "head.json is missing from a store whose runs are signed".into(),
                 },
-            );
+                (false, true) => HeadCheck::Changed {
+                    problem: "head.json is missing, though the runs were recorded by a release that keeps it: the newest runs and the head were removed, or the head alone".into(),
+                },
+                (false, false) => HeadCheck::Absent,
+            });
         }
         Err(e) => return Err(HistoryError::io(&path)(e)),
     };
@@ -162,7 +168,9 @@ pub fn verify_head(dir: &Path, key: Option<&StoreKey>) -> Result<HeadCheck, Hist
 pub fn render_head_text(h: &HeadCheck) -> String {
     let esc = |s: &str| scrm_model::safe::escape_controls(s, false).into_owned();
     match h {
-        HeadCheck::Absent => "head: none (the store was recorded before heads were kept)\n".into(),
+        HeadCheck::Absent => {
+            "head: none (a store of one run, or recorded before heads were kept)\n".into()
+        }
         HeadCheck::Sound { run_id } => {
             format!("head: {} is the newest run recorded, sound\n", esc(run_id))
         }

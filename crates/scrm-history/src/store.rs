@@ -689,9 +689,10 @@ pub(crate) fn run_dir(dir: &Path, run_id: &str) -> PathBuf {
 pub fn list_runs(dir: &Path) -> Result<Vec<RunInfo>, HistoryError> {
     let (runs, unreadable) = scan_runs(dir)?;
     for (run, e) in unreadable {
+        // `?` and escaped: a run's folder name is whatever was written into the store.
         tracing::warn!(
-            run = %run,
-            error = %e,
+            run = ?run,
+            error = %scrm_model::safe::escape_controls(&e.to_string(), false),
             "a run's summary (run.json) is damaged: the run is left out (`scrm history verify` lists it)"
         );
     }
@@ -1172,6 +1173,10 @@ pub fn record_stored_with<A: RecordedAnswers>(
     let (hash, checksum) = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
+    // One writer at a time, prunes included: from reading which run is the newest to the head
+    // naming the new one. Two nights started at once would otherwise both follow the same run
+    // (one sequence number, one `previous_run`), a fork the chain cannot show. The second waits.
+    let _lock = crate::chain::prune_lock(dir)?;
 
     let runs = list_runs(dir)?;
     // The same content is recorded again when the newest run's stored results no longer match
@@ -1251,16 +1256,16 @@ pub fn record_stored_with<A: RecordedAnswers>(
     // power cut before the file system writes the rename itself, which a warning says.
     if let Err(e) = sync_dir(dir) {
         tracing::warn!(
-            run = %run_id,
+            run = ?run_id,
             error = %e,
             "the run is recorded, but the store's directory could not be synced: a power cut now could lose it"
         );
     }
-    tracing::info!(run = %run_id, vendors = rows.len(), "run recorded");
+    tracing::info!(run = ?run_id, vendors = rows.len(), "run recorded");
     // The head names the new run. The run stands either way: a head left behind says so in
     // `verify` and is brought level by the next run.
     if let Err(e) = crate::head::write_head(dir, &info, key) {
-        tracing::warn!(run = %run_id, error = %e, "the store's head could not be updated");
+        tracing::warn!(run = ?run_id, error = %e, "the store's head could not be updated");
     }
 
     // Tidying what dead writers left is not part of recording this run: the run stands.

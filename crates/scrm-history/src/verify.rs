@@ -367,9 +367,11 @@ pub fn render_verify_text(checks: &[RunCheck]) -> String {
                 format!("CHANGED: {}", parts.join("; "))
             }
         };
+        // A run id is a folder's name: anyone who can write in the store can choose it.
         out.push_str(&format!(
             "  {}  {:>9} vendors  {what}\n",
-            c.run_id, c.vendors
+            escape_controls(&c.run_id, false),
+            c.vendors
         ));
     }
     out

@@ -272,9 +272,14 @@ fn a_run_that_fails_to_record_leaves_nothing_behind() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
+    // The writer lock the first run took is left in place (empty), as a prune leaves it.
     assert_eq!(
         left,
-        ["head.json".to_string(), format!("run={}", first.run_id)]
+        [
+            scrm_history::PRUNE_LOCK.to_string(),
+            "head.json".to_string(),
+            format!("run={}", first.run_id)
+        ]
     );
     let checks = verify_runs(&h).unwrap();
     assert_eq!(checks.len(), 1);
@@ -1174,6 +1179,8 @@ fn an_ed25519_store_is_checked_with_its_public_key() {
         keep: std::num::NonZeroUsize::new(1).unwrap(),
         older_than: None,
     };
+    // The lock file the recordings left, removed to see that a refused prune makes none.
+    std::fs::remove_file(h.join(scrm_history::PRUNE_LOCK)).unwrap();
     let pruned = scrm_history::prune(h, &keep_one, Some(&public));
     assert!(
         pruned.as_ref().is_err_and(|e| e.to_string().ends_with(
@@ -1363,6 +1370,38 @@ fn the_head_shows_a_store_rolled_back() {
             run_id: runs[2].clone(),
             newest: fourth,
         }
+    );
+}
+
+/// Without a key, a store rolled back with its head (the newest run and head.json deleted) is
+/// a change all the same: its runs name the run before them, which only a release that keeps a
+/// head writes. A store of one run whose head is gone cannot be told from an older store.
+#[test]
+fn a_store_rolled_back_with_its_head_is_changed_without_a_key() {
+    use scrm_history::{HeadCheck, verify_head};
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let runs: Vec<String> = (1..=3).map(|day| night(h, day, None)).collect();
+    let head = h.join(scrm_history::HEAD_FILE);
+    std::fs::remove_dir_all(h.join(format!("run={}", runs[2]))).unwrap();
+    std::fs::remove_file(&head).unwrap();
+    let rolled = verify_head(h, None).unwrap();
+    assert!(
+        matches!(&rolled, HeadCheck::Changed { problem } if problem.contains("head.json is missing")),
+        "{rolled:?}"
+    );
+    assert!(
+        scrm_history::render_head_text(&rolled).starts_with("head: CHANGED: head.json is missing")
+    );
+
+    let one = tempfile::tempdir().unwrap();
+    night(one.path(), 1, None);
+    std::fs::remove_file(one.path().join(scrm_history::HEAD_FILE)).unwrap();
+    let absent = verify_head(one.path(), None).unwrap();
+    assert_eq!(absent, HeadCheck::Absent);
+    assert_eq!(
+        scrm_history::render_head_text(&absent),
+        "head: none (a store of one run, or recorded before heads were kept)\n"
     );
 }
 
@@ -1609,4 +1648,46 @@ fn an_unsigned_store_is_pruned_and_chained_without_a_key() {
             pruned: 1
         }
     );
+}
+
+/// Runs recorded at once take turns: each names the one recorded before it, with its own
+/// sequence number, and the chain is sound (without the lock, two could follow the same run).
+#[test]
+fn runs_recorded_at_once_take_turns() {
+    use scrm_history::{ChainCheck, verify_chain};
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    night(h, 1, None);
+    // Started in the same second (a job started twice), each as of another day.
+    std::thread::scope(|s| {
+        for day in 2..=5 {
+            s.spawn(move || {
+                let m = manifest("2026-11-06T02:00:00Z", date(2026, 11, day), 2);
+                scrm_history::record_run_with(
+                    h,
+                    &m,
+                    &sample_results(),
+                    &[] as &[Vendor],
+                    None,
+                    None,
+                )
+                .unwrap()
+            });
+        }
+    });
+    let runs = list_runs(h).unwrap();
+    let mut sequences: Vec<u64> = runs.iter().map(|r| r.sequence).collect();
+    sequences.sort_unstable();
+    assert_eq!(sequences, [1, 2, 3, 4, 5]);
+    let mut named: Vec<&str> = runs
+        .iter()
+        .filter_map(|r| r.previous_run.as_ref().map(|p| p.run_id.as_str()))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    assert_eq!(named.len(), 4, "each run follows another: {runs:#?}");
+    assert!(matches!(
+        verify_chain(h, None).unwrap(),
+        ChainCheck::Sound { links: 4, .. }
+    ));
 }

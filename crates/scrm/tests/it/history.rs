@@ -122,8 +122,11 @@ fn record_then_diff() {
             .contains("history: recorded run 20261103T060000Z-")
     );
 
+    // The store's writer lock (empty, left in place) first, then the head and the two runs.
     let runs = names(&history);
-    assert_eq!(runs.len(), 3, "two runs and the head: {runs:?}");
+    assert_eq!(runs.len(), 4, "two runs, the head and the lock: {runs:?}");
+    assert_eq!(runs[0], ".prune.lock");
+    let runs = &runs[1..];
     assert_eq!(runs[0], "head.json");
     assert!(runs[1].starts_with("run=20261102T060000Z-"), "{runs:?}");
     assert!(runs[2].starts_with("run=20261103T060000Z-"), "{runs:?}");
@@ -189,6 +192,72 @@ fn diff_without_history() {
     assert_run!("history_diff_no_store", r);
 }
 
+/// `diff --threshold` is a move on the 0-5 scale above 0: anything else is refused before the
+/// store is read, with the range.
+#[test]
+fn diff_threshold_outside_the_scale_is_refused() {
+    for t in ["nan", "inf", "0", "-1", "5.5", "a lot"] {
+        let r = scrm([
+            "diff".to_string(),
+            "--history".into(),
+            "nowhere".into(),
+            format!("--threshold={t}"),
+        ]);
+        r.expect_code(2);
+        assert!(
+            r.stderr.contains("outside the 0-5 scale")
+                || r.stderr.contains("expected a number of points"),
+            "{t}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// A night scored with another policy: `diff` says the policy moved the suppliers whose
+/// answers did not change, not their profile or evidence.
+#[test]
+fn diff_names_a_policy_change() {
+    let dir = tempdir();
+    let history = dir.path().join("history");
+    let out = dir.path().join("out.csv");
+    nightly(DEMO, &history, &out, "2026-11-02T06:00:00Z", &[]);
+    let init = scrm(["policy", "init"]);
+    init.expect_code(0);
+    let stricter = init.out().replace(
+        "[thresholds.moderate]\ncombined = 2.0",
+        "[thresholds.moderate]\ncombined = 3.4",
+    );
+    assert_ne!(stricter, init.out(), "the threshold was raised");
+    let policy = dir.path().join("stricter.toml");
+    std::fs::write(&policy, stricter).expect("write");
+    nightly(
+        DEMO,
+        &history,
+        &out,
+        "2026-11-03T06:00:00Z",
+        &["--policy", &arg(&policy)],
+    );
+    let d = scrm(["diff", "--history", &arg(&history), "--fail-on", "never"]);
+    d.expect_code(0);
+    assert!(
+        d.out().contains("answers unchanged (the policy changed)"),
+        "{}",
+        d.out()
+    );
+    assert!(!d.out().contains("the profile, evidence"), "{}", d.out());
+    let j = scrm([
+        "diff",
+        "--history",
+        &arg(&history),
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(j.json()["policy_changed"], true);
+    assert_eq!(j.json()["catalog_changed"], false);
+}
+
 /// A run that reuses stored results records, byte for byte, what a fresh store records for the
 /// same inputs, and writes the same CSV: a reused result is carried as it was stored, and its CSV
 /// row is made from its stored row and the vendor's profile, never from its parsed JSON.
@@ -217,7 +286,7 @@ fn reused_results_record_what_a_fresh_run_records() {
     for store in [&kept, &fresh] {
         let stray: Vec<String> = names(store)
             .into_iter()
-            .filter(|n| !n.starts_with("run=") && n != "head.json")
+            .filter(|n| !n.starts_with("run=") && n != "head.json" && n != ".prune.lock")
             .collect();
         assert!(stray.is_empty(), "{stray:?}");
     }
@@ -504,10 +573,10 @@ fn a_run_is_recorded_the_same_on_any_thread_count() {
         one.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
         four.iter().map(|f| f.0.as_str()).collect::<Vec<_>>()
     );
-    // The run's four files and the store's head.
+    // The run's four files, the store's head and its writer lock.
     assert_eq!(
         one.len(),
-        5,
+        6,
         "{:?}",
         one.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
@@ -537,7 +606,11 @@ fn a_full_disk_still_gives_the_morning_report() {
     let history = dir.path().join("history");
     first_night(&history, &dir.path().join("first.csv"));
     let before = names(&history);
-    assert_eq!(before.len(), 2, "the run and the head: {before:?}");
+    assert_eq!(
+        before.len(),
+        3,
+        "the run, the head and the lock: {before:?}"
+    );
 
     let (next, full) = (dir.path().join("next.csv"), dir.path().join("full.csv"));
     // One thread: every spilled record goes to one file, past the limit whatever the machine.

@@ -38,7 +38,7 @@ print('''# scrm adapter: CSA CAIQ v4 (Consensus Assessments Initiative Questionn
 # A CAIQ is a cloud security questionnaire, not an AI one: it answers scrm's C-SCRM baseline
 # (the ten GV.SC questions) and nothing of the AI RMF or ISO/IEC 42001 lenses. A supplier scored
 # from its CAIQ alone has full C-SCRM coverage and none elsewhere; send it scrm's template for
-# the AI questions (`scrm template --prefill`).
+# the AI questions (`scrm template`), or open its converted answers in `scrm fill` to add them.
 #
 # Each GV.SC question is answered from the CAIQ questions (STA-07.1, STA-07.2, ...) of the CCM
 # v4.0 controls that NIST's CSF 2.0 Reference Tool relates to that subcategory. CAIQ answers are

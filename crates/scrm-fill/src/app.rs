@@ -915,6 +915,11 @@ impl App {
             .map(|p| {
                 let mut p = p.clone();
                 p.location.file = up.name.clone();
+                // A message may name a place in the file too (the first of two duplicate
+                // answers): the temporary path is private, the file's name is what was sent.
+                if p.message.contains(&shown) {
+                    p.message = p.message.replace(&shown, &up.name);
+                }
                 p
             })
             .collect();

@@ -478,6 +478,10 @@ fn hostile() -> SupplierDocument {
     doc.answers[0].answer = "maybe".into();
     doc.answers[1].comment = Some("line one\n<img src=x onerror=alert(1)>\nline three".into());
     doc.answers[2].evidence_date = Some("31/03/2025".into());
+    // Marks that reorder text: shown as escapes everywhere else, but kept in the fields, so
+    // that the next submit sends what was typed.
+    doc.answers[2].evidence = Some("policy\u{202e}fdp.exe\u{200f}".into());
+    doc.answers[5].comment = Some("right-to-left \u{2067}inside\u{2069}".into());
     // One link a line, as spreadsheets hold them; a date a picker cannot show.
     doc.answers[3].evidence = Some("https://a.example/x.pdf\nhttps://b.example/y.pdf".into());
     doc.answers[4].evidence_date = Some("2025-01- 1".into());
@@ -1054,12 +1058,16 @@ fn an_uploaded_questionnaire_opens_in_the_page() {
     assert!(back == want, "the page is not the workbook's supplier");
 
     // A CSV with one refused row: listed at the file's name, the rest in the form.
-    let csv =
-        b"vendor_id,question_id,answer\nV-0101,GV-1.1,4\nV-0101,GV-1.2,maybe\nV-0101,SUP-VULN,3\n";
+    // The last row answers GV-1.1 again, differently: its message names the first by place.
+    let csv = b"vendor_id,question_id,answer\nV-0101,GV-1.1,4\nV-0101,GV-1.2,maybe\nV-0101,SUP-VULN,3\nV-0101,govern 1.1,2\n";
     let page = html(&upload(&app, &upload_body("answers.csv", csv, "en")));
     let problems = section(&page, "problems");
     assert!(
         problems.contains("answers.csv:3:answer") && problems.contains("[invalid-answer]"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("the first, at answers.csv:2:answer"),
         "{problems}"
     );
     assert!(

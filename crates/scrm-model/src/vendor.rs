@@ -77,13 +77,13 @@ kebab_enum!(
     /// The supplier's role relative to AI systems it delivers (EU AI Act / ISO 22989 vocabulary).
     AiRole, "ai_role", {
         /// Develops AI systems or models and places them on the market.
-        Provider = "provider" | "developer",
+        Provider = "provider" | "developer" | "提供者",
         /// Builds third-party models or AI services into its own product.
-        Integrator = "integrator",
+        Integrator = "integrator" | "整合者",
         /// Uses AI systems in the service it delivers to the buyer.
-        Deployer = "deployer" | "user",
+        Deployer = "deployer" | "user" | "部署者",
         /// Delivers nothing that involves AI.
-        None = "none" | "no-ai" | "n/a",
+        None = "none" | "no-ai" | "n/a" | "未涉及 ai" | "不涉及 ai",
     }
 );
 
@@ -91,13 +91,13 @@ kebab_enum!(
     /// The most sensitive buyer data the supplier can reach.
     DataAccess, "data_access", {
         /// No buyer data.
-        None = "none",
+        None = "none" | "無",
         /// Internal business data.
-        Internal = "internal",
+        Internal = "internal" | "內部",
         /// Confidential data (trade secrets, personal data).
-        Confidential = "confidential",
+        Confidential = "confidential" | "機密",
         /// Regulated data (CUI, health, financial, export-controlled).
-        Regulated = "regulated",
+        Regulated = "regulated" | "受法規管制",
     }
 );
 
@@ -246,4 +246,20 @@ pub struct SupplierDocument {
     pub vendor: SupplierProfileDoc,
     /// The answers.
     pub answers: Vec<SupplierAnswer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Chinese template's help names each value with its Chinese word: both read.
+    #[test]
+    fn the_chinese_templates_words_read() {
+        assert_eq!("機密".parse(), Ok(DataAccess::Confidential));
+        assert_eq!(" 受法規管制 ".parse(), Ok(DataAccess::Regulated));
+        assert_eq!("提供者".parse(), Ok(AiRole::Provider));
+        assert_eq!("未涉及 AI".parse(), Ok(AiRole::None));
+        assert_eq!("關鍵".parse(), Ok(Criticality::Critical));
+        assert!("機密資料".parse::<DataAccess>().is_err());
+    }
 }

@@ -77,7 +77,7 @@ pub enum Command {
         after_help = "Examples:\n  scrm fill                                   (a blank questionnaire)\n  scrm fill --lang zh-TW --policy buyer-policy.toml\n  scrm fill questionnaire.xlsx                (filled in and scored)\n  scrm fill --save answers.json               (saved at every submit; run it again to resume)\n  scrm fill fixtures/demo --vendor V-0007"
     )]
     Fill(FillArgs),
-    /// Write a blank (or prefilled) questionnaire template for suppliers.
+    /// Write a blank questionnaire template for suppliers (`scrm fill FILE` opens one filled in).
     #[command(
         after_help = "Examples:\n  scrm template --out questionnaire.xlsx\n  scrm template --lang zh-TW --role deployer --out 問卷.xlsx\n  scrm template --format csv --out questionnaire.csv"
     )]
@@ -656,8 +656,8 @@ pub struct DiffArgs {
     /// any key given.
     #[arg(long, value_name = "FILE")]
     pub history_key: Vec<PathBuf>,
-    /// Report score moves of at least this much (0-5 scale).
-    #[arg(long, default_value_t = 0.25)]
+    /// Report score moves of at least this much (0-5 scale, above 0).
+    #[arg(long, default_value_t = 0.25, value_parser = score_move)]
     pub threshold: f64,
     /// Exit 1 when a supplier newly reached this status.
     #[arg(long, value_enum, default_value_t = FailOn::AtRisk)]
@@ -736,6 +736,21 @@ pub struct StoreArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
+}
+
+/// `diff --threshold`: a score move on the 0-5 scale, above 0 (a move of 0 is no move).
+fn score_move(s: &str) -> Result<f64, String> {
+    let t: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of points on the 0-5 scale, found {s:?}"))?;
+    if t.is_finite() && t > 0.0 && t <= 5.0 {
+        Ok(t)
+    } else {
+        Err(format!(
+            "{s:?} is outside the 0-5 scale: give a move above 0 and at most 5, for example 0.25"
+        ))
+    }
 }
 
 /// `--keep`: a whole number of runs, at least one.

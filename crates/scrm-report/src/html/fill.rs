@@ -9,7 +9,9 @@
 //! by the question id for the answers. Every value shown is supplier text, HTML-escaped.
 
 use super::scorecard::scorecard_sections;
-use super::{ScorecardReport, Shell, escape_html, manifest_section, page_styled};
+use super::{
+    ScorecardReport, Shell, escape_html, escape_html_value, manifest_section, page_styled,
+};
 use crate::i18n::{l, scale_lines};
 use scrm_model::{
     AiRole, AnswerKind, AnswerValue, Lang, Question, SupplierAnswer, SupplierDocument,
@@ -566,8 +568,9 @@ fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str, lang: Lang) -> 
             n.code,
             said(n, lang)
         );
+        // On a line of its own: run on after the message, the help read as part of it.
         if let Some(h) = &n.help {
-            let _ = write!(s, " {}", escape_html(h));
+            let _ = write!(s, "<div class=\"help\">{}</div>", escape_html(h));
         }
         s.push_str("</div>");
     }
@@ -581,13 +584,13 @@ fn text_input(name: &str, value: &str, kind: &str) -> String {
         return format!(
             "<textarea name=\"{}\" rows=\"2\">{}</textarea>",
             escape_html(name),
-            escape_html(value)
+            escape_html_value(value)
         );
     }
     format!(
         "<input type=\"{kind}\" name=\"{}\" value=\"{}\">",
         escape_html(name),
-        escape_html(value)
+        escape_html_value(value)
     )
 }
 
@@ -618,7 +621,7 @@ fn date_input(name: &str, value: &str) -> String {
 fn option(value: &str, label: &str, selected: bool) -> String {
     format!(
         "<option value=\"{}\"{}>{}</option>",
-        escape_html(value),
+        escape_html_value(value),
         if selected { " selected" } else { "" },
         escape_html(label)
     )
@@ -875,7 +878,7 @@ fn question_block(
         date_input(&field(FIELD_DATE), &val(|a| &a.evidence_date)),
         t.q_comment,
         escape_html(&field(FIELD_COMMENT)),
-        escape_html(&val(|a| &a.comment))
+        escape_html_value(&val(|a| &a.comment))
     );
     s
 }

@@ -75,6 +75,33 @@ pub fn escape_html(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escapes the value of an editable form field (an input's `value`, a text area, an option's
+/// value): markup as [`escape_html`] does, but bidirectional controls and line separators kept,
+/// so the next submit sends back the value as typed (inside its own field such a mark reorders
+/// that field's text only). Control characters, which HTML cannot carry, become U+FFFD.
+pub fn escape_html_value(s: &str) -> Cow<'_, str> {
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !s
+        .chars()
+        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || control(c))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if control(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn bad_control(c: char) -> bool {
     scrm_model::safe::is_unsafe_char(c) && !matches!(c, '\t' | '\n' | '\r')
 }

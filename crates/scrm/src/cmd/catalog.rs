@@ -5,7 +5,7 @@ use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
 use scrm_catalog::{export, lenses_of};
-use scrm_model::{Framework, Lens, QuestionLookup, Resolution};
+use scrm_model::{AiRole, Framework, Lang, Lens, QuestionLookup, Resolution};
 
 fn lens(s: Option<&str>) -> Option<Lens> {
     match s {
@@ -73,33 +73,62 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                 TextFormat::Json => output::print(&(serde_json::to_string_pretty(q)? + "\n"))?,
                 TextFormat::Human => {
                     let r = &q.refs;
+                    let zh = lang == Lang::ZhTw;
+                    // The labels `catalog export --lang zh-TW` uses, so both read alike.
+                    let label = |en: &'static str, zh_tw: &'static str| if zh { zh_tw } else { en };
+                    // Padded in English; in Chinese, wide characters would not line up anyway.
+                    let row = |l: &str, v: &str| {
+                        if zh {
+                            format!("{l}{v}\n")
+                        } else {
+                            format!("{l:<12} {v}\n")
+                        }
+                    };
                     let mut s = format!(
-                        "{}  {}\n\n{}\n\nEvidence: {}\n\n",
+                        "{}  {}\n\n{}\n\n{}{}{}\n\n",
                         q.id,
                         q.topic.get(lang),
                         q.text.get(lang),
+                        label("Evidence", "佐證資料"),
+                        label(": ", "："),
                         q.guidance.get(lang)
                     );
-                    s.push_str(&format!(
-                        "answer:      {}{}\n",
-                        q.answer.kind.as_str(),
-                        if q.answer.na_allowed {
-                            " (na allowed)"
-                        } else {
-                            ""
-                        }
+                    s.push_str(&row(
+                        label("answer:", "回答方式："),
+                        &format!(
+                            "{}{}",
+                            q.answer.kind.as_str(),
+                            if q.answer.na_allowed {
+                                label(" (na allowed)", "（可答 na：不適用）")
+                            } else {
+                                ""
+                            }
+                        ),
                     ));
-                    s.push_str(&format!("weight:      {}\n", q.weight));
-                    let roles: Vec<&str> = q.roles.iter().map(|r| r.as_str()).collect();
-                    s.push_str(&format!(
-                        "roles:       {}\n",
-                        if roles.is_empty() {
-                            "every supplier".to_string()
+                    s.push_str(&row(label("weight:", "權重："), &q.weight.to_string()));
+                    let roles: Vec<&str> = q
+                        .roles
+                        .iter()
+                        .map(|r| match (zh, r) {
+                            (false, r) => r.as_str(),
+                            (true, AiRole::Provider) => "提供者",
+                            (true, AiRole::Integrator) => "整合者",
+                            (true, AiRole::Deployer) => "部署者",
+                            (true, AiRole::None) => "不涉及 AI",
+                        })
+                        .collect();
+                    s.push_str(&row(
+                        label("roles:", "適用對象："),
+                        &if roles.is_empty() {
+                            label("every supplier", "所有供應商").to_string()
                         } else {
-                            roles.join(", ")
-                        }
+                            roles.join(label(", ", "、"))
+                        },
                     ));
-                    s.push_str(&format!("governance:  {:?}\n", q.governance).to_lowercase());
+                    s.push_str(&row(
+                        label("governance:", "治理任務："),
+                        &format!("{:?}", q.governance).to_lowercase(),
+                    ));
                     for (framework, v) in r.by_framework() {
                         let k = match framework {
                             Framework::AiRmf => "AI RMF",
@@ -120,10 +149,14 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                         .map(str::to_string)
                         .collect();
                     if !xw.is_empty() {
-                        s.push_str(&format!(
-                            "crosswalk:   also counts toward ISO/IEC 42001 {}\n",
-                            xw.join(", ")
-                        ));
+                        s.push_str(&if zh {
+                            format!("交叉對照：亦計入 ISO/IEC 42001 {}\n", xw.join("、"))
+                        } else {
+                            format!(
+                                "crosswalk:   also counts toward ISO/IEC 42001 {}\n",
+                                xw.join(", ")
+                            )
+                        });
                     }
                     output::print(&s)?;
                 }

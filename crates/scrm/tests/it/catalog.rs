@@ -27,6 +27,24 @@ fn show_by_airm_name() {
     assert_run!("catalog_show_govern_6_1", r);
 }
 
+/// In Chinese, the labels are the ones `catalog export --lang zh-TW` uses, not English.
+#[test]
+fn show_in_chinese() {
+    let r = scrm(["catalog", "show", "SUP-AIBOM", "--lang", "zh-TW"]);
+    r.expect_code(0);
+    for english in [
+        "Evidence:",
+        "answer:",
+        "weight:",
+        "roles:",
+        "governance:",
+        "crosswalk:",
+    ] {
+        assert!(!r.out().contains(english), "{english} left in English");
+    }
+    assert_run!("catalog_show_sup_aibom_zh_tw", r);
+}
+
 #[test]
 fn show_iso_control_json() {
     let r = scrm(["catalog", "show", "A.10.3", "--format", "json"]);

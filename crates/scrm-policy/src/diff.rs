@@ -84,9 +84,86 @@ pub fn flatten(p: &Policy) -> BTreeMap<String, String> {
                 m.insert(list.to_string(), Value::Object(keyed));
             }
         }
+        as_in_the_file(m, p);
     }
     walk(&v, String::new(), &mut out);
     out
+}
+
+/// Names each setting by the keys a policy file gives it (`lenses.airm`, `severity.low-coverage`,
+/// `tiering.ai_role.provider`), not by the model's fields, so a change reads as the line to look
+/// for in the file.
+fn as_in_the_file(m: &mut serde_json::Map<String, Value>, p: &Policy) {
+    use scrm_model::{AiRole, Criticality, DataAccess};
+    for (field, key) in [
+        ("lens_weights", "lenses"),
+        ("group_weights", "groups"),
+        ("question_weights", "questions"),
+        ("severities", "severity"),
+        ("knockouts", "knockout"),
+        ("contradictions", "contradiction"),
+        ("exemptions", "exemption"),
+    ] {
+        if let Some(v) = m.remove(field) {
+            m.insert(key.to_string(), v);
+        }
+    }
+    for (field, table, key) in [
+        ("crosswalk_weight", "crosswalk", "weight"),
+        ("gate_sources", "gates", "sources"),
+    ] {
+        if let Some(v) = m.remove(field) {
+            m.insert(table.to_string(), serde_json::json!({ key: v }));
+        }
+    }
+    // The tiering's points by name, as the file's inline tables give them.
+    let named = |names: Vec<&str>, points: &[u32]| -> Value {
+        Value::Object(
+            names
+                .into_iter()
+                .zip(points)
+                .map(|(n, p)| (n.to_string(), Value::from(*p)))
+                .collect(),
+        )
+    };
+    let t = &p.tiering;
+    m.insert(
+        "tiering".to_string(),
+        serde_json::json!({
+            "criticality": named(Criticality::ALL.iter().map(|c| c.as_str()).collect(), &t.criticality),
+            "data_access": named(DataAccess::ALL.iter().map(|c| c.as_str()).collect(), &t.data_access),
+            "ai_role": named(AiRole::ALL.iter().map(|c| c.as_str()).collect(), &t.ai_role),
+            "cutoffs": named(vec!["moderate", "high", "critical"], &t.cutoffs),
+            "assume": {
+                "criticality": t.assume.0.as_str(),
+                "data_access": t.assume.1.as_str(),
+                "ai_role": t.assume.2.as_str(),
+            },
+        }),
+    );
+    // An answer level as the file writes it (`2`, `"yes"`), not as the model's enum.
+    fn level(v: &mut Value) {
+        if let Value::Object(o) = v
+            && o.len() == 1
+            && let Some(inner) = o.get("maturity").cloned()
+        {
+            *v = inner;
+        }
+    }
+    for (list, fields) in [
+        ("knockout", &["minimum"][..]),
+        ("contradiction", &["when_at_least", "expect_at_least"][..]),
+    ] {
+        if let Some(Value::Object(items)) = m.get_mut(list) {
+            for item in items.values_mut() {
+                for f in fields {
+                    if let Some(v) = item.get_mut(*f) {
+                        level(v);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn walk(v: &Value, path: String, out: &mut BTreeMap<String, String>) {

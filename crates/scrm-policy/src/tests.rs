@@ -166,13 +166,47 @@ fn diff_compares_the_severities_in_effect() {
     assert!(
         diff(&a, &empty)
             .iter()
-            .all(|c| !c.key.starts_with("severities.")),
+            .all(|c| !c.key.starts_with("severity.")),
         "an empty file takes every code's default"
     );
     assert_eq!(
         render_diff(&diff(&empty, &c)),
-        "~ severities.stale-evidence: warn -> deny\n~ severities.uniform-answers: warn -> allow\n"
+        "~ severity.stale-evidence: warn -> deny\n~ severity.uniform-answers: warn -> allow\n"
     );
+}
+
+/// A change is named by the keys the policy file gives the setting, so it reads as the line to
+/// look for: `lenses.airm`, not the model's `lens_weights.airm`.
+#[test]
+fn diff_names_settings_as_the_file_does() {
+    let a = Policy::from_toml("a.toml", "", None).unwrap();
+    let b = Policy::from_toml(
+        "b.toml",
+        "[lenses]\nairm = 0.5\naims = 0.3\ncscrm = 0.2\n[groups.airm]\nGOVERN = 2.0\n\
+         [crosswalk]\nweight = 0.4\n\
+         [tiering]\nai_role = { none = 0, deployer = 1, integrator = 2, provider = 3 }\n\
+         [gates]\nsources = [\"sam\"]\n",
+        None,
+    )
+    .unwrap();
+    let keys: Vec<String> = diff(&a, &b).into_iter().map(|c| c.key).collect();
+    for want in [
+        "lenses.airm",
+        "groups.airm.GOVERN",
+        "crosswalk.weight",
+        "tiering.ai_role.provider",
+        "gates.sources",
+    ] {
+        assert!(keys.iter().any(|k| k == want), "{want} not in {keys:?}");
+    }
+    for internal in [
+        "lens_weights",
+        "group_weights",
+        "crosswalk_weight",
+        "gate_sources",
+    ] {
+        assert!(keys.iter().all(|k| !k.starts_with(internal)), "{keys:?}");
+    }
 }
 
 /// `[remediation] deadline_days`: absent by default, read when given, located when wrong.

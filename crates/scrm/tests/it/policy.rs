@@ -163,5 +163,5 @@ fn diff_compares_severities_in_effect() {
     .expect("write policy");
     let r = scrm(["policy", "diff", &arg(&file), &arg(&file2)]);
     r.expect_code(1);
-    assert_eq!(r.out(), "~ severities.stale-evidence: warn -> deny\n");
+    assert_eq!(r.out(), "~ severity.stale-evidence: warn -> deny\n");
 }

@@ -391,8 +391,14 @@ impl App {
     /// answered at once, its body unread, so that nobody without the secret can hold the server
     /// up by sending a body slowly.
     pub fn check(&self, head: &Head<'_>) -> Result<Route, Response> {
-        // DNS rebinding: a page on another name that resolves here is not this page.
-        if !head.host.is_some_and(|h| self.hosts.iter().any(|x| x == h)) {
+        // DNS rebinding: a page on another name that resolves here is not this page. The host
+        // of an absolute-form target is the request's host too (HTTP/1.1 reads it first).
+        let target_host = head
+            .url
+            .strip_prefix("http://")
+            .map(|rest| &rest[..rest.find('/').unwrap_or(rest.len())]);
+        let local = |h: &str| self.hosts.iter().any(|x| x == h);
+        if !head.host.is_some_and(local) || target_host.is_some_and(|h| !local(h)) {
             return Err(Response::text(
                 421,
                 "this page answers only to 127.0.0.1 and localhost",

@@ -150,6 +150,17 @@ pub enum HistoryError {
         /// The directory named.
         dir: PathBuf,
     },
+    /// The run's id (its second and content) is an older run's, and the store's newest run is
+    /// another: recording it would take that older run for this night.
+    #[error("{}: this run's id, {run_id}, is an older run's (the same content, made in the same second: a clock held fixed?), and the store's newest run is {newest}; nothing recorded, so that the store does not pass the older run for tonight's (run again with the clock moved on)", dir.display())]
+    RunIdTaken {
+        /// The history directory.
+        dir: PathBuf,
+        /// The run's id.
+        run_id: String,
+        /// The store's newest run.
+        newest: String,
+    },
     /// `diff` needs two runs and the history has fewer.
     #[error("{}: the history holds {found} run(s); a diff needs two (record runs with `scrm score --history DIR`)", dir.display())]
     NotEnoughRuns {

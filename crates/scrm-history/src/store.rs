@@ -1199,7 +1199,16 @@ pub fn record_stored_with<A: RecordedAnswers>(
     }
     let final_dir = run_dir(dir, &run_id);
     if final_dir.exists() {
-        // Same second and same content hash prefix: this very run was recorded before.
+        // Same second and same content hash prefix: this very run was recorded before. When it
+        // is not the newest, saying "nothing recorded" would leave the newest run standing for
+        // a night whose content is another's.
+        if let Some(newest) = runs.last().filter(|r| r.run_id != run_id) {
+            return Err(HistoryError::RunIdTaken {
+                dir: dir.to_path_buf(),
+                run_id,
+                newest: newest.run_id.clone(),
+            });
+        }
         return Ok(Recorded {
             path: final_dir,
             run_id,

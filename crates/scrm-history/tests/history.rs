@@ -1691,3 +1691,27 @@ fn runs_recorded_at_once_take_turns() {
         ChainCheck::Sound { links: 4, .. }
     ));
 }
+
+/// With the clock held at one second, a night whose content is an older run's (not the
+/// newest's) has that older run's id: it is refused, not taken for recorded, so the store never
+/// passes the older run for that night.
+#[test]
+fn a_night_with_an_older_runs_id_is_refused() {
+    let h = tempfile::tempdir().unwrap();
+    let h = h.path();
+    let at = |day: u32| manifest("2026-11-06T02:00:00Z", date(2026, 11, day), 2);
+    let record = |day: u32| {
+        scrm_history::record_run_with(h, &at(day), &sample_results(), &[] as &[Vendor], None, None)
+    };
+    let first = record(1).unwrap();
+    let second = record(5).unwrap();
+    assert!(first.created && second.created);
+    let again = record(1);
+    let Err(HistoryError::RunIdTaken { run_id, newest, .. }) = &again else {
+        panic!("{again:?}")
+    };
+    assert_eq!((run_id, newest), (&first.run_id, &second.run_id));
+    assert_eq!(list_runs(h).unwrap().len(), 2);
+    // The newest run's own content again is still "nothing recorded".
+    assert!(!record(5).unwrap().created);
+}

@@ -482,6 +482,10 @@ fn hostile() -> SupplierDocument {
     // that the next submit sends what was typed.
     doc.answers[2].evidence = Some("policy\u{202e}fdp.exe\u{200f}".into());
     doc.answers[5].comment = Some("right-to-left \u{2067}inside\u{2069}".into());
+    // A profile key of the supplier's with one: the field's name keeps it too.
+    doc.vendor
+        .extra
+        .insert("הערה\u{200f}".to_string(), "ok".to_string());
     // One link a line, as spreadsheets hold them; a date a picker cannot show.
     doc.answers[3].evidence = Some("https://a.example/x.pdf\nhttps://b.example/y.pdf".into());
     doc.answers[4].evidence_date = Some("2025-01- 1".into());

@@ -144,8 +144,8 @@ codes! {
     DuplicateIdentical = "duplicate-identical", Warning, "The same answer to the same (vendor, question) again; counted as accepted and merged into the first.", "同一（供應商、題目）的相同回答重複出現；視為已接受並併入第一個。";
     /// Supplier and buyer profile disagree.
     ProfileConflict = "profile-conflict", Warning, "Two profile sources disagree on a field; the buyer's profile file wins, otherwise the first source in input order.", "兩個基本資料來源對同一欄位不一致；以採購方的基本資料檔為準，否則以輸入順序中的第一個來源為準。";
-    /// An exclusion's `listed_on` is not a date: the exclusion is kept without it.
-    ExclusionDateIgnored = "exclusion-date-ignored", Warning, "An exclusion row's listed_on is not a date: the exclusion is kept (the supplier is still listed) and its date left empty.", "排除名單列的 listed_on 不是日期：該排除仍然有效（供應商仍在名單上），日期留空。";
+    /// An exclusion's `reference` or `listed_on` cannot be read: the exclusion is kept without it.
+    ExclusionDetailIgnored = "exclusion-detail-ignored", Warning, "An exclusion row's reference or listed_on cannot be read (not a date, not text, too long): the exclusion is kept (the supplier is still listed) and the field left empty.", "排除名單列的 reference 或 listed_on 無法讀取（不是日期、不是文字或過長）：該排除仍然有效（供應商仍在名單上），該欄位留空。";
     /// Field over the size limit.
     FieldTooLarge = "field-too-large", Error, "A field is larger than the field-size limit.", "欄位大小超過上限。";
     /// Row count over the limit.

@@ -198,10 +198,14 @@ impl Row {
         as_written(&self.cells)
     }
 
+    /// Whether every cell is blank, and no quote was left open (a row whose quote never closes
+    /// is rejected with that problem, however little it holds).
     pub(crate) fn is_blank(&self) -> bool {
-        self.cells
-            .iter()
-            .all(|c| crate::text::trim_str(c).is_empty())
+        self.unclosed.is_none()
+            && self
+                .cells
+                .iter()
+                .all(|c| crate::text::trim_str(c).is_empty())
     }
 }
 
@@ -675,11 +679,15 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
         }
         let vi = vendor.as_ref().map(|v| col.vendor(v));
         let vraw = row.cell(vcol).to_string();
+        // Units read from this row: a row whose quote is left open and that holds no unit is
+        // still one, rejected with that problem (else it would go unreported).
+        let mut units = 0u32;
         // The profile record of this row.
         if profile_cols
             .iter()
             .any(|(i, _)| !row.cell(*i).trim().is_empty())
         {
+            units += 1;
             col.count_read(part, 1);
             let mut issues = vissues.clone();
             let mut fields = Vec::new();
@@ -722,6 +730,7 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
             {
                 continue;
             }
+            units += 1;
             col.count_read(part, 1);
             let mut issues = vissues.clone();
             let aref = header.col(q.col);
@@ -755,6 +764,10 @@ pub(crate) fn read_wide(col: &mut Collector, part: u32, header: &Header, rows: &
             if let Some(kept) = kept {
                 col.store(vi, kept);
             }
+        }
+        if units == 0 && row.unclosed.is_some() {
+            col.count_read(part, 1);
+            col.reject(part, Some(row.line), vissues.clone(), row.original());
         }
         for &i in &unknown {
             let s = row.cell(i);
@@ -905,23 +918,31 @@ pub(crate) fn read_exclusions(
                 .help("sources: sam, fascsa, sec889, or the name of a buyer-defined list"),
             );
         }
-        let reference = cell_ok(col, &row, rcol, &rref, &mut issues)
+        // The reference and the date are optional, and a listing is a fact whatever they say:
+        // one that does not read (not a date, bytes that are not text, too long) leaves the
+        // exclusion in force without it (a warning), rather than reject the row and let a listed
+        // supplier through the hard gate.
+        let mut soft = Vec::new();
+        let reference = cell_ok(col, &row, rcol, &rref, &mut soft)
             .unwrap_or("")
             .trim()
             .to_string();
-        // The date is checked apart: it is optional, and a listing is a fact whatever its date.
-        // A date that does not read leaves the exclusion in force, without its date (a warning),
-        // rather than reject the row and let a listed supplier through the hard gate.
-        let mut date_issues = Vec::new();
-        let listed = cell_ok(col, &row, lcol, &lref, &mut issues)
-            .and_then(|d| check_date(d, &lref, &mut date_issues));
+        let reference = if soft.is_empty() {
+            reference
+        } else {
+            String::new()
+        };
+        let before = soft.len();
+        let listed = cell_ok(col, &row, lcol, &lref, &mut soft)
+            .and_then(|d| check_date(d, &lref, &mut soft));
+        let listed = if soft.len() == before { listed } else { None };
         match (vendor, source, issues.is_empty()) {
             (Some(vendor_id), Some((_, Some(source))), true) => {
                 col.count_accepted(part, 1);
-                for i in date_issues {
+                for i in soft {
                     let issue = Issue {
-                        code: ProblemCode::ExclusionDateIgnored,
-                        message: format!("{}; the exclusion is kept without a date", i.message),
+                        code: ProblemCode::ExclusionDetailIgnored,
+                        message: format!("{}; the exclusion is kept without it", i.message),
                         ..i
                     };
                     col.issue(part, Some(row.line), issue);
@@ -934,7 +955,7 @@ pub(crate) fn read_exclusions(
                 });
             }
             _ => {
-                issues.extend(date_issues);
+                issues.extend(soft);
                 col.reject(part, Some(row.line), issues, row.original());
             }
         }

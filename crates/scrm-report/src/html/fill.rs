@@ -578,18 +578,19 @@ fn messages(notes: &BTreeMap<&str, Vec<&FillNote>>, field: &str, lang: Lang) -> 
 }
 
 /// A one-line field; a value with a line break becomes a text area, since a browser drops line
-/// breaks from a one-line field's value and the next submit would lose them.
+/// breaks from a one-line field's value and the next submit would lose them. The name is a
+/// profile key the supplier may have written: kept as typed too, as the value is.
 fn text_input(name: &str, value: &str, kind: &str) -> String {
     if value.contains(['\n', '\r']) {
         return format!(
             "<textarea name=\"{}\" rows=\"2\">{}</textarea>",
-            escape_html(name),
+            escape_html_value(name),
             escape_html_value(value)
         );
     }
     format!(
         "<input type=\"{kind}\" name=\"{}\" value=\"{}\">",
-        escape_html(name),
+        escape_html_value(name),
         escape_html_value(value)
     )
 }

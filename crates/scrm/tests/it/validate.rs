@@ -199,3 +199,76 @@ fn a_bad_byte_leaves_a_utf8_file_utf8() {
     want.sort_unstable();
     assert_eq!(names, want);
 }
+
+/// An exclusion's optional fields never lift the hard gate: a reference with a byte that is not
+/// UTF-8 (in a file the reader keeps as UTF-8) leaves the supplier excluded, with a warning.
+#[test]
+fn an_unreadable_reference_keeps_the_exclusion() {
+    let dir = tempdir();
+    let mut ex = b"vendor_id,source,reference,listed_on\n".to_vec();
+    for i in 0..10 {
+        ex.extend(format!("V10{i},sam,美國聯邦採購排除名單紀錄{i},2024-06-01\n").as_bytes());
+    }
+    ex.extend(b"V200,sam,\xe7\xb4\x80\xe9\x8c,2024-06-01\n");
+    let exclusions = dir.path().join("exclusions.csv");
+    std::fs::write(&exclusions, ex).expect("write");
+    let answers = dir.path().join("answers.csv");
+    std::fs::write(&answers, "vendor_id,question_id,answer\nV200,GV-1.1,5\n").expect("write");
+    let v = scrm(["validate", "--exclusions", &arg(&exclusions)]);
+    v.expect_code(1);
+    assert!(
+        v.out().contains("read 11 = accepted 11 + rejected 0")
+            && v.out().contains("warning[exclusion-detail-ignored]"),
+        "{}",
+        v.out()
+    );
+    let s = scrm([
+        "score",
+        &arg(&answers),
+        "--exclusions",
+        &arg(&exclusions),
+        "--as-of",
+        "2026-11-02",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    s.expect_code(0);
+    assert_eq!(s.json()["vendors"][0]["status"], "excluded", "{}", s.out());
+}
+
+/// A row whose quote is left open is rejected with that problem however little it holds: in a
+/// wide file where it holds no answer, and in an exclusions file where it is a lone quote.
+#[test]
+fn an_unclosed_quote_in_an_empty_row_is_reported() {
+    let dir = tempdir();
+    let wide = dir.path().join("wide.csv");
+    std::fs::write(
+        &wide,
+        "vendor_id,GV-1.1,SUP-AIBOM\nV001,3,yes\nV9,\"\nV002,2,no\n",
+    )
+    .expect("write");
+    let r = scrm(["validate", &arg(&wide)]);
+    r.expect_code(1);
+    assert!(
+        r.out().contains("read 5 = accepted 4 + rejected 1")
+            && r.out().contains("error[unclosed-quote]"),
+        "{}",
+        r.out()
+    );
+    let ex = dir.path().join("exclusions.csv");
+    std::fs::write(
+        &ex,
+        "vendor_id,source,reference,listed_on\nV1,sam,x,\n,\"\nV2,sam,y,\n",
+    )
+    .expect("write");
+    let r = scrm(["validate", "--exclusions", &arg(&ex)]);
+    r.expect_code(1);
+    assert!(
+        r.out().contains("read 3 = accepted 2 + rejected 1")
+            && r.out().contains("error[unclosed-quote]"),
+        "{}",
+        r.out()
+    );
+}

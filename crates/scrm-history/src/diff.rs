@@ -118,17 +118,19 @@ pub struct RunDiff {
     pub policy_changed: bool,
     /// Whether the later run was scored against another catalog (by its hash in the manifests).
     pub catalog_changed: bool,
+    /// Whether another version of scrm scored the later run.
+    pub version_changed: bool,
 }
 
-/// The policy and catalog hashes a run's manifest records, the file checked against its
+/// The policy and catalog hashes and the tool version a run's manifest records, the file checked against its
 /// checksum first: a diff says what the store recorded, or that it cannot.
-fn setup_of(dir: &Path, run: &RunInfo) -> Result<(String, String), HistoryError> {
+fn setup_of(dir: &Path, run: &RunInfo) -> Result<(String, String, String), HistoryError> {
     let path = run_dir(dir, &run.run_id).join("manifest.json");
     check_file(&path, run.manifest_checksum.as_deref())?;
     let bytes = std::fs::read(&path).map_err(HistoryError::io(&path))?;
     let m: scrm_model::RunManifest =
         serde_json::from_slice(&bytes).map_err(HistoryError::json(&path))?;
-    Ok((m.policy_hash, m.catalog_hash))
+    Ok((m.policy_hash, m.catalog_hash, m.tool_version))
 }
 
 /// `fail_on` as `--fail-on` spells it.
@@ -373,10 +375,12 @@ pub fn diff_runs_keyed(
         unchanged: 0,
         policy_changed: false,
         catalog_changed: false,
+        version_changed: false,
     };
     let (a, b) = (setup_of(dir, &run_a)?, setup_of(dir, &run_b)?);
     diff.policy_changed = a.0 != b.0;
     diff.catalog_changed = a.1 != b.1;
+    diff.version_changed = a.2 != b.2;
 
     let brief = |id: &str, r: &Row| VendorBrief {
         vendor_id: id.to_string(),
@@ -556,10 +560,12 @@ fn render_change(out: &mut String, c: &VendorChange, setup: &RunDiff) {
     if !c.inputs_changed {
         // The inputs' hash covers the catalog and the policy: only the date moved it (evidence
         // and questionnaires aging, an exemption ending), or another version of scrm.
-        let _ = writeln!(
-            out,
-            "      inputs unchanged (the as-of date moved the result)"
-        );
+        let why = if setup.version_changed {
+            "the as-of date or scrm's version moved the result"
+        } else {
+            "the as-of date moved the result"
+        };
+        let _ = writeln!(out, "      inputs unchanged ({why})");
     } else if c.answers.is_empty() {
         let why = match (setup.policy_changed, setup.catalog_changed) {
             (true, true) => "the policy and the catalog changed",

@@ -1173,29 +1173,39 @@ pub fn record_stored_with<A: RecordedAnswers>(
     let (hash, checksum) = hash_stored(manifest, &rows)?;
     let run_id = run_id_for(manifest, &hash)?;
     fs::create_dir_all(dir).map_err(HistoryError::io(dir))?;
+    // The same content is recorded again when the newest run's stored results no longer match
+    // their checksum or were found damaged, so that the next run has sound results to reuse.
+    let unchanged = |runs: &[RunInfo]| {
+        runs.last().filter(|latest| {
+            latest.content_hash == hash
+                && latest
+                    .results_checksum
+                    .as_ref()
+                    .is_none_or(|c| *c == checksum)
+                && damaged_newest != Some(latest.run_id.as_str())
+        })
+        .map(|latest| {
+            tracing::info!(run = ?latest.run_id, "content equals the newest run; nothing recorded");
+            Recorded {
+                path: run_dir(dir, &latest.run_id),
+                run_id: latest.run_id.clone(),
+                created: false,
+                removed_staging: Vec::new(),
+            }
+        })
+    };
+    // Nothing to record touches nothing (a store that may only be read still answers), and is
+    // checked again under the lock below.
+    if let Some(same) = unchanged(&list_runs(dir)?) {
+        return Ok(same);
+    }
     // One writer at a time, prunes included: from reading which run is the newest to the head
     // naming the new one. Two nights started at once would otherwise both follow the same run
     // (one sequence number, one `previous_run`), a fork the chain cannot show. The second waits.
     let _lock = crate::chain::prune_lock(dir)?;
-
     let runs = list_runs(dir)?;
-    // The same content is recorded again when the newest run's stored results no longer match
-    // their checksum or were found damaged, so that the next run has sound results to reuse.
-    if let Some(latest) = runs.last()
-        && latest.content_hash == hash
-        && latest
-            .results_checksum
-            .as_ref()
-            .is_none_or(|c| *c == checksum)
-        && damaged_newest != Some(latest.run_id.as_str())
-    {
-        tracing::info!(run = %latest.run_id, "content equals the newest run; nothing recorded");
-        return Ok(Recorded {
-            path: run_dir(dir, &latest.run_id),
-            run_id: latest.run_id.clone(),
-            created: false,
-            removed_staging: Vec::new(),
-        });
+    if let Some(same) = unchanged(&runs) {
+        return Ok(same);
     }
     let final_dir = run_dir(dir, &run_id);
     if final_dir.exists() {

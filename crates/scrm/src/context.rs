@@ -282,12 +282,24 @@ fn report_inputs(
             c.rows_read
         ));
     }
+    if ingested.rejects.is_empty() {
+        // Every rejected row past the problem limit (none kept): the side file of an earlier
+        // run must not stand for this one's either.
+        if c.rejected > 0
+            && a.rejects.is_none()
+            && let Some(Some(side)) = &rejects_default
+            && side.is_file()
+        {
+            std::fs::remove_file(side).with_context(|| format!("removing {}", side.display()))?;
+        }
+    }
     if ingested.rejects.is_empty() && c.rejected == 0 {
         // Nothing rejected: a rejects file left by an earlier run must not pass for this one's.
         // The file `--rejects` names is written with its header alone; the one named after
         // `--out` is removed, as the output beside it was replaced.
         match (&a.rejects, rejects_default) {
-            (Some(p), _) => {
+            // Not to stdout (`-`), where the results may be: a header there would join them.
+            (Some(p), _) if p != Path::new("-") => {
                 let mut buf = Vec::new();
                 scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
                 output::write(Some(p), &buf)?;

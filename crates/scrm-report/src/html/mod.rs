@@ -54,25 +54,9 @@ pub const CSP: &str =
 /// tab and line breaks, and the bidirectional controls and line separators that reorder or break
 /// what a reader sees, are written as visible `\u{202e}`-style escapes, as in every output.
 pub fn escape_html(s: &str) -> Cow<'_, str> {
-    let needs = s
-        .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || bad_control(c));
-    if !needs {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if bad_control(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    escape_markup(s, bad_control, |out, c| {
+        out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+    })
 }
 
 /// Escapes the value of an editable form field (an input's `value`, a text area, an option's
@@ -81,9 +65,18 @@ pub fn escape_html(s: &str) -> Cow<'_, str> {
 /// that field's text only). Control characters, which HTML cannot carry, become U+FFFD.
 pub fn escape_html_value(s: &str) -> Cow<'_, str> {
     let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    escape_markup(s, control, |out, _| out.push('\u{FFFD}'))
+}
+
+/// The markup characters as entities, and each character `odd` says as `put` writes it.
+fn escape_markup(
+    s: &str,
+    odd: impl Fn(char) -> bool,
+    put: impl Fn(&mut String, char),
+) -> Cow<'_, str> {
     if !s
         .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || control(c))
+        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || odd(c))
     {
         return Cow::Borrowed(s);
     }
@@ -95,7 +88,7 @@ pub fn escape_html_value(s: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if control(c) => out.push('\u{FFFD}'),
+            c if odd(c) => put(&mut out, c),
             c => out.push(c),
         }
     }

@@ -103,6 +103,12 @@ pub enum GenError {
         /// The operating-system error.
         source: std::io::Error,
     },
+    /// `--out` names something that is not a folder (a file, say).
+    #[error("{}: not a folder; give the folder the portfolio's files are written into (created if missing)", path.display())]
+    NotAFolder {
+        /// What `--out` named.
+        path: PathBuf,
+    },
     /// An option is out of range.
     #[error("{option} = {value}: {problem}")]
     Invalid {
@@ -331,6 +337,11 @@ pub fn generate(
     out_dir: &Path,
 ) -> Result<GenSummary, GenError> {
     validate(questions, opts)?;
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(GenError::NotAFolder {
+            path: out_dir.to_path_buf(),
+        });
+    }
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let marker = out_dir.join(MARKER);
     // A stale record must not vouch for files being rewritten.

@@ -220,6 +220,14 @@ fn bad_options_are_explained() {
     insta::assert_snapshot!(e.to_string(), @"exclusion_rate = 1.5: must be between 0 and 1");
     let e = generate(&[], &GenOptions::default(), dir.path()).unwrap_err();
     insta::assert_snapshot!(e.to_string(), @"questions = 0: the catalog holds no question to answer");
+    // `--out` naming a file: said so, not the operating system's "File exists".
+    let file = dir.path().join("answers.csv");
+    std::fs::write(&file, "x").unwrap();
+    let e = generate(&small_questions(), &GenOptions::default(), &file).unwrap_err();
+    assert!(matches!(e, GenError::NotAFolder { .. }));
+    assert!(e.to_string().ends_with(
+        "answers.csv: not a folder; give the folder the portfolio's files are written into (created if missing)"
+    ));
 }
 
 #[test]

@@ -214,7 +214,9 @@ fn available_text(available: &[String]) -> String {
     if available.is_empty() {
         "the history holds no runs".to_string()
     } else {
-        format!("the newest runs are {available:?} (a unique prefix of an id is enough)")
+        format!(
+            "the store's newest runs, oldest first, are {available:?} (a unique prefix of an id is enough)"
+        )
     }
 }
 

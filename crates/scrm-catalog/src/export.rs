@@ -189,25 +189,42 @@ fn md(raw: &str) -> String {
     out
 }
 
-/// Labels the Markdown export uses, per language.
-struct Labels {
+/// Labels the Markdown export uses, per language ([`labels`]); `catalog show` reads its field
+/// labels from here too, so both say a question's fields alike.
+pub struct Labels {
     all_lenses: &'static str,
     hash: &'static str,
     language: &'static str,
     count: fn(usize) -> String,
-    evidence: &'static str,
-    answer: &'static str,
-    weight: &'static str,
-    applies: &'static str,
-    governance: &'static str,
+    /// The evidence asked for.
+    pub evidence: &'static str,
+    /// How the question is answered.
+    pub answer: &'static str,
+    /// The question's weight.
+    pub weight: &'static str,
+    /// The roles it applies to.
+    pub applies: &'static str,
+    /// Its ISO/IEC 38500 governance task.
+    pub governance: &'static str,
     references: &'static str,
-    every_supplier: &'static str,
+    /// What a question for every role applies to.
+    pub every_supplier: &'static str,
     maturity: &'static str,
     yes_partial_no: &'static str,
     or_na: &'static str,
-    colon: &'static str,
-    list_sep: &'static str,
+    /// Between a label and its value.
+    pub colon: &'static str,
+    /// Between the items of a list.
+    pub list_sep: &'static str,
     group_sep: &'static str,
+}
+
+/// The labels for `lang`.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::En => &EN,
+        Lang::ZhTw => &ZH_TW,
+    }
 }
 
 const EN: Labels = Labels {
@@ -256,7 +273,8 @@ const ZH_TW: Labels = Labels {
     group_sep: "；",
 };
 
-fn role_label(r: AiRole, lang: Lang) -> &'static str {
+/// A role's name in `lang`.
+pub fn role_label(r: AiRole, lang: Lang) -> &'static str {
     match (r, lang) {
         (AiRole::Provider, Lang::En) => "provider",
         (AiRole::Integrator, Lang::En) => "integrator",
@@ -291,10 +309,7 @@ fn references_line(r: &References, lang: Lang, l: &Labels) -> String {
 
 /// The questions as a Markdown document for review, text in `lang`.
 pub fn to_markdown(c: &Catalog, lang: Lang, filter: Option<Lens>) -> String {
-    let l = match lang {
-        Lang::En => &EN,
-        Lang::ZhTw => &ZH_TW,
-    };
+    let l = labels(lang);
     let questions: Vec<&Question> = selected(c, filter).collect();
     let scope = filter.map_or(l.all_lenses, |lens| lens.label(lang));
     let mut out = format!("# {} {} · {}\n\n", md(c.id()), md(c.version()), scope);

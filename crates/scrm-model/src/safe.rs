@@ -35,12 +35,19 @@ pub fn escape_controls(s: &str, keep_breaks: bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if bad(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            push_escape(&mut out, c);
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// Appends `c` as its visible escape, `\u{1b}`: the one spelling every output uses for a
+/// character it will not let act.
+pub fn push_escape(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
 }
 
 /// Neutralizes a cell of untrusted text for CSV and XLSX.

@@ -283,23 +283,13 @@ fn report_inputs(
         ));
     }
     if ingested.rejects.is_empty() {
-        // Every rejected row past the problem limit (none kept): the side file of an earlier
-        // run must not stand for this one's either.
-        if c.rejected > 0
-            && a.rejects.is_none()
-            && let Some(Some(side)) = &rejects_default
-            && side.is_file()
-        {
-            std::fs::remove_file(side).with_context(|| format!("removing {}", side.display()))?;
-        }
-    }
-    if ingested.rejects.is_empty() && c.rejected == 0 {
-        // Nothing rejected: a rejects file left by an earlier run must not pass for this one's.
-        // The file `--rejects` names is written with its header alone; the one named after
-        // `--out` is removed, as the output beside it was replaced.
+        // No row kept (none rejected, or every one past the problem limit): a rejects file left
+        // by an earlier run must not pass for this one's. With nothing rejected, the file
+        // `--rejects` names is written with its header alone (not to stdout, `-`, where the
+        // results may be); the one named after `--out` is removed, as the output beside it was
+        // replaced.
         match (&a.rejects, rejects_default) {
-            // Not to stdout (`-`), where the results may be: a header there would join them.
-            (Some(p), _) if p != Path::new("-") => {
+            (Some(p), _) if c.rejected == 0 && p != Path::new("-") => {
                 let mut buf = Vec::new();
                 scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
                 output::write(Some(p), &buf)?;
@@ -307,41 +297,41 @@ fn report_inputs(
             (None, Some(Some(side))) if side.is_file() => {
                 std::fs::remove_file(&side)
                     .with_context(|| format!("removing {}", side.display()))?;
-                output::note(&format!(
-                    "note: no row rejected; {} of an earlier run removed",
-                    side.display()
-                ));
+                if c.rejected == 0 {
+                    output::note(&format!(
+                        "note: no row rejected; {} of an earlier run removed",
+                        side.display()
+                    ));
+                }
             }
             _ => {}
         }
         return Ok(());
     }
-    if !ingested.rejects.is_empty() {
-        let path = match (&a.rejects, rejects_default) {
-            (Some(p), _) => p.clone(),
-            (None, Some(default)) => default.unwrap_or_else(|| PathBuf::from("scrm-rejects.csv")),
-            (None, None) => {
-                output::note(&format!(
-                    "note: {} rejected row(s) not kept (--rejects FILE keeps them)",
-                    c.rejected
-                ));
-                return Ok(());
-            }
-        };
-        let mut buf = Vec::new();
-        scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
-        output::write(Some(&path), &buf)?;
-        let kept = ingested.rejects.len() as u64;
-        output::note(&format!(
-            "note: {kept} rejected row(s) written to {}{}",
-            path.display(),
-            if kept < c.rejected {
-                format!(" (the first {kept} of {}: the problem limit)", c.rejected)
-            } else {
-                String::new()
-            }
-        ));
-    }
+    let path = match (&a.rejects, rejects_default) {
+        (Some(p), _) => p.clone(),
+        (None, Some(default)) => default.unwrap_or_else(|| PathBuf::from("scrm-rejects.csv")),
+        (None, None) => {
+            output::note(&format!(
+                "note: {} rejected row(s) not kept (--rejects FILE keeps them)",
+                c.rejected
+            ));
+            return Ok(());
+        }
+    };
+    let mut buf = Vec::new();
+    scrm_ingest::write_rejects_csv(&ingested.rejects, &mut buf)?;
+    output::write(Some(&path), &buf)?;
+    let kept = ingested.rejects.len() as u64;
+    output::note(&format!(
+        "note: {kept} rejected row(s) written to {}{}",
+        path.display(),
+        if kept < c.rejected {
+            format!(" (the first {kept} of {}: the problem limit)", c.rejected)
+        } else {
+            String::new()
+        }
+    ));
     Ok(())
 }
 

@@ -54,9 +54,7 @@ pub const CSP: &str =
 /// tab and line breaks, and the bidirectional controls and line separators that reorder or break
 /// what a reader sees, are written as visible `\u{202e}`-style escapes, as in every output.
 pub fn escape_html(s: &str) -> Cow<'_, str> {
-    escape_markup(s, bad_control, |out, c| {
-        out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-    })
+    escape_markup(s, bad_control, scrm_model::safe::push_escape)
 }
 
 /// Escapes the value of an editable form field (an input's `value`, a text area, an option's
@@ -109,9 +107,11 @@ fn bad_control(c: char) -> bool {
 pub fn json_for_script<T: Serialize>(value: &T) -> String {
     let raw = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
     let mut out = String::with_capacity(raw.len() + 64);
-    // The code of a character shown as its visible escape: a backslash (written `\\` in JSON)
-    // and `u{..}`.
-    let visible = |out: &mut String, code: u32| out.push_str(&format!("\\\\u{{{code:x}}}"));
+    // A character shown as its visible escape, its backslash written `\\` in JSON.
+    let visible = |out: &mut String, c: char| {
+        out.push('\\');
+        scrm_model::safe::push_escape(out, c);
+    };
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
         match c {
@@ -121,14 +121,12 @@ pub fn json_for_script<T: Serialize>(value: &T) -> String {
             // An escape serde_json wrote: a control character it escaped stays escaped, but as
             // visible text; every other escape (`\\`, `\"`, `\n`, `\t`, `\r`, ...) is copied.
             '\\' => match chars.next() {
-                Some('b') => visible(&mut out, 0x8),
-                Some('f') => visible(&mut out, 0xc),
+                Some('b') => visible(&mut out, '\u{8}'),
+                Some('f') => visible(&mut out, '\u{c}'),
                 Some('u') => {
                     let hex: String = chars.by_ref().take(4).collect();
-                    match u32::from_str_radix(&hex, 16) {
-                        Ok(code) if char::from_u32(code).is_some_and(bad_control) => {
-                            visible(&mut out, code)
-                        }
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(c) if bad_control(c) => visible(&mut out, c),
                         _ => {
                             out.push_str("\\u");
                             out.push_str(&hex);
@@ -141,7 +139,7 @@ pub fn json_for_script<T: Serialize>(value: &T) -> String {
                 }
                 None => out.push('\\'),
             },
-            c if bad_control(c) => visible(&mut out, u32::from(c)),
+            c if bad_control(c) => visible(&mut out, c),
             c => out.push(c),
         }
     }

@@ -5,7 +5,7 @@ use crate::context;
 use crate::output;
 use anyhow::{Result, anyhow, bail};
 use scrm_catalog::{export, lenses_of};
-use scrm_model::{AiRole, Framework, Lang, Lens, QuestionLookup, Resolution};
+use scrm_model::{Framework, Lang, Lens, QuestionLookup, Resolution};
 
 fn lens(s: Option<&str>) -> Option<Lens> {
     match s {
@@ -74,10 +74,18 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                 TextFormat::Human => {
                     let r = &q.refs;
                     let zh = lang == Lang::ZhTw;
-                    // The labels `catalog export --lang zh-TW` uses, so both read alike.
-                    let label = |en: &'static str, zh_tw: &'static str| if zh { zh_tw } else { en };
+                    // In Chinese, the labels and role names `catalog export --lang zh-TW` uses,
+                    // so both read alike; in English, the plain ones below.
+                    let zl = export::labels(Lang::ZhTw);
+                    let label = |en: &str, zh_tw: &str| -> String {
+                        if zh {
+                            format!("{zh_tw}{}", zl.colon)
+                        } else {
+                            en.to_string()
+                        }
+                    };
                     // Padded in English; in Chinese, wide characters would not line up anyway.
-                    let row = |l: &str, v: &str| {
+                    let row = |l: String, v: &str| {
                         if zh {
                             format!("{l}{v}\n")
                         } else {
@@ -85,48 +93,47 @@ pub fn run(a: &CatalogArgs) -> Result<u8> {
                         }
                     };
                     let mut s = format!(
-                        "{}  {}\n\n{}\n\n{}{}{}\n\n",
+                        "{}  {}\n\n{}\n\n{}{}\n\n",
                         q.id,
                         q.topic.get(lang),
                         q.text.get(lang),
-                        label("Evidence", "佐證資料"),
-                        label(": ", "："),
+                        label("Evidence: ", zl.evidence),
                         q.guidance.get(lang)
                     );
                     s.push_str(&row(
-                        label("answer:", "回答方式："),
+                        label("answer:", zl.answer),
                         &format!(
                             "{}{}",
                             q.answer.kind.as_str(),
-                            if q.answer.na_allowed {
-                                label(" (na allowed)", "（可答 na：不適用）")
-                            } else {
-                                ""
+                            match (q.answer.na_allowed, zh) {
+                                (false, _) => "",
+                                (true, false) => " (na allowed)",
+                                (true, true) => "（可答 na：不適用）",
                             }
                         ),
                     ));
-                    s.push_str(&row(label("weight:", "權重："), &q.weight.to_string()));
+                    s.push_str(&row(label("weight:", zl.weight), &q.weight.to_string()));
                     let roles: Vec<&str> = q
                         .roles
                         .iter()
-                        .map(|r| match (zh, r) {
-                            (false, r) => r.as_str(),
-                            (true, AiRole::Provider) => "提供者",
-                            (true, AiRole::Integrator) => "整合者",
-                            (true, AiRole::Deployer) => "部署者",
-                            (true, AiRole::None) => "不涉及 AI",
+                        .map(|r| {
+                            if zh {
+                                export::role_label(*r, lang)
+                            } else {
+                                r.as_str()
+                            }
                         })
                         .collect();
                     s.push_str(&row(
-                        label("roles:", "適用對象："),
-                        &if roles.is_empty() {
-                            label("every supplier", "所有供應商").to_string()
-                        } else {
-                            roles.join(label(", ", "、"))
+                        label("roles:", zl.applies),
+                        &match (roles.is_empty(), zh) {
+                            (true, false) => "every supplier".to_string(),
+                            (true, true) => zl.every_supplier.to_string(),
+                            (false, _) => roles.join(if zh { zl.list_sep } else { ", " }),
                         },
                     ));
                     s.push_str(&row(
-                        label("governance:", "治理任務："),
+                        label("governance:", zl.governance),
                         &format!("{:?}", q.governance).to_lowercase(),
                     ));
                     for (framework, v) in r.by_framework() {
